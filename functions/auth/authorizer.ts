@@ -1,0 +1,40 @@
+import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import { env } from '#shared/config';
+import { createTokenVerifier } from '#shared/jwt';
+import { logger } from '#shared/observability';
+import { taskHandler } from '#shared/handler';
+
+const verify = createTokenVerifier({
+  issuer: env('ISSUER_URL'),
+  audience: env('AUDIENCE'),
+  jwksUri: process.env.JWKS_URI || undefined,
+});
+
+/** Allows every method of the stage, so a cached decision serves all routes for the token's lifetime. */
+const stageWildcard = (methodArn: string): string => {
+  const [arnPrefix, apiId, stage] = methodArn.split('/') as [string, string, string];
+  return `${arnPrefix}/${apiId}/${stage}/*/*`;
+};
+
+/**
+ * API Gateway TOKEN authorizer: verifies the Keycloak access token and passes the identity to the
+ * handlers. Throwing "Unauthorized" is how API Gateway is told to answer 401.
+ */
+export const handler = taskHandler(async (event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+  const match = /^Bearer\s+(\S+)$/i.exec(event.authorizationToken ?? '');
+  if (!match?.[1]) throw new Error('Unauthorized');
+  try {
+    const identity = await verify(match[1]);
+    return {
+      principalId: identity.userId,
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: stageWildcard(event.methodArn) }],
+      },
+      context: { sub: identity.userId, username: identity.username, roles: identity.roles.join(',') },
+    };
+  } catch (error) {
+    logger.info('Token rejected', { reason: (error as Error).message });
+    throw new Error('Unauthorized');
+  }
+});

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { env } from '#shared/config';
+import { httpHandler } from '#shared/handler';
+import { json, parseBody } from '#shared/http';
+import { identityOf } from '#shared/identity';
+import { MAX_DEPOSIT } from './domain';
+import { DynamoBillingStore } from './store';
+
+const store = new DynamoBillingStore(env('BILLING_TABLE'));
+
+const DepositRequest = z.object({
+  amount: z.number().int('amount must be a whole number of cents').positive('amount must be positive').max(MAX_DEPOSIT),
+});
+
+export const handler = httpHandler(async (event) => {
+  const { userId } = await identityOf(event);
+  const { amount } = parseBody(event, DepositRequest);
+  return json(200, await store.deposit(userId, amount));
+});

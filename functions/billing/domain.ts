@@ -1,0 +1,31 @@
+import { CURRENCY } from '#shared/schemas';
+
+export interface Account {
+  userId: string;
+  balance: number;
+  currency: typeof CURRENCY;
+}
+
+/** A payment's life: PAID, then maybe REFUNDED; VOIDED marks a refund that arrived before any payment. */
+export type PaymentStatus = 'PAID' | 'REFUNDED' | 'VOIDED';
+
+export interface Payment {
+  orderId: string;
+  userId: string;
+  amount: number;
+  status: PaymentStatus;
+}
+
+export const emptyAccount = (userId: string): Account => ({ userId, balance: 0, currency: CURRENCY });
+
+/** A single deposit is capped, so a typo cannot mint a fortune. */
+export const MAX_DEPOSIT = 1_000_000_00;
+
+export type PayOutcome = { kind: 'paid'; payment: Payment } | { kind: 'declined'; reason: string };
+
+/** What a retried pay must answer once a payment record exists for the order. */
+export const payOutcomeForExisting = (existing: Payment, amount: number): PayOutcome => {
+  if (existing.status === 'PAID' && existing.amount === amount) return { kind: 'paid', payment: existing };
+  if (existing.status === 'PAID') return { kind: 'declined', reason: `order was already paid with another amount (${existing.amount})` };
+  return { kind: 'declined', reason: 'the order was cancelled before payment' };
+};

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { env } from '#shared/config';
+import { PaymentDeclined } from '#shared/errors';
+import { taskHandler } from '#shared/handler';
+import { logger, metrics, MetricUnit } from '#shared/observability';
+import { Cents, OrderId, parseTask } from '#shared/schemas';
+import { DynamoBillingStore } from './store';
+
+const store = new DynamoBillingStore(env('BILLING_TABLE'));
+
+const PayInput = z.object({ orderId: OrderId, userId: z.string().min(1), amount: Cents });
+
+/** Saga step: debit the buyer once per order, or fail with PaymentDeclined. */
+export const handler = taskHandler(async (event: unknown) => {
+  const { orderId, userId, amount } = parseTask(PayInput, event);
+  const outcome = await store.pay(orderId, userId, amount);
+  if (outcome.kind === 'declined') {
+    metrics.addMetric('PaymentsDeclined', MetricUnit.Count, 1);
+    logger.info('Payment declined', { orderId, reason: outcome.reason });
+    throw new PaymentDeclined(`Payment of ${amount} declined: ${outcome.reason}`);
+  }
+  return { orderId, amount: outcome.payment.amount, status: outcome.payment.status };
+});

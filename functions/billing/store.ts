@@ -1,0 +1,127 @@
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { documentClient } from '#shared/clients';
+import { cancellationCodes, isConditionFailure } from '#shared/errors';
+import { getRecord, undoOnce } from '#shared/once';
+import { CURRENCY } from '#shared/schemas';
+import { type Account, emptyAccount, type Payment, payOutcomeForExisting, type PayOutcome } from './domain';
+
+export interface RefundOutcome {
+  refunded: boolean;
+  amount: number;
+}
+
+export interface BillingStore {
+  getAccount(userId: string): Promise<Account>;
+  deposit(userId: string, amount: number): Promise<Account>;
+  pay(orderId: string, userId: string, amount: number): Promise<PayOutcome>;
+  refund(orderId: string): Promise<RefundOutcome>;
+  getPayment(orderId: string): Promise<Payment | undefined>;
+}
+
+const accountKey = (userId: string) => ({ pk: `ACCOUNT#${userId}`, sk: 'ACCOUNT' });
+const paymentKey = (orderId: string) => ({ pk: `PAYMENT#${orderId}`, sk: 'PAYMENT' });
+const ledgerEntry = (userId: string, type: string, amount: number, orderId?: string) => {
+  const at = new Date().toISOString();
+  return { pk: `ACCOUNT#${userId}`, sk: `TX#${at}#${orderId ?? randomUUID()}#${type}`, type, amount, orderId, at };
+};
+
+/**
+ * Accounts, payments and a ledger in one table. Every money movement is a single transaction that
+ * writes the balance, the payment and the ledger entry together, or none of them.
+ */
+export class DynamoBillingStore implements BillingStore {
+  constructor(private readonly tableName: string) {}
+
+  async getAccount(userId: string): Promise<Account> {
+    const { Item } = await documentClient.send(
+      new GetCommand({ TableName: this.tableName, Key: accountKey(userId), ConsistentRead: true }),
+    );
+    return Item ? { userId, balance: Item.balance as number, currency: CURRENCY } : emptyAccount(userId);
+  }
+
+  async deposit(userId: string, amount: number): Promise<Account> {
+    await documentClient.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: accountKey(userId),
+              UpdateExpression: 'SET balance = if_not_exists(balance, :zero) + :amount, currency = :currency, updatedAt = :now',
+              ExpressionAttributeValues: { ':zero': 0, ':amount': amount, ':currency': CURRENCY, ':now': new Date().toISOString() },
+            },
+          },
+          { Put: { TableName: this.tableName, Item: ledgerEntry(userId, 'DEPOSIT', amount) } },
+        ],
+      }),
+    );
+    return this.getAccount(userId);
+  }
+
+  async getPayment(orderId: string): Promise<Payment | undefined> {
+    const item = await getRecord<Payment>(this.tableName, paymentKey(orderId));
+    return item && { orderId, userId: item.userId, amount: item.amount, status: item.status };
+  }
+
+  async pay(orderId: string, userId: string, amount: number): Promise<PayOutcome> {
+    const payment: Payment = { orderId, userId, amount, status: 'PAID' };
+    try {
+      await documentClient.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...paymentKey(orderId), ...payment, createdAt: new Date().toISOString() },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: accountKey(userId),
+                UpdateExpression: 'SET balance = balance - :amount, updatedAt = :now',
+                ConditionExpression: 'balance >= :amount',
+                ExpressionAttributeValues: { ':amount': amount, ':now': new Date().toISOString() },
+              },
+            },
+            { Put: { TableName: this.tableName, Item: ledgerEntry(userId, 'PAYMENT', -amount, orderId) } },
+          ],
+        }),
+      );
+      return { kind: 'paid', payment };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const [paymentCode, accountCode] = cancellationCodes(error);
+      if (paymentCode === 'ConditionalCheckFailed') {
+        const existing = await this.getPayment(orderId);
+        if (existing) return payOutcomeForExisting(existing, amount);
+      }
+      if (accountCode === 'ConditionalCheckFailed') return { kind: 'declined', reason: 'insufficient funds' };
+      throw error;
+    }
+  }
+
+  async refund(orderId: string): Promise<RefundOutcome> {
+    const { undone, record } = await undoOnce<Payment>({
+      tableName: this.tableName,
+      key: paymentKey(orderId),
+      activeStatus: 'PAID',
+      undoneStatus: 'REFUNDED',
+      tombstone: { orderId, amount: 0 },
+      undoWrites: (payment) => [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: accountKey(payment.userId),
+            UpdateExpression: 'SET balance = balance + :amount, updatedAt = :now',
+            ExpressionAttributeValues: { ':amount': payment.amount, ':now': new Date().toISOString() },
+          },
+        },
+        { Put: { TableName: this.tableName, Item: ledgerEntry(payment.userId, 'REFUND', payment.amount, orderId) } },
+      ],
+    });
+    return { refunded: undone, amount: undone ? record!.amount : 0 };
+  }
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { env } from '#shared/config';
+import { DeliveryUnavailable } from '#shared/errors';
+import { taskHandler } from '#shared/handler';
+import { logger } from '#shared/observability';
+import { OrderId, parseTask, SlotId } from '#shared/schemas';
+import { DynamoDeliveryStore } from './store';
+
+const store = new DynamoDeliveryStore(env('DELIVERY_TABLE'));
+
+const BookInput = z.object({ orderId: OrderId, slotId: SlotId, address: z.string().min(1).max(300) });
+
+/** Saga step: take one place in the slot, or fail with DeliveryUnavailable. */
+export const handler = taskHandler(async (event: unknown) => {
+  const { orderId, slotId, address } = parseTask(BookInput, event);
+  const outcome = await store.book(orderId, slotId, address);
+  if (outcome.kind === 'rejected') {
+    logger.info('Booking rejected', { orderId, reason: outcome.reason });
+    throw new DeliveryUnavailable(`Delivery could not be booked: ${outcome.reason}`);
+  }
+  return { orderId, slotId, booked: true };
+});

@@ -1,0 +1,43 @@
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '#shared/clients';
+import { isConditionFailure } from '#shared/errors';
+import type { Notification } from './domain';
+
+export interface NotificationStore {
+  add(userId: string, notification: Notification): Promise<boolean>;
+  listByUser(userId: string, limit: number): Promise<Notification[]>;
+}
+
+export class DynamoNotificationStore implements NotificationStore {
+  constructor(private readonly tableName: string) {}
+
+  /** Stores a notification once; answers false when it was there already (SNS delivers at least once). */
+  async add(userId: string, notification: Notification): Promise<boolean> {
+    try {
+      await documentClient.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { userId, sk: `${notification.createdAt}#${notification.notificationId}`, ...notification },
+          ConditionExpression: 'attribute_not_exists(sk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async listByUser(userId: string, limit: number): Promise<Notification[]> {
+    const { Items } = await documentClient.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'userId = :userId',
+        ExpressionAttributeValues: { ':userId': userId },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (Items ?? []).map(({ notificationId, orderId, status, message, createdAt }) => ({ notificationId, orderId, status, message, createdAt }));
+  }
+}

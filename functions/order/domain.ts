@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import type { OrderLine } from '#shared/schemas';
+import { CURRENCY } from '#shared/schemas';
+
+/** The forward path, in order. */
+export const FORWARD = ['PENDING', 'PAYMENT_COMPLETED', 'ITEMS_RESERVED', 'DELIVERY_BOOKED', 'COMPLETED'] as const;
+export type ForwardStatus = (typeof FORWARD)[number];
+export type OrderStatus = ForwardStatus | 'CANCELLED' | 'COMPENSATION_FAILED';
+export const TERMINAL: ReadonlySet<OrderStatus> = new Set(['COMPLETED', 'CANCELLED', 'COMPENSATION_FAILED']);
+
+export type FailureReason = 'PAYMENT_DECLINED' | 'OUT_OF_STOCK' | 'DELIVERY_UNAVAILABLE' | 'COMPENSATION_FAILED';
+export const FAILURE_REASONS: readonly FailureReason[] = ['PAYMENT_DECLINED', 'OUT_OF_STOCK', 'DELIVERY_UNAVAILABLE', 'COMPENSATION_FAILED'];
+
+/** History also records each compensation the saga ran, between the failure and the final status. */
+export type CompensationEvent = 'DELIVERY_CANCELLED' | 'ITEMS_RELEASED' | 'PAYMENT_REFUNDED';
+
+export interface HistoryEntry {
+  status: OrderStatus | CompensationEvent;
+  at: string;
+  reason?: string;
+}
+
+export interface PricedLine extends OrderLine {
+  unitPrice: number;
+}
+
+export interface Order {
+  orderId: string;
+  userId: string;
+  status: OrderStatus;
+  items: PricedLine[];
+  total: number;
+  currency: typeof CURRENCY;
+  delivery: { slotId: string; address: string };
+  failureReason?: FailureReason;
+  history: HistoryEntry[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Time within which a second order with the same basket is taken for an accidental duplicate. */
+export const SIMILARITY_WINDOW_SECONDS = 300;
+
+/**
+ * Two orders are similar when they belong to the same user and hold the same multiset of skus:
+ * the same skus with the same total quantity of each, whatever the order or splitting of lines.
+ * The delivery slot and address do not count. This key captures exactly that.
+ */
+export const similarityKey = (lines: readonly OrderLine[]): string => {
+  const totals = new Map<string, number>();
+  for (const { sku, quantity } of lines) totals.set(sku, (totals.get(sku) ?? 0) + quantity);
+  const canonical = [...totals.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([sku, quantity]) => `${sku}*${quantity}`)
+    .join(',');
+  return createHash('sha256').update(canonical).digest('hex');
+};
+
+/**
+ * The order id is derived from the buyer and the idempotency key, so a retry after a partial
+ * failure finds the same order and the same execution name instead of creating another.
+ */
+export const orderIdFor = (userId: string, idempotencyKey: string): string => {
+  const hex = createHash('sha256').update(`${userId}\n${idempotencyKey}`).digest('hex');
+  // Shaped as an RFC 9562 version 8 (custom) UUID.
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+};
+
+export const isTerminal = (status: OrderStatus): boolean => TERMINAL.has(status);
+
+/** Forward moves go one step at a time; any non-terminal order may end CANCELLED or COMPENSATION_FAILED. */
+export const canTransition = (from: OrderStatus, to: OrderStatus): boolean => {
+  if (isTerminal(from)) return false;
+  if (to === 'CANCELLED' || to === 'COMPENSATION_FAILED') return true;
+  const fromIndex = FORWARD.indexOf(from as ForwardStatus);
+  return fromIndex >= 0 && FORWARD[fromIndex + 1] === to;
+};
+
+export class InvalidTransition extends Error {
+  override readonly name = 'InvalidTransition';
+}
+
+/** What the saga reports with a status change. */
+export interface StatusUpdate {
+  status: OrderStatus;
+  reason?: FailureReason;
+  /** The error that started the compensation, as Step Functions caught it. */
+  cause?: string;
+  /** What each compensation answered, when it ran. */
+  compensations?: {
+    cancelDelivery?: { cancelled: boolean };
+    release?: { released: boolean };
+    refund?: { refunded: boolean; amount: number };
+  };
+}
+
+export type Transition = { kind: 'noop' } | { kind: 'apply'; status: OrderStatus; failureReason?: FailureReason; entries: HistoryEntry[] };
+
+/** Extracts the human message from a Lambda error cause (`{"errorType","errorMessage"}`), or keeps the text. */
+export const describeCause = (cause: string | undefined): string | undefined => {
+  if (!cause) return undefined;
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage.slice(0, 500);
+  } catch {
+    // not JSON: use it as it is
+  }
+  return cause.slice(0, 500);
+};
+
+/**
+ * Plans a status change: a repeat of the current status is a no-op (Step Functions retries),
+ * an illegal move is an error, and a cancellation records the compensations that ran, in the
+ * order they ran, before the final status.
+ */
+export const planTransition = (order: Pick<Order, 'status'>, update: StatusUpdate, at: string): Transition => {
+  if (order.status === update.status) return { kind: 'noop' };
+  if (!canTransition(order.status, update.status)) {
+    throw new InvalidTransition(`Order cannot go from ${order.status} to ${update.status}`);
+  }
+  const entries: HistoryEntry[] = [];
+  const { cancelDelivery, release, refund } = update.compensations ?? {};
+  if (cancelDelivery) entries.push({ status: 'DELIVERY_CANCELLED', at, reason: cancelDelivery.cancelled ? 'delivery slot released' : 'no booking to cancel' });
+  if (release) entries.push({ status: 'ITEMS_RELEASED', at, reason: release.released ? 'reserved stock returned' : 'no reservation to release' });
+  if (refund) entries.push({ status: 'PAYMENT_REFUNDED', at, reason: refund.refunded ? `refunded ${refund.amount} ${CURRENCY}` : 'no payment to refund' });
+  const detail = describeCause(update.cause);
+  const reasonText = update.reason ? [update.reason, detail].filter(Boolean).join(': ') : undefined;
+  entries.push({ status: update.status, at, ...(reasonText && { reason: reasonText }) });
+  return { kind: 'apply', status: update.status, failureReason: update.reason, entries };
+};

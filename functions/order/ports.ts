@@ -1,0 +1,62 @@
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { OrderLine } from '#shared/schemas';
+import type { Quote } from '#warehouse/domain';
+import type { Order } from './domain';
+
+/** Prices a basket. The catalogue belongs to Warehouse; Order asks it rather than reading its table. */
+export interface Catalogue {
+  quote(items: readonly OrderLine[]): Promise<Quote>;
+}
+
+/** Starts the saga for an order; starting it twice for the same order starts nothing new. */
+export interface SagaStarter {
+  start(order: Order): Promise<void>;
+}
+
+/** The execution input: what every step needs, and nothing the steps must not see. */
+export const sagaInput = (order: Order) => ({
+  orderId: order.orderId,
+  userId: order.userId,
+  items: order.items,
+  total: order.total,
+  currency: order.currency,
+  delivery: order.delivery,
+});
+
+export class LambdaCatalogue implements Catalogue {
+  constructor(
+    private readonly client: LambdaClient,
+    private readonly functionName: string,
+  ) {}
+
+  async quote(items: readonly OrderLine[]): Promise<Quote> {
+    const result = await this.client.send(
+      new InvokeCommand({ FunctionName: this.functionName, Payload: Buffer.from(JSON.stringify({ items })) }),
+    );
+    const payload = result.Payload ? JSON.parse(Buffer.from(result.Payload).toString('utf8')) : undefined;
+    if (result.FunctionError) throw new Error(`Quote failed: ${payload?.errorType ?? result.FunctionError}`);
+    return payload as Quote;
+  }
+}
+
+export class StepFunctionsSagaStarter implements SagaStarter {
+  constructor(
+    private readonly client: SFNClient,
+    private readonly stateMachineArn: string,
+  ) {}
+
+  async start(order: Order): Promise<void> {
+    try {
+      await this.client.send(
+        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: order.orderId, input: JSON.stringify(sagaInput(order)) }),
+      );
+    } catch (error) {
+      // Standard workflows answer a repeated name with the same input idempotently; a different input
+      // under the same name can only be this order's own earlier start, so there is nothing to do.
+      if ((error as Error).name !== 'ExecutionAlreadyExists') throw error;
+    }
+  }
+}
+
+export { LambdaClient, SFNClient };

@@ -1,0 +1,167 @@
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '#shared/clients';
+import { cancellationCodes, isConditionFailure } from '#shared/errors';
+import { type Order, planTransition, SIMILARITY_WINDOW_SECONDS, type StatusUpdate } from './domain';
+
+export type CreateOutcome =
+  | { kind: 'created'; order: Order }
+  /** The same order id exists already: an earlier attempt with this idempotency key got that far. */
+  | { kind: 'exists'; order: Order }
+  /** A similar order of this user is still live within the window. */
+  | { kind: 'similar'; order: Order };
+
+export interface OrderStore {
+  get(orderId: string): Promise<Order | undefined>;
+  listByUser(userId: string, limit: number): Promise<Order[]>;
+  create(order: Order, similarityKey: string): Promise<CreateOutcome>;
+  applyStatus(orderId: string, update: StatusUpdate): Promise<{ order: Order; changed: boolean }>;
+}
+
+interface StoredOrder extends Order {
+  similarityKey: string;
+  version: number;
+}
+
+const ORDER_FIELDS = ['orderId', 'userId', 'status', 'items', 'total', 'currency', 'delivery', 'failureReason', 'history', 'createdAt', 'updatedAt'] as const;
+
+/** The public shape of an order, without storage bookkeeping. */
+export const toOrder = (item: Record<string, unknown>): Order =>
+  Object.fromEntries(ORDER_FIELDS.filter((field) => item[field] !== undefined).map((field) => [field, item[field]])) as unknown as Order;
+
+/**
+ * The similarity lock lives in the orders table under its own key: one item per user and basket,
+ * pointing at the live order that holds it. Taking it in the same transaction as the order makes
+ * the "similar order within 5 minutes" rule race-free. It carries no userId, so the byUser index
+ * does not see it.
+ */
+const lockKey = (userId: string, similarityKey: string) => `similar#${userId}#${similarityKey}`;
+
+export class DynamoOrderStore implements OrderStore {
+  constructor(private readonly tableName: string) {}
+
+  private async getStored(orderId: string): Promise<StoredOrder | undefined> {
+    const { Item } = await documentClient.send(new GetCommand({ TableName: this.tableName, Key: { orderId }, ConsistentRead: true }));
+    return Item as StoredOrder | undefined;
+  }
+
+  async get(orderId: string): Promise<Order | undefined> {
+    const stored = await this.getStored(orderId);
+    return stored && toOrder(stored as unknown as Record<string, unknown>);
+  }
+
+  async listByUser(userId: string, limit: number): Promise<Order[]> {
+    const { Items } = await documentClient.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'byUser',
+        KeyConditionExpression: 'userId = :userId',
+        ExpressionAttributeValues: { ':userId': userId },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (Items ?? []).map(toOrder);
+  }
+
+  async create(order: Order, similarityKey: string): Promise<CreateOutcome> {
+    const now = Math.floor(Date.parse(order.createdAt) / 1000);
+    let takeover = '';
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        await documentClient.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: { ...order, similarityKey, version: 1 },
+                  ConditionExpression: 'attribute_not_exists(orderId)',
+                },
+              },
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: { orderId: lockKey(order.userId, similarityKey), holder: order.orderId, expiresAt: now + SIMILARITY_WINDOW_SECONDS },
+                  ConditionExpression: 'attribute_not_exists(orderId) OR expiresAt <= :now OR holder = :self OR holder = :takeover',
+                  ExpressionAttributeValues: { ':now': now, ':self': order.orderId, ':takeover': takeover },
+                },
+              },
+            ],
+          }),
+        );
+        return { kind: 'created', order };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        const [orderCode, lockCode] = cancellationCodes(error);
+        if (orderCode === 'ConditionalCheckFailed') {
+          const existing = await this.get(order.orderId);
+          if (existing) return { kind: 'exists', order: existing };
+        }
+        if (lockCode !== 'ConditionalCheckFailed') throw error;
+        const { Item: lock } = await documentClient.send(
+          new GetCommand({ TableName: this.tableName, Key: { orderId: lockKey(order.userId, similarityKey) }, ConsistentRead: true }),
+        );
+        const holder = lock ? await this.get(lock.holder as string) : undefined;
+        if (holder && holder.status !== 'CANCELLED') return { kind: 'similar', order: holder };
+        // The holder was cancelled (or vanished): take the lock over from it, conditionally.
+        takeover = (lock?.holder as string | undefined) ?? '';
+      }
+    }
+    throw new Error(`Order ${order.orderId} could not be created after 3 attempts`);
+  }
+
+  async applyStatus(orderId: string, update: StatusUpdate): Promise<{ order: Order; changed: boolean }> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const stored = await this.getStored(orderId);
+      if (!stored) throw new Error(`Order ${orderId} does not exist`);
+      const at = new Date().toISOString();
+      const plan = planTransition(stored, update, at);
+      if (plan.kind === 'noop') return { order: toOrder(stored as unknown as Record<string, unknown>), changed: false };
+      try {
+        const { Attributes } = await documentClient.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { orderId },
+            UpdateExpression:
+              'SET #status = :status, history = list_append(history, :entries), updatedAt = :at, version = version + :one' +
+              (plan.failureReason ? ', failureReason = :reason' : ''),
+            ConditionExpression: 'version = :version',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':status': plan.status,
+              ':entries': plan.entries,
+              ':at': at,
+              ':one': 1,
+              ':version': stored.version,
+              ...(plan.failureReason && { ':reason': plan.failureReason }),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        if (plan.status === 'CANCELLED') await this.releaseLock(stored);
+        return { order: toOrder(Attributes!), changed: true };
+      } catch (error) {
+        if (isConditionFailure(error)) continue; // changed concurrently: plan again from what is there now
+        throw error;
+      }
+    }
+    throw new Error(`Status of order ${orderId} did not settle after 5 attempts`);
+  }
+
+  /** A cancelled order no longer blocks a similar one. Best effort: the lock expires by itself anyway. */
+  private async releaseLock(order: StoredOrder): Promise<void> {
+    try {
+      await documentClient.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { orderId: lockKey(order.userId, order.similarityKey) },
+          UpdateExpression: 'SET expiresAt = :past',
+          ConditionExpression: 'holder = :self',
+          ExpressionAttributeValues: { ':past': 0, ':self': order.orderId },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { env } from '#shared/config';
+import { taskHandler } from '#shared/handler';
+import { countBy, logger, metrics, MetricUnit } from '#shared/observability';
+import { OrderId, parseTask } from '#shared/schemas';
+import { FAILURE_REASONS, FORWARD, type FailureReason } from './domain';
+import { DynamoOrderStore } from './store';
+
+const store = new DynamoOrderStore(env('ORDERS_TABLE'));
+
+const UpdateInput = z.object({
+  orderId: OrderId,
+  status: z.enum([...FORWARD, 'CANCELLED', 'COMPENSATION_FAILED']),
+  reason: z.enum(FAILURE_REASONS as [FailureReason, ...FailureReason[]]).optional(),
+  cause: z.string().optional(),
+  compensations: z
+    .object({
+      cancelDelivery: z.object({ cancelled: z.boolean() }).optional(),
+      release: z.object({ released: z.boolean() }).optional(),
+      refund: z.object({ refunded: z.boolean(), amount: z.number() }).optional(),
+    })
+    .optional(),
+});
+
+/** Saga step: move the order to its next status and record it in the history, once. */
+export const handler = taskHandler(async (event: unknown) => {
+  const update = parseTask(UpdateInput, event);
+  const { order, changed } = await store.applyStatus(update.orderId, update);
+  if (changed) {
+    logger.info('Order status changed', { orderId: order.orderId, status: order.status, reason: order.failureReason });
+    const sagaSeconds = (Date.parse(order.updatedAt) - Date.parse(order.createdAt)) / 1000;
+    if (order.status === 'COMPLETED') metrics.addMetric('OrdersCompleted', MetricUnit.Count, 1);
+    if (order.status === 'CANCELLED') countBy('OrdersCancelled', 'Reason', order.failureReason ?? 'UNKNOWN');
+    if (order.status === 'COMPENSATION_FAILED') metrics.addMetric('CompensationFailures', MetricUnit.Count, 1);
+    if (['COMPLETED', 'CANCELLED', 'COMPENSATION_FAILED'].includes(order.status)) {
+      metrics.addMetric('SagaDuration', MetricUnit.Seconds, sagaSeconds);
+    }
+  }
+  return { orderId: order.orderId, status: order.status };
+});

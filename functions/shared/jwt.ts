@@ -1,0 +1,58 @@
+import { JwtVerifier } from 'aws-jwt-verify';
+import type { Fetcher } from 'aws-jwt-verify/https';
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
+
+export interface TokenVerifierConfig {
+  issuer: string;
+  audience: string;
+  /** Where to fetch the JWKS; defaults to Keycloak's certs endpoint under the issuer. */
+  jwksUri?: string;
+}
+
+export interface VerifiedIdentity {
+  userId: string;
+  username: string;
+  roles: string[];
+}
+
+/** Only RS256: Keycloak's default, and the only algorithm our realm signs with. */
+const ALLOWED_ALGORITHMS = new Set(['RS256']);
+
+/**
+ * aws-jwt-verify's default fetcher speaks HTTPS only; Keycloak in dev mode and the local issuer
+ * serve plain HTTP, so the JWKS is fetched with the runtime's fetch, bounded in time and size.
+ */
+class JwksFetcher implements Fetcher {
+  async fetch(uri: string): Promise<ArrayBuffer> {
+    const response = await fetch(uri, { signal: AbortSignal.timeout(3000) });
+    if (!response.ok) throw new Error(`JWKS fetch failed with HTTP ${response.status}`);
+    const body = await response.arrayBuffer();
+    if (body.byteLength > 64 * 1024) throw new Error('JWKS response is too large');
+    return body;
+  }
+}
+
+export const keycloakJwksUri = (issuer: string): string => `${issuer.replace(/\/$/, '')}/protocol/openid-connect/certs`;
+
+/**
+ * Creates a verifier that checks signature (against the cached JWKS), issuer, audience, expiry and
+ * algorithm, and returns the caller's identity from Keycloak's claims.
+ */
+export const createTokenVerifier = ({ issuer, audience, jwksUri }: TokenVerifierConfig) => {
+  const verifier = JwtVerifier.create(
+    { issuer, audience, jwksUri: jwksUri ?? keycloakJwksUri(issuer) },
+    { jwksCache: new SimpleJwksCache({ fetcher: new JwksFetcher() }) },
+  );
+
+  return async (token: string): Promise<VerifiedIdentity> => {
+    const { header } = decomposeUnverifiedJwt(token);
+    if (typeof header.alg !== 'string' || !ALLOWED_ALGORITHMS.has(header.alg)) throw new Error(`Algorithm ${String(header.alg)} is not allowed`);
+    const payload = await verifier.verify(token);
+    if (typeof payload.sub !== 'string' || payload.sub === '') throw new Error('Token has no subject');
+    const realmAccess = payload.realm_access as { roles?: unknown } | undefined;
+    const roles = Array.isArray(realmAccess?.roles) ? realmAccess.roles.filter((r): r is string => typeof r === 'string') : [];
+    const username = typeof payload.preferred_username === 'string' ? payload.preferred_username : payload.sub;
+    return { userId: payload.sub, username, roles };
+  };
+};

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+/** Shared shapes for inputs that cross service boundaries. */
+export const Sku = z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,39}$/, 'must be 1-40 characters of A-Z, 0-9 and -');
+export const OrderId = z.string().regex(/^[0-9a-f-]{36}$/, 'must be an order id');
+export const SlotId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a slot id');
+/** Money in minor units (cents). */
+export const Cents = z.number().int('must be a whole number of cents').positive('must be positive').max(100_000_000);
+export const Quantity = z.number().int('must be a whole number').min(1).max(1000);
+export const OrderLine = z.object({ sku: Sku, quantity: Quantity });
+export type OrderLine = z.infer<typeof OrderLine>;
+
+/** Validates a saga step's input; a malformed input is a bug, so it fails loudly (and is retried, then compensated). */
+export const parseTask = <T extends z.ZodType>(schema: T, input: unknown): z.infer<T> => {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new Error(`Invalid task input: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return result.data;
+};
+
+export const CURRENCY = 'USD';

@@ -1,0 +1,174 @@
+import { BatchGetCommand, type BatchGetCommandOutput, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '#shared/clients';
+import { cancellationCodes, isConditionFailure } from '#shared/errors';
+import { getRecord, undoOnce } from '#shared/once';
+import type { OrderLine } from '#shared/schemas';
+import { CURRENCY } from '#shared/schemas';
+import { mergeLines, type Product, type ReservationStatus } from './domain';
+
+export interface ProductChange {
+  name?: string;
+  price?: number;
+  stock: number;
+}
+
+export type ReserveOutcome = { kind: 'reserved' } | { kind: 'rejected'; reason: string };
+
+export interface WarehouseStore {
+  listProducts(): Promise<Product[]>;
+  getProducts(skus: readonly string[]): Promise<Map<string, Product>>;
+  putProduct(sku: string, change: ProductChange): Promise<Product | undefined>;
+  reserve(orderId: string, lines: readonly OrderLine[]): Promise<ReserveOutcome>;
+  release(orderId: string): Promise<{ released: boolean }>;
+}
+
+const productKey = (sku: string) => ({ pk: `PRODUCT#${sku}`, sk: 'PRODUCT' });
+const reservationKey = (orderId: string) => ({ pk: `RESERVATION#${orderId}`, sk: 'RESERVATION' });
+const toProduct = (item: Record<string, unknown>): Product => ({
+  sku: item.sku as string,
+  name: item.name as string,
+  price: item.price as number,
+  currency: CURRENCY,
+  stock: item.stock as number,
+});
+
+/** Products and reservations in one table; the `byKind` index lists the catalogue without a scan. */
+export class DynamoWarehouseStore implements WarehouseStore {
+  constructor(private readonly tableName: string) {}
+
+  async listProducts(): Promise<Product[]> {
+    const products: Product[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await documentClient.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'byKind',
+          KeyConditionExpression: '#kind = :kind',
+          ExpressionAttributeNames: { '#kind': 'kind' },
+          ExpressionAttributeValues: { ':kind': 'PRODUCT' },
+          ExclusiveStartKey,
+        }),
+      );
+      products.push(...(page.Items ?? []).map(toProduct));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return products;
+  }
+
+  async getProducts(skus: readonly string[]): Promise<Map<string, Product>> {
+    const found = new Map<string, Product>();
+    const unique = [...new Set(skus)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map(productKey);
+      while (keys && keys.length > 0) {
+        const { Responses, UnprocessedKeys }: BatchGetCommandOutput = await documentClient.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of Responses?.[this.tableName] ?? []) found.set(item.sku as string, toProduct(item));
+        keys = UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return found;
+  }
+
+  /** Creates or changes a product; answers undefined when a new product lacks a name or price. */
+  async putProduct(sku: string, change: ProductChange): Promise<Product | undefined> {
+    const fields: Record<string, unknown> = {
+      stock: change.stock,
+      kind: 'PRODUCT',
+      sku,
+      currency: CURRENCY,
+      updatedAt: new Date().toISOString(),
+      ...(change.name !== undefined && { name: change.name }),
+      ...(change.price !== undefined && { price: change.price }),
+    };
+    const names = Object.fromEntries(Object.keys(fields).map((field) => [`#${field}`, field]));
+    const values = Object.fromEntries(Object.entries(fields).map(([field, value]) => [`:${field}`, value]));
+    const isComplete = change.name !== undefined && change.price !== undefined;
+    try {
+      const { Attributes } = await documentClient.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: productKey(sku),
+          UpdateExpression: `SET ${Object.keys(fields).map((field) => `#${field} = :${field}`).join(', ')}`,
+          // A new product must come with its name and price; an existing one may change any field.
+          ConditionExpression: isComplete ? undefined : 'attribute_exists(pk)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toProduct(Attributes!);
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  private getReservation(orderId: string) {
+    return getRecord<{ status: ReservationStatus; lines: OrderLine[] }>(this.tableName, reservationKey(orderId));
+  }
+
+  async reserve(orderId: string, lines: readonly OrderLine[]): Promise<ReserveOutcome> {
+    const merged = mergeLines(lines);
+    try {
+      await documentClient.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...reservationKey(orderId), orderId, lines: merged, status: 'RESERVED', createdAt: new Date().toISOString() },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            ...merged.map(({ sku, quantity }) => ({
+              Update: {
+                TableName: this.tableName,
+                Key: productKey(sku),
+                UpdateExpression: 'SET #stock = #stock - :quantity',
+                ConditionExpression: 'attribute_exists(pk) AND #stock >= :quantity',
+                ExpressionAttributeNames: { '#stock': 'stock' },
+                ExpressionAttributeValues: { ':quantity': quantity },
+              },
+            })),
+          ],
+        }),
+      );
+      return { kind: 'reserved' };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const [reservationCode, ...lineCodes] = cancellationCodes(error);
+      if (reservationCode === 'ConditionalCheckFailed') {
+        const existing = await this.getReservation(orderId);
+        if (existing?.status === 'RESERVED') return { kind: 'reserved' };
+        if (existing) return { kind: 'rejected', reason: 'the order was cancelled before reservation' };
+      }
+      const short = merged.filter((_, i) => lineCodes[i] === 'ConditionalCheckFailed').map(({ sku }) => sku);
+      if (short.length > 0) return { kind: 'rejected', reason: `not enough stock for ${short.join(', ')}` };
+      throw error;
+    }
+  }
+
+  async release(orderId: string): Promise<{ released: boolean }> {
+    const { undone } = await undoOnce<{ status: ReservationStatus; lines: OrderLine[] }>({
+      tableName: this.tableName,
+      key: reservationKey(orderId),
+      activeStatus: 'RESERVED',
+      undoneStatus: 'RELEASED',
+      tombstone: { orderId, lines: [] },
+      undoWrites: (reservation) =>
+        reservation.lines.map(({ sku, quantity }) => ({
+          Update: {
+            TableName: this.tableName,
+            Key: productKey(sku),
+            UpdateExpression: 'SET #stock = #stock + :quantity',
+            ExpressionAttributeNames: { '#stock': 'stock' },
+            ExpressionAttributeValues: { ':quantity': quantity },
+          },
+        })),
+    });
+    return { released: undone };
+  }
+}

@@ -1,0 +1,98 @@
+import { Duration } from 'aws-cdk-lib';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  MathExpression,
+  Metric,
+  SingleValueWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+
+const NAMESPACE = 'ServerlessShop';
+const PERIOD = Duration.minutes(5);
+
+/** A Powertools EMF metric: the namespace plus the `service` dimension Powertools adds. */
+const business = (metricName: string, service: string, statistic = 'Sum') =>
+  new Metric({ namespace: NAMESPACE, metricName, dimensionsMap: { service }, statistic, period: PERIOD });
+
+/** Metrics emitted with one extra dimension, summed over all of its values. */
+const search = (metricName: string, dimension: string, label: string) =>
+  new MathExpression({
+    expression: `SEARCH('{${NAMESPACE},${dimension},service} MetricName="${metricName}"', 'Sum', 300)`,
+    label,
+    period: PERIOD,
+  });
+
+/** The dashboard and alarms for the business metrics of ARCHITECTURE §7. */
+export class ShopObservability extends Construct {
+  readonly dashboard: Dashboard;
+  readonly compensationFailuresAlarm: Alarm;
+  readonly sagaFailureRateAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: { stateMachine: StateMachine }) {
+    super(scope, id);
+    const { stateMachine } = props;
+    const sagaFailureRate = new MathExpression({
+      expression: 'IF(started > 0, 100 * (failed + timedOut + aborted) / started, 0)',
+      usingMetrics: {
+        started: stateMachine.metricStarted({ period: PERIOD }),
+        failed: stateMachine.metricFailed({ period: PERIOD }),
+        timedOut: stateMachine.metricTimedOut({ period: PERIOD }),
+        aborted: stateMachine.metricAborted({ period: PERIOD }),
+      },
+      label: 'Saga failure rate (%)',
+      period: PERIOD,
+    });
+
+    this.compensationFailuresAlarm = new Alarm(this, 'CompensationFailures', {
+      alarmDescription: 'An order could not be compensated and needs a person (status COMPENSATION_FAILED).',
+      metric: business('CompensationFailures', 'order'),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.sagaFailureRateAlarm = new Alarm(this, 'SagaFailureRate', {
+      alarmDescription: 'More than 5% of saga executions failed, timed out or were aborted over 15 minutes.',
+      metric: sagaFailureRate,
+      threshold: 5,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: 'ServerlessShop' });
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Orders',
+        width: 12,
+        left: [business('OrdersCreated', 'order'), business('OrdersCompleted', 'order'), search('OrdersCancelled', 'Reason', 'OrdersCancelled')],
+      }),
+      new GraphWidget({
+        title: 'Orders cancelled, by reason',
+        width: 12,
+        left: [search('OrdersCancelled', 'Reason', '')],
+      }),
+      new GraphWidget({
+        title: 'Compensations',
+        width: 12,
+        left: [search('CompensationsRun', 'Compensation', 'CompensationsRun'), business('CompensationFailures', 'order')],
+      }),
+      new GraphWidget({
+        title: 'Payments and duplicates',
+        width: 12,
+        left: [business('PaymentsDeclined', 'billing'), business('IdempotentReplays', 'order'), business('DuplicateOrdersRejected', 'order')],
+      }),
+      new GraphWidget({
+        title: 'Saga duration (s)',
+        width: 12,
+        left: [business('SagaDuration', 'order', 'p50'), business('SagaDuration', 'order', 'p99')],
+      }),
+      new SingleValueWidget({ title: 'Saga failure rate (%)', width: 12, metrics: [sagaFailureRate] }),
+    );
+  }
+}

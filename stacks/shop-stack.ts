@@ -1,0 +1,71 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import { ShopObservability } from './constructs/observability';
+import { OrderSaga } from './constructs/order-saga';
+import { BillingService, DeliveryService, type IdentitySettings, NotificationService, OrderService, WarehouseService } from './constructs/services';
+import { ShopApi } from './constructs/shop-api';
+import { ShopFunction } from './constructs/shop-function';
+
+export interface ShopStackProps extends StackProps {
+  identity: IdentitySettings;
+}
+
+/** Serverless Shop: five services, one saga, one API. The single source of truth for every target. */
+export class ShopStack extends Stack {
+  constructor(scope: Construct, id: string, props: ShopStackProps) {
+    super(scope, id, props);
+    const { identity } = props;
+
+    const orderEvents = new Topic(this, 'OrderEvents', { topicName: `${this.stackName}-order-events`, displayName: 'Order outcomes' });
+    const billing = new BillingService(this, 'Billing', identity);
+    const warehouse = new WarehouseService(this, 'Warehouse', identity);
+    const delivery = new DeliveryService(this, 'Delivery');
+    const notification = new NotificationService(this, 'Notification', { identity, orderEvents });
+    const order = new OrderService(this, 'Order', { identity, quote: warehouse.quote });
+
+    const saga = new OrderSaga(this, 'OrderSaga', {
+      orderEvents,
+      functions: {
+        BillingPayFunctionArn: billing.pay,
+        BillingRefundFunctionArn: billing.refund,
+        WarehouseReserveFunctionArn: warehouse.reserve,
+        WarehouseReleaseFunctionArn: warehouse.release,
+        DeliveryBookFunctionArn: delivery.book,
+        DeliveryCancelFunctionArn: delivery.cancel,
+        OrderUpdateStatusFunctionArn: order.updateStatus,
+      },
+    });
+    order.createOrder.addEnvironment('STATE_MACHINE_ARN', saga.stateMachine.stateMachineArn);
+    saga.stateMachine.grantStartExecution(order.createOrder);
+
+    const authorizer = new ShopFunction(this, 'Authorizer', {
+      service: 'auth',
+      handler: 'authorizer',
+      description: 'API Gateway TOKEN authorizer: verifies Keycloak access tokens',
+      environment: { ISSUER_URL: identity.issuerUrl, AUDIENCE: identity.audience, ...(identity.jwksUri && { JWKS_URI: identity.jwksUri }) },
+    });
+
+    const api = new ShopApi(this, 'ShopApi', {
+      authorizerFunction: authorizer,
+      routes: [
+        { method: 'GET', path: '/products', handler: warehouse.listProducts, public: true },
+        { method: 'PUT', path: '/products/{sku}', handler: warehouse.putProduct },
+        { method: 'GET', path: '/delivery/slots', handler: delivery.listSlots, public: true },
+        { method: 'GET', path: '/billing/account', handler: billing.getAccount },
+        { method: 'POST', path: '/billing/account/deposit', handler: billing.deposit },
+        { method: 'POST', path: '/orders', handler: order.createOrder },
+        { method: 'GET', path: '/orders', handler: order.listOrders },
+        { method: 'GET', path: '/orders/{orderId}', handler: order.getOrder },
+        { method: 'GET', path: '/notifications', handler: notification.listNotifications },
+      ],
+    });
+
+    new ShopObservability(this, 'Observability', { stateMachine: saga.stateMachine });
+
+    new CfnOutput(this, 'ApiUrl', { value: api.api.url, description: 'Base URL of the shop API (stage v1)' });
+    new CfnOutput(this, 'IssuerUrl', { value: identity.issuerUrl, description: 'OpenID Connect issuer the API trusts' });
+    new CfnOutput(this, 'StateMachineArn', { value: saga.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'OrderEventsTopicArn', { value: orderEvents.topicArn });
+  }
+}
