@@ -1,0 +1,32 @@
+/** Each test layer is a Jest project with its own npm script. */
+const shared = {
+  transform: { '^.+\\.[cm]?[jt]s$': '<rootDir>/test/support/esbuild-transform.cjs' },
+  // middy 6 ships ESM only: let the transform turn it into CommonJS like the rest.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'],
+  moduleNameMapper: { '^#(shared|billing|warehouse|delivery|order|notification|auth)/(.*)$': '<rootDir>/functions/$1/$2' },
+  setupFiles: ['<rootDir>/test/support/env.ts'],
+  testEnvironment: 'node',
+};
+
+module.exports = {
+  testTimeout: 30_000,
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    { ...shared, displayName: 'authorizer', testMatch: ['<rootDir>/test/authorizer/**/*.test.ts'] },
+    { ...shared, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/dynamodb-global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/dynamodb-global-teardown.ts',
+    },
+    {
+      ...shared,
+      displayName: 'saga',
+      testMatch: ['<rootDir>/test/saga/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/dynamodb-global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/dynamodb-global-teardown.ts',
+    },
+  ],
+};

@@ -1,0 +1,29 @@
+import type { Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+
+/** The one fake Lambda context the tests use. */
+export const fakeContext = (functionName = 'test-function', timeoutMs = 10_000): Context => {
+  const deadline = Date.now() + timeoutMs;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'test',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+};
+
+export type AnyHandler = (event: any, context: Context) => Promise<any>;
+
+/** The error a Lambda invocation reports: `errorType` is the thrown error's name. */
+export const lambdaError = (error: unknown) => {
+  const e = error instanceof Error ? error : new Error(String(error));
+  return { errorType: e.name || 'Error', errorMessage: e.message, trace: [] as string[] };
+};
