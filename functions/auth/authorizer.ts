@@ -12,8 +12,9 @@ const verify = createTokenVerifier({
 
 /** Allows every method of the stage, so a cached decision serves all routes for the token's lifetime. */
 const stageWildcard = (methodArn: string): string => {
-  const [arnPrefix, apiId, stage] = methodArn.split('/') as [string, string, string];
-  return `${arnPrefix}/${apiId}/${stage}/*/*`;
+  // arn:aws:execute-api:{region}:{account}:{apiId}/{stage}/{method}/{path}
+  const [apiArn, stage] = methodArn.split('/') as [string, string];
+  return `${apiArn}/${stage}/*/*`;
 };
 
 /**
