@@ -1,0 +1,151 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { readFileSync } from 'node:fs';
+import { SAGA_DEFINITION_PATH } from '../../stacks/constructs/order-saga';
+import { resourcesOfType, tableBindings, type CfnTemplate } from '../../local/template';
+import { synthShop } from '../support/synth';
+
+/** Assertions on what matters in the synthesized template (no whole-template snapshot). */
+let template: Template;
+let cfn: CfnTemplate;
+
+beforeAll(() => {
+  template = synthShop();
+  cfn = template.toJSON() as CfnTemplate;
+});
+
+const PUBLIC_ROUTES = new Set(['GET /products', 'GET /delivery/slots']);
+
+/** "METHOD /path" for every API method, with its authorization. */
+const routes = () => {
+  const resources = Object.fromEntries(resourcesOfType(cfn, 'AWS::ApiGateway::Resource'));
+  const pathOf = (ref: any): string => {
+    if (!ref?.Ref) return '';
+    const resource = resources[ref.Ref]!;
+    return `${pathOf(resource.Properties!.ParentId)}/${resource.Properties!.PathPart}`;
+  };
+  return resourcesOfType(cfn, 'AWS::ApiGateway::Method').map(([, method]) => ({
+    route: `${method.Properties!.HttpMethod} ${pathOf(method.Properties!.ResourceId) || '/'}`,
+    authorization: method.Properties!.AuthorizationType,
+  }));
+};
+
+test('the API has exactly the contract routes, with stage v1', () => {
+  const contract = routes().map((r) => r.route).filter((r) => !r.startsWith('OPTIONS'));
+  expect(contract.sort()).toEqual(
+    [
+      'GET /products', 'PUT /products/{sku}', 'GET /delivery/slots', 'GET /billing/account', 'POST /billing/account/deposit',
+      'POST /orders', 'GET /orders', 'GET /orders/{orderId}', 'GET /notifications',
+    ].sort(),
+  );
+  template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'v1' });
+});
+
+test('every route but the public ones uses the TOKEN authorizer', () => {
+  for (const { route, authorization } of routes()) {
+    if (route.startsWith('OPTIONS')) continue; // CORS preflight carries no credentials
+    expect([route, authorization]).toEqual([route, PUBLIC_ROUTES.has(route) ? 'NONE' : 'CUSTOM']);
+  }
+  template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+    Type: 'TOKEN',
+    IdentitySource: 'method.request.header.Authorization',
+  });
+});
+
+test('every function runs Node 22 on arm64 with Powertools settings', () => {
+  const functions = resourcesOfType(cfn, 'AWS::Lambda::Function');
+  expect(functions).toHaveLength(19); // 18 handlers and the authorizer
+  for (const [, fn] of functions) {
+    expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+    expect(fn.Properties!.Environment.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: expect.any(String), POWERTOOLS_METRICS_NAMESPACE: 'ServerlessShop' });
+  }
+});
+
+test('each service has its own on-demand table, and the same variable always names the same table', () => {
+  const tables = resourcesOfType(cfn, 'AWS::DynamoDB::Table');
+  expect(tables).toHaveLength(6); // billing, warehouse, delivery, notification, orders, idempotency
+  for (const [, table] of tables) expect(table.Properties!.BillingMode).toBe('PAY_PER_REQUEST');
+  const bindings = tableBindings(cfn);
+  expect([...bindings.keys()].sort()).toEqual(['BILLING_TABLE', 'DELIVERY_TABLE', 'IDEMPOTENCY_TABLE', 'NOTIFICATIONS_TABLE', 'ORDERS_TABLE', 'WAREHOUSE_TABLE']);
+  expect(new Set(bindings.values()).size).toBe(6);
+  template.hasResourceProperties('AWS::DynamoDB::Table', {
+    GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byUser', KeySchema: [{ AttributeName: 'userId', KeyType: 'HASH' }, { AttributeName: 'createdAt', KeyType: 'RANGE' }] })],
+  });
+});
+
+test('each function is granted only the tables it is bound to', () => {
+  const bindings = tableBindings(cfn);
+  const roleOf = (fn: any) => fn.Properties.Role['Fn::GetAtt'][0] as string;
+  const policies = resourcesOfType(cfn, 'AWS::IAM::Policy');
+  for (const [logicalId, fn] of resourcesOfType(cfn, 'AWS::Lambda::Function')) {
+    const variables = fn.Properties!.Environment?.Variables ?? {};
+    const bound = new Set([...bindings].filter(([variable]) => variables[variable]).map(([, table]) => table));
+    const granted = new Set<string>();
+    for (const [, policy] of policies.filter(([, p]) => p.Properties!.Roles.some((r: any) => r.Ref === roleOf(fn)))) {
+      for (const statement of policy.Properties!.PolicyDocument.Statement) {
+        const resources = [statement.Resource].flat();
+        for (const resource of resources) {
+          const target = resource?.['Fn::GetAtt']?.[0] ?? resource?.Ref;
+          if (target && cfn.Resources[target]?.Type === 'AWS::DynamoDB::Table') granted.add(target);
+        }
+      }
+    }
+    expect([logicalId, [...granted].sort()]).toEqual([logicalId, [...bound].sort()]);
+  }
+});
+
+test('read-only handlers get no write access', () => {
+  const listProducts = resourcesOfType(cfn, 'AWS::Lambda::Function').find(([id]) => id.startsWith('WarehouseListProducts'))!;
+  const role = listProducts[1].Properties!.Role['Fn::GetAtt'][0];
+  const actions = resourcesOfType(cfn, 'AWS::IAM::Policy')
+    .filter(([, p]) => p.Properties!.Roles.some((r: any) => r.Ref === role))
+    .flatMap(([, p]) => p.Properties!.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat()));
+  expect(actions).not.toEqual(expect.arrayContaining(['dynamodb:PutItem']));
+  expect(actions).toEqual(expect.arrayContaining(['dynamodb:Query']));
+});
+
+test('the state machine is the ASL file, inline, with every substitution bound', () => {
+  const [[, machine]] = resourcesOfType(cfn, 'AWS::StepFunctions::StateMachine') as [[string, any]];
+  const asl = readFileSync(SAGA_DEFINITION_PATH, 'utf8');
+  expect(machine.Properties.StateMachineType).toBe('STANDARD');
+  expect(machine.Properties.DefinitionString).toBe(asl);
+  const placeholders = new Set([...asl.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]));
+  expect(new Set(Object.keys(machine.Properties.DefinitionSubstitutions))).toEqual(placeholders);
+  expect(machine.Properties.LoggingConfiguration).toBeDefined();
+});
+
+test('the state machine definition is valid by asl-validator', async () => {
+  const aslValidator = require('asl-validator');
+  const asl = JSON.parse(readFileSync(SAGA_DEFINITION_PATH, 'utf8').replace(/\$\{(\w+)\}/g, 'arn:aws:lambda:us-east-1:000000000000:function:$1'));
+  const { isValid, errors } = aslValidator(asl);
+  expect(errors).toEqual([]);
+  expect(isValid).toBe(true);
+});
+
+test('every Task has a timeout, and every saga Lambda is invokable by the state machine', () => {
+  const asl = JSON.parse(readFileSync(SAGA_DEFINITION_PATH, 'utf8'));
+  for (const [name, state] of Object.entries<any>(asl.States)) {
+    if (state.Type === 'Task') expect([name, state.TimeoutSeconds]).toEqual([name, expect.any(Number)]);
+  }
+  template.hasResourceProperties('AWS::IAM::Policy', {
+    PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish' })]) },
+  });
+});
+
+test('the notification function subscribes to the order-events topic', () => {
+  template.hasResourceProperties('AWS::SNS::Topic', { TopicName: Match.stringLikeRegexp('order-events$') });
+  template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda' });
+});
+
+test('the dashboard and the alarms of the business metrics exist', () => {
+  template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'CompensationFailures', Namespace: 'ServerlessShop', Threshold: 0 });
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', { Metrics: Match.arrayWith([Match.objectLike({ Expression: Match.stringLikeRegexp('failed') })]) });
+});
+
+test('the authorizer trusts the configured issuer and audience', () => {
+  const issuer = 'http://keycloak:8080/realms/shop';
+  const custom = synthShop({ identity: { issuerUrl: issuer, audience: 'shop-api', jwksUri: 'http://kc/certs' } });
+  custom.hasResourceProperties('AWS::Lambda::Function', {
+    Environment: { Variables: Match.objectLike({ ISSUER_URL: issuer, AUDIENCE: 'shop-api', JWKS_URI: 'http://kc/certs' }) },
+  });
+});
