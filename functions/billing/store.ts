@@ -1,4 +1,4 @@
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { documentClient } from '#shared/clients';
 import { cancellationCodes, isConditionFailure } from '#shared/errors';
@@ -34,10 +34,8 @@ export class DynamoBillingStore implements BillingStore {
   constructor(private readonly tableName: string) {}
 
   async getAccount(userId: string): Promise<Account> {
-    const { Item } = await documentClient.send(
-      new GetCommand({ TableName: this.tableName, Key: accountKey(userId), ConsistentRead: true }),
-    );
-    return Item ? { userId, balance: Item.balance as number, currency: CURRENCY } : emptyAccount(userId);
+    const item = await getRecord<{ balance: number }>(this.tableName, accountKey(userId));
+    return item ? { userId, balance: item.balance, currency: CURRENCY } : emptyAccount(userId);
   }
 
   async deposit(userId: string, amount: number): Promise<Account> {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 /** Shared shapes for inputs that cross service boundaries. */
-export const Sku = z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,39}$/, 'must be 1-40 characters of A-Z, 0-9 and -');
+export const SKU_PATTERN = /^[A-Z0-9][A-Z0-9-]{0,39}$/;
+export const Sku = z.string().regex(SKU_PATTERN, 'must be 1-40 characters of A-Z, 0-9 and -');
 export const OrderId = z.string().regex(/^[0-9a-f-]{36}$/, 'must be an order id');
 export const SlotId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a slot id');
 /** Money in minor units (cents). */

@@ -4,7 +4,7 @@ import { BadRequest } from '#shared/errors';
 import { httpHandler } from '#shared/handler';
 import { json, parseBody, pathParam } from '#shared/http';
 import { identityOf, requireRole } from '#shared/identity';
-import { Cents, Sku } from '#shared/schemas';
+import { Cents, SKU_PATTERN } from '#shared/schemas';
 import { toView } from './domain';
 import { DynamoWarehouseStore } from './store';
 
@@ -19,8 +19,7 @@ const ProductRequest = z.object({
 /** Admin: create a product or set its name, price and stock. */
 export const handler = httpHandler(async (event) => {
   requireRole(await identityOf(event), 'admin');
-  const sku = pathParam(event, 'sku', /^[A-Z0-9][A-Z0-9-]{0,39}$/);
-  Sku.parse(sku);
+  const sku = pathParam(event, 'sku', SKU_PATTERN);
   const change = parseBody(event, ProductRequest);
   const product = await store.putProduct(sku, change);
   if (!product) throw new BadRequest(`Product ${sku} does not exist yet: name and price are required to create it`, 'VALIDATION_FAILED');
