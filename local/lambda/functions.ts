@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StackModel } from '../template';
+import type { FunctionSpec } from './runtime';
+
+export class UnsupportedFunction extends Error {}
+
+/** Where a function's bundle lives: the asset directory CDK wrote for it in the cloud assembly. */
+const entryOf = (assemblyDir: string, logicalId: string, assetPath: unknown, handler: string): { entry: string; exportName: string } => {
+  if (typeof assetPath !== 'string') throw new UnsupportedFunction(`${logicalId} has no asset (inline code is not run locally)`);
+  const dot = handler.lastIndexOf('.');
+  const file = handler.slice(0, dot);
+  const exportName = handler.slice(dot + 1);
+  for (const extension of ['.js', '.cjs']) {
+    const entry = join(assemblyDir, assetPath, `${file}${extension}`);
+    if (existsSync(entry)) return { entry, exportName };
+  }
+  throw new UnsupportedFunction(`${logicalId}: no ${file}.js in ${assetPath} (was the template synthesized with bundling?)`);
+};
+
+/**
+ * Every AWS::Lambda::Function of the template, with its bundle, handler, timeout, memory, reserved
+ * concurrency and environment resolved to local names and ARNs. `rewrite` may adjust a resolved
+ * environment value (the issuer URL, when the local issuer listens elsewhere).
+ */
+export const functionSpecs = (
+  model: StackModel,
+  assemblyDir: string,
+  rewrite: (value: string) => string = (value) => value,
+): { functions: FunctionSpec[]; skipped: string[] } => {
+  const functions: FunctionSpec[] = [];
+  const skipped: string[] = [];
+  for (const [logicalId, resource] of model.ofType('AWS::Lambda::Function')) {
+    const p = resource.Properties ?? {};
+    const handler = String(p.Handler ?? 'index.handler');
+    try {
+      const { entry, exportName } = entryOf(assemblyDir, logicalId, resource.Metadata?.['aws:asset:path'], handler);
+      const variables = model.resolve(p.Environment?.Variables ?? {}) as Record<string, unknown>;
+      functions.push({
+        logicalId,
+        name: model.physicalName(logicalId),
+        arn: String(model.getAtt(logicalId, 'Arn')),
+        entry,
+        exportName,
+        handler,
+        timeoutSeconds: Number(p.Timeout ?? 3),
+        memorySize: Number(p.MemorySize ?? 128),
+        environment: Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, rewrite(String(value))])),
+        ...(p.ReservedConcurrentExecutions !== undefined && { reservedConcurrency: Number(p.ReservedConcurrentExecutions) }),
+      });
+    } catch (error) {
+      if (!(error instanceof UnsupportedFunction)) throw error;
+      skipped.push(error.message);
+    }
+  }
+  return { functions, skipped };
+};

@@ -1,0 +1,66 @@
+// One Lambda execution environment, in a worker thread: loads the function's bundle once, then
+// runs one invocation at a time, as Lambda does. Output is sent to the parent tagged with the
+// request id, in order with the result.
+'use strict';
+const { parentPort, workerData } = require('node:worker_threads');
+
+process.setSourceMapsEnabled(true);
+let currentRequestId;
+
+for (const stream of ['stdout', 'stderr']) {
+  process[stream].write = (chunk, encoding, callback) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? encoding : 'utf8');
+    parentPort.postMessage({ type: 'log', stream, requestId: currentRequestId, text });
+    if (typeof encoding === 'function') encoding();
+    else if (typeof callback === 'function') callback();
+    return true;
+  };
+}
+
+const shapeError = (error) => ({
+  errorType: (error && error.name) || 'Error',
+  errorMessage: error && error.message !== undefined ? String(error.message) : String(error),
+  trace: error && typeof error.stack === 'string' ? error.stack.split('\n') : [],
+});
+
+let handler;
+try {
+  const mod = require(workerData.entry);
+  handler = mod[workerData.exportName];
+  if (typeof handler !== 'function') {
+    throw Object.assign(new Error(`${workerData.handler} is undefined or not exported`), { name: 'Runtime.HandlerNotFound' });
+  }
+} catch (error) {
+  const shaped = shapeError(error);
+  if (shaped.errorType === 'Error') shaped.errorType = 'Runtime.ImportModuleError';
+  parentPort.postMessage({ type: 'init-error', error: shaped });
+  handler = undefined;
+}
+
+parentPort.on('message', async ({ requestId, event, deadline }) => {
+  currentRequestId = requestId;
+  const context = {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: workerData.functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: workerData.functionArn,
+    memoryLimitInMB: String(workerData.memorySize),
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${workerData.functionName}`,
+    logStreamName: workerData.logStreamName,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+  let message;
+  try {
+    if (!handler) throw Object.assign(new Error('The function failed to initialize'), { name: 'Runtime.InitError' });
+    const result = await handler(event, context);
+    // Lambda serializes the result as JSON: undefined becomes null, dates become strings.
+    message = { type: 'result', requestId, payload: result === undefined ? null : JSON.parse(JSON.stringify(result)) };
+  } catch (error) {
+    message = { type: 'result', requestId, error: shapeError(error) };
+  }
+  parentPort.postMessage(message);
+});
