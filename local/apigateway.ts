@@ -265,7 +265,7 @@ export class RestApiGateway {
     if (method.authorizationType === 'CUSTOM' && method.authorizer) {
       const outcome = await this.authorize(method.authorizer, methodArn, event);
       if ('response' in outcome) return outcome.response;
-      requestContext.authorizer = outcome.context;
+      event.requestContext.authorizer = outcome.context;
     }
     const result = await this.invoke(method.integration.functionArn, event);
     return this.proxyResponse(result);

@@ -87,6 +87,10 @@ const readForm = (req: IncomingMessage): Promise<URLSearchParams> =>
  */
 export const startIssuer = async (options: IssuerOptions): Promise<RunningIssuer> => {
   const { realm } = options;
+  // oidc-provider warns that Node 20 is not its preferred runtime and that its adapter is in memory:
+  // both are known here (the issuer is a local stand-in for Keycloak), so they are not repeated on every start.
+  const warn = console.warn;
+  console.warn = (...parts: unknown[]) => (String(parts[0]).startsWith('oidc-provider WARNING') ? undefined : warn(...parts));
   const { default: Provider, errors } = await import('oidc-provider');
   const host = options.host ?? '127.0.0.1';
   const origin = options.publicOrigin ?? `http://localhost:${options.port}`;
@@ -198,6 +202,8 @@ export const startIssuer = async (options: IssuerOptions): Promise<RunningIssuer
     },
   } as any);
 
+  console.warn = warn;
+
   // Keycloak allows `*` at the end of a redirect URI.
   const clientPrototype = provider.Client.prototype as any;
   const exactRedirect = clientPrototype.redirectUriAllowed;
@@ -235,7 +241,7 @@ export const startIssuer = async (options: IssuerOptions): Promise<RunningIssuer
       let idToken: string | undefined;
       if (scopes.includes('openid')) {
         const token = new provider.IdToken({ sub: user.id, ...realm.profileOf(user) }, { ctx });
-        token.scope = scope;
+        (token as unknown as { scope: string }).scope = scope;
         idToken = await token.issue({ use: 'idtoken' });
       }
       ctx.body = {

@@ -1,5 +1,7 @@
 import './polyfills';
-import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine, type StateMachineDefinition, type EventLog } from 'aws-local-stepfunctions';
+import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+
+type EventLog = StateMachine['run'] extends (...args: any[]) => { eventLogs: AsyncGenerator<infer E> } ? E : never;
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LambdaErrorPayload } from './lambda/runtime';

@@ -17,6 +17,7 @@ export interface BillingStore {
   pay(orderId: string, userId: string, amount: number): Promise<PayOutcome>;
   refund(orderId: string): Promise<RefundOutcome>;
   getPayment(orderId: string): Promise<Payment | undefined>;
+  openAccount(userId: string, openingBalance: number): Promise<boolean>;
 }
 
 const accountKey = (userId: string) => ({ pk: `ACCOUNT#${userId}`, sk: 'ACCOUNT' });
@@ -55,6 +56,31 @@ export class DynamoBillingStore implements BillingStore {
       }),
     );
     return this.getAccount(userId);
+  }
+
+  /** Opens an account with an opening balance, once: false when the account already exists. */
+  async openAccount(userId: string, openingBalance: number): Promise<boolean> {
+    const at = new Date().toISOString();
+    try {
+      await documentClient.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...accountKey(userId), balance: openingBalance, currency: CURRENCY, updatedAt: at },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            { Put: { TableName: this.tableName, Item: ledgerEntry(userId, 'OPENING', openingBalance) } },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async getPayment(orderId: string): Promise<Payment | undefined> {

@@ -1,0 +1,102 @@
+import type { FunctionOutput, InvocationReport } from './lambda/runtime';
+
+/** One EMF record (CloudWatch embedded metric format) a function printed. */
+export interface MetricRecord {
+  function: string;
+  timestamp: number;
+  namespace: string;
+  dimensions: Record<string, string>;
+  values: Record<string, number | number[]>;
+}
+
+/** A function's recent output, kept for inspection. */
+export interface LogLine {
+  function: string;
+  requestId?: string;
+  timestamp: number;
+  line: string;
+}
+
+const KEEP = 2000;
+/** Lines that say nothing about the shop: printed only with --verbose. */
+const NOISE = [/^No application metrics to publish/];
+const COLORS = [36, 35, 33, 32, 34, 96, 95, 93, 92, 94];
+
+/** `OrderCreateOrder7834CB64` → `OrderCreateOrder`: the construct path without CDK's hash. */
+export const shortName = (logicalId: string): string => logicalId.replace(/[0-9A-F]{8}$/, '');
+
+const parseEmf = (fn: string, record: Record<string, any>): MetricRecord[] => {
+  const aws = record._aws as { Timestamp?: number; CloudWatchMetrics?: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
+  return (aws.CloudWatchMetrics ?? []).map((directive) => ({
+    function: fn,
+    timestamp: aws.Timestamp ?? Date.now(),
+    namespace: directive.Namespace,
+    dimensions: Object.fromEntries(directive.Dimensions.flat().map((name) => [name, String(record[name])])),
+    values: Object.fromEntries(directive.Metrics.map(({ Name }) => [Name, record[Name] as number | number[]])),
+  }));
+};
+
+/**
+ * Collects each function's output, line by line: EMF records become metrics, Powertools JSON logs
+ * and plain lines become readable log lines (`time function request level message`), and each
+ * invocation ends with a REPORT line, as in CloudWatch Logs.
+ */
+export class LogHub {
+  readonly metrics: MetricRecord[] = [];
+  readonly lines: LogLine[] = [];
+  private readonly partial = new Map<string, string>();
+  private readonly colors = new Map<string, number>();
+
+  constructor(
+    private readonly print: (line: string) => void,
+    private readonly options: { color?: boolean; verbose?: boolean } = {},
+  ) {}
+
+  private label(fn: string): string {
+    if (!this.options.color) return fn;
+    if (!this.colors.has(fn)) this.colors.set(fn, COLORS[this.colors.size % COLORS.length]!);
+    return `\x1b[${this.colors.get(fn)}m${fn}\x1b[0m`;
+  }
+
+  private keep<T>(list: T[], item: T) {
+    list.push(item);
+    if (list.length > KEEP) list.splice(0, list.length - KEEP);
+  }
+
+  private emit(fn: string, requestId: string | undefined, level: string, message: string) {
+    const time = new Date().toISOString().slice(11, 23);
+    this.print(`${time} ${this.label(fn.padEnd(28))} ${(requestId ?? '-').slice(0, 8)} ${level.padEnd(5)} ${message}`);
+  }
+
+  output({ fn, requestId, text }: FunctionOutput): void {
+    const name = shortName(fn.logicalId);
+    const key = `${name}:${requestId}`;
+    const lines = ((this.partial.get(key) ?? '') + text).split('\n');
+    this.partial.set(key, lines.pop()!);
+    for (const line of lines.filter((l) => l.trim() !== '')) {
+      this.keep(this.lines, { function: name, requestId, timestamp: Date.now(), line });
+      let record: Record<string, any> | undefined;
+      try {
+        const parsed: unknown = JSON.parse(line);
+        if (parsed && typeof parsed === 'object') record = parsed as Record<string, any>;
+      } catch {
+        record = undefined;
+      }
+      if (record?._aws) {
+        for (const metric of parseEmf(name, record)) this.keep(this.metrics, metric);
+        if (this.options.verbose) this.emit(name, requestId, 'EMF', line);
+        continue;
+      }
+      if (record && typeof record.message === 'string') {
+        const { level, message, timestamp: _t, service: _s, cold_start: _c, function_arn: _a, function_memory_size: _m, function_name: _n, function_request_id: _r, sampling_rate: _sr, xray_trace_id: _x, ...extra } = record;
+        const rest = Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : '';
+        this.emit(name, requestId, String(level ?? 'INFO'), `${message}${rest}`);
+      } else if (!NOISE.some((pattern) => pattern.test(line)) || this.options.verbose) this.emit(name, requestId, 'LOG', line);
+    }
+  }
+
+  report({ fn, requestId, durationMs, coldStart, error }: InvocationReport): void {
+    const outcome = error ? ` ${error.errorType}: ${error.errorMessage}` : '';
+    this.emit(shortName(fn.logicalId), requestId, error ? 'ERROR' : 'END', `REPORT Duration: ${durationMs.toFixed(1)} ms${coldStart ? ' (cold start)' : ''}${outcome}`);
+  }
+}
