@@ -1,0 +1,82 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { target, tokenFor } from './support';
+
+// The issuer as Keycloak serves it: discovery, JWKS, tokens with Keycloak's claims, and the
+// authorization code flow with PKCE through its login page.
+
+const json = async (response: Response): Promise<any> => response.json();
+const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, any>;
+const tokenEndpoint = () => `${target().issuer}/protocol/openid-connect/token`;
+
+test('discovery and JWKS are at Keycloak paths', async () => {
+  const discovery = await json(await fetch(`${target().issuer}/.well-known/openid-configuration`));
+  expect(discovery.issuer).toBe(target().issuer);
+  expect(discovery.token_endpoint).toBe(tokenEndpoint());
+  expect(discovery.jwks_uri).toBe(`${target().issuer}/protocol/openid-connect/certs`);
+  const jwks = await json(await fetch(discovery.jwks_uri));
+  expect(jwks.keys.some((k: { kty: string; alg?: string }) => k.kty === 'RSA')).toBe(true);
+});
+
+test("access tokens carry Keycloak's claims", async () => {
+  const claims = claimsOf(await tokenFor('admin'));
+  expect(claims).toMatchObject({ iss: target().issuer, aud: 'shop-api', azp: 'shop-cli', preferred_username: 'admin', typ: 'Bearer' });
+  expect(claims.realm_access.roles).toEqual(expect.arrayContaining(['admin', 'customer']));
+  expect(claims.scope).toEqual(expect.stringContaining('profile'));
+  expect(claims.exp).toBeGreaterThan(Date.now() / 1000);
+});
+
+test('a wrong password is refused', async () => {
+  const response = await fetch(tokenEndpoint(), { method: 'POST', body: new URLSearchParams({ grant_type: 'password', client_id: 'shop-cli', username: 'alice', password: 'wrong' }) });
+  expect([400, 401]).toContain(response.status);
+  expect((await json(response)).error).toBe('invalid_grant');
+});
+
+test('a refresh token gives a new access token', async () => {
+  const first = await json(await fetch(tokenEndpoint(), { method: 'POST', body: new URLSearchParams({ grant_type: 'password', client_id: 'shop-cli', username: 'bob', password: 'bob' }) }));
+  const refreshed = await fetch(tokenEndpoint(), { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', client_id: 'shop-cli', refresh_token: first.refresh_token }) });
+  const body = await json(refreshed);
+  expect(refreshed.status).toBe(200);
+  expect(claimsOf(body.access_token)).toMatchObject({ preferred_username: 'bob', aud: 'shop-api' });
+});
+
+test('authorization code with PKCE, through the login page', async () => {
+  const verifier = randomBytes(32).toString('base64url');
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const redirectUri = 'http://localhost:3000/callback';
+  const jar = new Map<string, string>();
+  const remember = (response: Response) => {
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair] = cookie.split(';');
+      const [name, value] = pair!.split('=');
+      jar.set(name!, value!);
+    }
+  };
+  const cookies = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const follow = async (url: string, init: RequestInit = {}) => {
+    const response = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: cookies() } });
+    remember(response);
+    return response;
+  };
+  const authorize = new URL(`${target().issuer}/protocol/openid-connect/auth`);
+  authorize.search = new URLSearchParams({ client_id: 'shop-web', response_type: 'code', scope: 'openid', redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256', state: 'xyz' }).toString();
+
+  const toLogin = await follow(authorize.toString());
+  const loginUrl = new URL(toLogin.headers.get('location')!, target().issuer).toString();
+  const page = await (await follow(loginUrl)).text();
+  const action = new URL(/action="([^"]+)"/.exec(page)![1]!.replace(/&#(\d+);/g, (_, c) => String.fromCharCode(Number(c))), loginUrl).toString();
+  const wrong = await follow(action, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=alice&password=nope' });
+  expect(await wrong.text()).toContain('Invalid username or password');
+  let response = await follow(action, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=alice&password=alice' });
+  while (response.status >= 300 && response.status < 400 && !response.headers.get('location')!.startsWith(redirectUri)) {
+    response = await follow(new URL(response.headers.get('location')!, target().issuer).toString());
+  }
+  const callback = new URL(response.headers.get('location')!);
+  expect(callback.searchParams.get('state')).toBe('xyz');
+  const code = callback.searchParams.get('code')!;
+
+  const exchange = await fetch(tokenEndpoint(), { method: 'POST', body: new URLSearchParams({ grant_type: 'authorization_code', client_id: 'shop-web', code, redirect_uri: redirectUri, code_verifier: verifier }) });
+  const tokens = await json(exchange);
+  expect(exchange.status).toBe(200);
+  expect(claimsOf(tokens.access_token)).toMatchObject({ aud: 'shop-api', azp: 'shop-web', preferred_username: 'alice' });
+  expect(claimsOf(tokens.id_token)).toMatchObject({ aud: 'shop-web', sub: claimsOf(tokens.access_token).sub });
+});

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+
+/** The target under test: any deployment of the stack, by URL. */
+export const target = () => ({
+  api: process.env.SHOP_API_URL!.replace(/\/$/, ''),
+  issuer: process.env.SHOP_ISSUER_URL!.replace(/\/$/, ''),
+  edge: process.env.SHOP_EDGE_URL,
+});
+
+export type User = 'alice' | 'bob' | 'admin';
+const tokens = new Map<string, Promise<string>>();
+
+/** An access token from the issuer, with the direct access grant of the `shop-cli` client. */
+export const tokenFor = (user: User): Promise<string> => {
+  if (!tokens.has(user)) {
+    tokens.set(
+      user,
+      (async () => {
+        const response = await fetch(`${target().issuer}/protocol/openid-connect/token`, {
+          method: 'POST',
+          body: new URLSearchParams({ grant_type: 'password', client_id: 'shop-cli', username: user, password: user }),
+        });
+        const body = (await response.json()) as { access_token?: string };
+        if (!response.ok || !body.access_token) throw new Error(`No token for ${user}: HTTP ${response.status} ${JSON.stringify(body)}`);
+        return body.access_token;
+      })(),
+    );
+  }
+  return tokens.get(user)!;
+};
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** One HTTP call to the API, as `user` (or anonymous), with a JSON body. */
+export const api = async <T = any>(
+  method: string,
+  path: string,
+  options: { as?: User; token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<ApiResponse<T>> => {
+  const headers: Record<string, string> = { ...options.headers };
+  const token = options.token ?? (options.as && (await tokenFor(options.as)));
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (options.body !== undefined || options.rawBody !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${target().api}${path}`, {
+    method,
+    headers,
+    body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = text;
+  }
+  return { status: response.status, body: body as T, headers: response.headers };
+};
+
+export const uniqueSku = (prefix = 'E2E') => `${prefix}-${randomUUID().slice(0, 8).toUpperCase()}`;
+export const newKey = () => randomUUID();
+
+/** A product of our own, so that tests share no stock and no similar orders. */
+export const createProduct = async (price: number, stock: number) => {
+  const sku = uniqueSku();
+  const response = await api('PUT', `/products/${sku}`, { as: 'admin', body: { name: `Test product ${sku}`, price, stock } });
+  if (response.status !== 200) throw new Error(`Could not create ${sku}: ${response.status} ${JSON.stringify(response.body)}`);
+  return sku;
+};
+
+export const productAvailable = async (sku: string): Promise<number> => {
+  const { body } = await api<{ sku: string; available: number }[]>('GET', '/products');
+  const product = body.find((p) => p.sku === sku);
+  if (!product) throw new Error(`${sku} is not listed`);
+  return product.available;
+};
+
+export const balanceOf = async (user: User): Promise<number> => (await api<{ balance: number }>('GET', '/billing/account', { as: user })).body.balance;
+
+export const slots = async () => (await api<{ slotId: string; remaining: number; capacity: number }[]>('GET', '/delivery/slots')).body;
+
+export const openSlot = async () => {
+  const slot = (await slots()).find((s) => s.remaining >= 5);
+  if (!slot) throw new Error('No delivery slot with room: is the demo data seeded?');
+  return slot;
+};
+
+export const fullSlot = async () => {
+  const slot = (await slots()).find((s) => s.remaining === 0);
+  if (!slot) throw new Error('No full delivery slot: is the demo data seeded?');
+  return slot;
+};
+
+const TERMINAL = new Set(['COMPLETED', 'CANCELLED', 'COMPENSATION_FAILED']);
+
+/** Polls an order until it reaches any terminal status, or fails at the deadline. */
+export const waitForOutcome = async (orderId: string, as: User, deadlineMs = 30_000) => {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const { status, body } = await api('GET', `/orders/${orderId}`, { as });
+    if (status !== 200) throw new Error(`GET /orders/${orderId} answered ${status}`);
+    if (TERMINAL.has(body.status)) return body;
+    if (Date.now() > deadline) throw new Error(`Order ${orderId} is still ${body.status} after ${deadlineMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
+/** Polls until `check` returns a value, or fails at the deadline. */
+export const eventually = async <T>(check: () => Promise<T | undefined>, what: string, deadlineMs = 15_000): Promise<T> => {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
+export const placeOrder = (as: User, items: { sku: string; quantity: number }[], slotId: string, key = newKey()) =>
+  api('POST', '/orders', { as, headers: { 'Idempotency-Key': key }, body: { items, delivery: { slotId, address: '1 Test Street' } } });
