@@ -158,7 +158,7 @@ describeWithEdge('the saga through the AWS SDK, against the edge', () => {
     const failed = events.find((e) => e.type === 'TaskFailed');
     expect(failed?.taskFailedEventDetails?.error).toBe('OutOfStock');
     expect(JSON.parse(failed!.taskFailedEventDetails!.cause!)).toMatchObject({ errorType: 'OutOfStock' });
-    const entered = events.filter((e) => e.type.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
+    const entered = events.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
     expect(entered).toEqual(expect.arrayContaining(['ProcessPayment', 'ReserveItems', 'RefundPayment', 'CancelOrder', 'NotifyCancelled']));
     expect(entered.indexOf('RefundPayment')).toBeGreaterThan(entered.indexOf('ReserveItems'));
     for (const [i, event] of events.entries()) expect(event.id).toBe(i + 1);
