@@ -121,7 +121,9 @@ const main = async () => {
       verbose: args.verbose,
       ...(!args['no-seed'] && {
         seed: async (tableFor, realm) => {
-          // The seed writes through the services' own stores, whose SDK client reads this endpoint.
+          // The seed writes through the services' own stores, whose SDK client reads this endpoint:
+          // a service-specific endpoint in the caller's environment would win over it, so it goes.
+          for (const name of Object.keys(process.env)) if (name.startsWith('AWS_ENDPOINT_URL_')) delete process.env[name];
           Object.assign(process.env, { AWS_ENDPOINT_URL: `http://127.0.0.1:${ports.edge}`, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
           const { seedDemo, OPENING_BALANCES } = await import('../demo/seed');
           const summary = await seedDemo(tableFor, [...realm.usersById.values()]);

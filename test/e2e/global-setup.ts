@@ -19,7 +19,8 @@ export default async function globalSetup(): Promise<void> {
   const log = createWriteStream(logFile);
   const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['local/cli.ts', '--in-memory', '--port', '0', '--edge-port', '0', '--issuer-port', '0'], {
     cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1' },
+    // Other projects' setups export AWS_* variables (their DynamoDB Local): the cloud must not inherit them.
+    env: { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_'))), NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   (globalThis as { __shopCloud?: ChildProcess }).__shopCloud = child;
