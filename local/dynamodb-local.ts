@@ -60,6 +60,10 @@ export const startDynamoDbLocal = async (options: { port?: number; dbPath?: stri
     ['-Xms64m', '-Xmx512m', `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), '-port', String(port), ...storage],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  // Never outlive the process that started it, however that process ends.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   try {

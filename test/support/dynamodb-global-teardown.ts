@@ -1,5 +1,9 @@
 import type { DynamoDbLocal } from '../../local/dynamodb-local';
 
+/** Stops every DynamoDB Local the setups started (the first teardown stops them all; later ones find none). */
 export default async function globalTeardown(): Promise<void> {
-  await (globalThis as { __dynamo?: DynamoDbLocal }).__dynamo?.stop();
+  const registry = globalThis as { __dynamoInstances?: DynamoDbLocal[] };
+  const instances = registry.__dynamoInstances ?? [];
+  registry.__dynamoInstances = [];
+  await Promise.all(instances.map((dynamo) => dynamo.stop()));
 }
