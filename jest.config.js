@@ -15,6 +15,7 @@ module.exports = {
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...shared, displayName: 'authorizer', testMatch: ['<rootDir>/test/authorizer/**/*.test.ts'] },
     { ...shared, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
+    { ...shared, displayName: 'local', testMatch: ['<rootDir>/test/local/**/*.test.ts'] },
     {
       ...shared,
       displayName: 'integration',

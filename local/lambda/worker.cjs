@@ -32,6 +32,7 @@ const shapeError = (error) => ({
 });
 
 let handler;
+let initError;
 try {
   const mod = require(workerData.entry);
   handler = mod[workerData.exportName];
@@ -39,10 +40,9 @@ try {
     throw Object.assign(new Error(`${workerData.handler} is undefined or not exported`), { name: 'Runtime.HandlerNotFound' });
   }
 } catch (error) {
-  const shaped = shapeError(error);
-  if (shaped.errorType === 'Error') shaped.errorType = 'Runtime.ImportModuleError';
-  parentPort.postMessage({ type: 'init-error', error: shaped });
-  handler = undefined;
+  initError = shapeError(error);
+  if (initError.errorType === 'Error') initError.errorType = 'Runtime.ImportModuleError';
+  parentPort.postMessage({ type: 'init-error', error: initError });
 }
 
 parentPort.on('message', async ({ requestId, event, deadline }) => {
@@ -63,7 +63,10 @@ parentPort.on('message', async ({ requestId, event, deadline }) => {
   };
   let message;
   try {
-    if (!handler) throw Object.assign(new Error('The function failed to initialize'), { name: 'Runtime.InitError' });
+    if (initError) {
+      parentPort.postMessage({ type: 'result', requestId, error: initError });
+      return;
+    }
     const result = await handler(event, context);
     // Lambda serializes the result as JSON: undefined becomes null, dates become strings.
     message = { type: 'result', requestId, payload: result === undefined ? null : JSON.parse(JSON.stringify(result)) };
