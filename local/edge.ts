@@ -127,6 +127,11 @@ export const createEdge = (services: EdgeServices, onError: (error: Error) => vo
       const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(url.pathname);
       if (invoke && req.method === 'POST') return lambdaInvoke(req, invoke[1]!, body, res);
 
+      if (url.pathname === '/restapis' && req.method === 'GET') {
+        // API Gateway's GetRestApis, so that clients can find an API's id as they would on AWS or LocalStack.
+        const items = [...new Map([...services.apis.values()].map((g) => [g.spec.id, g.spec])).values()];
+        return sendJson(res, 200, { item: items.map((spec) => ({ id: spec.id, name: spec.name, createdDate: 0 })) });
+      }
       const restApi = /^\/restapis\/([^/]+)\/([^/]+)\/_user_request_(\/.*)?$/.exec(url.pathname);
       if (restApi) {
         const gateway = services.apis.get(`${restApi[1]}/${restApi[2]}`);

@@ -139,3 +139,22 @@ describe('POST /orders validation', () => {
     expect(error.error).toBe('UNKNOWN_PRODUCT');
   });
 });
+
+const describeWithEdge = target().edge ? describe : describe.skip;
+
+describeWithEdge('the API, LocalStack-style through the edge', () => {
+  test('/restapis/{apiId}/v1/_user_request_/… serves the same routes and authorizer', async () => {
+    const { item } = (await (await fetch(`${target().edge}/restapis`)).json()) as { item: { id: string; name: string }[] };
+    const apiId = item.find((a) => a.name === 'serverless-shop')!.id;
+    const base = `${target().edge}/restapis/${apiId}/v1/_user_request_`;
+
+    const products = await fetch(`${base}/products`);
+    const anonymous = await fetch(`${base}/billing/account`);
+    const account = await fetch(`${base}/billing/account`, { headers: { authorization: `Bearer ${await tokenFor('alice')}` } });
+
+    expect(products.status).toBe(200);
+    expect(((await products.json()) as unknown[]).length).toBeGreaterThanOrEqual(10);
+    expect(anonymous.status).toBe(401);
+    expect(account.status).toBe(200);
+  });
+});

@@ -1,0 +1,23 @@
+import type { FunctionSpec } from '../../local/lambda/runtime';
+import { LogHub } from '../../local/logs';
+
+const fn = { logicalId: 'OrderCreateOrder7834CB64', name: 'ServerlessShop-OrderCreateOrder7834CB64' } as FunctionSpec;
+
+test('EMF lines become metrics; Powertools logs become readable lines; chunks are joined into lines', () => {
+  const printed: string[] = [];
+  const hub = new LogHub((line) => printed.push(line));
+  const emf = JSON.stringify({
+    _aws: { Timestamp: 1_700_000_000_000, CloudWatchMetrics: [{ Namespace: 'ServerlessShop', Dimensions: [['service']], Metrics: [{ Name: 'OrdersCreated', Unit: 'Count' }] }] },
+    service: 'order',
+    OrdersCreated: 1,
+  });
+  const log = JSON.stringify({ level: 'INFO', message: 'Order created', service: 'order', timestamp: 'x', orderId: 'o-1' });
+
+  hub.output({ fn, requestId: 'req-1', stream: 'stdout', text: `${emf}\n${log.slice(0, 10)}` });
+  hub.output({ fn, requestId: 'req-1', stream: 'stdout', text: `${log.slice(10)}\nplain line\n` });
+
+  expect(hub.metrics).toEqual([{ function: 'OrderCreateOrder', timestamp: 1_700_000_000_000, namespace: 'ServerlessShop', dimensions: { service: 'order' }, values: { OrdersCreated: 1 } }]);
+  expect(printed).toHaveLength(2);
+  expect(printed[0]).toMatch(/OrderCreateOrder\s+req-1\s+INFO\s+Order created \{"orderId":"o-1"\}$/);
+  expect(printed[1]).toMatch(/LOG\s+plain line$/);
+});
