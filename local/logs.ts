@@ -1,3 +1,4 @@
+import { metricsOfEmf } from '../functions/shared/emf';
 import type { FunctionOutput, InvocationReport } from './lambda/runtime';
 
 /** One EMF record (CloudWatch embedded metric format) a function printed. */
@@ -25,15 +26,16 @@ const COLORS = [36, 35, 33, 32, 34, 96, 95, 93, 92, 94];
 /** `OrderCreateOrder7834CB64` → `OrderCreateOrder`: the construct path without CDK's hash. */
 export const shortName = (logicalId: string): string => logicalId.replace(/[0-9A-F]{8}$/, '');
 
-const parseEmf = (fn: string, record: Record<string, any>): MetricRecord[] => {
-  const aws = record._aws as { Timestamp?: number; CloudWatchMetrics?: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
-  return (aws.CloudWatchMetrics ?? []).map((directive) => ({
-    function: fn,
-    timestamp: aws.Timestamp ?? Date.now(),
-    namespace: directive.Namespace,
-    dimensions: Object.fromEntries(directive.Dimensions.flat().map((name) => [name, String(record[name])])),
-    values: Object.fromEntries(directive.Metrics.map(({ Name }) => [Name, record[Name] as number | number[]])),
-  }));
+/** One MetricRecord per metric directive and dimension set, read with the same EMF parser as the bridge. */
+const parseEmf = (fn: string, record: Record<string, unknown>): MetricRecord[] => {
+  const records = new Map<string, MetricRecord>();
+  for (const metric of metricsOfEmf(record)) {
+    const key = JSON.stringify([metric.namespace, metric.dimensions]);
+    const entry = records.get(key) ?? { function: fn, timestamp: metric.timestamp, namespace: metric.namespace, dimensions: metric.dimensions, values: {} };
+    entry.values[metric.name] = metric.values.length === 1 ? metric.values[0]! : metric.values;
+    records.set(key, entry);
+  }
+  return [...records.values()];
 };
 
 /**

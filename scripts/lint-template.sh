@@ -12,7 +12,9 @@ if ! command -v "$cfn_lint" >/dev/null 2>&1; then
   exit 1
 fi
 
+# Both variants: as deployed to AWS, and as deployed to LocalStack (EMF bridge on, JWKS on the compose network).
 npm run --silent synth
+npm run --silent synth -- --output cdk.out.localstack $(scripts/deploy.sh --print-context localstack)
 "$cfn_lint" --version
-"$cfn_lint" cdk.out/*.template.json
+"$cfn_lint" cdk.out/*.template.json cdk.out.localstack/*.template.json
 echo "cfn-lint: no findings"

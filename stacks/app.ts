@@ -14,4 +14,5 @@ new ShopStack(app, context('stackName') ?? 'ServerlessShop', {
     audience: context('audience') ?? 'shop-api',
     jwksUri: context('jwksUri'),
   },
+  emfBridge: context('emfBridge') === 'true',
 });

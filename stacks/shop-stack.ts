@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { ShopObservability } from './constructs/observability';
+import { EmfBridge, ShopObservability } from './constructs/observability';
 import { OrderSaga } from './constructs/order-saga';
 import { BillingService, DeliveryService, type IdentitySettings, NotificationService, OrderService, WarehouseService } from './constructs/services';
 import { ShopApi } from './constructs/shop-api';
@@ -9,6 +9,11 @@ import { ShopFunction } from './constructs/shop-function';
 
 export interface ShopStackProps extends StackProps {
   identity: IdentitySettings;
+  /**
+   * Turn EMF log lines into metrics with a log subscription (EmfBridge), for targets whose
+   * CloudWatch Logs does not do it itself: LocalStack. Off by default, as on AWS it would count twice.
+   */
+  emfBridge?: boolean;
 }
 
 /** Serverless Shop: five services, one saga, one API. The single source of truth for every target. */
@@ -62,10 +67,17 @@ export class ShopStack extends Stack {
     });
 
     new ShopObservability(this, 'Observability', { stateMachine: saga.stateMachine });
+    if (props.emfBridge) new EmfBridge(this, 'EmfBridge', { functions: this.node.findAll().filter((c): c is ShopFunction => c instanceof ShopFunction) });
 
     new CfnOutput(this, 'ApiUrl', { value: api.api.url, description: 'Base URL of the shop API (stage v1)' });
     new CfnOutput(this, 'IssuerUrl', { value: identity.issuerUrl, description: 'OpenID Connect issuer the API trusts' });
     new CfnOutput(this, 'StateMachineArn', { value: saga.stateMachine.stateMachineArn });
     new CfnOutput(this, 'OrderEventsTopicArn', { value: orderEvents.topicArn });
+    // Where each service keeps its data: for the AWS CLI, and for seeding a deployed stack (npm run seed:deployed).
+    new CfnOutput(this, 'BillingTableName', { value: billing.table.tableName });
+    new CfnOutput(this, 'WarehouseTableName', { value: warehouse.table.tableName });
+    new CfnOutput(this, 'DeliveryTableName', { value: delivery.table.tableName });
+    new CfnOutput(this, 'OrderTableName', { value: order.table.tableName });
+    new CfnOutput(this, 'NotificationTableName', { value: notification.table.tableName });
   }
 }

@@ -9,8 +9,12 @@ import {
   SingleValueWidget,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { FilterPattern, SubscriptionFilter } from 'aws-cdk-lib/aws-logs';
+import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { ShopFunction } from './shop-function';
 
 const NAMESPACE = 'ServerlessShop';
 const PERIOD = Duration.minutes(5);
@@ -94,5 +98,40 @@ export class ShopObservability extends Construct {
       }),
       new SingleValueWidget({ title: 'Saga failure rate (%)', width: 12, metrics: [sagaFailureRate] }),
     );
+  }
+}
+
+/**
+ * The opt-in EMF bridge: every function's log group is subscribed to one function that turns the
+ * EMF records into PutMetricData calls. For LocalStack, whose CloudWatch Logs stores EMF lines as
+ * plain logs; on AWS, CloudWatch extracts the metrics itself and this stays off.
+ */
+export class EmfBridge extends Construct {
+  readonly function: ShopFunction;
+
+  constructor(scope: Construct, id: string, props: { functions: ShopFunction[] }) {
+    super(scope, id);
+    this.function = new ShopFunction(this, 'Function', {
+      service: 'observability',
+      handler: 'emf-bridge',
+      description: 'Turns EMF log lines into CloudWatch metrics where the target does not (LocalStack)',
+    });
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'], // PutMetricData has no resource-level permissions; the namespace is the condition
+        conditions: { StringEquals: { 'cloudwatch:namespace': NAMESPACE } },
+      }),
+    );
+    const destination = new LambdaDestination(this.function);
+    props.functions.forEach((fn, index) => {
+      new SubscriptionFilter(this, `Subscription${index}`, {
+        logGroup: fn.logGroup,
+        destination,
+        // Only lines that carry metric directives; the bridge also checks each one.
+        filterPattern: FilterPattern.literal('"_aws"'),
+      });
+    });
   }
 }

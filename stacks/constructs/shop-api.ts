@@ -26,6 +26,8 @@ export class ShopApi extends Construct {
     this.api = new RestApi(this, 'Api', {
       restApiName: 'serverless-shop',
       description: 'Serverless Shop HTTP API',
+      // No account-wide CloudWatch role: execution logging is off, and the role would outlive the stack.
+      cloudWatchRole: false,
       deployOptions: { stageName: 'v1', metricsEnabled: true, loggingLevel: MethodLoggingLevel.OFF },
       defaultCorsPreflightOptions: {
         allowOrigins: Cors.ALL_ORIGINS,
