@@ -28,11 +28,20 @@ interface ResourceSpec {
   methods: Map<string, MethodSpec>;
 }
 
+/** An AWS::ApiGateway::GatewayResponse: how API Gateway words one kind of its own refusals. */
+export interface GatewayResponseSpec {
+  status?: number;
+  headers: Record<string, string>;
+  template?: string;
+}
+
 export interface RestApiSpec {
   id: string;
   name: string;
   stages: string[];
   resources: ResourceSpec[];
+  /** By response type: UNAUTHORIZED, ACCESS_DENIED, DEFAULT_4XX … */
+  gatewayResponses: Map<string, GatewayResponseSpec>;
 }
 
 export interface HttpRequest {
@@ -130,21 +139,47 @@ export const restApiSpecs = (model: StackModel): RestApiSpec[] =>
       .ofType('AWS::ApiGateway::Stage')
       .filter(([, r]) => belongs(r.Properties ?? {}))
       .map(([, r]) => String(model.resolve(r.Properties!.StageName)));
-    return { id: apiId, name: model.physicalName(apiLogicalId), stages, resources: [...resources.values()] };
+    const gatewayResponses = new Map<string, GatewayResponseSpec>();
+    for (const [, resource] of model.ofType('AWS::ApiGateway::GatewayResponse')) {
+      const p = resource.Properties ?? {};
+      if (!belongs(p)) continue;
+      const parameters = (model.resolve(p.ResponseParameters ?? {}) ?? {}) as Record<string, string>;
+      const headers = Object.fromEntries(
+        Object.entries(parameters)
+          .filter(([name]) => name.startsWith('gatewayresponse.header.'))
+          .map(([name, value]) => [name.slice('gatewayresponse.header.'.length).toLowerCase(), String(value).replace(/^'(.*)'$/, '$1')]),
+      );
+      const templates = (model.resolve(p.ResponseTemplates ?? {}) ?? {}) as Record<string, string>;
+      gatewayResponses.set(String(p.ResponseType), {
+        ...(p.StatusCode !== undefined && { status: Number(model.resolve(p.StatusCode)) }),
+        headers,
+        template: templates['application/json'],
+      });
+    }
+    return { id: apiId, name: model.physicalName(apiLogicalId), stages, resources: [...resources.values()], gatewayResponses };
   });
 
-/** API Gateway's own error responses. */
-const gatewayError = (status: number, body: Record<string, unknown>, errorType: string): HttpResponse => ({
+/** One of API Gateway's own refusals, before the API's gateway responses reword it. */
+interface GatewayError extends HttpResponse {
+  gateway: { type: string; message: string | null };
+}
+
+/** API Gateway's own error responses, with its default bodies. */
+const gatewayError = (type: string, status: number, key: 'message' | 'Message', message: string | null, errorType: string): GatewayError => ({
   status,
   headers: { 'content-type': 'application/json', 'x-amzn-errortype': errorType },
-  body: JSON.stringify(body),
+  body: JSON.stringify({ [key]: message }),
+  gateway: { type, message },
 });
-const MISSING_TOKEN = () => gatewayError(403, { message: 'Missing Authentication Token' }, 'MissingAuthenticationTokenException');
-const UNAUTHORIZED = () => gatewayError(401, { message: 'Unauthorized' }, 'UnauthorizedException');
-const DENIED = () => gatewayError(403, { Message: 'User is not authorized to access this resource with an explicit deny' }, 'AccessDeniedException');
-const NOT_ALLOWED = () => gatewayError(403, { Message: 'User is not authorized to access this resource' }, 'AccessDeniedException');
-const AUTHORIZER_FAILED = () => gatewayError(500, { message: null }, 'AuthorizerConfigurationException');
-const BAD_GATEWAY = () => gatewayError(502, { message: 'Internal server error' }, 'InternalServerErrorException');
+const MISSING_TOKEN = () => gatewayError('MISSING_AUTHENTICATION_TOKEN', 403, 'message', 'Missing Authentication Token', 'MissingAuthenticationTokenException');
+const UNAUTHORIZED = () => gatewayError('UNAUTHORIZED', 401, 'message', 'Unauthorized', 'UnauthorizedException');
+const DENIED = () => gatewayError('ACCESS_DENIED', 403, 'Message', 'User is not authorized to access this resource with an explicit deny', 'AccessDeniedException');
+const NOT_ALLOWED = () => gatewayError('ACCESS_DENIED', 403, 'Message', 'User is not authorized to access this resource', 'AccessDeniedException');
+const AUTHORIZER_FAILED = () => gatewayError('AUTHORIZER_CONFIGURATION_ERROR', 500, 'message', null, 'AuthorizerConfigurationException');
+const BAD_GATEWAY = () => gatewayError('DEFAULT_5XX', 502, 'message', 'Internal server error', 'InternalServerErrorException');
+const TIMED_OUT = () => gatewayError('INTEGRATION_TIMEOUT', 504, 'message', 'Endpoint request timed out', 'IntegrationTimeout');
+
+const isGatewayError = (response: HttpResponse): response is GatewayError => 'gateway' in response;
 
 /** IAM-style wildcard matching of `execute-api` ARNs: `*` any run, `?` one character. */
 const arnMatches = (pattern: string, arn: string): boolean =>
@@ -220,6 +255,29 @@ export class RestApiGateway {
   }
 
   async handle(request: HttpRequest): Promise<HttpResponse> {
+    const response = await this.dispatch(request);
+    return isGatewayError(response) ? this.reword(response) : response;
+  }
+
+  /**
+   * Applies the API's gateway response for this kind of refusal (or its DEFAULT_4XX/5XX): status,
+   * headers, and the body template with the `$context` values API Gateway fills in.
+   */
+  private reword({ gateway, ...response }: GatewayError): HttpResponse {
+    const custom = this.spec.gatewayResponses.get(gateway.type) ?? this.spec.gatewayResponses.get(response.status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX');
+    if (!custom) return response;
+    const body =
+      custom.template === undefined
+        ? response.body
+        : custom.template
+            .replaceAll('$context.error.messageString', JSON.stringify(gateway.message))
+            .replaceAll('$context.error.message', gateway.message ?? '')
+            .replaceAll('$context.error.responseType', gateway.type)
+            .replaceAll('$context.requestId', randomUUID());
+    return { status: custom.status ?? response.status, headers: { ...response.headers, ...custom.headers }, body };
+  }
+
+  private async dispatch(request: HttpRequest): Promise<HttpResponse> {
     const found = this.route(request.path);
     const method = found && (found.resource.methods.get(request.method) ?? found.resource.methods.get('ANY'));
     if (!found || !method) return MISSING_TOKEN();
@@ -313,7 +371,7 @@ export class RestApiGateway {
   private proxyResponse(result: InvokeResult): HttpResponse {
     if (result.functionError) {
       const error = result.payload as { errorType?: string };
-      if (error?.errorType === 'Sandbox.Timedout') return gatewayError(504, { message: 'Endpoint request timed out' }, 'IntegrationTimeout');
+      if (error?.errorType === 'Sandbox.Timedout') return TIMED_OUT();
       return BAD_GATEWAY();
     }
     const output = result.payload as { statusCode?: unknown; headers?: Record<string, unknown>; multiValueHeaders?: Record<string, unknown[]>; body?: unknown; isBase64Encoded?: boolean } | null;

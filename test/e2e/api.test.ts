@@ -35,8 +35,10 @@ describe('access', () => {
     ['GET', '/notifications'],
     ['PUT', '/products/TEA-01'],
   ])('%s %s without a token is 401', async (method, path) => {
-    const { status } = await api(method, path);
+    const { status, body, headers } = await api(method, path);
     expect(status).toBe(401);
+    expect(body).toEqual({ error: 'UNAUTHORIZED', message: expect.any(String) });
+    expect(headers.get('access-control-allow-origin')).toBe('*');
   });
 
   test('a token that is not a valid JWT of the issuer is 401', async () => {
@@ -68,9 +70,10 @@ describe('access', () => {
     expect((await api('GET', '/orders', { as: 'bob' })).body.map((o: { orderId: string }) => o.orderId)).not.toContain(created.body.orderId);
   });
 
-  test('an unknown route is refused as API Gateway refuses it', async () => {
-    const { status } = await api('GET', '/no-such-route', { as: 'alice' });
-    expect(status).toBe(403);
+  test('an unknown route is 404 in the error shape of the contract (API Gateway reworded)', async () => {
+    const { status, body } = await api('GET', '/no-such-route', { as: 'alice' });
+    expect(status).toBe(404);
+    expect(body).toEqual({ error: 'NOT_FOUND', message: expect.any(String) });
   });
 });
 

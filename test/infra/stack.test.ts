@@ -149,3 +149,15 @@ test('the authorizer trusts the configured issuer and audience', () => {
     Environment: { Variables: Match.objectLike({ ISSUER_URL: issuer, AUDIENCE: 'shop-api', JWKS_URI: 'http://kc/certs' }) },
   });
 });
+
+test("API Gateway's own refusals use the contract's error shape, with CORS", () => {
+  const responses = template.findResources('AWS::ApiGateway::GatewayResponse');
+  const byType = Object.fromEntries(Object.values(responses).map((r: any) => [r.Properties.ResponseType, r.Properties]));
+  expect(Object.keys(byType).sort()).toEqual(['ACCESS_DENIED', 'DEFAULT_4XX', 'DEFAULT_5XX', 'MISSING_AUTHENTICATION_TOKEN', 'UNAUTHORIZED']);
+  expect(byType.MISSING_AUTHENTICATION_TOKEN.StatusCode).toBe('404');
+  for (const properties of Object.values(byType)) {
+    const body = (properties as any).ResponseTemplates['application/json'].replace('$context.error.messageString', '"a message"');
+    expect(JSON.parse(body)).toEqual({ error: expect.stringMatching(/^[A-Z_]+$/), message: expect.any(String) });
+    expect((properties as any).ResponseParameters['gatewayresponse.header.Access-Control-Allow-Origin']).toBe("'*'");
+  }
+});
