@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { assertMatchesContract } from './contract';
 
 /** The target under test: any deployment of the stack, by URL. */
 export const target = () => ({
@@ -35,7 +36,7 @@ export interface ApiResponse<T = any> {
   headers: Headers;
 }
 
-/** One HTTP call to the API, as `user` (or anonymous), with a JSON body. */
+/** One HTTP call to the API, as `user` (or anonymous), with a JSON body; the response is checked against openapi.yaml. */
 export const api = async <T = any>(
   method: string,
   path: string,
@@ -57,6 +58,7 @@ export const api = async <T = any>(
   } catch {
     body = text;
   }
+  assertMatchesContract(method, path, response.status, response.headers.get('content-type'), body);
   return { status: response.status, body: body as T, headers: response.headers };
 };
 
