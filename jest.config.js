@@ -37,5 +37,6 @@ module.exports = {
       globalSetup: '<rootDir>/test/e2e/global-setup.ts',
       globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
     },
+    { ...shared, displayName: 'postman', testMatch: ['<rootDir>/test/postman/**/*.test.ts'] },
   ],
 };

@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '..', '..');
+const READY_TIMEOUT_MS = 180_000;
+const STOP_GRACE_MS = 20_000;
+
+export interface CloudProcess {
+  child: ChildProcess;
+  api: string;
+  issuer: string;
+  edge: string;
+  logFile: string;
+}
+
+/**
+ * Starts the local cloud as a user would (`npm start`), in memory and on free ports, and resolves
+ * when it prints that it is ready. Its output goes to a log file in the temp directory.
+ */
+export const startCloudProcess = async (name: string, extraArgs: string[] = []): Promise<CloudProcess> => {
+  const logFile = join(tmpdir(), `shop-${name}-cloud-${process.pid}.log`);
+  const log = createWriteStream(logFile);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/cli.ts', '--in-memory', '--port', '0', '--edge-port', '0', '--issuer-port', '0', ...extraArgs], {
+    cwd: ROOT,
+    // Other projects' setups export AWS_* variables (their DynamoDB Local): the cloud must not inherit them.
+    env: { ...Object.fromEntries(Object.entries(process.env).filter(([variable]) => !variable.startsWith('AWS_'))), NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so that stopping it reaches everything the cloud started.
+    detached: true,
+  });
+  child.stderr.pipe(log, { end: false });
+  child.stdout.pipe(log, { end: false });
+
+  const urls = await new Promise<Record<'api' | 'issuer' | 'edge', string>>((resolvePromise, reject) => {
+    let output = '';
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`The local cloud exited with code ${code} before it was ready; see ${logFile}\n${output.slice(-2000)}`));
+    };
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (!output.includes('Press Ctrl-C to stop.')) return;
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      child.stdout.off('data', onData);
+      const url = (label: string) => new RegExp(`^  ${label}\\s+(http\\S+)`, 'm').exec(output)?.[1] ?? '';
+      resolvePromise({ api: url('API'), issuer: url('Issuer'), edge: url('AWS edge') });
+    };
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`The local cloud was not ready within ${READY_TIMEOUT_MS / 1000} s; see ${logFile}`));
+    }, READY_TIMEOUT_MS);
+    child.on('exit', onExit);
+    child.stdout.on('data', onData);
+  });
+  return { child, ...urls, logFile };
+};
+
+/** SIGTERM lets the cloud drain; its whole process group is killed if it has not exited in time. */
+export const stopCloudProcess = async (child: ChildProcess | undefined): Promise<void> => {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise<void>((resolvePromise) => {
+    const signalGroup = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-child.pid!, signal);
+      } catch {
+        // the group is already gone
+      }
+    };
+    const force = setTimeout(() => signalGroup('SIGKILL'), STOP_GRACE_MS);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolvePromise();
+    });
+    child.kill('SIGTERM');
+  });
+};
