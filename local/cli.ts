@@ -20,6 +20,8 @@ Usage: npm start -- [options]
   --port <n>          API port                  (env SHOP_API_PORT, default 3000)
   --edge-port <n>     AWS edge port             (env SHOP_EDGE_PORT, default 4566)
   --issuer-port <n>   OIDC issuer port          (env SHOP_ISSUER_PORT, default 8080)
+  --issuer-url <url>  trust this issuer instead of starting one: a Keycloak that imported
+                      keycloak/realm-shop.json, e.g. http://localhost:8180/realms/shop
   --host <addr>       interface to listen on    (env SHOP_HOST, default 127.0.0.1)
   --data-dir <dir>    where data persists       (env SHOP_DATA_DIR, default .local)
   --in-memory         keep nothing on disk (tests)
@@ -35,6 +37,7 @@ const { values: args } = parseArgs({
     port: { type: 'string' },
     'edge-port': { type: 'string' },
     'issuer-port': { type: 'string' },
+    'issuer-url': { type: 'string' },
     host: { type: 'string' },
     'data-dir': { type: 'string' },
     'in-memory': { type: 'boolean', default: false },
@@ -102,7 +105,7 @@ const main = async () => {
   const ports = {
     api: await port(args.port, 'SHOP_API_PORT', 3000),
     edge: await port(args['edge-port'], 'SHOP_EDGE_PORT', 4566),
-    issuer: await port(args['issuer-port'], 'SHOP_ISSUER_PORT', 8080),
+    issuer: args['issuer-url'] ? 0 : await port(args['issuer-port'], 'SHOP_ISSUER_PORT', 8080),
   };
   const dataDir = args['in-memory'] ? undefined : resolve(args['data-dir'] ?? process.env.SHOP_DATA_DIR ?? join(ROOT, '.local'));
   const color = process.stdout.isTTY && !process.env.NO_COLOR;
@@ -113,6 +116,7 @@ const main = async () => {
       templatePath,
       stackName,
       realmPath: join(ROOT, 'keycloak', 'realm-shop.json'),
+      ...(args['issuer-url'] && { externalIssuer: args['issuer-url'] }),
       dataDir,
       host: args.host ?? process.env.SHOP_HOST ?? '127.0.0.1',
       ports,

@@ -20,6 +20,11 @@ export interface CloudOptions {
   stackName: string;
   /** Keycloak realm export the issuer is built from. */
   realmPath: string;
+  /**
+   * An issuer to trust instead of the embedded one, e.g. a real Keycloak that imported the same
+   * realm (`http://localhost:8180/realms/shop`): no issuer is started, and the functions verify its tokens.
+   */
+  externalIssuer?: string;
   /** Where data lives across restarts; in memory when absent. */
   dataDir?: string;
   host: string;
@@ -79,14 +84,20 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
     }
 
     const realm = new Realm(readRealm(options.realmPath));
-    const issuer: RunningIssuer = await startIssuer({
-      realm,
-      port: options.ports.issuer,
-      host: options.host,
-      ...(options.dataDir && { keyFile: join(options.dataDir, 'issuer', 'signing-key.json') }),
-      onError: (error) => log(`issuer error: ${error.stack ?? error.message}`),
-    });
-    stops.push(() => issuer.stop());
+    let issuer: Pick<RunningIssuer, 'issuer'>;
+    if (options.externalIssuer) {
+      issuer = { issuer: options.externalIssuer.replace(/\/$/, '') };
+    } else {
+      const embedded = await startIssuer({
+        realm,
+        port: options.ports.issuer,
+        host: options.host,
+        ...(options.dataDir && { keyFile: join(options.dataDir, 'issuer', 'signing-key.json') }),
+        onError: (error) => log(`issuer error: ${error.stack ?? error.message}`),
+      });
+      stops.push(() => embedded.stop());
+      issuer = embedded;
+    }
     // Closed after the functions stop: running executions reach DynamoDB through the edge.
     let edge: Server | undefined;
     stops.push(async () => edge && close(edge));

@@ -1,5 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { target, tokenFor } from './support';
+
+const realm = JSON.parse(readFileSync(join(__dirname, '..', '..', 'keycloak', 'realm-shop.json'), 'utf8')) as { users: { id: string; username: string }[] };
+const idOf = (username: string) => realm.users.find((u) => u.username === username)!.id;
 
 // The issuer as Keycloak serves it: discovery, JWKS, tokens with Keycloak's claims, and the
 // authorization code flow with PKCE through its login page.
@@ -19,7 +24,8 @@ test('discovery and JWKS are at Keycloak paths', async () => {
 
 test("access tokens carry Keycloak's claims", async () => {
   const claims = claimsOf(await tokenFor('admin'));
-  expect(claims).toMatchObject({ iss: target().issuer, aud: 'shop-api', azp: 'shop-cli', preferred_username: 'admin', typ: 'Bearer' });
+  // sub is the realm file's fixed id (Keycloak adds it through the `basic` client scope).
+  expect(claims).toMatchObject({ iss: target().issuer, sub: idOf('admin'), aud: 'shop-api', azp: 'shop-cli', preferred_username: 'admin', typ: 'Bearer' });
   expect(claims.realm_access.roles).toEqual(expect.arrayContaining(['admin', 'customer']));
   expect(claims.scope).toEqual(expect.stringContaining('profile'));
   expect(claims.exp).toBeGreaterThan(Date.now() / 1000);
@@ -60,12 +66,17 @@ test('authorization code with PKCE, through the login page', async () => {
   const authorize = new URL(`${target().issuer}/protocol/openid-connect/auth`);
   authorize.search = new URLSearchParams({ client_id: 'shop-web', response_type: 'code', scope: 'openid', redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256', state: 'xyz' }).toString();
 
+  // Our issuer redirects to its login page; Keycloak shows the page at once.
   const toLogin = await follow(authorize.toString());
-  const loginUrl = new URL(toLogin.headers.get('location')!, target().issuer).toString();
-  const page = await (await follow(loginUrl)).text();
-  const action = new URL(/action="([^"]+)"/.exec(page)![1]!.replace(/&#(\d+);/g, (_, c) => String.fromCharCode(Number(c))), loginUrl).toString();
-  const wrong = await follow(action, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=alice&password=nope' });
-  expect(await wrong.text()).toContain('Invalid username or password');
+  const loginUrl = toLogin.status >= 300 && toLogin.status < 400 ? new URL(toLogin.headers.get('location')!, target().issuer).toString() : authorize.toString();
+  const formAction = (html: string) =>
+    new URL(/action="([^"]+)"/.exec(html)![1]!.replace(/&amp;/g, '&').replace(/&#(\d+);/g, (_, c) => String.fromCharCode(Number(c))), loginUrl).toString();
+  const page = loginUrl === authorize.toString() ? await toLogin.text() : await (await follow(loginUrl)).text();
+  const wrong = await follow(formAction(page), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=alice&password=nope' });
+  const retry = await wrong.text();
+  expect(retry).toContain('Invalid username or password');
+  // Keycloak renews the form's action with each attempt.
+  const action = formAction(retry);
   let response = await follow(action, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=alice&password=alice' });
   while (response.status >= 300 && response.status < 400 && !response.headers.get('location')!.startsWith(redirectUri)) {
     response = await follow(new URL(response.headers.get('location')!, target().issuer).toString());
