@@ -25,6 +25,8 @@ Usage: npm start -- [options]
   --host <addr>       interface to listen on    (env SHOP_HOST, default 127.0.0.1)
   --data-dir <dir>    where data persists       (env SHOP_DATA_DIR, default .local)
   --in-memory         keep nothing on disk (tests)
+  --no-authorizers    do not run the API's authorizers, as LocalStack's free tier: the
+                      handlers verify the bearer tokens themselves
   --no-seed           do not seed the demo data
   --no-synth          run the existing template even if the sources are newer
   --verbose           also print EMF metric lines
@@ -41,6 +43,7 @@ const { values: args } = parseArgs({
     host: { type: 'string' },
     'data-dir': { type: 'string' },
     'in-memory': { type: 'boolean', default: false },
+    'no-authorizers': { type: 'boolean', default: false },
     'no-seed': { type: 'boolean', default: false },
     'no-synth': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
@@ -117,6 +120,7 @@ const main = async () => {
       stackName,
       realmPath: join(ROOT, 'keycloak', 'realm-shop.json'),
       ...(args['issuer-url'] && { externalIssuer: args['issuer-url'] }),
+      enforceAuthorizers: !args['no-authorizers'],
       dataDir,
       host: args.host ?? process.env.SHOP_HOST ?? '127.0.0.1',
       ports,

@@ -25,6 +25,8 @@ export interface CloudOptions {
    * realm (`http://localhost:8180/realms/shop`): no issuer is started, and the functions verify its tokens.
    */
   externalIssuer?: string;
+  /** False leaves authorizers unenforced, as on LocalStack's free tier (default true). */
+  enforceAuthorizers?: boolean;
   /** Where data lives across restarts; in memory when absent. */
   dataDir?: string;
   host: string;
@@ -154,7 +156,7 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
 
     const apis = new Map<string, RestApiGateway>();
     for (const spec of restApiSpecs(model)) {
-      for (const stage of spec.stages) apis.set(`${spec.id}/${stage}`, new RestApiGateway(spec, stage, (arn, event) => runtime.invoke(arn, event), { region, accountId }));
+      for (const stage of spec.stages) apis.set(`${spec.id}/${stage}`, new RestApiGateway(spec, stage, (arn, event) => runtime.invoke(arn, event), { region, accountId }, options.enforceAuthorizers ?? true));
     }
 
     const onError = (error: Error) => log(`edge error: ${error.stack ?? error.message}`);
