@@ -6,6 +6,7 @@ import { JavaMissing, freePort } from './dynamodb-local';
 import { startLocalCloud, type LocalCloud } from './cloud';
 
 const ROOT = resolve(__dirname, '..');
+const SYNTH_TIMEOUT_MS = 120_000;
 
 // The deployed runtime is Node 22; the SDK's notice about running on Node 20 concerns only this machine.
 const emitWarning = process.emitWarning.bind(process);
@@ -84,12 +85,23 @@ const ensureTemplate = (): { templatePath: string; stackName: string } => {
   const stale = newestChange(['functions', 'stacks', 'statemachines', 'cdk.json', 'package-lock.json']) > templateAge;
   if (templates.length === 0 || (stale && !args['no-synth'])) {
     process.stdout.write(templates.length ? 'The sources changed since the last synth: synthesizing the stack…\n' : 'Synthesizing the stack…\n');
-    const synth = spawnSync(process.execPath, [require.resolve('aws-cdk/bin/cdk'), 'synth', '--quiet', '--no-notices'], {
-      cwd: ROOT,
-      env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' },
-      encoding: 'utf8',
-    });
-    if (synth.status !== 0) fail(`cdk synth failed:\n${synth.stdout}${synth.stderr}`);
+    // Its output is shown as it comes. CDK bundles each function with `npx --no-install esbuild`:
+    // npm is kept offline (esbuild is local), and a synth that hangs is stopped and tried once more.
+    const runSynth = () =>
+      spawnSync(process.execPath, [require.resolve('aws-cdk/bin/cdk'), 'synth', '--quiet', '--no-notices'], {
+        cwd: ROOT,
+        env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', CDK_DISABLE_VERSION_CHECK: 'true', npm_config_offline: 'true', npm_config_update_notifier: 'false' },
+        stdio: ['ignore', 'inherit', 'inherit'],
+        timeout: SYNTH_TIMEOUT_MS,
+        killSignal: 'SIGKILL',
+      });
+    let synth = runSynth();
+    if (synth.error) {
+      process.stdout.write(`cdk synth did not finish (${synth.error.message}): trying once more…\n`);
+      synth = runSynth();
+    }
+    if (synth.error) fail(`cdk synth did not finish: ${synth.error.message}`);
+    if (synth.status !== 0) fail(`cdk synth failed (exit ${synth.status}): see its output above`);
     templates = find();
   }
   if (templates.length !== 1) fail(`Expected one stack template in cdk.out, found ${templates.length}`);

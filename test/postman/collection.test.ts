@@ -21,7 +21,7 @@ beforeAll(async () => {
     cloud = await startCloudProcess('postman', ['--no-authorizers']);
     target = cloud;
   }
-}, 180_000);
+}, 300_000);
 
 afterAll(() => stopCloudProcess(cloud?.child), 30_000);
 
