@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort } from '../local/dynamodb-local';
-import { startCloudProcess, stopCloudProcess } from '../test/support/cloud-process';
+import { startCloudProcess, stopCloudProcess, stopProcessGroup } from '../test/support/cloud-process';
 
 /**
  * npm run test:keycloak [-- --skip-if-unavailable]
@@ -84,25 +84,6 @@ const startKeycloak = async (port: number): Promise<{ child: ChildProcess; issue
   return { child, issuer, seconds: (performance.now() - started) / 1000 };
 };
 
-const stopGroup = async (child: ChildProcess | undefined): Promise<void> => {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((done) => {
-    const kill = (signal: NodeJS.Signals) => {
-      try {
-        process.kill(-child.pid!, signal);
-      } catch {
-        // gone
-      }
-    };
-    const force = setTimeout(() => kill('SIGKILL'), 15_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      done();
-    });
-    kill('SIGTERM');
-  });
-};
-
 const main = async (): Promise<number> => {
   let keycloak: Awaited<ReturnType<typeof startKeycloak>> | undefined;
   let cloud: Awaited<ReturnType<typeof startCloudProcess>> | undefined;
@@ -128,7 +109,7 @@ const main = async (): Promise<number> => {
     return 1;
   } finally {
     await stopCloudProcess(cloud?.child);
-    await stopGroup(keycloak?.child);
+    await stopProcessGroup(keycloak?.child, { graceMs: 15_000, terminate: 'group' });
   }
 };
 

@@ -58,8 +58,11 @@ export const startCloudProcess = async (name: string, extraArgs: string[] = []):
   return { child, ...urls, logFile };
 };
 
-/** SIGTERM lets the cloud drain; its whole process group is killed if it has not exited in time. */
-export const stopCloudProcess = async (child: ChildProcess | undefined): Promise<void> => {
+/**
+ * Stops a process started in its own group: SIGTERM (to the process, or to its whole group), then
+ * SIGKILL to the group if it has not exited within the grace period.
+ */
+export const stopProcessGroup = async (child: ChildProcess | undefined, options: { graceMs?: number; terminate?: 'process' | 'group' } = {}): Promise<void> => {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   await new Promise<void>((resolvePromise) => {
     const signalGroup = (signal: NodeJS.Signals) => {
@@ -69,11 +72,15 @@ export const stopCloudProcess = async (child: ChildProcess | undefined): Promise
         // the group is already gone
       }
     };
-    const force = setTimeout(() => signalGroup('SIGKILL'), STOP_GRACE_MS);
+    const force = setTimeout(() => signalGroup('SIGKILL'), options.graceMs ?? STOP_GRACE_MS);
     child.once('exit', () => {
       clearTimeout(force);
       resolvePromise();
     });
-    child.kill('SIGTERM');
+    if (options.terminate === 'group') signalGroup('SIGTERM');
+    else child.kill('SIGTERM');
   });
 };
+
+/** SIGTERM lets the cloud drain its executions; everything it started goes if it does not exit in time. */
+export const stopCloudProcess = (child: ChildProcess | undefined): Promise<void> => stopProcessGroup(child);
