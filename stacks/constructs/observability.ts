@@ -129,8 +129,9 @@ export class EmfBridge extends Construct {
       new SubscriptionFilter(this, `Subscription${index}`, {
         logGroup: fn.logGroup,
         destination,
-        // Only lines that carry metric directives; the bridge also checks each one.
-        filterPattern: FilterPattern.literal('"_aws"'),
+        // Every line: the bridge picks the EMF records itself, so nothing hangs on how far the
+        // target's filter-pattern support goes.
+        filterPattern: FilterPattern.allEvents(),
       });
     });
   }
