@@ -15,4 +15,5 @@ new ShopStack(app, context('stackName') ?? 'ServerlessShop', {
     jwksUri: context('jwksUri'),
   },
   emfBridge: context('emfBridge') === 'true',
+  dashboard: context('dashboard') === 'api' ? 'api' : 'resource',
 });

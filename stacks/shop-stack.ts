@@ -14,6 +14,8 @@ export interface ShopStackProps extends StackProps {
    * CloudWatch Logs does not do it itself: LocalStack. Off by default, as on AWS it would count twice.
    */
   emfBridge?: boolean;
+  /** How the dashboard is made: a CloudFormation resource, or PutDashboard through a custom resource (LocalStack). */
+  dashboard?: 'resource' | 'api';
 }
 
 /** Serverless Shop: five services, one saga, one API. The single source of truth for every target. */
@@ -66,7 +68,7 @@ export class ShopStack extends Stack {
       ],
     });
 
-    new ShopObservability(this, 'Observability', { stateMachine: saga.stateMachine });
+    new ShopObservability(this, 'Observability', { stateMachine: saga.stateMachine, dashboard: props.dashboard });
     if (props.emfBridge) new EmfBridge(this, 'EmfBridge', { functions: this.node.findAll().filter((c): c is ShopFunction => c instanceof ShopFunction) });
 
     new CfnOutput(this, 'ApiUrl', { value: api.api.url, description: 'Base URL of the shop API (stage v1)' });

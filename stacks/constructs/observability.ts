@@ -1,6 +1,7 @@
-import { Duration } from 'aws-cdk-lib';
+import { CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import {
   Alarm,
+  type CfnDashboard,
   ComparisonOperator,
   Dashboard,
   GraphWidget,
@@ -37,7 +38,18 @@ export class ShopObservability extends Construct {
   readonly compensationFailuresAlarm: Alarm;
   readonly sagaFailureRateAlarm: Alarm;
 
-  constructor(scope: Construct, id: string, props: { stateMachine: StateMachine }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: {
+      stateMachine: StateMachine;
+      /**
+       * `resource`: an AWS::CloudWatch::Dashboard (AWS). `api`: the same body put with PutDashboard
+       * by a custom resource, for targets whose CloudFormation has no dashboard provider (LocalStack).
+       */
+      dashboard?: 'resource' | 'api';
+    },
+  ) {
     super(scope, id);
     const { stateMachine } = props;
     const sagaFailureRate = new MathExpression({
@@ -98,6 +110,32 @@ export class ShopObservability extends Construct {
       }),
       new SingleValueWidget({ title: 'Saga failure rate (%)', width: 12, metrics: [sagaFailureRate] }),
     );
+    if (props.dashboard === 'api') this.putThroughApi();
+  }
+
+  /** Replaces the dashboard resource by a custom resource that puts the very same body with PutDashboard. */
+  private putThroughApi(): void {
+    const resource = this.dashboard.node.defaultChild as CfnDashboard;
+    const name = resource.dashboardName!;
+    const body = resource.dashboardBody;
+    this.dashboard.node.tryRemoveChild(resource.node.id);
+    const putter = new ShopFunction(this, 'DashboardFunction', {
+      service: 'observability',
+      handler: 'dashboard',
+      description: 'Puts the dashboard with PutDashboard where CloudFormation cannot make it (LocalStack)',
+    });
+    putter.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['cloudwatch:PutDashboard', 'cloudwatch:DeleteDashboards'],
+        resources: [Stack.of(this).formatArn({ service: 'cloudwatch', region: '', resource: 'dashboard', resourceName: name })],
+      }),
+    );
+    new CustomResource(this, 'DashboardThroughApi', {
+      serviceToken: putter.functionArn,
+      resourceType: 'Custom::Dashboard',
+      properties: { DashboardName: name, DashboardBody: body },
+    });
   }
 }
 
