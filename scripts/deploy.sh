@@ -76,4 +76,7 @@ if [ "$target" = localstack ] || [ -n "${SHOP_SEED:-}" ]; then
   npx tsx scripts/seed-deployed.ts "$target"
 fi
 echo
+npx tsx scripts/targets.ts "$target"
+echo
 echo "Run the end-to-end suite against it:  npm run test:e2e -- --target $target"
+echo "                 and the Postman run:  npm run test:postman -- --target $target"

@@ -49,3 +49,14 @@ export const readTarget = (name: string): DeployedTarget => {
     },
   };
 };
+
+// `npx tsx scripts/targets.ts <target>` prints where a deployment answers.
+if (require.main === module) {
+  try {
+    const target = readTarget(process.argv[2] ?? '');
+    process.stdout.write(`API        ${target.apiUrl}\nIssuer     ${target.issuerUrl}\nSaga       ${target.stateMachineArn}\n${target.edgeUrl ? `AWS edge   ${target.edgeUrl}\n` : ''}`);
+  } catch (error) {
+    process.stderr.write(`✖ ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+}
