@@ -21,7 +21,7 @@ const LOCALSTACK_EDGE = process.env.AWS_ENDPOINT_URL ?? 'http://localhost:4566';
  * On LocalStack the stack's ApiUrl names execute-api on amazonaws.com; the same API answers at
  * the edge under /restapis/{id}/{stage}/_user_request_.
  */
-const localstackApiUrl = (apiUrl: string): string => {
+export const localstackApiUrl = (apiUrl: string): string => {
   const match = /^https?:\/\/([a-z0-9]+)\.execute-api\.[^/]+\/([^/]+)\/?$/.exec(apiUrl);
   if (!match) return apiUrl;
   return `${LOCALSTACK_EDGE}/restapis/${match[1]}/${match[2]}/_user_request_`;
