@@ -6,6 +6,7 @@
 #   scripts/deploy.sh deploy aws            (npm run deploy:aws; needs SHOP_ISSUER_URL)
 #   scripts/deploy.sh destroy localstack    (npm run destroy:localstack)
 #   scripts/deploy.sh destroy aws           (npm run destroy:aws)
+#   scripts/deploy.sh plan localstack       (npm run plan:localstack: a change set to review, not executed)
 #   scripts/deploy.sh --print-context <target>   the CDK context flags a target is deployed with
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,8 +35,9 @@ context_for() {
 
 if [ "${1:-}" = "--print-context" ]; then context_for "${2:-}"; exit 0; fi
 action="${1:-}"; target="${2:-}"
-case "$action" in deploy|destroy) ;; *) fail "usage: scripts/deploy.sh <deploy|destroy> <localstack|aws>" ;; esac
-context="$(context_for "$target")"
+case "$action" in deploy|destroy|plan) ;; *) fail "usage: scripts/deploy.sh <deploy|plan|destroy> <localstack|aws>" ;; esac
+# Each target synthesizes into a folder of its own: cdk.out stays the template `npm start` runs.
+context="$(context_for "$target") --output cdk.out.$target"
 outputs=".local/outputs-$target.json"
 mkdir -p .local
 
@@ -47,6 +49,8 @@ if [ "$target" = localstack ]; then
   export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-test}" AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-test}"
   export AWS_REGION="${AWS_REGION:-us-east-1}" AWS_DEFAULT_REGION="${AWS_REGION:-us-east-1}"
   edge="${AWS_ENDPOINT_URL:-http://localhost:4566}"
+  # cdklocal wants the S3 endpoint spelled out whenever AWS_ENDPOINT_URL is.
+  if [ -n "${AWS_ENDPOINT_URL:-}" ]; then export AWS_ENDPOINT_URL_S3="${AWS_ENDPOINT_URL_S3:-$AWS_ENDPOINT_URL}"; fi
   curl -sf "$edge/_localstack/health" >/dev/null ||
     fail "LocalStack is not answering at $edge. Start it with: LOCALSTACK_AUTH_TOKEN=… docker compose -f localstack.yml up -d"
   cdk=(npx cdklocal)
@@ -68,6 +72,11 @@ fi
 
 # shellcheck disable=SC2086
 "${cdk[@]}" bootstrap --no-notices $context
+if [ "$action" = plan ]; then
+  # shellcheck disable=SC2086
+  "${cdk[@]}" deploy --no-execute --require-approval never --no-notices --no-version-reporting $context
+  exit 0
+fi
 # shellcheck disable=SC2086
 "${cdk[@]}" deploy --require-approval never --no-notices --no-version-reporting --outputs-file "$outputs" $context
 echo "Outputs written to $outputs"
