@@ -1,3 +1,4 @@
+import './node-version-warning.cjs';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -8,12 +9,6 @@ import { startLocalCloud, type LocalCloud } from './cloud';
 const ROOT = resolve(__dirname, '..');
 const SYNTH_TIMEOUT_MS = 120_000;
 
-// The deployed runtime is Node 22; the SDK's notice about running on Node 20 concerns only this machine.
-const emitWarning = process.emitWarning.bind(process);
-process.emitWarning = ((warning: string | Error, ...rest: any[]) => {
-  const type = typeof rest[0] === 'string' ? rest[0] : rest[0]?.type;
-  if (type !== 'NodeVersionSupportWarning' && (warning as Error)?.name !== 'NodeVersionSupportWarning') emitWarning(warning, ...rest);
-}) as typeof process.emitWarning;
 const HELP = `Serverless Shop — the embedded local cloud
 
 Usage: npm start -- [options]

@@ -6,13 +6,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 
 process.setSourceMapsEnabled(true);
 
-// The deployed runtime is Node 22: the SDK's notice about Node 20 is about this machine, not the function.
-const emitWarning = process.emitWarning.bind(process);
-process.emitWarning = (warning, ...rest) => {
-  const type = typeof rest[0] === 'string' ? rest[0] : rest[0] && rest[0].type;
-  if (type === 'NodeVersionSupportWarning' || (warning && warning.name === 'NodeVersionSupportWarning')) return;
-  emitWarning(warning, ...rest);
-};
+require('../node-version-warning.cjs');
 let currentRequestId;
 
 for (const stream of ['stdout', 'stderr']) {

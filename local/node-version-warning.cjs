@@ -1,0 +1,13 @@
+'use strict';
+// The deployed runtime is Node 22. The AWS SDK's notice that it will soon need Node 22 concerns the
+// machine the local cloud runs on, not the functions: it is turned off with the SDK's own switch
+// (inherited by the Lambda workers), and dropped if it is emitted anyway. Other warnings are kept.
+// Loaded first by the CLI and the scripts, and by every Lambda worker.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const emitWarning = process.emitWarning.bind(process);
+const isNodeVersionNotice = (warning, type) =>
+  type === 'NodeVersionSupportWarning' || (warning && warning.name === 'NodeVersionSupportWarning') || String(warning).startsWith('NodeVersionSupportWarning');
+process.emitWarning = (warning, ...rest) => {
+  if (isNodeVersionNotice(warning, typeof rest[0] === 'string' ? rest[0] : rest[0] && rest[0].type)) return;
+  emitWarning(warning, ...rest);
+};
