@@ -4,7 +4,7 @@
  *
  *   npm run bench:order -- [orders=20] [--target localstack|aws]
  */
-import '../local/node-version-warning.cjs';
+import '../local/support/node-version-warning.cjs';
 import { readTarget } from '../scripts/targets';
 
 const args = process.argv.slice(2);

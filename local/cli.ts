@@ -1,13 +1,12 @@
-import './node-version-warning.cjs';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import './support/node-version-warning.cjs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { JavaMissing, freePort } from './dynamodb-local';
-import { startLocalCloud, type LocalCloud } from './cloud';
+import { type CloudOptions, startLocalCloud, type LocalCloud } from './cloud';
+import { JavaMissing } from './dynamodb/process';
+import { freePort } from './support/ports';
+import { ensureTemplate } from './synth';
 
 const ROOT = resolve(__dirname, '..');
-const SYNTH_TIMEOUT_MS = 120_000;
 
 const HELP = `Serverless Shop — the embedded local cloud
 
@@ -59,113 +58,69 @@ const port = async (flag: string | undefined, variable: string, fallback: number
   return value === 0 ? freePort() : value;
 };
 
-const newestChange = (paths: string[]): number => {
-  let newest = 0;
-  const visit = (path: string) => {
-    if (!existsSync(path)) return;
-    const stat = statSync(path);
-    if (stat.isDirectory()) for (const entry of readdirSync(path)) visit(join(path, entry));
-    else newest = Math.max(newest, stat.mtimeMs);
-  };
-  paths.forEach((path) => visit(join(ROOT, path)));
-  return newest;
-};
-
-/** The stack's template, synthesized first when it is missing or older than the sources. */
-const ensureTemplate = (): { templatePath: string; stackName: string } => {
-  const outDir = join(ROOT, 'cdk.out');
-  const find = () => (existsSync(outDir) ? readdirSync(outDir).filter((f) => f.endsWith('.template.json')) : []);
-  let templates = find();
-  const templateAge = templates.length ? statSync(join(outDir, templates[0]!)).mtimeMs : 0;
-  const stale = newestChange(['functions', 'stacks', 'statemachines', 'cdk.json', 'package-lock.json']) > templateAge;
-  if (templates.length === 0 || (stale && !args['no-synth'])) {
-    process.stdout.write(templates.length ? 'The sources changed since the last synth: synthesizing the stack…\n' : 'Synthesizing the stack…\n');
-    // Its output is shown as it comes. CDK bundles each function with `npx --no-install esbuild`:
-    // npm is kept offline (esbuild is local), and a synth that hangs is stopped and tried once more.
-    const runSynth = () =>
-      spawnSync(process.execPath, [require.resolve('aws-cdk/bin/cdk'), 'synth', '--quiet', '--no-notices'], {
-        cwd: ROOT,
-        env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', CDK_DISABLE_VERSION_CHECK: 'true', npm_config_offline: 'true', npm_config_update_notifier: 'false' },
-        stdio: ['ignore', 'inherit', 'inherit'],
-        timeout: SYNTH_TIMEOUT_MS,
-        killSignal: 'SIGKILL',
-      });
-    let synth = runSynth();
-    if (synth.error) {
-      process.stdout.write(`cdk synth did not finish (${synth.error.message}): trying once more…\n`);
-      synth = runSynth();
-    }
-    if (synth.error) fail(`cdk synth did not finish: ${synth.error.message}`);
-    if (synth.status !== 0) fail(`cdk synth failed (exit ${synth.status}): see its output above`);
-    templates = find();
-  }
-  if (templates.length !== 1) fail(`Expected one stack template in cdk.out, found ${templates.length}`);
-  return { templatePath: join(outDir, templates[0]!), stackName: templates[0]!.replace(/\.template\.json$/, '') };
-};
-
 const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 
-const main = async () => {
-  if (args.help) {
-    process.stdout.write(`${HELP}\n`);
-    return;
-  }
-  const started = performance.now();
-  const { templatePath, stackName } = ensureTemplate();
+/** Seeds the demo data through the edge, and describes what is there. */
+const seedThroughEdge =
+  (edgePort: number): NonNullable<CloudOptions['seed']> =>
+  async (tableFor, realm) => {
+    // The seed writes through the services' own stores, whose SDK client reads this endpoint:
+    // a service-specific endpoint in the caller's environment would win over it, so it goes.
+    for (const name of Object.keys(process.env)) if (name.startsWith('AWS_ENDPOINT_URL_')) delete process.env[name];
+    Object.assign(process.env, { AWS_ENDPOINT_URL: `http://127.0.0.1:${edgePort}`, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
+    const { seedDemo, OPENING_BALANCES } = await import('../demo/seed');
+    const summary = await seedDemo(tableFor, [...realm.usersById.values()]);
+    const users = [...realm.usersById.values()]
+      .map((u) => `${u.username}/${u.credentials?.find((c) => c.type === 'password')?.value ?? '…'} (${realm.rolesOf(u).join(', ')}${OPENING_BALANCES[u.username] !== undefined ? `, opening balance ${dollars(OPENING_BALANCES[u.username]!)}` : ''})`)
+      .join('; ');
+    return `${summary.products} products, ${summary.slots} delivery slots (${summary.fullSlot} is full); users ${users}`;
+  };
+
+const cloudOptions = async (templatePath: string, stackName: string): Promise<CloudOptions> => {
   const ports = {
     api: await port(args.port, 'SHOP_API_PORT', 3000),
     edge: await port(args['edge-port'], 'SHOP_EDGE_PORT', 4566),
     issuer: args['issuer-url'] ? 0 : await port(args['issuer-port'], 'SHOP_ISSUER_PORT', 8080),
   };
-  const dataDir = args['in-memory'] ? undefined : resolve(args['data-dir'] ?? process.env.SHOP_DATA_DIR ?? join(ROOT, '.local'));
-  const color = process.stdout.isTTY && !process.env.NO_COLOR;
+  return {
+    templatePath,
+    stackName,
+    realmPath: join(ROOT, 'keycloak', 'realm-shop.json'),
+    ...(args['issuer-url'] && { externalIssuer: args['issuer-url'] }),
+    enforceAuthorizers: !args['no-authorizers'],
+    dataDir: args['in-memory'] ? undefined : resolve(args['data-dir'] ?? process.env.SHOP_DATA_DIR ?? join(ROOT, '.local')),
+    host: args.host ?? process.env.SHOP_HOST ?? '127.0.0.1',
+    ports,
+    print: (line) => process.stdout.write(`${line}\n`),
+    color: process.stdout.isTTY && !process.env.NO_COLOR,
+    verbose: args.verbose,
+    ...(!args['no-seed'] && { seed: seedThroughEdge(ports.edge) }),
+  };
+};
 
-  let cloud: LocalCloud;
+const start = async (options: CloudOptions): Promise<LocalCloud> => {
   try {
-    cloud = await startLocalCloud({
-      templatePath,
-      stackName,
-      realmPath: join(ROOT, 'keycloak', 'realm-shop.json'),
-      ...(args['issuer-url'] && { externalIssuer: args['issuer-url'] }),
-      enforceAuthorizers: !args['no-authorizers'],
-      dataDir,
-      host: args.host ?? process.env.SHOP_HOST ?? '127.0.0.1',
-      ports,
-      print: (line) => process.stdout.write(`${line}\n`),
-      color,
-      verbose: args.verbose,
-      ...(!args['no-seed'] && {
-        seed: async (tableFor, realm) => {
-          // The seed writes through the services' own stores, whose SDK client reads this endpoint:
-          // a service-specific endpoint in the caller's environment would win over it, so it goes.
-          for (const name of Object.keys(process.env)) if (name.startsWith('AWS_ENDPOINT_URL_')) delete process.env[name];
-          Object.assign(process.env, { AWS_ENDPOINT_URL: `http://127.0.0.1:${ports.edge}`, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
-          const { seedDemo, OPENING_BALANCES } = await import('../demo/seed');
-          const summary = await seedDemo(tableFor, [...realm.usersById.values()]);
-          const users = [...realm.usersById.values()]
-            .map((u) => `${u.username}/${u.credentials?.find((c) => c.type === 'password')?.value ?? '…'} (${realm.rolesOf(u).join(', ')}${OPENING_BALANCES[u.username] !== undefined ? `, opening balance ${dollars(OPENING_BALANCES[u.username]!)}` : ''})`)
-            .join('; ');
-          return `${summary.products} products, ${summary.slots} delivery slots (${summary.fullSlot} is full); users ${users}`;
-        },
-      }),
-    });
+    return await startLocalCloud(options);
   } catch (error) {
     if (error instanceof JavaMissing) return fail(error.message);
     const e = error as NodeJS.ErrnoException & { port?: number };
     if (e.code === 'EADDRINUSE') return fail(`Port ${e.port ?? ''} is already in use. Stop what uses it, or pick other ports: npm start -- --port 3100 --edge-port 4600 --issuer-port 8100`);
     throw error;
   }
+};
 
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+/** The lines printed once the cloud is ready: one per endpoint, the data, the demo users, a first curl. */
+const readyBanner = (cloud: LocalCloud, options: CloudOptions, seconds: string): string[] => {
   const { urls } = cloud;
   const counts = {
     functions: cloud.model.ofType('AWS::Lambda::Function').length,
     tables: cloud.model.ofType('AWS::DynamoDB::Table').length,
     machines: cloud.stepFunctions.stateMachines.length,
   };
-  const out = [
+  const { dataDir } = options;
+  return [
     '',
-    `Serverless Shop is ready in ${seconds} s: ${stackName} (${counts.functions} functions, ${counts.tables} tables, ${counts.machines} state machine) from ${relative(ROOT, templatePath)}`,
+    `Serverless Shop is ready in ${seconds} s: ${options.stackName} (${counts.functions} functions, ${counts.tables} tables, ${counts.machines} state machine) from ${relative(ROOT, options.templatePath)}`,
     `  API        ${urls.api}`,
     `  Issuer     ${urls.issuer}`,
     `  AWS edge   ${urls.edge}    aws --endpoint-url ${urls.edge} stepfunctions list-state-machines`,
@@ -179,8 +134,10 @@ const main = async () => {
     'Press Ctrl-C to stop.',
     '',
   ];
-  process.stdout.write(`${out.join('\n')}\n`);
+};
 
+/** Ctrl-C (or SIGTERM) drains and stops; a second one stops at once. */
+const stopOnSignals = (cloud: LocalCloud): void => {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -199,6 +156,19 @@ const main = async () => {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+};
+
+const main = async () => {
+  if (args.help) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  const started = performance.now();
+  const { templatePath, stackName } = ensureTemplate(ROOT, { synth: !args['no-synth'], fail });
+  const options = await cloudOptions(templatePath, stackName);
+  const cloud = await start(options);
+  process.stdout.write(`${readyBanner(cloud, options, ((performance.now() - started) / 1000).toFixed(1)).join('\n')}\n`);
+  stopOnSignals(cloud);
 };
 
 main().catch((error: Error) => fail(error.stack ?? error.message));

@@ -1,18 +1,27 @@
-import { CreateTableCommand, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, ResourceInUseException, UpdateItemCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { RestApiGateway, restApiSpecs } from './apigateway';
-import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
-import { apiRequest, close, createEdge, listen, readBody, send } from './edge';
-import { startIssuer, type RunningIssuer } from './issuer';
-import { functionSpecs } from './lambda/functions';
+import { RestApiGateway } from './apigateway/gateway';
+import { restApiSpecs } from './apigateway/specs';
+import { StackModel } from './cloudformation/model';
+import { type CfnTemplate, tableBindings } from './cloudformation/template';
+import { dynamoDbForwarder } from './dynamodb/api';
+import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb/process';
+import { provisionTables } from './dynamodb/tables';
+import { createApiPort } from './http/api-port';
+import { createEdge } from './http/edge';
+import { close, listen } from './http/server';
+import { startIssuer } from './issuer';
+import { functionSpecs } from './lambda/specs';
 import { LambdaRuntime } from './lambda/runtime';
-import { LogHub, shortName } from './logs';
+import { LogHub } from './logs/hub';
 import { Realm, readRealm } from './realm';
-import { SnsService, subscriptionSpecs, topicSpecs } from './sns';
-import { StepFunctionsService, stateMachineSpecs } from './stepfunctions';
-import { StackModel, type CfnTemplate, createTableInput, tableBindings } from './template';
+import { SnsService } from './sns/service';
+import { subscriptionSpecs, topicSpecs } from './sns/specs';
+import { dynamodbActions } from './stepfunctions/integrations';
+import { StepFunctionsService } from './stepfunctions/service';
+import { stateMachineSpecs } from './stepfunctions/specs';
 
 export interface CloudOptions {
   /** The synthesized template (`cdk.out/<Stack>.template.json`); its folder holds the function bundles. */
@@ -51,6 +60,119 @@ export interface LocalCloud {
   stop(): Promise<void>;
 }
 
+/** What has been started, stopped in reverse order. */
+class Stops {
+  private readonly stops: (() => Promise<unknown>)[] = [];
+  constructor(private readonly log: (message: string) => void) {}
+  add(stop: () => Promise<unknown>): void {
+    this.stops.push(stop);
+  }
+  async run(): Promise<void> {
+    for (const stop of this.stops.reverse()) await stop().catch((error: Error) => this.log(`stop failed: ${error.message}`));
+  }
+}
+
+const mkdir = (dir: string): string => {
+  mkdirSync(dir, { recursive: true });
+  return dir;
+};
+
+interface Context {
+  options: CloudOptions;
+  model: StackModel;
+  template: CfnTemplate;
+  region: string;
+  accountId: string;
+  log: (message: string) => void;
+  stops: Stops;
+}
+
+/** DynamoDB Local, with every table of the template. */
+const startStorage = async ({ options, model, region, stops }: Context) => {
+  const dynamo = await startDynamoDbLocal(options.dataDir ? { dbPath: mkdir(join(options.dataDir, 'dynamodb')) } : {});
+  stops.add(() => dynamo.stop());
+  const client = new DynamoDBClient({ region, endpoint: dynamo.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  await provisionTables(model, client);
+  return { dynamo, client };
+};
+
+/** The embedded issuer from the realm file, or the external one the options name. */
+const startIdentity = async ({ options, log, stops }: Context, realm: Realm): Promise<string> => {
+  if (options.externalIssuer) return options.externalIssuer.replace(/\/$/, '');
+  const embedded = await startIssuer({
+    realm,
+    port: options.ports.issuer,
+    host: options.host,
+    ...(options.dataDir && { keyFile: join(options.dataDir, 'issuer', 'signing-key.json') }),
+    onError: (error) => log(`issuer error: ${error.stack ?? error.message}`),
+  });
+  stops.add(() => embedded.stop());
+  return embedded.issuer;
+};
+
+/** The functions in worker threads, their environment pointing at the edge and the issuer. */
+const startFunctions = ({ options, model, template, region, log, stops }: Context, issuer: string, logs: LogHub) => {
+  // The stack trusts the issuer it was synthesized with; locally that issuer is ours, wherever it listens.
+  const templateIssuer = model.resolve(template.Outputs?.IssuerUrl?.Value ?? '') as string;
+  const rewrite = (value: string) => (templateIssuer && value.startsWith(templateIssuer) ? issuer + value.slice(templateIssuer.length) : value);
+  const { functions, skipped } = functionSpecs(model, join(options.templatePath, '..'), rewrite);
+  for (const reason of skipped) log(`function skipped: ${reason}`);
+  const runtime = new LambdaRuntime(functions, {
+    baseEnvironment: {
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL: `http://127.0.0.1:${options.ports.edge}`,
+      TZ: 'UTC',
+      PATH: process.env.PATH ?? '',
+    },
+    onOutput: (output) => logs.output(output),
+    onReport: (report) => logs.report(report),
+  });
+  stops.add(() => runtime.stop());
+  return runtime;
+};
+
+/** Topics, state machines and REST APIs, wired to the functions and to DynamoDB. */
+const startServices = ({ options, model, region, accountId, log, stops }: Context, runtime: LambdaRuntime, client: DynamoDBClient) => {
+  const invoke = (arn: string, event: unknown) => runtime.invoke(arn, event);
+  const sns = new SnsService(topicSpecs(model), subscriptionSpecs(model), invoke, log);
+  stops.add(() => sns.drain(5000));
+  const stepFunctions = new StepFunctionsService(
+    stateMachineSpecs(model),
+    { invokeLambda: invoke, publish: (params) => sns.publish(params), dynamodb: dynamodbActions(client) },
+    {
+      region,
+      ...(options.dataDir && { dataDir: mkdir(join(options.dataDir, 'stepfunctions')) }),
+      onEvent: (record, event) => {
+        if (event.type.startsWith('Execution')) log(`${event.type.replace('Execution', 'execution ').toLowerCase()}: ${record.name} (${record.stateMachineArn.split(':').pop()})`);
+      },
+    },
+  );
+  stops.add(async () => {
+    const left = await stepFunctions.drain(15_000);
+    if (left > 0) log(`${left} executions still running: they will be run again on the next start`);
+  });
+  const apis = new Map<string, RestApiGateway>();
+  for (const spec of restApiSpecs(model)) {
+    for (const stage of spec.stages) apis.set(`${spec.id}/${stage}`, new RestApiGateway(spec, stage, invoke, { region, accountId }, options.enforceAuthorizers ?? true));
+  }
+  return { sns, stepFunctions, apis };
+};
+
+/** Demo data through the services' own stores, into the tables the functions are bound to. */
+const seed = async ({ options, model, template }: Context, realm: Realm): Promise<string | undefined> => {
+  if (!options.seed) return undefined;
+  const bindings = tableBindings(template);
+  const tableFor = (variable: string) => {
+    const logicalId = bindings.get(variable);
+    if (!logicalId) throw new Error(`No function of the stack binds a table to ${variable}`);
+    return model.physicalName(logicalId);
+  };
+  return options.seed(tableFor, realm);
+};
+
 /**
  * Runs a synthesized CDK stack on this machine: its tables on DynamoDB Local, its functions in
  * worker threads, its state machines on aws-local-stepfunctions, its topics and subscriptions, its
@@ -62,170 +184,41 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
   const accountId = options.accountId ?? '000000000000';
   const template = JSON.parse(readFileSync(options.templatePath, 'utf8')) as CfnTemplate;
   const model = new StackModel(template, { region, accountId, stackName: options.stackName });
-  const assemblyDir = join(options.templatePath, '..');
   const logs = new LogHub(options.print, { color: options.color, verbose: options.verbose });
   const log = (message: string) => options.print(`${new Date().toISOString().slice(11, 23)} ${'local'.padEnd(28)} -        INFO  ${message}`);
-  const stops: (() => Promise<unknown>)[] = [];
-  const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop().catch((error: Error) => log(`stop failed: ${error.message}`));
-  };
-
+  const stops = new Stops(log);
+  const context: Context = { options, model, template, region, accountId, log, stops };
   try {
-    const dynamo = await startDynamoDbLocal(options.dataDir ? { dbPath: mkdir(join(options.dataDir, 'dynamodb')) } : {});
-    stops.push(() => dynamo.stop());
-    const dynamoClient = new DynamoDBClient({ region, endpoint: dynamo.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    for (const [logicalId, resource] of model.ofType('AWS::DynamoDB::Table')) {
-      const name = model.physicalName(logicalId);
-      try {
-        await dynamoClient.send(new CreateTableCommand(createTableInput(resource, name)));
-        const ttl = resource.Properties?.TimeToLiveSpecification;
-        if (ttl?.Enabled) await dynamoClient.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: ttl }));
-      } catch (error) {
-        if (!(error instanceof ResourceInUseException)) throw error;
-      }
-    }
-
+    const { dynamo, client } = await startStorage(context);
     const realm = new Realm(readRealm(options.realmPath));
-    let issuer: Pick<RunningIssuer, 'issuer'>;
-    if (options.externalIssuer) {
-      issuer = { issuer: options.externalIssuer.replace(/\/$/, '') };
-    } else {
-      const embedded = await startIssuer({
-        realm,
-        port: options.ports.issuer,
-        host: options.host,
-        ...(options.dataDir && { keyFile: join(options.dataDir, 'issuer', 'signing-key.json') }),
-        onError: (error) => log(`issuer error: ${error.stack ?? error.message}`),
-      });
-      stops.push(() => embedded.stop());
-      issuer = embedded;
-    }
+    const issuer = await startIdentity(context, realm);
     // Closed after the functions stop: running executions reach DynamoDB through the edge.
     let edge: Server | undefined;
-    stops.push(async () => edge && close(edge));
-
-    const edgeUrl = `http://127.0.0.1:${options.ports.edge}`;
-    // The stack trusts the issuer it was synthesized with; locally that issuer is ours, wherever it listens.
-    const templateIssuer = model.resolve(template.Outputs?.IssuerUrl?.Value ?? '') as string;
-    const rewrite = (value: string) => (templateIssuer && value.startsWith(templateIssuer) ? issuer.issuer + value.slice(templateIssuer.length) : value);
-    const { functions, skipped } = functionSpecs(model, assemblyDir, rewrite);
-    for (const reason of skipped) log(`function skipped: ${reason}`);
-    const runtime = new LambdaRuntime(functions, {
-      baseEnvironment: {
-        AWS_REGION: region,
-        AWS_DEFAULT_REGION: region,
-        AWS_ACCESS_KEY_ID: 'local',
-        AWS_SECRET_ACCESS_KEY: 'local',
-        AWS_ENDPOINT_URL: edgeUrl,
-        TZ: 'UTC',
-        PATH: process.env.PATH ?? '',
-      },
-      onOutput: (output) => logs.output(output),
-      onReport: (report) => logs.report(report),
-    });
-    stops.push(() => runtime.stop());
-
-    const sns = new SnsService(topicSpecs(model), subscriptionSpecs(model), (arn, event) => runtime.invoke(arn, event), log);
-    stops.push(() => sns.drain(5000));
-    const dynamoActions = { getItem: GetItemCommand, putItem: PutItemCommand, updateItem: UpdateItemCommand, deleteItem: DeleteItemCommand } as const;
-    const stepFunctions = new StepFunctionsService(
-      stateMachineSpecs(model),
-      {
-        invokeLambda: (name, payload) => runtime.invoke(name, payload),
-        publish: async (params) => sns.publish(params as Parameters<SnsService['publish']>[0]),
-        dynamodb: async (action, params) => {
-          const Command = dynamoActions[action as keyof typeof dynamoActions] as unknown as new (input: unknown) => GetItemCommand;
-          const { $metadata: _, ...output } = await dynamoClient.send(new Command(params));
-          return output;
-        },
-      },
-      {
-        region,
-        ...(options.dataDir && { dataDir: mkdir(join(options.dataDir, 'stepfunctions')) }),
-        onEvent: (record, event) => {
-          if (event.type.startsWith('Execution')) {
-            log(`${event.type.replace('Execution', 'execution ').toLowerCase()}: ${record.name} (${record.stateMachineArn.split(':').pop()})`);
-          }
-        },
-      },
-    );
-    stops.push(async () => {
-      const left = await stepFunctions.drain(15_000);
-      if (left > 0) log(`${left} executions still running: they will be run again on the next start`);
-    });
-
-    const apis = new Map<string, RestApiGateway>();
-    for (const spec of restApiSpecs(model)) {
-      for (const stage of spec.stages) apis.set(`${spec.id}/${stage}`, new RestApiGateway(spec, stage, (arn, event) => runtime.invoke(arn, event), { region, accountId }, options.enforceAuthorizers ?? true));
-    }
-
+    stops.add(async () => edge && close(edge));
+    const runtime = startFunctions(context, issuer, logs);
+    const { sns, stepFunctions, apis } = startServices(context, runtime, client);
     const onError = (error: Error) => log(`edge error: ${error.stack ?? error.message}`);
-    edge = createEdge(
-      {
-        dynamodbEndpoint: dynamo.endpoint,
-        stepFunctions,
-        sns,
-        lambda: runtime,
-        apis,
-        local: {
-          health: () => ({ services: { dynamodb: 'running', stepfunctions: 'running', sns: 'running', lambda: 'running', apigateway: 'running' }, edition: 'serverless-shop-local' }),
-          metrics: () => logs.metrics,
-          logs: () => logs.lines,
-          functions: () => functions.map((fn) => ({ name: fn.name, shortName: shortName(fn.logicalId), arn: fn.arn, timeoutSeconds: fn.timeoutSeconds, memorySize: fn.memorySize })),
-          workers: () => runtime.stats(),
-        },
-      },
-      onError,
-    );
+    const control = { services: ['dynamodb', 'stepfunctions', 'sns', 'lambda', 'apigateway'], logs, runtime };
+    edge = createEdge({ dynamodb: dynamoDbForwarder(dynamo.endpoint, onError), stepFunctions, sns, lambda: runtime, apis, control }, onError);
     const edgePort = await listen(edge, options.ports.edge, options.host);
-
-    // The first API's first stage, served at the root of the API port.
-    const [primary] = apis.values();
-    const apiServer: Server = createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://api');
-      readBody(req)
-        .then(async (body) => {
-          if (!primary) return send(res, { status: 404, headers: {}, body: '{"message":"The stack has no REST API"}' });
-          return send(res, await primary.handle(apiRequest(req, url.pathname, url.searchParams, body)));
-        })
-        .catch((error: Error) => {
-          onError(error);
-          if (!res.headersSent) send(res, { status: 500, headers: { 'content-type': 'application/json' }, body: '{"message":"Internal server error"}' });
-        });
-    });
+    const apiServer = createApiPort(apis.values().next().value, onError);
     const apiPort = await listen(apiServer, options.ports.api, options.host);
-    stops.push(() => close(apiServer));
-
-    let seeded: string | undefined;
-    if (options.seed) {
-      const bindings = tableBindings(template);
-      const tableFor = (variable: string) => {
-        const logicalId = bindings.get(variable);
-        if (!logicalId) throw new Error(`No function of the stack binds a table to ${variable}`);
-        return model.physicalName(logicalId);
-      };
-      seeded = await options.seed(tableFor, realm);
-    }
+    stops.add(() => close(apiServer));
+    const seeded = await seed(context, realm);
     for (const arn of stepFunctions.resumeInterrupted()) log(`resumed interrupted execution ${arn.split(':').pop()}`);
-
     const host = options.host === '0.0.0.0' || options.host === '127.0.0.1' ? 'localhost' : options.host;
     return {
-      urls: { api: `http://${host}:${apiPort}`, edge: `http://${host}:${edgePort}`, issuer: issuer.issuer },
+      urls: { api: `http://${host}:${apiPort}`, edge: `http://${host}:${edgePort}`, issuer },
       model,
       runtime,
       stepFunctions,
       logs,
       dynamo,
       seeded,
-      stop: stopAll,
+      stop: () => stops.run(),
     };
   } catch (error) {
-    await stopAll();
+    await stops.run();
     throw error;
   }
-};
-
-const mkdir = (dir: string): string => {
-  mkdirSync(dir, { recursive: true });
-  return dir;
 };

@@ -1,4 +1,4 @@
-import '../local/node-version-warning.cjs';
+import '../local/support/node-version-warning.cjs';
 import { join, resolve } from 'node:path';
 import { Realm, readRealm } from '../local/realm';
 import { readTarget } from './targets';

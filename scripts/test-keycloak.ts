@@ -1,8 +1,8 @@
-import '../local/node-version-warning.cjs';
+import '../local/support/node-version-warning.cjs';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { freePort } from '../local/dynamodb-local';
+import { freePort } from '../local/support/ports';
 import { startCloudProcess, stopCloudProcess, stopProcessGroup } from '../test/support/cloud-process';
 
 /**

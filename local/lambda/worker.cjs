@@ -6,7 +6,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 
 process.setSourceMapsEnabled(true);
 
-require('../node-version-warning.cjs');
+require('../support/node-version-warning.cjs');
 let currentRequestId;
 
 for (const stream of ['stdout', 'stderr']) {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { restApiSpecs } from '../../local/apigateway';
-import { StackModel, type CfnTemplate } from '../../local/template';
+import { restApiSpecs } from '../../local/apigateway/specs';
+import { StackModel } from '../../local/cloudformation/model';
+import type { CfnTemplate } from '../../local/cloudformation/template';
 import { synthShop } from '../support/synth';
 
 const openApi = parse(readFileSync(join(__dirname, '..', '..', 'openapi.yaml'), 'utf8')) as {

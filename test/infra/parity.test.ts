@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { stateMachineSpecs } from '../../local/stepfunctions';
-import { StackModel, type CfnTemplate } from '../../local/template';
+import { stateMachineSpecs } from '../../local/stepfunctions/specs';
+import { StackModel } from '../../local/cloudformation/model';
+import type { CfnTemplate } from '../../local/cloudformation/template';
 import { synthShop } from '../support/synth';
 
 // Parity checks that need no Docker: what a deploy target would reject or mis-wire is found here.

@@ -1,7 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
 import { SAGA_DEFINITION_PATH } from '../../stacks/constructs/order-saga';
-import { resourcesOfType, tableBindings, type CfnTemplate } from '../../local/template';
+import { resourcesOfType, tableBindings, type CfnTemplate } from '../../local/cloudformation/template';
 import { synthShop } from '../support/synth';
 
 /** Assertions on what matters in the synthesized template (no whole-template snapshot). */

@@ -1,7 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StepFunctionsService, type StateMachineSpec, type TaskIntegrations } from '../../local/stepfunctions';
+import { handleStepFunctionsAction as handle } from '../../local/stepfunctions/api';
+import type { IntegrationTargets } from '../../local/stepfunctions/integrations';
+import { StepFunctionsService } from '../../local/stepfunctions/service';
+import type { StateMachineSpec } from '../../local/stepfunctions/specs';
 
 // The Step Functions service on a small definition, with the Lambda integration answered by a function
 // that plays the deployed Lambda (success, or Lambda's error shape).
@@ -24,7 +27,7 @@ const definition = {
 };
 const spec: StateMachineSpec = { logicalId: 'Test', name: 'Test', arn: ARN, type: 'STANDARD', roleArn: 'role', definition: JSON.stringify(definition), creationDate: Date.now() };
 
-const integrations = (gate?: Promise<void>): TaskIntegrations => ({
+const integrations = (gate?: Promise<void>): IntegrationTargets => ({
   invokeLambda: async (_name, payload: any) => {
     await gate;
     return payload.amount > 100
@@ -38,7 +41,7 @@ const integrations = (gate?: Promise<void>): TaskIntegrations => ({
 const waitFor = async (service: StepFunctionsService, executionArn: string) => {
   const deadline = Date.now() + 5000;
   for (;;) {
-    const described = (await service.handle('DescribeExecution', { executionArn })) as { status: string };
+    const described = (await handle(service, 'DescribeExecution', { executionArn })) as { status: string };
     if (described.status !== 'RUNNING') return described as Record<string, any>;
     if (Date.now() > deadline) throw new Error('execution did not end');
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -48,9 +51,9 @@ const waitFor = async (service: StepFunctionsService, executionArn: string) => {
 test('an execution succeeds and its history is in the AWS event format', async () => {
   const service = new StepFunctionsService([spec], integrations(), { region: 'us-east-1' });
 
-  const { executionArn } = (await service.handle('StartExecution', { stateMachineArn: ARN, name: 'ok-1', input: '{"amount":5}' })) as { executionArn: string };
+  const { executionArn } = (await handle(service, 'StartExecution', { stateMachineArn: ARN, name: 'ok-1', input: '{"amount":5}' })) as { executionArn: string };
   const described = await waitFor(service, executionArn);
-  const { events } = (await service.handle('GetExecutionHistory', { executionArn })) as { events: { id: number; type: string; [k: string]: any }[] };
+  const { events } = (await handle(service, 'GetExecutionHistory', { executionArn })) as { events: { id: number; type: string; [k: string]: any }[] };
 
   expect(executionArn).toBe('arn:aws:states:us-east-1:000000000000:execution:Test:ok-1');
   expect(described).toMatchObject({ status: 'SUCCEEDED', output: JSON.stringify({ charged: 5 }) });
@@ -64,9 +67,9 @@ test('an execution succeeds and its history is in the AWS event format', async (
 test("a Lambda error is caught by its name, with Lambda's JSON as the Cause", async () => {
   const service = new StepFunctionsService([spec], integrations(), { region: 'us-east-1' });
 
-  const { executionArn } = (await service.handle('StartExecution', { stateMachineArn: ARN, name: 'declined-1', input: '{"amount":500}' })) as { executionArn: string };
+  const { executionArn } = (await handle(service, 'StartExecution', { stateMachineArn: ARN, name: 'declined-1', input: '{"amount":500}' })) as { executionArn: string };
   const described = await waitFor(service, executionArn);
-  const { events } = (await service.handle('GetExecutionHistory', { executionArn })) as { events: any[] };
+  const { events } = (await handle(service, 'GetExecutionHistory', { executionArn })) as { events: any[] };
 
   expect(described.status).toBe('SUCCEEDED');
   expect(JSON.parse(described.output)).toBe('declined');
@@ -80,36 +83,36 @@ test('StartExecution with a name in use: same input while running is the same ex
   const gate = new Promise<void>((resolve) => (open = resolve));
   const service = new StepFunctionsService([spec], integrations(gate), { region: 'us-east-1' });
 
-  const first = (await service.handle('StartExecution', { stateMachineArn: ARN, name: 'dup', input: '{"amount":1}' })) as { executionArn: string; startDate: number };
-  const again = await service.handle('StartExecution', { stateMachineArn: ARN, name: 'dup', input: '{"amount":1}' });
-  const otherInput = service.handle('StartExecution', { stateMachineArn: ARN, name: 'dup', input: '{"amount":2}' });
+  const first = (await handle(service, 'StartExecution', { stateMachineArn: ARN, name: 'dup', input: '{"amount":1}' })) as { executionArn: string; startDate: number };
+  const again = await handle(service, 'StartExecution', { stateMachineArn: ARN, name: 'dup', input: '{"amount":1}' });
+  const otherInput = handle(service, 'StartExecution', { stateMachineArn: ARN, name: 'dup', input: '{"amount":2}' });
   await expect(otherInput).rejects.toMatchObject({ code: 'ExecutionAlreadyExists' });
   open();
   await waitFor(service, first.executionArn);
-  const afterEnd = service.handle('StartExecution', { stateMachineArn: ARN, name: 'dup', input: '{"amount":1}' });
+  const afterEnd = handle(service, 'StartExecution', { stateMachineArn: ARN, name: 'dup', input: '{"amount":1}' });
 
   expect(again).toEqual(first);
   await expect(afterEnd).rejects.toMatchObject({ code: 'ExecutionAlreadyExists' });
-  const { executions } = (await service.handle('ListExecutions', { stateMachineArn: ARN })) as { executions: unknown[] };
+  const { executions } = (await handle(service, 'ListExecutions', { stateMachineArn: ARN })) as { executions: unknown[] };
   expect(executions).toHaveLength(1);
 });
 
 test('records and histories survive a restart; an interrupted execution is run again', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'sfn-test-'));
   const before = new StepFunctionsService([spec], integrations(), { region: 'us-east-1', dataDir });
-  const { executionArn } = (await before.handle('StartExecution', { stateMachineArn: ARN, name: 'kept', input: '{"amount":3}' })) as { executionArn: string };
+  const { executionArn } = (await handle(before, 'StartExecution', { stateMachineArn: ARN, name: 'kept', input: '{"amount":3}' })) as { executionArn: string };
   await waitFor(before, executionArn);
   await before.drain(1000);
   let release!: () => void;
   const stuck = new StepFunctionsService([spec], integrations(new Promise<void>((resolve) => (release = resolve))), { region: 'us-east-1', dataDir });
-  const interrupted = (await stuck.handle('StartExecution', { stateMachineArn: ARN, name: 'interrupted', input: '{"amount":4}' })) as { executionArn: string };
+  const interrupted = (await handle(stuck, 'StartExecution', { stateMachineArn: ARN, name: 'interrupted', input: '{"amount":4}' })) as { executionArn: string };
   await stuck.drain(50);
 
   const after = new StepFunctionsService([spec], integrations(), { region: 'us-east-1', dataDir });
   const resumed = after.resumeInterrupted();
 
-  expect((await after.handle('DescribeExecution', { executionArn })) as object).toMatchObject({ status: 'SUCCEEDED', output: '{"charged":3}' });
-  expect(((await after.handle('GetExecutionHistory', { executionArn })) as { events: unknown[] }).events).toHaveLength(9);
+  expect((await handle(after, 'DescribeExecution', { executionArn })) as object).toMatchObject({ status: 'SUCCEEDED', output: '{"charged":3}' });
+  expect(((await handle(after, 'GetExecutionHistory', { executionArn })) as { events: unknown[] }).events).toHaveLength(9);
   expect(resumed).toEqual([interrupted.executionArn]);
   expect(await waitFor(after, interrupted.executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"charged":4}' });
   release();
@@ -117,6 +120,6 @@ test('records and histories survive a restart; an interrupted execution is run a
 
 test('unknown state machines and executions are AWS errors', async () => {
   const service = new StepFunctionsService([spec], integrations(), { region: 'us-east-1' });
-  await expect(service.handle('StartExecution', { stateMachineArn: `${ARN}x` })).rejects.toMatchObject({ code: 'StateMachineDoesNotExist' });
-  await expect(service.handle('DescribeExecution', { executionArn: 'arn:nope' })).rejects.toMatchObject({ code: 'ExecutionDoesNotExist' });
+  await expect(handle(service, 'StartExecution', { stateMachineArn: `${ARN}x` })).rejects.toMatchObject({ code: 'StateMachineDoesNotExist' });
+  await expect(handle(service, 'DescribeExecution', { executionArn: 'arn:nope' })).rejects.toMatchObject({ code: 'ExecutionDoesNotExist' });
 });

@@ -1,5 +1,5 @@
-import { evaluatePolicy } from '../../local/apigateway';
-import { StackModel } from '../../local/template';
+import { evaluatePolicy } from '../../local/apigateway/authorizer';
+import { StackModel } from '../../local/cloudformation/model';
 
 const model = new StackModel(
   {

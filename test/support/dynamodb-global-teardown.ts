@@ -1,4 +1,4 @@
-import type { DynamoDbLocal } from '../../local/dynamodb-local';
+import type { DynamoDbLocal } from '../../local/dynamodb/process';
 
 /** Stops every DynamoDB Local the setups started (the first teardown stops them all; later ones find none). */
 export default async function globalTeardown(): Promise<void> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { type CfnTemplate, tableBindings } from '../../local/template';
+import { type CfnTemplate, tableBindings } from '../../local/cloudformation/template';
 
 // Runs before each test file. Fake credentials: DynamoDB Local accepts any.
 process.env.AWS_REGION = 'us-east-1';

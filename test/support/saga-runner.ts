@@ -1,22 +1,24 @@
-import '../../local/polyfills';
-import type { SNSEvent } from 'aws-lambda';
-import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { SAGA_DEFINITION_PATH } from '../../stacks/constructs/order-saga';
+import { StackModel } from '../../local/cloudformation/model';
+import type { CfnTemplate } from '../../local/cloudformation/template';
+import { FunctionNotFound } from '../../local/lambda/runtime';
+import { shortName } from '../../local/logs/hub';
+import { SnsService } from '../../local/sns/service';
+import { subscriptionSpecs, topicSpecs } from '../../local/sns/specs';
+import type { HistoryEvent } from '../../local/stepfunctions/history';
+import type { IntegrationTargets } from '../../local/stepfunctions/integrations';
+import { StepFunctionsService } from '../../local/stepfunctions/service';
+import { type StateMachineSpec, stateMachineSpecs } from '../../local/stepfunctions/specs';
 import { type AnyHandler, fakeContext, lambdaError } from './lambda';
-
-const ARN_PREFIX = 'arn:aws:lambda:us-east-1:000000000000:function:';
-export const TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:order-events';
 
 /** A fault to inject at the Lambda boundary, by call number (1-based): return an error to throw it. */
 export type Fault = (call: number) => Error | undefined;
 
 export interface SagaBindings {
-  /** Handler for each function substitution variable of the ASL. */
+  /** Handler for each function substitution variable of the ASL (`BillingPayFunctionArn` …). */
   functions: Record<string, AnyHandler>;
-  /** Subscribers of the order-events topic. */
-  subscribers: AnyHandler[];
+  /** Handler for each SNS subscriber, by the function's logical id without CDK's hash (`NotificationOnOrderEvent`). */
+  subscribers: Record<string, AnyHandler>;
 }
 
 export interface SagaRun {
@@ -30,102 +32,81 @@ export interface SagaRun {
   calls: Record<string, number>;
 }
 
-/** The deployed ASL with each `${Var}` replaced by a local ARN (functions) or the topic ARN. */
-export const loadDefinition = (): StateMachineDefinition => {
-  const text = readFileSync(SAGA_DEFINITION_PATH, 'utf8').replace(/\$\{(\w+)\}/g, (_, name: string) =>
-    name === 'OrderEventsTopicArn' ? TOPIC_ARN : `${ARN_PREFIX}${name}`,
-  );
-  return JSON.parse(text) as StateMachineDefinition;
+/** The stack as the local cloud reads it: the test template (SHOP_TEST_TEMPLATE) and its saga. */
+const stack = (() => {
+  let cached: { model: StackModel; saga: StateMachineSpec; variableOf: Map<string, string> } | undefined;
+  return () => {
+    if (cached) return cached;
+    const template = JSON.parse(readFileSync(process.env.SHOP_TEST_TEMPLATE!, 'utf8')) as CfnTemplate;
+    const model = new StackModel(template, { region: 'us-east-1', accountId: '000000000000', stackName: 'ServerlessShop' });
+    const [[logicalId, resource]] = model.ofType('AWS::StepFunctions::StateMachine') as [[string, any]];
+    const substitutions = model.resolve(resource.Properties.DefinitionSubstitutions) as Record<string, string>;
+    const saga = stateMachineSpecs(model).find((spec) => spec.logicalId === logicalId)!;
+    cached = { model, saga, variableOf: new Map(Object.entries(substitutions).map(([variable, arn]) => [arn, variable])) };
+    return cached;
+  };
+})();
+
+const logicalIdOf = (model: StackModel, arn: string) => model.ofType('AWS::Lambda::Function').find(([id]) => model.getAtt(id, 'Arn') === arn)?.[0];
+
+/** Runs an in-process handler as Lambda would: a failure is reported in Lambda's error shape. */
+const invokeInProcess = async (handler: AnyHandler, name: string, payload: unknown) => {
+  try {
+    return { payload: (await handler(structuredClone(payload), fakeContext(name))) ?? null };
+  } catch (error) {
+    return { functionError: 'Unhandled', payload: lambdaError(error) };
+  }
 };
 
-class TaskError extends Error {
-  constructor(name: string, cause: string) {
-    super(cause);
-    this.name = name;
-  }
-}
-
-/**
- * Runs the real ASL with aws-local-stepfunctions. Every Task goes where AWS would send it: the
- * Lambda integration to the bound handler (with Lambda's error shape), SNS publish to the topic's
- * subscribers as an SNS event. Retry intervals are zeroed so that retries are exercised without waiting.
- */
-export const runSaga = async (input: unknown, bindings: SagaBindings, faults: Record<string, Fault> = {}): Promise<SagaRun> => {
-  const definition = loadDefinition();
-  const calls: Record<string, number> = {};
-  const taskResourceLocalHandlers: Record<string, (input: any) => Promise<any>> = {};
-  const retryIntervalOverrides: Record<string, number> = {};
-
-  for (const [stateName, state] of Object.entries<any>(definition.States)) {
-    if (state.Retry) retryIntervalOverrides[stateName] = 0;
-    if (state.Type !== 'Task') continue;
-    if (state.Resource === 'arn:aws:states:::lambda:invoke') {
-      taskResourceLocalHandlers[stateName] = async ({ FunctionName, Payload }) => {
-        const name = String(FunctionName).replace(ARN_PREFIX, '');
-        const handler = bindings.functions[name];
-        if (!handler) throw new TaskError('Lambda.ResourceNotFoundException', `Function not found: ${FunctionName}`);
-        calls[name] = (calls[name] ?? 0) + 1;
-        try {
-          const injected = faults[name]?.(calls[name]);
-          if (injected) throw injected;
-          const result = await handler(structuredClone(Payload), fakeContext(name));
-          return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: result ?? null };
-        } catch (error) {
-          const shaped = lambdaError(error);
-          throw new TaskError(shaped.errorType, JSON.stringify(shaped));
-        }
-      };
-    } else if (state.Resource === 'arn:aws:states:::sns:publish') {
-      taskResourceLocalHandlers[stateName] = async ({ TopicArn, Message }) => {
-        const messageId = randomUUID();
-        const event: SNSEvent = {
-          Records: [
-            {
-              EventSource: 'aws:sns',
-              EventVersion: '1.0',
-              EventSubscriptionArn: `${TopicArn}:${randomUUID()}`,
-              Sns: {
-                Type: 'Notification',
-                MessageId: messageId,
-                TopicArn,
-                Subject: '',
-                Message: typeof Message === 'string' ? Message : JSON.stringify(Message),
-                Timestamp: new Date().toISOString(),
-                SignatureVersion: '1',
-                Signature: '',
-                SigningCertUrl: '',
-                UnsubscribeUrl: '',
-                MessageAttributes: {},
-              },
-            },
-          ],
-        };
-        for (const subscriber of bindings.subscribers) await subscriber(event, fakeContext('subscriber'));
-        return { MessageId: messageId };
-      };
-    } else {
-      throw new Error(`State ${stateName} uses ${state.Resource}, which this runner does not bind`);
-    }
-  }
-
-  const machine = new StateMachine(definition, { validationOptions: { checkPaths: true, checkArn: true } });
-  const execution = machine.run(input as any, { overrides: { taskResourceLocalHandlers, retryIntervalOverrides } });
+/** Which states were entered, and which Task states were scheduled again before they exited (retries). */
+const pathOf = (events: HistoryEvent[]) => {
   const path: string[] = [];
   const retries: string[] = [];
-  const collecting = (async () => {
-    for await (const event of execution.eventLogs) {
-      if (event.type === 'StateEntered') path.push(event.state.name);
-      if (event.type === 'StateRetried') retries.push(event.state.name);
-    }
-  })();
-  try {
-    const output = await execution.result;
-    await collecting;
-    return { output, path, retries, calls };
-  } catch (error) {
-    await collecting;
-    if (!(error instanceof ExecutionError)) throw error;
-    const cause = (error as { cause?: { name?: string; message?: string; cause?: unknown } }).cause;
-    return { error: { Error: cause?.name ?? 'Unknown', Cause: cause?.cause ?? cause?.message }, path, retries, calls };
+  let scheduled = 0;
+  for (const event of events) {
+    if (event.type.endsWith('StateEntered')) {
+      path.push((event.stateEnteredEventDetails as { name: string }).name);
+      scheduled = 0;
+    } else if (event.type === 'TaskScheduled' && ++scheduled > 1) retries.push(path.at(-1)!);
   }
+  return { path, retries };
+};
+
+/**
+ * Runs the deployed ASL through the local cloud's own Step Functions service and task integrations
+ * (the ones `npm start` runs), with the Lambda functions bound to in-process handlers and SNS
+ * delivering to in-process subscribers. Retry intervals are scaled to 0, so that retries are
+ * exercised without waiting; `faults` fail chosen calls of chosen functions.
+ */
+export const runSaga = async (input: { orderId: string }, bindings: SagaBindings, faults: Record<string, Fault> = {}): Promise<SagaRun> => {
+  const { model, saga, variableOf } = stack();
+  const calls: Record<string, number> = {};
+  const subscriberOf = (arn: string) => bindings.subscribers[shortName(logicalIdOf(model, arn) ?? '')];
+  const sns = new SnsService(topicSpecs(model), subscriptionSpecs(model), async (arn, event) => {
+    const handler = subscriberOf(arn);
+    if (!handler) throw new FunctionNotFound(`Function not found: ${arn}`);
+    return invokeInProcess(handler, arn, event);
+  });
+  const targets: IntegrationTargets = {
+    invokeLambda: async (arn, payload) => {
+      const variable = variableOf.get(arn) ?? arn;
+      const handler = bindings.functions[variable];
+      if (!handler) throw new FunctionNotFound(`Function not found: ${arn}`);
+      calls[variable] = (calls[variable] ?? 0) + 1;
+      const injected = faults[variable]?.(calls[variable]);
+      if (injected) return { functionError: 'Unhandled', payload: lambdaError(injected) };
+      return invokeInProcess(handler, variable, payload);
+    },
+    publish: (params) => sns.publish(params),
+    dynamodb: async () => {
+      throw new Error('The saga uses no DynamoDB integration');
+    },
+  };
+  const service = new StepFunctionsService([saga], targets, { region: 'us-east-1', retryIntervalScale: 0 });
+  const { executionArn } = service.startExecution(saga.arn, input.orderId, JSON.stringify(input));
+  const record = await service.finished(executionArn);
+  await sns.drain(10_000);
+  const { path, retries } = pathOf(record.events);
+  if (record.status === 'SUCCEEDED') return { output: JSON.parse(record.output ?? 'null'), path, retries, calls };
+  return { error: { Error: record.error ?? 'Unknown', Cause: record.cause }, path, retries, calls };
 };

@@ -40,7 +40,7 @@ export const sagaBindings: SagaBindings = {
     DeliveryCancelFunctionArn: cancel,
     OrderUpdateStatusFunctionArn: updateStatus,
   },
-  subscribers: [onOrderEvent],
+  subscribers: { NotificationOnOrderEvent: onOrderEvent },
 };
 
 /** The Warehouse quote handler, called in-process instead of through Lambda Invoke. */

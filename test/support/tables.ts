@@ -1,6 +1,7 @@
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readFileSync } from 'node:fs';
-import { type CfnTemplate, createTableInput, tableBindings } from '../../local/template';
+import { type CfnTemplate, tableBindings } from '../../local/cloudformation/template';
+import { createTableInput } from '../../local/dynamodb/tables';
 
 const client = new DynamoDBClient({});
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StackModel } from '../template';
+import type { StackModel } from '../cloudformation/model';
 import type { FunctionSpec } from './runtime';
 
 export class UnsupportedFunction extends Error {}

@@ -1,5 +1,5 @@
-import { metricsOfEmf } from '../functions/shared/emf';
-import type { FunctionOutput, InvocationReport } from './lambda/runtime';
+import { metricsOfEmf } from '../../functions/shared/emf';
+import type { FunctionOutput, InvocationReport } from '../lambda/runtime';
 
 /** One EMF record (CloudWatch embedded metric format) a function printed. */
 export interface MetricRecord {

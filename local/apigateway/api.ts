@@ -1,0 +1,25 @@
+import type { IncomingMessage } from 'node:http';
+import { type HttpResponse, json, toHttpRequest } from '../http/server';
+import type { RestApiGateway } from './gateway';
+
+/**
+ * API Gateway on the edge, as LocalStack serves it: `GET /restapis` (GetRestApis, so that clients
+ * find an API's id as they would on AWS or LocalStack), and each stage's routes at
+ * `/restapis/{apiId}/{stage}/_user_request_/…`. Answers undefined for any other path.
+ */
+export const handleApiGatewayRequest = async (
+  apis: ReadonlyMap<string, RestApiGateway>,
+  req: IncomingMessage,
+  url: URL,
+  body: () => Promise<Buffer>,
+): Promise<HttpResponse | undefined> => {
+  if (url.pathname === '/restapis' && req.method === 'GET') {
+    const specs = [...new Map([...apis.values()].map((g) => [g.spec.id, g.spec])).values()];
+    return json(200, { item: specs.map((spec) => ({ id: spec.id, name: spec.name, createdDate: 0 })) });
+  }
+  const userRequest = /^\/restapis\/([^/]+)\/([^/]+)\/_user_request_(\/.*)?$/.exec(url.pathname);
+  if (!userRequest) return undefined;
+  const gateway = apis.get(`${userRequest[1]}/${userRequest[2]}`);
+  if (!gateway) return json(404, { message: `API ${userRequest[1]} stage ${userRequest[2]} not found` });
+  return gateway.handle(toHttpRequest(req, userRequest[3] ?? '/', url.searchParams, await body()));
+};

@@ -1,0 +1,39 @@
+import { type HttpResponse, json } from '../http/server';
+import type { FunctionSpec, LambdaRuntime } from '../lambda/runtime';
+import { type LogHub, shortName } from '../logs/hub';
+
+/** What the local cloud tells about itself at `/_local/…` (and LocalStack's `/_localstack/health`). */
+export interface ControlSources {
+  services: string[];
+  logs: LogHub;
+  runtime: LambdaRuntime;
+}
+
+const functionInfo = (fn: FunctionSpec) => ({
+  name: fn.name,
+  shortName: shortName(fn.logicalId),
+  arn: fn.arn,
+  timeoutSeconds: fn.timeoutSeconds,
+  memorySize: fn.memorySize,
+});
+
+/** The read-only endpoints, by name: each answers JSON. */
+const ENDPOINTS = {
+  health: (s: ControlSources) => ({ services: Object.fromEntries(s.services.map((name) => [name, 'running'])), edition: 'serverless-shop-local' }),
+  metrics: (s: ControlSources) => s.logs.metrics,
+  logs: (s: ControlSources) => s.logs.lines,
+  functions: (s: ControlSources) => s.runtime.functions.map(functionInfo),
+  workers: (s: ControlSources) => s.runtime.stats(),
+} as const;
+
+export type ControlEndpoint = keyof typeof ENDPOINTS;
+
+const isEndpoint = (name: string | undefined): name is ControlEndpoint => name !== undefined && Object.hasOwn(ENDPOINTS, name);
+
+/** Answers `GET /_local/{name}` and `/_localstack/health`; undefined for any other path. */
+export const handleControlRequest = (sources: ControlSources, method: string, path: string): HttpResponse | undefined => {
+  const name = path === '/_localstack/health' ? 'health' : /^\/_local\/([a-z-]+)$/.exec(path)?.[1];
+  if (!isEndpoint(name)) return undefined;
+  if (method !== 'GET' && method !== 'HEAD') return json(405, { __type: 'MethodNotAllowed', message: `${method} is not allowed on ${path}` });
+  return json(200, ENDPOINTS[name](sources));
+};

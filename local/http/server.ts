@@ -1,0 +1,71 @@
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ServiceError } from '../support/errors';
+
+/** An HTTP request as the emulated services see it: the body read, the path below their mount point. */
+export interface HttpRequest {
+  method: string;
+  /** The path below the mount point, e.g. `/orders/123` below an API stage. */
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  sourceIp: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer | string;
+}
+
+/** Lambda's limit on a synchronous invocation's payload, which the edge applies to every body it reads. */
+export const MAX_BODY = 6 * 1024 * 1024;
+
+export const readBody = (req: IncomingMessage, limit = MAX_BODY): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) req.destroy(new ServiceError('RequestEntityTooLargeException', `Request must be smaller than ${limit} bytes`, 413));
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+
+export const toHttpRequest = (req: IncomingMessage, path: string, query: URLSearchParams, body: Buffer): HttpRequest => ({
+  method: String(req.method),
+  path: path || '/',
+  query,
+  headers: req.headers,
+  body,
+  sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+});
+
+export const send = (res: ServerResponse, response: HttpResponse): void => {
+  res.writeHead(response.status, response.headers);
+  res.end(response.body);
+};
+
+export const json = (status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse => ({
+  status,
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+
+export const listen = (server: Server, port: number, host: string): Promise<number> =>
+  new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+
+export const close = (server: Server): Promise<void> =>
+  new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });

@@ -1,0 +1,43 @@
+import type { IncomingMessage } from 'node:http';
+import { type HttpResponse, json } from '../http/server';
+import type { LambdaRuntime } from './runtime';
+
+const userError = (status: number, type: string, message: string): HttpResponse => json(status, { Type: 'User', message }, { 'x-amzn-errortype': type });
+
+/**
+ * Lambda's Invoke API (`POST /2015-03-31/functions/{name}/invocations`, REST JSON): RequestResponse
+ * answers the function's result (with `X-Amz-Function-Error` when it failed), Event queues it and
+ * answers 202, DryRun answers 204.
+ */
+export const handleLambdaInvoke = async (
+  runtime: LambdaRuntime,
+  req: IncomingMessage,
+  name: string,
+  body: Buffer,
+  onError: (error: Error) => void,
+): Promise<HttpResponse> => {
+  const fn = runtime.find(decodeURIComponent(name));
+  if (!fn) return userError(404, 'ResourceNotFoundException', `Function not found: ${decodeURIComponent(name)}`);
+  let event: unknown = null;
+  try {
+    event = body.length ? JSON.parse(body.toString('utf8')) : {};
+  } catch {
+    return userError(400, 'InvalidRequestContentException', 'Could not parse request body into json');
+  }
+  if (req.headers['x-amz-invocation-type'] === 'Event') {
+    void runtime.invoke(fn.arn, event).catch(onError);
+    return { status: 202, headers: {}, body: '' };
+  }
+  if (req.headers['x-amz-invocation-type'] === 'DryRun') return { status: 204, headers: {}, body: '' };
+  const result = await runtime.invoke(fn.arn, event);
+  return {
+    status: 200,
+    headers: {
+      'content-type': 'application/json',
+      'x-amz-executed-version': '$LATEST',
+      'x-amzn-requestid': result.requestId,
+      ...(result.functionError && { 'x-amz-function-error': result.functionError }),
+    },
+    body: JSON.stringify(result.payload),
+  };
+};

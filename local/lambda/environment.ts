@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { FunctionSpec, LambdaErrorPayload, RuntimeHooks } from './runtime';
+
+const WORKER_PATH = join(__dirname, 'worker.cjs');
+
+type WorkerMessage =
+  | { type: 'log'; stream: 'stdout' | 'stderr'; requestId?: string; text: string }
+  | { type: 'result'; requestId: string; payload?: unknown; error?: LambdaErrorPayload }
+  | { type: 'init-error'; error: LambdaErrorPayload };
+
+/** A warm execution environment: one worker thread that runs one invocation at a time. */
+export class ExecutionEnvironment {
+  readonly worker: Worker;
+  invocations = 0;
+  initError?: LambdaErrorPayload;
+  private pending?: { requestId: string; settle: (outcome: { payload?: unknown; error?: LambdaErrorPayload }) => void };
+  idleTimer?: NodeJS.Timeout;
+  dead = false;
+
+  constructor(
+    readonly fn: FunctionSpec,
+    baseEnvironment: Record<string, string>,
+    private readonly hooks: RuntimeHooks,
+    onExit: (env: ExecutionEnvironment) => void,
+  ) {
+    this.worker = new Worker(WORKER_PATH, {
+      workerData: {
+        entry: fn.entry,
+        exportName: fn.exportName,
+        handler: fn.handler,
+        functionName: fn.name,
+        functionArn: fn.arn,
+        memorySize: fn.memorySize,
+        logStreamName: `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomUUID().replace(/-/g, '')}`,
+      },
+      env: {
+        ...baseEnvironment,
+        AWS_LAMBDA_FUNCTION_NAME: fn.name,
+        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
+        AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
+        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+        LAMBDA_TASK_ROOT: join(fn.entry, '..'),
+        ...fn.environment,
+      },
+      execArgv: [],
+      resourceLimits: { maxOldGenerationSizeMb: fn.memorySize },
+    });
+    this.worker.on('message', (message: WorkerMessage) => this.onMessage(message));
+    this.worker.on('error', (error) => this.fail({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${this.pending?.requestId} Error: ${error.message}` }));
+    this.worker.on('exit', (code) => {
+      this.dead = true;
+      this.fail({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${this.pending?.requestId} Error: Runtime exited with error: exit status ${code}` });
+      onExit(this);
+    });
+  }
+
+  private onMessage(message: WorkerMessage): void {
+    if (message.type === 'log') {
+      this.hooks.onOutput?.({ fn: this.fn, requestId: message.requestId, stream: message.stream, text: message.text });
+    } else if (message.type === 'init-error') {
+      this.initError = message.error;
+    } else if (message.type === 'result' && this.pending?.requestId === message.requestId) {
+      const { settle } = this.pending;
+      this.pending = undefined;
+      settle(message);
+    }
+  }
+
+  private fail(error: LambdaErrorPayload): void {
+    const pending = this.pending;
+    this.pending = undefined;
+    pending?.settle({ error });
+  }
+
+  run(requestId: string, event: unknown, deadline: number): Promise<{ payload?: unknown; error?: LambdaErrorPayload }> {
+    this.invocations++;
+    return new Promise((settle) => {
+      this.pending = { requestId, settle };
+      this.worker.postMessage({ requestId, event, deadline });
+    });
+  }
+
+  terminate(): Promise<number> {
+    this.dead = true;
+    clearTimeout(this.idleTimer);
+    return this.worker.terminate();
+  }
+}
+

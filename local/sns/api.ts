@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { ServiceError } from '../support/errors';
+import type { PublishInput, SnsService } from './service';
+import type { SubscriptionSpec } from './specs';
+
+const xmlEscape = (text: string) => text.replace(/[<>&'"]/g, (c) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', "'": 'apos', '"': 'quot' }[c]};`);
+
+const subscriptionXml = (s: SubscriptionSpec) =>
+  `<member><TopicArn>${s.topicArn}</TopicArn><Protocol>${s.protocol}</Protocol><SubscriptionArn>${s.arn}</SubscriptionArn><Owner>${s.topicArn.split(':')[4]}</Owner><Endpoint>${xmlEscape(s.endpoint)}</Endpoint></member>`;
+
+/** `MessageAttributes.entry.N.Name` / `.Value.DataType` / `.Value.StringValue`, as the Query protocol flattens them. */
+const messageAttributes = (params: URLSearchParams): NonNullable<PublishInput['MessageAttributes']> => {
+  const attributes: NonNullable<PublishInput['MessageAttributes']> = {};
+  for (let i = 1; params.has(`MessageAttributes.entry.${i}.Name`); i++) {
+    attributes[params.get(`MessageAttributes.entry.${i}.Name`)!] = {
+      DataType: params.get(`MessageAttributes.entry.${i}.Value.DataType`) ?? 'String',
+      StringValue: params.get(`MessageAttributes.entry.${i}.Value.StringValue`) ?? undefined,
+    };
+  }
+  return attributes;
+};
+
+/** One action of the Query API: its result's inner XML. */
+const actionResult = (sns: SnsService, action: string, params: URLSearchParams): string => {
+  switch (action) {
+    case 'Publish': {
+      const { MessageId } = sns.publish({
+        TopicArn: params.get('TopicArn') ?? undefined,
+        TargetArn: params.get('TargetArn') ?? undefined,
+        Message: params.get('Message') ?? '',
+        Subject: params.get('Subject') ?? undefined,
+        MessageAttributes: messageAttributes(params),
+      });
+      return `<MessageId>${MessageId}</MessageId>`;
+    }
+    case 'ListTopics':
+      return `<Topics>${[...sns.topics.values()].map((t) => `<member><TopicArn>${t.arn}</TopicArn></member>`).join('')}</Topics>`;
+    case 'ListSubscriptions':
+      return `<Subscriptions>${sns.subscriptions.map(subscriptionXml).join('')}</Subscriptions>`;
+    case 'ListSubscriptionsByTopic': {
+      const topic = sns.topic(params.get('TopicArn') ?? '');
+      return `<Subscriptions>${sns.subscriptions.filter((s) => s.topicArn === topic.arn).map(subscriptionXml).join('')}</Subscriptions>`;
+    }
+    case 'GetTopicAttributes': {
+      const topic = sns.topic(params.get('TopicArn') ?? '');
+      const count = sns.subscriptions.filter((s) => s.topicArn === topic.arn).length;
+      const entries = { TopicArn: topic.arn, DisplayName: topic.name, SubscriptionsConfirmed: String(count), SubscriptionsPending: '0', SubscriptionsDeleted: '0' };
+      return `<Attributes>${Object.entries(entries).map(([k, v]) => `<entry><key>${k}</key><value>${xmlEscape(v)}</value></entry>`).join('')}</Attributes>`;
+    }
+    default:
+      throw new ServiceError('InvalidAction', `SNS action ${action} is not supported by the local cloud`);
+  }
+};
+
+/** The SNS Query API: form-encoded `Action=…` requests, XML responses, AWS's XML error shape. */
+export const handleSnsRequest = (sns: SnsService, params: URLSearchParams): { status: number; body: string } => {
+  const action = params.get('Action') ?? '';
+  const requestId = randomUUID();
+  try {
+    const result = actionResult(sns, action, params);
+    return {
+      status: 200,
+      body: `<${action}Response xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`,
+    };
+  } catch (error) {
+    const e = error instanceof ServiceError ? error : new ServiceError('InternalError', 'Internal error', 500);
+    return {
+      status: e.status,
+      body: `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>${e.status < 500 ? 'Sender' : 'Receiver'}</Type><Code>${e.code}</Code><Message>${xmlEscape(e.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+    };
+  }
+};

@@ -1,0 +1,89 @@
+import { ServiceError } from '../support/errors';
+import type { ExecutionRecord } from './executions';
+import type { StepFunctionsService } from './service';
+
+const seconds = (ms?: number) => (ms === undefined ? undefined : ms / 1000);
+
+const summary = (r: ExecutionRecord) => ({
+  executionArn: r.executionArn,
+  stateMachineArn: r.stateMachineArn,
+  name: r.name,
+  status: r.status,
+  startDate: seconds(r.startDate),
+  stopDate: seconds(r.stopDate),
+});
+
+/** A page of a list, with the opaque token of the next one. */
+const page = <T>(items: T[], maxResults?: number, nextToken?: string) => {
+  const start = nextToken ? Number(Buffer.from(nextToken, 'base64url').toString()) : 0;
+  const size = maxResults && maxResults > 0 ? maxResults : 100;
+  const next = start + size < items.length ? Buffer.from(String(start + size)).toString('base64url') : undefined;
+  return { items: items.slice(start, start + size), nextToken: next };
+};
+
+const describeExecution = (r: ExecutionRecord) => ({
+  ...summary(r),
+  input: r.input,
+  inputDetails: { included: true },
+  ...(r.output !== undefined && { output: r.output, outputDetails: { included: true } }),
+  ...(r.error !== undefined && { error: r.error }),
+  ...(r.cause !== undefined && { cause: r.cause }),
+});
+
+const listExecutions = (service: StepFunctionsService, body: Record<string, any>) => {
+  service.machine(body.stateMachineArn);
+  const all = [...service.executions()]
+    .filter((r) => r.stateMachineArn === body.stateMachineArn && (!body.statusFilter || r.status === body.statusFilter))
+    .sort((a, b) => b.startDate - a.startDate)
+    .map(summary);
+  const { items, nextToken } = page(all, body.maxResults, body.nextToken);
+  return { executions: items, ...(nextToken && { nextToken }) };
+};
+
+const getExecutionHistory = (service: StepFunctionsService, body: Record<string, any>) => {
+  const r = service.execution(body.executionArn);
+  let events = r.events.map((event) => ({ ...event, timestamp: seconds(event.timestamp) }));
+  if (body.includeExecutionData === false) events = events.map(({ id, previousEventId, timestamp, type }) => ({ id, previousEventId, timestamp, type }));
+  if (body.reverseOrder) events.reverse();
+  const { items, nextToken } = page(events, body.maxResults, body.nextToken);
+  return { events: items, ...(nextToken && { nextToken }) };
+};
+
+const describeStateMachine = (service: StepFunctionsService, arn: unknown) => {
+  const { spec } = service.machine(arn);
+  return {
+    stateMachineArn: spec.arn, name: spec.name, status: 'ACTIVE', definition: spec.definition, roleArn: spec.roleArn,
+    type: spec.type, creationDate: seconds(spec.creationDate), loggingConfiguration: { level: 'OFF', includeExecutionData: false },
+  };
+};
+
+/** The Step Functions JSON 1.0 API (`X-Amz-Target: AWSStepFunctions.<Action>`): one action's answer. */
+export const handleStepFunctionsAction = async (service: StepFunctionsService, action: string, body: Record<string, any>): Promise<unknown> => {
+  switch (action) {
+    case 'StartExecution': {
+      const record = service.startExecution(body.stateMachineArn, body.name, body.input);
+      return { executionArn: record.executionArn, startDate: seconds(record.startDate) };
+    }
+    case 'DescribeExecution':
+      return describeExecution(service.execution(body.executionArn));
+    case 'StopExecution':
+      return { stopDate: seconds(service.stopExecution(body.executionArn, body.error, body.cause).stopDate) };
+    case 'ListExecutions':
+      return listExecutions(service, body);
+    case 'GetExecutionHistory':
+      return getExecutionHistory(service, body);
+    case 'ListStateMachines': {
+      const all = service.stateMachines.map((s) => ({ stateMachineArn: s.arn, name: s.name, type: s.type, creationDate: seconds(s.creationDate) }));
+      const { items, nextToken } = page(all, body.maxResults, body.nextToken);
+      return { stateMachines: items, ...(nextToken && { nextToken }) };
+    }
+    case 'DescribeStateMachine':
+      return describeStateMachine(service, body.stateMachineArn);
+    case 'DescribeStateMachineForExecution': {
+      const { spec } = service.machine(service.execution(body.executionArn).stateMachineArn);
+      return { stateMachineArn: spec.arn, name: spec.name, definition: spec.definition, roleArn: spec.roleArn, updateDate: seconds(spec.creationDate) };
+    }
+    default:
+      throw new ServiceError('UnknownOperationException', `Step Functions action ${action} is not supported by the local cloud`);
+  }
+};

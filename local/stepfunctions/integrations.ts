@@ -1,0 +1,93 @@
+import { DeleteItemCommand, type DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import type { LambdaErrorPayload } from '../lambda/runtime';
+import type { PublishInput } from '../sns/service';
+
+/** What Task states reach: a Lambda runtime, SNS and DynamoDB. */
+export interface IntegrationTargets {
+  invokeLambda(nameOrArn: string, payload: unknown): Promise<{ payload: unknown; functionError?: string }>;
+  publish(params: PublishInput): Promise<{ MessageId: string }> | { MessageId: string };
+  dynamodb(action: string, params: Record<string, unknown>): Promise<unknown>;
+}
+
+/** An error as a Task reports it to the state machine: `Error` is its name, `Cause` its message. */
+export class TaskFailure extends Error {
+  constructor(name: string, cause: string) {
+    super(cause);
+    this.name = name;
+  }
+}
+
+/** How a Task's resource appears in its history events: `lambda`/`invoke`, `sns`/`publish` … */
+export const describeResource = (resource: string): { resourceType: string; resource: string } => {
+  const integration = /^arn:aws:states:::([a-z0-9-]+):([A-Za-z.]+)$/.exec(resource);
+  if (integration) return { resourceType: integration[1]!, resource: integration[2]! };
+  return { resourceType: 'lambda', resource };
+};
+
+export type TaskCall = (input: any) => Promise<unknown>;
+
+const lambdaFailure = (payload: unknown) => {
+  const error = payload as LambdaErrorPayload;
+  return new TaskFailure(error?.errorType ?? 'Lambda.Unknown', JSON.stringify(error));
+};
+
+/** A failure of the Lambda service itself (not of the function) is `Lambda.<Exception>`. */
+const invoke = async (targets: IntegrationTargets, functionName: string, payload: unknown) => {
+  try {
+    return await targets.invokeLambda(functionName, payload);
+  } catch (error) {
+    const name = (error as Error).name;
+    throw new TaskFailure(`Lambda.${name === 'Error' ? 'ServiceException' : name}`, (error as Error).message);
+  }
+};
+
+/** A service integration's own failure is `<Service>.<Exception>`, as Step Functions names them. */
+const shaped = async <T>(service: string, call: () => Promise<T> | T): Promise<T> => {
+  try {
+    return await call();
+  } catch (error) {
+    throw new TaskFailure(`${service}.${(error as Error).name}`, (error as Error).message);
+  }
+};
+
+/**
+ * The service integration behind a Task's Resource, with AWS's result and error shapes: the
+ * optimized Lambda integration (`lambda:invoke`: the function's result under `Payload`; a function
+ * error's `Error` is its errorType and its `Cause` Lambda's JSON), a plain function ARN, `sns:publish`
+ * and the DynamoDB item actions.
+ */
+export const taskIntegration = (resource: string, stateName: string, targets: IntegrationTargets): TaskCall => {
+  if (resource === 'arn:aws:states:::lambda:invoke') {
+    return async (input) => {
+      const result = await invoke(targets, String(input.FunctionName), input.Payload ?? {});
+      if (result.functionError) throw lambdaFailure(result.payload);
+      return { ExecutedVersion: '$LATEST', Payload: result.payload, StatusCode: 200, SdkHttpMetadata: { httpStatusCode: 200 } };
+    };
+  }
+  if (/^arn:aws:lambda:[^:]*:[^:]*:function:/.test(resource)) {
+    return async (input) => {
+      const result = await invoke(targets, resource, input);
+      if (result.functionError) throw lambdaFailure(result.payload);
+      return result.payload;
+    };
+  }
+  if (resource === 'arn:aws:states:::sns:publish') {
+    return async (input) => {
+      const { MessageId } = await shaped('SNS', () => targets.publish(input));
+      return { MessageId, SdkHttpMetadata: { httpStatusCode: 200 } };
+    };
+  }
+  const dynamodb = /^arn:aws:states:::dynamodb:(getItem|putItem|updateItem|deleteItem)$/.exec(resource);
+  if (dynamodb) return (input) => shaped('DynamoDB', () => targets.dynamodb(dynamodb[1]!, input));
+  throw new Error(`Task state ${stateName}: resource ${resource} is not supported by the local cloud`);
+};
+
+/** The DynamoDB item actions of the optimized integration, sent with a DynamoDB client. */
+export const dynamodbActions = (client: DynamoDBClient): IntegrationTargets['dynamodb'] => {
+  const commands = { getItem: GetItemCommand, putItem: PutItemCommand, updateItem: UpdateItemCommand, deleteItem: DeleteItemCommand } as const;
+  return async (action, params) => {
+    const Command = commands[action as keyof typeof commands] as unknown as new (input: unknown) => GetItemCommand;
+    const { $metadata: _, ...output } = await client.send(new Command(params));
+    return output;
+  };
+};
