@@ -6,9 +6,8 @@ import { handleLambdaInvoke } from '../lambda/api';
 import type { LambdaRuntime } from '../lambda/runtime';
 import { handleSnsRequest } from '../sns/api';
 import type { SnsService } from '../sns/service';
-import { handleStepFunctionsAction } from '../stepfunctions/api';
+import { handleStepFunctionsRequest } from '../stepfunctions/api';
 import type { StepFunctionsService } from '../stepfunctions/service';
-import { ServiceError } from '../support/errors';
 import { type HttpResponse, json, readBody, send } from './server';
 
 export interface EdgeServices {
@@ -26,16 +25,6 @@ const signedService = (req: IncomingMessage): string | undefined =>
 
 const isForm = (req: IncomingMessage) => String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
 
-const stepFunctions = async (service: StepFunctionsService, action: string, body: Buffer): Promise<HttpResponse> => {
-  const headers = { 'content-type': 'application/x-amz-json-1.0' };
-  try {
-    return json(200, await handleStepFunctionsAction(service, action, body.length ? JSON.parse(body.toString('utf8')) : {}), headers);
-  } catch (error) {
-    if (error instanceof ServiceError) return json(error.status, { __type: error.code, message: error.message }, headers);
-    throw error;
-  }
-};
-
 /**
  * Which service a request is for, by protocol, and its answer: each service's wire protocol lives
  * in its own `api.ts`. DynamoDB is streamed to DynamoDB Local; everything else reads the body first.
@@ -48,15 +37,14 @@ const dispatch = async (services: EdgeServices, req: IncomingMessage, res: Serve
     return undefined;
   }
   const body = await readBody(req);
-  if (target.startsWith('AWSStepFunctions.')) return stepFunctions(services.stepFunctions, target.slice('AWSStepFunctions.'.length), body);
+  if (target.startsWith('AWSStepFunctions.')) return handleStepFunctionsRequest(services.stepFunctions, target.slice('AWSStepFunctions.'.length), body);
   const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(url.pathname);
   if (invoke && req.method === 'POST') return handleLambdaInvoke(services.lambda, req, invoke[1]!, body, onError);
   const api = await handleApiGatewayRequest(services.apis, req, url, async () => body);
   if (api) return api;
   const form = isForm(req) ? new URLSearchParams(body.toString('utf8')) : undefined;
   if (form?.has('Action') && (signedService(req) === 'sns' || form.get('Version') === '2010-03-31')) {
-    const { status, body: xml } = handleSnsRequest(services.sns, form);
-    return { status, headers: { 'content-type': 'text/xml' }, body: xml };
+    return handleSnsRequest(services.sns, form);
   }
   const control = handleControlRequest(services.control, String(req.method), url.pathname);
   if (control) return control;

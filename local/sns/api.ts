@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { HttpResponse } from '../http/server';
 import { ServiceError } from '../support/errors';
 import type { PublishInput, SnsService } from './service';
 import type { SubscriptionSpec } from './specs';
+
+const XML = { 'content-type': 'text/xml' };
 
 const xmlEscape = (text: string) => text.replace(/[<>&'"]/g, (c) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', "'": 'apos', '"': 'quot' }[c]};`);
 
@@ -53,19 +56,21 @@ const actionResult = (sns: SnsService, action: string, params: URLSearchParams):
 };
 
 /** The SNS Query API: form-encoded `Action=…` requests, XML responses, AWS's XML error shape. */
-export const handleSnsRequest = (sns: SnsService, params: URLSearchParams): { status: number; body: string } => {
+export const handleSnsRequest = (sns: SnsService, params: URLSearchParams): HttpResponse => {
   const action = params.get('Action') ?? '';
   const requestId = randomUUID();
   try {
     const result = actionResult(sns, action, params);
     return {
       status: 200,
+      headers: XML,
       body: `<${action}Response xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`,
     };
   } catch (error) {
     const e = error instanceof ServiceError ? error : new ServiceError('InternalError', 'Internal error', 500);
     return {
       status: e.status,
+      headers: XML,
       body: `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>${e.status < 500 ? 'Sender' : 'Receiver'}</Type><Code>${e.code}</Code><Message>${xmlEscape(e.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
     };
   }

@@ -1,3 +1,4 @@
+import { type HttpResponse, json } from '../http/server';
 import { ServiceError } from '../support/errors';
 import type { ExecutionRecord } from './executions';
 import type { StepFunctionsService } from './service';
@@ -85,5 +86,16 @@ export const handleStepFunctionsAction = async (service: StepFunctionsService, a
     }
     default:
       throw new ServiceError('UnknownOperationException', `Step Functions action ${action} is not supported by the local cloud`);
+  }
+};
+
+/** A Step Functions request on the edge: the action from `X-Amz-Target`, the JSON body, AWS's error shape. */
+export const handleStepFunctionsRequest = async (service: StepFunctionsService, action: string, body: Buffer): Promise<HttpResponse> => {
+  const headers = { 'content-type': 'application/x-amz-json-1.0' };
+  try {
+    return json(200, await handleStepFunctionsAction(service, action, body.length ? JSON.parse(body.toString('utf8')) : {}), headers);
+  } catch (error) {
+    if (error instanceof ServiceError) return json(error.status, { __type: error.code, message: error.message }, headers);
+    throw error;
   }
 };
