@@ -193,13 +193,13 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
     const realm = new Realm(readRealm(options.realmPath));
     const issuer = await startIdentity(context, realm);
     // Closed after the functions stop: running executions reach DynamoDB through the edge.
-    let edge: Server | undefined;
-    stops.add(async () => edge && close(edge));
+    const fronts: { edge?: Server } = {};
+    stops.add(async () => fronts.edge && close(fronts.edge));
     const runtime = startFunctions(context, issuer, logs);
     const { sns, stepFunctions, apis } = startServices(context, runtime, client);
     const onError = (error: Error) => log(`edge error: ${error.stack ?? error.message}`);
     const control = { services: ['dynamodb', 'stepfunctions', 'sns', 'lambda', 'apigateway'], logs, runtime };
-    edge = createEdge({ dynamodb: dynamoDbForwarder(dynamo.endpoint, onError), stepFunctions, sns, lambda: runtime, apis, control }, onError);
+    const edge = (fronts.edge = createEdge({ dynamodb: dynamoDbForwarder(dynamo.endpoint, onError), stepFunctions, sns, lambda: runtime, apis, control }, onError));
     const edgePort = await listen(edge, options.ports.edge, options.host);
     const apiServer = createApiPort(apis.values().next().value, onError);
     const apiPort = await listen(apiServer, options.ports.api, options.host);

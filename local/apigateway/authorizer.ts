@@ -16,8 +16,13 @@ interface PolicyStatement {
   Resource?: string | string[];
 }
 
+/** An IAM policy document, as an authorizer returns it. */
+export interface PolicyDocument {
+  Statement?: PolicyStatement | PolicyStatement[];
+}
+
 /** Evaluates an authorizer's policy for one method ARN: an explicit Deny wins, else an Allow is needed. */
-export const evaluatePolicy = (policy: { Statement?: PolicyStatement | PolicyStatement[] } | undefined, methodArn: string): 'allow' | 'deny' | 'implicit-deny' => {
+export const evaluatePolicy = (policy: PolicyDocument | undefined, methodArn: string): 'allow' | 'deny' | 'implicit-deny' => {
   const statements = [policy?.Statement ?? []].flat();
   const applies = (s: PolicyStatement) =>
     [s.Action ?? []].flat().some((a) => a === '*' || a === 'execute-api:*' || a === 'execute-api:Invoke') && [s.Resource ?? []].flat().some((r) => arnMatches(r, methodArn));
@@ -28,7 +33,7 @@ export const evaluatePolicy = (policy: { Statement?: PolicyStatement | PolicySta
 
 interface Decision {
   expires: number;
-  policy: any;
+  policy: PolicyDocument;
   principalId: string;
   context: Record<string, unknown>;
 }
@@ -71,7 +76,7 @@ export class Authorizers {
       const message = (result.payload as { errorMessage?: string })?.errorMessage;
       return { response: message === 'Unauthorized' ? UNAUTHORIZED() : AUTHORIZER_FAILED() };
     }
-    const output = result.payload as { principalId?: string; policyDocument?: any; context?: Record<string, unknown> } | null;
+    const output = result.payload as { principalId?: string; policyDocument?: PolicyDocument; context?: Record<string, unknown> } | null;
     if (!output?.principalId || !output.policyDocument) return { response: AUTHORIZER_FAILED() };
     const context = Object.fromEntries(Object.entries(output.context ?? {}).filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v)));
     return { decision: { expires: Date.now() + authorizer.ttlSeconds * 1000, policy: output.policyDocument, principalId: output.principalId, context } };

@@ -1,4 +1,5 @@
 import type { StackModel } from '../cloudformation/model';
+import { type CfnResource, propertiesOf } from '../cloudformation/template';
 
 export interface AuthorizerSpec {
   id: string;
@@ -47,12 +48,43 @@ const functionArnOf = (uri: unknown): string => {
   return match[1]!;
 };
 
-type Belongs = (properties: Record<string, any>) => boolean;
+/** The members of the API Gateway resources the local gateway reads. */
+interface ApiProperties {
+  RestApiId: unknown;
+  Type: string;
+  Name: unknown;
+  AuthorizerUri: unknown;
+  IdentitySource: string;
+  AuthorizerResultTtlInSeconds: number;
+  IdentityValidationExpression: string;
+  ParentId: unknown;
+  PathPart: string;
+  HttpMethod: string;
+  AuthorizationType: string;
+  AuthorizerId: unknown;
+  ResourceId: unknown;
+  Integration: IntegrationProperties;
+  StageName: unknown;
+  ResponseType: string;
+  StatusCode: unknown;
+  ResponseParameters: unknown;
+  ResponseTemplates: unknown;
+}
+
+interface IntegrationProperties {
+  Type: string;
+  Uri: unknown;
+  IntegrationResponses: { StatusCode?: string; ResponseParameters?: Record<string, string> }[];
+}
+
+const props = (resource: CfnResource) => propertiesOf<ApiProperties>(resource);
+
+type Belongs = (properties: Partial<ApiProperties>) => boolean;
 
 const authorizerSpecs = (model: StackModel, belongs: Belongs): Map<string, AuthorizerSpec> => {
   const authorizers = new Map<string, AuthorizerSpec>();
   for (const [logicalId, resource] of model.ofType('AWS::ApiGateway::Authorizer')) {
-    const p = resource.Properties ?? {};
+    const p = props(resource);
     if (!belongs(p)) continue;
     const type = String(p.Type);
     if (type !== 'TOKEN' && type !== 'REQUEST') throw new Error(`Authorizer ${logicalId}: type ${type} is not supported locally`);
@@ -63,7 +95,7 @@ const authorizerSpecs = (model: StackModel, belongs: Belongs): Map<string, Autho
       functionArn: functionArnOf(model.resolve(p.AuthorizerUri)),
       identitySources: String(p.IdentitySource ?? '').split(',').map((s) => s.trim()).filter(Boolean),
       ttlSeconds: Number(p.AuthorizerResultTtlInSeconds ?? 300),
-      ...(p.IdentityValidationExpression && { validationExpression: new RegExp(`^(?:${p.IdentityValidationExpression})$`) }),
+      ...(p.IdentityValidationExpression !== undefined && { validationExpression: new RegExp(`^(?:${p.IdentityValidationExpression})$`) }),
     });
   }
   return authorizers;
@@ -74,7 +106,7 @@ const resourcePaths = (model: StackModel, apiLogicalId: string, belongs: Belongs
   const rootId = String(model.getAtt(apiLogicalId, 'RootResourceId'));
   const parts = new Map<string, { parent: string; part: string }>();
   for (const [logicalId, resource] of model.ofType('AWS::ApiGateway::Resource')) {
-    const p = resource.Properties ?? {};
+    const p = props(resource);
     if (belongs(p)) parts.set(model.ref(logicalId), { parent: String(model.resolve(p.ParentId)), part: String(p.PathPart) });
   }
   const pathOf = (id: string): string => {
@@ -86,12 +118,12 @@ const resourcePaths = (model: StackModel, apiLogicalId: string, belongs: Belongs
   return { rootId, pathOf };
 };
 
-const integrationSpec = (logicalId: string, integration: Record<string, any>, model: StackModel): MethodSpec['integration'] => {
+const integrationSpec = (logicalId: string, integration: Partial<IntegrationProperties>, model: StackModel): MethodSpec['integration'] => {
   if (integration.Type === 'AWS_PROXY') return { type: 'AWS_PROXY', functionArn: functionArnOf(model.resolve(integration.Uri)) };
   if (integration.Type === 'MOCK') {
     const response = (integration.IntegrationResponses ?? [])[0] ?? {};
     const headers = Object.fromEntries(
-      Object.entries<string>(response.ResponseParameters ?? {})
+      Object.entries(response.ResponseParameters ?? {})
         .filter(([key]) => key.startsWith('method.response.header.'))
         .map(([key, value]) => [key.slice('method.response.header.'.length), String(value).replace(/^'(.*)'$/, '$1')]),
     );
@@ -114,7 +146,7 @@ const resourceSpecs = (model: StackModel, apiLogicalId: string, belongs: Belongs
     return spec;
   };
   for (const [logicalId, resource] of model.ofType('AWS::ApiGateway::Method')) {
-    const p = resource.Properties ?? {};
+    const p = props(resource);
     if (!belongs(p)) continue;
     const authorizerId = p.AuthorizerId ? String(model.resolve(p.AuthorizerId)) : undefined;
     const resourceId = p.ResourceId ? String(model.resolve(p.ResourceId)) : rootId;
@@ -131,7 +163,7 @@ const resourceSpecs = (model: StackModel, apiLogicalId: string, belongs: Belongs
 const gatewayResponseSpecs = (model: StackModel, belongs: Belongs): Map<string, GatewayResponseSpec> => {
   const gatewayResponses = new Map<string, GatewayResponseSpec>();
   for (const [, resource] of model.ofType('AWS::ApiGateway::GatewayResponse')) {
-    const p = resource.Properties ?? {};
+    const p = props(resource);
     if (!belongs(p)) continue;
     const parameters = (model.resolve(p.ResponseParameters ?? {}) ?? {}) as Record<string, string>;
     const headers = Object.fromEntries(
@@ -156,8 +188,8 @@ export const restApiSpecs = (model: StackModel): RestApiSpec[] =>
     const belongs: Belongs = (p) => model.resolve(p.RestApiId) === apiId;
     const stages = model
       .ofType('AWS::ApiGateway::Stage')
-      .filter(([, r]) => belongs(r.Properties ?? {}))
-      .map(([, r]) => String(model.resolve(r.Properties!.StageName)));
+      .filter(([, r]) => belongs(props(r)))
+      .map(([, r]) => String(model.resolve(props(r).StageName)));
     return {
       id: apiId,
       name: model.physicalName(apiLogicalId),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type CfnResource, type CfnTemplate, resourcesOfType } from './template';
+import { type CfnResource, type CfnTemplate, propertiesOf, resourcesOfType } from './template';
 
 /** Where the local cloud pretends to be. */
 export interface LocalAccount {
@@ -70,21 +70,22 @@ export class StackModel {
       'AWS::StackId': this.arn('cloudformation', `stack/${this.account.stackName}/${shortId(this.account.stackName, 8)}`),
     };
     if (logicalId in pseudo) return pseudo[logicalId]!;
-    const { Type, Properties = {} } = this.resource(logicalId);
-    switch (Type) {
+    const resource = this.resource(logicalId);
+    const properties = propertiesOf<{ TopicArn: unknown; StageName: unknown }>(resource);
+    switch (resource.Type) {
       case 'AWS::SNS::Topic':
         return this.arn('sns', this.physicalName(logicalId));
       case 'AWS::StepFunctions::StateMachine':
         return this.arn('states', `stateMachine:${this.physicalName(logicalId)}`);
       case 'AWS::SNS::Subscription':
-        return `${this.resolve(Properties.TopicArn)}:${shortId(logicalId, 36)}`;
+        return `${String(this.resolve(properties.TopicArn))}:${shortId(logicalId, 36)}`;
       case 'AWS::ApiGateway::RestApi':
       case 'AWS::ApiGateway::Resource':
       case 'AWS::ApiGateway::Authorizer':
       case 'AWS::ApiGateway::Deployment':
         return shortId(logicalId);
       case 'AWS::ApiGateway::Stage':
-        return String(this.resolve(Properties.StageName));
+        return String(this.resolve(properties.StageName));
       default:
         return this.physicalName(logicalId);
     }
@@ -127,14 +128,14 @@ export class StackModel {
   resolve(value: unknown): unknown {
     if (Array.isArray(value)) return value.map((item) => this.resolve(item));
     if (value === null || typeof value !== 'object') return value;
-    const entries = Object.entries(value);
+    const entries = Object.entries(value as Record<string, unknown>);
     if (entries.length === 1) {
-      const [fn, arg] = entries[0]! as [string, any];
+      const [fn, arg] = entries[0]!;
       switch (fn) {
         case 'Ref':
-          return this.ref(arg);
+          return this.ref(String(arg));
         case 'Fn::GetAtt': {
-          const [id, attribute] = Array.isArray(arg) ? arg : String(arg).split(/\.(.+)/);
+          const [id, attribute] = (Array.isArray(arg) ? arg : String(arg).split(/\.(.+)/)) as [string, string];
           return this.getAtt(id, attribute);
         }
         case 'Fn::Join': {

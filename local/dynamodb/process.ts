@@ -58,7 +58,7 @@ export const startDynamoDbLocal = async (options: { port?: number; dbPath?: stri
     await waitForPort(port, child, 30_000);
   } catch (error) {
     child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}\n${stderr}`);
+    throw new Error(`${(error as Error).message}\n${stderr}`, { cause: error });
   }
   return {
     endpoint: `http://127.0.0.1:${port}`,

@@ -1,11 +1,29 @@
-import { CreateTableCommand, type CreateTableCommandInput, type DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeDefinition,
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+  type GlobalSecondaryIndex,
+  type KeySchemaElement,
+  ResourceInUseException,
+  type TimeToLiveSpecification,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { StackModel } from '../cloudformation/model';
-import type { CfnResource } from '../cloudformation/template';
+import { type CfnResource, propertiesOf } from '../cloudformation/template';
 
 /** CreateTable input for an AWS::DynamoDB::Table, under the given name. */
+/** The members of an AWS::DynamoDB::Table the local cloud creates it with. */
+interface TableProperties {
+  AttributeDefinitions: AttributeDefinition[];
+  KeySchema: KeySchemaElement[];
+  GlobalSecondaryIndexes: GlobalSecondaryIndex[];
+  TimeToLiveSpecification: TimeToLiveSpecification;
+}
+
 export const createTableInput = (resource: CfnResource, tableName: string): CreateTableCommandInput => {
-  const p = resource.Properties ?? {};
-  const indexes = (p.GlobalSecondaryIndexes ?? []) as Record<string, any>[];
+  const p = propertiesOf<TableProperties>(resource);
+  const indexes = p.GlobalSecondaryIndexes ?? [];
   return {
     TableName: tableName,
     AttributeDefinitions: p.AttributeDefinitions,
@@ -28,7 +46,7 @@ export const provisionTables = async (model: StackModel, client: DynamoDBClient)
     names.push(name);
     try {
       await client.send(new CreateTableCommand(createTableInput(resource, name)));
-      const ttl = resource.Properties?.TimeToLiveSpecification;
+      const ttl = propertiesOf<TableProperties>(resource).TimeToLiveSpecification;
       if (ttl?.Enabled) await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: ttl }));
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error;

@@ -40,7 +40,7 @@ const dispatch = async (services: EdgeServices, req: IncomingMessage, res: Serve
   if (target.startsWith('AWSStepFunctions.')) return handleStepFunctionsRequest(services.stepFunctions, target.slice('AWSStepFunctions.'.length), body);
   const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(url.pathname);
   if (invoke && req.method === 'POST') return handleLambdaInvoke(services.lambda, req, invoke[1]!, body, onError);
-  const api = await handleApiGatewayRequest(services.apis, req, url, async () => body);
+  const api = await handleApiGatewayRequest(services.apis, req, url, () => Promise.resolve(body));
   if (api) return api;
   const form = isForm(req) ? new URLSearchParams(body.toString('utf8')) : undefined;
   if (form?.has('Action') && (signedService(req) === 'sns' || form.get('Version') === '2010-03-31')) {

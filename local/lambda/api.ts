@@ -18,7 +18,7 @@ export const handleLambdaInvoke = async (
 ): Promise<HttpResponse> => {
   const fn = runtime.find(decodeURIComponent(name));
   if (!fn) return userError(404, 'ResourceNotFoundException', `Function not found: ${decodeURIComponent(name)}`);
-  let event: unknown = null;
+  let event: unknown;
   try {
     event = body.length ? JSON.parse(body.toString('utf8')) : {};
   } catch {

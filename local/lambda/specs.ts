@@ -1,9 +1,18 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StackModel } from '../cloudformation/model';
+import { type FunctionEnvironment, propertiesOf } from '../cloudformation/template';
 import type { FunctionSpec } from './runtime';
 
 export class UnsupportedFunction extends Error {}
+
+/** The members of an AWS::Lambda::Function the local runtime honours. */
+interface FunctionProperties extends FunctionEnvironment {
+  Handler: string;
+  Timeout: number;
+  MemorySize: number;
+  ReservedConcurrentExecutions: number;
+}
 
 /** Where a function's bundle lives: the asset directory CDK wrote for it in the cloud assembly. */
 const entryOf = (assemblyDir: string, logicalId: string, assetPath: unknown, handler: string): { entry: string; exportName: string } => {
@@ -31,7 +40,7 @@ export const functionSpecs = (
   const functions: FunctionSpec[] = [];
   const skipped: string[] = [];
   for (const [logicalId, resource] of model.ofType('AWS::Lambda::Function')) {
-    const p = resource.Properties ?? {};
+    const p = propertiesOf<FunctionProperties>(resource);
     const handler = String(p.Handler ?? 'index.handler');
     try {
       const { entry, exportName } = entryOf(assemblyDir, logicalId, resource.Metadata?.['aws:asset:path'], handler);

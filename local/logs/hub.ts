@@ -77,10 +77,10 @@ export class LogHub {
     this.partial.set(key, lines.pop()!);
     for (const line of lines.filter((l) => l.trim() !== '')) {
       this.keep(this.lines, { function: name, requestId, timestamp: Date.now(), line });
-      let record: Record<string, any> | undefined;
+      let record: Record<string, unknown> | undefined;
       try {
         const parsed: unknown = JSON.parse(line);
-        if (parsed && typeof parsed === 'object') record = parsed as Record<string, any>;
+        if (parsed && typeof parsed === 'object') record = parsed as Record<string, unknown>;
       } catch {
         record = undefined;
       }
@@ -90,9 +90,9 @@ export class LogHub {
         continue;
       }
       if (record && typeof record.message === 'string') {
-        const { level, message, timestamp: _t, service: _s, cold_start: _c, function_arn: _a, function_memory_size: _m, function_name: _n, function_request_id: _r, sampling_rate: _sr, xray_trace_id: _x, ...extra } = record;
+        const { level, message: _message, timestamp: _t, service: _s, cold_start: _c, function_arn: _a, function_memory_size: _m, function_name: _n, function_request_id: _r, sampling_rate: _sr, xray_trace_id: _x, ...extra } = record;
         const rest = Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : '';
-        this.emit(name, requestId, String(level ?? 'INFO'), `${message}${rest}`);
+        this.emit(name, requestId, typeof level === 'string' ? level : 'INFO', `${record.message}${rest}`);
       } else if (!NOISE.some((pattern) => pattern.test(line)) || this.options.verbose) this.emit(name, requestId, 'LOG', line);
     }
   }

@@ -19,7 +19,7 @@ export const topicSpecs = (model: StackModel): TopicSpec[] =>
 
 export const subscriptionSpecs = (model: StackModel): SubscriptionSpec[] =>
   model.ofType('AWS::SNS::Subscription').map(([logicalId, resource]) => {
-    const p = model.resolve(resource.Properties ?? {}) as Record<string, any>;
+    const p = model.resolve(resource.Properties ?? {}) as { TopicArn?: unknown; Protocol?: unknown; Endpoint?: unknown; FilterPolicy?: Record<string, unknown>; RawMessageDelivery?: unknown };
     return {
       arn: model.ref(logicalId),
       topicArn: String(p.TopicArn),

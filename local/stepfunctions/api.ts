@@ -1,5 +1,6 @@
 import { type HttpResponse, json } from '../http/server';
 import { ServiceError } from '../support/errors';
+import { type JsonBody, optionalBoolean, optionalNumber, optionalString, parseJsonBody, requiredString } from '../support/json-body';
 import type { ExecutionRecord } from './executions';
 import type { StepFunctionsService } from './service';
 
@@ -31,26 +32,27 @@ const describeExecution = (r: ExecutionRecord) => ({
   ...(r.cause !== undefined && { cause: r.cause }),
 });
 
-const listExecutions = (service: StepFunctionsService, body: Record<string, any>) => {
-  service.machine(body.stateMachineArn);
+const listExecutions = (service: StepFunctionsService, body: JsonBody) => {
+  const { spec } = service.machine(requiredString(body, 'stateMachineArn'));
+  const statusFilter = optionalString(body, 'statusFilter');
   const all = [...service.executions()]
-    .filter((r) => r.stateMachineArn === body.stateMachineArn && (!body.statusFilter || r.status === body.statusFilter))
+    .filter((r) => r.stateMachineArn === spec.arn && (!statusFilter || r.status === statusFilter))
     .sort((a, b) => b.startDate - a.startDate)
     .map(summary);
-  const { items, nextToken } = page(all, body.maxResults, body.nextToken);
+  const { items, nextToken } = page(all, optionalNumber(body, 'maxResults'), optionalString(body, 'nextToken'));
   return { executions: items, ...(nextToken && { nextToken }) };
 };
 
-const getExecutionHistory = (service: StepFunctionsService, body: Record<string, any>) => {
-  const r = service.execution(body.executionArn);
+const getExecutionHistory = (service: StepFunctionsService, body: JsonBody) => {
+  const r = service.execution(requiredString(body, 'executionArn'));
   let events = r.events.map((event) => ({ ...event, timestamp: seconds(event.timestamp) }));
-  if (body.includeExecutionData === false) events = events.map(({ id, previousEventId, timestamp, type }) => ({ id, previousEventId, timestamp, type }));
-  if (body.reverseOrder) events.reverse();
-  const { items, nextToken } = page(events, body.maxResults, body.nextToken);
+  if (optionalBoolean(body, 'includeExecutionData') === false) events = events.map(({ id, previousEventId, timestamp, type }) => ({ id, previousEventId, timestamp, type }));
+  if (optionalBoolean(body, 'reverseOrder')) events.reverse();
+  const { items, nextToken } = page(events, optionalNumber(body, 'maxResults'), optionalString(body, 'nextToken'));
   return { events: items, ...(nextToken && { nextToken }) };
 };
 
-const describeStateMachine = (service: StepFunctionsService, arn: unknown) => {
+const describeStateMachine = (service: StepFunctionsService, arn: string) => {
   const { spec } = service.machine(arn);
   return {
     stateMachineArn: spec.arn, name: spec.name, status: 'ACTIVE', definition: spec.definition, roleArn: spec.roleArn,
@@ -59,29 +61,29 @@ const describeStateMachine = (service: StepFunctionsService, arn: unknown) => {
 };
 
 /** The Step Functions JSON 1.0 API (`X-Amz-Target: AWSStepFunctions.<Action>`): one action's answer. */
-export const handleStepFunctionsAction = async (service: StepFunctionsService, action: string, body: Record<string, any>): Promise<unknown> => {
+export const handleStepFunctionsAction = (service: StepFunctionsService, action: string, body: JsonBody): unknown => {
   switch (action) {
     case 'StartExecution': {
-      const record = service.startExecution(body.stateMachineArn, body.name, body.input);
+      const record = service.startExecution(requiredString(body, 'stateMachineArn'), optionalString(body, 'name'), optionalString(body, 'input'));
       return { executionArn: record.executionArn, startDate: seconds(record.startDate) };
     }
     case 'DescribeExecution':
-      return describeExecution(service.execution(body.executionArn));
+      return describeExecution(service.execution(requiredString(body, 'executionArn')));
     case 'StopExecution':
-      return { stopDate: seconds(service.stopExecution(body.executionArn, body.error, body.cause).stopDate) };
+      return { stopDate: seconds(service.stopExecution(requiredString(body, 'executionArn'), optionalString(body, 'error'), optionalString(body, 'cause')).stopDate) };
     case 'ListExecutions':
       return listExecutions(service, body);
     case 'GetExecutionHistory':
       return getExecutionHistory(service, body);
     case 'ListStateMachines': {
       const all = service.stateMachines.map((s) => ({ stateMachineArn: s.arn, name: s.name, type: s.type, creationDate: seconds(s.creationDate) }));
-      const { items, nextToken } = page(all, body.maxResults, body.nextToken);
+      const { items, nextToken } = page(all, optionalNumber(body, 'maxResults'), optionalString(body, 'nextToken'));
       return { stateMachines: items, ...(nextToken && { nextToken }) };
     }
     case 'DescribeStateMachine':
-      return describeStateMachine(service, body.stateMachineArn);
+      return describeStateMachine(service, requiredString(body, 'stateMachineArn'));
     case 'DescribeStateMachineForExecution': {
-      const { spec } = service.machine(service.execution(body.executionArn).stateMachineArn);
+      const { spec } = service.machine(service.execution(requiredString(body, 'executionArn')).stateMachineArn);
       return { stateMachineArn: spec.arn, name: spec.name, definition: spec.definition, roleArn: spec.roleArn, updateDate: seconds(spec.creationDate) };
     }
     default:
@@ -90,10 +92,10 @@ export const handleStepFunctionsAction = async (service: StepFunctionsService, a
 };
 
 /** A Step Functions request on the edge: the action from `X-Amz-Target`, the JSON body, AWS's error shape. */
-export const handleStepFunctionsRequest = async (service: StepFunctionsService, action: string, body: Buffer): Promise<HttpResponse> => {
+export const handleStepFunctionsRequest = (service: StepFunctionsService, action: string, body: Buffer): HttpResponse => {
   const headers = { 'content-type': 'application/x-amz-json-1.0' };
   try {
-    return json(200, await handleStepFunctionsAction(service, action, body.length ? JSON.parse(body.toString('utf8')) : {}), headers);
+    return json(200, handleStepFunctionsAction(service, action, parseJsonBody(body)), headers);
   } catch (error) {
     if (error instanceof ServiceError) return json(error.status, { __type: error.code, message: error.message }, headers);
     throw error;

@@ -1,7 +1,12 @@
 import type { StateMachine } from 'aws-local-stepfunctions';
 
+type Run = StateMachine['run'];
+
 /** One event of the engine's log (aws-local-stepfunctions). */
-export type EngineEvent = StateMachine['run'] extends (...args: any[]) => { eventLogs: AsyncGenerator<infer E> } ? E : never;
+export type EngineEvent = ReturnType<Run>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
+
+/** A JSON value, as the engine passes states their input and output. */
+export type JSONValue = Parameters<Run>[0];
 
 /** One event of an execution's history, in the shape of GetExecutionHistory. */
 export interface HistoryEvent {

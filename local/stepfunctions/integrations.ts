@@ -24,7 +24,10 @@ export const describeResource = (resource: string): { resourceType: string; reso
   return { resourceType: 'lambda', resource };
 };
 
-export type TaskCall = (input: any) => Promise<unknown>;
+/** A Task's input, after its Parameters were applied. */
+export type TaskInput = Record<string, unknown>;
+
+export type TaskCall = (input: TaskInput) => Promise<unknown>;
 
 const lambdaFailure = (payload: unknown) => {
   const error = payload as LambdaErrorPayload;
@@ -73,7 +76,7 @@ export const taskIntegration = (resource: string, stateName: string, targets: In
   }
   if (resource === 'arn:aws:states:::sns:publish') {
     return async (input) => {
-      const { MessageId } = await shaped('SNS', () => targets.publish(input));
+      const { MessageId } = await shaped('SNS', () => targets.publish(input as unknown as PublishInput));
       return { MessageId, SdkHttpMetadata: { httpStatusCode: 200 } };
     };
   }

@@ -2,8 +2,9 @@ import '../support/polyfills';
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { ServiceError } from '../support/errors';
 import { type ExecutionRecord, ExecutionStore } from './executions';
-import { type EngineEvent, historyEventOf, type HistoryEvent, json } from './history';
-import { describeResource, type IntegrationTargets, TaskFailure, taskIntegration } from './integrations';
+import type { AslDefinition } from './asl';
+import { historyEventOf, type HistoryEvent, json, type JSONValue } from './history';
+import { describeResource, type IntegrationTargets, TaskFailure, type TaskInput, taskIntegration } from './integrations';
 import { scaleRetryIntervals, type StateMachineSpec, taskStates } from './specs';
 
 export interface StepFunctionsOptions {
@@ -18,9 +19,12 @@ export interface StepFunctionsOptions {
 interface Machine {
   spec: StateMachineSpec;
   /** The definition the engine runs (retry intervals scaled). */
-  definition: StateMachineDefinition;
+  definition: AslDefinition;
   engine: StateMachine;
 }
+
+/** The engine's type for the same JSON. */
+const forEngine = (definition: AslDefinition) => definition as unknown as StateMachineDefinition;
 
 type Push = (type: string, details?: Record<string, unknown>) => void;
 
@@ -29,10 +33,10 @@ const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/]{1,80}$/;
 /** Definitions already validated in this process: validation is expensive (asl-validator's path and ARN checks). */
 const validated = new Set<string>();
 
-const validateOnce = (spec: StateMachineSpec, definition: StateMachineDefinition): void => {
+const validateOnce = (spec: StateMachineSpec, definition: AslDefinition): void => {
   if (validated.has(spec.definition)) return;
   // A definition the engine rejects should fail the start, not an order.
-  new StateMachine(definition, { validationOptions: { checkPaths: true, checkArn: true } });
+  new StateMachine(forEngine(definition), { validationOptions: { checkPaths: true, checkArn: true } });
   validated.add(spec.definition);
 };
 
@@ -53,10 +57,10 @@ export class StepFunctionsService {
     private readonly options: StepFunctionsOptions,
   ) {
     for (const spec of specs) {
-      const written = JSON.parse(spec.definition) as StateMachineDefinition;
+      const written = JSON.parse(spec.definition) as AslDefinition;
       validateOnce(spec, written);
       const definition = scaleRetryIntervals(written, options.retryIntervalScale ?? 1);
-      this.machines.set(spec.arn, { spec, definition, engine: new StateMachine(definition, { validationOptions: { noValidate: true } }) });
+      this.machines.set(spec.arn, { spec, definition, engine: new StateMachine(forEngine(definition), { validationOptions: { noValidate: true } }) });
     }
     this.store = new ExecutionStore(options.dataDir);
   }
@@ -133,7 +137,7 @@ export class StepFunctionsService {
       this.store.save(record);
       this.options.onEvent?.(record, event);
     };
-    const execution = engine.run(JSON.parse(record.input), {
+    const execution = engine.run(JSON.parse(record.input) as JSONValue, {
       overrides: { taskResourceLocalHandlers: this.taskHandlers(definition, push) },
       context: {
         Execution: { Id: record.executionArn, Name: record.name, RoleArn: spec.roleArn },
@@ -142,7 +146,7 @@ export class StepFunctionsService {
     });
     const recording = (async () => {
       for await (const event of execution.eventLogs) {
-        const mapped = historyEventOf(event as EngineEvent, spec.roleArn);
+        const mapped = historyEventOf(event, spec.roleArn);
         if (mapped) push(mapped.type, mapped.details);
       }
     })();
@@ -164,13 +168,13 @@ export class StepFunctionsService {
   }
 
   /** One local handler per Task state: the integration call, with its Task events around it. */
-  private taskHandlers(definition: StateMachineDefinition, push: Push) {
-    const handlers: Record<string, (input: any) => Promise<any>> = {};
-    for (const [stateName, state] of taskStates(definition as any)) {
+  private taskHandlers(definition: AslDefinition, push: Push) {
+    const handlers: Record<string, (input: JSONValue) => Promise<JSONValue>> = {};
+    for (const [stateName, state] of taskStates(definition)) {
       const resource = String(state.Resource);
       const described = describeResource(resource);
       const call = taskIntegration(resource, stateName, this.targets);
-      handlers[stateName] = async (input: any) => {
+      handlers[stateName] = async (input) => {
         // Let the engine's StateEntered event reach the history first.
         await new Promise((resolve) => setImmediate(resolve));
         const started = Date.now();
@@ -180,10 +184,10 @@ export class StepFunctionsService {
         });
         push('TaskStarted', { taskStartedEventDetails: described });
         try {
-          const output = await call(input);
+          const output = await call(input as TaskInput);
           if (Date.now() - started >= timeoutSeconds * 1000) push('TaskTimedOut', { taskTimedOutEventDetails: { ...described, error: 'States.Timeout' } });
           else push('TaskSucceeded', { taskSucceededEventDetails: { ...described, output: json(output), outputDetails: { truncated: false } } });
-          return output;
+          return output as JSONValue;
         } catch (error) {
           const failure = error instanceof TaskFailure ? error : new TaskFailure('States.TaskFailed', (error as Error).message);
           push('TaskFailed', { taskFailedEventDetails: { ...described, error: failure.name, cause: failure.message } });

@@ -1,4 +1,5 @@
 import type { StackModel } from '../cloudformation/model';
+import { type AslDefinition, type AslRetrier, type AslState, nestedDefinitions } from './asl';
 
 export interface StateMachineSpec {
   logicalId: string;
@@ -31,38 +32,36 @@ export const stateMachineSpecs = (model: StackModel): StateMachineSpec[] =>
   });
 
 /** Every Task state of a definition, including those inside Map and Parallel states. */
-export const taskStates = (definition: { States: Record<string, any> }): [string, any][] =>
+export const taskStates = (definition: AslDefinition): [string, AslState][] =>
   Object.entries(definition.States).flatMap(([name, state]) => [
-    ...(state.Type === 'Task' ? [[name, state] as [string, any]] : []),
-    ...(state.Iterator ? taskStates(state.Iterator) : []),
-    ...(state.ItemProcessor ? taskStates(state.ItemProcessor) : []),
-    ...((state.Branches ?? []) as any[]).flatMap((branch) => taskStates(branch)),
+    ...(state.Type === 'Task' ? [[name, state] as [string, AslState]] : []),
+    ...nestedDefinitions(state).flatMap(taskStates),
   ]);
+
+const scaleRetrier = (retrier: AslRetrier, scale: number): AslRetrier => ({
+  ...retrier,
+  IntervalSeconds: (retrier.IntervalSeconds ?? 1) * scale,
+  ...(retrier.MaxDelaySeconds !== undefined && { MaxDelaySeconds: retrier.MaxDelaySeconds * scale }),
+});
+
+const scaleStates = (definition: AslDefinition, scale: number): AslDefinition => ({
+  ...definition,
+  States: Object.fromEntries(
+    Object.entries(definition.States).map(([name, state]) => [
+      name,
+      {
+        ...state,
+        ...(state.Retry && { Retry: state.Retry.map((retrier) => scaleRetrier(retrier, scale)) }),
+        ...(state.Iterator && { Iterator: scaleStates(state.Iterator, scale) }),
+        ...(state.ItemProcessor && { ItemProcessor: scaleStates(state.ItemProcessor, scale) }),
+        ...(state.Branches && { Branches: state.Branches.map((branch) => scaleStates(branch, scale)) }),
+      },
+    ]),
+  ),
+});
 
 /**
  * The definition with every retrier's interval and maximum delay multiplied by `scale`: 0 retries at
  * once (tests), 1 waits as written. Backoff rate and jitter keep their shape.
  */
-export const scaleRetryIntervals = <D extends { States: Record<string, any> }>(definition: D, scale: number): D => {
-  if (scale === 1) return definition;
-  const scaleStates = (states: Record<string, any>): Record<string, any> =>
-    Object.fromEntries(
-      Object.entries(states).map(([name, state]) => [
-        name,
-        {
-          ...state,
-          ...(state.Retry && {
-            Retry: state.Retry.map((r: Record<string, number>) => ({
-              ...r,
-              IntervalSeconds: (r.IntervalSeconds ?? 1) * scale,
-              ...(r.MaxDelaySeconds !== undefined && { MaxDelaySeconds: r.MaxDelaySeconds * scale }),
-            })),
-          }),
-          ...(state.Iterator && { Iterator: { ...state.Iterator, States: scaleStates(state.Iterator.States) } }),
-          ...(state.ItemProcessor && { ItemProcessor: { ...state.ItemProcessor, States: scaleStates(state.ItemProcessor.States) } }),
-          ...(state.Branches && { Branches: state.Branches.map((b: any) => ({ ...b, States: scaleStates(b.States) })) }),
-        },
-      ]),
-    );
-  return { ...definition, States: scaleStates(definition.States) };
-};
+export const scaleRetryIntervals = (definition: AslDefinition, scale: number): AslDefinition => (scale === 1 ? definition : scaleStates(definition, scale));

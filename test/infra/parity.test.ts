@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { stateMachineSpecs } from '../../local/stepfunctions/specs';
 import { StackModel } from '../../local/cloudformation/model';
-import type { CfnTemplate } from '../../local/cloudformation/template';
+import { type CfnTemplate, type FunctionEnvironment, propertiesOf } from '../../local/cloudformation/template';
 import { synthShop } from '../support/synth';
 
 // Parity checks that need no Docker: what a deploy target would reject or mis-wire is found here.
@@ -36,7 +36,7 @@ describe.each(Object.entries(variants))('the %s template', (_name, template) => 
     const functions = model.ofType('AWS::Lambda::Function');
     expect(functions.length).toBeGreaterThan(0);
     for (const [logicalId, resource] of functions) {
-      const variables = model.resolve(resource.Properties?.Environment?.Variables ?? {}) as Record<string, unknown>;
+      const variables = model.resolve(propertiesOf<FunctionEnvironment>(resource).Environment?.Variables ?? {}) as Record<string, unknown>;
       for (const [name, value] of Object.entries(variables)) {
         expect({ function: logicalId, variable: name, type: typeof value }).toEqual({ function: logicalId, variable: name, type: 'string' });
       }

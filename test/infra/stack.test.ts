@@ -1,7 +1,13 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
 import { SAGA_DEFINITION_PATH } from '../../stacks/constructs/order-saga';
-import { resourcesOfType, tableBindings, type CfnTemplate } from '../../local/cloudformation/template';
+import { type CfnResource, type CfnTemplate, type FunctionEnvironment, propertiesOf, resourcesOfType, tableBindings } from '../../local/cloudformation/template';
+
+/** The members of the resources these tests read. */
+type Reference = { Ref?: string; 'Fn::GetAtt'?: [string, string] };
+const fnProps = (fn: CfnResource) => propertiesOf<FunctionEnvironment & { Role: { 'Fn::GetAtt': [string, string] } }>(fn);
+const policyProps = (policy: CfnResource) =>
+  propertiesOf<{ Roles: Reference[]; PolicyDocument: { Statement: { Action: string | string[]; Resource: string | Reference | (string | Reference)[] }[] } }>(policy);
 import { synthShop } from '../support/synth';
 
 /** Assertions on what matters in the synthesized template (no whole-template snapshot). */
@@ -56,7 +62,7 @@ test('every function runs Node 22 on arm64 with Powertools settings', () => {
   expect(functions).toHaveLength(19); // 18 handlers and the authorizer
   for (const [, fn] of functions) {
     expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
-    expect(fn.Properties!.Environment.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: expect.any(String), POWERTOOLS_METRICS_NAMESPACE: 'ServerlessShop' });
+    expect(fnProps(fn).Environment?.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: expect.any(String), POWERTOOLS_METRICS_NAMESPACE: 'ServerlessShop' });
   }
 });
 
@@ -74,17 +80,17 @@ test('each service has its own on-demand table, and the same variable always nam
 
 test('each function is granted only the tables it is bound to', () => {
   const bindings = tableBindings(cfn);
-  const roleOf = (fn: any) => fn.Properties.Role['Fn::GetAtt'][0] as string;
+  const roleOf = (fn: CfnResource) => fnProps(fn).Role?.['Fn::GetAtt'][0];
   const policies = resourcesOfType(cfn, 'AWS::IAM::Policy');
   for (const [logicalId, fn] of resourcesOfType(cfn, 'AWS::Lambda::Function')) {
-    const variables = fn.Properties!.Environment?.Variables ?? {};
+    const variables = fnProps(fn).Environment?.Variables ?? {};
     const bound = new Set([...bindings].filter(([variable]) => variables[variable]).map(([, table]) => table));
     const granted = new Set<string>();
-    for (const [, policy] of policies.filter(([, p]) => p.Properties!.Roles.some((r: any) => r.Ref === roleOf(fn)))) {
-      for (const statement of policy.Properties!.PolicyDocument.Statement) {
+    for (const [, policy] of policies.filter(([, p]) => policyProps(p).Roles?.some((r) => r.Ref === roleOf(fn)))) {
+      for (const statement of policyProps(policy).PolicyDocument?.Statement ?? []) {
         const resources = [statement.Resource].flat();
         for (const resource of resources) {
-          const target = resource?.['Fn::GetAtt']?.[0] ?? resource?.Ref;
+          const target = typeof resource === 'object' ? (resource['Fn::GetAtt']?.[0] ?? resource.Ref) : undefined;
           if (target && cfn.Resources[target]?.Type === 'AWS::DynamoDB::Table') granted.add(target);
         }
       }
@@ -95,10 +101,10 @@ test('each function is granted only the tables it is bound to', () => {
 
 test('read-only handlers get no write access', () => {
   const listProducts = resourcesOfType(cfn, 'AWS::Lambda::Function').find(([id]) => id.startsWith('WarehouseListProducts'))!;
-  const role = listProducts[1].Properties!.Role['Fn::GetAtt'][0];
+  const role = fnProps(listProducts[1]).Role?.['Fn::GetAtt'][0];
   const actions = resourcesOfType(cfn, 'AWS::IAM::Policy')
-    .filter(([, p]) => p.Properties!.Roles.some((r: any) => r.Ref === role))
-    .flatMap(([, p]) => p.Properties!.PolicyDocument.Statement.flatMap((s: any) => [s.Action].flat()));
+    .filter(([, p]) => policyProps(p).Roles?.some((r) => r.Ref === role))
+    .flatMap(([, p]) => (policyProps(p).PolicyDocument?.Statement ?? []).flatMap((s) => [s.Action].flat()));
   expect(actions).not.toEqual(expect.arrayContaining(['dynamodb:PutItem']));
   expect(actions).toEqual(expect.arrayContaining(['dynamodb:Query']));
 });

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { handleStepFunctionsAction as handle } from '../../local/stepfunctions/api';
+import { handleStepFunctionsAction } from '../../local/stepfunctions/api';
 import type { IntegrationTargets } from '../../local/stepfunctions/integrations';
 import { StepFunctionsService } from '../../local/stepfunctions/service';
 import type { StateMachineSpec } from '../../local/stepfunctions/specs';
@@ -10,6 +10,8 @@ import type { StateMachineSpec } from '../../local/stepfunctions/specs';
 // that plays the deployed Lambda (success, or Lambda's error shape).
 
 const ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:Test';
+/** One action of the JSON API, answered as a promise (as the edge answers it). */
+const handle = async (...args: Parameters<typeof handleStepFunctionsAction>) => handleStepFunctionsAction(...args);
 const definition = {
   StartAt: 'Charge',
   States: {

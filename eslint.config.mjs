@@ -1,0 +1,20 @@
+// ESLint: typescript-eslint's recommended type-checked rules on every TypeScript file, plus the
+// size limits the project keeps (local/: files ≤ 300 lines, functions ≤ 80 lines).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'cdk.out*/', '.local/', 'coverage/', 'web/dist/', '**/*.cjs', '**/*.mjs', 'jest.config.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  { files: ['local/**/*.ts'], rules: { 'max-lines': ['error', { max: 300, skipBlankLines: false, skipComments: false }] } },
+  // Tests: a describe or test body is one function by nature, and fixtures are read as `any`.
+  { files: ['test/**/*.ts'], rules: { 'max-lines-per-function': 'off' } },
+);
