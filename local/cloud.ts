@@ -9,7 +9,7 @@ import { startIssuer, type RunningIssuer } from './issuer';
 import { functionSpecs } from './lambda/functions';
 import { LambdaRuntime } from './lambda/runtime';
 import { LogHub, shortName } from './logs';
-import { Realm, readRealm } from './realm';
+import { Realm, readRealm } from './issuer/realm';
 import { SnsService, subscriptionSpecs, topicSpecs } from './sns';
 import { StepFunctionsService, stateMachineSpecs } from './stepfunctions';
 import { StackModel, type CfnTemplate, createTableInput, tableBindings } from './template';

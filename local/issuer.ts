@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { dirname } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { KoaContextWithOIDC } from 'oidc-provider';
-import { Realm, type RealmClient, type RealmUser } from './realm';
+import { Realm, type RealmClient, type RealmUser } from './issuer/realm';
 
 export interface IssuerOptions {
   realm: Realm;
