@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { dirname } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { KoaContextWithOIDC } from 'oidc-provider';
+import { memoryAdapter } from './issuer/memory-adapter';
 import { Realm, type RealmClient, type RealmUser } from './issuer/realm';
 
 export interface IssuerOptions {
@@ -87,8 +88,7 @@ const readForm = (req: IncomingMessage): Promise<URLSearchParams> =>
  */
 export const startIssuer = async (options: IssuerOptions): Promise<RunningIssuer> => {
   const { realm } = options;
-  // oidc-provider warns that Node 20 is not its preferred runtime and that its adapter is in memory:
-  // both are known here (the issuer is a local stand-in for Keycloak), so they are not repeated on every start.
+  // oidc-provider warns that Node 20 is not its preferred runtime: known here (the issuer is a local stand-in for Keycloak).
   const warn = console.warn;
   console.warn = (...parts: unknown[]) => (String(parts[0]).startsWith('oidc-provider WARNING') ? undefined : warn(...parts));
   const { default: Provider, errors } = await import('oidc-provider');
@@ -140,6 +140,7 @@ export const startIssuer = async (options: IssuerOptions): Promise<RunningIssuer
   };
 
   const provider = new Provider(issuer, {
+    adapter: memoryAdapter(),
     clients: realm.clients.map(toMetadata),
     jwks: { keys: [signingKey(options.keyFile) as any] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
