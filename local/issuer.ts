@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import { memoryAdapter } from './issuer/memory-adapter';
 import { Realm, type RealmClient, type RealmUser } from './issuer/realm';
+import { allowRedirectPatterns, redirectMetadata, redirectPatternsMetadata } from './issuer/redirect-uris';
 
 export interface IssuerOptions {
   realm: Realm;
@@ -112,9 +113,6 @@ export const startIssuer = async (options: IssuerOptions): Promise<RunningIssuer
     jwt: { sign: { alg: 'RS256' as const } },
   });
 
-  const wildcard = (pattern: string, value: string) =>
-    new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(value);
-
   const toMetadata = (client: RealmClient) => {
     const grantTypes = [
       ...(client.standardFlowEnabled !== false ? ['authorization_code'] : []),
@@ -128,9 +126,7 @@ export const startIssuer = async (options: IssuerOptions): Promise<RunningIssuer
       ...(client.publicClient ? { token_endpoint_auth_method: 'none' } : { client_secret: client.secret ?? '', token_endpoint_auth_method: 'client_secret_basic' }),
       grant_types: grantTypes,
       response_types: browser ? ['code'] : [],
-      // Keycloak's wildcard redirect URIs are matched below; oidc-provider is given them as registered.
-      redirect_uris: browser ? (client.redirectUris ?? []).map((uri) => uri.replace(/\*$/, '')) : [],
-      post_logout_redirect_uris: browser ? (client.redirectUris ?? []).map((uri) => uri.replace(/\*$/, '')) : [],
+      ...redirectMetadata(client, browser),
     };
   };
 
@@ -142,6 +138,7 @@ export const startIssuer = async (options: IssuerOptions): Promise<RunningIssuer
   const provider = new Provider(issuer, {
     adapter: memoryAdapter(),
     clients: realm.clients.map(toMetadata),
+    extraClientMetadata: redirectPatternsMetadata(errors),
     jwks: { keys: [signingKey(options.keyFile) as any] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
     scopes: [...DEFAULT_SCOPES, ...OPTIONAL_SCOPES],
@@ -205,14 +202,7 @@ export const startIssuer = async (options: IssuerOptions): Promise<RunningIssuer
 
   console.warn = warn;
 
-  // Keycloak allows `*` at the end of a redirect URI.
-  const clientPrototype = provider.Client.prototype as any;
-  const exactRedirect = clientPrototype.redirectUriAllowed;
-  clientPrototype.redirectUriAllowed = function redirectUriAllowed(this: { clientId: string }, uri: string) {
-    const patterns = clientsById.get(this.clientId)?.redirectUris ?? [];
-    return exactRedirect.call(this, uri) || patterns.some((pattern) => pattern.endsWith('*') && wildcard(pattern, uri));
-  };
-  clientPrototype.postLogoutRedirectUriAllowed = clientPrototype.redirectUriAllowed;
+  allowRedirectPatterns(provider.Client);
 
   // The resource owner password grant of Keycloak's direct access grants (`grant_type=password`).
   provider.registerGrantType(
