@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { RestApiGateway, restApiSpecs } from './apigateway';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { apiRequest, close, createEdge, listen, readBody, send } from './edge';
-import { startIssuer, type RunningIssuer } from './issuer';
+import { startIssuer, type RunningIssuer } from './issuer/server';
 import { functionSpecs } from './lambda/functions';
 import { LambdaRuntime } from './lambda/runtime';
 import { LogHub, shortName } from './logs';

@@ -1,15 +1,15 @@
 import type { ClientMetadata, Configuration, errors as OidcErrors } from 'oidc-provider';
 import type { RealmClient } from './realm';
 
-/**
- * Keycloak's redirect URIs, as the realm registers them: one ending in `*` allows any URI that starts
- * with what precedes the `*`, for the redirect after login and after logout alike.
- *
- * oidc-provider compares redirect URIs exactly and has no setting for patterns. Its recipe for
- * wildcards (recipes/redirect_uri_wildcards.md in panva/node-oidc-provider) declares the patterns as
- * client metadata, validated through `extraClientMetadata`, and extends the `redirectUriAllowed` and
- * `postLogoutRedirectUriAllowed` checks of that provider's own `Client` class. This module does both.
- */
+// Keycloak's redirect URIs, as the realm registers them: one ending in `*` allows any URI that starts
+// with what precedes the `*`, for the redirect after login and after logout alike.
+//
+// oidc-provider compares redirect URIs exactly and has no setting for patterns. Its recipe for
+// wildcards (recipes/redirect_uri_wildcards.md in panva/node-oidc-provider) declares the patterns as
+// client metadata, validated through `extraClientMetadata`, and extends the `redirectUriAllowed` and
+// `postLogoutRedirectUriAllowed` checks of that provider's own `Client` class. This module does both.
+
+/** The client metadata property that holds the realm's redirect URIs as registered, patterns included. */
 export const REDIRECT_PATTERNS = 'urn:keycloak:redirect_uris';
 
 /** The prefix a registered pattern allows; undefined for a URI without a wildcard. */
