@@ -1,6 +1,6 @@
 import '../local/support/node-version-warning.cjs';
 import { join, resolve } from 'node:path';
-import { Realm, readRealm } from '../local/realm';
+import { Realm, readRealm } from '../local/issuer/realm';
 import { readTarget } from './targets';
 
 /**
