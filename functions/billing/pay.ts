@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { documentClient } from '#shared/clients';
 import { env } from '#shared/config';
 import { PaymentDeclined } from '#shared/errors';
 import { taskHandler } from '#shared/handler';
@@ -6,7 +7,7 @@ import { logger, metrics, MetricUnit } from '#shared/observability';
 import { Cents, OrderId, parseTask } from '#shared/schemas';
 import { DynamoBillingStore } from './store';
 
-const store = new DynamoBillingStore(env('BILLING_TABLE'));
+const store = new DynamoBillingStore(documentClient, env('BILLING_TABLE'));
 
 const PayInput = z.object({ orderId: OrderId, userId: z.string().min(1), amount: Cents });
 

@@ -1,8 +1,8 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { documentClient } from '#shared/clients';
+import { getRecord } from '#shared/dynamo';
 import { cancellationCodes, isConditionFailure } from '#shared/errors';
-import { getRecord, undoOnce } from '#shared/once';
+import { undoOnce } from '#shared/once';
 import { CURRENCY } from '#shared/schemas';
 import { type Account, emptyAccount, type Payment, payOutcomeForExisting, type PayOutcome } from './domain';
 
@@ -32,15 +32,18 @@ const ledgerEntry = (userId: string, type: string, amount: number, orderId?: str
  * writes the balance, the payment and the ledger entry together, or none of them.
  */
 export class DynamoBillingStore implements BillingStore {
-  constructor(private readonly tableName: string) {}
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
 
   async getAccount(userId: string): Promise<Account> {
-    const item = await getRecord<{ balance: number }>(this.tableName, accountKey(userId));
+    const item = await getRecord<{ balance: number }>(this.client, this.tableName, accountKey(userId));
     return item ? { userId, balance: item.balance, currency: CURRENCY } : emptyAccount(userId);
   }
 
   async deposit(userId: string, amount: number): Promise<Account> {
-    await documentClient.send(
+    await this.client.send(
       new TransactWriteCommand({
         TransactItems: [
           {
@@ -62,7 +65,7 @@ export class DynamoBillingStore implements BillingStore {
   async openAccount(userId: string, openingBalance: number): Promise<boolean> {
     const at = new Date().toISOString();
     try {
-      await documentClient.send(
+      await this.client.send(
         new TransactWriteCommand({
           TransactItems: [
             {
@@ -84,14 +87,14 @@ export class DynamoBillingStore implements BillingStore {
   }
 
   async getPayment(orderId: string): Promise<Payment | undefined> {
-    const item = await getRecord<Payment>(this.tableName, paymentKey(orderId));
+    const item = await getRecord<Payment>(this.client, this.tableName, paymentKey(orderId));
     return item && { orderId, userId: item.userId, amount: item.amount, status: item.status };
   }
 
   async pay(orderId: string, userId: string, amount: number): Promise<PayOutcome> {
     const payment: Payment = { orderId, userId, amount, status: 'PAID' };
     try {
-      await documentClient.send(
+      await this.client.send(
         new TransactWriteCommand({
           TransactItems: [
             {
@@ -128,7 +131,7 @@ export class DynamoBillingStore implements BillingStore {
   }
 
   async refund(orderId: string): Promise<RefundOutcome> {
-    const { undone, record } = await undoOnce<Payment>({
+    const { undone, record } = await undoOnce<Payment>(this.client, {
       tableName: this.tableName,
       key: paymentKey(orderId),
       activeStatus: 'PAID',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { documentClient } from '#shared/clients';
 import { env } from '#shared/config';
 import { DeliveryUnavailable } from '#shared/errors';
 import { taskHandler } from '#shared/handler';
@@ -6,7 +7,7 @@ import { logger } from '#shared/observability';
 import { OrderId, parseTask, SlotId } from '#shared/schemas';
 import { DynamoDeliveryStore } from './store';
 
-const store = new DynamoDeliveryStore(env('DELIVERY_TABLE'));
+const store = new DynamoDeliveryStore(documentClient, env('DELIVERY_TABLE'));
 
 const BookInput = z.object({ orderId: OrderId, slotId: SlotId, address: z.string().min(1).max(300) });
 

@@ -1,7 +1,7 @@
-import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '#shared/clients';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { getRecord } from '#shared/dynamo';
 import { cancellationCodes, isConditionFailure } from '#shared/errors';
-import { getRecord, undoOnce } from '#shared/once';
+import { undoOnce } from '#shared/once';
 import { type BookingStatus, type Slot, slotOrder } from './domain';
 
 export type BookOutcome = { kind: 'booked' } | { kind: 'rejected'; reason: string };
@@ -28,13 +28,16 @@ const toSlot = (item: Record<string, unknown>): Slot => ({
 
 /** Slots with their capacity and bookings in one table; `byKind` lists slots in date order. */
 export class DynamoDeliveryStore implements DeliveryStore {
-  constructor(private readonly tableName: string) {}
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
 
   async listSlots(fromDate: string): Promise<Slot[]> {
     const slots: Slot[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
-      const page = await documentClient.send(
+      const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           IndexName: 'byKind',
@@ -53,7 +56,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
   /** Creates a slot with nothing booked; an existing slot is left as it is. */
   async putSlot(slot: Omit<Slot, 'booked'>): Promise<void> {
     try {
-      await documentClient.send(
+      await this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { ...slotKey(slot.slotId), ...slot, booked: 0, kind: 'SLOT', listOrder: slotOrder(slot) },
@@ -66,13 +69,13 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   async getSlot(slotId: string): Promise<Slot | undefined> {
-    const item = await getRecord<Record<string, unknown>>(this.tableName, slotKey(slotId));
+    const item = await getRecord<Record<string, unknown>>(this.client, this.tableName, slotKey(slotId));
     return item && toSlot(item);
   }
 
   async book(orderId: string, slotId: string, address: string): Promise<BookOutcome> {
     try {
-      await documentClient.send(
+      await this.client.send(
         new TransactWriteCommand({
           TransactItems: [
             {
@@ -100,7 +103,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
       if (!isConditionFailure(error)) throw error;
       const [bookingCode, slotCode] = cancellationCodes(error);
       if (bookingCode === 'ConditionalCheckFailed') {
-        const existing = await getRecord<{ status: BookingStatus; slotId: string }>(this.tableName, bookingKey(orderId));
+        const existing = await getRecord<{ status: BookingStatus; slotId: string }>(this.client, this.tableName, bookingKey(orderId));
         if (existing?.status === 'BOOKED' && existing.slotId === slotId) return { kind: 'booked' };
         if (existing) return { kind: 'rejected', reason: 'the order was cancelled before booking' };
       }
@@ -110,7 +113,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
   }
 
   async cancel(orderId: string): Promise<{ cancelled: boolean }> {
-    const { undone } = await undoOnce<{ status: BookingStatus; slotId: string }>({
+    const { undone } = await undoOnce<{ status: BookingStatus; slotId: string }>(this.client, {
       tableName: this.tableName,
       key: bookingKey(orderId),
       activeStatus: 'BOOKED',

@@ -1,5 +1,6 @@
 import type { SNSEvent } from 'aws-lambda';
 import { z } from 'zod';
+import { documentClient } from '#shared/clients';
 import { env } from '#shared/config';
 import { taskHandler } from '#shared/handler';
 import { logger } from '#shared/observability';
@@ -7,7 +8,7 @@ import { OrderId, parseTask } from '#shared/schemas';
 import { messageFor, notificationIdFor } from './domain';
 import { DynamoNotificationStore } from './store';
 
-const store = new DynamoNotificationStore(env('NOTIFICATIONS_TABLE'));
+const store = new DynamoNotificationStore(documentClient, env('NOTIFICATIONS_TABLE'));
 
 const OrderEventMessage = z.object({
   orderId: OrderId,

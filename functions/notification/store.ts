@@ -1,5 +1,4 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '#shared/clients';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from '#shared/errors';
 import type { Notification } from './domain';
 
@@ -9,12 +8,15 @@ export interface NotificationStore {
 }
 
 export class DynamoNotificationStore implements NotificationStore {
-  constructor(private readonly tableName: string) {}
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
 
   /** Stores a notification once; answers false when it was there already (SNS delivers at least once). */
   async add(userId: string, notification: Notification): Promise<boolean> {
     try {
-      await documentClient.send(
+      await this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: { userId, sk: `${notification.createdAt}#${notification.notificationId}`, ...notification },
@@ -29,7 +31,7 @@ export class DynamoNotificationStore implements NotificationStore {
   }
 
   async listByUser(userId: string, limit: number): Promise<Notification[]> {
-    const { Items } = await documentClient.send(
+    const { Items } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'userId = :userId',

@@ -1,5 +1,5 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '#shared/clients';
+import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { getRecord } from '#shared/dynamo';
 import { cancellationCodes, isConditionFailure } from '#shared/errors';
 import { type Order, planTransition, SIMILARITY_WINDOW_SECONDS, type StatusUpdate } from './domain';
 
@@ -37,11 +37,13 @@ export const toOrder = (item: Record<string, unknown>): Order =>
 const lockKey = (userId: string, similarityKey: string) => `similar#${userId}#${similarityKey}`;
 
 export class DynamoOrderStore implements OrderStore {
-  constructor(private readonly tableName: string) {}
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
 
-  private async getStored(orderId: string): Promise<StoredOrder | undefined> {
-    const { Item } = await documentClient.send(new GetCommand({ TableName: this.tableName, Key: { orderId }, ConsistentRead: true }));
-    return Item as StoredOrder | undefined;
+  private getStored(orderId: string): Promise<StoredOrder | undefined> {
+    return getRecord<StoredOrder>(this.client, this.tableName, { orderId });
   }
 
   async get(orderId: string): Promise<Order | undefined> {
@@ -50,7 +52,7 @@ export class DynamoOrderStore implements OrderStore {
   }
 
   async listByUser(userId: string, limit: number): Promise<Order[]> {
-    const { Items } = await documentClient.send(
+    const { Items } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: 'byUser',
@@ -68,7 +70,7 @@ export class DynamoOrderStore implements OrderStore {
     let takeover = '';
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        await documentClient.send(
+        await this.client.send(
           new TransactWriteCommand({
             TransactItems: [
               {
@@ -98,13 +100,11 @@ export class DynamoOrderStore implements OrderStore {
           if (existing) return { kind: 'exists', order: existing };
         }
         if (lockCode !== 'ConditionalCheckFailed') throw error;
-        const { Item: lock } = await documentClient.send(
-          new GetCommand({ TableName: this.tableName, Key: { orderId: lockKey(order.userId, similarityKey) }, ConsistentRead: true }),
-        );
-        const holder = lock ? await this.get(lock.holder as string) : undefined;
+        const lock = await getRecord<{ holder: string }>(this.client, this.tableName, { orderId: lockKey(order.userId, similarityKey) });
+        const holder = lock ? await this.get(lock.holder) : undefined;
         if (holder && holder.status !== 'CANCELLED') return { kind: 'similar', order: holder };
         // The holder was cancelled (or vanished): take the lock over from it, conditionally.
-        takeover = (lock?.holder as string | undefined) ?? '';
+        takeover = lock?.holder ?? '';
       }
     }
     throw new Error(`Order ${order.orderId} could not be created after 3 attempts`);
@@ -118,7 +118,7 @@ export class DynamoOrderStore implements OrderStore {
       const plan = planTransition(stored, update, at);
       if (plan.kind === 'noop') return { order: toOrder(stored as unknown as Record<string, unknown>), changed: false };
       try {
-        const { Attributes } = await documentClient.send(
+        const { Attributes } = await this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: { orderId },
@@ -151,7 +151,7 @@ export class DynamoOrderStore implements OrderStore {
   /** A cancelled order no longer blocks a similar one. Best effort: the lock expires by itself anyway. */
   private async releaseLock(order: StoredOrder): Promise<void> {
     try {
-      await documentClient.send(
+      await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { orderId: lockKey(order.userId, order.similarityKey) },

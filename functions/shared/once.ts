@@ -1,10 +1,9 @@
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from './clients';
+import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { getRecord, type Key, type TransactItem } from './dynamo';
 import { isConditionFailure } from './errors';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-type Key = { pk: string; sk: string };
+/** `attribute_not_exists` on any attribute of the key holds exactly when no item has that key. */
+const absent = (key: Key): string => `attribute_not_exists(${Object.keys(key)[0]})`;
 
 export interface UndoOnce<R> {
   tableName: string;
@@ -28,24 +27,26 @@ export interface UndoOnce<R> {
  * - anything else: it was already undone, so nothing changes.
  * Returns true when this call undid the action.
  */
-export const undoOnce = async <R extends { status: string }>(spec: UndoOnce<R>): Promise<{ undone: boolean; record?: R }> => {
+export const undoOnce = async <R extends { status: string }>(
+  client: DynamoDBDocumentClient,
+  spec: UndoOnce<R>,
+): Promise<{ undone: boolean; record?: R }> => {
   const { tableName, key } = spec;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const { Item } = await documentClient.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
-    const record = Item as R | undefined;
+    const record = await getRecord<R>(client, tableName, key);
     try {
       if (!record) {
-        await documentClient.send(
+        await client.send(
           new PutCommand({
             TableName: tableName,
             Item: { ...key, ...spec.tombstone, status: 'VOIDED', createdAt: new Date().toISOString() },
-            ConditionExpression: 'attribute_not_exists(pk)',
+            ConditionExpression: absent(key),
           }),
         );
         return { undone: false };
       }
       if (record.status !== spec.activeStatus) return { undone: false, record };
-      await documentClient.send(
+      await client.send(
         new TransactWriteCommand({
           TransactItems: [
             {
@@ -69,11 +70,5 @@ export const undoOnce = async <R extends { status: string }>(spec: UndoOnce<R>):
       throw error;
     }
   }
-  throw new Error(`Undo of ${key.pk} did not settle after 3 attempts`);
-};
-
-/** Reads a record by key with a consistent read. */
-export const getRecord = async <R>(tableName: string, key: Key): Promise<R | undefined> => {
-  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
-  return Item as R | undefined;
+  throw new Error(`Undo of ${Object.values(key)[0]} did not settle after 3 attempts`);
 };

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { documentClient } from '#shared/clients';
 import { env } from '#shared/config';
 import { taskHandler } from '#shared/handler';
 import { OrderLine, parseTask } from '#shared/schemas';
 import { quote } from './domain';
 import { DynamoWarehouseStore } from './store';
 
-const store = new DynamoWarehouseStore(env('WAREHOUSE_TABLE'));
+const store = new DynamoWarehouseStore(documentClient, env('WAREHOUSE_TABLE'));
 
 const QuoteInput = z.object({ items: z.array(OrderLine).min(1).max(50) });
 

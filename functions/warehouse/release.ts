@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { documentClient } from '#shared/clients';
 import { env } from '#shared/config';
 import { taskHandler } from '#shared/handler';
 import { countBy } from '#shared/observability';
 import { OrderId, parseTask } from '#shared/schemas';
 import { DynamoWarehouseStore } from './store';
 
-const store = new DynamoWarehouseStore(env('WAREHOUSE_TABLE'));
+const store = new DynamoWarehouseStore(documentClient, env('WAREHOUSE_TABLE'));
 
 /** Compensation: put reserved stock back once; a release with no reservation is a no-op that blocks a late one. */
 export const handler = taskHandler(async (event: unknown) => {

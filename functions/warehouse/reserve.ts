@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { documentClient } from '#shared/clients';
 import { env } from '#shared/config';
 import { OutOfStock } from '#shared/errors';
 import { taskHandler } from '#shared/handler';
@@ -6,7 +7,7 @@ import { logger } from '#shared/observability';
 import { OrderId, OrderLine, parseTask } from '#shared/schemas';
 import { DynamoWarehouseStore } from './store';
 
-const store = new DynamoWarehouseStore(env('WAREHOUSE_TABLE'));
+const store = new DynamoWarehouseStore(documentClient, env('WAREHOUSE_TABLE'));
 
 const ReserveInput = z.object({ orderId: OrderId, items: z.array(OrderLine).min(1).max(50) });
 

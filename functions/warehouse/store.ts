@@ -1,7 +1,7 @@
-import { BatchGetCommand, type BatchGetCommandOutput, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '#shared/clients';
+import { type DynamoDBDocumentClient, BatchGetCommand, type BatchGetCommandOutput, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { getRecord } from '#shared/dynamo';
 import { cancellationCodes, isConditionFailure } from '#shared/errors';
-import { getRecord, undoOnce } from '#shared/once';
+import { undoOnce } from '#shared/once';
 import type { OrderLine } from '#shared/schemas';
 import { CURRENCY } from '#shared/schemas';
 import { mergeLines, type Product, type ReservationStatus } from './domain';
@@ -34,13 +34,16 @@ const toProduct = (item: Record<string, unknown>): Product => ({
 
 /** Products and reservations in one table; the `byKind` index lists the catalogue without a scan. */
 export class DynamoWarehouseStore implements WarehouseStore {
-  constructor(private readonly tableName: string) {}
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
 
   async listProducts(): Promise<Product[]> {
     const products: Product[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
-      const page = await documentClient.send(
+      const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           IndexName: 'byKind',
@@ -62,7 +65,7 @@ export class DynamoWarehouseStore implements WarehouseStore {
     for (let i = 0; i < unique.length; i += 100) {
       let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map(productKey);
       while (keys && keys.length > 0) {
-        const { Responses, UnprocessedKeys }: BatchGetCommandOutput = await documentClient.send(
+        const { Responses, UnprocessedKeys }: BatchGetCommandOutput = await this.client.send(
           new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
         );
         for (const item of Responses?.[this.tableName] ?? []) found.set(item.sku as string, toProduct(item));
@@ -87,7 +90,7 @@ export class DynamoWarehouseStore implements WarehouseStore {
     const values = Object.fromEntries(Object.entries(fields).map(([field, value]) => [`:${field}`, value]));
     const isComplete = change.name !== undefined && change.price !== undefined;
     try {
-      const { Attributes } = await documentClient.send(
+      const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: productKey(sku),
@@ -107,13 +110,13 @@ export class DynamoWarehouseStore implements WarehouseStore {
   }
 
   private getReservation(orderId: string) {
-    return getRecord<{ status: ReservationStatus; lines: OrderLine[] }>(this.tableName, reservationKey(orderId));
+    return getRecord<{ status: ReservationStatus; lines: OrderLine[] }>(this.client, this.tableName, reservationKey(orderId));
   }
 
   async reserve(orderId: string, lines: readonly OrderLine[]): Promise<ReserveOutcome> {
     const merged = mergeLines(lines);
     try {
-      await documentClient.send(
+      await this.client.send(
         new TransactWriteCommand({
           TransactItems: [
             {
@@ -152,7 +155,7 @@ export class DynamoWarehouseStore implements WarehouseStore {
   }
 
   async release(orderId: string): Promise<{ released: boolean }> {
-    const { undone } = await undoOnce<{ status: ReservationStatus; lines: OrderLine[] }>({
+    const { undone } = await undoOnce<{ status: ReservationStatus; lines: OrderLine[] }>(this.client, {
       tableName: this.tableName,
       key: reservationKey(orderId),
       activeStatus: 'RESERVED',

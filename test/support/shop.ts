@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { documentClient } from '../../functions/shared/clients';
 import type { OrderLine } from '../../functions/shared/schemas';
 import { handler as pay } from '../../functions/billing/pay';
 import { handler as refund } from '../../functions/billing/refund';
@@ -20,13 +21,13 @@ import type { Quote } from '../../functions/warehouse/domain';
 import { fakeContext } from './lambda';
 import { type Fault, runSaga, type SagaBindings, type SagaRun } from './saga-runner';
 
-/** The real stores, on this test file's tables. */
+/** The real stores, on this test file's tables, with the client the handlers use. */
 export const stores = () => ({
-  billing: new DynamoBillingStore(process.env.BILLING_TABLE!),
-  warehouse: new DynamoWarehouseStore(process.env.WAREHOUSE_TABLE!),
-  delivery: new DynamoDeliveryStore(process.env.DELIVERY_TABLE!),
-  orders: new DynamoOrderStore(process.env.ORDERS_TABLE!),
-  notifications: new DynamoNotificationStore(process.env.NOTIFICATIONS_TABLE!),
+  billing: new DynamoBillingStore(documentClient, process.env.BILLING_TABLE!),
+  warehouse: new DynamoWarehouseStore(documentClient, process.env.WAREHOUSE_TABLE!),
+  delivery: new DynamoDeliveryStore(documentClient, process.env.DELIVERY_TABLE!),
+  orders: new DynamoOrderStore(documentClient, process.env.ORDERS_TABLE!),
+  notifications: new DynamoNotificationStore(documentClient, process.env.NOTIFICATIONS_TABLE!),
 });
 
 /** The saga's tasks bound to the real handlers, as the stack binds them. */
