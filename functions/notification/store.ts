@@ -1,5 +1,5 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '#shared/errors';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { putIfAbsent } from '#shared/dynamo';
 import type { Notification } from './domain';
 
 export interface NotificationStore {
@@ -14,20 +14,8 @@ export class DynamoNotificationStore implements NotificationStore {
   ) {}
 
   /** Stores a notification once; answers false when it was there already (SNS delivers at least once). */
-  async add(userId: string, notification: Notification): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { userId, sk: `${notification.createdAt}#${notification.notificationId}`, ...notification },
-          ConditionExpression: 'attribute_not_exists(sk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  add(userId: string, notification: Notification): Promise<boolean> {
+    return putIfAbsent(this.client, this.tableName, { userId, sk: `${notification.createdAt}#${notification.notificationId}` }, { ...notification });
   }
 
   async listByUser(userId: string, limit: number): Promise<Notification[]> {

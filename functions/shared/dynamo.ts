@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { QueryCommandInput, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from './errors';
 
 /**
  * Small data-access helpers shared by the stores. Each takes the document client it should use,
@@ -21,4 +22,38 @@ export const toDocumentClient = (client: DynamoDBClient): DynamoDBDocumentClient
 export const getRecord = async <R>(client: DynamoDBDocumentClient, tableName: string, key: Key): Promise<R | undefined> => {
   const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
   return Item as R | undefined;
+};
+
+/** `attribute_not_exists` on any attribute of the key holds exactly when no item has that key. */
+export const absent = (key: Key): string => `attribute_not_exists(${Object.keys(key)[0]})`;
+
+/** Writes an item unless one with its key exists; false when one did (and was left as it is). */
+export const putIfAbsent = async (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  key: Key,
+  attributes: Record<string, unknown>,
+): Promise<boolean> => {
+  try {
+    await client.send(new PutCommand({ TableName: tableName, Item: { ...key, ...attributes }, ConditionExpression: absent(key) }));
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+};
+
+/** Every item a query matches, page after page (a page stops at 1 MB, whatever the Limit). */
+export const queryAll = async (
+  client: DynamoDBDocumentClient,
+  query: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+): Promise<Record<string, unknown>[]> => {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(new QueryCommand({ ...query, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
 };

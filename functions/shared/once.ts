@@ -1,9 +1,61 @@
-import { type DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { getRecord, type Key, type TransactItem } from './dynamo';
-import { isConditionFailure } from './errors';
+import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { absent, getRecord, type Key, putIfAbsent, type TransactItem } from './dynamo';
+import { cancellationCodes, isConditionFailure } from './errors';
 
-/** `attribute_not_exists` on any attribute of the key holds exactly when no item has that key. */
-const absent = (key: Key): string => `attribute_not_exists(${Object.keys(key)[0]})`;
+export interface DoOnce<R> {
+  tableName: string;
+  /** The key of the action's record (payment, reservation, booking, order). */
+  key: Key;
+  /** The record, written only where no record has this key yet; what a repeat reads back as `existing`. */
+  record: R & Record<string, unknown>;
+  /**
+   * The action's other writes, in the same transaction. Their conditions are its preconditions
+   * (funds, stock, capacity, a lock): when one fails, nothing at all is written.
+   */
+  guards: TransactItem[];
+}
+
+export type DoOnceResult<R> =
+  /** This call wrote the record and its guards. */
+  | { kind: 'done' }
+  /** A record was there already: an earlier run of this action (a retry), or the tombstone of an undo that came first. */
+  | { kind: 'existing'; record: R }
+  /** Some guard's condition failed, so nothing was written: `refused[i]` says whether guard i was one of them. */
+  | { kind: 'refused'; refused: boolean[] };
+
+const CONDITION_FAILED = 'ConditionalCheckFailed';
+
+/**
+ * Does an action (a saga step, opening an account) exactly once, in one transaction: a Put of the
+ * action's record, conditional on no record existing under its key, with the guarded writes.
+ * Safe under retries and races: a repeat finds its own earlier record, and a step whose undo came
+ * first finds the undo's tombstone (see `undoOnce`). The caller says what each result means.
+ * Any other failure (a throttle, a transaction conflict) is thrown, for the caller's retries.
+ *
+ *   const result = await doOnce<Booking>(client, { tableName, key: bookingKey(orderId), record: { slotId, status: 'BOOKED' }, guards: [takePlace] });
+ *   if (result.kind === 'existing') … // a retry, or cancelled before booking
+ */
+export const doOnce = async <R>(client: DynamoDBDocumentClient, spec: DoOnce<R>): Promise<DoOnceResult<R>> => {
+  const { tableName, key } = spec;
+  try {
+    await client.send(
+      new TransactWriteCommand({
+        TransactItems: [{ Put: { TableName: tableName, Item: { ...key, ...spec.record }, ConditionExpression: absent(key) } }, ...spec.guards],
+      }),
+    );
+    return { kind: 'done' };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    const [recordCode, ...guardCodes] = cancellationCodes(error);
+    if (recordCode === CONDITION_FAILED) {
+      const record = await getRecord<R>(client, tableName, key);
+      if (record) return { kind: 'existing', record };
+    }
+    const refused = guardCodes.map((code) => code === CONDITION_FAILED);
+    if (refused.includes(true)) return { kind: 'refused', refused };
+    throw error;
+  }
+};
 
 export interface UndoOnce<R> {
   tableName: string;
@@ -36,14 +88,9 @@ export const undoOnce = async <R extends { status: string }>(
     const record = await getRecord<R>(client, tableName, key);
     try {
       if (!record) {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...key, ...spec.tombstone, status: 'VOIDED', createdAt: new Date().toISOString() },
-            ConditionExpression: absent(key),
-          }),
-        );
-        return { undone: false };
+        const voided = await putIfAbsent(client, tableName, key, { ...spec.tombstone, status: 'VOIDED', createdAt: new Date().toISOString() });
+        if (voided) return { undone: false };
+        continue;
       }
       if (record.status !== spec.activeStatus) return { undone: false, record };
       await client.send(
