@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { documentClient } from '../../functions/shared/clients';
+import { parseContract, Quote } from '../../functions/shared/contracts';
 import type { OrderLine } from '../../functions/shared/schemas';
 import { handler as pay } from '../../functions/billing/pay';
 import { handler as refund } from '../../functions/billing/refund';
@@ -17,7 +18,6 @@ import { handler as quote } from '../../functions/warehouse/quote';
 import { handler as release } from '../../functions/warehouse/release';
 import { handler as reserve } from '../../functions/warehouse/reserve';
 import { DynamoWarehouseStore } from '../../functions/warehouse/store';
-import type { Quote } from '../../functions/warehouse/domain';
 import { fakeContext } from './lambda';
 import { type Fault, runSaga, type SagaBindings, type SagaRun } from './saga-runner';
 
@@ -47,7 +47,7 @@ export const sagaBindings: SagaBindings = {
 /** The Warehouse quote handler, called in-process instead of through Lambda Invoke. */
 export class InProcessCatalogue implements Catalogue {
   async quote(items: readonly OrderLine[]): Promise<Quote> {
-    return (await quote({ items }, fakeContext('quote'))) as Quote;
+    return parseContract('quote', Quote, await quote({ items }, fakeContext('quote')));
   }
 }
 
