@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { QueryCommandInput, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from './errors';
 
@@ -43,17 +43,12 @@ export const putIfAbsent = async (
   }
 };
 
-/** Every item a query matches, page after page (a page stops at 1 MB, whatever the Limit). */
+/** Every item a query matches, page after page (a page stops at 1 MB, or at the Limit when one is given). */
 export const queryAll = async (
   client: DynamoDBDocumentClient,
   query: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
 ): Promise<Record<string, unknown>[]> => {
   const items: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(new QueryCommand({ ...query, ExclusiveStartKey }));
-    items.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
+  for await (const page of paginateQuery({ client }, query)) items.push(...(page.Items ?? []));
   return items;
 };
