@@ -1,3 +1,4 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoBillingStore } from '#billing/store';
 import { DynamoDeliveryStore } from '#delivery/store';
 import { DynamoWarehouseStore } from '#warehouse/store';
@@ -41,13 +42,19 @@ export interface SeedSummary {
 const day = (from: Date, offset: number) => new Date(from.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
 
 /**
- * Seeds the demo data through the services' own stores. Safe to run on every start: products,
- * slots and accounts are only created when missing, so the shop's state is never reset.
+ * Seeds the demo data through the services' own stores, on the DynamoDB the given client speaks to
+ * (the local cloud's edge, LocalStack or AWS). Safe to run on every start: products, slots and
+ * accounts are only created when missing, so the shop's state is never reset.
  */
-export const seedDemo = async (table: SeedTables, users: { id: string; username: string }[], now = new Date()): Promise<SeedSummary> => {
-  const warehouse = new DynamoWarehouseStore(table('WAREHOUSE_TABLE'));
-  const delivery = new DynamoDeliveryStore(table('DELIVERY_TABLE'));
-  const billing = new DynamoBillingStore(table('BILLING_TABLE'));
+export const seedDemo = async (
+  client: DynamoDBDocumentClient,
+  table: SeedTables,
+  users: { id: string; username: string }[],
+  now = new Date(),
+): Promise<SeedSummary> => {
+  const warehouse = new DynamoWarehouseStore(client, table('WAREHOUSE_TABLE'));
+  const delivery = new DynamoDeliveryStore(client, table('DELIVERY_TABLE'));
+  const billing = new DynamoBillingStore(client, table('BILLING_TABLE'));
 
   const existing = await warehouse.getProducts(PRODUCTS.map((p) => p.sku));
   for (const product of PRODUCTS) {

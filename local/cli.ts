@@ -1,6 +1,9 @@
 import './support/node-version-warning.cjs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { OPENING_BALANCES, seedDemo } from '../demo/seed';
+import { toDocumentClient } from '../functions/shared/dynamo';
 import { type CloudOptions, startLocalCloud, type LocalCloud } from './cloud';
 import { JavaMissing } from './dynamodb/process';
 import { freePort } from './support/ports';
@@ -64,16 +67,18 @@ const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 const seedThroughEdge =
   (edgePort: number): NonNullable<CloudOptions['seed']> =>
   async (tableFor, realm) => {
-    // The seed writes through the services' own stores, whose SDK client reads this endpoint:
-    // a service-specific endpoint in the caller's environment would win over it, so it goes.
-    for (const name of Object.keys(process.env)) if (name.startsWith('AWS_ENDPOINT_URL_')) delete process.env[name];
-    Object.assign(process.env, { AWS_ENDPOINT_URL: `http://127.0.0.1:${edgePort}`, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
-    const { seedDemo, OPENING_BALANCES } = await import('../demo/seed');
-    const summary = await seedDemo(tableFor, [...realm.usersById.values()]);
-    const users = [...realm.usersById.values()]
-      .map((u) => `${u.username}/${u.credentials?.find((c) => c.type === 'password')?.value ?? '…'} (${realm.rolesOf(u).join(', ')}${OPENING_BALANCES[u.username] !== undefined ? `, opening balance ${dollars(OPENING_BALANCES[u.username]!)}` : ''})`)
-      .join('; ');
-    return `${summary.products} products, ${summary.slots} delivery slots (${summary.fullSlot} is full); users ${users}`;
+    // The seed writes through the services' own stores, with a client of its own pointed at the edge:
+    // this process's environment stays as it is.
+    const dynamo = new DynamoDBClient({ endpoint: `http://127.0.0.1:${edgePort}`, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    try {
+      const summary = await seedDemo(toDocumentClient(dynamo), tableFor, [...realm.usersById.values()]);
+      const users = [...realm.usersById.values()]
+        .map((u) => `${u.username}/${u.credentials?.find((c) => c.type === 'password')?.value ?? '…'} (${realm.rolesOf(u).join(', ')}${OPENING_BALANCES[u.username] !== undefined ? `, opening balance ${dollars(OPENING_BALANCES[u.username]!)}` : ''})`)
+        .join('; ');
+      return `${summary.products} products, ${summary.slots} delivery slots (${summary.fullSlot} is full); users ${users}`;
+    } finally {
+      dynamo.destroy();
+    }
   };
 
 const cloudOptions = async (templatePath: string, stackName: string): Promise<CloudOptions> => {

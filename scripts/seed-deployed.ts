@@ -1,7 +1,27 @@
 import '../local/support/node-version-warning.cjs';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { join, resolve } from 'node:path';
+import { seedDemo } from '../demo/seed';
+import { toDocumentClient } from '../functions/shared/dynamo';
 import { Realm, readRealm } from '../local/issuer/realm';
-import { readTarget } from './targets';
+import { type DeployedTarget, readTarget } from './targets';
+
+/**
+ * The DynamoDB client's configuration for a target: on LocalStack its edge, with the region and
+ * credentials of the environment or else LocalStack's defaults; on AWS the SDK's own resolution.
+ */
+const dynamoConfigFor = (target: DeployedTarget): DynamoDBClientConfig =>
+  target.edgeUrl
+    ? {
+        endpoint: target.edgeUrl,
+        region: process.env.AWS_REGION ?? 'us-east-1',
+        credentials: {
+          accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'test',
+          secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'test',
+          sessionToken: process.env.AWS_SESSION_TOKEN,
+        },
+      }
+    : {};
 
 /**
  * Seeds a deployed stack with the demo data `npm start` has (products, slots with a full one,
@@ -12,18 +32,16 @@ import { readTarget } from './targets';
  */
 const main = async () => {
   const target = readTarget(process.argv[2] ?? '');
-  if (target.edgeUrl) {
-    Object.assign(process.env, { AWS_ENDPOINT_URL: target.edgeUrl });
-    process.env.AWS_REGION ??= 'us-east-1';
-    process.env.AWS_ACCESS_KEY_ID ??= 'test';
-    process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
-  }
   const missing = Object.entries(target.tables).filter(([, name]) => !name);
   if (missing.length > 0) throw new Error(`The outputs lack the table names of ${missing.map(([v]) => v).join(', ')}: redeploy`);
   const realm = new Realm(readRealm(join(resolve(__dirname, '..'), 'keycloak', 'realm-shop.json')));
-  const { seedDemo } = await import('../demo/seed');
-  const summary = await seedDemo((variable) => target.tables[variable]!, [...realm.usersById.values()]);
-  process.stdout.write(`Seeded ${target.name}: ${summary.products} products, ${summary.slots} delivery slots (${summary.fullSlot} is full)\n`);
+  const dynamo = new DynamoDBClient(dynamoConfigFor(target));
+  try {
+    const summary = await seedDemo(toDocumentClient(dynamo), (variable) => target.tables[variable]!, [...realm.usersById.values()]);
+    process.stdout.write(`Seeded ${target.name}: ${summary.products} products, ${summary.slots} delivery slots (${summary.fullSlot} is full)\n`);
+  } finally {
+    dynamo.destroy();
+  }
 };
 
 main().catch((error: Error) => {

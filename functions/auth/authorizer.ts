@@ -1,14 +1,9 @@
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import { env } from '#shared/config';
-import { createTokenVerifier } from '#shared/jwt';
+import { bearerToken, tokenVerifier } from '#shared/jwt';
 import { logger } from '#shared/observability';
 import { taskHandler } from '#shared/handler';
 
-const verify = createTokenVerifier({
-  issuer: env('ISSUER_URL'),
-  audience: env('AUDIENCE'),
-  jwksUri: process.env.JWKS_URI || undefined,
-});
+const verify = tokenVerifier();
 
 /** Allows every method of the stage, so a cached decision serves all routes for the token's lifetime. */
 const stageWildcard = (methodArn: string): string => {
@@ -22,10 +17,10 @@ const stageWildcard = (methodArn: string): string => {
  * handlers. Throwing "Unauthorized" is how API Gateway is told to answer 401.
  */
 export const handler = taskHandler(async (event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
-  const match = /^Bearer\s+(\S+)$/i.exec(event.authorizationToken ?? '');
-  if (!match?.[1]) throw new Error('Unauthorized');
+  const token = bearerToken(event.authorizationToken);
+  if (!token) throw new Error('Unauthorized');
   try {
-    const identity = await verify(match[1]);
+    const identity = await verify(token);
     return {
       principalId: identity.userId,
       policyDocument: {

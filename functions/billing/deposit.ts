@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { documentClient } from '#shared/clients';
 import { env } from '#shared/config';
 import { httpHandler } from '#shared/handler';
 import { json, parseBody } from '#shared/http';
@@ -6,7 +7,7 @@ import { identityOf } from '#shared/identity';
 import { MAX_DEPOSIT } from './domain';
 import { DynamoBillingStore } from './store';
 
-const store = new DynamoBillingStore(env('BILLING_TABLE'));
+const store = new DynamoBillingStore(documentClient, env('BILLING_TABLE'));
 
 const DepositRequest = z.object({
   amount: z.number().int('amount must be a whole number of cents').positive('amount must be positive').max(MAX_DEPOSIT),

@@ -1,14 +1,13 @@
-import { z } from 'zod';
+import { documentClient } from '#shared/clients';
 import { env } from '#shared/config';
+import { PayInput } from '#shared/contracts';
 import { PaymentDeclined } from '#shared/errors';
 import { taskHandler } from '#shared/handler';
 import { logger, metrics, MetricUnit } from '#shared/observability';
-import { Cents, OrderId, parseTask } from '#shared/schemas';
+import { parseTask } from '#shared/schemas';
 import { DynamoBillingStore } from './store';
 
-const store = new DynamoBillingStore(env('BILLING_TABLE'));
-
-const PayInput = z.object({ orderId: OrderId, userId: z.string().min(1), amount: Cents });
+const store = new DynamoBillingStore(documentClient, env('BILLING_TABLE'));
 
 /** Saga step: debit the buyer once per order, or fail with PaymentDeclined. */
 export const handler = taskHandler(async (event: unknown) => {

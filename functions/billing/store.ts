@@ -1,8 +1,7 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { documentClient } from '#shared/clients';
-import { cancellationCodes, isConditionFailure } from '#shared/errors';
-import { getRecord, undoOnce } from '#shared/once';
+import { getRecord } from '#shared/dynamo';
+import { doOnce, undoOnce } from '#shared/once';
 import { CURRENCY } from '#shared/schemas';
 import { type Account, emptyAccount, type Payment, payOutcomeForExisting, type PayOutcome } from './domain';
 
@@ -22,6 +21,7 @@ export interface BillingStore {
 
 const accountKey = (userId: string) => ({ pk: `ACCOUNT#${userId}`, sk: 'ACCOUNT' });
 const paymentKey = (orderId: string) => ({ pk: `PAYMENT#${orderId}`, sk: 'PAYMENT' });
+const toPayment = (orderId: string, item: Payment): Payment => ({ orderId, userId: item.userId, amount: item.amount, status: item.status });
 const ledgerEntry = (userId: string, type: string, amount: number, orderId?: string) => {
   const at = new Date().toISOString();
   return { pk: `ACCOUNT#${userId}`, sk: `TX#${at}#${orderId ?? randomUUID()}#${type}`, type, amount, orderId, at };
@@ -32,15 +32,18 @@ const ledgerEntry = (userId: string, type: string, amount: number, orderId?: str
  * writes the balance, the payment and the ledger entry together, or none of them.
  */
 export class DynamoBillingStore implements BillingStore {
-  constructor(private readonly tableName: string) {}
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
 
   async getAccount(userId: string): Promise<Account> {
-    const item = await getRecord<{ balance: number }>(this.tableName, accountKey(userId));
+    const item = await getRecord<{ balance: number }>(this.client, this.tableName, accountKey(userId));
     return item ? { userId, balance: item.balance, currency: CURRENCY } : emptyAccount(userId);
   }
 
   async deposit(userId: string, amount: number): Promise<Account> {
-    await documentClient.send(
+    await this.client.send(
       new TransactWriteCommand({
         TransactItems: [
           {
@@ -60,75 +63,47 @@ export class DynamoBillingStore implements BillingStore {
 
   /** Opens an account with an opening balance, once: false when the account already exists. */
   async openAccount(userId: string, openingBalance: number): Promise<boolean> {
-    const at = new Date().toISOString();
-    try {
-      await documentClient.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...accountKey(userId), balance: openingBalance, currency: CURRENCY, updatedAt: at },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            { Put: { TableName: this.tableName, Item: ledgerEntry(userId, 'OPENING', openingBalance) } },
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    const result = await doOnce(this.client, {
+      tableName: this.tableName,
+      key: accountKey(userId),
+      record: { balance: openingBalance, currency: CURRENCY, updatedAt: new Date().toISOString() },
+      guards: [{ Put: { TableName: this.tableName, Item: ledgerEntry(userId, 'OPENING', openingBalance) } }],
+    });
+    return result.kind === 'done';
   }
 
   async getPayment(orderId: string): Promise<Payment | undefined> {
-    const item = await getRecord<Payment>(this.tableName, paymentKey(orderId));
-    return item && { orderId, userId: item.userId, amount: item.amount, status: item.status };
+    const item = await getRecord<Payment>(this.client, this.tableName, paymentKey(orderId));
+    return item && toPayment(orderId, item);
   }
 
   async pay(orderId: string, userId: string, amount: number): Promise<PayOutcome> {
     const payment: Payment = { orderId, userId, amount, status: 'PAID' };
-    try {
-      await documentClient.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...paymentKey(orderId), ...payment, createdAt: new Date().toISOString() },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: accountKey(userId),
-                UpdateExpression: 'SET balance = balance - :amount, updatedAt = :now',
-                ConditionExpression: 'balance >= :amount',
-                ExpressionAttributeValues: { ':amount': amount, ':now': new Date().toISOString() },
-              },
-            },
-            { Put: { TableName: this.tableName, Item: ledgerEntry(userId, 'PAYMENT', -amount, orderId) } },
-          ],
-        }),
-      );
-      return { kind: 'paid', payment };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const [paymentCode, accountCode] = cancellationCodes(error);
-      if (paymentCode === 'ConditionalCheckFailed') {
-        const existing = await this.getPayment(orderId);
-        if (existing) return payOutcomeForExisting(existing, amount);
-      }
-      if (accountCode === 'ConditionalCheckFailed') return { kind: 'declined', reason: 'insufficient funds' };
-      throw error;
-    }
+    const result = await doOnce<Payment>(this.client, {
+      tableName: this.tableName,
+      key: paymentKey(orderId),
+      record: { ...payment, createdAt: new Date().toISOString() },
+      guards: [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: accountKey(userId),
+            UpdateExpression: 'SET balance = balance - :amount, updatedAt = :now',
+            ConditionExpression: 'balance >= :amount',
+            ExpressionAttributeValues: { ':amount': amount, ':now': new Date().toISOString() },
+          },
+        },
+        { Put: { TableName: this.tableName, Item: ledgerEntry(userId, 'PAYMENT', -amount, orderId) } },
+      ],
+    });
+    if (result.kind === 'done') return { kind: 'paid', payment };
+    if (result.kind === 'existing') return payOutcomeForExisting(toPayment(orderId, result.record), amount);
+    // Only the debit is conditional: the account is missing or its balance is short.
+    return { kind: 'declined', reason: 'insufficient funds' };
   }
 
   async refund(orderId: string): Promise<RefundOutcome> {
-    const { undone, record } = await undoOnce<Payment>({
+    const { undone, record } = await undoOnce<Payment>(this.client, {
       tableName: this.tableName,
       key: paymentKey(orderId),
       activeStatus: 'PAID',

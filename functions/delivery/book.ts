@@ -1,14 +1,13 @@
-import { z } from 'zod';
+import { documentClient } from '#shared/clients';
 import { env } from '#shared/config';
+import { BookInput } from '#shared/contracts';
 import { DeliveryUnavailable } from '#shared/errors';
 import { taskHandler } from '#shared/handler';
 import { logger } from '#shared/observability';
-import { OrderId, parseTask, SlotId } from '#shared/schemas';
+import { parseTask } from '#shared/schemas';
 import { DynamoDeliveryStore } from './store';
 
-const store = new DynamoDeliveryStore(env('DELIVERY_TABLE'));
-
-const BookInput = z.object({ orderId: OrderId, slotId: SlotId, address: z.string().min(1).max(300) });
+const store = new DynamoDeliveryStore(documentClient, env('DELIVERY_TABLE'));
 
 /** Saga step: take one place in the slot, or fail with DeliveryUnavailable. */
 export const handler = taskHandler(async (event: unknown) => {

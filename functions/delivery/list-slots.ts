@@ -1,10 +1,11 @@
+import { documentClient } from '#shared/clients';
 import { env } from '#shared/config';
 import { httpHandler } from '#shared/handler';
 import { json } from '#shared/http';
 import { toView } from './domain';
 import { DynamoDeliveryStore } from './store';
 
-const store = new DynamoDeliveryStore(env('DELIVERY_TABLE'));
+const store = new DynamoDeliveryStore(documentClient, env('DELIVERY_TABLE'));
 
 /** Public: delivery slots from today on, with what remains of each. */
 export const handler = httpHandler(async () => {

@@ -1,7 +1,6 @@
-import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '#shared/clients';
-import { cancellationCodes, isConditionFailure } from '#shared/errors';
-import { getRecord, undoOnce } from '#shared/once';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { getRecord, putIfAbsent, queryAll } from '#shared/dynamo';
+import { doOnce, undoOnce } from '#shared/once';
 import { type BookingStatus, type Slot, slotOrder } from './domain';
 
 export type BookOutcome = { kind: 'booked' } | { kind: 'rejected'; reason: string };
@@ -12,6 +11,11 @@ export interface DeliveryStore {
   getSlot(slotId: string): Promise<Slot | undefined>;
   book(orderId: string, slotId: string, address: string): Promise<BookOutcome>;
   cancel(orderId: string): Promise<{ cancelled: boolean }>;
+}
+
+interface Booking {
+  status: BookingStatus;
+  slotId: string;
 }
 
 const slotKey = (slotId: string) => ({ pk: `SLOT#${slotId}`, sk: 'SLOT' });
@@ -28,89 +32,60 @@ const toSlot = (item: Record<string, unknown>): Slot => ({
 
 /** Slots with their capacity and bookings in one table; `byKind` lists slots in date order. */
 export class DynamoDeliveryStore implements DeliveryStore {
-  constructor(private readonly tableName: string) {}
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
 
   async listSlots(fromDate: string): Promise<Slot[]> {
-    const slots: Slot[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await documentClient.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'byKind',
-          KeyConditionExpression: '#kind = :kind AND #order >= :from',
-          ExpressionAttributeNames: { '#kind': 'kind', '#order': 'listOrder' },
-          ExpressionAttributeValues: { ':kind': 'SLOT', ':from': fromDate },
-          ExclusiveStartKey,
-        }),
-      );
-      slots.push(...(page.Items ?? []).map(toSlot));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return slots;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: 'byKind',
+      KeyConditionExpression: '#kind = :kind AND #order >= :from',
+      ExpressionAttributeNames: { '#kind': 'kind', '#order': 'listOrder' },
+      ExpressionAttributeValues: { ':kind': 'SLOT', ':from': fromDate },
+    });
+    return items.map(toSlot);
   }
 
   /** Creates a slot with nothing booked; an existing slot is left as it is. */
   async putSlot(slot: Omit<Slot, 'booked'>): Promise<void> {
-    try {
-      await documentClient.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...slotKey(slot.slotId), ...slot, booked: 0, kind: 'SLOT', listOrder: slotOrder(slot) },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
+    await putIfAbsent(this.client, this.tableName, slotKey(slot.slotId), { ...slot, booked: 0, kind: 'SLOT', listOrder: slotOrder(slot) });
   }
 
   async getSlot(slotId: string): Promise<Slot | undefined> {
-    const item = await getRecord<Record<string, unknown>>(this.tableName, slotKey(slotId));
+    const item = await getRecord<Record<string, unknown>>(this.client, this.tableName, slotKey(slotId));
     return item && toSlot(item);
   }
 
   async book(orderId: string, slotId: string, address: string): Promise<BookOutcome> {
-    try {
-      await documentClient.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...bookingKey(orderId), orderId, slotId, address, status: 'BOOKED', createdAt: new Date().toISOString() },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: slotKey(slotId),
-                UpdateExpression: 'SET #booked = #booked + :one',
-                ConditionExpression: 'attribute_exists(pk) AND #booked < #capacity',
-                ExpressionAttributeNames: capacityNames,
-                ExpressionAttributeValues: { ':one': 1 },
-              },
-            },
-          ],
-        }),
-      );
-      return { kind: 'booked' };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const [bookingCode, slotCode] = cancellationCodes(error);
-      if (bookingCode === 'ConditionalCheckFailed') {
-        const existing = await getRecord<{ status: BookingStatus; slotId: string }>(this.tableName, bookingKey(orderId));
-        if (existing?.status === 'BOOKED' && existing.slotId === slotId) return { kind: 'booked' };
-        if (existing) return { kind: 'rejected', reason: 'the order was cancelled before booking' };
-      }
-      if (slotCode === 'ConditionalCheckFailed') return { kind: 'rejected', reason: `slot ${slotId} is full or does not exist` };
-      throw error;
+    const result = await doOnce<Booking>(this.client, {
+      tableName: this.tableName,
+      key: bookingKey(orderId),
+      record: { orderId, slotId, address, status: 'BOOKED', createdAt: new Date().toISOString() },
+      guards: [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: slotKey(slotId),
+            UpdateExpression: 'SET #booked = #booked + :one',
+            ConditionExpression: 'attribute_exists(pk) AND #booked < #capacity',
+            ExpressionAttributeNames: capacityNames,
+            ExpressionAttributeValues: { ':one': 1 },
+          },
+        },
+      ],
+    });
+    if (result.kind === 'done') return { kind: 'booked' };
+    if (result.kind === 'existing') {
+      const { status, slotId: bookedSlot } = result.record;
+      return status === 'BOOKED' && bookedSlot === slotId ? { kind: 'booked' } : { kind: 'rejected', reason: 'the order was cancelled before booking' };
     }
+    return { kind: 'rejected', reason: `slot ${slotId} is full or does not exist` };
   }
 
   async cancel(orderId: string): Promise<{ cancelled: boolean }> {
-    const { undone } = await undoOnce<{ status: BookingStatus; slotId: string }>({
+    const { undone } = await undoOnce<Booking>(this.client, {
       tableName: this.tableName,
       key: bookingKey(orderId),
       activeStatus: 'BOOKED',

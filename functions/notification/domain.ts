@@ -1,9 +1,4 @@
-export interface OrderEvent {
-  orderId: string;
-  userId: string;
-  status: 'COMPLETED' | 'CANCELLED' | 'COMPENSATION_FAILED';
-  reason?: string;
-}
+import type { OrderEvent } from '#shared/contracts';
 
 export interface Notification {
   notificationId: string;

@@ -1,10 +1,11 @@
+import { documentClient } from '#shared/clients';
 import { env } from '#shared/config';
 import { httpHandler } from '#shared/handler';
 import { json } from '#shared/http';
 import { identityOf } from '#shared/identity';
 import { DynamoNotificationStore } from './store';
 
-const store = new DynamoNotificationStore(env('NOTIFICATIONS_TABLE'));
+const store = new DynamoNotificationStore(documentClient, env('NOTIFICATIONS_TABLE'));
 
 /** GET /notifications: the caller's 50 most recent, newest first. */
 export const handler = httpHandler(async (event) => {

@@ -1,25 +1,19 @@
 import type { SNSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import { documentClient } from '#shared/clients';
 import { env } from '#shared/config';
+import { OrderEvent } from '#shared/contracts';
 import { taskHandler } from '#shared/handler';
 import { logger } from '#shared/observability';
-import { OrderId, parseTask } from '#shared/schemas';
+import { parseTask } from '#shared/schemas';
 import { messageFor, notificationIdFor } from './domain';
 import { DynamoNotificationStore } from './store';
 
-const store = new DynamoNotificationStore(env('NOTIFICATIONS_TABLE'));
-
-const OrderEventMessage = z.object({
-  orderId: OrderId,
-  userId: z.string().min(1),
-  status: z.enum(['COMPLETED', 'CANCELLED', 'COMPENSATION_FAILED']),
-  reason: z.string().optional(),
-});
+const store = new DynamoNotificationStore(documentClient, env('NOTIFICATIONS_TABLE'));
 
 /** SNS subscriber of `order-events`: one notification per outcome, whatever the redeliveries. */
 export const handler = taskHandler(async (event: SNSEvent) => {
   for (const record of event.Records) {
-    const message = parseTask(OrderEventMessage, JSON.parse(record.Sns.Message));
+    const message = parseTask(OrderEvent, JSON.parse(record.Sns.Message));
     const notification = {
       notificationId: notificationIdFor(message),
       orderId: message.orderId,

@@ -1,6 +1,5 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '#shared/clients';
-import { isConditionFailure } from '#shared/errors';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { putIfAbsent } from '#shared/dynamo';
 import type { Notification } from './domain';
 
 export interface NotificationStore {
@@ -9,27 +8,18 @@ export interface NotificationStore {
 }
 
 export class DynamoNotificationStore implements NotificationStore {
-  constructor(private readonly tableName: string) {}
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
 
   /** Stores a notification once; answers false when it was there already (SNS delivers at least once). */
-  async add(userId: string, notification: Notification): Promise<boolean> {
-    try {
-      await documentClient.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { userId, sk: `${notification.createdAt}#${notification.notificationId}`, ...notification },
-          ConditionExpression: 'attribute_not_exists(sk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  add(userId: string, notification: Notification): Promise<boolean> {
+    return putIfAbsent(this.client, this.tableName, { userId, sk: `${notification.createdAt}#${notification.notificationId}` }, { ...notification });
   }
 
   async listByUser(userId: string, limit: number): Promise<Notification[]> {
-    const { Items } = await documentClient.send(
+    const { Items } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'userId = :userId',

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { PricedLine } from '#shared/contracts';
 import type { OrderLine } from '#shared/schemas';
 import { CURRENCY } from '#shared/schemas';
 
@@ -18,10 +19,6 @@ export interface HistoryEntry {
   status: OrderStatus | CompensationEvent;
   at: string;
   reason?: string;
-}
-
-export interface PricedLine extends OrderLine {
-  unitPrice: number;
 }
 
 export interface Order {

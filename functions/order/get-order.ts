@@ -1,3 +1,4 @@
+import { documentClient } from '#shared/clients';
 import { env } from '#shared/config';
 import { NotFound } from '#shared/errors';
 import { httpHandler } from '#shared/handler';
@@ -5,7 +6,7 @@ import { json, pathParam } from '#shared/http';
 import { identityOf } from '#shared/identity';
 import { DynamoOrderStore } from './store';
 
-const store = new DynamoOrderStore(env('ORDERS_TABLE'));
+const store = new DynamoOrderStore(documentClient, env('ORDERS_TABLE'));
 
 /** GET /orders/{orderId}: another buyer's order is answered exactly like a missing one. */
 export const handler = httpHandler(async (event) => {

@@ -1,7 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { parseContract, Quote, type QuoteRequest, SagaInput } from '#shared/contracts';
 import type { OrderLine } from '#shared/schemas';
-import type { Quote } from '#warehouse/domain';
 import type { Order } from './domain';
 
 /** Prices a basket. The catalogue belongs to Warehouse; Order asks it rather than reading its table. */
@@ -14,15 +14,16 @@ export interface SagaStarter {
   start(order: Order): Promise<void>;
 }
 
-/** The execution input: what every step needs, and nothing the steps must not see. */
-export const sagaInput = (order: Order) => ({
-  orderId: order.orderId,
-  userId: order.userId,
-  items: order.items,
-  total: order.total,
-  currency: order.currency,
-  delivery: order.delivery,
-});
+/** The execution input, checked against its contract before the saga gets it. */
+export const sagaInput = (order: Order): SagaInput =>
+  parseContract('saga input', SagaInput, {
+    orderId: order.orderId,
+    userId: order.userId,
+    items: order.items,
+    total: order.total,
+    currency: order.currency,
+    delivery: order.delivery,
+  });
 
 export class LambdaCatalogue implements Catalogue {
   constructor(
@@ -31,12 +32,13 @@ export class LambdaCatalogue implements Catalogue {
   ) {}
 
   async quote(items: readonly OrderLine[]): Promise<Quote> {
+    const request: QuoteRequest = { items: [...items] };
     const result = await this.client.send(
-      new InvokeCommand({ FunctionName: this.functionName, Payload: Buffer.from(JSON.stringify({ items })) }),
+      new InvokeCommand({ FunctionName: this.functionName, Payload: Buffer.from(JSON.stringify(request)) }),
     );
     const payload = result.Payload ? JSON.parse(Buffer.from(result.Payload).toString('utf8')) : undefined;
     if (result.FunctionError) throw new Error(`Quote failed: ${payload?.errorType ?? result.FunctionError}`);
-    return payload as Quote;
+    return parseContract('quote', Quote, payload);
   }
 }
 

@@ -1,6 +1,7 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '#shared/clients';
-import { cancellationCodes, isConditionFailure } from '#shared/errors';
+import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { getRecord, type TransactItem } from '#shared/dynamo';
+import { isConditionFailure } from '#shared/errors';
+import { doOnce } from '#shared/once';
 import { type Order, planTransition, SIMILARITY_WINDOW_SECONDS, type StatusUpdate } from './domain';
 
 export type CreateOutcome =
@@ -25,8 +26,10 @@ interface StoredOrder extends Order {
 const ORDER_FIELDS = ['orderId', 'userId', 'status', 'items', 'total', 'currency', 'delivery', 'failureReason', 'history', 'createdAt', 'updatedAt'] as const;
 
 /** The public shape of an order, without storage bookkeeping. */
-export const toOrder = (item: Record<string, unknown>): Order =>
-  Object.fromEntries(ORDER_FIELDS.filter((field) => item[field] !== undefined).map((field) => [field, item[field]])) as unknown as Order;
+export const toOrder = (stored: object): Order => {
+  const item = stored as Record<string, unknown>;
+  return Object.fromEntries(ORDER_FIELDS.filter((field) => item[field] !== undefined).map((field) => [field, item[field]])) as unknown as Order;
+};
 
 /**
  * The similarity lock lives in the orders table under its own key: one item per user and basket,
@@ -36,21 +39,28 @@ export const toOrder = (item: Record<string, unknown>): Order =>
  */
 const lockKey = (userId: string, similarityKey: string) => `similar#${userId}#${similarityKey}`;
 
-export class DynamoOrderStore implements OrderStore {
-  constructor(private readonly tableName: string) {}
+interface Lock {
+  holder: string;
+  expiresAt: number;
+}
 
-  private async getStored(orderId: string): Promise<StoredOrder | undefined> {
-    const { Item } = await documentClient.send(new GetCommand({ TableName: this.tableName, Key: { orderId }, ConsistentRead: true }));
-    return Item as StoredOrder | undefined;
+export class DynamoOrderStore implements OrderStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  private getStored(orderId: string): Promise<StoredOrder | undefined> {
+    return getRecord<StoredOrder>(this.client, this.tableName, { orderId });
   }
 
   async get(orderId: string): Promise<Order | undefined> {
     const stored = await this.getStored(orderId);
-    return stored && toOrder(stored as unknown as Record<string, unknown>);
+    return stored && toOrder(stored);
   }
 
   async listByUser(userId: string, limit: number): Promise<Order[]> {
-    const { Items } = await documentClient.send(
+    const { Items } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: 'byUser',
@@ -64,50 +74,39 @@ export class DynamoOrderStore implements OrderStore {
   }
 
   async create(order: Order, similarityKey: string): Promise<CreateOutcome> {
-    const now = Math.floor(Date.parse(order.createdAt) / 1000);
     let takeover = '';
     for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        await documentClient.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: { ...order, similarityKey, version: 1 },
-                  ConditionExpression: 'attribute_not_exists(orderId)',
-                },
-              },
-              {
-                Put: {
-                  TableName: this.tableName,
-                  Item: { orderId: lockKey(order.userId, similarityKey), holder: order.orderId, expiresAt: now + SIMILARITY_WINDOW_SECONDS },
-                  ConditionExpression: 'attribute_not_exists(orderId) OR expiresAt <= :now OR holder = :self OR holder = :takeover',
-                  ExpressionAttributeValues: { ':now': now, ':self': order.orderId, ':takeover': takeover },
-                },
-              },
-            ],
-          }),
-        );
-        return { kind: 'created', order };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        const [orderCode, lockCode] = cancellationCodes(error);
-        if (orderCode === 'ConditionalCheckFailed') {
-          const existing = await this.get(order.orderId);
-          if (existing) return { kind: 'exists', order: existing };
-        }
-        if (lockCode !== 'ConditionalCheckFailed') throw error;
-        const { Item: lock } = await documentClient.send(
-          new GetCommand({ TableName: this.tableName, Key: { orderId: lockKey(order.userId, similarityKey) }, ConsistentRead: true }),
-        );
-        const holder = lock ? await this.get(lock.holder as string) : undefined;
-        if (holder && holder.status !== 'CANCELLED') return { kind: 'similar', order: holder };
-        // The holder was cancelled (or vanished): take the lock over from it, conditionally.
-        takeover = (lock?.holder as string | undefined) ?? '';
-      }
+      const result = await doOnce<StoredOrder>(this.client, {
+        tableName: this.tableName,
+        key: { orderId: order.orderId },
+        record: { ...order, similarityKey, version: 1 },
+        guards: [this.takeLock(order, similarityKey, takeover)],
+      });
+      if (result.kind === 'done') return { kind: 'created', order };
+      if (result.kind === 'existing') return { kind: 'exists', order: toOrder(result.record) };
+      const lock = await getRecord<Lock>(this.client, this.tableName, { orderId: lockKey(order.userId, similarityKey) });
+      const holder = lock ? await this.get(lock.holder) : undefined;
+      if (holder && holder.status !== 'CANCELLED') return { kind: 'similar', order: holder };
+      // The holder was cancelled (or vanished): take the lock over from it, conditionally.
+      takeover = lock?.holder ?? '';
     }
     throw new Error(`Order ${order.orderId} could not be created after 3 attempts`);
+  }
+
+  /**
+   * Takes the similarity lock for the order's window, where it is free: no lock yet, an expired one,
+   * this order's own (a retry), or the one a cancelled holder left and this attempt takes over.
+   */
+  private takeLock(order: Order, similarityKey: string, takeover: string): TransactItem {
+    const now = Math.floor(Date.parse(order.createdAt) / 1000);
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { orderId: lockKey(order.userId, similarityKey), holder: order.orderId, expiresAt: now + SIMILARITY_WINDOW_SECONDS },
+        ConditionExpression: 'attribute_not_exists(orderId) OR expiresAt <= :now OR holder = :self OR holder = :takeover',
+        ExpressionAttributeValues: { ':now': now, ':self': order.orderId, ':takeover': takeover },
+      },
+    };
   }
 
   async applyStatus(orderId: string, update: StatusUpdate): Promise<{ order: Order; changed: boolean }> {
@@ -116,9 +115,9 @@ export class DynamoOrderStore implements OrderStore {
       if (!stored) throw new Error(`Order ${orderId} does not exist`);
       const at = new Date().toISOString();
       const plan = planTransition(stored, update, at);
-      if (plan.kind === 'noop') return { order: toOrder(stored as unknown as Record<string, unknown>), changed: false };
+      if (plan.kind === 'noop') return { order: toOrder(stored), changed: false };
       try {
-        const { Attributes } = await documentClient.send(
+        const { Attributes } = await this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: { orderId },
@@ -151,7 +150,7 @@ export class DynamoOrderStore implements OrderStore {
   /** A cancelled order no longer blocks a similar one. Best effort: the lock expires by itself anyway. */
   private async releaseLock(order: StoredOrder): Promise<void> {
     try {
-      await documentClient.send(
+      await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { orderId: lockKey(order.userId, order.similarityKey) },

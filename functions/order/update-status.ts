@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { documentClient } from '#shared/clients';
 import { env } from '#shared/config';
 import { taskHandler } from '#shared/handler';
 import { countBy, logger, metrics, MetricUnit } from '#shared/observability';
@@ -6,7 +7,7 @@ import { OrderId, parseTask } from '#shared/schemas';
 import { FAILURE_REASONS, FORWARD, type FailureReason } from './domain';
 import { DynamoOrderStore } from './store';
 
-const store = new DynamoOrderStore(env('ORDERS_TABLE'));
+const store = new DynamoOrderStore(documentClient, env('ORDERS_TABLE'));
 
 const UpdateInput = z.object({
   orderId: OrderId,

@@ -1,21 +1,15 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { env } from './config';
 import { Forbidden, Unauthorized } from './errors';
 import { header } from './http';
-import { createTokenVerifier, type VerifiedIdentity } from './jwt';
+import { bearerToken, tokenVerifier, type VerifiedIdentity } from './jwt';
 import { logger } from './observability';
 
 export type Identity = VerifiedIdentity;
 
-let verify: ReturnType<typeof createTokenVerifier> | undefined;
+let verify: ReturnType<typeof tokenVerifier> | undefined;
 
 /** The verifier is built on first use, so public handlers need no issuer configuration. */
-const verifier = () =>
-  (verify ??= createTokenVerifier({
-    issuer: env('ISSUER_URL'),
-    audience: env('AUDIENCE'),
-    jwksUri: process.env.JWKS_URI || undefined,
-  }));
+const verifier = () => (verify ??= tokenVerifier());
 
 const fromAuthorizerContext = (event: APIGatewayProxyEvent): Identity | undefined => {
   const context = event.requestContext?.authorizer;
@@ -33,10 +27,10 @@ const fromAuthorizerContext = (event: APIGatewayProxyEvent): Identity | undefine
 export const identityOf = async (event: APIGatewayProxyEvent): Promise<Identity> => {
   const fromContext = fromAuthorizerContext(event);
   if (fromContext) return fromContext;
-  const match = /^Bearer\s+(\S+)$/i.exec(header(event, 'authorization') ?? '');
-  if (!match?.[1]) throw new Unauthorized();
+  const token = bearerToken(header(event, 'authorization'));
+  if (!token) throw new Unauthorized();
   try {
-    return await verifier()(match[1]);
+    return await verifier()(token);
   } catch (error) {
     logger.info('Bearer token rejected', { reason: (error as Error).message });
     throw new Unauthorized('The bearer token is invalid or expired');

@@ -2,6 +2,7 @@ import { JwtVerifier } from 'aws-jwt-verify';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { decomposeUnverifiedJwt } from 'aws-jwt-verify/jwt';
+import { env, envOr } from './config';
 
 export interface TokenVerifierConfig {
   issuer: string;
@@ -56,3 +57,14 @@ export const createTokenVerifier = ({ issuer, audience, jwksUri }: TokenVerifier
     return { userId: payload.sub, username, roles };
   };
 };
+
+/**
+ * The verifier for this deployment's issuer, configured from the environment the stack gives the
+ * authorizer and the API functions alike: ISSUER_URL, AUDIENCE and, where the JWKS is not at
+ * Keycloak's usual place, JWKS_URI. Each call builds a verifier (with its own JWKS cache): call it once.
+ */
+export const tokenVerifier = () =>
+  createTokenVerifier({ issuer: env('ISSUER_URL'), audience: env('AUDIENCE'), jwksUri: envOr('JWKS_URI', '') || undefined });
+
+/** The token of an `Authorization: Bearer <token>` value (scheme case-insensitive), or undefined. */
+export const bearerToken = (authorization: string | undefined): string | undefined => /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];

@@ -1,10 +1,61 @@
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from './clients';
-import { isConditionFailure } from './errors';
+import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { absent, getRecord, type Key, putIfAbsent, type TransactItem } from './dynamo';
+import { cancellationCodes, isConditionFailure } from './errors';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-type Key = { pk: string; sk: string };
+export interface DoOnce<R> {
+  tableName: string;
+  /** The key of the action's record (payment, reservation, booking, order). */
+  key: Key;
+  /** The record, written only where no record has this key yet; what a repeat reads back as `existing`. */
+  record: R & Record<string, unknown>;
+  /**
+   * The action's other writes, in the same transaction. Their conditions are its preconditions
+   * (funds, stock, capacity, a lock): when one fails, nothing at all is written.
+   */
+  guards: TransactItem[];
+}
+
+export type DoOnceResult<R> =
+  /** This call wrote the record and its guards. */
+  | { kind: 'done' }
+  /** A record was there already: an earlier run of this action (a retry), or the tombstone of an undo that came first. */
+  | { kind: 'existing'; record: R }
+  /** Some guard's condition failed, so nothing was written: `refused[i]` says whether guard i was one of them. */
+  | { kind: 'refused'; refused: boolean[] };
+
+const CONDITION_FAILED = 'ConditionalCheckFailed';
+
+/**
+ * Does an action (a saga step, opening an account) exactly once, in one transaction: a Put of the
+ * action's record, conditional on no record existing under its key, with the guarded writes.
+ * Safe under retries and races: a repeat finds its own earlier record, and a step whose undo came
+ * first finds the undo's tombstone (see `undoOnce`). The caller says what each result means.
+ * Any other failure (a throttle, a transaction conflict) is thrown, for the caller's retries.
+ *
+ *   const result = await doOnce<Booking>(client, { tableName, key: bookingKey(orderId), record: { slotId, status: 'BOOKED' }, guards: [takePlace] });
+ *   if (result.kind === 'existing') … // a retry, or cancelled before booking
+ */
+export const doOnce = async <R>(client: DynamoDBDocumentClient, spec: DoOnce<R>): Promise<DoOnceResult<R>> => {
+  const { tableName, key } = spec;
+  try {
+    await client.send(
+      new TransactWriteCommand({
+        TransactItems: [{ Put: { TableName: tableName, Item: { ...key, ...spec.record }, ConditionExpression: absent(key) } }, ...spec.guards],
+      }),
+    );
+    return { kind: 'done' };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    const [recordCode, ...guardCodes] = cancellationCodes(error);
+    if (recordCode === CONDITION_FAILED) {
+      const record = await getRecord<R>(client, tableName, key);
+      if (record) return { kind: 'existing', record };
+    }
+    const refused = guardCodes.map((code) => code === CONDITION_FAILED);
+    if (refused.includes(true)) return { kind: 'refused', refused };
+    throw error;
+  }
+};
 
 export interface UndoOnce<R> {
   tableName: string;
@@ -28,24 +79,21 @@ export interface UndoOnce<R> {
  * - anything else: it was already undone, so nothing changes.
  * Returns true when this call undid the action.
  */
-export const undoOnce = async <R extends { status: string }>(spec: UndoOnce<R>): Promise<{ undone: boolean; record?: R }> => {
+export const undoOnce = async <R extends { status: string }>(
+  client: DynamoDBDocumentClient,
+  spec: UndoOnce<R>,
+): Promise<{ undone: boolean; record?: R }> => {
   const { tableName, key } = spec;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const { Item } = await documentClient.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
-    const record = Item as R | undefined;
+    const record = await getRecord<R>(client, tableName, key);
     try {
       if (!record) {
-        await documentClient.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: { ...key, ...spec.tombstone, status: 'VOIDED', createdAt: new Date().toISOString() },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        return { undone: false };
+        const voided = await putIfAbsent(client, tableName, key, { ...spec.tombstone, status: 'VOIDED', createdAt: new Date().toISOString() });
+        if (voided) return { undone: false };
+        continue;
       }
       if (record.status !== spec.activeStatus) return { undone: false, record };
-      await documentClient.send(
+      await client.send(
         new TransactWriteCommand({
           TransactItems: [
             {
@@ -69,11 +117,5 @@ export const undoOnce = async <R extends { status: string }>(spec: UndoOnce<R>):
       throw error;
     }
   }
-  throw new Error(`Undo of ${key.pk} did not settle after 3 attempts`);
-};
-
-/** Reads a record by key with a consistent read. */
-export const getRecord = async <R>(tableName: string, key: Key): Promise<R | undefined> => {
-  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
-  return Item as R | undefined;
+  throw new Error(`Undo of ${Object.values(key)[0]} did not settle after 3 attempts`);
 };

@@ -11,10 +11,13 @@ export const Quantity = z.number().int('must be a whole number').min(1).max(1000
 export const OrderLine = z.object({ sku: Sku, quantity: Quantity });
 export type OrderLine = z.infer<typeof OrderLine>;
 
+/** Every issue of a failed validation, as `path: problem` pairs. */
+export const describeIssues = (error: z.ZodError): string => error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+
 /** Validates a saga step's input; a malformed input is a bug, so it fails loudly (and is retried, then compensated). */
 export const parseTask = <T extends z.ZodType>(schema: T, input: unknown): z.infer<T> => {
   const result = schema.safeParse(input);
-  if (!result.success) throw new Error(`Invalid task input: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!result.success) throw new Error(`Invalid task input: ${describeIssues(result.error)}`);
   return result.data;
 };
 

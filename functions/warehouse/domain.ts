@@ -1,3 +1,4 @@
+import type { Quote } from '#shared/contracts';
 import type { OrderLine } from '#shared/schemas';
 import { CURRENCY } from '#shared/schemas';
 
@@ -16,14 +17,6 @@ export interface ProductView {
   currency: typeof CURRENCY;
   available: number;
 }
-
-export interface PricedLine extends OrderLine {
-  unitPrice: number;
-}
-
-export type Quote =
-  | { ok: true; lines: PricedLine[]; total: number; currency: typeof CURRENCY }
-  | { ok: false; unknownSkus: string[] };
 
 /** A reservation's life: RESERVED, then maybe RELEASED; VOIDED marks a release that came before any reservation. */
 export type ReservationStatus = 'RESERVED' | 'RELEASED' | 'VOIDED';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { documentClient } from '#shared/clients';
 import { env } from '#shared/config';
 import { BadRequest } from '#shared/errors';
 import { httpHandler } from '#shared/handler';
@@ -8,7 +9,7 @@ import { Cents, SKU_PATTERN } from '#shared/schemas';
 import { toView } from './domain';
 import { DynamoWarehouseStore } from './store';
 
-const store = new DynamoWarehouseStore(env('WAREHOUSE_TABLE'));
+const store = new DynamoWarehouseStore(documentClient, env('WAREHOUSE_TABLE'));
 
 const ProductRequest = z.object({
   name: z.string().trim().min(1).max(120).optional(),

@@ -1,14 +1,13 @@
-import { z } from 'zod';
+import { documentClient } from '#shared/clients';
 import { env } from '#shared/config';
+import { ReserveInput } from '#shared/contracts';
 import { OutOfStock } from '#shared/errors';
 import { taskHandler } from '#shared/handler';
 import { logger } from '#shared/observability';
-import { OrderId, OrderLine, parseTask } from '#shared/schemas';
+import { parseTask } from '#shared/schemas';
 import { DynamoWarehouseStore } from './store';
 
-const store = new DynamoWarehouseStore(env('WAREHOUSE_TABLE'));
-
-const ReserveInput = z.object({ orderId: OrderId, items: z.array(OrderLine).min(1).max(50) });
+const store = new DynamoWarehouseStore(documentClient, env('WAREHOUSE_TABLE'));
 
 /** Saga step: reserve every line of the order in one transaction, or none and fail with OutOfStock. */
 export const handler = taskHandler(async (event: unknown) => {

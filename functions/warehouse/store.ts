@@ -1,7 +1,7 @@
-import { BatchGetCommand, type BatchGetCommandOutput, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '#shared/clients';
-import { cancellationCodes, isConditionFailure } from '#shared/errors';
-import { getRecord, undoOnce } from '#shared/once';
+import { BatchGetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '#shared/dynamo';
+import { isConditionFailure } from '#shared/errors';
+import { doOnce, undoOnce } from '#shared/once';
 import type { OrderLine } from '#shared/schemas';
 import { CURRENCY } from '#shared/schemas';
 import { mergeLines, type Product, type ReservationStatus } from './domain';
@@ -22,6 +22,11 @@ export interface WarehouseStore {
   release(orderId: string): Promise<{ released: boolean }>;
 }
 
+interface Reservation {
+  status: ReservationStatus;
+  lines: OrderLine[];
+}
+
 const productKey = (sku: string) => ({ pk: `PRODUCT#${sku}`, sk: 'PRODUCT' });
 const reservationKey = (orderId: string) => ({ pk: `RESERVATION#${orderId}`, sk: 'RESERVATION' });
 const toProduct = (item: Record<string, unknown>): Product => ({
@@ -34,26 +39,20 @@ const toProduct = (item: Record<string, unknown>): Product => ({
 
 /** Products and reservations in one table; the `byKind` index lists the catalogue without a scan. */
 export class DynamoWarehouseStore implements WarehouseStore {
-  constructor(private readonly tableName: string) {}
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
 
   async listProducts(): Promise<Product[]> {
-    const products: Product[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await documentClient.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'byKind',
-          KeyConditionExpression: '#kind = :kind',
-          ExpressionAttributeNames: { '#kind': 'kind' },
-          ExpressionAttributeValues: { ':kind': 'PRODUCT' },
-          ExclusiveStartKey,
-        }),
-      );
-      products.push(...(page.Items ?? []).map(toProduct));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return products;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      IndexName: 'byKind',
+      KeyConditionExpression: '#kind = :kind',
+      ExpressionAttributeNames: { '#kind': 'kind' },
+      ExpressionAttributeValues: { ':kind': 'PRODUCT' },
+    });
+    return items.map(toProduct);
   }
 
   async getProducts(skus: readonly string[]): Promise<Map<string, Product>> {
@@ -62,7 +61,7 @@ export class DynamoWarehouseStore implements WarehouseStore {
     for (let i = 0; i < unique.length; i += 100) {
       let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map(productKey);
       while (keys && keys.length > 0) {
-        const { Responses, UnprocessedKeys }: BatchGetCommandOutput = await documentClient.send(
+        const { Responses, UnprocessedKeys }: BatchGetCommandOutput = await this.client.send(
           new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
         );
         for (const item of Responses?.[this.tableName] ?? []) found.set(item.sku as string, toProduct(item));
@@ -87,7 +86,7 @@ export class DynamoWarehouseStore implements WarehouseStore {
     const values = Object.fromEntries(Object.entries(fields).map(([field, value]) => [`:${field}`, value]));
     const isComplete = change.name !== undefined && change.price !== undefined;
     try {
-      const { Attributes } = await documentClient.send(
+      const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: productKey(sku),
@@ -106,53 +105,33 @@ export class DynamoWarehouseStore implements WarehouseStore {
     }
   }
 
-  private getReservation(orderId: string) {
-    return getRecord<{ status: ReservationStatus; lines: OrderLine[] }>(this.tableName, reservationKey(orderId));
-  }
-
   async reserve(orderId: string, lines: readonly OrderLine[]): Promise<ReserveOutcome> {
     const merged = mergeLines(lines);
-    try {
-      await documentClient.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...reservationKey(orderId), orderId, lines: merged, status: 'RESERVED', createdAt: new Date().toISOString() },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            ...merged.map(({ sku, quantity }) => ({
-              Update: {
-                TableName: this.tableName,
-                Key: productKey(sku),
-                UpdateExpression: 'SET #stock = #stock - :quantity',
-                ConditionExpression: 'attribute_exists(pk) AND #stock >= :quantity',
-                ExpressionAttributeNames: { '#stock': 'stock' },
-                ExpressionAttributeValues: { ':quantity': quantity },
-              },
-            })),
-          ],
-        }),
-      );
-      return { kind: 'reserved' };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const [reservationCode, ...lineCodes] = cancellationCodes(error);
-      if (reservationCode === 'ConditionalCheckFailed') {
-        const existing = await this.getReservation(orderId);
-        if (existing?.status === 'RESERVED') return { kind: 'reserved' };
-        if (existing) return { kind: 'rejected', reason: 'the order was cancelled before reservation' };
-      }
-      const short = merged.filter((_, i) => lineCodes[i] === 'ConditionalCheckFailed').map(({ sku }) => sku);
-      if (short.length > 0) return { kind: 'rejected', reason: `not enough stock for ${short.join(', ')}` };
-      throw error;
+    const result = await doOnce<Reservation>(this.client, {
+      tableName: this.tableName,
+      key: reservationKey(orderId),
+      record: { orderId, lines: merged, status: 'RESERVED', createdAt: new Date().toISOString() },
+      guards: merged.map(({ sku, quantity }) => ({
+        Update: {
+          TableName: this.tableName,
+          Key: productKey(sku),
+          UpdateExpression: 'SET #stock = #stock - :quantity',
+          ConditionExpression: 'attribute_exists(pk) AND #stock >= :quantity',
+          ExpressionAttributeNames: { '#stock': 'stock' },
+          ExpressionAttributeValues: { ':quantity': quantity },
+        },
+      })),
+    });
+    if (result.kind === 'done') return { kind: 'reserved' };
+    if (result.kind === 'existing') {
+      return result.record.status === 'RESERVED' ? { kind: 'reserved' } : { kind: 'rejected', reason: 'the order was cancelled before reservation' };
     }
+    const short = merged.filter((_, i) => result.refused[i]).map(({ sku }) => sku);
+    return { kind: 'rejected', reason: `not enough stock for ${short.join(', ')}` };
   }
 
   async release(orderId: string): Promise<{ released: boolean }> {
-    const { undone } = await undoOnce<{ status: ReservationStatus; lines: OrderLine[] }>({
+    const { undone } = await undoOnce<Reservation>(this.client, {
       tableName: this.tableName,
       key: reservationKey(orderId),
       activeStatus: 'RESERVED',

@@ -11,3 +11,12 @@ process.emitWarning = (warning, ...rest) => {
   if (isNodeVersionNotice(warning, typeof rest[0] === 'string' ? rest[0] : rest[0] && rest[0].type)) return;
   emitWarning(warning, ...rest);
 };
+
+// oidc-provider (the embedded issuer) says the same of Node 20 when it loads: "Unsupported runtime.
+// Use Node.js v22.x LTS". It concerns this machine, like the SDK's notice above, and nothing else of
+// oidc-provider's output is dropped.
+const warn = console.warn.bind(console);
+console.warn = (first, ...rest) => {
+  if (typeof first === 'string' && /^(\x1b\[[0-9;]*m)?oidc-provider WARNING: Unsupported runtime\./.test(first)) return;
+  warn(first, ...rest);
+};

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { documentClient } from '../../functions/shared/clients';
+import { parseContract, Quote } from '../../functions/shared/contracts';
 import type { OrderLine } from '../../functions/shared/schemas';
 import { handler as pay } from '../../functions/billing/pay';
 import { handler as refund } from '../../functions/billing/refund';
@@ -16,17 +18,16 @@ import { handler as quote } from '../../functions/warehouse/quote';
 import { handler as release } from '../../functions/warehouse/release';
 import { handler as reserve } from '../../functions/warehouse/reserve';
 import { DynamoWarehouseStore } from '../../functions/warehouse/store';
-import type { Quote } from '../../functions/warehouse/domain';
 import { fakeContext } from './lambda';
 import { type Fault, runSaga, type SagaBindings, type SagaRun } from './saga-runner';
 
-/** The real stores, on this test file's tables. */
+/** The real stores, on this test file's tables, with the client the handlers use. */
 export const stores = () => ({
-  billing: new DynamoBillingStore(process.env.BILLING_TABLE!),
-  warehouse: new DynamoWarehouseStore(process.env.WAREHOUSE_TABLE!),
-  delivery: new DynamoDeliveryStore(process.env.DELIVERY_TABLE!),
-  orders: new DynamoOrderStore(process.env.ORDERS_TABLE!),
-  notifications: new DynamoNotificationStore(process.env.NOTIFICATIONS_TABLE!),
+  billing: new DynamoBillingStore(documentClient, process.env.BILLING_TABLE!),
+  warehouse: new DynamoWarehouseStore(documentClient, process.env.WAREHOUSE_TABLE!),
+  delivery: new DynamoDeliveryStore(documentClient, process.env.DELIVERY_TABLE!),
+  orders: new DynamoOrderStore(documentClient, process.env.ORDERS_TABLE!),
+  notifications: new DynamoNotificationStore(documentClient, process.env.NOTIFICATIONS_TABLE!),
 });
 
 /** The saga's tasks bound to the real handlers, as the stack binds them. */
@@ -46,7 +47,7 @@ export const sagaBindings: SagaBindings = {
 /** The Warehouse quote handler, called in-process instead of through Lambda Invoke. */
 export class InProcessCatalogue implements Catalogue {
   async quote(items: readonly OrderLine[]): Promise<Quote> {
-    return (await quote({ items }, fakeContext('quote'))) as Quote;
+    return parseContract('quote', Quote, await quote({ items }, fakeContext('quote')));
   }
 }
 

@@ -1,0 +1,54 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { QueryCommandInput, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from './errors';
+
+/**
+ * Small data-access helpers shared by the stores. Each takes the document client it should use,
+ * so a store works with whatever client its caller built: the handler's module-scope one, a test's,
+ * or a script's pointed at a deployed stack.
+ */
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** The primary key of an item: `{ pk, sk }` in most tables, `{ orderId }` in the orders table. */
+export type Key = Record<string, string>;
+
+/** The document client the stores expect: attributes left undefined are not written at all. */
+export const toDocumentClient = (client: DynamoDBClient): DynamoDBDocumentClient =>
+  DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+
+/** Reads an item by key with a consistent read: the saga's decisions must see the latest write. */
+export const getRecord = async <R>(client: DynamoDBDocumentClient, tableName: string, key: Key): Promise<R | undefined> => {
+  const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
+  return Item as R | undefined;
+};
+
+/** `attribute_not_exists` on any attribute of the key holds exactly when no item has that key. */
+export const absent = (key: Key): string => `attribute_not_exists(${Object.keys(key)[0]})`;
+
+/** Writes an item unless one with its key exists; false when one did (and was left as it is). */
+export const putIfAbsent = async (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  key: Key,
+  attributes: Record<string, unknown>,
+): Promise<boolean> => {
+  try {
+    await client.send(new PutCommand({ TableName: tableName, Item: { ...key, ...attributes }, ConditionExpression: absent(key) }));
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+};
+
+/** Every item a query matches, page after page (a page stops at 1 MB, or at the Limit when one is given). */
+export const queryAll = async (
+  client: DynamoDBDocumentClient,
+  query: Omit<QueryCommandInput, 'ExclusiveStartKey'>,
+): Promise<Record<string, unknown>[]> => {
+  const items: Record<string, unknown>[] = [];
+  for await (const page of paginateQuery({ client }, query)) items.push(...(page.Items ?? []));
+  return items;
+};

@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
+import {
+  BookInput,
+  CompensationInput,
+  ContractViolation,
+  OrderEvent,
+  PayInput,
+  Quote,
+  ReserveInput,
+  SagaInput,
+} from '../../functions/shared/contracts';
+import { type Order, orderIdFor } from '../../functions/order/domain';
+import { sagaInput } from '../../functions/order/ports';
+import { quote, type Product } from '../../functions/warehouse/domain';
+import { SAGA_DEFINITION_PATH } from '../../stacks/constructs/order-saga';
+
+/** The contracts between services: what each producer emits parses where it is consumed. */
+const AT = '2026-01-01T00:00:00.000Z';
+const order: Order = {
+  orderId: orderIdFor('user-1', 'key-1'),
+  userId: 'user-1',
+  status: 'PENDING',
+  items: [{ sku: 'TEA-01', quantity: 2, unitPrice: 450 }],
+  total: 900,
+  currency: 'USD',
+  delivery: { slotId: '2099-01-01-am', address: '1 Tea Street' },
+  history: [{ status: 'PENDING', at: AT }],
+  createdAt: AT,
+  updatedAt: AT,
+};
+
+describe('quote', () => {
+  const catalogue = new Map<string, Product>([['TEA-01', { sku: 'TEA-01', name: 'Tea', price: 450, currency: 'USD', stock: 5 }]]);
+
+  test("Warehouse's priced basket and its unknown skus both keep the contract", () => {
+    expect(Quote.safeParse(quote([{ sku: 'TEA-01', quantity: 2 }], catalogue)).success).toBe(true);
+    expect(Quote.safeParse(quote([{ sku: 'NOPE-01', quantity: 1 }], catalogue)).success).toBe(true);
+  });
+
+  test('a quote without its currency, or with a fractional price, breaks it', () => {
+    expect(Quote.safeParse({ ok: true, lines: [{ sku: 'TEA-01', quantity: 1, unitPrice: 450 }], total: 450 }).success).toBe(false);
+    expect(Quote.safeParse({ ok: true, lines: [{ sku: 'TEA-01', quantity: 1, unitPrice: 4.5 }], total: 4.5, currency: 'USD' }).success).toBe(false);
+  });
+});
+
+describe('saga input', () => {
+  test("an order's saga input keeps the contract and carries nothing else", () => {
+    expect(sagaInput(order)).toEqual({
+      orderId: order.orderId,
+      userId: order.userId,
+      items: order.items,
+      total: 900,
+      currency: 'USD',
+      delivery: order.delivery,
+    });
+  });
+
+  test('a malformed order is stopped before its saga starts, naming the field', () => {
+    expect(() => sagaInput({ ...order, delivery: { slotId: 'Not A Slot', address: 'x' } })).toThrow(ContractViolation);
+    expect(() => sagaInput({ ...order, items: [] })).toThrow('items');
+  });
+});
+
+/** The state machine's parameter templates, resolved against the execution's data as Step Functions does. */
+const resolve = (template: unknown, data: unknown): unknown => {
+  if (typeof template !== 'object' || template === null) return template;
+  return Object.fromEntries(
+    Object.entries(template).map(([name, value]) =>
+      name.endsWith('.$')
+        ? [name.slice(0, -2), String(value).slice(2).split('.').reduce<any>((at, step) => at?.[step], data)]
+        : [name, resolve(value, data)],
+    ),
+  );
+};
+
+describe('the state machine between the contracts', () => {
+  const states = Object.entries<any>(JSON.parse(readFileSync(SAGA_DEFINITION_PATH, 'utf8')).States);
+  const input = SagaInput.parse(sagaInput(order));
+  const afterFailure = { ...input, failure: { reason: 'OUT_OF_STOCK', error: 'OutOfStock', cause: '{}', compensations: {} } };
+  const stepInputs: Record<string, z.ZodType> = {
+    '${BillingPayFunctionArn}': PayInput,
+    '${WarehouseReserveFunctionArn}': ReserveInput,
+    '${DeliveryBookFunctionArn}': BookInput,
+    '${BillingRefundFunctionArn}': CompensationInput,
+    '${WarehouseReleaseFunctionArn}': CompensationInput,
+    '${DeliveryCancelFunctionArn}': CompensationInput,
+  };
+
+  test("each service's step gets, from the saga input, an input it accepts", () => {
+    const steps = states.filter(([, state]) => stepInputs[state.Parameters?.FunctionName]);
+    expect(steps).toHaveLength(6);
+    for (const [name, state] of steps) {
+      const payload = resolve(state.Parameters.Payload, afterFailure);
+      expect({ name, ...stepInputs[state.Parameters.FunctionName]!.safeParse(payload) }).toMatchObject({ name, success: true });
+    }
+  });
+
+  test('each Notify state publishes an order event the notification service accepts', () => {
+    const notifies = states.filter(([, state]) => state.Resource === 'arn:aws:states:::sns:publish');
+    expect(notifies.map(([name]) => name).sort()).toEqual(['NotifyCancelled', 'NotifyCompensationFailed', 'NotifyCompleted']);
+    for (const [name, state] of notifies) {
+      const message = OrderEvent.safeParse(resolve(state.Parameters.Message, afterFailure));
+      expect({ name, success: message.success }).toEqual({ name, success: true });
+      expect(message.data?.status).toBe(state.Parameters.MessageAttributes.status.StringValue);
+    }
+    expect(OrderEvent.parse(resolve(states.find(([name]) => name === 'NotifyCancelled')![1].Parameters.Message, afterFailure))).toMatchObject({
+      reason: 'OUT_OF_STOCK',
+    });
+  });
+});
