@@ -31,6 +31,6 @@ export const handler = taskHandler(async (event: APIGatewayTokenAuthorizerEvent)
     };
   } catch (error) {
     logger.info('Token rejected', { reason: (error as Error).message });
-    throw new Error('Unauthorized');
+    throw new Error('Unauthorized', { cause: error });
   }
 });

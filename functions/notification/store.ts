@@ -28,6 +28,6 @@ export class DynamoNotificationStore implements NotificationStore {
         Limit: limit,
       }),
     );
-    return (Items ?? []).map(({ notificationId, orderId, status, message, createdAt }) => ({ notificationId, orderId, status, message, createdAt }));
+    return ((Items ?? []) as Notification[]).map(({ notificationId, orderId, status, message, createdAt }) => ({ notificationId, orderId, status, message, createdAt }));
   }
 }

@@ -61,7 +61,7 @@ export const makeCreateOrderHandler = (deps: CreateOrderDeps & { persistenceStor
     const request = parseBody(event, CreateOrderBody);
     let result: CreateResult;
     try {
-      result = (await createOnce({ userId, idempotencyKey, request })) as CreateResult;
+      result = await createOnce({ userId, idempotencyKey, request });
     } catch (error) {
       if (error instanceof IdempotencyValidationError) {
         throw new Unprocessable('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body');

@@ -25,6 +25,12 @@ export const sagaInput = (order: Order): SagaInput =>
     delivery: order.delivery,
   });
 
+/** What Lambda answers in place of the result when the function failed. */
+interface FunctionErrorPayload {
+  errorType?: string;
+  errorMessage?: string;
+}
+
 export class LambdaCatalogue implements Catalogue {
   constructor(
     private readonly client: LambdaClient,
@@ -36,8 +42,10 @@ export class LambdaCatalogue implements Catalogue {
     const result = await this.client.send(
       new InvokeCommand({ FunctionName: this.functionName, Payload: Buffer.from(JSON.stringify(request)) }),
     );
-    const payload = result.Payload ? JSON.parse(Buffer.from(result.Payload).toString('utf8')) : undefined;
-    if (result.FunctionError) throw new Error(`Quote failed: ${payload?.errorType ?? result.FunctionError}`);
+    const payload: unknown = result.Payload ? JSON.parse(Buffer.from(result.Payload).toString('utf8')) : undefined;
+    if (result.FunctionError) {
+      throw new Error(`Quote failed: ${(payload as FunctionErrorPayload | null | undefined)?.errorType ?? result.FunctionError}`);
+    }
     return parseContract('quote', Quote, payload);
   }
 }

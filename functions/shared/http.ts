@@ -64,7 +64,7 @@ export const header = (event: APIGatewayProxyEvent, name: string): string | unde
  * 4xx with `{ error, message }`; anything else is logged and answered with an opaque 500.
  */
 export const httpErrors = (): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> => ({
-  onError: async (request) => {
+  onError: (request) => {
     const { error } = request;
     if (error instanceof HttpError) {
       if (error.statusCode >= 500) logger.error('Request failed', { error });

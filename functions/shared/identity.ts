@@ -12,7 +12,7 @@ let verify: ReturnType<typeof tokenVerifier> | undefined;
 const verifier = () => (verify ??= tokenVerifier());
 
 const fromAuthorizerContext = (event: APIGatewayProxyEvent): Identity | undefined => {
-  const context = event.requestContext?.authorizer;
+  const context: Record<string, unknown> | null | undefined = event.requestContext?.authorizer;
   const sub = context?.sub;
   if (typeof sub !== 'string' || sub === '') return undefined;
   const roles = typeof context?.roles === 'string' ? context.roles.split(',').filter(Boolean) : [];
