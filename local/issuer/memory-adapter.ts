@@ -81,8 +81,8 @@ export class MemoryAdapter implements Adapter {
     }
   }
 
-  async find(id: string): Promise<AdapterPayload | undefined> {
-    return this.store.get<AdapterPayload>(this.key(id));
+  find(id: string): Promise<AdapterPayload | undefined> {
+    return Promise.resolve(this.store.get<AdapterPayload>(this.key(id)));
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
@@ -100,18 +100,20 @@ export class MemoryAdapter implements Adapter {
     if (payload) payload.consumed = Math.floor(Date.now() / 1000);
   }
 
-  async destroy(id: string): Promise<void> {
+  destroy(id: string): Promise<void> {
     const key = this.key(id);
     const payload = this.store.get<AdapterPayload>(key);
     if (payload) forget(this.store, key, payload);
+    return Promise.resolve();
   }
 
-  async revokeByGrantId(grantId: string): Promise<void> {
+  revokeByGrantId(grantId: string): Promise<void> {
     for (const key of this.store.get<Map<string, number>>(`grant:${grantId}`)?.keys() ?? []) {
       const payload = this.store.get<AdapterPayload>(key);
       if (payload) forget(this.store, key, payload);
     }
     this.store.delete(`grant:${grantId}`);
+    return Promise.resolve();
   }
 }
 

@@ -40,10 +40,13 @@ export const redirectPatternsMetadata = (errors: typeof OidcErrors): NonNullable
   },
 });
 
+/** A redirect URI check, as a function of the client it is called on. */
+type RedirectUriCheck = (this: object, uri: string) => boolean;
+
 interface ClientClass {
   prototype: {
-    redirectUriAllowed(uri: string): boolean;
-    postLogoutRedirectUriAllowed(uri: string): boolean;
+    redirectUriAllowed: RedirectUriCheck;
+    postLogoutRedirectUriAllowed: RedirectUriCheck;
   };
 }
 

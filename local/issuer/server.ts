@@ -54,7 +54,7 @@ const checkClients = async (provider: Provider, realm: Realm) => {
       await provider.Client.find(clientId);
     } catch (error) {
       const { message, error_description: detail } = error as Error & { error_description?: string };
-      throw new Error(`Realm ${realm.name}, client ${clientId}: ${detail ?? message}`);
+      throw new Error(`Realm ${realm.name}, client ${clientId}: ${detail ?? message}`, { cause: error });
     }
   }
 };
