@@ -1,20 +1,22 @@
+import { match } from '../support/matchers';
+import type { Account, ErrorBody, Order, Product, Slot } from './bodies';
 import { api, createProduct, newKey, openSlot, placeOrder, target, tokenFor, uniqueSku, waitForOutcome } from './support';
 
 // Every route of the contract, its validation and its access rules, over HTTP.
 
 describe('public routes', () => {
   test('GET /products lists the catalogue', async () => {
-    const { status, body } = await api('GET', '/products');
+    const { status, body } = await api<Product[]>('GET', '/products');
     expect(status).toBe(200);
     expect(body.length).toBeGreaterThanOrEqual(10);
     for (const product of body) expect(Object.keys(product).sort()).toEqual(['available', 'currency', 'name', 'price', 'sku']);
   });
 
   test('GET /delivery/slots lists slots with capacity and remaining places', async () => {
-    const { status, body } = await api('GET', '/delivery/slots');
+    const { status, body } = await api<Slot[]>('GET', '/delivery/slots');
     expect(status).toBe(200);
     expect(body.length).toBeGreaterThanOrEqual(7);
-    for (const slot of body) expect(slot).toEqual({ slotId: expect.any(String), date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), window: expect.any(String), capacity: expect.any(Number), remaining: expect.any(Number) });
+    for (const slot of body) expect(slot).toEqual({ slotId: match.any(String), date: match.stringMatching(/^\d{4}-\d{2}-\d{2}$/), window: match.any(String), capacity: match.any(Number), remaining: match.any(Number) });
   });
 
   test('CORS preflight answers with the allowed headers', async () => {
@@ -37,7 +39,7 @@ describe('access', () => {
   ])('%s %s without a token is 401', async (method, path) => {
     const { status, body, headers } = await api(method, path);
     expect(status).toBe(401);
-    expect(body).toEqual({ error: 'UNAUTHORIZED', message: expect.any(String) });
+    expect(body).toEqual({ error: 'UNAUTHORIZED', message: match.any(String) });
     expect(headers.get('access-control-allow-origin')).toBe('*');
   });
 
@@ -50,7 +52,7 @@ describe('access', () => {
   });
 
   test('PUT /products/{sku} needs the admin role: 403 for a customer', async () => {
-    const { status, body } = await api('PUT', `/products/${uniqueSku()}`, { as: 'alice', body: { name: 'x', price: 100, stock: 1 } });
+    const { status, body } = await api<ErrorBody>('PUT', `/products/${uniqueSku()}`, { as: 'alice', body: { name: 'x', price: 100, stock: 1 } });
     expect(status).toBe(403);
     expect(body.error).toBe('FORBIDDEN');
   });
@@ -63,52 +65,52 @@ describe('access', () => {
     await waitForOutcome(created.body.orderId, 'admin');
 
     expect((await api('GET', `/orders/${created.body.orderId}`, { as: 'admin' })).status).toBe(200);
-    const foreign = await api('GET', `/orders/${created.body.orderId}`, { as: 'bob' });
+    const foreign = await api<ErrorBody>('GET', `/orders/${created.body.orderId}`, { as: 'bob' });
     expect(foreign.status).toBe(404);
     expect(foreign.body.error).toBe('NOT_FOUND');
     expect((await api('GET', '/orders/00000000-0000-0000-0000-000000000000', { as: 'bob' })).status).toBe(404);
-    expect((await api('GET', '/orders', { as: 'bob' })).body.map((o: { orderId: string }) => o.orderId)).not.toContain(created.body.orderId);
+    expect((await api<Order[]>('GET', '/orders', { as: 'bob' })).body.map((o) => o.orderId)).not.toContain(created.body.orderId);
   });
 
   test('an unknown route is 404 in the error shape of the contract (API Gateway reworded)', async () => {
     const { status, body } = await api('GET', '/no-such-route', { as: 'alice' });
     expect(status).toBe(404);
-    expect(body).toEqual({ error: 'NOT_FOUND', message: expect.any(String) });
+    expect(body).toEqual({ error: 'NOT_FOUND', message: match.any(String) });
   });
 });
 
 describe('billing', () => {
   test('deposit adds to the balance; the account exists with 0 on first use', async () => {
-    const before = await api('GET', '/billing/account', { as: 'admin' });
-    const deposit = await api('POST', '/billing/account/deposit', { as: 'admin', body: { amount: 1234 } });
+    const before = await api<Account>('GET', '/billing/account', { as: 'admin' });
+    const deposit = await api<Account>('POST', '/billing/account/deposit', { as: 'admin', body: { amount: 1234 } });
 
     expect(before.status).toBe(200);
-    expect(before.body).toMatchObject({ currency: 'USD', balance: expect.any(Number) });
+    expect(before.body).toMatchObject({ currency: 'USD', balance: match.any(Number) });
     expect(deposit.status).toBe(200);
     expect(deposit.body).toEqual({ userId: before.body.userId, balance: before.body.balance + 1234, currency: 'USD' });
   });
 
   test.each([[-5], [0], [12.5], ['100']])('deposit of %p is 400 and changes nothing', async (amount) => {
-    const before = await api('GET', '/billing/account', { as: 'admin' });
+    const before = await api<Account>('GET', '/billing/account', { as: 'admin' });
     const { status, body } = await api('POST', '/billing/account/deposit', { as: 'admin', body: { amount } });
     expect(status).toBe(400);
-    expect(body).toEqual({ error: 'VALIDATION_FAILED', message: expect.stringContaining('amount') });
-    expect((await api('GET', '/billing/account', { as: 'admin' })).body.balance).toBe(before.body.balance);
+    expect(body).toEqual({ error: 'VALIDATION_FAILED', message: match.stringContaining('amount') });
+    expect((await api<Account>('GET', '/billing/account', { as: 'admin' })).body.balance).toBe(before.body.balance);
   });
 });
 
 describe('catalogue administration', () => {
   test('an admin creates a product and changes its stock', async () => {
     const sku = uniqueSku();
-    const created = await api('PUT', `/products/${sku}`, { as: 'admin', body: { name: 'Matcha, 30 g', price: 1800, stock: 7 } });
-    const restocked = await api('PUT', `/products/${sku}`, { as: 'admin', body: { stock: 9 } });
+    const created = await api<Product>('PUT', `/products/${sku}`, { as: 'admin', body: { name: 'Matcha, 30 g', price: 1800, stock: 7 } });
+    const restocked = await api<Product>('PUT', `/products/${sku}`, { as: 'admin', body: { stock: 9 } });
     expect(created.status).toBe(200);
     expect(created.body).toEqual({ sku, name: 'Matcha, 30 g', price: 1800, currency: 'USD', available: 7 });
     expect(restocked.body.available).toBe(9);
   });
 
   test('a new product without name and price is 400', async () => {
-    const { status, body } = await api('PUT', `/products/${uniqueSku()}`, { as: 'admin', body: { stock: 3 } });
+    const { status, body } = await api<ErrorBody>('PUT', `/products/${uniqueSku()}`, { as: 'admin', body: { stock: 3 } });
     expect(status).toBe(400);
     expect(body.error).toEqual(expect.any(String));
   });
@@ -119,7 +121,7 @@ describe('POST /orders validation', () => {
 
   test('without an Idempotency-Key it is 400', async () => {
     const { slotId } = await openSlot();
-    const { status, body: error } = await api('POST', '/orders', { as: 'alice', body: body('TEA-01', slotId) });
+    const { status, body: error } = await api<ErrorBody>('POST', '/orders', { as: 'alice', body: body('TEA-01', slotId) });
     expect(status).toBe(400);
     expect(error.error).toBe('MISSING_IDEMPOTENCY_KEY');
   });
@@ -131,13 +133,13 @@ describe('POST /orders validation', () => {
   ])('with %s it is 400', async (_, payload, code) => {
     const { status, body: error } = await api('POST', '/orders', { as: 'alice', headers: { 'Idempotency-Key': newKey() }, ...payload });
     expect(status).toBe(400);
-    expect(error).toEqual({ error: code, message: expect.any(String) });
+    expect(error).toEqual({ error: code, message: match.any(String) });
   });
 
   test('an unknown product is 400 and creates no order', async () => {
     const { slotId } = await openSlot();
     const sku = uniqueSku('NOPE');
-    const { status, body: error } = await placeOrder('alice', [{ sku, quantity: 1 }], slotId);
+    const { status, body: error } = await placeOrder<ErrorBody>('alice', [{ sku, quantity: 1 }], slotId);
     expect(status).toBe(400);
     expect(error.error).toBe('UNKNOWN_PRODUCT');
   });

@@ -20,7 +20,7 @@ export const openApi = parse(readFileSync(OPENAPI_PATH, 'utf8')) as OpenApi;
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
-ajv.addSchema(openApi as object, 'openapi');
+ajv.addSchema(openApi, 'openapi');
 
 const pointer = (...tokens: string[]) => tokens.map((t) => encodeURIComponent(t.replaceAll('~', '~0').replaceAll('/', '~1'))).join('/');
 

@@ -9,17 +9,43 @@ const idOf = (username: string) => realm.users.find((u) => u.username === userna
 // The issuer as Keycloak serves it: discovery, JWKS, tokens with Keycloak's claims, and the
 // authorization code flow with PKCE through its login page.
 
-const json = async (response: Response): Promise<any> => response.json();
-const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, any>;
+/** What these tests read of the issuer's answers (OpenID Connect Discovery, JWKS, OAuth token responses). */
+interface Discovery {
+  issuer: string;
+  token_endpoint: string;
+  jwks_uri: string;
+}
+interface Jwks {
+  keys: { kty: string; alg?: string }[];
+}
+interface Tokens {
+  access_token: string;
+  refresh_token: string;
+  id_token: string;
+}
+interface OAuthError {
+  error: string;
+}
+/** The claims these tests read of Keycloak's tokens. */
+interface Claims {
+  sub: string;
+  exp: number;
+  scope: string;
+  realm_access: { roles: string[] };
+}
+
+/** A JSON answer, read as the document the test expects. */
+const json = async <T>(response: Response): Promise<T> => (await response.json()) as T;
+const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Claims;
 const tokenEndpoint = () => `${target().issuer}/protocol/openid-connect/token`;
 
 test('discovery and JWKS are at Keycloak paths', async () => {
-  const discovery = await json(await fetch(`${target().issuer}/.well-known/openid-configuration`));
+  const discovery = await json<Discovery>(await fetch(`${target().issuer}/.well-known/openid-configuration`));
   expect(discovery.issuer).toBe(target().issuer);
   expect(discovery.token_endpoint).toBe(tokenEndpoint());
   expect(discovery.jwks_uri).toBe(`${target().issuer}/protocol/openid-connect/certs`);
-  const jwks = await json(await fetch(discovery.jwks_uri));
-  expect(jwks.keys.some((k: { kty: string; alg?: string }) => k.kty === 'RSA')).toBe(true);
+  const jwks = await json<Jwks>(await fetch(discovery.jwks_uri));
+  expect(jwks.keys.some((k) => k.kty === 'RSA')).toBe(true);
 });
 
 test("access tokens carry Keycloak's claims", async () => {
@@ -34,13 +60,13 @@ test("access tokens carry Keycloak's claims", async () => {
 test('a wrong password is refused', async () => {
   const response = await fetch(tokenEndpoint(), { method: 'POST', body: new URLSearchParams({ grant_type: 'password', client_id: 'shop-cli', username: 'alice', password: 'wrong' }) });
   expect([400, 401]).toContain(response.status);
-  expect((await json(response)).error).toBe('invalid_grant');
+  expect((await json<OAuthError>(response)).error).toBe('invalid_grant');
 });
 
 test('a refresh token gives a new access token', async () => {
-  const first = await json(await fetch(tokenEndpoint(), { method: 'POST', body: new URLSearchParams({ grant_type: 'password', client_id: 'shop-cli', username: 'bob', password: 'bob' }) }));
+  const first = await json<Tokens>(await fetch(tokenEndpoint(), { method: 'POST', body: new URLSearchParams({ grant_type: 'password', client_id: 'shop-cli', username: 'bob', password: 'bob' }) }));
   const refreshed = await fetch(tokenEndpoint(), { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', client_id: 'shop-cli', refresh_token: first.refresh_token }) });
-  const body = await json(refreshed);
+  const body = await json<Tokens>(refreshed);
   expect(refreshed.status).toBe(200);
   expect(claimsOf(body.access_token)).toMatchObject({ preferred_username: 'bob', aud: 'shop-api' });
 });
@@ -86,7 +112,7 @@ test('authorization code with PKCE, through the login page', async () => {
   const code = callback.searchParams.get('code')!;
 
   const exchange = await fetch(tokenEndpoint(), { method: 'POST', body: new URLSearchParams({ grant_type: 'authorization_code', client_id: 'shop-web', code, redirect_uri: redirectUri, code_verifier: verifier }) });
-  const tokens = await json(exchange);
+  const tokens = await json<Tokens>(exchange);
   expect(exchange.status).toBe(200);
   expect(claimsOf(tokens.access_token)).toMatchObject({ aud: 'shop-api', azp: 'shop-web', preferred_username: 'alice' });
   expect(claimsOf(tokens.id_token)).toMatchObject({ aud: 'shop-web', sub: claimsOf(tokens.access_token).sub });

@@ -1,4 +1,5 @@
 import { GetExecutionHistoryCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import type { DuplicateOrder, ErrorBody, Notification, Order } from './bodies';
 import { api, balanceOf, createProduct, eventually, fullSlot, newKey, openSlot, placeOrder, productAvailable, slots, target, waitForOutcome } from './support';
 
 // The order user story over HTTP only: tokens from the issuer, then the API. One file, so that the
@@ -26,18 +27,18 @@ describe('placing an order', () => {
     expect(created.headers.get('location')).toBe(`/orders/${created.body.orderId}`);
     expect(created.body).toMatchObject({ status: 'PENDING', total: 1400, currency: 'USD', items: [{ sku, quantity: 2, unitPrice: 700 }] });
     expect(order.status).toBe('COMPLETED');
-    expect(order.history.map((h: { status: string }) => h.status)).toEqual(['PENDING', 'PAYMENT_COMPLETED', 'ITEMS_RESERVED', 'DELIVERY_BOOKED', 'COMPLETED']);
+    expect(order.history.map((h) => h.status)).toEqual(['PENDING', 'PAYMENT_COMPLETED', 'ITEMS_RESERVED', 'DELIVERY_BOOKED', 'COMPLETED']);
     expect(await balanceOf('alice')).toBe(balance - 1400);
     expect(await productAvailable(sku)).toBe(8);
     expect(await remainingOf(slot.slotId)).toBe(slot.remaining - 1);
     const notification = await eventually(async () => {
-      const { body } = await api('GET', '/notifications', { as: 'alice' });
-      return (body as { orderId: string; status: string }[]).find((n) => n.orderId === order.orderId);
+      const { body } = await api<Notification[]>('GET', '/notifications', { as: 'alice' });
+      return body.find((n) => n.orderId === order.orderId);
     }, 'the COMPLETED notification');
     expect(notification.status).toBe('COMPLETED');
-    const list = await api('GET', '/orders', { as: 'alice' });
-    expect(list.body.map((o: { orderId: string }) => o.orderId)).toContain(order.orderId);
-    const createdAts = list.body.map((o: { createdAt: string }) => o.createdAt);
+    const list = await api<Order[]>('GET', '/orders', { as: 'alice' });
+    expect(list.body.map((o) => o.orderId)).toContain(order.orderId);
+    const createdAts = list.body.map((o) => o.createdAt);
     expect(createdAts).toEqual([...createdAts].sort().reverse());
   });
 
@@ -48,8 +49,8 @@ describe('placing an order', () => {
 
     const first = await placeOrder('alice', [{ sku, quantity: 1 }], slotId, key);
     const replay = await placeOrder('alice', [{ sku, quantity: 1 }], slotId, key);
-    const otherBody = await placeOrder('alice', [{ sku, quantity: 2 }], slotId, key);
-    const similar = await placeOrder('alice', [{ sku, quantity: 1 }], slotId, newKey());
+    const otherBody = await placeOrder<ErrorBody>('alice', [{ sku, quantity: 2 }], slotId, key);
+    const similar = await placeOrder<DuplicateOrder>('alice', [{ sku, quantity: 1 }], slotId, newKey());
     await waitForOutcome(first.body.orderId, 'alice');
 
     expect(first.status).toBe(201);
@@ -69,7 +70,7 @@ describe('placing an order', () => {
     const key = newKey();
 
     const sameKey = await Promise.all(Array.from({ length: 5 }, () => placeOrder('alice', [{ sku, quantity: 1 }], slotId, key)));
-    const newKeys = await Promise.all(Array.from({ length: 5 }, () => placeOrder('alice', [{ sku, quantity: 1 }], slotId)));
+    const newKeys = await Promise.all(Array.from({ length: 5 }, () => placeOrder<DuplicateOrder>('alice', [{ sku, quantity: 1 }], slotId)));
 
     const created = sameKey.filter((r) => r.status === 201);
     expect(created).toHaveLength(1);
@@ -79,7 +80,7 @@ describe('placing an order', () => {
       expect(r.body.order.orderId).toBe(created[0]!.body.orderId);
     }
     await waitForOutcome(created[0]!.body.orderId, 'alice');
-    const mine = (await api('GET', '/orders', { as: 'alice' })).body.filter((o: { items: { sku: string }[] }) => o.items.some((i) => i.sku === sku));
+    const mine = (await api<Order[]>('GET', '/orders', { as: 'alice' })).body.filter((o) => o.items.some((i) => i.sku === sku));
     expect(mine).toHaveLength(1);
     expect(await productAvailable(sku)).toBe(49);
   });
@@ -95,7 +96,7 @@ describe('when a step fails, what was done is undone', () => {
     const order = await waitForOutcome(created.body.orderId, 'bob');
 
     expect(order).toMatchObject({ status: 'CANCELLED', failureReason: 'PAYMENT_DECLINED' });
-    expect(order.history.map((h: { status: string }) => h.status)).toEqual(['PENDING', 'CANCELLED']);
+    expect(order.history.map((h) => h.status)).toEqual(['PENDING', 'CANCELLED']);
     expect(await balanceOf('bob')).toBe(balance);
     expect(await productAvailable(sku)).toBe(5);
     expect(await remainingOf(slot.slotId)).toBe(slot.remaining);
@@ -110,7 +111,7 @@ describe('when a step fails, what was done is undone', () => {
     const order = await waitForOutcome(created.body.orderId, 'alice');
 
     expect(order).toMatchObject({ status: 'CANCELLED', failureReason: 'OUT_OF_STOCK' });
-    expect(order.history.map((h: { status: string }) => h.status)).toEqual(['PENDING', 'PAYMENT_COMPLETED', 'PAYMENT_REFUNDED', 'CANCELLED']);
+    expect(order.history.map((h) => h.status)).toEqual(['PENDING', 'PAYMENT_COMPLETED', 'PAYMENT_REFUNDED', 'CANCELLED']);
     expect(await balanceOf('alice')).toBe(balance);
     expect(await productAvailable(sku)).toBe(2);
   });
@@ -124,15 +125,15 @@ describe('when a step fails, what was done is undone', () => {
     const order = await waitForOutcome(created.body.orderId, 'alice');
 
     expect(order).toMatchObject({ status: 'CANCELLED', failureReason: 'DELIVERY_UNAVAILABLE' });
-    expect(order.history.map((h: { status: string }) => h.status)).toEqual([
+    expect(order.history.map((h) => h.status)).toEqual([
       'PENDING', 'PAYMENT_COMPLETED', 'ITEMS_RESERVED', 'ITEMS_RELEASED', 'PAYMENT_REFUNDED', 'CANCELLED',
     ]);
     expect(await balanceOf('alice')).toBe(balance);
     expect(await productAvailable(sku)).toBe(4);
     expect(await remainingOf(slot.slotId)).toBe(0);
     const notification = await eventually(async () => {
-      const { body } = await api('GET', '/notifications', { as: 'alice' });
-      return (body as { orderId: string; status: string }[]).find((n) => n.orderId === order.orderId);
+      const { body } = await api<Notification[]>('GET', '/notifications', { as: 'alice' });
+      return body.find((n) => n.orderId === order.orderId);
     }, 'the CANCELLED notification');
     expect(notification.status).toBe('CANCELLED');
   });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Account, Order, Product, Slot } from './bodies';
 import { assertMatchesContract } from './contract';
 
 /** The target under test: any deployment of the stack, by URL. */
@@ -30,14 +31,27 @@ export const tokenFor = (user: User): Promise<string> => {
   return tokens.get(user)!;
 };
 
-export interface ApiResponse<T = any> {
+export interface ApiResponse<T = unknown> {
   status: number;
   body: T;
   headers: Headers;
 }
 
-/** One HTTP call to the API, as `user` (or anonymous), with a JSON body; the response is checked against openapi.yaml. */
-export const api = async <T = any>(
+/** A response body: its JSON, or the text when it is not JSON, or undefined when there is none. */
+const bodyOf = (text: string): unknown => {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+};
+
+/**
+ * One HTTP call to the API, as `user` (or anonymous), with a JSON body; the response is checked against
+ * openapi.yaml. `T` is the body the caller expects (see bodies.ts), checked by that document.
+ */
+export const api = async <T = unknown>(
   method: string,
   path: string,
   options: { as?: User; token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
@@ -51,13 +65,7 @@ export const api = async <T = any>(
     headers,
     body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
   });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = text;
-  }
+  const body = bodyOf(await response.text());
   assertMatchesContract(method, path, response.status, response.headers.get('content-type'), body);
   return { status: response.status, body: body as T, headers: response.headers };
 };
@@ -74,15 +82,15 @@ export const createProduct = async (price: number, stock: number) => {
 };
 
 export const productAvailable = async (sku: string): Promise<number> => {
-  const { body } = await api<{ sku: string; available: number }[]>('GET', '/products');
+  const { body } = await api<Product[]>('GET', '/products');
   const product = body.find((p) => p.sku === sku);
   if (!product) throw new Error(`${sku} is not listed`);
   return product.available;
 };
 
-export const balanceOf = async (user: User): Promise<number> => (await api<{ balance: number }>('GET', '/billing/account', { as: user })).body.balance;
+export const balanceOf = async (user: User): Promise<number> => (await api<Account>('GET', '/billing/account', { as: user })).body.balance;
 
-export const slots = async () => (await api<{ slotId: string; remaining: number; capacity: number }[]>('GET', '/delivery/slots')).body;
+export const slots = async () => (await api<Slot[]>('GET', '/delivery/slots')).body;
 
 export const openSlot = async () => {
   const slot = (await slots()).find((s) => s.remaining >= 5);
@@ -102,7 +110,7 @@ const TERMINAL = new Set(['COMPLETED', 'CANCELLED', 'COMPENSATION_FAILED']);
 export const waitForOutcome = async (orderId: string, as: User, deadlineMs = 30_000) => {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
-    const { status, body } = await api('GET', `/orders/${orderId}`, { as });
+    const { status, body } = await api<Order>('GET', `/orders/${orderId}`, { as });
     if (status !== 200) throw new Error(`GET /orders/${orderId} answered ${status}`);
     if (TERMINAL.has(body.status)) return body;
     if (Date.now() > deadline) throw new Error(`Order ${orderId} is still ${body.status} after ${deadlineMs} ms`);
@@ -121,5 +129,6 @@ export const eventually = async <T>(check: () => Promise<T | undefined>, what: s
   }
 };
 
-export const placeOrder = (as: User, items: { sku: string; quantity: number }[], slotId: string, key = newKey()) =>
-  api('POST', '/orders', { as, headers: { 'Idempotency-Key': key }, body: { items, delivery: { slotId, address: '1 Test Street' } } });
+/** POST /orders answers the order (201, or 200 on a replay); a caller that expects a refusal names its body. */
+export const placeOrder = <T = Order>(as: User, items: { sku: string; quantity: number }[], slotId: string, key = newKey()) =>
+  api<T>('POST', '/orders', { as, headers: { 'Idempotency-Key': key }, body: { items, delivery: { slotId, address: '1 Test Street' } } });
