@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { RestApiGateway } from './apigateway/gateway';
@@ -77,6 +78,34 @@ const mkdir = (dir: string): string => {
   return dir;
 };
 
+/**
+ * Where the services keep their state: the data directory, or with `--in-memory` a scratch directory
+ * of this process's, removed when it stops (and, if it was killed, at the next start).
+ */
+const stateDir = (context: Context): string => {
+  if (context.options.dataDir) return context.options.dataDir;
+  if (!context.scratch) {
+    const root = mkdir(join(tmpdir(), 'serverless-shop-local'));
+    for (const entry of readdirSync(root)) {
+      const pid = Number(/^(\d+)-/.exec(entry)?.[1]);
+      if (pid && !isAlive(pid)) rmSync(join(root, entry), { recursive: true, force: true });
+    }
+    const scratch = mkdtempSync(join(root, `${process.pid}-`));
+    context.scratch = scratch;
+    context.stops.add(() => Promise.resolve(rmSync(scratch, { recursive: true, force: true })));
+  }
+  return context.scratch;
+};
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
 interface Context {
   options: CloudOptions;
   model: StackModel;
@@ -85,6 +114,8 @@ interface Context {
   accountId: string;
   log: (message: string) => void;
   stops: Stops;
+  /** The scratch directory of an in-memory cloud, once made. */
+  scratch?: string;
 }
 
 /** DynamoDB Local, with every table of the template. */
@@ -135,7 +166,8 @@ const startFunctions = ({ options, model, template, region, log, stops }: Contex
 };
 
 /** Topics, state machines and REST APIs, wired to the functions and to DynamoDB. */
-const startServices = ({ options, model, region, accountId, log, stops }: Context, runtime: LambdaRuntime, client: DynamoDBClient) => {
+const startServices = (context: Context, runtime: LambdaRuntime, client: DynamoDBClient) => {
+  const { options, model, region, accountId, log, stops } = context;
   const invoke = (arn: string, event: unknown) => runtime.invoke(arn, event);
   const sns = new SnsService(topicSpecs(model), subscriptionSpecs(model), invoke, log);
   stops.add(() => sns.drain(5000));
@@ -144,7 +176,7 @@ const startServices = ({ options, model, region, accountId, log, stops }: Contex
     { invokeLambda: invoke, publish: (params) => sns.publish(params), dynamodb: dynamodbActions(client) },
     {
       region,
-      ...(options.dataDir && { dataDir: mkdir(join(options.dataDir, 'stepfunctions')) }),
+      dataDir: mkdir(join(stateDir(context), 'stepfunctions')),
       onEvent: (record, event) => {
         if (event.type.startsWith('Execution')) log(`${event.type.replace('Execution', 'execution ').toLowerCase()}: ${record.name} (${record.stateMachineArn.split(':').pop()})`);
       },
@@ -152,7 +184,8 @@ const startServices = ({ options, model, region, accountId, log, stops }: Contex
   );
   stops.add(async () => {
     const left = await stepFunctions.drain(15_000);
-    if (left > 0) log(`${left} executions still running: they will be run again on the next start`);
+    if (left > 0) log(`${left} executions still running: they will continue from where they are on the next start`);
+    stepFunctions.close();
   });
   const apis = new Map<string, RestApiGateway>();
   for (const spec of restApiSpecs(model)) {

@@ -23,14 +23,17 @@ const page = <T>(items: T[], maxResults?: number, nextToken?: string) => {
   return { items: items.slice(start, start + size), nextToken: next };
 };
 
-const describeExecution = (r: ExecutionRecord) => ({
-  ...summary(r),
-  input: r.input,
-  inputDetails: { included: true },
-  ...(r.output !== undefined && { output: r.output, outputDetails: { included: true } }),
-  ...(r.error !== undefined && { error: r.error }),
-  ...(r.cause !== undefined && { cause: r.cause }),
-});
+const describeExecution = (service: StepFunctionsService, r: ExecutionRecord) => {
+  const output = service.outputOf(r);
+  return {
+    ...summary(r),
+    input: service.inputOf(r),
+    inputDetails: { included: true },
+    ...(output !== undefined && { output, outputDetails: { included: true } }),
+    ...(r.error !== undefined && { error: r.error }),
+    ...(r.cause !== undefined && { cause: r.cause }),
+  };
+};
 
 const listExecutions = (service: StepFunctionsService, body: JsonBody) => {
   const { spec } = service.machine(requiredString(body, 'stateMachineArn'));
@@ -44,8 +47,7 @@ const listExecutions = (service: StepFunctionsService, body: JsonBody) => {
 };
 
 const getExecutionHistory = (service: StepFunctionsService, body: JsonBody) => {
-  const r = service.execution(requiredString(body, 'executionArn'));
-  let events = r.events.map((event) => ({ ...event, timestamp: seconds(event.timestamp) }));
+  let events = service.history(requiredString(body, 'executionArn')).map((event) => ({ ...event, timestamp: seconds(event.timestamp) }));
   if (optionalBoolean(body, 'includeExecutionData') === false) events = events.map(({ id, previousEventId, timestamp, type }) => ({ id, previousEventId, timestamp, type }));
   if (optionalBoolean(body, 'reverseOrder')) events.reverse();
   const { items, nextToken } = page(events, optionalNumber(body, 'maxResults'), optionalString(body, 'nextToken'));
@@ -68,7 +70,7 @@ export const handleStepFunctionsAction = (service: StepFunctionsService, action:
       return { executionArn: record.executionArn, startDate: seconds(record.startDate) };
     }
     case 'DescribeExecution':
-      return describeExecution(service.execution(requiredString(body, 'executionArn')));
+      return describeExecution(service, service.execution(requiredString(body, 'executionArn')));
     case 'StopExecution':
       return { stopDate: seconds(service.stopExecution(requiredString(body, 'executionArn'), optionalString(body, 'error'), optionalString(body, 'cause')).stopDate) };
     case 'ListExecutions':

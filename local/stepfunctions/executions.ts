@@ -1,57 +1,66 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { HistoryEvent } from './history';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
+/**
+ * What is kept in memory of an execution: its identity, status and counters. Its input, output and
+ * history live in its history (the ExecutionStarted and ExecutionSucceeded events carry them).
+ */
 export interface ExecutionRecord {
   executionArn: string;
   stateMachineArn: string;
   name: string;
   status: ExecutionStatus;
-  input: string;
-  output?: string;
-  error?: string;
-  cause?: string;
   startDate: number;
   stopDate?: number;
-  events: HistoryEvent[];
+  error?: string;
+  cause?: string;
+  redriveCount: number;
+  redriveDate?: number;
+  /** How many events its history holds: the next event's id is one more. */
+  eventCount: number;
 }
 
-/** Executions on disk, one JSON file each, so that records and histories survive a restart. */
-export class ExecutionStore {
-  readonly records = new Map<string, ExecutionRecord>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+/**
+ * Where executions are kept. Both writes are durable when they return: an event is recorded
+ * before the transition it describes is followed by the next one.
+ */
+export interface ExecutionStore {
+  records(): IterableIterator<ExecutionRecord>;
+  get(executionArn: string): ExecutionRecord | undefined;
+  /** Keeps a new record, or a changed status. */
+  save(record: ExecutionRecord): void;
+  /** Appends one event to an execution's history. */
+  append(executionArn: string, event: HistoryEvent): void;
+  history(executionArn: string): HistoryEvent[];
+  close(): void;
+}
 
-  constructor(private readonly dir?: string) {
-    if (!dir) return;
-    mkdirSync(dir, { recursive: true });
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
-      const record = JSON.parse(readFileSync(join(dir, file), 'utf8')) as ExecutionRecord;
-      this.records.set(record.executionArn, record);
-    }
+/** Executions in memory only: for tests and in-process runs. */
+export class MemoryExecutionStore implements ExecutionStore {
+  private readonly entries = new Map<string, { record: ExecutionRecord; events: HistoryEvent[] }>();
+
+  *records(): IterableIterator<ExecutionRecord> {
+    for (const { record } of this.entries.values()) yield record;
   }
 
-  private file(record: ExecutionRecord): string {
-    return join(this.dir!, `${Buffer.from(record.executionArn).toString('base64url')}.json`);
+  get(executionArn: string): ExecutionRecord | undefined {
+    return this.entries.get(executionArn)?.record;
   }
 
-  /** Writes soon (coalescing bursts of events), or now. */
-  save(record: ExecutionRecord, now = false): void {
-    this.records.set(record.executionArn, record);
-    if (!this.dir) return;
-    clearTimeout(this.timers.get(record.executionArn));
-    const write = () => {
-      this.timers.delete(record.executionArn);
-      const file = this.file(record);
-      writeFileSync(`${file}.tmp`, JSON.stringify(record));
-      renameSync(`${file}.tmp`, file);
-    };
-    if (now) write();
-    else this.timers.set(record.executionArn, setTimeout(write, 50));
+  save(record: ExecutionRecord): void {
+    const entry = this.entries.get(record.executionArn);
+    if (entry) entry.record = record;
+    else this.entries.set(record.executionArn, { record, events: [] });
   }
 
-  flush(): void {
-    for (const arn of [...this.timers.keys()]) this.save(this.records.get(arn)!, true);
+  append(executionArn: string, event: HistoryEvent): void {
+    this.entries.get(executionArn)?.events.push(event);
   }
+
+  history(executionArn: string): HistoryEvent[] {
+    return [...(this.entries.get(executionArn)?.events ?? [])];
+  }
+
+  close(): void {}
 }

@@ -1,11 +1,14 @@
 import '../support/polyfills';
-import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { randomUUID } from 'node:crypto';
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { ServiceError } from '../support/errors';
-import { type ExecutionRecord, ExecutionStore } from './executions';
 import type { AslDefinition } from './asl';
-import { historyEventOf, type HistoryEvent, json, type JSONValue } from './history';
-import { describeResource, type IntegrationTargets, TaskFailure, type TaskInput, taskIntegration } from './integrations';
-import { scaleRetryIntervals, type StateMachineSpec, taskStates } from './specs';
+import { FileExecutionStore } from './execution-files';
+import { type ExecutionRecord, type ExecutionStore, MemoryExecutionStore } from './executions';
+import type { HistoryEvent, JSONValue } from './history';
+import type { IntegrationTargets } from './integrations';
+import { type Attempt, type RunContext, runAttempt, type RunningExecution } from './run';
+import { scaleRetryIntervals, type StateMachineSpec } from './specs';
 
 export interface StepFunctionsOptions {
   region: string;
@@ -14,42 +17,47 @@ export interface StepFunctionsOptions {
   /** Multiplies every Retry interval: 0 retries at once (tests), 1 waits as the definition says (default). */
   retryIntervalScale?: number;
   onEvent?: (record: ExecutionRecord, event: HistoryEvent) => void;
+  /** Each change of an execution's status: started, succeeded, failed, timed out, aborted, redriven. */
+  onStatusChange?: (record: ExecutionRecord) => void;
 }
 
 interface Machine {
   spec: StateMachineSpec;
-  /** The definition the engine runs (retry intervals scaled). */
+  /** The definition the engine runs: retry intervals scaled, no TimeoutSeconds (the service times executions out). */
   definition: AslDefinition;
-  engine: StateMachine;
+  timeoutSeconds?: number;
+  /** One engine per state an execution starts or resumes at, built without validating again. */
+  engines: Map<string, StateMachine>;
 }
 
 /** The engine's type for the same JSON. */
 const forEngine = (definition: AslDefinition) => definition as unknown as StateMachineDefinition;
 
-type Push = (type: string, details?: Record<string, unknown>) => void;
-
-const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/]{1,80}$/;
-
 /** Definitions already validated in this process: validation is expensive (asl-validator's path and ARN checks). */
 const validated = new Set<string>();
 
-const validateOnce = (spec: StateMachineSpec, definition: AslDefinition): void => {
-  if (validated.has(spec.definition)) return;
-  // A definition the engine rejects should fail the start, not an order.
-  new StateMachine(forEngine(definition), { validationOptions: { checkPaths: true, checkArn: true } });
-  validated.add(spec.definition);
+const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/]{1,80}$/;
+
+/** The last state an execution entered, with its input: where it resumes, or where a redrive starts again. */
+const lastEntered = (events: HistoryEvent[]): { state: string; input: JSONValue } | undefined => {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const details = events[i]!.stateEnteredEventDetails as { name: string; input: string } | undefined;
+    if (details) return { state: details.name, input: JSON.parse(details.input) as JSONValue };
+  }
+  return undefined;
 };
 
 /**
  * Step Functions on this machine: aws-local-stepfunctions runs each definition, validated once at
  * start; Task states reach the integrations (integrations.ts) with AWS's result and error shapes;
- * Retry and Catch are the engine's. Histories are recorded in AWS's event format (history.ts) and
- * kept with the execution records (executions.ts). The wire protocol is in api.ts.
+ * Retry and Catch are the engine's. Executions are durable as on AWS: every event is recorded
+ * (executions.ts) before the execution moves on, so that after a crash an execution continues from its
+ * last recorded transition, in the same history. The wire protocol is in api.ts.
  */
 export class StepFunctionsService {
   private readonly machines = new Map<string, Machine>();
   private readonly store: ExecutionStore;
-  private readonly running = new Map<string, { abort: () => void; done: Promise<void> }>();
+  private readonly running = new Map<string, RunningExecution>();
 
   constructor(
     specs: StateMachineSpec[],
@@ -58,144 +66,146 @@ export class StepFunctionsService {
   ) {
     for (const spec of specs) {
       const written = JSON.parse(spec.definition) as AslDefinition;
-      validateOnce(spec, written);
-      const definition = scaleRetryIntervals(written, options.retryIntervalScale ?? 1);
-      this.machines.set(spec.arn, { spec, definition, engine: new StateMachine(forEngine(definition), { validationOptions: { noValidate: true } }) });
+      if (!validated.has(spec.definition)) {
+        // A definition the engine rejects should fail the start, not an order.
+        new StateMachine(forEngine(written), { validationOptions: { checkPaths: true, checkArn: true } });
+        validated.add(spec.definition);
+      }
+      const { TimeoutSeconds, ...untimed } = scaleRetryIntervals(written, options.retryIntervalScale ?? 1);
+      this.machines.set(spec.arn, { spec, definition: untimed, timeoutSeconds: TimeoutSeconds, engines: new Map() });
     }
-    this.store = new ExecutionStore(options.dataDir);
+    this.store = options.dataDir ? new FileExecutionStore(options.dataDir) : new MemoryExecutionStore();
   }
 
   get stateMachines(): StateMachineSpec[] {
     return [...this.machines.values()].map(({ spec }) => spec);
   }
 
-  machine(arn: unknown): Machine {
-    const machine = typeof arn === 'string' ? this.machines.get(arn) : undefined;
-    if (!machine) throw new ServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${String(arn)}'`);
+  machine(arn: string): Machine {
+    const machine = this.machines.get(arn);
+    if (!machine) throw new ServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
     return machine;
   }
 
-  execution(arn: unknown): ExecutionRecord {
-    const record = typeof arn === 'string' ? this.store.records.get(arn) : undefined;
-    if (!record) throw new ServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${String(arn)}'`);
+  execution(arn: string): ExecutionRecord {
+    const record = this.store.get(arn);
+    if (!record) throw new ServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
     return record;
   }
 
   executions(): IterableIterator<ExecutionRecord> {
-    return this.store.records.values();
+    return this.store.records();
   }
 
-  /** Executions left RUNNING by a stop that could not drain them are run again from their input. */
-  resumeInterrupted(): string[] {
-    const resumed: string[] = [];
-    for (const record of this.store.records.values()) {
-      if (record.status !== 'RUNNING' || !this.machines.has(record.stateMachineArn)) continue;
-      record.events = [];
-      this.launch(record);
-      resumed.push(record.executionArn);
+  history(executionArn: string): HistoryEvent[] {
+    this.execution(executionArn);
+    return this.store.history(executionArn);
+  }
+
+  private engine(machine: Machine, startAt: string): StateMachine {
+    let engine = machine.engines.get(startAt);
+    if (!engine) {
+      engine = new StateMachine(forEngine({ ...machine.definition, StartAt: startAt }), { validationOptions: { noValidate: true } });
+      machine.engines.set(startAt, engine);
     }
-    return resumed;
+    return engine;
   }
 
-  startExecution(stateMachineArn: unknown, name: string | undefined, input = '{}'): ExecutionRecord & { reused: boolean } {
-    const { spec } = this.machine(stateMachineArn);
-    const executionName = name ?? crypto.randomUUID();
+  private timeoutMs(machine: Machine, since: number): number | undefined {
+    return machine.timeoutSeconds === undefined ? undefined : machine.timeoutSeconds * 1000 - (Date.now() - since);
+  }
+
+  startExecution(stateMachineArn: string, name: string | undefined, input = '{}'): ExecutionRecord & { reused: boolean } {
+    const machine = this.machine(stateMachineArn);
+    const executionName = name ?? randomUUID();
     if (!EXECUTION_NAME.test(executionName)) throw new ServiceError('InvalidName', `Invalid Name: '${executionName}'`);
+    let parsed: JSONValue;
     try {
-      JSON.parse(input);
+      parsed = JSON.parse(input) as JSONValue;
     } catch {
       throw new ServiceError('InvalidExecutionInput', 'Invalid State Machine Execution Input: the input is not valid JSON');
     }
-    const executionArn = `${spec.arn.replace(':stateMachine:', ':execution:')}:${executionName}`;
-    const existing = this.store.records.get(executionArn);
+    const executionArn = `${machine.spec.arn.replace(':stateMachine:', ':execution:')}:${executionName}`;
+    const existing = this.store.get(executionArn);
     if (existing) {
       // Standard workflows: the same name and input while running is the same execution; anything else is a conflict.
-      if (spec.type === 'STANDARD' && existing.status === 'RUNNING' && existing.input === input) return { ...existing, reused: true };
+      if (machine.spec.type === 'STANDARD' && existing.status === 'RUNNING' && this.inputOf(existing) === input) return { ...existing, reused: true };
       throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
-    const record: ExecutionRecord = { executionArn, stateMachineArn: spec.arn, name: executionName, status: 'RUNNING', input, startDate: Date.now(), events: [] };
-    this.launch(record);
+    const startDate = Date.now();
+    const record: ExecutionRecord = { executionArn, stateMachineArn: machine.spec.arn, name: executionName, status: 'RUNNING', startDate, redriveCount: 0, eventCount: 1 };
+    this.store.save(record);
+    // Recorded here rather than from the engine's log, so that it is on disk before StartExecution answers.
+    this.store.append(executionArn, {
+      id: 1,
+      previousEventId: 0,
+      timestamp: startDate,
+      type: 'ExecutionStarted',
+      executionStartedEventDetails: { input, inputDetails: { truncated: false }, roleArn: machine.spec.roleArn },
+    });
+    this.launch(machine, record, { engine: this.engine(machine, machine.definition.StartAt), input: parsed, started: true, timeoutMs: this.timeoutMs(machine, startDate) });
     return { ...record, reused: false };
   }
 
-  stopExecution(executionArn: unknown, error?: string, cause?: string): { stopDate: number } {
+  /** The execution's input, as its ExecutionStarted event recorded it. */
+  inputOf(record: ExecutionRecord): string {
+    const [started] = this.store.history(record.executionArn);
+    return (started?.executionStartedEventDetails as { input?: string } | undefined)?.input ?? '{}';
+  }
+
+  /** The execution's output, as its ExecutionSucceeded event recorded it. */
+  outputOf(record: ExecutionRecord): string | undefined {
+    if (record.status !== 'SUCCEEDED') return undefined;
+    const succeeded = this.store.history(record.executionArn).findLast((event) => event.type === 'ExecutionSucceeded');
+    return (succeeded?.executionSucceededEventDetails as { output?: string } | undefined)?.output;
+  }
+
+  stopExecution(executionArn: string, error?: string, cause?: string): { stopDate: number } {
     const record = this.execution(executionArn);
-    if (record.status === 'RUNNING') {
-      record.error = error;
-      record.cause = cause;
-      this.running.get(record.executionArn)?.abort();
-    }
+    if (record.status === 'RUNNING') this.running.get(executionArn)?.stop(error, cause);
     return { stopDate: record.stopDate ?? Date.now() };
   }
 
-  private launch(record: ExecutionRecord): void {
-    const { spec, definition, engine } = this.machine(record.stateMachineArn);
-    const push: Push = (type, details = {}) => {
-      const id = record.events.length + 1;
-      const event: HistoryEvent = { id, previousEventId: id - 1, timestamp: Date.now(), type, ...details };
-      record.events.push(event);
-      this.store.save(record);
-      this.options.onEvent?.(record, event);
-    };
-    const execution = engine.run(JSON.parse(record.input) as JSONValue, {
-      overrides: { taskResourceLocalHandlers: this.taskHandlers(definition, push) },
-      context: {
-        Execution: { Id: record.executionArn, Name: record.name, RoleArn: spec.roleArn },
-        StateMachine: { Id: spec.arn, Name: spec.name },
+  private launch(machine: Machine, record: ExecutionRecord, attempt: Attempt): void {
+    const context: RunContext = {
+      region: this.options.region,
+      roleArn: machine.spec.roleArn,
+      stateMachine: { arn: machine.spec.arn, name: machine.spec.name },
+      definition: machine.definition,
+      targets: this.targets,
+      store: this.store,
+      onEvent: this.options.onEvent,
+      onEnd: (ended) => {
+        this.running.delete(ended.executionArn);
+        this.options.onStatusChange?.(ended);
       },
-    });
-    const recording = (async () => {
-      for await (const event of execution.eventLogs) {
-        const mapped = historyEventOf(event, spec.roleArn);
-        if (mapped) push(mapped.type, mapped.details);
-      }
-    })();
-    const done = (async () => {
-      try {
-        const output = await execution.result;
-        await recording;
-        Object.assign(record, { status: 'SUCCEEDED', output: json(output) });
-      } catch (error) {
-        await recording.catch(() => undefined);
-        Object.assign(record, outcomeOf(error));
-      }
-      record.stopDate = Date.now();
-      this.store.save(record, true);
-      this.running.delete(record.executionArn);
-    })();
-    this.running.set(record.executionArn, { abort: execution.abort, done });
-    this.store.save(record, true);
+    };
+    this.running.set(record.executionArn, runAttempt(context, record, attempt));
+    this.options.onStatusChange?.(record);
   }
 
-  /** One local handler per Task state: the integration call, with its Task events around it. */
-  private taskHandlers(definition: AslDefinition, push: Push) {
-    const handlers: Record<string, (input: JSONValue) => Promise<JSONValue>> = {};
-    for (const [stateName, state] of taskStates(definition)) {
-      const resource = String(state.Resource);
-      const described = describeResource(resource);
-      const call = taskIntegration(resource, stateName, this.targets);
-      handlers[stateName] = async (input) => {
-        // Let the engine's StateEntered event reach the history first.
-        await new Promise((resolve) => setImmediate(resolve));
-        const started = Date.now();
-        const timeoutSeconds = Number(state.TimeoutSeconds ?? 60);
-        push('TaskScheduled', {
-          taskScheduledEventDetails: { ...described, region: this.options.region, parameters: json(input), timeoutInSeconds: timeoutSeconds },
-        });
-        push('TaskStarted', { taskStartedEventDetails: described });
-        try {
-          const output = await call(input as TaskInput);
-          if (Date.now() - started >= timeoutSeconds * 1000) push('TaskTimedOut', { taskTimedOutEventDetails: { ...described, error: 'States.Timeout' } });
-          else push('TaskSucceeded', { taskSucceededEventDetails: { ...described, output: json(output), outputDetails: { truncated: false } } });
-          return output as JSONValue;
-        } catch (error) {
-          const failure = error instanceof TaskFailure ? error : new TaskFailure('States.TaskFailed', (error as Error).message);
-          push('TaskFailed', { taskFailedEventDetails: { ...described, error: failure.name, cause: failure.message } });
-          throw failure;
-        }
-      };
+  /**
+   * Continues every execution that a crash or a stop left RUNNING from its last recorded transition:
+   * the state it last entered, with that state's input. A Task that was under way runs again (every
+   * step of a saga is idempotent); the history goes on as one history.
+   */
+  resumeInterrupted(): string[] {
+    const resumed: string[] = [];
+    for (const record of [...this.store.records()]) {
+      if (record.status !== 'RUNNING' || this.running.has(record.executionArn)) continue;
+      const machine = this.machines.get(record.stateMachineArn);
+      if (!machine) continue;
+      const events = this.store.history(record.executionArn);
+      const at = lastEntered(events);
+      const started = events.length > 0;
+      const since = record.redriveDate ?? record.startDate;
+      const attempt: Attempt = at
+        ? { engine: this.engine(machine, at.state), input: at.input, started, entered: at.state, timeoutMs: this.timeoutMs(machine, since) }
+        : { engine: this.engine(machine, machine.definition.StartAt), input: JSON.parse(this.inputOf(record)) as JSONValue, started, timeoutMs: this.timeoutMs(machine, since) };
+      this.launch(machine, record, attempt);
+      resumed.push(record.executionArn);
     }
-    return handlers;
+    return resumed;
   }
 
   /** The execution once it has ended (at once if it has). */
@@ -204,27 +214,19 @@ export class StepFunctionsService {
     return this.execution(executionArn);
   }
 
-  /** Waits for every running execution to end, up to a deadline. */
+  /** Waits for every running execution to end, up to a deadline; answers how many are still running. */
   async drain(graceMs: number): Promise<number> {
     const deadline = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
     await Promise.race([Promise.allSettled([...this.running.values()].map(({ done }) => done)), deadline]);
-    this.store.flush();
     return this.running.size;
+  }
+
+  /** Closes the store. Executions still running stay RUNNING on disk, to resume on the next start. */
+  close(): void {
+    this.store.close();
   }
 
   get runningCount(): number {
     return this.running.size;
   }
 }
-
-/** The record fields of an execution that did not succeed, from the engine's error. */
-const outcomeOf = (error: unknown): Partial<ExecutionRecord> => {
-  if (error instanceof ExecutionAbortedError) return { status: 'ABORTED' };
-  if (error instanceof ExecutionTimeoutError) return { status: 'TIMED_OUT', error: 'States.Timeout' };
-  if (error instanceof ExecutionError) {
-    const cause = (error as { cause?: { name?: string; message?: string; cause?: unknown } }).cause;
-    const detail = cause?.cause ?? cause?.message;
-    return { status: 'FAILED', error: cause?.name ?? 'States.Runtime', cause: typeof detail === 'string' ? detail : json(detail) };
-  }
-  return { status: 'FAILED', error: 'States.Runtime', cause: (error as Error).message };
-};

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { handleStepFunctionsAction } from '../../local/stepfunctions/api';
@@ -124,4 +124,66 @@ test('unknown state machines and executions are AWS errors', async () => {
   const service = new StepFunctionsService([spec], integrations(), { region: 'us-east-1' });
   await expect(handle(service, 'StartExecution', { stateMachineArn: `${ARN}x` })).rejects.toMatchObject({ code: 'StateMachineDoesNotExist' });
   await expect(handle(service, 'DescribeExecution', { executionArn: 'arn:nope' })).rejects.toMatchObject({ code: 'ExecutionDoesNotExist' });
+});
+
+describe('durable executions', () => {
+  const twoSteps = {
+    StartAt: 'Prepare',
+    States: {
+      Prepare: { Type: 'Pass', Result: { prepared: true }, ResultPath: '$.prepared', Next: 'First' },
+      First: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'first', 'Payload.$': '$' }, ResultPath: '$.first', Next: 'Second' },
+      Second: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'second', 'Payload.$': '$' }, ResultSelector: { 'done.$': '$.Payload' }, End: true },
+    },
+  };
+  const twoStepSpec: StateMachineSpec = { ...spec, arn: `${ARN}Two`, name: 'TestTwo', definition: JSON.stringify(twoSteps) };
+  const counting = (calls: Record<string, number>, gate?: Promise<void>): IntegrationTargets => ({
+    invokeLambda: async (name) => {
+      calls[name] = (calls[name] ?? 0) + 1;
+      if (name === 'second') await gate;
+      return { payload: `${name}-ok` };
+    },
+    publish: () => ({ MessageId: 'm' }),
+    dynamodb: () => Promise.resolve({}),
+  });
+
+  test('after a crash, an execution continues from its last recorded transition, in one continuous history', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sfn-resume-'));
+    const before: Record<string, number> = {};
+    const crashed = new StepFunctionsService([twoStepSpec], counting(before, new Promise(() => undefined)), { region: 'us-east-1', dataDir });
+    const { executionArn } = (await handle(crashed, 'StartExecution', { stateMachineArn: twoStepSpec.arn, name: 'resume-1', input: '{"orderId":"o-1"}' })) as { executionArn: string };
+    for (let i = 0; i < 100 && before.second === undefined; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    // The process "dies" here: nothing is flushed or closed.
+
+    const after: Record<string, number> = {};
+    const restarted = new StepFunctionsService([twoStepSpec], counting(after), { region: 'us-east-1', dataDir });
+    const resumed = restarted.resumeInterrupted();
+    const described = await waitFor(restarted, executionArn);
+    const { events } = (await handle(restarted, 'GetExecutionHistory', { executionArn })) as { events: { id: number; type: string; [k: string]: any }[] };
+
+    expect(before).toEqual({ first: 1, second: 1 });
+    expect(resumed).toEqual([executionArn]);
+    expect(after).toEqual({ second: 1 });
+    expect(JSON.parse(described.output)).toEqual({ done: 'second-ok' });
+    expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
+    expect(events.filter((e) => e.type === 'ExecutionStarted')).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails.name)).toEqual(['First', 'Second']);
+    expect(events.at(-1)!.type).toBe('ExecutionSucceeded');
+  });
+
+  test('a history cut short mid-line by a crash is repaired, and the execution still resumes', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sfn-torn-'));
+    const crashed = new StepFunctionsService([twoStepSpec], counting({}, new Promise(() => undefined)), { region: 'us-east-1', dataDir });
+    const { executionArn } = (await handle(crashed, 'StartExecution', { stateMachineArn: twoStepSpec.arn, name: 'torn-1', input: '{}' })) as { executionArn: string };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const [history] = readdirSync(join(dataDir, 'histories'));
+    appendFileSync(join(dataDir, 'histories', history!), '{"id":99,"type":"TaskSucc');
+
+    const restarted = new StepFunctionsService([twoStepSpec], counting({}), { region: 'us-east-1', dataDir });
+    restarted.resumeInterrupted();
+    const described = await waitFor(restarted, executionArn);
+    const { events } = (await handle(restarted, 'GetExecutionHistory', { executionArn })) as { events: { id: number }[] };
+
+    expect(described.status).toBe('SUCCEEDED');
+    expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
+  });
 });

@@ -106,7 +106,7 @@ export const runSaga = async (input: { orderId: string }, bindings: SagaBindings
   const { executionArn } = service.startExecution(saga.arn, input.orderId, JSON.stringify(input));
   const record = await service.finished(executionArn);
   await sns.drain(10_000);
-  const { path, retries } = pathOf(record.events);
-  if (record.status === 'SUCCEEDED') return { output: JSON.parse(record.output ?? 'null'), path, retries, calls };
+  const { path, retries } = pathOf(service.history(executionArn));
+  if (record.status === 'SUCCEEDED') return { output: JSON.parse(service.outputOf(record) ?? 'null'), path, retries, calls };
   return { error: { Error: record.error ?? 'Unknown', Cause: record.cause }, path, retries, calls };
 };
