@@ -1,14 +1,23 @@
+import aslValidator from 'asl-validator';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
 import { SAGA_DEFINITION_PATH } from '../../stacks/constructs/order-saga';
 import { type CfnResource, type CfnTemplate, type FunctionEnvironment, propertiesOf, resourcesOfType, tableBindings } from '../../local/cloudformation/template';
+import type { AslDefinition } from '../../local/stepfunctions/asl';
+import { match } from '../support/matchers';
+import { synthShop } from '../support/synth';
 
 /** The members of the resources these tests read. */
 type Reference = { Ref?: string; 'Fn::GetAtt'?: [string, string] };
 const fnProps = (fn: CfnResource) => propertiesOf<FunctionEnvironment & { Role: { 'Fn::GetAtt': [string, string] } }>(fn);
 const policyProps = (policy: CfnResource) =>
   propertiesOf<{ Roles: Reference[]; PolicyDocument: { Statement: { Action: string | string[]; Resource: string | Reference | (string | Reference)[] }[] } }>(policy);
-import { synthShop } from '../support/synth';
+const apiResourceProps = (resource: CfnResource) => propertiesOf<{ ParentId: Reference; PathPart: string }>(resource);
+const methodProps = (method: CfnResource) => propertiesOf<{ HttpMethod: string; ResourceId: Reference; AuthorizationType: string }>(method);
+const stateMachineProps = (machine: CfnResource) =>
+  propertiesOf<{ StateMachineType: string; DefinitionString: string; DefinitionSubstitutions: Record<string, unknown>; LoggingConfiguration: unknown }>(machine);
+const gatewayResponseProps = (response: CfnResource) =>
+  propertiesOf<{ ResponseType: string; StatusCode: string; ResponseTemplates: Record<string, string>; ResponseParameters: Record<string, string> }>(response);
 
 /** Assertions on what matters in the synthesized template (no whole-template snapshot). */
 let template: Template;
@@ -24,15 +33,15 @@ const PUBLIC_ROUTES = new Set(['GET /products', 'GET /delivery/slots']);
 /** "METHOD /path" for every API method, with its authorization. */
 const routes = () => {
   const resources = Object.fromEntries(resourcesOfType(cfn, 'AWS::ApiGateway::Resource'));
-  const pathOf = (ref: any): string => {
+  const pathOf = (ref: Reference | undefined): string => {
     if (!ref?.Ref) return '';
-    const resource = resources[ref.Ref]!;
-    return `${pathOf(resource.Properties!.ParentId)}/${resource.Properties!.PathPart}`;
+    const { ParentId, PathPart } = apiResourceProps(resources[ref.Ref]!);
+    return `${pathOf(ParentId)}/${PathPart}`;
   };
-  return resourcesOfType(cfn, 'AWS::ApiGateway::Method').map(([, method]) => ({
-    route: `${method.Properties!.HttpMethod} ${pathOf(method.Properties!.ResourceId) || '/'}`,
-    authorization: method.Properties!.AuthorizationType,
-  }));
+  return resourcesOfType(cfn, 'AWS::ApiGateway::Method').map(([, method]) => {
+    const { HttpMethod, ResourceId, AuthorizationType } = methodProps(method);
+    return { route: `${HttpMethod} ${pathOf(ResourceId) || '/'}`, authorization: AuthorizationType };
+  });
 };
 
 test('the API has exactly the contract routes, with stage v1', () => {
@@ -62,7 +71,7 @@ test('every function runs Node 22 on arm64 with Powertools settings', () => {
   expect(functions).toHaveLength(19); // 18 handlers and the authorizer
   for (const [, fn] of functions) {
     expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
-    expect(fnProps(fn).Environment?.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: expect.any(String), POWERTOOLS_METRICS_NAMESPACE: 'ServerlessShop' });
+    expect(fnProps(fn).Environment?.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: match.any(String), POWERTOOLS_METRICS_NAMESPACE: 'ServerlessShop' });
   }
 });
 
@@ -110,27 +119,27 @@ test('read-only handlers get no write access', () => {
 });
 
 test('the state machine is the ASL file, inline, with every substitution bound', () => {
-  const [[, machine]] = resourcesOfType(cfn, 'AWS::StepFunctions::StateMachine') as [[string, any]];
+  const [[, resource]] = resourcesOfType(cfn, 'AWS::StepFunctions::StateMachine') as [[string, CfnResource]];
+  const machine = stateMachineProps(resource);
   const asl = readFileSync(SAGA_DEFINITION_PATH, 'utf8');
-  expect(machine.Properties.StateMachineType).toBe('STANDARD');
-  expect(machine.Properties.DefinitionString).toBe(asl);
+  expect(machine.StateMachineType).toBe('STANDARD');
+  expect(machine.DefinitionString).toBe(asl);
   const placeholders = new Set([...asl.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]));
-  expect(new Set(Object.keys(machine.Properties.DefinitionSubstitutions))).toEqual(placeholders);
-  expect(machine.Properties.LoggingConfiguration).toBeDefined();
+  expect(new Set(Object.keys(machine.DefinitionSubstitutions!))).toEqual(placeholders);
+  expect(machine.LoggingConfiguration).toBeDefined();
 });
 
-test('the state machine definition is valid by asl-validator', async () => {
-  const aslValidator = require('asl-validator');
-  const asl = JSON.parse(readFileSync(SAGA_DEFINITION_PATH, 'utf8').replace(/\$\{(\w+)\}/g, 'arn:aws:lambda:us-east-1:000000000000:function:$1'));
+test('the state machine definition is valid by asl-validator', () => {
+  const asl: unknown = JSON.parse(readFileSync(SAGA_DEFINITION_PATH, 'utf8').replace(/\$\{(\w+)\}/g, 'arn:aws:lambda:us-east-1:000000000000:function:$1'));
   const { isValid, errors } = aslValidator(asl);
   expect(errors).toEqual([]);
   expect(isValid).toBe(true);
 });
 
 test('every Task has a timeout, and every saga Lambda is invokable by the state machine', () => {
-  const asl = JSON.parse(readFileSync(SAGA_DEFINITION_PATH, 'utf8'));
-  for (const [name, state] of Object.entries<any>(asl.States)) {
-    if (state.Type === 'Task') expect([name, state.TimeoutSeconds]).toEqual([name, expect.any(Number)]);
+  const asl = JSON.parse(readFileSync(SAGA_DEFINITION_PATH, 'utf8')) as AslDefinition;
+  for (const [name, state] of Object.entries(asl.States)) {
+    if (state.Type === 'Task') expect([name, state.TimeoutSeconds]).toEqual([name, match.any(Number)]);
   }
   template.hasResourceProperties('AWS::IAM::Policy', {
     PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish' })]) },
@@ -157,13 +166,13 @@ test('the authorizer trusts the configured issuer and audience', () => {
 });
 
 test("API Gateway's own refusals use the contract's error shape, with CORS", () => {
-  const responses = template.findResources('AWS::ApiGateway::GatewayResponse');
-  const byType = Object.fromEntries(Object.values(responses).map((r: any) => [r.Properties.ResponseType, r.Properties]));
+  const responses = resourcesOfType(cfn, 'AWS::ApiGateway::GatewayResponse').map(([, response]) => gatewayResponseProps(response));
+  const byType = Object.fromEntries(responses.map((properties) => [String(properties.ResponseType), properties] as const));
   expect(Object.keys(byType).sort()).toEqual(['ACCESS_DENIED', 'DEFAULT_4XX', 'DEFAULT_5XX', 'MISSING_AUTHENTICATION_TOKEN', 'UNAUTHORIZED']);
-  expect(byType.MISSING_AUTHENTICATION_TOKEN.StatusCode).toBe('404');
+  expect(byType.MISSING_AUTHENTICATION_TOKEN!.StatusCode).toBe('404');
   for (const properties of Object.values(byType)) {
-    const body = (properties as any).ResponseTemplates['application/json'].replace('$context.error.messageString', '"a message"');
-    expect(JSON.parse(body)).toEqual({ error: expect.stringMatching(/^[A-Z_]+$/), message: expect.any(String) });
-    expect((properties as any).ResponseParameters['gatewayresponse.header.Access-Control-Allow-Origin']).toBe("'*'");
+    const body = properties.ResponseTemplates!['application/json']!.replace('$context.error.messageString', '"a message"');
+    expect(JSON.parse(body)).toEqual({ error: match.stringMatching(/^[A-Z_]+$/), message: match.any(String) });
+    expect(properties.ResponseParameters!['gatewayresponse.header.Access-Control-Allow-Origin']).toBe("'*'");
   }
 });
