@@ -13,6 +13,7 @@ import {
 import { type Order, orderIdFor } from '../../functions/order/domain';
 import { sagaInput } from '../../functions/order/ports';
 import { quote, type Product } from '../../functions/warehouse/domain';
+import type { AslState } from '../../local/stepfunctions/asl';
 import { SAGA_DEFINITION_PATH } from '../../stacks/constructs/order-saga';
 
 /** The contracts between services: what each producer emits parses where it is consumed. */
@@ -62,20 +63,26 @@ describe('saga input', () => {
   });
 });
 
+/** One step of a path (`$.a.b`): the member of an object. */
+const member = (at: unknown, step: string): unknown => (typeof at === 'object' && at !== null ? (at as Record<string, unknown>)[step] : undefined);
+
 /** The state machine's parameter templates, resolved against the execution's data as Step Functions does. */
 const resolve = (template: unknown, data: unknown): unknown => {
   if (typeof template !== 'object' || template === null) return template;
   return Object.fromEntries(
     Object.entries(template).map(([name, value]) =>
-      name.endsWith('.$')
-        ? [name.slice(0, -2), String(value).slice(2).split('.').reduce<any>((at, step) => at?.[step], data)]
-        : [name, resolve(value, data)],
+      name.endsWith('.$') ? [name.slice(0, -2), String(value).slice(2).split('.').reduce(member, data)] : [name, resolve(value, data)],
     ),
   );
 };
 
+/** The parameters these tests read of the saga's Task states: the Lambda and SNS integrations'. */
+interface SagaState extends AslState {
+  Parameters?: { FunctionName?: string; Payload?: unknown; Message?: unknown; MessageAttributes?: { status: { StringValue: string } } };
+}
+
 describe('the state machine between the contracts', () => {
-  const states = Object.entries<any>(JSON.parse(readFileSync(SAGA_DEFINITION_PATH, 'utf8')).States);
+  const states = Object.entries((JSON.parse(readFileSync(SAGA_DEFINITION_PATH, 'utf8')) as { States: Record<string, SagaState> }).States);
   const input = SagaInput.parse(sagaInput(order));
   const afterFailure = { ...input, failure: { reason: 'OUT_OF_STOCK', error: 'OutOfStock', cause: '{}', compensations: {} } };
   const stepInputs: Record<string, z.ZodType> = {
@@ -88,11 +95,12 @@ describe('the state machine between the contracts', () => {
   };
 
   test("each service's step gets, from the saga input, an input it accepts", () => {
-    const steps = states.filter(([, state]) => stepInputs[state.Parameters?.FunctionName]);
+    const steps = states.filter(([, state]) => stepInputs[state.Parameters?.FunctionName ?? '']);
     expect(steps).toHaveLength(6);
     for (const [name, state] of steps) {
-      const payload = resolve(state.Parameters.Payload, afterFailure);
-      expect({ name, ...stepInputs[state.Parameters.FunctionName]!.safeParse(payload) }).toMatchObject({ name, success: true });
+      const { FunctionName = '', Payload } = state.Parameters ?? {};
+      const payload = resolve(Payload, afterFailure);
+      expect({ name, ...stepInputs[FunctionName]!.safeParse(payload) }).toMatchObject({ name, success: true });
     }
   });
 
@@ -100,11 +108,11 @@ describe('the state machine between the contracts', () => {
     const notifies = states.filter(([, state]) => state.Resource === 'arn:aws:states:::sns:publish');
     expect(notifies.map(([name]) => name).sort()).toEqual(['NotifyCancelled', 'NotifyCompensationFailed', 'NotifyCompleted']);
     for (const [name, state] of notifies) {
-      const message = OrderEvent.safeParse(resolve(state.Parameters.Message, afterFailure));
+      const message = OrderEvent.safeParse(resolve(state.Parameters?.Message, afterFailure));
       expect({ name, success: message.success }).toEqual({ name, success: true });
-      expect(message.data?.status).toBe(state.Parameters.MessageAttributes.status.StringValue);
+      expect(message.data?.status).toBe(state.Parameters?.MessageAttributes?.status.StringValue);
     }
-    expect(OrderEvent.parse(resolve(states.find(([name]) => name === 'NotifyCancelled')![1].Parameters.Message, afterFailure))).toMatchObject({
+    expect(OrderEvent.parse(resolve(states.find(([name]) => name === 'NotifyCancelled')![1].Parameters?.Message, afterFailure))).toMatchObject({
       reason: 'OUT_OF_STOCK',
     });
   });

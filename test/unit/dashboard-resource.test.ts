@@ -1,27 +1,33 @@
+import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceResponse } from 'aws-lambda';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { match } from '../support/matchers';
 
 // The dashboard custom resource speaks two protocols: CloudWatch's API (AWS JSON 1.0) and
 // CloudFormation's custom resource response (a PUT to a presigned URL). Both ends are real HTTP
 // servers here; CloudWatch's is a recorder, since no CloudWatch runs on this machine.
 
-interface Recorded {
+/** A request one of the servers got; `Body` is the JSON document its protocol sends. */
+interface Recorded<Body = unknown> {
   target?: string;
   url?: string;
-  body: any;
+  body: Body;
 }
 
-const record = (request: IncomingMessage): Promise<Recorded> =>
+const record = <Body = unknown>(request: IncomingMessage): Promise<Recorded<Body>> =>
   new Promise((resolve) => {
     let data = '';
     request.on('data', (chunk) => (data += chunk));
-    request.on('end', () => resolve({ target: request.headers['x-amz-target'] as string | undefined, url: request.url, body: data ? JSON.parse(data) : undefined }));
+    request.on('end', () => {
+      const body: unknown = data ? JSON.parse(data) : undefined;
+      resolve({ target: request.headers['x-amz-target'] as string | undefined, url: request.url, body: body as Body });
+    });
   });
 
 let cloudwatch: Server;
 let cloudformation: Server;
 const calls: Recorded[] = [];
-const responses: Recorded[] = [];
+const responses: Recorded<CloudFormationCustomResourceResponse>[] = [];
 let failCloudWatch = false;
 
 const listen = (server: Server) => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
@@ -30,19 +36,25 @@ let handler: typeof import('#observability/dashboard').handler;
 let responseUrl: string;
 
 beforeAll(async () => {
-  cloudwatch = createServer(async (request, response) => {
-    calls.push(await record(request));
-    if (failCloudWatch) {
-      response.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ __type: 'InvalidParameterInput', message: 'Body is invalid' }));
-    } else response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}');
+  cloudwatch = createServer((request, response) => {
+    void record(request).then((call) => {
+      calls.push(call);
+      if (failCloudWatch) {
+        response.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ __type: 'InvalidParameterInput', message: 'Body is invalid' }));
+      } else response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}');
+    });
   });
-  cloudformation = createServer(async (request, response) => {
-    responses.push(await record(request));
-    response.writeHead(200).end();
+  cloudformation = createServer((request, response) => {
+    void record<CloudFormationCustomResourceResponse>(request).then((call) => {
+      responses.push(call);
+      response.writeHead(200).end();
+    });
   });
   process.env.AWS_ENDPOINT_URL_CLOUDWATCH = await listen(cloudwatch);
   responseUrl = `${await listen(cloudformation)}/presigned?signature=x`;
-  ({ handler } = require('#observability/dashboard') as typeof import('#observability/dashboard'));
+  // Loaded once the endpoint is set, since the module creates its CloudWatch client when it loads
+  // (jest.requireActual is Jest's typed require; nothing is mocked here).
+  ({ handler } = jest.requireActual<typeof import('#observability/dashboard')>('#observability/dashboard'));
 });
 
 afterAll(() => {
@@ -57,17 +69,23 @@ beforeEach(() => {
   failCloudWatch = false;
 });
 
-const event = (RequestType: 'Create' | 'Update' | 'Delete', PhysicalResourceId?: string): any => ({
-  RequestType,
-  ServiceToken: 'arn:aws:lambda:us-east-1:000000000000:function:dashboard',
-  ResponseURL: responseUrl,
-  StackId: 'arn:aws:cloudformation:us-east-1:000000000000:stack/ServerlessShop/1',
-  RequestId: 'request-1',
-  LogicalResourceId: 'ObservabilityDashboardThroughApi',
-  ResourceType: 'Custom::Dashboard',
-  ...(PhysicalResourceId && { PhysicalResourceId }),
-  ResourceProperties: { ServiceToken: 'x', DashboardName: 'ServerlessShop', DashboardBody: '{"widgets":[]}' },
-});
+/** The request CloudFormation sends; an update carries the properties it had before, as CloudFormation's does. */
+function event(RequestType: 'Create'): CloudFormationCustomResourceEvent;
+function event(RequestType: 'Update' | 'Delete', PhysicalResourceId: string): CloudFormationCustomResourceEvent;
+function event(RequestType: 'Create' | 'Update' | 'Delete', PhysicalResourceId = ''): CloudFormationCustomResourceEvent {
+  const common = {
+    ServiceToken: 'arn:aws:lambda:us-east-1:000000000000:function:dashboard',
+    ResponseURL: responseUrl,
+    StackId: 'arn:aws:cloudformation:us-east-1:000000000000:stack/ServerlessShop/1',
+    RequestId: 'request-1',
+    LogicalResourceId: 'ObservabilityDashboardThroughApi',
+    ResourceType: 'Custom::Dashboard',
+    ResourceProperties: { ServiceToken: 'x', DashboardName: 'ServerlessShop', DashboardBody: '{"widgets":[]}' },
+  };
+  if (RequestType === 'Create') return { ...common, RequestType };
+  if (RequestType === 'Update') return { ...common, RequestType, PhysicalResourceId, OldResourceProperties: common.ResourceProperties };
+  return { ...common, RequestType, PhysicalResourceId };
+}
 
 test('Create puts the dashboard and reports SUCCESS with its name as the physical id', async () => {
   await handler(event('Create'));
@@ -86,7 +104,7 @@ test('Create puts the dashboard and reports SUCCESS with its name as the physica
 test('a rejected body fails the resource, with CloudWatch reason, so the stack rolls back', async () => {
   failCloudWatch = true;
   await handler(event('Create'));
-  expect(responses[0]!.body).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining('invalid') });
+  expect(responses[0]!.body).toMatchObject({ Status: 'FAILED', Reason: match.stringContaining('invalid') });
 });
 
 test('a renamed dashboard replaces the old one', async () => {

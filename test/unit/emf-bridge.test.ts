@@ -8,17 +8,16 @@ const powertoolsLines = (emit: (metrics: Metrics) => void): string[] => {
   const lines: string[] = [];
   const disabled = process.env.POWERTOOLS_METRICS_DISABLED;
   process.env.POWERTOOLS_METRICS_DISABLED = 'false'; // the test setup silences metrics everywhere else
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => {
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     lines.push(...String(chunk).split('\n').filter(Boolean));
     return true;
-  }) as typeof process.stdout.write;
+  });
   try {
     const metrics = new Metrics({ namespace: 'ServerlessShop', serviceName: 'order' });
     emit(metrics);
     metrics.publishStoredMetrics();
   } finally {
-    process.stdout.write = write;
+    write.mockRestore();
     process.env.POWERTOOLS_METRICS_DISABLED = disabled;
   }
   return lines;
@@ -33,7 +32,7 @@ test('Powertools EMF becomes PutMetricData datums with the same names, units, di
   const requests = metricRequests(lines);
   expect(requests).toHaveLength(1);
   expect(requests[0]!.Namespace).toBe('ServerlessShop');
-  const byName = Object.fromEntries(requests[0]!.MetricData.map((d) => [d.MetricName, d]));
+  const byName = Object.fromEntries(requests[0]!.MetricData.map((d) => [String(d.MetricName), d] as const));
   expect(byName.OrdersCreated).toMatchObject({ Unit: 'Count', Values: [1], Dimensions: [{ Name: 'service', Value: 'order' }] });
   expect(byName.SagaDuration).toMatchObject({ Unit: 'Seconds', Values: [0.2, 0.4] });
   expect(byName.OrdersCreated!.Timestamp).toBeInstanceOf(Date);
