@@ -10,8 +10,10 @@ const otherKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const KID = 'test-key';
 let server: Server;
 let issuer: string;
-let authorize: (event: APIGatewayTokenAuthorizerEvent) => Promise<any>;
-let identityOf: (event: APIGatewayProxyEvent) => Promise<unknown>;
+type AuthorizerModule = typeof import('../../functions/auth/authorizer');
+type IdentityModule = typeof import('../../functions/shared/identity');
+let authorize: (event: APIGatewayTokenAuthorizerEvent) => ReturnType<AuthorizerModule['handler']>;
+let identityOf: IdentityModule['identityOf'];
 
 const b64 = (value: object | Buffer) => (Buffer.isBuffer(value) ? value : Buffer.from(JSON.stringify(value))).toString('base64url');
 
@@ -51,9 +53,11 @@ beforeAll(async () => {
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}/realms/shop`;
   process.env.ISSUER_URL = issuer;
   process.env.AUDIENCE = 'shop-api';
-  // Required only now: the modules read ISSUER_URL and AUDIENCE when they load.
-  authorize = require('../../functions/auth/authorizer').handler;
-  identityOf = require('../../functions/shared/identity').identityOf;
+  // Loaded only now, since the modules read ISSUER_URL and AUDIENCE when they load
+  // (jest.requireActual is Jest's typed require; nothing is mocked here).
+  const { handler } = jest.requireActual<AuthorizerModule>('../../functions/auth/authorizer');
+  authorize = (event) => handler(event, fakeContext('authorizer'));
+  ({ identityOf } = jest.requireActual<IdentityModule>('../../functions/shared/identity'));
 });
 afterAll(() => new Promise((resolve) => server.close(resolve)));
 
