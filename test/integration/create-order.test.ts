@@ -3,7 +3,9 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import fixture from '../events/create-order.json';
 import { makeCreateOrderHandler } from '../../functions/order/create-order-api';
+import type { Order } from '../../functions/order/domain';
 import { fakeContext } from '../support/lambda';
+import { match } from '../support/matchers';
 import { InProcessCatalogue, InProcessSaga, stores, uniqueSku, uniqueSlot, uniqueUser } from '../support/shop';
 import { createShopTables, deleteShopTables } from '../support/tables';
 
@@ -29,13 +31,21 @@ beforeAll(async () => {
 });
 afterAll(deleteShopTables);
 
-const post = async (user: string, body: unknown, key: string | null = randomUUID()): Promise<APIGatewayProxyResult & { json: any }> => {
+/** An error's body, as the handlers answer it. */
+interface ErrorBody {
+  error: string;
+  message: string;
+}
+
+/** POST /orders as `user`; `json` is the body the caller expects: the order, unless it names another. */
+const post = async <T = Order>(user: string, body: unknown, key: string | null = randomUUID()): Promise<APIGatewayProxyResult & { json: T }> => {
   const event = structuredClone(fixture) as unknown as APIGatewayProxyEvent;
   event.headers = { 'Content-Type': 'application/json', ...(key !== null && { 'Idempotency-Key': key }) };
   event.requestContext.authorizer = { sub: user, username: user, roles: 'customer' };
   event.body = typeof body === 'string' ? body : JSON.stringify(body);
-  const response = (await handler(event, fakeContext('create-order'))) as APIGatewayProxyResult;
-  return { ...response, json: JSON.parse(response.body) };
+  const response = await handler(event, fakeContext('create-order'));
+  const json: unknown = JSON.parse(response.body);
+  return { ...response, json: json as T };
 };
 
 const basket = (quantity = 1) => ({ items: [{ sku, quantity }], delivery: { slotId, address: '1 Tea Street' } });
@@ -77,7 +87,7 @@ test('the same key with another body answers 422', async () => {
   const response = await post(user, basket(3), key);
 
   expect(response.statusCode).toBe(422);
-  expect(response.json).toEqual({ error: 'IDEMPOTENCY_KEY_REUSED', message: expect.any(String) });
+  expect(response.json).toEqual({ error: 'IDEMPOTENCY_KEY_REUSED', message: match.any(String) });
 });
 
 test('the same key from another user is another order', async () => {
@@ -131,7 +141,7 @@ test.each([
 ])('%s answers 400', async (_, body, key, code) => {
   const response = await post(uniqueUser('alice'), body, key);
   expect(response.statusCode).toBe(400);
-  expect(response.json).toEqual({ error: code, message: expect.any(String) });
+  expect(response.json).toEqual({ error: code, message: match.any(String) });
 });
 
 test('an unknown product answers 400 and creates nothing', async () => {
@@ -144,6 +154,6 @@ test('an unknown product answers 400 and creates nothing', async () => {
 });
 
 test('a field error names the field', async () => {
-  const response = await post(uniqueUser('alice'), { items: [{ sku: 'SKU-A', quantity: 0 }], delivery: { slotId, address: 'a' } });
+  const response = await post<ErrorBody>(uniqueUser('alice'), { items: [{ sku: 'SKU-A', quantity: 0 }], delivery: { slotId, address: 'a' } });
   expect(response.json.message).toContain('items.0.quantity');
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FunctionSpec, LambdaRuntime } from '../../local/lambda/runtime';
+import { match } from '../support/matchers';
 
 // The worker-thread Lambda runtime, on small handlers written for each case.
 
@@ -50,7 +51,7 @@ test('a thrown error comes back in the shape Lambda reports, its name as errorTy
   const result = await runtime.invoke('arn:aws:lambda:us-east-1:000000000000:function:thrower', {});
 
   expect(result.functionError).toBe('Unhandled');
-  expect(result.payload).toMatchObject({ errorType: 'PaymentDeclined', errorMessage: 'no money', trace: expect.any(Array) });
+  expect(result.payload).toMatchObject({ errorType: 'PaymentDeclined', errorMessage: 'no money', trace: match.any(Array) });
 });
 
 test('a warm worker is reused: module state survives between invocations', async () => {
@@ -79,7 +80,7 @@ test('the timeout ends the worker with Sandbox.Timedout; the next invocation sta
   const next = await runtime.invoke('sleepy', {});
 
   expect(hung.functionError).toBe('Unhandled');
-  expect(hung.payload).toMatchObject({ errorType: 'Sandbox.Timedout', errorMessage: expect.stringContaining('Task timed out after 1.00 seconds') });
+  expect(hung.payload).toMatchObject({ errorType: 'Sandbox.Timedout', errorMessage: match.stringContaining('Task timed out after 1.00 seconds') });
   expect(next.payload).toBe(1);
 });
 
@@ -100,7 +101,7 @@ test('output is captured per function and request', async () => {
 
   const result = await runtime.invoke('talker', {});
 
-  expect(lines).toContainEqual({ fn: 'talker', requestId: result.requestId, text: expect.stringContaining('hello from talker') });
+  expect(lines).toContainEqual({ fn: 'talker', requestId: result.requestId, text: match.stringContaining('hello from talker') });
 });
 
 test('an unknown function is ResourceNotFoundException', async () => {
