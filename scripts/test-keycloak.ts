@@ -68,8 +68,8 @@ const startKeycloak = async (port: number): Promise<{ child: ChildProcess; issue
     detached: true,
   });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
-  child.stderr!.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+  child.stdout.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
+  child.stderr.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Keycloak exited with code ${child.exitCode}:\n${output.slice(-3000)}`);
@@ -114,4 +114,11 @@ const main = async (): Promise<number> => {
   }
 };
 
-main().then((code) => process.exit(code));
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    // Only the cleanup in `finally` can throw here: main answers its own failures with an exit code.
+    process.stderr.write(`✖ ${error.message}\n`);
+    process.exit(1);
+  },
+);
