@@ -10,8 +10,25 @@ import type { StateMachineSpec } from '../../local/stepfunctions/specs';
 // that plays the deployed Lambda (success, or Lambda's error shape).
 
 const ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:Test';
-/** One action of the JSON API, answered as a promise (as the edge answers it). */
-const handle = async (...args: Parameters<typeof handleStepFunctionsAction>) => handleStepFunctionsAction(...args);
+/** One action of the JSON API, answered as a promise (as the edge answers it): an error is a rejection. */
+const handle = (...args: Parameters<typeof handleStepFunctionsAction>): Promise<unknown> =>
+  new Promise((resolve) => resolve(handleStepFunctionsAction(...args)));
+
+/** What these tests read of DescribeExecution's answer (the output once it succeeded). */
+interface Described {
+  status: string;
+  output?: string;
+}
+
+/** What these tests read of GetExecutionHistory's events, in the AWS shape. */
+interface HistoryEvent {
+  id: number;
+  type: string;
+  taskScheduledEventDetails?: unknown;
+  taskFailedEventDetails?: { error: string; cause: string };
+  stateEnteredEventDetails?: { name: string };
+}
+
 const definition = {
   StartAt: 'Charge',
   States: {
@@ -30,21 +47,22 @@ const definition = {
 const spec: StateMachineSpec = { logicalId: 'Test', name: 'Test', arn: ARN, type: 'STANDARD', roleArn: 'role', definition: JSON.stringify(definition), creationDate: Date.now() };
 
 const integrations = (gate?: Promise<void>): IntegrationTargets => ({
-  invokeLambda: async (_name, payload: any) => {
+  invokeLambda: async (_name, payload) => {
     await gate;
-    return payload.amount > 100
+    const { amount } = payload as { amount: number }; // the executions' input, as each test starts them
+    return amount > 100
       ? { functionError: 'Unhandled', payload: { errorType: 'PaymentDeclined', errorMessage: 'too much', trace: [] } }
-      : { payload: { charged: payload.amount } };
+      : { payload: { charged: amount } };
   },
-  publish: async () => ({ MessageId: 'm' }),
-  dynamodb: async () => ({}),
+  publish: () => ({ MessageId: 'm' }),
+  dynamodb: () => Promise.resolve({}),
 });
 
 const waitFor = async (service: StepFunctionsService, executionArn: string) => {
   const deadline = Date.now() + 5000;
   for (;;) {
-    const described = (await handle(service, 'DescribeExecution', { executionArn })) as { status: string };
-    if (described.status !== 'RUNNING') return described as Record<string, any>;
+    const described = (await handle(service, 'DescribeExecution', { executionArn })) as Described;
+    if (described.status !== 'RUNNING') return described;
     if (Date.now() > deadline) throw new Error('execution did not end');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -55,7 +73,7 @@ test('an execution succeeds and its history is in the AWS event format', async (
 
   const { executionArn } = (await handle(service, 'StartExecution', { stateMachineArn: ARN, name: 'ok-1', input: '{"amount":5}' })) as { executionArn: string };
   const described = await waitFor(service, executionArn);
-  const { events } = (await handle(service, 'GetExecutionHistory', { executionArn })) as { events: { id: number; type: string; [k: string]: any }[] };
+  const { events } = (await handle(service, 'GetExecutionHistory', { executionArn })) as { events: HistoryEvent[] };
 
   expect(executionArn).toBe('arn:aws:states:us-east-1:000000000000:execution:Test:ok-1');
   expect(described).toMatchObject({ status: 'SUCCEEDED', output: JSON.stringify({ charged: 5 }) });
@@ -71,13 +89,13 @@ test("a Lambda error is caught by its name, with Lambda's JSON as the Cause", as
 
   const { executionArn } = (await handle(service, 'StartExecution', { stateMachineArn: ARN, name: 'declined-1', input: '{"amount":500}' })) as { executionArn: string };
   const described = await waitFor(service, executionArn);
-  const { events } = (await handle(service, 'GetExecutionHistory', { executionArn })) as { events: any[] };
+  const { events } = (await handle(service, 'GetExecutionHistory', { executionArn })) as { events: HistoryEvent[] };
 
   expect(described.status).toBe('SUCCEEDED');
-  expect(JSON.parse(described.output)).toBe('declined');
+  expect(JSON.parse(described.output!)).toBe('declined');
   const failed = events.find((e) => e.type === 'TaskFailed');
-  expect(failed.taskFailedEventDetails.error).toBe('PaymentDeclined');
-  expect(JSON.parse(failed.taskFailedEventDetails.cause)).toEqual({ errorType: 'PaymentDeclined', errorMessage: 'too much', trace: [] });
+  expect(failed?.taskFailedEventDetails?.error).toBe('PaymentDeclined');
+  expect(JSON.parse(failed!.taskFailedEventDetails!.cause)).toEqual({ errorType: 'PaymentDeclined', errorMessage: 'too much', trace: [] });
 });
 
 test('StartExecution with a name in use: same input while running is the same execution, otherwise ExecutionAlreadyExists', async () => {
@@ -158,15 +176,15 @@ describe('durable executions', () => {
     const restarted = new StepFunctionsService([twoStepSpec], counting(after), { region: 'us-east-1', dataDir });
     const resumed = restarted.resumeInterrupted();
     const described = await waitFor(restarted, executionArn);
-    const { events } = (await handle(restarted, 'GetExecutionHistory', { executionArn })) as { events: { id: number; type: string; [k: string]: any }[] };
+    const { events } = (await handle(restarted, 'GetExecutionHistory', { executionArn })) as { events: HistoryEvent[] };
 
     expect(before).toEqual({ first: 1, second: 1 });
     expect(resumed).toEqual([executionArn]);
     expect(after).toEqual({ second: 1 });
-    expect(JSON.parse(described.output)).toEqual({ done: 'second-ok' });
+    expect(JSON.parse(described.output!)).toEqual({ done: 'second-ok' });
     expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
     expect(events.filter((e) => e.type === 'ExecutionStarted')).toHaveLength(1);
-    expect(events.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails.name)).toEqual(['First', 'Second']);
+    expect(events.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name)).toEqual(['First', 'Second']);
     expect(events.at(-1)!.type).toBe('ExecutionSucceeded');
   });
 
