@@ -20,7 +20,12 @@ export const fakeContext = (functionName = 'test-function', timeoutMs = 10_000):
   };
 };
 
-export type AnyHandler = (event: any, context: Context) => Promise<any>;
+/**
+ * A Lambda handler of any event type, as a test binds it: it is given whatever payload the state
+ * machine or topic sends, as Lambda gives it, and checks its own input. Declared as a method, whose
+ * parameters TypeScript compares bivariantly, so that a handler of a narrower event type fits.
+ */
+export type AnyHandler = { handle(event: unknown, context: Context): Promise<unknown> }['handle'];
 
 /** The error a Lambda invocation reports: `errorType` is the thrown error's name. */
 export const lambdaError = (error: unknown) => {
