@@ -16,6 +16,7 @@ import { close, listen } from './http/server';
 import { startIssuer } from './issuer/server';
 import { functionSpecs } from './lambda/specs';
 import { LambdaRuntime } from './lambda/runtime';
+import { Chaos } from './chaos/faults';
 import { LogHub } from './logs/hub';
 import { Realm, readRealm } from './issuer/realm';
 import { SnsService } from './sns/service';
@@ -114,6 +115,7 @@ interface Context {
   accountId: string;
   log: (message: string) => void;
   stops: Stops;
+  chaos: Chaos;
   /** The scratch directory of an in-memory cloud, once made. */
   scratch?: string;
 }
@@ -142,7 +144,7 @@ const startIdentity = async ({ options, log, stops }: Context, realm: Realm): Pr
 };
 
 /** The functions in worker threads, their environment pointing at the edge and the issuer. */
-const startFunctions = ({ options, model, template, region, log, stops }: Context, issuer: string, logs: LogHub) => {
+const startFunctions = ({ options, model, template, region, log, stops, chaos }: Context, issuer: string, logs: LogHub) => {
   // The stack trusts the issuer it was synthesized with; locally that issuer is ours, wherever it listens.
   const templateIssuer = model.resolve(template.Outputs?.IssuerUrl?.Value ?? '') as string;
   const rewrite = (value: string) => (templateIssuer && value.startsWith(templateIssuer) ? issuer + value.slice(templateIssuer.length) : value);
@@ -160,6 +162,7 @@ const startFunctions = ({ options, model, template, region, log, stops }: Contex
     },
     onOutput: (output) => logs.output(output),
     onReport: (report) => logs.report(report),
+    chaos,
   });
   stops.add(() => runtime.stop());
   return runtime;
@@ -167,9 +170,9 @@ const startFunctions = ({ options, model, template, region, log, stops }: Contex
 
 /** Topics, state machines and REST APIs, wired to the functions and to DynamoDB. */
 const startServices = (context: Context, runtime: LambdaRuntime, client: DynamoDBClient) => {
-  const { options, model, region, accountId, log, stops } = context;
+  const { options, model, region, accountId, log, stops, chaos } = context;
   const invoke = (arn: string, event: unknown) => runtime.invoke(arn, event);
-  const sns = new SnsService(topicSpecs(model), subscriptionSpecs(model), invoke, log);
+  const sns = new SnsService(topicSpecs(model), subscriptionSpecs(model), invoke, log, chaos);
   stops.add(() => sns.drain(5000));
   const stepFunctions = new StepFunctionsService(
     stateMachineSpecs(model),
@@ -220,7 +223,11 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
   const logs = new LogHub(options.print, { color: options.color, verbose: options.verbose });
   const log = (message: string) => options.print(`${new Date().toISOString().slice(11, 23)} ${'local'.padEnd(28)} -        INFO  ${message}`);
   const stops = new Stops(log);
-  const context: Context = { options, model, template, region, accountId, log, stops };
+  const chaos = new Chaos((rule, call) => {
+    log(`chaos: ${rule.effect}${rule.error ? ` ${rule.error.code}` : ''} injected into ${call.service} ${call.functionNames?.[2] ?? call.operation} (rule ${rule.id.slice(0, 8)}, ${rule.injected} so far)`);
+    logs.metric({ function: 'local', timestamp: Date.now(), namespace: 'LocalCloud', dimensions: { Service: call.service, Effect: rule.effect }, values: { FaultsInjected: 1 } });
+  });
+  const context: Context = { options, model, template, region, accountId, log, stops, chaos };
   try {
     const { dynamo, client } = await startStorage(context);
     const realm = new Realm(readRealm(options.realmPath));
@@ -232,7 +239,7 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
     const { sns, stepFunctions, apis } = startServices(context, runtime, client);
     const onError = (error: Error) => log(`edge error: ${error.stack ?? error.message}`);
     const control = { services: ['dynamodb', 'stepfunctions', 'sns', 'lambda', 'apigateway'], logs, runtime };
-    const edge = (fronts.edge = createEdge({ dynamodb: dynamoDbForwarder(dynamo.endpoint, onError), stepFunctions, sns, lambda: runtime, apis, control }, onError));
+    const edge = (fronts.edge = createEdge({ dynamodb: dynamoDbForwarder(dynamo.endpoint, onError, chaos), stepFunctions, sns, lambda: runtime, apis, control, chaos }, onError));
     const edgePort = await listen(edge, options.ports.edge, options.host);
     const apiServer = createApiPort(apis.values().next().value, onError);
     const apiPort = await listen(apiServer, options.ports.api, options.host);

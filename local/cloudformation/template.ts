@@ -36,3 +36,6 @@ export const tableBindings = (template: CfnTemplate): Map<string, string> => {
   }
   return bindings;
 };
+
+/** `OrderCreateOrder7834CB64` → `OrderCreateOrder`: the construct path without CDK's hash. */
+export const shortName = (logicalId: string): string => logicalId.replace(/[0-9A-F]{8}$/, '');

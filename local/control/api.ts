@@ -1,6 +1,7 @@
 import { type HttpResponse, json } from '../http/server';
 import type { FunctionSpec, LambdaRuntime } from '../lambda/runtime';
-import { type LogHub, shortName } from '../logs/hub';
+import { shortName } from '../cloudformation/template';
+import type { LogHub } from '../logs/hub';
 
 /** What the local cloud tells about itself at `/_local/…` (and LocalStack's `/_localstack/health`). */
 export interface ControlSources {

@@ -1,24 +1,50 @@
 import { Agent, type IncomingMessage, request as httpRequest, type ServerResponse } from 'node:http';
+import { type Chaos, type Injected, sleep } from '../chaos/faults';
+
+const JSON_TYPE = 'application/x-amz-json-1.0';
+
+/** DynamoDB's error shape: a 400 for what the client did (throttling included), a 500 for the service's own failures. */
+const sendError = (res: ServerResponse, code: string, message: string, status?: number) => {
+  const clientSide = /Exception$/.test(code) && !/^InternalServer/.test(code);
+  res.writeHead(status ?? (clientSide ? 400 : 500), { 'content-type': JSON_TYPE });
+  res.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${code}`, message }));
+};
 
 /**
  * DynamoDB on the edge: each request is forwarded to DynamoDB Local as it is (the JSON 1.0 protocol
- * with its `X-Amz-Target`), and its answer streamed back, over kept-alive connections.
+ * with its `X-Amz-Target`), and its answer streamed back, over kept-alive connections. Faults
+ * (`/_local/chaos/faults`, service `dynamodb`) fire here: an error answered instead, a delay, a
+ * connection reset (`crash`), or a request that reaches the table and whose answer is lost (`timeout`).
  */
-export const dynamoDbForwarder = (endpoint: string, onError: (error: Error) => void) => {
+export const dynamoDbForwarder = (endpoint: string, onError: (error: Error) => void, chaos?: Chaos) => {
   const upstream = new URL(endpoint);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  return (req: IncomingMessage, res: ServerResponse): void => {
-    const forward = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent }, (answer) => {
+  const forward = (req: IncomingMessage, res: ServerResponse, answerLost = false) => {
+    const call = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent }, (answer) => {
+      if (answerLost) {
+        answer.resume();
+        answer.on('end', () => req.socket.destroy());
+        return;
+      }
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
     });
-    forward.on('error', (error) => {
+    call.on('error', (error) => {
       onError(error);
-      if (!res.headersSent) {
-        res.writeHead(503, { 'content-type': 'application/x-amz-json-1.0' });
-        res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ServiceUnavailableException', message: 'DynamoDB Local is not answering' }));
-      }
+      if (!res.headersSent) sendError(res, 'ServiceUnavailableException', 'DynamoDB Local is not answering', 503);
     });
-    req.pipe(forward);
+    req.pipe(call);
+  };
+  const withFault = async (fault: Injected, req: IncomingMessage, res: ServerResponse) => {
+    if (fault.effect === 'error') return sendError(res, fault.error!.code, fault.error!.message ?? 'Injected by the local cloud (chaos API)', fault.error!.statusCode);
+    if (fault.effect === 'crash') return req.socket.destroy();
+    if (fault.effect === 'latency') await sleep(fault.latencyMs ?? 0);
+    forward(req, res, fault.effect === 'timeout');
+  };
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const operation = String(req.headers['x-amz-target'] ?? '').replace(/^DynamoDB_\d+\./, '');
+    const fault = chaos?.draw({ service: 'dynamodb', operation });
+    if (fault) void withFault(fault, req, res).catch(onError);
+    else forward(req, res);
   };
 };

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { handleApiGatewayRequest } from '../apigateway/api';
 import type { RestApiGateway } from '../apigateway/gateway';
+import { handleChaosRequest } from '../chaos/api';
+import type { Chaos } from '../chaos/faults';
 import { type ControlSources, handleControlRequest } from '../control/api';
 import { handleLambdaInvoke } from '../lambda/api';
 import type { LambdaRuntime } from '../lambda/runtime';
@@ -17,6 +19,7 @@ export interface EdgeServices {
   lambda: LambdaRuntime;
   apis: ReadonlyMap<string, RestApiGateway>;
   control: ControlSources;
+  chaos: Chaos;
 }
 
 /** The service a SigV4-signed request is for, from its credential scope (`…/us-east-1/sns/aws4_request`). */
@@ -37,7 +40,7 @@ const dispatch = async (services: EdgeServices, req: IncomingMessage, res: Serve
     return undefined;
   }
   const body = await readBody(req);
-  if (target.startsWith('AWSStepFunctions.')) return handleStepFunctionsRequest(services.stepFunctions, target.slice('AWSStepFunctions.'.length), body);
+  if (target.startsWith('AWSStepFunctions.')) return handleStepFunctionsRequest(services.stepFunctions, target.slice('AWSStepFunctions.'.length), body, services.chaos);
   const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(url.pathname);
   if (invoke && req.method === 'POST') return handleLambdaInvoke(services.lambda, req, invoke[1]!, body, onError);
   const api = await handleApiGatewayRequest(services.apis, req, url, () => Promise.resolve(body));
@@ -46,6 +49,7 @@ const dispatch = async (services: EdgeServices, req: IncomingMessage, res: Serve
   if (form?.has('Action') && (signedService(req) === 'sns' || form.get('Version') === '2010-03-31')) {
     return handleSnsRequest(services.sns, form);
   }
+  if (url.pathname === '/_local/chaos/faults') return handleChaosRequest(services.chaos, String(req.method), body);
   const control = handleControlRequest(services.control, String(req.method), url.pathname);
   if (control) return control;
   return json(400, { __type: 'UnknownOperationException', message: `The local cloud does not serve ${req.method} ${url.pathname}${target ? ` (${target})` : ''}` });

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { type Chaos, sleep } from '../chaos/faults';
+import { shortName } from '../cloudformation/template';
 import { ExecutionEnvironment } from './environment';
 import { FunctionPool } from './pool';
 
@@ -62,7 +64,14 @@ export interface RuntimeOptions extends RuntimeHooks {
   idleTimeoutMs?: number;
   /** Environment every function gets under its own (endpoint, region, fake credentials). */
   baseEnvironment?: Record<string, string>;
+  /** Fault injection (`/_local/chaos/faults`). */
+  chaos?: Chaos;
 }
+
+type Outcome = { payload?: unknown; error?: LambdaErrorPayload; timedOut?: true; crashed?: true };
+
+/** The names a function answers to in fault rules: its name, logical id (with and without CDK's hash) and ARN. */
+const functionNames = (fn: FunctionSpec): string[] => [fn.name, fn.logicalId, shortName(fn.logicalId), fn.arn];
 
 export class FunctionNotFound extends Error {
   override readonly name = 'ResourceNotFoundException';
@@ -108,34 +117,54 @@ export class LambdaRuntime {
   }
 
   private async run(fn: FunctionSpec, event: unknown): Promise<InvokeResult> {
-    const pool = this.pools.get(fn.name)!;
     const requestId = randomUUID();
-    const { env, cold } = await pool.acquire();
+    const fault = this.options.chaos?.draw({ service: 'lambda', operation: 'Invoke', functionNames: functionNames(fn) });
+    if (fault?.effect === 'latency') await sleep(fault.latencyMs ?? 0);
     const started = performance.now();
-    const timeoutMs = fn.timeoutSeconds * 1000;
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<{ error: LambdaErrorPayload; timedOut: true }>((resolve) => {
-      timer = setTimeout(
-        () => resolve({ timedOut: true, error: { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds` } }),
-        timeoutMs,
-      );
-    });
-    const outcome: { payload?: unknown; error?: LambdaErrorPayload; timedOut?: true } = env.initError
-      ? { error: env.initError }
-      : await Promise.race([env.run(requestId, event, Date.now() + timeoutMs), timedOut]);
-    clearTimeout(timer);
-    if (outcome.timedOut || env.initError) {
-      // Lambda ends an environment that timed out or failed to start; the next invocation starts cold.
-      await env.terminate();
-      pool.discard(env);
+    let outcome: Outcome;
+    let cold = false;
+    if (fault?.effect === 'error') {
+      // As if the function threw it, before doing anything.
+      outcome = { error: { errorType: fault.error?.code ?? 'ServiceUnavailable', errorMessage: fault.error?.message ?? 'Injected by the local cloud (chaos API)', trace: [] } };
     } else {
-      pool.release(env);
+      const pool = this.pools.get(fn.name)!;
+      const acquired = await pool.acquire();
+      cold = acquired.cold;
+      outcome = await this.runIn(pool, acquired.env, fn, requestId, event, fault?.effect);
     }
     const durationMs = performance.now() - started;
     this.options.onReport?.({ fn, requestId, durationMs, coldStart: cold, error: outcome.error });
     return outcome.error
       ? { requestId, payload: outcome.error, functionError: 'Unhandled', durationMs }
       : { requestId, payload: outcome.payload ?? null, durationMs };
+  }
+
+  /**
+   * One invocation in a warm or fresh environment, bounded by the function's timeout. An injected
+   * `timeout` lets the handler finish and then holds the answer until the timeout; an injected
+   * `crash` lets it finish and ends its worker before it answers. Lambda ends an environment that
+   * timed out, crashed or failed to start: the next invocation starts cold.
+   */
+  private async runIn(pool: FunctionPool, env: ExecutionEnvironment, fn: FunctionSpec, requestId: string, event: unknown, fault?: string): Promise<Outcome> {
+    const timeoutMs = fn.timeoutSeconds * 1000;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<Outcome>((resolve) => {
+      timer = setTimeout(
+        () => resolve({ timedOut: true, error: { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds` } }),
+        timeoutMs,
+      );
+    });
+    let outcome: Outcome = env.initError ? { error: env.initError } : await Promise.race([env.run(requestId, event, Date.now() + timeoutMs), timedOut]);
+    if (fault === 'timeout' && !outcome.timedOut) outcome = await timedOut;
+    if (fault === 'crash' && !outcome.timedOut) outcome = { crashed: true, error: { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: signal: killed` } };
+    clearTimeout(timer);
+    if (outcome.timedOut || outcome.crashed || env.initError) {
+      await env.terminate();
+      pool.discard(env);
+    } else {
+      pool.release(env);
+    }
+    return outcome;
   }
 
   /** Worker threads alive, and how many are running an invocation. */

@@ -1,4 +1,5 @@
 import { metricsOfEmf } from '../../functions/shared/emf';
+import { shortName } from '../cloudformation/template';
 import type { FunctionOutput, InvocationReport } from '../lambda/runtime';
 
 /** One EMF record (CloudWatch embedded metric format) a function printed. */
@@ -23,8 +24,6 @@ const KEEP = 2000;
 const NOISE = [/^No application metrics to publish/];
 const COLORS = [36, 35, 33, 32, 34, 96, 95, 93, 92, 94];
 
-/** `OrderCreateOrder7834CB64` → `OrderCreateOrder`: the construct path without CDK's hash. */
-export const shortName = (logicalId: string): string => logicalId.replace(/[0-9A-F]{8}$/, '');
 
 /** One MetricRecord per metric directive and dimension set, read with the same EMF parser as the bridge. */
 const parseEmf = (fn: string, record: Record<string, unknown>): MetricRecord[] => {
@@ -58,6 +57,11 @@ export class LogHub {
     if (!this.options.color) return fn;
     if (!this.colors.has(fn)) this.colors.set(fn, COLORS[this.colors.size % COLORS.length]!);
     return `\x1b[${this.colors.get(fn)}m${fn}\x1b[0m`;
+  }
+
+  /** A metric the local cloud itself emits (faults injected …), kept with the functions' EMF metrics. */
+  metric(record: MetricRecord): void {
+    this.keep(this.metrics, record);
   }
 
   private keep<T>(list: T[], item: T) {

@@ -24,10 +24,10 @@ const messageAttributes = (params: URLSearchParams): NonNullable<PublishInput['M
 };
 
 /** One action of the Query API: its result's inner XML. */
-const actionResult = (sns: SnsService, action: string, params: URLSearchParams): string => {
+const actionResult = async (sns: SnsService, action: string, params: URLSearchParams): Promise<string> => {
   switch (action) {
     case 'Publish': {
-      const { MessageId } = sns.publish({
+      const { MessageId } = await sns.publish({
         TopicArn: params.get('TopicArn') ?? undefined,
         TargetArn: params.get('TargetArn') ?? undefined,
         Message: params.get('Message') ?? '',
@@ -56,11 +56,11 @@ const actionResult = (sns: SnsService, action: string, params: URLSearchParams):
 };
 
 /** The SNS Query API: form-encoded `Action=…` requests, XML responses, AWS's XML error shape. */
-export const handleSnsRequest = (sns: SnsService, params: URLSearchParams): HttpResponse => {
+export const handleSnsRequest = async (sns: SnsService, params: URLSearchParams): Promise<HttpResponse> => {
   const action = params.get('Action') ?? '';
   const requestId = randomUUID();
   try {
-    const result = actionResult(sns, action, params);
+    const result = await actionResult(sns, action, params);
     return {
       status: 200,
       headers: XML,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type Chaos, sleep } from '../chaos/faults';
 import { ServiceError } from '../support/errors';
 import { matchesRules } from '../support/content-filter';
 import { type SnsMessage, snsLambdaEvent } from './events';
@@ -35,6 +36,7 @@ export class SnsService {
     readonly subscriptions: SubscriptionSpec[],
     private readonly deliverToLambda: LambdaDelivery,
     private readonly log: (message: string) => void = () => undefined,
+    private readonly chaos?: Chaos,
   ) {
     for (const topic of topics) this.topics.set(topic.arn, topic);
   }
@@ -45,7 +47,11 @@ export class SnsService {
     return topic;
   }
 
-  publish(input: PublishInput): { MessageId: string } {
+  /** Publishes a message: it is kept, then delivered to each matching subscriber. Faults (service `sns`) fire first. */
+  async publish(input: PublishInput): Promise<{ MessageId: string }> {
+    const fault = this.chaos?.draw({ service: 'sns', operation: 'Publish' });
+    if (fault?.effect === 'latency') await sleep(fault.latencyMs ?? 0);
+    if (fault?.error) throw new ServiceError(fault.error.code, fault.error.message ?? 'Injected by the local cloud (chaos API)', fault.error.statusCode ?? 500);
     const topic = this.topic(input.TopicArn ?? input.TargetArn);
     if (input.Message === undefined || input.Message === '') throw new ServiceError('InvalidParameter', 'Invalid parameter: Empty message');
     const message: SnsMessage = {

@@ -1,3 +1,4 @@
+import { type Chaos, sleep } from '../chaos/faults';
 import { type HttpResponse, json } from '../http/server';
 import { ServiceError } from '../support/errors';
 import { type JsonBody, optionalBoolean, optionalNumber, optionalString, parseJsonBody, requiredString } from '../support/json-body';
@@ -93,10 +94,16 @@ export const handleStepFunctionsAction = (service: StepFunctionsService, action:
   }
 };
 
-/** A Step Functions request on the edge: the action from `X-Amz-Target`, the JSON body, AWS's error shape. */
-export const handleStepFunctionsRequest = (service: StepFunctionsService, action: string, body: Buffer): HttpResponse => {
+/**
+ * A Step Functions request on the edge: the action from `X-Amz-Target`, the JSON body, AWS's error
+ * shape. Faults (`/_local/chaos/faults`, service `states`) fire before the action.
+ */
+export const handleStepFunctionsRequest = async (service: StepFunctionsService, action: string, body: Buffer, chaos?: Chaos): Promise<HttpResponse> => {
   const headers = { 'content-type': 'application/x-amz-json-1.0' };
   try {
+    const fault = chaos?.draw({ service: 'states', operation: action });
+    if (fault?.effect === 'latency') await sleep(fault.latencyMs ?? 0);
+    if (fault?.error) throw new ServiceError(fault.error.code, fault.error.message ?? 'Injected by the local cloud (chaos API)', fault.error.statusCode ?? 500);
     return json(200, handleStepFunctionsAction(service, action, parseJsonBody(body)), headers);
   } catch (error) {
     if (error instanceof ServiceError) return json(error.status, { __type: error.code, message: error.message }, headers);

@@ -167,7 +167,8 @@ describe('durable executions', () => {
   test('after a crash, an execution continues from its last recorded transition, in one continuous history', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sfn-resume-'));
     const before: Record<string, number> = {};
-    const crashed = new StepFunctionsService([twoStepSpec], counting(before, new Promise(() => undefined)), { region: 'us-east-1', dataDir });
+    let release!: () => void;
+    const crashed = new StepFunctionsService([twoStepSpec], counting(before, new Promise<void>((resolve) => (release = resolve))), { region: 'us-east-1', dataDir });
     const { executionArn } = (await handle(crashed, 'StartExecution', { stateMachineArn: twoStepSpec.arn, name: 'resume-1', input: '{"orderId":"o-1"}' })) as { executionArn: string };
     for (let i = 0; i < 100 && before.second === undefined; i++) await new Promise((resolve) => setTimeout(resolve, 5));
     // The process "dies" here: nothing is flushed or closed.
@@ -186,11 +187,13 @@ describe('durable executions', () => {
     expect(events.filter((e) => e.type === 'ExecutionStarted')).toHaveLength(1);
     expect(events.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name)).toEqual(['First', 'Second']);
     expect(events.at(-1)!.type).toBe('ExecutionSucceeded');
+    release();
   });
 
   test('a history cut short mid-line by a crash is repaired, and the execution still resumes', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sfn-torn-'));
-    const crashed = new StepFunctionsService([twoStepSpec], counting({}, new Promise(() => undefined)), { region: 'us-east-1', dataDir });
+    let release!: () => void;
+    const crashed = new StepFunctionsService([twoStepSpec], counting({}, new Promise<void>((resolve) => (release = resolve))), { region: 'us-east-1', dataDir });
     const { executionArn } = (await handle(crashed, 'StartExecution', { stateMachineArn: twoStepSpec.arn, name: 'torn-1', input: '{}' })) as { executionArn: string };
     await new Promise((resolve) => setTimeout(resolve, 50));
     const [history] = readdirSync(join(dataDir, 'histories'));
@@ -203,5 +206,6 @@ describe('durable executions', () => {
 
     expect(described.status).toBe('SUCCEEDED');
     expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
+    release();
   });
 });

@@ -1,6 +1,6 @@
 import { createOrder } from '../../functions/order/create-order-service';
 import type { Order } from '../../functions/order/domain';
-import type { Fault } from '../support/saga-runner';
+import type { FaultRuleInput } from '../../local/chaos/faults';
 import { InProcessCatalogue, InProcessSaga, stores, uniqueSku, uniqueSlot, uniqueUser } from '../support/shop';
 import { createShopTables, deleteShopTables } from '../support/tables';
 
@@ -29,7 +29,7 @@ const prepare = async ({ balance, stock, capacity, price = 1250 }: { balance: nu
 };
 
 /** Act: place an order through the real create logic, and wait for its saga to end. */
-const order = async (world: World, quantity: number, faults: Record<string, Fault> = {}) => {
+const order = async (world: World, quantity: number, faults: FaultRuleInput[] = []) => {
   const saga = new InProcessSaga(faults);
   const created = await createOrder(
     { store: shop.orders, catalogue: new InProcessCatalogue(), saga },
@@ -52,7 +52,8 @@ const state = async (world: World) => ({
 
 const statuses = (order: Order) => order.history.map((entry) => entry.status);
 
-const failWith = (name: string): Error => Object.assign(new Error(`${name} injected by the test`), { name });
+/** A fault rule, as `/_local/chaos/faults` takes it: this function fails with this error, on its next `times` calls (every call when absent). */
+const failWith = (fn: string, code: string, times?: number): FaultRuleInput => ({ service: 'lambda', function: fn, error: { code }, ...(times && { times }) });
 
 test('happy path: paid, reserved, booked, completed and notified', async () => {
   const world = await prepare({ balance: 10_000, stock: 5, capacity: 2 });
@@ -120,9 +121,7 @@ test('delivery unavailable: items released, then payment refunded', async () => 
 test('a transient error is retried and the order completes', async () => {
   const world = await prepare({ balance: 10_000, stock: 5, capacity: 2 });
 
-  const { run, order: placed } = await order(world, 1, {
-    WarehouseReserveFunctionArn: (call) => (call === 1 ? failWith('Lambda.ServiceException') : undefined),
-  });
+  const { run, order: placed } = await order(world, 1, [failWith('WarehouseReserve', 'Lambda.ServiceException', 1)]);
 
   expect(placed.status).toBe('COMPLETED');
   expect(run.retries).toEqual(['ReserveItems']);
@@ -133,7 +132,7 @@ test('a transient error is retried and the order completes', async () => {
 test('a forward step that keeps failing is compensated, including itself', async () => {
   const world = await prepare({ balance: 10_000, stock: 5, capacity: 2 });
 
-  const { run, order: placed } = await order(world, 1, { DeliveryBookFunctionArn: () => failWith('Lambda.ServiceException') });
+  const { run, order: placed } = await order(world, 1, [failWith('DeliveryBook', 'Lambda.ServiceException')]);
 
   expect(run.calls.DeliveryBookFunctionArn).toBe(4);
   expect(run.path).toEqual(expect.arrayContaining(['BookingFailed', 'CancelDelivery', 'ReleaseItems', 'RefundPayment']));
@@ -145,9 +144,7 @@ test('a forward step that keeps failing is compensated, including itself', async
 test('a compensation that fails once is retried and succeeds', async () => {
   const world = await prepare({ balance: 10_000, stock: 5, capacity: 2 });
 
-  const { run, order: placed } = await order(world, 6, {
-    BillingRefundFunctionArn: (call) => (call === 1 ? failWith('Lambda.TooManyRequestsException') : undefined),
-  });
+  const { run, order: placed } = await order(world, 6, [failWith('BillingRefund', 'Lambda.TooManyRequestsException', 1)]);
 
   expect(placed.status).toBe('CANCELLED');
   expect(run.retries).toEqual(['RefundPayment']);
@@ -158,7 +155,7 @@ test('a compensation that fails once is retried and succeeds', async () => {
 test('a compensation that never succeeds ends in COMPENSATION_FAILED', async () => {
   const world = await prepare({ balance: 10_000, stock: 5, capacity: 2 });
 
-  const { run, order: placed } = await order(world, 6, { BillingRefundFunctionArn: () => failWith('Lambda.ServiceException') });
+  const { run, order: placed } = await order(world, 6, [failWith('BillingRefund', 'Lambda.ServiceException')]);
 
   expect(run.error?.Error).toBe('CompensationFailed');
   expect(run.calls.BillingRefundFunctionArn).toBe(11);

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { Chaos, type FaultRuleInput } from '../../local/chaos/faults';
 import { StackModel } from '../../local/cloudformation/model';
-import type { CfnTemplate } from '../../local/cloudformation/template';
+import { type CfnTemplate, propertiesOf, shortName } from '../../local/cloudformation/template';
 import { FunctionNotFound } from '../../local/lambda/runtime';
-import { shortName } from '../../local/logs/hub';
 import { SnsService } from '../../local/sns/service';
 import { subscriptionSpecs, topicSpecs } from '../../local/sns/specs';
 import type { HistoryEvent } from '../../local/stepfunctions/history';
@@ -10,9 +10,6 @@ import type { IntegrationTargets } from '../../local/stepfunctions/integrations'
 import { StepFunctionsService } from '../../local/stepfunctions/service';
 import { type StateMachineSpec, stateMachineSpecs } from '../../local/stepfunctions/specs';
 import { type AnyHandler, fakeContext, lambdaError } from './lambda';
-
-/** A fault to inject at the Lambda boundary, by call number (1-based): return an error to throw it. */
-export type Fault = (call: number) => Error | undefined;
 
 export interface SagaBindings {
   /** Handler for each function substitution variable of the ASL (`BillingPayFunctionArn` …). */
@@ -39,8 +36,8 @@ const stack = (() => {
     if (cached) return cached;
     const template = JSON.parse(readFileSync(process.env.SHOP_TEST_TEMPLATE!, 'utf8')) as CfnTemplate;
     const model = new StackModel(template, { region: 'us-east-1', accountId: '000000000000', stackName: 'ServerlessShop' });
-    const [[logicalId, resource]] = model.ofType('AWS::StepFunctions::StateMachine') as [[string, any]];
-    const substitutions = model.resolve(resource.Properties.DefinitionSubstitutions) as Record<string, string>;
+    const [logicalId, resource] = model.ofType('AWS::StepFunctions::StateMachine')[0]!;
+    const substitutions = model.resolve(propertiesOf<{ DefinitionSubstitutions: unknown }>(resource).DefinitionSubstitutions) as Record<string, string>;
     const saga = stateMachineSpecs(model).find((spec) => spec.logicalId === logicalId)!;
     cached = { model, saga, variableOf: new Map(Object.entries(substitutions).map(([variable, arn]) => [arn, variable])) };
     return cached;
@@ -52,10 +49,27 @@ const logicalIdOf = (model: StackModel, arn: string) => model.ofType('AWS::Lambd
 /** Runs an in-process handler as Lambda would: a failure is reported in Lambda's error shape. */
 const invokeInProcess = async (handler: AnyHandler, name: string, payload: unknown) => {
   try {
-    return { payload: (await handler(structuredClone(payload), fakeContext(name))) ?? null };
+    const result: unknown = await handler(structuredClone(payload), fakeContext(name));
+    return { payload: result ?? null };
   } catch (error) {
     return { functionError: 'Unhandled', payload: lambdaError(error) };
   }
+};
+
+const failed = (errorType: string, errorMessage: string) => ({ functionError: 'Unhandled', payload: { errorType, errorMessage, trace: [] } });
+
+/**
+ * An in-process invocation with the fault the chaos rules draw for it, as the local Lambda runtime
+ * applies it: an error instead of running; the handler's answer lost to a timeout or a crash; a delay.
+ */
+const invokeWithChaos = async (chaos: Chaos, names: string[], handler: AnyHandler, payload: unknown) => {
+  const fault = chaos.draw({ service: 'lambda', operation: 'Invoke', functionNames: names });
+  if (fault?.effect === 'error') return failed(fault.error!.code, fault.error!.message ?? 'Injected by the test (chaos rule)');
+  if (fault?.effect === 'latency') await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+  const outcome = await invokeInProcess(handler, names[0]!, payload);
+  if (fault?.effect === 'timeout') return failed('Sandbox.Timedout', 'Task timed out (chaos rule)');
+  if (fault?.effect === 'crash') return failed('Runtime.ExitError', 'Runtime exited with error: signal: killed (chaos rule)');
+  return outcome;
 };
 
 /** Which states were entered, and which Task states were scheduled again before they exited (retries). */
@@ -76,11 +90,13 @@ const pathOf = (events: HistoryEvent[]) => {
  * Runs the deployed ASL through the local cloud's own Step Functions service and task integrations
  * (the ones `npm start` runs), with the Lambda functions bound to in-process handlers and SNS
  * delivering to in-process subscribers. Retry intervals are scaled to 0, so that retries are
- * exercised without waiting; `faults` fail chosen calls of chosen functions.
+ * exercised without waiting; `faults` are chaos rules, as `/_local/chaos/faults` takes them.
  */
-export const runSaga = async (input: { orderId: string }, bindings: SagaBindings, faults: Record<string, Fault> = {}): Promise<SagaRun> => {
+export const runSaga = async (input: { orderId: string }, bindings: SagaBindings, faults: FaultRuleInput[] = []): Promise<SagaRun> => {
   const { model, saga, variableOf } = stack();
   const calls: Record<string, number> = {};
+  const chaos = new Chaos();
+  chaos.set(faults);
   const subscriberOf = (arn: string) => bindings.subscribers[shortName(logicalIdOf(model, arn) ?? '')];
   const sns = new SnsService(topicSpecs(model), subscriptionSpecs(model), async (arn, event) => {
     const handler = subscriberOf(arn);
@@ -93,14 +109,11 @@ export const runSaga = async (input: { orderId: string }, bindings: SagaBindings
       const handler = bindings.functions[variable];
       if (!handler) throw new FunctionNotFound(`Function not found: ${arn}`);
       calls[variable] = (calls[variable] ?? 0) + 1;
-      const injected = faults[variable]?.(calls[variable]);
-      if (injected) return { functionError: 'Unhandled', payload: lambdaError(injected) };
-      return invokeInProcess(handler, variable, payload);
+      const logicalId = logicalIdOf(model, arn) ?? arn;
+      return invokeWithChaos(chaos, [variable, logicalId, shortName(logicalId), arn], handler, payload);
     },
     publish: (params) => sns.publish(params),
-    dynamodb: async () => {
-      throw new Error('The saga uses no DynamoDB integration');
-    },
+    dynamodb: () => Promise.reject(new Error('The saga uses no DynamoDB integration')),
   };
   const service = new StepFunctionsService([saga], targets, { region: 'us-east-1', retryIntervalScale: 0 });
   const { executionArn } = service.startExecution(saga.arn, input.orderId, JSON.stringify(input));

@@ -19,7 +19,8 @@ import { handler as release } from '../../functions/warehouse/release';
 import { handler as reserve } from '../../functions/warehouse/reserve';
 import { DynamoWarehouseStore } from '../../functions/warehouse/store';
 import { fakeContext } from './lambda';
-import { type Fault, runSaga, type SagaBindings, type SagaRun } from './saga-runner';
+import type { FaultRuleInput } from '../../local/chaos/faults';
+import { runSaga, type SagaBindings, type SagaRun } from './saga-runner';
 
 /** The real stores, on this test file's tables, with the client the handlers use. */
 export const stores = () => ({
@@ -54,7 +55,7 @@ export class InProcessCatalogue implements Catalogue {
 /** Starts the real ASL in-process; like StartExecution, a second start for the same order starts nothing. */
 export class InProcessSaga implements SagaStarter {
   readonly runs = new Map<string, Promise<SagaRun>>();
-  constructor(private readonly faults: Record<string, Fault> = {}) {}
+  constructor(private readonly faults: FaultRuleInput[] = []) {}
 
   async start(order: Order): Promise<void> {
     if (!this.runs.has(order.orderId)) this.runs.set(order.orderId, runSaga(sagaInput(order), sagaBindings, this.faults));
