@@ -57,8 +57,9 @@ export class InProcessSaga implements SagaStarter {
   readonly runs = new Map<string, Promise<SagaRun>>();
   constructor(private readonly faults: FaultRuleInput[] = []) {}
 
-  async start(order: Order): Promise<void> {
+  start(order: Order): Promise<void> {
     if (!this.runs.has(order.orderId)) this.runs.set(order.orderId, runSaga(sagaInput(order), sagaBindings, this.faults));
+    return Promise.resolve();
   }
 
   run(orderId: string): Promise<SagaRun> {
