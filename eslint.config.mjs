@@ -15,6 +15,6 @@ export default tseslint.config(
     },
   },
   { files: ['local/**/*.ts'], rules: { 'max-lines': ['error', { max: 300, skipBlankLines: false, skipComments: false }] } },
-  // Tests: a describe or test body is one function by nature, and fixtures are read as `any`.
+  // Tests: a describe or test body is one function by nature.
   { files: ['test/**/*.ts'], rules: { 'max-lines-per-function': 'off' } },
 );
