@@ -1,3 +1,4 @@
+import type { Lifecycle } from '#shared/once';
 import { CURRENCY } from '#shared/schemas';
 
 export interface Account {
@@ -8,6 +9,7 @@ export interface Account {
 
 /** A payment's life: PAID, then maybe REFUNDED; VOIDED marks a refund that arrived before any payment. */
 export type PaymentStatus = 'PAID' | 'REFUNDED' | 'VOIDED';
+export const PAYMENT_LIFE: Lifecycle<PaymentStatus> = { active: 'PAID', undone: 'REFUNDED' };
 
 export interface Payment {
   orderId: string;

@@ -1,9 +1,9 @@
 import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { getRecord } from '#shared/dynamo';
+import { getRecord, keyOf } from '#shared/dynamo';
 import { doOnce, undoOnce } from '#shared/once';
 import { CURRENCY } from '#shared/schemas';
-import { type Account, emptyAccount, type Payment, payOutcomeForExisting, type PayOutcome } from './domain';
+import { type Account, emptyAccount, PAYMENT_LIFE, type Payment, payOutcomeForExisting, type PayOutcome } from './domain';
 
 export interface RefundOutcome {
   refunded: boolean;
@@ -19,8 +19,8 @@ export interface BillingStore {
   openAccount(userId: string, openingBalance: number): Promise<boolean>;
 }
 
-const accountKey = (userId: string) => ({ pk: `ACCOUNT#${userId}`, sk: 'ACCOUNT' });
-const paymentKey = (orderId: string) => ({ pk: `PAYMENT#${orderId}`, sk: 'PAYMENT' });
+const accountKey = keyOf('ACCOUNT');
+const paymentKey = keyOf('PAYMENT');
 const toPayment = (orderId: string, item: Payment): Payment => ({ orderId, userId: item.userId, amount: item.amount, status: item.status });
 const ledgerEntry = (userId: string, type: string, amount: number, orderId?: string) => {
   const at = new Date().toISOString();
@@ -106,8 +106,7 @@ export class DynamoBillingStore implements BillingStore {
     const { undone, record } = await undoOnce<Payment>(this.client, {
       tableName: this.tableName,
       key: paymentKey(orderId),
-      activeStatus: 'PAID',
-      undoneStatus: 'REFUNDED',
+      life: PAYMENT_LIFE,
       tombstone: { orderId, amount: 0 },
       undoWrites: (payment) => [
         {

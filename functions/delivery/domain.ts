@@ -1,3 +1,4 @@
+import type { Lifecycle } from '#shared/once';
 export interface Slot {
   slotId: string;
   /** Local date of delivery, YYYY-MM-DD. */
@@ -17,6 +18,7 @@ export interface SlotView {
 }
 
 export type BookingStatus = 'BOOKED' | 'CANCELLED' | 'VOIDED';
+export const BOOKING_LIFE: Lifecycle<BookingStatus> = { active: 'BOOKED', undone: 'CANCELLED' };
 
 export const remaining = (slot: Slot): number => Math.max(0, slot.capacity - slot.booked);
 

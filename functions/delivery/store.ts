@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { getRecord, putIfAbsent, queryAll } from '#shared/dynamo';
+import { adjust, getRecord, keyOf, pick, putIfAbsent, queryAll } from '#shared/dynamo';
 import { doOnce, undoOnce } from '#shared/once';
-import { type BookingStatus, type Slot, slotOrder } from './domain';
+import { BOOKING_LIFE, type BookingStatus, type Slot, slotOrder } from './domain';
 
 export type BookOutcome = { kind: 'booked' } | { kind: 'rejected'; reason: string };
 
@@ -18,17 +18,9 @@ interface Booking {
   slotId: string;
 }
 
-const slotKey = (slotId: string) => ({ pk: `SLOT#${slotId}`, sk: 'SLOT' });
-const bookingKey = (orderId: string) => ({ pk: `BOOKING#${orderId}`, sk: 'BOOKING' });
-const capacityNames = { '#capacity': 'capacity', '#booked': 'booked' };
-
-const toSlot = (item: Record<string, unknown>): Slot => ({
-  slotId: item.slotId as string,
-  date: item.date as string,
-  window: item.window as string,
-  capacity: item.capacity as number,
-  booked: item.booked as number,
-});
+const slotKey = keyOf('SLOT');
+const bookingKey = keyOf('BOOKING');
+const toSlot = (item: Record<string, unknown>) => pick(item, ['slotId', 'date', 'window', 'capacity', 'booked']) as Slot;
 
 /** Slots with their capacity and bookings in one table; `byKind` lists slots in date order. */
 export class DynamoDeliveryStore implements DeliveryStore {
@@ -63,18 +55,7 @@ export class DynamoDeliveryStore implements DeliveryStore {
       tableName: this.tableName,
       key: bookingKey(orderId),
       record: { orderId, slotId, address, status: 'BOOKED', createdAt: new Date().toISOString() },
-      guards: [
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: slotKey(slotId),
-            UpdateExpression: 'SET #booked = #booked + :one',
-            ConditionExpression: 'attribute_exists(pk) AND #booked < #capacity',
-            ExpressionAttributeNames: capacityNames,
-            ExpressionAttributeValues: { ':one': 1 },
-          },
-        },
-      ],
+      guards: [adjust(this.tableName, slotKey(slotId), 'booked', 1, { expression: 'attribute_exists(pk) AND #n < #capacity', names: { '#capacity': 'capacity' } })],
     });
     if (result.kind === 'done') return { kind: 'booked' };
     if (result.kind === 'existing') {
@@ -88,21 +69,9 @@ export class DynamoDeliveryStore implements DeliveryStore {
     const { undone } = await undoOnce<Booking>(this.client, {
       tableName: this.tableName,
       key: bookingKey(orderId),
-      activeStatus: 'BOOKED',
-      undoneStatus: 'CANCELLED',
+      life: BOOKING_LIFE,
       tombstone: { orderId },
-      undoWrites: (booking) => [
-        {
-          Update: {
-            TableName: this.tableName,
-            Key: slotKey(booking.slotId),
-            UpdateExpression: 'SET #booked = #booked - :one',
-            ConditionExpression: '#booked > :zero',
-            ExpressionAttributeNames: { '#booked': 'booked' },
-            ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
-          },
-        },
-      ],
+      undoWrites: (booking) => [adjust(this.tableName, slotKey(booking.slotId), 'booked', -1, { expression: '#n > :zero', values: { ':zero': 0 } })],
     });
     return { cancelled: undone };
   }

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { getRecord, type TransactItem } from '#shared/dynamo';
+import { getRecord, pick, type TransactItem } from '#shared/dynamo';
 import { isConditionFailure } from '#shared/errors';
 import { doOnce } from '#shared/once';
 import { type Order, planTransition, SIMILARITY_WINDOW_SECONDS, type StatusUpdate } from './domain';
@@ -26,10 +26,7 @@ interface StoredOrder extends Order {
 const ORDER_FIELDS = ['orderId', 'userId', 'status', 'items', 'total', 'currency', 'delivery', 'failureReason', 'history', 'createdAt', 'updatedAt'] as const;
 
 /** The public shape of an order, without storage bookkeeping. */
-export const toOrder = (stored: object): Order => {
-  const item = stored as Record<string, unknown>;
-  return Object.fromEntries(ORDER_FIELDS.filter((field) => item[field] !== undefined).map((field) => [field, item[field]])) as unknown as Order;
-};
+export const toOrder = (stored: object): Order => pick(stored as Record<string, unknown>, ORDER_FIELDS) as unknown as Order;
 
 /**
  * The similarity lock lives in the orders table under its own key: one item per user and basket,

@@ -24,6 +24,15 @@ export const getRecord = async <R>(client: DynamoDBDocumentClient, tableName: st
   return Item as R | undefined;
 };
 
+/** The key of an item of one kind in a single-table design: `{ pk: 'KIND#id', sk: 'KIND' }`. */
+export const keyOf =
+  (kind: string) =>
+  (id: string): Key => ({ pk: `${kind}#${id}`, sk: kind });
+
+/** The named attributes of a stored item (those it has), leaving its keys and index attributes behind. */
+export const pick = <K extends string>(item: Record<string, unknown>, fields: readonly K[]): Record<K, unknown> =>
+  Object.fromEntries(fields.filter((field) => item[field] !== undefined).map((field) => [field, item[field]])) as Record<K, unknown>;
+
 /** `attribute_not_exists` on any attribute of the key holds exactly when no item has that key. */
 export const absent = (key: Key): string => `attribute_not_exists(${Object.keys(key)[0]})`;
 
@@ -52,3 +61,22 @@ export const queryAll = async (
   for await (const page of paginateQuery({ client }, query)) items.push(...(page.Items ?? []));
   return items;
 };
+
+/** A condition on an `adjust`: its expression may name the attribute `#n`, the delta `:d`, and its own names and values. */
+export interface AdjustCondition {
+  expression: string;
+  names?: Record<string, string>;
+  values?: Record<string, unknown>;
+}
+
+/** A transaction item that adds `delta` (negative to take away) to a number attribute: stock, places booked. */
+export const adjust = (tableName: string, key: Key, attribute: string, delta: number, condition?: AdjustCondition): TransactItem => ({
+  Update: {
+    TableName: tableName,
+    Key: key,
+    UpdateExpression: 'SET #n = #n + :d',
+    ExpressionAttributeNames: { '#n': attribute, ...condition?.names },
+    ExpressionAttributeValues: { ':d': delta, ...condition?.values },
+    ...(condition && { ConditionExpression: condition.expression }),
+  },
+});

@@ -57,14 +57,18 @@ export const doOnce = async <R>(client: DynamoDBDocumentClient, spec: DoOnce<R>)
   }
 };
 
+/** The two statuses an undo moves between (a third, VOIDED, marks an undo that came first). */
+export interface Lifecycle<S extends string = string> {
+  active: S;
+  undone: S;
+}
+
 export interface UndoOnce<R> {
   tableName: string;
   /** The key of the record the forward action wrote (payment, reservation, booking). */
   key: Key;
-  /** Status of a record whose action is in effect and can be undone. */
-  activeStatus: string;
-  /** Status it gets once undone. */
-  undoneStatus: string;
+  /** The record's life: the status of an action in effect, and the status it gets once undone. */
+  life: Lifecycle;
   /** Attributes of the tombstone written when the action never happened. */
   tombstone: Record<string, unknown>;
   /** The other writes that undo the action, in the same transaction as the status change. */
@@ -92,7 +96,7 @@ export const undoOnce = async <R extends { status: string }>(
         if (voided) return { undone: false };
         continue;
       }
-      if (record.status !== spec.activeStatus) return { undone: false, record };
+      if (record.status !== spec.life.active) return { undone: false, record };
       await client.send(
         new TransactWriteCommand({
           TransactItems: [
@@ -103,7 +107,7 @@ export const undoOnce = async <R extends { status: string }>(
                 UpdateExpression: 'SET #status = :undone, undoneAt = :now',
                 ConditionExpression: '#status = :active',
                 ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':undone': spec.undoneStatus, ':active': spec.activeStatus, ':now': new Date().toISOString() },
+                ExpressionAttributeValues: { ':undone': spec.life.undone, ':active': spec.life.active, ':now': new Date().toISOString() },
               },
             },
             ...spec.undoWrites(record),

@@ -1,3 +1,4 @@
+import type { Lifecycle } from '#shared/once';
 import type { Quote } from '#shared/contracts';
 import type { OrderLine } from '#shared/schemas';
 import { CURRENCY } from '#shared/schemas';
@@ -20,6 +21,7 @@ export interface ProductView {
 
 /** A reservation's life: RESERVED, then maybe RELEASED; VOIDED marks a release that came before any reservation. */
 export type ReservationStatus = 'RESERVED' | 'RELEASED' | 'VOIDED';
+export const RESERVATION_LIFE: Lifecycle<ReservationStatus> = { active: 'RESERVED', undone: 'RELEASED' };
 
 export const toView = ({ sku, name, price, currency, stock }: Product): ProductView => ({
   sku,

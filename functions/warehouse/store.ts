@@ -1,10 +1,10 @@
 import { BatchGetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { queryAll } from '#shared/dynamo';
+import { adjust, keyOf, pick, queryAll } from '#shared/dynamo';
 import { isConditionFailure } from '#shared/errors';
 import { doOnce, undoOnce } from '#shared/once';
 import type { OrderLine } from '#shared/schemas';
 import { CURRENCY } from '#shared/schemas';
-import { mergeLines, type Product, type ReservationStatus } from './domain';
+import { mergeLines, type Product, RESERVATION_LIFE, type ReservationStatus } from './domain';
 
 export interface ProductChange {
   name?: string;
@@ -27,15 +27,9 @@ interface Reservation {
   lines: OrderLine[];
 }
 
-const productKey = (sku: string) => ({ pk: `PRODUCT#${sku}`, sk: 'PRODUCT' });
-const reservationKey = (orderId: string) => ({ pk: `RESERVATION#${orderId}`, sk: 'RESERVATION' });
-const toProduct = (item: Record<string, unknown>): Product => ({
-  sku: item.sku as string,
-  name: item.name as string,
-  price: item.price as number,
-  currency: CURRENCY,
-  stock: item.stock as number,
-});
+const productKey = keyOf('PRODUCT');
+const reservationKey = keyOf('RESERVATION');
+const toProduct = (item: Record<string, unknown>): Product => ({ ...(pick(item, ['sku', 'name', 'price', 'stock']) as Omit<Product, 'currency'>), currency: CURRENCY });
 
 /** Products and reservations in one table; the `byKind` index lists the catalogue without a scan. */
 export class DynamoWarehouseStore implements WarehouseStore {
@@ -111,16 +105,7 @@ export class DynamoWarehouseStore implements WarehouseStore {
       tableName: this.tableName,
       key: reservationKey(orderId),
       record: { orderId, lines: merged, status: 'RESERVED', createdAt: new Date().toISOString() },
-      guards: merged.map(({ sku, quantity }) => ({
-        Update: {
-          TableName: this.tableName,
-          Key: productKey(sku),
-          UpdateExpression: 'SET #stock = #stock - :quantity',
-          ConditionExpression: 'attribute_exists(pk) AND #stock >= :quantity',
-          ExpressionAttributeNames: { '#stock': 'stock' },
-          ExpressionAttributeValues: { ':quantity': quantity },
-        },
-      })),
+      guards: merged.map(({ sku, quantity }) => adjust(this.tableName, productKey(sku), 'stock', -quantity, { expression: 'attribute_exists(pk) AND #n >= :quantity', values: { ':quantity': quantity } })),
     });
     if (result.kind === 'done') return { kind: 'reserved' };
     if (result.kind === 'existing') {
@@ -134,19 +119,9 @@ export class DynamoWarehouseStore implements WarehouseStore {
     const { undone } = await undoOnce<Reservation>(this.client, {
       tableName: this.tableName,
       key: reservationKey(orderId),
-      activeStatus: 'RESERVED',
-      undoneStatus: 'RELEASED',
+      life: RESERVATION_LIFE,
       tombstone: { orderId, lines: [] },
-      undoWrites: (reservation) =>
-        reservation.lines.map(({ sku, quantity }) => ({
-          Update: {
-            TableName: this.tableName,
-            Key: productKey(sku),
-            UpdateExpression: 'SET #stock = #stock + :quantity',
-            ExpressionAttributeNames: { '#stock': 'stock' },
-            ExpressionAttributeValues: { ':quantity': quantity },
-          },
-        })),
+      undoWrites: (reservation) => reservation.lines.map(({ sku, quantity }) => adjust(this.tableName, productKey(sku), 'stock', quantity)),
     });
     return { released: undone };
   }

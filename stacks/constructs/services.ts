@@ -19,6 +19,15 @@ const identityEnv = ({ issuerUrl, audience, jwksUri }: IdentitySettings): Record
   ...(jwksUri && { JWKS_URI: jwksUri }),
 });
 
+/** The `byKind` index: every item of a kind (products, slots), in the order of `sortKey`, without a scan. */
+const byKind = (table: Table, sortKey: string) =>
+  table.addGlobalSecondaryIndex({
+    indexName: 'byKind',
+    partitionKey: { name: 'kind', type: AttributeType.STRING },
+    sortKey: { name: sortKey, type: AttributeType.STRING },
+    projectionType: ProjectionType.ALL,
+  });
+
 export class BillingService extends Construct {
   readonly table: Table;
   readonly getAccount: ShopFunction;
@@ -49,12 +58,7 @@ export class WarehouseService extends Construct {
   constructor(scope: Construct, id: string, identity: IdentitySettings) {
     super(scope, id);
     this.table = serviceTable(this, 'Table');
-    this.table.addGlobalSecondaryIndex({
-      indexName: 'byKind',
-      partitionKey: { name: 'kind', type: AttributeType.STRING },
-      sortKey: { name: 'sku', type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
-    });
+    byKind(this.table, 'sku');
     const fn = (name: string, handler: string, description: string, access: 'read' | 'readWrite', env: Record<string, string> = {}) =>
       new ShopFunction(this, name, { service: 'warehouse', handler, description, environment: env }).bindTable(this.table, 'WAREHOUSE_TABLE', access);
     this.listProducts = fn('ListProducts', 'list-products', 'GET /products', 'read');
@@ -74,12 +78,7 @@ export class DeliveryService extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.table = serviceTable(this, 'Table');
-    this.table.addGlobalSecondaryIndex({
-      indexName: 'byKind',
-      partitionKey: { name: 'kind', type: AttributeType.STRING },
-      sortKey: { name: 'listOrder', type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
-    });
+    byKind(this.table, 'listOrder');
     const fn = (name: string, handler: string, description: string, access: 'read' | 'readWrite') =>
       new ShopFunction(this, name, { service: 'delivery', handler, description }).bindTable(this.table, 'DELIVERY_TABLE', access);
     this.listSlots = fn('ListSlots', 'list-slots', 'GET /delivery/slots', 'read');

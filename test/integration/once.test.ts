@@ -62,7 +62,7 @@ describe('doOnce', () => {
 
   test('after an undo that came first, the action finds its tombstone', async () => {
     const actionKey = key('late');
-    const undo = { tableName: table(), key: actionKey, activeStatus: 'DONE', undoneStatus: 'UNDONE', tombstone: { note: 'never done' }, undoWrites: () => [] };
+    const undo = { tableName: table(), key: actionKey, life: { active: 'DONE', undone: 'UNDONE' }, tombstone: { note: 'never done' }, undoWrites: () => [] };
 
     expect(await undoOnce(documentClient, undo)).toEqual({ undone: false });
     const late = await doOnce(documentClient, { tableName: table(), key: actionKey, record: { status: 'DONE' }, guards: [] });
