@@ -41,6 +41,7 @@ export class ShopStack extends Stack {
         DeliveryBookFunctionArn: delivery.book,
         DeliveryCancelFunctionArn: delivery.cancel,
         OrderUpdateStatusFunctionArn: order.updateStatus,
+        OrderBeginCompensationFunctionArn: order.beginCompensation,
       },
     });
     order.createOrder.addEnvironment('STATE_MACHINE_ARN', saga.stateMachine.stateMachineArn);

@@ -60,7 +60,10 @@ export class DynamoDeliveryStore implements DeliveryStore {
     if (result.kind === 'done') return { kind: 'booked' };
     if (result.kind === 'existing') {
       const { status, slotId: bookedSlot } = result.record;
-      return status === 'BOOKED' && bookedSlot === slotId ? { kind: 'booked' } : { kind: 'rejected', reason: 'the order was cancelled before booking' };
+      if (status === 'BOOKED' && bookedSlot === slotId) return { kind: 'booked' };
+      if (status === 'BOOKED') return { kind: 'rejected', reason: `the order was booked in another slot (${bookedSlot})` };
+      // A re-run after the cancel must not take the place again.
+      return { kind: 'rejected', reason: status === 'CANCELLED' ? 'the order was booked and cancelled already' : 'the order was cancelled before booking' };
     }
     return { kind: 'rejected', reason: `slot ${slotId} is full or does not exist` };
   }

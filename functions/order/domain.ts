@@ -66,16 +66,43 @@ export const orderIdFor = (userId: string, idempotencyKey: string): string => {
 
 export const isTerminal = (status: OrderStatus): boolean => TERMINAL.has(status);
 
-/** Forward moves go one step at a time; any non-terminal order may end CANCELLED or COMPENSATION_FAILED. */
+/**
+ * Forward moves go one step at a time; any live order may end CANCELLED or COMPENSATION_FAILED; and
+ * an order whose compensation failed may still end CANCELLED, once its compensations are finished
+ * later (a redrive). Every other move out of a terminal status is illegal.
+ */
 export const canTransition = (from: OrderStatus, to: OrderStatus): boolean => {
+  if (from === 'COMPENSATION_FAILED') return to === 'CANCELLED';
   if (isTerminal(from)) return false;
   if (to === 'CANCELLED' || to === 'COMPENSATION_FAILED') return true;
   const fromIndex = FORWARD.indexOf(from as ForwardStatus);
   return fromIndex >= 0 && FORWARD[fromIndex + 1] === to;
 };
 
+/** The statuses the saga moves to on its way back, after it fenced the order (see `OrderBeingCompensated`). */
+export const isBackward = (status: OrderStatus): boolean => status === 'CANCELLED' || status === 'COMPENSATION_FAILED';
+
 export class InvalidTransition extends Error {
-  override readonly name = 'InvalidTransition';
+  override readonly name: string = 'InvalidTransition';
+}
+
+/*
+ * The named refusals the state machine routes on (their `name` is the Lambda `errorType`):
+ * - a completed order refuses to be compensated, and the saga goes back to its success end;
+ * - a cancelled order refuses to be marked COMPENSATION_FAILED, and the saga ends cancelled;
+ * - an order whose compensation began refuses every forward status, so a late forward write
+ *   cannot land once its undo has started.
+ */
+export class OrderAlreadyCompleted extends InvalidTransition {
+  override readonly name = 'OrderAlreadyCompleted';
+}
+
+export class OrderAlreadyCancelled extends InvalidTransition {
+  override readonly name = 'OrderAlreadyCancelled';
+}
+
+export class OrderBeingCompensated extends InvalidTransition {
+  override readonly name = 'OrderBeingCompensated';
 }
 
 /** What the saga reports with a status change. */
@@ -106,21 +133,37 @@ export const describeCause = (cause: string | undefined): string | undefined => 
   return cause.slice(0, 500);
 };
 
-/**
- * Plans a status change: a repeat of the current status is a no-op (Step Functions retries),
- * an illegal move is an error, and a cancellation records the compensations that ran, in the
- * order they ran, before the final status.
- */
-export const planTransition = (order: Pick<Order, 'status'>, update: StatusUpdate, at: string): Transition => {
-  if (order.status === update.status) return { kind: 'noop' };
-  if (!canTransition(order.status, update.status)) {
-    throw new InvalidTransition(`Order cannot go from ${order.status} to ${update.status}`);
-  }
+/** True when the order holds this status now or held it before: a repeat or a late replay of its update. */
+export const hasPassed = (order: Pick<Order, 'status' | 'history'>, status: OrderStatus): boolean =>
+  order.status === status || order.history.some((entry) => entry.status === status);
+
+/** Refuses an illegal move, with the named error the saga routes on where there is one. */
+const refuse = (from: OrderStatus, to: OrderStatus): never => {
+  const message = `Order cannot go from ${from} to ${to}`;
+  if (from === 'COMPLETED' && isBackward(to)) throw new OrderAlreadyCompleted(`${message}: a completed order is not compensated`);
+  if (from === 'CANCELLED' && to === 'COMPENSATION_FAILED') throw new OrderAlreadyCancelled(`${message}: its compensations are done`);
+  throw new InvalidTransition(message);
+};
+
+/** The history entries of the compensations that ran, in the order they ran. */
+const compensationEntries = (compensations: StatusUpdate['compensations'], at: string): HistoryEntry[] => {
   const entries: HistoryEntry[] = [];
-  const { cancelDelivery, release, refund } = update.compensations ?? {};
+  const { cancelDelivery, release, refund } = compensations ?? {};
   if (cancelDelivery) entries.push({ status: 'DELIVERY_CANCELLED', at, reason: cancelDelivery.cancelled ? 'delivery slot released' : 'no booking to cancel' });
   if (release) entries.push({ status: 'ITEMS_RELEASED', at, reason: release.released ? 'reserved stock returned' : 'no reservation to release' });
   if (refund) entries.push({ status: 'PAYMENT_REFUNDED', at, reason: refund.refunded ? `refunded ${refund.amount} ${CURRENCY}` : 'no payment to refund' });
+  return entries;
+};
+
+/**
+ * Plans a status change. A status the order holds or has held already is a no-op (a Step Functions
+ * retry, or a state re-run after a crash); an illegal move is an error; and a cancellation records
+ * the compensations that ran, in the order they ran, before the final status.
+ */
+export const planTransition = (order: Pick<Order, 'status' | 'history'>, update: StatusUpdate, at: string): Transition => {
+  if (hasPassed(order, update.status)) return { kind: 'noop' };
+  if (!canTransition(order.status, update.status)) refuse(order.status, update.status);
+  const entries = compensationEntries(update.compensations, at);
   const detail = describeCause(update.cause);
   const reasonText = update.reason ? [update.reason, detail].filter(Boolean).join(': ') : undefined;
   entries.push({ status: update.status, at, ...(reasonText && { reason: reasonText }) });

@@ -2,7 +2,16 @@ import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-s
 import { getRecord, pick, type TransactItem } from '#shared/dynamo';
 import { isConditionFailure } from '#shared/errors';
 import { doOnce } from '#shared/once';
-import { type Order, planTransition, SIMILARITY_WINDOW_SECONDS, type StatusUpdate } from './domain';
+import {
+  isBackward,
+  type Order,
+  OrderAlreadyCompleted,
+  OrderBeingCompensated,
+  planTransition,
+  SIMILARITY_WINDOW_SECONDS,
+  type StatusUpdate,
+  type Transition,
+} from './domain';
 
 export type CreateOutcome =
   | { kind: 'created'; order: Order }
@@ -16,11 +25,17 @@ export interface OrderStore {
   listByUser(userId: string, limit: number): Promise<Order[]>;
   create(order: Order, similarityKey: string): Promise<CreateOutcome>;
   applyStatus(orderId: string, update: StatusUpdate): Promise<{ order: Order; changed: boolean }>;
+  beginCompensation(orderId: string): Promise<Order>;
 }
 
 interface StoredOrder extends Order {
   similarityKey: string;
   version: number;
+  /**
+   * The compensation fence: set once the saga starts undoing the order (never on a completed one),
+   * after which no forward status can be written. Internal: not part of the order's public shape.
+   */
+  compensatingSince?: string;
 }
 
 const ORDER_FIELDS = ['orderId', 'userId', 'status', 'items', 'total', 'currency', 'delivery', 'failureReason', 'history', 'createdAt', 'updatedAt'] as const;
@@ -113,27 +128,11 @@ export class DynamoOrderStore implements OrderStore {
       const at = new Date().toISOString();
       const plan = planTransition(stored, update, at);
       if (plan.kind === 'noop') return { order: toOrder(stored), changed: false };
+      if (stored.compensatingSince && !isBackward(plan.status)) {
+        throw new OrderBeingCompensated(`Order ${orderId} cannot go to ${plan.status}: its compensation began at ${stored.compensatingSince}`);
+      }
       try {
-        const { Attributes } = await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { orderId },
-            UpdateExpression:
-              'SET #status = :status, history = list_append(history, :entries), updatedAt = :at, version = version + :one' +
-              (plan.failureReason ? ', failureReason = :reason' : ''),
-            ConditionExpression: 'version = :version',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':status': plan.status,
-              ':entries': plan.entries,
-              ':at': at,
-              ':one': 1,
-              ':version': stored.version,
-              ...(plan.failureReason && { ':reason': plan.failureReason }),
-            },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
+        const { Attributes } = await this.client.send(new UpdateCommand(this.statusWrite(stored, plan, at)));
         if (plan.status === 'CANCELLED') await this.releaseLock(stored);
         return { order: toOrder(Attributes!), changed: true };
       } catch (error) {
@@ -142,6 +141,59 @@ export class DynamoOrderStore implements OrderStore {
       }
     }
     throw new Error(`Status of order ${orderId} did not settle after 5 attempts`);
+  }
+
+  /**
+   * The write of a planned status change, conditional on the version it was planned from. A forward
+   * status is also conditional on the fence being down; a backward one raises it, if it is not up yet.
+   */
+  private statusWrite(stored: StoredOrder, plan: Extract<Transition, { kind: 'apply' }>, at: string) {
+    const backward = isBackward(plan.status);
+    const sets = ['#status = :status', 'history = list_append(history, :entries)', 'updatedAt = :at', 'version = version + :one'];
+    if (plan.failureReason) sets.push('failureReason = :reason');
+    if (backward) sets.push('compensatingSince = if_not_exists(compensatingSince, :at)');
+    return {
+      TableName: this.tableName,
+      Key: { orderId: stored.orderId },
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: backward ? 'version = :version' : 'version = :version AND attribute_not_exists(compensatingSince)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':status': plan.status,
+        ':entries': plan.entries,
+        ':at': at,
+        ':one': 1,
+        ':version': stored.version,
+        ...(plan.failureReason && { ':reason': plan.failureReason }),
+      },
+      ReturnValues: 'ALL_NEW' as const,
+    };
+  }
+
+  /**
+   * Raises the compensation fence, atomically, unless the order is COMPLETED: a completed order
+   * refuses to be compensated (OrderAlreadyCompleted). Raising it again is a no-op.
+   */
+  async beginCompensation(orderId: string): Promise<Order> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { orderId },
+          UpdateExpression: 'SET compensatingSince = if_not_exists(compensatingSince, :now)',
+          ConditionExpression: 'attribute_exists(orderId) AND #status <> :completed',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':now': new Date().toISOString(), ':completed': 'COMPLETED' },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toOrder(Attributes!);
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const stored = await this.getStored(orderId);
+      if (!stored) throw new Error(`Order ${orderId} does not exist`, { cause: error });
+      throw new OrderAlreadyCompleted(`Order ${orderId} is COMPLETED: a completed order is not compensated`, { cause: error });
+    }
   }
 
   /** A cancelled order no longer blocks a similar one. Best effort: the lock expires by itself anyway. */

@@ -4,7 +4,7 @@ import { env } from '#shared/config';
 import { taskHandler } from '#shared/handler';
 import { countBy, logger, metrics, MetricUnit } from '#shared/observability';
 import { OrderId, parseTask } from '#shared/schemas';
-import { FAILURE_REASONS, FORWARD, type FailureReason } from './domain';
+import { FAILURE_REASONS, FORWARD, type FailureReason, isTerminal } from './domain';
 import { DynamoOrderStore } from './store';
 
 const store = new DynamoOrderStore(documentClient, env('ORDERS_TABLE'));
@@ -23,7 +23,11 @@ const UpdateInput = z.object({
     .optional(),
 });
 
-/** Saga step: move the order to its next status and record it in the history, once. */
+/**
+ * Saga step: move the order to its next status and record it in the history, once. A status the
+ * order holds or has held is a no-op that answers the order as it is; an illegal move fails, with
+ * a named error where the saga routes on it (see the errors of ./domain).
+ */
 export const handler = taskHandler(async (event: unknown) => {
   const update = parseTask(UpdateInput, event);
   const { order, changed } = await store.applyStatus(update.orderId, update);
@@ -33,9 +37,7 @@ export const handler = taskHandler(async (event: unknown) => {
     if (order.status === 'COMPLETED') metrics.addMetric('OrdersCompleted', MetricUnit.Count, 1);
     if (order.status === 'CANCELLED') countBy('OrdersCancelled', 'Reason', order.failureReason ?? 'UNKNOWN');
     if (order.status === 'COMPENSATION_FAILED') metrics.addMetric('CompensationFailures', MetricUnit.Count, 1);
-    if (['COMPLETED', 'CANCELLED', 'COMPENSATION_FAILED'].includes(order.status)) {
-      metrics.addMetric('SagaDuration', MetricUnit.Seconds, sagaSeconds);
-    }
+    if (isTerminal(order.status)) metrics.addMetric('SagaDuration', MetricUnit.Seconds, sagaSeconds);
   }
   return { orderId: order.orderId, status: order.status };
 });

@@ -80,8 +80,9 @@ export interface UndoOnce<R> {
  * - no record yet: write a VOIDED tombstone, so that a late forward action (whose record is
  *   conditional on not existing) cannot land after its compensation ("compensation before action");
  * - an active record: flip its status and apply the undo writes in one transaction;
- * - anything else: it was already undone, so nothing changes.
- * Returns true when this call undid the action.
+ * - anything else: it was already undone (or voided), so nothing changes.
+ * `undone` says whether the action stands undone, by this call or by an earlier one whose answer
+ * was lost: a re-run answers what the first run did, not that there was nothing to do.
  */
 export const undoOnce = async <R extends { status: string }>(
   client: DynamoDBDocumentClient,
@@ -96,7 +97,7 @@ export const undoOnce = async <R extends { status: string }>(
         if (voided) return { undone: false };
         continue;
       }
-      if (record.status !== spec.life.active) return { undone: false, record };
+      if (record.status !== spec.life.active) return { undone: record.status === spec.life.undone, record };
       await client.send(
         new TransactWriteCommand({
           TransactItems: [

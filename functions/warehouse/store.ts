@@ -109,7 +109,10 @@ export class DynamoWarehouseStore implements WarehouseStore {
     });
     if (result.kind === 'done') return { kind: 'reserved' };
     if (result.kind === 'existing') {
-      return result.record.status === 'RESERVED' ? { kind: 'reserved' } : { kind: 'rejected', reason: 'the order was cancelled before reservation' };
+      const { status } = result.record;
+      if (status === 'RESERVED') return { kind: 'reserved' };
+      // A re-run after the release must not take the stock again.
+      return { kind: 'rejected', reason: status === 'RELEASED' ? 'the order was reserved and released already' : 'the order was cancelled before reservation' };
     }
     const short = merged.filter((_, i) => result.refused[i]).map(({ sku }) => sku);
     return { kind: 'rejected', reason: `not enough stock for ${short.join(', ')}` };

@@ -120,6 +120,7 @@ export class OrderService extends Construct {
   readonly getOrder: ShopFunction;
   readonly listOrders: ShopFunction;
   readonly updateStatus: ShopFunction;
+  readonly beginCompensation: ShopFunction;
 
   constructor(scope: Construct, id: string, props: { identity: IdentitySettings; quote: ShopFunction }) {
     super(scope, id);
@@ -158,6 +159,11 @@ export class OrderService extends Construct {
       service: 'order',
       handler: 'update-status',
       description: 'Saga: move the order to its next status and record it',
+    }).bindTable(this.table, 'ORDERS_TABLE', 'readWrite');
+    this.beginCompensation = new ShopFunction(this, 'BeginCompensation', {
+      service: 'order',
+      handler: 'begin-compensation',
+      description: 'Saga: fence the order before its compensations; a completed order refuses',
     }).bindTable(this.table, 'ORDERS_TABLE', 'readWrite');
   }
 }

@@ -68,7 +68,7 @@ test('every route but the public ones uses the TOKEN authorizer', () => {
 
 test('every function runs Node 22 on arm64 with Powertools settings', () => {
   const functions = resourcesOfType(cfn, 'AWS::Lambda::Function');
-  expect(functions).toHaveLength(19); // 18 handlers and the authorizer
+  expect(functions).toHaveLength(20); // 19 handlers and the authorizer
   for (const [, fn] of functions) {
     expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
     expect(fnProps(fn).Environment?.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: match.any(String), POWERTOOLS_METRICS_NAMESPACE: 'ServerlessShop' });

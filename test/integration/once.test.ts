@@ -123,7 +123,7 @@ describe('the reasons a repeated or late saga step gives', () => {
     await shop.delivery.book(booked, slotId, 'here');
 
     expect(await shop.warehouse.reserve(released, [{ sku, quantity: 1 }])).toEqual({ kind: 'rejected', reason: 'the order was cancelled before reservation' });
-    expect(await shop.delivery.book(booked, uniqueSlot(), 'here')).toEqual({ kind: 'rejected', reason: 'the order was cancelled before booking' });
+    expect(await shop.delivery.book(booked, uniqueSlot(), 'here')).toEqual({ kind: 'rejected', reason: `the order was booked in another slot (${slotId})` });
     expect(await shop.delivery.getSlot(slotId)).toMatchObject({ booked: 1 });
   });
 });

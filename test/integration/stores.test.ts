@@ -60,7 +60,8 @@ describe('billing', () => {
     await shop.billing.pay(orderId, user, 400);
 
     expect(await shop.billing.refund(orderId)).toEqual({ refunded: true, amount: 400 });
-    expect(await shop.billing.refund(orderId)).toEqual({ refunded: false, amount: 0 });
+    // A re-run (its first answer lost) answers what was done, and credits nothing more.
+    expect(await shop.billing.refund(orderId)).toEqual({ refunded: true, amount: 400 });
     expect((await shop.billing.getAccount(user)).balance).toBe(1000);
   });
 
@@ -117,7 +118,7 @@ describe('warehouse', () => {
     expect(await stockOf(sku)).toBe(2);
 
     expect(await shop.warehouse.release(orderId)).toEqual({ released: true });
-    expect(await shop.warehouse.release(orderId)).toEqual({ released: false });
+    expect(await shop.warehouse.release(orderId)).toEqual({ released: true });
     expect(await stockOf(sku)).toBe(5);
   });
 
@@ -163,7 +164,7 @@ describe('delivery', () => {
     await shop.delivery.book(orderId, slotId, 'here');
 
     expect(await shop.delivery.cancel(orderId)).toEqual({ cancelled: true });
-    expect(await shop.delivery.cancel(orderId)).toEqual({ cancelled: false });
+    expect(await shop.delivery.cancel(orderId)).toEqual({ cancelled: true });
     expect(await shop.delivery.getSlot(slotId)).toMatchObject({ booked: 0 });
 
     const early = newOrderId();

@@ -167,3 +167,96 @@ test('a compensation that never succeeds ends in COMPENSATION_FAILED', async () 
   const [notification] = await shop.notifications.listByUser(world.user, 10);
   expect(notification).toMatchObject({ orderId: placed.orderId, status: 'COMPENSATION_FAILED' });
 });
+
+/*
+ * Re-runs: a chaos `crash` lets a function's work land and loses its answer, so Step Functions runs
+ * the same step again. The runner's chaos rules match a function, not a payload, so a rule that
+ * fires with no effect (0 ms of latency) lets the calls before the one under test through.
+ */
+const passThrough = (fn: string, times: number): FaultRuleInput => ({ service: 'lambda', function: fn, effect: 'latency', latencyMs: 0, times });
+const answerLost = (fn: string, times?: number): FaultRuleInput => ({ service: 'lambda', function: fn, effect: 'crash', ...(times && { times }) });
+const notificationsOf = (world: World) => shop.notifications.listByUser(world.user, 10);
+
+test("CompleteOrder's answer lost on every try: the order stays COMPLETED, nothing is refunded, released or cancelled", async () => {
+  const world = await prepare({ balance: 10_000, stock: 5, capacity: 2 });
+
+  // MarkPaymentCompleted, MarkItemsReserved and MarkDeliveryBooked answer; CompleteOrder lands four times, unheard.
+  const { run, order: placed } = await order(world, 2, [passThrough('OrderUpdateStatus', 3), answerLost('OrderUpdateStatus', 4)]);
+
+  expect(run.error).toBeUndefined();
+  expect(run.retries).toEqual(['CompleteOrder', 'CompleteOrder', 'CompleteOrder']);
+  expect(run.path).toEqual(expect.arrayContaining(['CompleteOrder', 'BookingFailed', 'BeginCompensation', 'NotifyCompleted', 'OrderCompleted']));
+  for (const compensation of ['CancelDelivery', 'ReleaseItems', 'RefundPayment', 'CancelOrder']) expect(run.path).not.toContain(compensation);
+  expect(placed.status).toBe('COMPLETED');
+  expect(statuses(placed)).toEqual(['PENDING', 'PAYMENT_COMPLETED', 'ITEMS_RESERVED', 'DELIVERY_BOOKED', 'COMPLETED']);
+  expect(await state(world)).toEqual({ balance: 7500, stock: 3, remaining: 1 });
+  expect(await shop.billing.getPayment(placed.orderId)).toMatchObject({ status: 'PAID', amount: 2500 });
+  expect(await notificationsOf(world)).toEqual([expect.objectContaining({ orderId: placed.orderId, status: 'COMPLETED' })]);
+});
+
+test('MarkItemsReserved re-run after ITEMS_RESERVED landed is a no-op, and the order completes', async () => {
+  const world = await prepare({ balance: 10_000, stock: 5, capacity: 2 });
+
+  const { run, order: placed } = await order(world, 1, [passThrough('OrderUpdateStatus', 1), answerLost('OrderUpdateStatus', 1)]);
+
+  expect(run.retries).toEqual(['MarkItemsReserved']);
+  expect(placed.status).toBe('COMPLETED');
+  expect(statuses(placed)).toEqual(['PENDING', 'PAYMENT_COMPLETED', 'ITEMS_RESERVED', 'DELIVERY_BOOKED', 'COMPLETED']);
+  expect(await state(world)).toEqual({ balance: 8750, stock: 4, remaining: 1 });
+});
+
+test.each([
+  ['ProcessPayment', 'BillingPay', 'BillingPayFunctionArn'],
+  ['ReserveItems', 'WarehouseReserve', 'WarehouseReserveFunctionArn'],
+  ['BookDelivery', 'DeliveryBook', 'DeliveryBookFunctionArn'],
+])('%s re-run after its work landed takes nothing twice', async (stateName, fn, variable) => {
+  const world = await prepare({ balance: 10_000, stock: 5, capacity: 2 });
+
+  const { run, order: placed } = await order(world, 1, [{ ...answerLost(fn, 1), effect: 'timeout' }]);
+
+  expect(run.retries).toEqual([stateName]);
+  expect(run.calls[variable]).toBe(2);
+  expect(placed.status).toBe('COMPLETED');
+  expect(await state(world)).toEqual({ balance: 8750, stock: 4, remaining: 1 });
+});
+
+test('compensations re-run after their work landed give back once, and the history says what they did', async () => {
+  const world = await prepare({ balance: 10_000, stock: 5, capacity: 1 });
+  await order(world, 1); // fills the slot
+
+  const { run, order: placed } = await order(world, 2, [answerLost('WarehouseRelease', 1), answerLost('BillingRefund', 1)]);
+
+  expect(run.retries).toEqual(['ReleaseItems', 'RefundPayment']);
+  expect(placed.status).toBe('CANCELLED');
+  expect(placed.history.filter((h) => h.status === 'ITEMS_RELEASED' || h.status === 'PAYMENT_REFUNDED')).toEqual([
+    expect.objectContaining({ reason: 'reserved stock returned' }),
+    expect.objectContaining({ reason: 'refunded 2500 USD' }),
+  ]);
+  expect(await state(world)).toEqual({ balance: 10_000 - 1250, stock: 4, remaining: 0 });
+});
+
+test("CancelOrder's answer lost on every try: the order stays CANCELLED and is notified as cancelled, once", async () => {
+  const world = await prepare({ balance: 10_000, stock: 5, capacity: 2 });
+
+  // MarkPaymentCompleted answers; CancelOrder lands on its first try and its eleven answers are lost.
+  const { run, order: placed } = await order(world, 6, [passThrough('OrderUpdateStatus', 1), answerLost('OrderUpdateStatus', 11)]);
+
+  expect(run.error).toBeUndefined();
+  expect(run.path).toEqual(expect.arrayContaining(['BeginCompensation', 'RefundPayment', 'CancelOrder', 'MarkCompensationFailed', 'NotifyCancelled', 'OrderCancelled']));
+  expect(run.path).not.toContain('NotifyCompensationFailed');
+  expect(placed.status).toBe('CANCELLED');
+  expect(placed.failureReason).toBe('OUT_OF_STOCK');
+  expect(await state(world)).toEqual({ balance: 10_000, stock: 5, remaining: 2 });
+  expect(await notificationsOf(world)).toEqual([expect.objectContaining({ orderId: placed.orderId, status: 'CANCELLED' })]);
+});
+
+test('a payment declined goes through the fence before the order is cancelled', async () => {
+  const world = await prepare({ balance: 100, stock: 5, capacity: 2 });
+
+  const { run, order: placed } = await order(world, 1);
+
+  const fence = run.path.indexOf('BeginCompensation');
+  expect(fence).toBeGreaterThan(run.path.indexOf('PaymentWasDeclined'));
+  expect(run.path.indexOf('CancelOrder')).toBeGreaterThan(fence);
+  expect(placed.status).toBe('CANCELLED');
+});

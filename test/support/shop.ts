@@ -13,6 +13,7 @@ import { DynamoNotificationStore } from '../../functions/notification/store';
 import type { Order } from '../../functions/order/domain';
 import { type Catalogue, type SagaStarter, sagaInput } from '../../functions/order/ports';
 import { DynamoOrderStore } from '../../functions/order/store';
+import { handler as beginCompensation } from '../../functions/order/begin-compensation';
 import { handler as updateStatus } from '../../functions/order/update-status';
 import { handler as quote } from '../../functions/warehouse/quote';
 import { handler as release } from '../../functions/warehouse/release';
@@ -41,6 +42,7 @@ export const sagaBindings: SagaBindings = {
     DeliveryBookFunctionArn: book,
     DeliveryCancelFunctionArn: cancel,
     OrderUpdateStatusFunctionArn: updateStatus,
+    OrderBeginCompensationFunctionArn: beginCompensation,
   },
   subscribers: { NotificationOnOrderEvent: onOrderEvent },
 };

@@ -1,10 +1,28 @@
 import { payOutcomeForExisting } from '../../functions/billing/domain';
 import { remaining, toView as slotView } from '../../functions/delivery/domain';
 import { messageFor, notificationIdFor } from '../../functions/notification/domain';
-import { canTransition, describeCause, FORWARD, orderIdFor, planTransition, similarityKey } from '../../functions/order/domain';
+import {
+  canTransition,
+  describeCause,
+  FORWARD,
+  InvalidTransition,
+  type Order,
+  OrderAlreadyCancelled,
+  OrderAlreadyCompleted,
+  orderIdFor,
+  type OrderStatus,
+  planTransition,
+  similarityKey,
+} from '../../functions/order/domain';
 import { mergeLines, quote } from '../../functions/warehouse/domain';
 
 const AT = '2026-01-01T00:00:00.000Z';
+
+/** An order at `status`, whose history holds PENDING, the statuses it passed, and `status`. */
+const orderAt = (status: OrderStatus, ...passed: OrderStatus[]): Pick<Order, 'status' | 'history'> => ({
+  status,
+  history: [...new Set<OrderStatus>(['PENDING', ...passed, status])].map((s) => ({ status: s, at: AT })),
+});
 
 describe('order status transitions', () => {
   test('the forward path moves one step at a time', () => {
@@ -16,20 +34,59 @@ describe('order status transitions', () => {
   test('any live order may be cancelled or fail compensation; terminal orders stay as they are', () => {
     expect(canTransition('DELIVERY_BOOKED', 'CANCELLED')).toBe(true);
     expect(canTransition('PENDING', 'COMPENSATION_FAILED')).toBe(true);
-    for (const terminal of ['COMPLETED', 'CANCELLED', 'COMPENSATION_FAILED'] as const) {
+    for (const terminal of ['COMPLETED', 'CANCELLED'] as const) {
       expect(canTransition(terminal, 'CANCELLED')).toBe(false);
       expect(canTransition(terminal, 'PAYMENT_COMPLETED')).toBe(false);
     }
+    expect(canTransition('COMPENSATION_FAILED', 'PAYMENT_COMPLETED')).toBe(false);
+  });
+
+  test('an order whose compensation failed may still end CANCELLED, once its compensations are finished', () => {
+    expect(canTransition('COMPENSATION_FAILED', 'CANCELLED')).toBe(true);
+    const plan = planTransition(
+      orderAt('COMPENSATION_FAILED', 'PAYMENT_COMPLETED'),
+      { status: 'CANCELLED', reason: 'OUT_OF_STOCK', compensations: { refund: { refunded: true, amount: 700 } } },
+      AT,
+    );
+    expect(plan).toEqual({
+      kind: 'apply',
+      status: 'CANCELLED',
+      failureReason: 'OUT_OF_STOCK',
+      entries: [
+        { status: 'PAYMENT_REFUNDED', at: AT, reason: 'refunded 700 USD' },
+        { status: 'CANCELLED', at: AT, reason: 'OUT_OF_STOCK' },
+      ],
+    });
   });
 
   test('a repeated status is a no-op and an illegal one throws', () => {
-    expect(planTransition({ status: 'ITEMS_RESERVED' }, { status: 'ITEMS_RESERVED' }, AT)).toEqual({ kind: 'noop' });
-    expect(() => planTransition({ status: 'COMPLETED' }, { status: 'CANCELLED' }, AT)).toThrow('cannot go from COMPLETED to CANCELLED');
+    expect(planTransition(orderAt('ITEMS_RESERVED', 'PAYMENT_COMPLETED'), { status: 'ITEMS_RESERVED' }, AT)).toEqual({ kind: 'noop' });
+    expect(() => planTransition(orderAt('PAYMENT_COMPLETED'), { status: 'COMPLETED' }, AT)).toThrow(InvalidTransition);
+    expect(() => planTransition(orderAt('PENDING'), { status: 'ITEMS_RESERVED' }, AT)).toThrow('cannot go from PENDING to ITEMS_RESERVED');
+  });
+
+  test('a status the order has passed already is a no-op (a replayed step), whatever came after', () => {
+    for (const passed of ['PENDING', 'PAYMENT_COMPLETED', 'ITEMS_RESERVED', 'DELIVERY_BOOKED'] as const) {
+      expect(planTransition(orderAt('COMPLETED', 'PAYMENT_COMPLETED', 'ITEMS_RESERVED', 'DELIVERY_BOOKED'), { status: passed }, AT)).toEqual({ kind: 'noop' });
+    }
+    expect(planTransition(orderAt('ITEMS_RESERVED', 'PAYMENT_COMPLETED'), { status: 'PAYMENT_COMPLETED' }, AT)).toEqual({ kind: 'noop' });
+    expect(planTransition(orderAt('CANCELLED', 'PAYMENT_COMPLETED'), { status: 'PAYMENT_COMPLETED' }, AT)).toEqual({ kind: 'noop' });
+    expect(planTransition(orderAt('CANCELLED', 'COMPENSATION_FAILED'), { status: 'COMPENSATION_FAILED' }, AT)).toEqual({ kind: 'noop' });
+  });
+
+  test('a completed order refuses to be compensated, and a cancelled one to be marked COMPENSATION_FAILED, by name', () => {
+    const completed = orderAt('COMPLETED', 'PAYMENT_COMPLETED', 'ITEMS_RESERVED', 'DELIVERY_BOOKED');
+    expect(() => planTransition(completed, { status: 'CANCELLED' }, AT)).toThrow(OrderAlreadyCompleted);
+    expect(() => planTransition(completed, { status: 'COMPENSATION_FAILED' }, AT)).toThrow('cannot go from COMPLETED to COMPENSATION_FAILED');
+    expect(() => planTransition(orderAt('CANCELLED'), { status: 'COMPENSATION_FAILED' }, AT)).toThrow(OrderAlreadyCancelled);
+    expect(() => planTransition(orderAt('CANCELLED'), { status: 'ITEMS_RESERVED' }, AT)).toThrow(InvalidTransition);
+    expect(new OrderAlreadyCompleted('x').name).toBe('OrderAlreadyCompleted');
+    expect(new OrderAlreadyCancelled('x').name).toBe('OrderAlreadyCancelled');
   });
 
   test('a cancellation records the compensations in the order they ran, then the reason', () => {
     const plan = planTransition(
-      { status: 'ITEMS_RESERVED' },
+      orderAt('ITEMS_RESERVED', 'PAYMENT_COMPLETED'),
       {
         status: 'CANCELLED',
         reason: 'DELIVERY_UNAVAILABLE',
