@@ -10,16 +10,17 @@ import type { RestApiGateway } from './gateway';
 export const handleApiGatewayRequest = async (
   apis: ReadonlyMap<string, RestApiGateway>,
   req: IncomingMessage,
-  url: URL,
+  path: string,
+  query: URLSearchParams,
   body: () => Promise<Buffer>,
 ): Promise<HttpResponse | undefined> => {
-  if (url.pathname === '/restapis' && req.method === 'GET') {
+  if (path === '/restapis' && req.method === 'GET') {
     const specs = [...new Map([...apis.values()].map((g) => [g.spec.id, g.spec])).values()];
     return json(200, { item: specs.map((spec) => ({ id: spec.id, name: spec.name, createdDate: 0 })) });
   }
-  const userRequest = /^\/restapis\/([^/]+)\/([^/]+)\/_user_request_(\/.*)?$/.exec(url.pathname);
+  const userRequest = /^\/restapis\/([^/]+)\/([^/]+)\/_user_request_(\/.*)?$/.exec(path);
   if (!userRequest) return undefined;
   const gateway = apis.get(`${userRequest[1]}/${userRequest[2]}`);
   if (!gateway) return json(404, { message: `API ${userRequest[1]} stage ${userRequest[2]} not found` });
-  return gateway.handle(toHttpRequest(req, userRequest[3] ?? '/', url.searchParams, await body()));
+  return gateway.handle(toHttpRequest(req, userRequest[3] ?? '/', query, await body()));
 };

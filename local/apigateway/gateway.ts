@@ -1,8 +1,11 @@
 import type { HttpRequest, HttpResponse } from '../http/server';
 import { type Invoke, Authorizers } from './authorizer';
-import { proxyEvent } from './event';
-import { isGatewayError, MISSING_TOKEN, proxyResponse, reword } from './responses';
-import { matchRoute } from './router';
+import { type ProxyEvent, proxyEvent } from './event';
+import { BAD_REQUEST, isGatewayError, MISSING_TOKEN, proxyResponse, reword, TIMED_OUT, TOO_LARGE } from './responses';
+import { matchRoute, type Route } from './router';
+
+/** Lambda's limit on a synchronous invocation's event: a larger request cannot reach the function. */
+const LAMBDA_PAYLOAD_LIMIT = 6 * 1024 * 1024;
 import type { RestApiSpec } from './specs';
 
 /**
@@ -21,17 +24,28 @@ export class RestApiGateway {
     private readonly account: { region: string; accountId: string },
     /** False runs no authorizer, as LocalStack's free tier does; the handlers then verify tokens themselves. */
     private readonly enforceAuthorizers = true,
+    /** API Gateway's maximum integration timeout for a REST API: 29 s, then 504. */
+    private readonly integrationTimeoutMs = 29_000,
   ) {
     this.authorizers = new Authorizers(invoke);
   }
 
   async handle(request: HttpRequest): Promise<HttpResponse> {
-    const response = await this.dispatch(request);
+    return this.answer(await this.dispatch(request));
+  }
+
+  /** A response as the client gets it: API Gateway's own refusals reworded by the API's gateway responses. */
+  answer(response: HttpResponse): HttpResponse {
     return isGatewayError(response) ? reword(response, this.spec.gatewayResponses) : response;
   }
 
   private async dispatch(request: HttpRequest): Promise<HttpResponse> {
-    const route = matchRoute(this.spec.resources, request.path);
+    let route: Route | undefined;
+    try {
+      route = matchRoute(this.spec.resources, request.path);
+    } catch {
+      return BAD_REQUEST('The path has a malformed percent-encoding');
+    }
     const method = route && (route.resource.methods.get(request.method) ?? route.resource.methods.get('ANY'));
     if (!route || !method) return MISSING_TOKEN();
     if (method.integration.type === 'MOCK') {
@@ -44,6 +58,19 @@ export class RestApiGateway {
       if ('response' in outcome) return outcome.response;
       event.requestContext.authorizer = outcome.context;
     }
-    return proxyResponse(await this.invoke(method.integration.functionArn, event));
+    if (Buffer.byteLength(JSON.stringify(event)) > LAMBDA_PAYLOAD_LIMIT) return TOO_LARGE();
+    return this.integrate(method.integration.functionArn, event);
+  }
+
+  /** The Lambda proxy integration, bounded by API Gateway's integration timeout (the function goes on running). */
+  private async integrate(functionArn: string, event: ProxyEvent): Promise<HttpResponse> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<HttpResponse>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT()), this.integrationTimeoutMs)));
+    const invoked = this.invoke(functionArn, event).then(proxyResponse);
+    try {
+      return await Promise.race([invoked, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

@@ -23,6 +23,10 @@ export const NOT_ALLOWED = () => gatewayError('ACCESS_DENIED', 403, 'Message', '
 export const AUTHORIZER_FAILED = () => gatewayError('AUTHORIZER_CONFIGURATION_ERROR', 500, 'message', null, 'AuthorizerConfigurationException');
 export const BAD_GATEWAY = () => gatewayError('DEFAULT_5XX', 502, 'message', 'Internal server error', 'InternalServerErrorException');
 export const TIMED_OUT = () => gatewayError('INTEGRATION_TIMEOUT', 504, 'message', 'Endpoint request timed out', 'IntegrationTimeout');
+export const TOO_LARGE = () => gatewayError('REQUEST_TOO_LARGE', 413, 'message', 'Request Too Long', 'RequestTooLargeException');
+export const HEADERS_TOO_LARGE = () => gatewayError('REQUEST_TOO_LARGE', 431, 'message', 'Request Header Fields Too Large', 'RequestTooLargeException');
+export const BAD_REQUEST = (message: string) => gatewayError('BAD_REQUEST_PARAMETERS', 400, 'message', message, 'BadRequestException');
+export const INTERNAL = () => gatewayError('DEFAULT_5XX', 500, 'message', 'Internal server error', 'InternalServerErrorException');
 
 export const isGatewayError = (response: HttpResponse): response is GatewayError => 'gateway' in response;
 

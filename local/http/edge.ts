@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { handleApiGatewayRequest } from '../apigateway/api';
 import type { RestApiGateway } from '../apigateway/gateway';
 import { handleChaosRequest } from '../chaos/api';
@@ -10,7 +10,8 @@ import { handleSnsRequest } from '../sns/api';
 import type { SnsService } from '../sns/service';
 import { handleStepFunctionsRequest } from '../stepfunctions/api';
 import type { StepFunctionsService } from '../stepfunctions/service';
-import { type HttpResponse, json, readBody, send } from './server';
+import { createFront, type FrontRequest } from './front';
+import { type HttpResponse, json } from './server';
 
 export interface EdgeServices {
   dynamodb: (req: IncomingMessage, res: ServerResponse) => void;
@@ -32,39 +33,46 @@ const isForm = (req: IncomingMessage) => String(req.headers['content-type'] ?? '
  * Which service a request is for, by protocol, and its answer: each service's wire protocol lives
  * in its own `api.ts`. DynamoDB is streamed to DynamoDB Local; everything else reads the body first.
  */
-const dispatch = async (services: EdgeServices, req: IncomingMessage, res: ServerResponse, onError: (error: Error) => void): Promise<HttpResponse | undefined> => {
-  const url = new URL(req.url ?? '/', 'http://edge');
+const dispatch = async (services: EdgeServices, request: FrontRequest, onError: (error: Error) => void): Promise<HttpResponse | undefined> => {
+  const { req, res, method, path, query } = request;
   const target = String(req.headers['x-amz-target'] ?? '');
   if (target.startsWith('DynamoDB_')) {
     services.dynamodb(req, res);
     return undefined;
   }
-  const body = await readBody(req);
+  const body = await request.body();
   if (target.startsWith('AWSStepFunctions.')) return handleStepFunctionsRequest(services.stepFunctions, target.slice('AWSStepFunctions.'.length), body, services.chaos);
-  const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(url.pathname);
-  if (invoke && req.method === 'POST') return handleLambdaInvoke(services.lambda, req, invoke[1]!, body, onError);
-  const api = await handleApiGatewayRequest(services.apis, req, url, () => Promise.resolve(body));
+  const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(path);
+  if (invoke && method === 'POST') return handleLambdaInvoke(services.lambda, req, invoke[1]!, body, onError);
+  const api = await handleApiGatewayRequest(services.apis, req, path, query, () => Promise.resolve(body));
   if (api) return api;
   const form = isForm(req) ? new URLSearchParams(body.toString('utf8')) : undefined;
-  if (form?.has('Action') && (signedService(req) === 'sns' || form.get('Version') === '2010-03-31')) {
-    return handleSnsRequest(services.sns, form);
-  }
-  if (url.pathname === '/_local/chaos/faults') return handleChaosRequest(services.chaos, String(req.method), body);
-  const control = handleControlRequest(services.control, String(req.method), url.pathname);
+  if (form?.has('Action') && (signedService(req) === 'sns' || form.get('Version') === '2010-03-31')) return handleSnsRequest(services.sns, form);
+  if (path === '/_local/chaos/faults') return handleChaosRequest(services.chaos, method, body);
+  const control = handleControlRequest(services.control, method, path);
   if (control) return control;
-  return json(400, { __type: 'UnknownOperationException', message: `The local cloud does not serve ${req.method} ${url.pathname}${target ? ` (${target})` : ''}` });
+  return json(400, { __type: 'UnknownOperationException', message: `The local cloud does not serve ${method} ${path.slice(0, 200)}${target ? ` (${target.slice(0, 100)})` : ''}` });
 };
+
+/** The edge's own refusals, in the JSON error shape AWS's JSON protocols use. */
+const refusal = (status: number, type: string, message: string) => json(status, { __type: type, message }, { 'x-amzn-errortype': type });
 
 /**
  * The edge on LocalStack's port: one HTTP endpoint that speaks each service's AWS wire protocol, so
- * that the AWS SDK and CLI work unchanged with `--endpoint-url`.
+ * that the AWS SDK and CLI work unchanged with `--endpoint-url`. No request can stop it: junk gets
+ * AWS's error shapes (see front.ts).
  */
 export const createEdge = (services: EdgeServices, onError: (error: Error) => void): Server =>
-  createServer((req, res) => {
-    dispatch(services, req, res, onError)
-      .then((response) => response && send(res, response))
-      .catch((error: Error) => {
-        onError(error);
-        if (!res.headersSent) send(res, json(500, { __type: 'InternalFailure', message: 'The local cloud failed to handle this request' }));
-      });
+  createFront((request) => dispatch(services, request, onError), {
+    maxBody: EDGE_PAYLOAD_LIMIT,
+    onError,
+    answers: {
+      tooLarge: (limit) => refusal(413, 'RequestEntityTooLargeException', `Request must be smaller than ${limit} bytes`),
+      headersTooLarge: () => refusal(431, 'RequestHeaderFieldsTooLarge', 'The request headers are too large'),
+      malformed: (reason) => refusal(400, 'BadRequestException', `The request could not be parsed (${reason})`),
+      failed: () => refusal(500, 'InternalFailure', 'The local cloud failed to handle this request'),
+    },
   });
+
+/** The largest body the edge reads (DynamoDB, streamed to DynamoDB Local, is bounded there): Lambda's invocation limit. */
+export const EDGE_PAYLOAD_LIMIT = 6 * 1024 * 1024;

@@ -1,6 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ServiceError } from '../support/errors';
 
 /** An HTTP request as the emulated services see it: the body read, the path below their mount point. */
 export interface HttpRequest {
@@ -18,22 +17,6 @@ export interface HttpResponse {
   headers: Record<string, string | string[]>;
   body: Buffer | string;
 }
-
-/** Lambda's limit on a synchronous invocation's payload, which the edge applies to every body it reads. */
-export const MAX_BODY = 6 * 1024 * 1024;
-
-export const readBody = (req: IncomingMessage, limit = MAX_BODY): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) req.destroy(new ServiceError('RequestEntityTooLargeException', `Request must be smaller than ${limit} bytes`, 413));
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 
 export const toHttpRequest = (req: IncomingMessage, path: string, query: URLSearchParams, body: Buffer): HttpRequest => ({
   method: String(req.method),

@@ -61,7 +61,8 @@ export class LoginActions {
       return;
     }
     const form = await readForm(req);
-    const user = this.realm.authenticate(form.get('username'), form.get('password'));
+    // As Keycloak's form: an empty password is asked again, and is no failed attempt.
+    const user = form.get('password') ? this.realm.authenticate(form.get('username'), form.get('password')) : undefined;
     if (!user) {
       res.writeHead(200, HTML).end(loginPage(this.realm, action, 'Invalid username or password.'));
       return;

@@ -37,7 +37,7 @@ export class PasswordGrant {
   private async handle(ctx: PasswordContext): Promise<void> {
     const { params, client } = ctx.oidc;
     const user = this.realm.authenticate(params.username, params.password);
-    if (!user) throw new this.errors.CustomOIDCProviderError('invalid_grant', 'Invalid user credentials');
+    if (!user) throw this.invalidCredentials();
     const scopes = scopesOf(params.scope);
     const scope = scopes.join(' ');
     const grantId = await this.grant(ctx, user, scope);
@@ -57,6 +57,13 @@ export class PasswordGrant {
       'not-before-policy': 0,
       scope: scopes.filter((s) => s !== 'roles').join(' '),
     };
+  }
+
+  /** Keycloak's one answer to an unknown user, a wrong password and a locked-out user (its ValidateUsername, ValidatePassword). */
+  private invalidCredentials(): Error {
+    const error = new this.errors.OIDCProviderError(401, 'invalid_grant');
+    error.error_description = 'Invalid user credentials';
+    return error;
   }
 
   /** The grant the tokens belong to: the user, the client, the scopes and the client's audience. */

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { BruteForceProtector, bruteForceSettings, type BruteForceSettings } from './brute-force';
 
 /** The parts of a Keycloak realm export the embedded issuer honours. */
 export interface RealmUser {
@@ -29,11 +30,14 @@ export interface RealmClient {
   protocolMappers?: { protocolMapper: string; config?: Record<string, string> }[];
 }
 
-export interface RealmExport {
+export interface RealmExport extends Partial<BruteForceSettings> {
   realm: string;
   displayName?: string;
   accessTokenLifespan?: number;
   ssoSessionIdleTimeout?: number;
+  /** The realm's default role, as Keycloak exports it: a composite role. */
+  defaultRole?: { name: string; composites?: { realm?: string[] } };
+  /** The realm roles older exports list as defaults; Keycloak adds them to its default role on import. */
   defaultRoles?: string[];
   users?: RealmUser[];
   clients?: RealmClient[];
@@ -47,12 +51,23 @@ export const readRealm = (path: string): RealmExport => {
   return realm;
 };
 
-/** The realm's users and clients, with Keycloak's rules for credentials, roles and audiences. */
+/** A password compared in constant time with the user's stored one. */
+const passwordMatches = (user: RealmUser, password: unknown): boolean => {
+  const stored = user.credentials?.find((c) => c.type === 'password')?.value;
+  if (stored === undefined || typeof password !== 'string') return false;
+  const a = Buffer.from(stored);
+  const b = Buffer.from(password);
+  return a.length === b.length && timingSafeEqual(a, b);
+};
+
+/** The realm's users and clients, with Keycloak's rules for credentials, roles, audiences and brute-force detection. */
 export class Realm {
   readonly usersById = new Map<string, RealmUser>();
+  readonly bruteForce: BruteForceProtector;
 
   constructor(readonly data: RealmExport) {
     for (const user of data.users ?? []) if (user.enabled !== false) this.usersById.set(user.id, user);
+    this.bruteForce = new BruteForceProtector(bruteForceSettings(data));
   }
 
   get name(): string {
@@ -63,20 +78,39 @@ export class Realm {
     return (this.data.clients ?? []).filter((client) => client.enabled !== false);
   }
 
-  /** The user whose password matches, compared in constant time; undefined otherwise. */
-  authenticate(username: unknown, password: unknown): RealmUser | undefined {
-    if (typeof username !== 'string' || typeof password !== 'string') return undefined;
-    const user = [...this.usersById.values()].find((u) => u.username === username.toLowerCase() || u.email === username);
-    const stored = user?.credentials?.find((c) => c.type === 'password')?.value;
-    if (!user || stored === undefined) return undefined;
-    const a = Buffer.from(stored);
-    const b = Buffer.from(password);
-    return a.length === b.length && timingSafeEqual(a, b) ? user : undefined;
+  /**
+   * The user whose password matches, with Keycloak's brute-force detection: a locked-out user is refused
+   * before the password is looked at, a wrong password counts as a failure, a right one clears the count.
+   * Every refusal is the same undefined, as Keycloak answers them all alike ("Invalid user credentials").
+   */
+  authenticate(username: unknown, password: unknown, now = Date.now()): RealmUser | undefined {
+    const user = typeof username === 'string' ? [...this.usersById.values()].find((u) => u.username === username.toLowerCase() || u.email === username) : undefined;
+    if (!user || this.bruteForce.isLockedOut(user.id, now)) return undefined;
+    if (!passwordMatches(user, password)) {
+      this.bruteForce.failure(user.id, now);
+      return undefined;
+    }
+    this.bruteForce.success(user.id);
+    return user;
   }
 
-  /** Realm roles as Keycloak puts them in `realm_access.roles`: the user's own plus the realm defaults. */
+  /**
+   * Realm roles as Keycloak puts them in a user's `realm_access.roles`: the roles the realm file gives the
+   * user. Keycloak grants its default role to the users it creates, not to the users a realm import brings.
+   */
   rolesOf(user: RealmUser): string[] {
-    return [...new Set([...(user.realmRoles ?? []), ...(this.data.defaultRoles ?? [])])];
+    return [...(user.realmRoles ?? [])];
+  }
+
+  /**
+   * The realm roles of a client's service account, a user Keycloak creates, so with the realm's default
+   * role: `default-roles-{realm}`, a composite of `offline_access`, `uma_authorization` and the roles an
+   * older export lists in `defaultRoles` (DefaultExportImportManager.convertDeprecatedDefaultRoles).
+   */
+  defaultRoles(): string[] {
+    const { defaultRole, defaultRoles } = this.data;
+    if (defaultRole) return [defaultRole.name, ...(defaultRole.composites?.realm ?? [])];
+    return [`default-roles-${this.name.toLowerCase()}`, 'offline_access', 'uma_authorization', ...(defaultRoles ?? [])];
   }
 
   /** Audiences added by the client's `oidc-audience-mapper`s. */

@@ -16,8 +16,14 @@ export const handleLambdaInvoke = async (
   body: Buffer,
   onError: (error: Error) => void,
 ): Promise<HttpResponse> => {
-  const fn = runtime.find(decodeURIComponent(name));
-  if (!fn) return userError(404, 'ResourceNotFoundException', `Function not found: ${decodeURIComponent(name)}`);
+  let functionName: string;
+  try {
+    functionName = decodeURIComponent(name);
+  } catch {
+    return userError(400, 'ValidationException', "1 validation error detected: Value at 'functionName' failed to satisfy constraint: Member must be a function name or ARN");
+  }
+  const fn = runtime.find(functionName);
+  if (!fn) return userError(404, 'ResourceNotFoundException', `Function not found: ${functionName.slice(0, 200)}`);
   let event: unknown;
   try {
     event = body.length ? JSON.parse(body.toString('utf8')) : {};

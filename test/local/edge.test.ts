@@ -1,0 +1,64 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Chaos } from '../../local/chaos/faults';
+import { dynamoDbForwarder } from '../../local/dynamodb/api';
+import { createEdge } from '../../local/http/edge';
+import { close } from '../../local/http/server';
+import { LambdaRuntime } from '../../local/lambda/runtime';
+import { LogHub } from '../../local/logs/hub';
+import { SnsService } from '../../local/sns/service';
+import { StepFunctionsService } from '../../local/stepfunctions/service';
+
+// The edge answers junk in AWS's error shapes, never with a 500, and goes on serving.
+
+let server: Server;
+let base: string;
+const errors: Error[] = [];
+beforeAll(async () => {
+  const runtime = new LambdaRuntime([]);
+  const onError = (error: Error) => errors.push(error);
+  server = createEdge(
+    {
+      // Nothing listens on port 9: DynamoDB Local "is down".
+      dynamodb: dynamoDbForwarder('http://127.0.0.1:9', () => undefined),
+      stepFunctions: new StepFunctionsService([], { invokeLambda: () => Promise.reject(new Error('none')), publish: () => ({ MessageId: 'm' }), dynamodb: () => Promise.resolve({}) }, { region: 'us-east-1' }),
+      sns: new SnsService([], [], () => Promise.resolve({ payload: null })),
+      lambda: runtime,
+      apis: new Map(),
+      control: { services: [], logs: new LogHub(() => undefined), runtime },
+      chaos: new Chaos(),
+    },
+    onError,
+  );
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => close(server));
+
+const call = async (path: string, init: RequestInit) => {
+  const response = await fetch(`${base}${path}`, init);
+  // JSON protocols name the error in the body (`__type`); REST JSON ones (Lambda) in a header.
+  const body = (await response.json()) as { __type?: string };
+  return { status: response.status, type: body.__type ?? response.headers.get('x-amzn-errortype') };
+};
+const sfn = (action: string, body: string) => call('/', { method: 'POST', headers: { 'x-amz-target': `AWSStepFunctions.${action}`, 'content-type': 'application/x-amz-json-1.0' }, body });
+
+test.each([
+  ['a body that is not JSON', () => sfn('ListExecutions', '{not json'), 400, 'SerializationException'],
+  ['a JSON body that is not an object', () => sfn('ListExecutions', '[1,2]'), 400, 'SerializationException'],
+  ['a member of the wrong type', () => sfn('StartExecution', '{"stateMachineArn":42}'), 400, 'ValidationException'],
+  ['a missing member', () => sfn('DescribeExecution', '{}'), 400, 'ValidationException'],
+  ['an unknown action', () => sfn('DoSomethingElse', '{}'), 400, 'UnknownOperationException'],
+  ['a function name with a broken percent-encoding', () => call('/2015-03-31/functions/%E0%A4%A/invocations', { method: 'POST', body: '{}' }), 400, 'ValidationException'],
+  ['an unknown function', () => call('/2015-03-31/functions/nope/invocations', { method: 'POST', body: '{}' }), 404, 'ResourceNotFoundException'],
+  ['a path no service serves', () => call('/%%%/../x', { method: 'GET' }), 400, 'UnknownOperationException'],
+  ['a body over the edge’s limit', () => sfn('ListExecutions', `{"pad":"${'x'.repeat(7 * 1024 * 1024)}"}`), 413, 'RequestEntityTooLargeException'],
+  ['a chaos rule that is not one', () => call('/_local/chaos/faults', { method: 'PATCH', body: '{"service":"ec2"}' }), 400, 'ValidationException'],
+  ['DynamoDB while DynamoDB Local is down', () => call('/', { method: 'POST', headers: { 'x-amz-target': 'DynamoDB_20120810.ListTables' }, body: '{}' }), 503, 'com.amazonaws.dynamodb.v20120810#ServiceUnavailableException'],
+])('%s', async (_what, request, status, type) => {
+  expect(await request()).toEqual({ status, type });
+});
+
+test('nothing of it reached the error log as an internal failure', () => {
+  expect(errors).toEqual([]);
+});
