@@ -121,9 +121,10 @@ interface Context {
 }
 
 /** DynamoDB Local, with every table of the template. */
-const startStorage = async ({ options, model, region, stops }: Context) => {
+const startStorage = async ({ options, model, region, stops, log }: Context) => {
   const dynamo = await startDynamoDbLocal(options.dataDir ? { dbPath: mkdir(join(options.dataDir, 'dynamodb')) } : {});
   stops.add(() => dynamo.stop());
+  if (dynamo.staleStopped) log(`stopped a DynamoDB Local (pid ${dynamo.staleStopped}) that a crash had left running on ${options.dataDir}`);
   const client = new DynamoDBClient({ region, endpoint: dynamo.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   await provisionTables(model, client);
   return { dynamo, client };

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { freePort } from '../support/ports';
 
@@ -14,12 +15,64 @@ export class JavaMissing extends Error {
 export interface DynamoDbLocal {
   endpoint: string;
   port: number;
-  process: ChildProcess;
+  /** The JVM's process id. */
+  pid: number;
+  /** How long the JVM took to answer, in milliseconds. */
+  startMs: number;
+  /** A JVM a crash had left on the same data directory, stopped before this one started. */
+  staleStopped?: number;
   stop(): Promise<void>;
 }
 
 /** The DynamoDB Local distribution that ships inside the npm package amplify-dynamodb-simulator. */
 export const emulatorDir = (): string => join(dirname(require.resolve('amplify-dynamodb-simulator/package.json')), 'emulator');
+
+/**
+ * The watchdog the JVM runs under: a shell in a process group of its own (so the terminal's Ctrl-C
+ * does not reach the database before the cloud has drained), that starts Java in the background,
+ * prints its pid, and waits on a pipe from the cloud. The pipe closes when the cloud stops it or
+ * when the cloud's process dies, however it dies (kill -9 included): then the JVM is stopped.
+ */
+const WATCHDOG = 'java "$@" & child=$!; echo "$child"; cat >/dev/null; kill -TERM "$child" 2>/dev/null; wait "$child"';
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+const commandLine = (pid: number): string => {
+  const proc = `/proc/${pid}/cmdline`;
+  if (existsSync(proc)) return readFileSync(proc, 'utf8').replaceAll('\0', ' ');
+  return spawnSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).stdout ?? '';
+};
+
+const waitUntil = async (done: () => boolean, ms: number): Promise<boolean> => {
+  const deadline = Date.now() + ms;
+  while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  return done();
+};
+
+/**
+ * A DynamoDB Local left running on this data directory by a cloud that was killed before its
+ * watchdog could act (the watchdog killed too): found by its pid file and command line, and stopped,
+ * so that two JVMs never open the same files.
+ */
+const stopStale = async (pidFile: string, dbPath: string): Promise<number | undefined> => {
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  rmSync(pidFile, { force: true });
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return undefined;
+  const line = commandLine(pid);
+  if (!line.includes('DynamoDBLocal.jar') || !line.includes(dbPath)) return undefined;
+  process.kill(pid, 'SIGTERM');
+  if (!(await waitUntil(() => !alive(pid), 5000))) process.kill(pid, 'SIGKILL');
+  await waitUntil(() => !alive(pid), 5000);
+  return pid;
+};
 
 const waitForPort = async (port: number, child: ChildProcess, deadlineMs: number): Promise<void> => {
   const deadline = Date.now() + deadlineMs;
@@ -29,47 +82,65 @@ const waitForPort = async (port: number, child: ChildProcess, deadlineMs: number
       const response = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', signal: AbortSignal.timeout(500) });
       if (response.status > 0) return;
     } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
   throw new Error(`DynamoDB Local did not answer on port ${port} within ${deadlineMs} ms`);
 };
 
+const javaArgs = (port: number, dbPath?: string): string[] => {
+  const dir = emulatorDir();
+  const storage = dbPath ? ['-sharedDb', '-dbPath', dbPath] : ['-sharedDb', '-inMemory'];
+  return ['-Xms64m', '-Xmx512m', `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), '-port', String(port), '-disableTelemetry', ...storage];
+};
+
+/** The JVM's pid, the first line the watchdog prints. */
+const jvmPid = (watchdog: ChildProcess): Promise<number> =>
+  new Promise((resolve, reject) => {
+    let out = '';
+    watchdog.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('\n')) resolve(Number(out.split('\n')[0]));
+    });
+    watchdog.once('exit', (code) => reject(new Error(`DynamoDB Local's watchdog exited with code ${code}`)));
+  });
+
 /**
- * Starts DynamoDB Local with the machine's Java, in memory or on disk, and waits until it answers.
+ * Starts DynamoDB Local with the machine's Java, in memory or on disk, supervised (see WATCHDOG):
+ * it dies with the cloud, a stale one on the same data is stopped first, and it is stopped last.
+ * DynamoDB Local has no option to bind one interface: it listens on all of them, on a free port.
  */
 export const startDynamoDbLocal = async (options: { port?: number; dbPath?: string } = {}): Promise<DynamoDbLocal> => {
   if (spawnSync('java', ['-version'], { stdio: 'ignore' }).error) throw new JavaMissing();
+  const pidFile = options.dbPath && join(options.dbPath, 'dynamodb-local.pid');
+  const staleStopped = pidFile ? await stopStale(pidFile, options.dbPath!) : undefined;
   const port = options.port ?? (await freePort());
-  const dir = emulatorDir();
-  const storage = options.dbPath ? ['-sharedDb', '-dbPath', options.dbPath] : ['-sharedDb', '-inMemory'];
-  const child = spawn(
-    'java',
-    ['-Xms64m', '-Xmx512m', `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), '-port', String(port), ...storage],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  // Never outlive the process that started it, however that process ends.
-  const killOnExit = () => child.kill('SIGKILL');
+  const started = performance.now();
+  const watchdog = spawn('/bin/sh', ['-c', WATCHDOG, 'dynamodb-local', ...javaArgs(port, options.dbPath)], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  const pid = await jvmPid(watchdog);
+  if (pidFile) writeFileSync(pidFile, `${pid}\n`);
+  // On a normal exit of this process, stop it at once (the watchdog would too, a moment later).
+  const killOnExit = () => {
+    if (alive(pid)) process.kill(pid, 'SIGKILL');
+  };
   process.once('exit', killOnExit);
-  child.once('exit', () => process.off('exit', killOnExit));
+  watchdog.once('exit', () => process.off('exit', killOnExit));
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  watchdog.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   try {
-    await waitForPort(port, child, 30_000);
+    await waitForPort(port, watchdog, 30_000);
   } catch (error) {
-    child.kill('SIGKILL');
+    killOnExit();
     throw new Error(`${(error as Error).message}\n${stderr}`, { cause: error });
   }
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    port,
-    process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-      }),
+  const stop = async () => {
+    if (watchdog.exitCode === null) {
+      const exited = new Promise((resolve) => watchdog.once('exit', resolve));
+      watchdog.stdin.end();
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+    }
+    killOnExit();
+    if (pidFile) rmSync(pidFile, { force: true });
   };
+  return { endpoint: `http://127.0.0.1:${port}`, port, pid, startMs: performance.now() - started, ...(staleStopped && { staleStopped }), stop };
 };
