@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { EmfBridge, ShopObservability } from './constructs/observability';
+import { OrderReconciler } from './constructs/order-reconciler';
 import { OrderSaga } from './constructs/order-saga';
 import { BillingService, DeliveryService, type IdentitySettings, NotificationService, OrderService, WarehouseService } from './constructs/services';
 import { ShopApi } from './constructs/shop-api';
@@ -46,6 +47,7 @@ export class ShopStack extends Stack {
     });
     order.createOrder.addEnvironment('STATE_MACHINE_ARN', saga.stateMachine.stateMachineArn);
     saga.stateMachine.grantStartExecution(order.createOrder);
+    new OrderReconciler(this, 'OrderReconciler', { ordersTable: order.table, stateMachine: saga.stateMachine });
 
     const authorizer = new ShopFunction(this, 'Authorizer', {
       service: 'auth',

@@ -1,5 +1,5 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { parseContract, Quote, type QuoteRequest, SagaInput } from '#shared/contracts';
 import type { OrderLine } from '#shared/schemas';
 import type { Order } from './domain';
@@ -12,6 +12,11 @@ export interface Catalogue {
 /** Starts the saga for an order; starting it twice for the same order starts nothing new. */
 export interface SagaStarter {
   start(order: Order): Promise<void>;
+}
+
+/** What the reconciler needs besides starting: whether an order's saga was ever started. */
+export interface SagaExecutions extends SagaStarter {
+  exists(orderId: string): Promise<boolean>;
 }
 
 /** The execution input, checked against its contract before the saga gets it. */
@@ -50,11 +55,26 @@ export class LambdaCatalogue implements Catalogue {
   }
 }
 
-export class StepFunctionsSagaStarter implements SagaStarter {
+export class StepFunctionsSagaStarter implements SagaExecutions {
   constructor(
     private readonly client: SFNClient,
     private readonly stateMachineArn: string,
   ) {}
+
+  /** The execution of an order's saga is named after the order, under the state machine's ARN. */
+  private executionArn(orderId: string): string {
+    return `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${orderId}`;
+  }
+
+  async exists(orderId: string): Promise<boolean> {
+    try {
+      await this.client.send(new DescribeExecutionCommand({ executionArn: this.executionArn(orderId) }));
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ExecutionDoesNotExist') return false;
+      throw error;
+    }
+  }
 
   async start(order: Order): Promise<void> {
     try {

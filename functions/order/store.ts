@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { getRecord, pick, type TransactItem } from '#shared/dynamo';
+import { getRecord, pick, queryPage, type TransactItem } from '#shared/dynamo';
 import { isConditionFailure } from '#shared/errors';
 import { doOnce } from '#shared/once';
 import {
@@ -26,11 +26,18 @@ export interface OrderStore {
   create(order: Order, similarityKey: string): Promise<CreateOutcome>;
   applyStatus(orderId: string, update: StatusUpdate): Promise<{ order: Order; changed: boolean }>;
   beginCompensation(orderId: string): Promise<Order>;
+  /** Orders still PENDING that were created before `createdBefore` (ISO time), oldest first, at most `limit`. */
+  listPendingCreatedBefore(createdBefore: string, limit: number): Promise<Order[]>;
 }
+
+/** The value of `pending` while an order is PENDING: the `pendingByAge` index holds exactly those orders. */
+const PENDING = 'PENDING';
 
 interface StoredOrder extends Order {
   similarityKey: string;
   version: number;
+  /** Present (as PENDING) only while the order is PENDING, so the sparse `pendingByAge` index lists those alone. */
+  pending?: typeof PENDING;
   /**
    * The compensation fence: set once the saga starts undoing the order (never on a completed one),
    * after which no forward status can be written. Internal: not part of the order's public shape.
@@ -85,13 +92,33 @@ export class DynamoOrderStore implements OrderStore {
     return (Items ?? []).map(toOrder);
   }
 
+  async listPendingCreatedBefore(createdBefore: string, limit: number): Promise<Order[]> {
+    // The index is eventually consistent and holds keys only: each order is read again, consistently.
+    const { items: keys } = await queryPage(
+      this.client,
+      {
+        TableName: this.tableName,
+        IndexName: 'pendingByAge',
+        KeyConditionExpression: 'pending = :pending AND createdAt < :before',
+        ExpressionAttributeValues: { ':pending': PENDING, ':before': createdBefore },
+      },
+      limit,
+    );
+    const orders: Order[] = [];
+    for (const { orderId } of keys) {
+      const stored = await this.getStored(orderId as string);
+      if (stored?.status === 'PENDING') orders.push(toOrder(stored));
+    }
+    return orders;
+  }
+
   async create(order: Order, similarityKey: string): Promise<CreateOutcome> {
     let takeover = '';
     for (let attempt = 0; attempt < 3; attempt++) {
       const result = await doOnce<StoredOrder>(this.client, {
         tableName: this.tableName,
         key: { orderId: order.orderId },
-        record: { ...order, similarityKey, version: 1 },
+        record: { ...order, similarityKey, version: 1, ...(order.status === 'PENDING' && { pending: PENDING }) },
         guards: [this.takeLock(order, similarityKey, takeover)],
       });
       if (result.kind === 'done') return { kind: 'created', order };
@@ -146,6 +173,7 @@ export class DynamoOrderStore implements OrderStore {
   /**
    * The write of a planned status change, conditional on the version it was planned from. A forward
    * status is also conditional on the fence being down; a backward one raises it, if it is not up yet.
+   * Any status but PENDING takes the order out of the `pendingByAge` index.
    */
   private statusWrite(stored: StoredOrder, plan: Extract<Transition, { kind: 'apply' }>, at: string) {
     const backward = isBackward(plan.status);
@@ -155,7 +183,7 @@ export class DynamoOrderStore implements OrderStore {
     return {
       TableName: this.tableName,
       Key: { orderId: stored.orderId },
-      UpdateExpression: `SET ${sets.join(', ')}`,
+      UpdateExpression: `SET ${sets.join(', ')} REMOVE pending`,
       ConditionExpression: backward ? 'version = :version' : 'version = :version AND attribute_not_exists(compensatingSince)',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {

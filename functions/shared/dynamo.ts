@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, paginateQuery, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { QueryCommandInput, TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from './errors';
 
@@ -60,6 +60,28 @@ export const queryAll = async (
   const items: Record<string, unknown>[] = [];
   for await (const page of paginateQuery({ client }, query)) items.push(...(page.Items ?? []));
   return items;
+};
+
+/** One page of a query: at most `limit` items, and the last of them when more follow (to make the next page's start from). */
+export interface QueryPage {
+  items: Record<string, unknown>[];
+  last?: Record<string, unknown>;
+}
+
+/**
+ * One page of at most `limit` items, from `startKey` on. It asks for one item more than the page,
+ * so that a page that happens to end the list says so, instead of leading to an empty last page.
+ */
+export const queryPage = async (
+  client: DynamoDBDocumentClient,
+  query: Omit<QueryCommandInput, 'ExclusiveStartKey' | 'Limit'>,
+  limit: number,
+  startKey?: Record<string, unknown>,
+): Promise<QueryPage> => {
+  const { Items = [], LastEvaluatedKey } = await client.send(new QueryCommand({ ...query, Limit: limit + 1, ExclusiveStartKey: startKey }));
+  const items = Items.slice(0, limit);
+  const more = Items.length > limit || (LastEvaluatedKey !== undefined && items.length > 0);
+  return { items, ...(more && { last: items.at(-1) }) };
 };
 
 /** A condition on an `adjust`: its expression may name the attribute `#n`, the delta `:d`, and its own names and values. */

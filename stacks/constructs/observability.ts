@@ -86,7 +86,13 @@ export class ShopObservability extends Construct {
       new GraphWidget({
         title: 'Orders',
         width: 12,
-        left: [business('OrdersCreated', 'order'), business('OrdersCompleted', 'order'), search('OrdersCancelled', 'Reason', 'OrdersCancelled')],
+        left: [
+          business('OrdersCreated', 'order'),
+          business('OrdersCompleted', 'order'),
+          search('OrdersCancelled', 'Reason', 'OrdersCancelled'),
+          // Orders whose saga the reconciler had to start: each one a crash between the write and StartExecution.
+          business('OrdersReconciled', 'order'),
+        ],
       }),
       new GraphWidget({
         title: 'Orders cancelled, by reason',
@@ -96,7 +102,12 @@ export class ShopObservability extends Construct {
       new GraphWidget({
         title: 'Compensations',
         width: 12,
-        left: [search('CompensationsRun', 'Compensation', 'CompensationsRun'), business('CompensationFailures', 'order')],
+        left: [
+          search('CompensationsRun', 'Compensation', 'CompensationsRun'),
+          business('CompensationFailures', 'order'),
+          // Compensations a completed order refused: its CompleteOrder landed, unheard.
+          business('CompensationsRefused', 'order'),
+        ],
       }),
       new GraphWidget({
         title: 'Payments and duplicates',

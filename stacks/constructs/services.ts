@@ -135,6 +135,13 @@ export class OrderService extends Construct {
       sortKey: { name: 'createdAt', type: AttributeType.STRING },
       projectionType: ProjectionType.ALL,
     });
+    // Sparse: only orders still PENDING carry `pending`, so the reconciler finds them by age without a scan.
+    this.table.addGlobalSecondaryIndex({
+      indexName: 'pendingByAge',
+      partitionKey: { name: 'pending', type: AttributeType.STRING },
+      sortKey: { name: 'createdAt', type: AttributeType.STRING },
+      projectionType: ProjectionType.KEYS_ONLY,
+    });
     this.idempotencyTable = serviceTable(this, 'IdempotencyTable', {
       partitionKey: { name: 'id', type: AttributeType.STRING },
       sortKey: undefined,

@@ -68,7 +68,7 @@ test('every route but the public ones uses the TOKEN authorizer', () => {
 
 test('every function runs Node 22 on arm64 with Powertools settings', () => {
   const functions = resourcesOfType(cfn, 'AWS::Lambda::Function');
-  expect(functions).toHaveLength(20); // 19 handlers and the authorizer
+  expect(functions).toHaveLength(21); // 20 handlers (19 of the services, the reconciler) and the authorizer
   for (const [, fn] of functions) {
     expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
     expect(fnProps(fn).Environment?.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: match.any(String), POWERTOOLS_METRICS_NAMESPACE: 'ServerlessShop' });
@@ -83,7 +83,15 @@ test('each service has its own on-demand table, and the same variable always nam
   expect([...bindings.keys()].sort()).toEqual(['BILLING_TABLE', 'DELIVERY_TABLE', 'IDEMPOTENCY_TABLE', 'NOTIFICATIONS_TABLE', 'ORDERS_TABLE', 'WAREHOUSE_TABLE']);
   expect(new Set(bindings.values()).size).toBe(6);
   template.hasResourceProperties('AWS::DynamoDB::Table', {
-    GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byUser', KeySchema: [{ AttributeName: 'userId', KeyType: 'HASH' }, { AttributeName: 'createdAt', KeyType: 'RANGE' }] })],
+    GlobalSecondaryIndexes: [
+      Match.objectLike({ IndexName: 'byUser', KeySchema: [{ AttributeName: 'userId', KeyType: 'HASH' }, { AttributeName: 'createdAt', KeyType: 'RANGE' }] }),
+      // Sparse: only PENDING orders carry `pending`, so the reconciler reads just those, by age, keys only.
+      {
+        IndexName: 'pendingByAge',
+        KeySchema: [{ AttributeName: 'pending', KeyType: 'HASH' }, { AttributeName: 'createdAt', KeyType: 'RANGE' }],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+    ],
   });
 });
 
