@@ -27,7 +27,9 @@ export const handler = taskHandler(async (event: APIGatewayTokenAuthorizerEvent)
         Version: '2012-10-17',
         Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: stageWildcard(event.methodArn) }],
       },
-      context: { sub: identity.userId, username: identity.username, roles: identity.roles.join(',') },
+      // The token's exp goes with the identity: API Gateway serves this answer from its cache for up to
+      // the authorizer's TTL, possibly past the token's expiry, and the handlers refuse it then.
+      context: { sub: identity.userId, username: identity.username, roles: identity.roles.join(','), exp: identity.expiresAt },
     };
   } catch (error) {
     logger.info('Token rejected', { reason: (error as Error).message });

@@ -1,74 +1,47 @@
 import type { APIGatewayProxyEvent, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import { createHmac, createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createHmac } from 'node:crypto';
+import { CLOCK_SKEW_SECONDS } from '../../functions/shared/jwt';
 import { fakeContext } from '../support/lambda';
+import { b64, claims, KID, keys, nowSeconds, otherKeys, sign, startTestIssuer, stopTestIssuer } from './test-issuer';
 
 /** The authorizer and the handlers' own check, against a real JWKS served over HTTP on loopback. */
-const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const otherKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const KID = 'test-key';
-let server: Server;
-let issuer: string;
 type AuthorizerModule = typeof import('../../functions/auth/authorizer');
 type IdentityModule = typeof import('../../functions/shared/identity');
 let authorize: (event: APIGatewayTokenAuthorizerEvent) => ReturnType<AuthorizerModule['handler']>;
 let identityOf: IdentityModule['identityOf'];
 
-const b64 = (value: object | Buffer) => (Buffer.isBuffer(value) ? value : Buffer.from(JSON.stringify(value))).toString('base64url');
-
-const sign = (claims: Record<string, unknown>, options: { key?: KeyObject; kid?: string; alg?: string } = {}) => {
-  const header = { alg: options.alg ?? 'RS256', typ: 'JWT', kid: options.kid ?? KID };
-  const input = `${b64(header)}.${b64(claims)}`;
-  const signature = createSign('RSA-SHA256').update(input).sign(options.key ?? keys.privateKey);
-  return `${input}.${b64(signature)}`;
-};
-
-const claims = (overrides: Record<string, unknown> = {}) => {
-  const now = Math.floor(Date.now() / 1000);
-  return {
-    iss: issuer,
-    aud: ['shop-api', 'account'],
-    sub: 'user-1',
-    azp: 'shop-cli',
-    preferred_username: 'alice',
-    realm_access: { roles: ['customer', 'offline_access'] },
-    iat: now,
-    exp: now + 300,
-    ...overrides,
-  };
-};
-
 const methodArn = 'arn:aws:execute-api:us-east-1:000000000000:api123/v1/GET/orders';
 const tokenEvent = (token: string): APIGatewayTokenAuthorizerEvent => ({ type: 'TOKEN', methodArn, authorizationToken: `Bearer ${token}` });
 
 beforeAll(async () => {
-  const jwk = { ...keys.publicKey.export({ format: 'jwk' }), kid: KID, alg: 'RS256', use: 'sig' };
-  server = createServer((req, res) => {
-    if (req.url === '/realms/shop/protocol/openid-connect/certs') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
-    } else res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}/realms/shop`;
-  process.env.ISSUER_URL = issuer;
-  process.env.AUDIENCE = 'shop-api';
+  await startTestIssuer();
   // Loaded only now, since the modules read ISSUER_URL and AUDIENCE when they load
   // (jest.requireActual is Jest's typed require; nothing is mocked here).
   const { handler } = jest.requireActual<AuthorizerModule>('../../functions/auth/authorizer');
   authorize = (event) => handler(event, fakeContext('authorizer'));
   ({ identityOf } = jest.requireActual<IdentityModule>('../../functions/shared/identity'));
 });
-afterAll(() => new Promise((resolve) => server.close(resolve)));
+afterAll(stopTestIssuer);
 
-test('a valid Keycloak token is allowed, with the identity in the context', async () => {
-  const result = await authorize(tokenEvent(sign(claims())));
+test('a valid Keycloak token is allowed, with the identity and its expiry in the context', async () => {
+  const token = claims();
+
+  const result = await authorize(tokenEvent(sign(token)));
 
   expect(result.principalId).toBe('user-1');
   expect(result.policyDocument.Statement).toEqual([
     { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: 'arn:aws:execute-api:us-east-1:000000000000:api123/v1/*/*' },
   ]);
-  expect(result.context).toEqual({ sub: 'user-1', username: 'alice', roles: 'customer,offline_access' });
+  expect(result.context).toEqual({ sub: 'user-1', username: 'alice', roles: 'customer,offline_access', exp: token.exp });
+});
+
+test.each([
+  ['iat', CLOCK_SKEW_SECONDS - 5],
+  ['nbf', CLOCK_SKEW_SECONDS - 5],
+])('a token whose %s is %i s ahead, within the clock skew, is allowed', async (claim, ahead) => {
+  const result = await authorize(tokenEvent(sign(claims({ [claim]: nowSeconds() + ahead }))));
+
+  expect(result.principalId).toBe('user-1');
 });
 
 const hs256WithPublicKey = () => {
@@ -79,7 +52,11 @@ const hs256WithPublicKey = () => {
 };
 
 const rejected: [string, () => string][] = [
-  ['expired', () => sign(claims({ exp: Math.floor(Date.now() / 1000) - 60 }))],
+  ['expired', () => sign(claims({ exp: nowSeconds() - 60 }))],
+  ['at its exp', () => sign(claims({ exp: nowSeconds() }))],
+  ['without exp', () => sign(claims({ exp: undefined }))],
+  ['issued in the future, beyond the clock skew', () => sign(claims({ iat: nowSeconds() + CLOCK_SKEW_SECONDS + 60 }))],
+  ['not valid before a time beyond the clock skew', () => sign(claims({ nbf: nowSeconds() + CLOCK_SKEW_SECONDS + 60 }))],
   ['from another issuer', () => sign(claims({ iss: 'http://evil.example/realms/shop' }))],
   ['for another audience', () => sign(claims({ aud: 'account' }))],
   ["with alg 'none'", () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims())}.`],
@@ -102,20 +79,19 @@ test('a missing or non-Bearer header is rejected', async () => {
   await expect(authorize({ type: 'TOKEN', methodArn, authorizationToken: `Basic ${sign(claims())}` })).rejects.toThrow('Unauthorized');
 });
 
-describe('handlers verify the token themselves when no authorizer ran (LocalStack free tier)', () => {
-  const apiEvent = (headers: Record<string, string>, authorizer?: Record<string, string>) =>
-    ({ headers, requestContext: { authorizer } }) as unknown as APIGatewayProxyEvent;
+const apiEvent = (headers: Record<string, string>, authorizer?: Record<string, unknown>) =>
+  ({ headers, requestContext: { authorizer } }) as unknown as APIGatewayProxyEvent;
 
+describe('handlers verify the token themselves when no authorizer ran (LocalStack free tier)', () => {
   test('a valid bearer token gives the identity', async () => {
-    await expect(identityOf(apiEvent({ authorization: `Bearer ${sign(claims())}` }))).resolves.toEqual({
+    const token = claims();
+
+    await expect(identityOf(apiEvent({ authorization: `Bearer ${sign(token)}` }))).resolves.toEqual({
       userId: 'user-1',
       username: 'alice',
       roles: ['customer', 'offline_access'],
+      expiresAt: token.exp,
     });
-  });
-
-  test('an authorizer context is trusted as it is', async () => {
-    await expect(identityOf(apiEvent({}, { sub: 'u2', username: 'bob', roles: 'customer' }))).resolves.toEqual({ userId: 'u2', username: 'bob', roles: ['customer'] });
   });
 
   test.each(rejected)('a token %s is answered 401', async (_, token) => {
@@ -124,6 +100,32 @@ describe('handlers verify the token themselves when no authorizer ran (LocalStac
 
   test('no token is answered 401', async () => {
     await expect(identityOf(apiEvent({}))).rejects.toMatchObject({ statusCode: 401, code: 'UNAUTHORIZED' });
+  });
+});
+
+describe("the authorizer's context, which API Gateway may serve from its cache after the token expired", () => {
+  test('is trusted while its exp is ahead, with exp as a number or as the string API Gateway may pass on', async () => {
+    const exp = nowSeconds() + 60;
+
+    for (const given of [exp, String(exp)]) {
+      await expect(identityOf(apiEvent({}, { sub: 'u2', username: 'bob', roles: 'customer', exp: given }))).resolves.toEqual({
+        userId: 'u2',
+        username: 'bob',
+        roles: ['customer'],
+        expiresAt: exp,
+      });
+    }
+  });
+
+  test.each([
+    ['has passed', nowSeconds() - 1],
+    ['is now', nowSeconds()],
+    ['is missing', undefined],
+    ['is not a number', 'soon'],
+  ])("is answered 401 when the token's exp %s", async (_, exp) => {
+    const event = apiEvent({}, { sub: 'u2', username: 'bob', roles: 'customer', exp });
+
+    await expect(identityOf(event)).rejects.toMatchObject({ statusCode: 401, code: 'UNAUTHORIZED' });
   });
 });
 
