@@ -6,6 +6,9 @@ import { logger } from './observability';
 
 export type Identity = VerifiedIdentity;
 
+/** The realm roles the routes ask for: every shopper is a `customer`; the catalogue's admins are `admin`. */
+export type Role = 'customer' | 'admin';
+
 let verify: ReturnType<typeof tokenVerifier> | undefined;
 
 /** The verifier is built on first use, so public handlers need no issuer configuration. */
@@ -34,16 +37,13 @@ const fromBearerToken = async (event: APIGatewayProxyEvent): Promise<Identity> =
 };
 
 /**
- * The caller, from the authorizer's context when API Gateway ran it, or else from the bearer token.
- * API Gateway caches the authorizer's answer by token for up to its TTL, so the token's `exp` is
- * checked here on every request: an expired token is refused whatever the cache.
+ * The caller, from the authorizer's context when API Gateway ran it, or else from the bearer token; it
+ * must hold `role`. API Gateway caches the authorizer's answer by token for up to its TTL, so the
+ * token's `exp` is checked here on every request: an expired token is refused whatever the cache.
  */
-export const identityOf = async (event: APIGatewayProxyEvent): Promise<Identity> => {
+export const identityOf = async (event: APIGatewayProxyEvent, role: Role = 'customer'): Promise<Identity> => {
   const identity = fromAuthorizerContext(event) ?? (await fromBearerToken(event));
   if (expired(identity.expiresAt)) throw new Unauthorized('The bearer token has expired');
-  return identity;
-};
-
-export const requireRole = (identity: Identity, role: string): void => {
   if (!identity.roles.includes(role)) throw new Forbidden(`This needs the role ${role}`);
+  return identity;
 };

@@ -82,3 +82,9 @@ test('a token that expires while its Allow is cached is refused by the handler, 
   expect(afterTheCache).toEqual({ gateway: 401 });
   expect(authorizerCalls).toBe(2);
 });
+
+test('a service-account token is cached as an Allow too, and refused by the customer routes with 403', async () => {
+  const token = sign(claims({ sub: 'service-1', preferred_username: 'service-account-shop-service', realm_access: { roles: ['default-roles-shop', 'offline_access', 'uma_authorization'] } }));
+
+  await expect(request(token)).resolves.toEqual({ handler: 403 });
+});

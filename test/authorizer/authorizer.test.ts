@@ -79,6 +79,9 @@ test('a missing or non-Bearer header is rejected', async () => {
   await expect(authorize({ type: 'TOKEN', methodArn, authorizationToken: `Basic ${sign(claims())}` })).rejects.toThrow('Unauthorized');
 });
 
+/** The realm roles of a `shop-service` client-credentials token, as Keycloak 26 issues it. */
+const SERVICE_ACCOUNT_ROLES = ['default-roles-shop', 'offline_access', 'uma_authorization'];
+
 const apiEvent = (headers: Record<string, string>, authorizer?: Record<string, unknown>) =>
   ({ headers, requestContext: { authorizer } }) as unknown as APIGatewayProxyEvent;
 
@@ -126,6 +129,30 @@ describe("the authorizer's context, which API Gateway may serve from its cache a
     const event = apiEvent({}, { sub: 'u2', username: 'bob', roles: 'customer', exp });
 
     await expect(identityOf(event)).rejects.toMatchObject({ statusCode: 401, code: 'UNAUTHORIZED' });
+  });
+});
+
+describe('roles: customer routes ask for customer, PUT /products for admin', () => {
+  test("a service account's token (client credentials: Keycloak's default roles, no customer) is 403 on customer routes", async () => {
+    const serviceToken = sign(claims({ sub: 'service-1', azp: 'shop-service', preferred_username: 'service-account-shop-service', realm_access: { roles: SERVICE_ACCOUNT_ROLES } }));
+    const context = { sub: 'service-1', username: 'service-account-shop-service', roles: SERVICE_ACCOUNT_ROLES.join(','), exp: nowSeconds() + 60 };
+
+    await expect(identityOf(apiEvent({ authorization: `Bearer ${serviceToken}` }))).rejects.toMatchObject({ statusCode: 403, code: 'FORBIDDEN' });
+    await expect(identityOf(apiEvent({}, context))).rejects.toMatchObject({ statusCode: 403, code: 'FORBIDDEN' });
+  });
+
+  test('a customer is 403 where admin is asked for; an admin passes', async () => {
+    const customer = sign(claims());
+    const admin = sign(claims({ realm_access: { roles: ['admin', 'customer'] } }));
+
+    await expect(identityOf(apiEvent({ authorization: `Bearer ${customer}` }), 'admin')).rejects.toMatchObject({ statusCode: 403, code: 'FORBIDDEN' });
+    await expect(identityOf(apiEvent({ authorization: `Bearer ${admin}` }), 'admin')).resolves.toMatchObject({ roles: ['admin', 'customer'] });
+  });
+
+  test('an expired token is 401 before its roles are looked at', async () => {
+    const context = { sub: 'service-1', roles: SERVICE_ACCOUNT_ROLES.join(','), exp: nowSeconds() - 1 };
+
+    await expect(identityOf(apiEvent({}, context))).rejects.toMatchObject({ statusCode: 401 });
   });
 });
 
