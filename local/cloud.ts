@@ -19,6 +19,9 @@ import { LambdaRuntime } from './lambda/runtime';
 import { Chaos } from './chaos/faults';
 import { LogHub } from './logs/hub';
 import { Realm, readRealm } from './issuer/realm';
+import { EventsService } from './events/service';
+import { ruleSpecs } from './events/specs';
+import { AsyncInvocations } from './lambda/async';
 import { SnsService } from './sns/service';
 import { subscriptionSpecs, topicSpecs } from './sns/specs';
 import { dynamodbActions } from './stepfunctions/integrations';
@@ -169,12 +172,25 @@ const startFunctions = ({ options, model, template, region, log, stops, chaos }:
   return runtime;
 };
 
-/** Topics, state machines and REST APIs, wired to the functions and to DynamoDB. */
-const startServices = (context: Context, runtime: LambdaRuntime, client: DynamoDBClient) => {
-  const { options, model, region, accountId, log, stops, chaos } = context;
+/** Lambda's queue of asynchronous invocations, topics and EventBridge rules, which put their events on it. */
+const startMessaging = (context: Context, runtime: LambdaRuntime) => {
+  const { model, region, accountId, log, stops, chaos } = context;
+  const queue = new AsyncInvocations((arn, event) => runtime.invoke(arn, event), { dir: mkdir(join(stateDir(context), 'lambda')), log });
+  stops.add(async () => {
+    const left = await queue.drain(5000);
+    if (left > 0) log(`${left} asynchronous invocations not delivered yet: they will be on the next start`);
+    queue.close();
+  });
+  const sns = new SnsService(topicSpecs(model), subscriptionSpecs(model), queue, log, chaos);
+  const events = new EventsService(ruleSpecs(model), queue, { region, accountId }, log);
+  stops.add(() => Promise.resolve(events.stop()));
+  return { queue, sns, events };
+};
+
+/** State machines and REST APIs, wired to the functions, SNS and DynamoDB. */
+const startServices = (context: Context, runtime: LambdaRuntime, sns: SnsService, client: DynamoDBClient) => {
+  const { options, model, region, accountId, log, stops } = context;
   const invoke = (arn: string, event: unknown) => runtime.invoke(arn, event);
-  const sns = new SnsService(topicSpecs(model), subscriptionSpecs(model), invoke, log, chaos);
-  stops.add(() => sns.drain(5000));
   const stepFunctions = new StepFunctionsService(
     stateMachineSpecs(model),
     { invokeLambda: invoke, publish: (params) => sns.publish(params), dynamodb: dynamodbActions(client) },
@@ -195,7 +211,7 @@ const startServices = (context: Context, runtime: LambdaRuntime, client: DynamoD
   for (const spec of restApiSpecs(model)) {
     for (const stage of spec.stages) apis.set(`${spec.id}/${stage}`, new RestApiGateway(spec, stage, invoke, { region, accountId }, options.enforceAuthorizers ?? true));
   }
-  return { sns, stepFunctions, apis };
+  return { stepFunctions, apis };
 };
 
 /** Demo data through the services' own stores, into the tables the functions are bound to. */
@@ -237,16 +253,21 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
     const fronts: { edge?: Server } = {};
     stops.add(async () => fronts.edge && close(fronts.edge));
     const runtime = startFunctions(context, issuer, logs);
-    const { sns, stepFunctions, apis } = startServices(context, runtime, client);
+    const { queue, sns, events } = startMessaging(context, runtime);
+    const { stepFunctions, apis } = startServices(context, runtime, sns, client);
     const onError = (error: Error) => log(`edge error: ${error.stack ?? error.message}`);
-    const control = { services: ['dynamodb', 'stepfunctions', 'sns', 'lambda', 'apigateway'], logs, runtime };
-    const edge = (fronts.edge = createEdge({ dynamodb: dynamoDbForwarder(dynamo.endpoint, onError, chaos), stepFunctions, sns, lambda: runtime, apis, control, chaos }, onError));
+    const control = { services: ['dynamodb', 'stepfunctions', 'sns', 'lambda', 'apigateway', 'events'], logs, runtime };
+    const edge = (fronts.edge = createEdge({ dynamodb: dynamoDbForwarder(dynamo.endpoint, onError, chaos), stepFunctions, sns, lambda: runtime, queue, apis, control, chaos }, onError));
     const edgePort = await listen(edge, options.ports.edge, options.host);
     const apiServer = createApiPort(apis.values().next().value, onError);
     const apiPort = await listen(apiServer, options.ports.api, options.host);
     stops.add(() => close(apiServer));
     const seeded = await seed(context, realm);
+    // What a crash or a stop left under way goes on: executions from their last transition, events not yet delivered.
     for (const arn of stepFunctions.resumeInterrupted()) log(`resumed interrupted execution ${arn.split(':').pop()}`);
+    const redelivered = queue.resume();
+    if (redelivered > 0) log(`delivering ${redelivered} asynchronous invocations queued before the last stop`);
+    for (const rule of events.start()) log(`events: schedule ${rule} is not run locally (only rate expressions are)`);
     const host = options.host === '0.0.0.0' || options.host === '127.0.0.1' ? 'localhost' : options.host;
     return {
       urls: { api: `http://${host}:${apiPort}`, edge: `http://${host}:${edgePort}`, issuer },

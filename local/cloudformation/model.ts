@@ -52,6 +52,7 @@ export class StackModel {
       'AWS::ApiGateway::RestApi': 'Name',
       'AWS::CloudWatch::Dashboard': 'DashboardName',
       'AWS::CloudWatch::Alarm': 'AlarmName',
+      'AWS::Events::Rule': 'Name',
     };
     const property = nameProperty[resource.Type];
     const explicit = property ? resource.Properties?.[property] : undefined;
@@ -119,6 +120,8 @@ export class StackModel {
         return this.ref(logicalId);
       case 'AWS::CloudWatch::Alarm.Arn':
         return this.arn('cloudwatch', `alarm:${name}`);
+      case 'AWS::Events::Rule.Arn':
+        return this.arn('events', `rule/${name}`);
       default:
         throw new UnresolvableIntrinsic(`Fn::GetAtt ${logicalId}.${attribute} (${Type}) has no local value`);
     }

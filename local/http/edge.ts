@@ -5,6 +5,7 @@ import { handleChaosRequest } from '../chaos/api';
 import type { Chaos } from '../chaos/faults';
 import { type ControlSources, handleControlRequest } from '../control/api';
 import { handleLambdaInvoke } from '../lambda/api';
+import type { LambdaQueue } from '../lambda/async';
 import type { LambdaRuntime } from '../lambda/runtime';
 import { handleSnsRequest } from '../sns/api';
 import type { SnsService } from '../sns/service';
@@ -18,6 +19,8 @@ export interface EdgeServices {
   stepFunctions: StepFunctionsService;
   sns: SnsService;
   lambda: LambdaRuntime;
+  /** Lambda's queue of asynchronous invocations (Invoke with `Event`). */
+  queue: LambdaQueue;
   apis: ReadonlyMap<string, RestApiGateway>;
   control: ControlSources;
   chaos: Chaos;
@@ -33,7 +36,7 @@ const isForm = (req: IncomingMessage) => String(req.headers['content-type'] ?? '
  * Which service a request is for, by protocol, and its answer: each service's wire protocol lives
  * in its own `api.ts`. DynamoDB is streamed to DynamoDB Local; everything else reads the body first.
  */
-const dispatch = async (services: EdgeServices, request: FrontRequest, onError: (error: Error) => void): Promise<HttpResponse | undefined> => {
+const dispatch = async (services: EdgeServices, request: FrontRequest): Promise<HttpResponse | undefined> => {
   const { req, res, method, path, query } = request;
   const target = String(req.headers['x-amz-target'] ?? '');
   if (target.startsWith('DynamoDB_')) {
@@ -43,7 +46,7 @@ const dispatch = async (services: EdgeServices, request: FrontRequest, onError: 
   const body = await request.body();
   if (target.startsWith('AWSStepFunctions.')) return handleStepFunctionsRequest(services.stepFunctions, target.slice('AWSStepFunctions.'.length), body, services.chaos);
   const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(path);
-  if (invoke && method === 'POST') return handleLambdaInvoke(services.lambda, req, invoke[1]!, body, onError);
+  if (invoke && method === 'POST') return handleLambdaInvoke(services.lambda, services.queue, req, invoke[1]!, body);
   const api = await handleApiGatewayRequest(services.apis, req, path, query, () => Promise.resolve(body));
   if (api) return api;
   const form = isForm(req) ? new URLSearchParams(body.toString('utf8')) : undefined;
@@ -63,7 +66,7 @@ const refusal = (status: number, type: string, message: string) => json(status, 
  * AWS's error shapes (see front.ts).
  */
 export const createEdge = (services: EdgeServices, onError: (error: Error) => void): Server =>
-  createFront((request) => dispatch(services, request, onError), {
+  createFront((request) => dispatch(services, request), {
     maxBody: EDGE_PAYLOAD_LIMIT,
     onError,
     answers: {

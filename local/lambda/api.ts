@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { type HttpResponse, json } from '../http/server';
+import type { LambdaQueue } from './async';
 import type { LambdaRuntime } from './runtime';
+import { randomUUID } from 'node:crypto';
 
 const userError = (status: number, type: string, message: string): HttpResponse => json(status, { Type: 'User', message }, { 'x-amzn-errortype': type });
 
@@ -9,13 +11,7 @@ const userError = (status: number, type: string, message: string): HttpResponse 
  * answers the function's result (with `X-Amz-Function-Error` when it failed), Event queues it and
  * answers 202, DryRun answers 204.
  */
-export const handleLambdaInvoke = async (
-  runtime: LambdaRuntime,
-  req: IncomingMessage,
-  name: string,
-  body: Buffer,
-  onError: (error: Error) => void,
-): Promise<HttpResponse> => {
+export const handleLambdaInvoke = async (runtime: LambdaRuntime, queue: LambdaQueue, req: IncomingMessage, name: string, body: Buffer): Promise<HttpResponse> => {
   let functionName: string;
   try {
     functionName = decodeURIComponent(name);
@@ -31,8 +27,8 @@ export const handleLambdaInvoke = async (
     return userError(400, 'InvalidRequestContentException', 'Could not parse request body into json');
   }
   if (req.headers['x-amz-invocation-type'] === 'Event') {
-    void runtime.invoke(fn.arn, event).catch(onError);
-    return { status: 202, headers: {}, body: '' };
+    queue.enqueue(fn.arn, event, 'lambda');
+    return { status: 202, headers: { 'x-amzn-requestid': randomUUID() }, body: '' };
   }
   if (req.headers['x-amz-invocation-type'] === 'DryRun') return { status: 204, headers: {}, body: '' };
   const result = await runtime.invoke(fn.arn, event);

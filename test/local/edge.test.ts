@@ -4,6 +4,7 @@ import { Chaos } from '../../local/chaos/faults';
 import { dynamoDbForwarder } from '../../local/dynamodb/api';
 import { createEdge } from '../../local/http/edge';
 import { close } from '../../local/http/server';
+import { AsyncInvocations } from '../../local/lambda/async';
 import { LambdaRuntime } from '../../local/lambda/runtime';
 import { LogHub } from '../../local/logs/hub';
 import { SnsService } from '../../local/sns/service';
@@ -16,14 +17,16 @@ let base: string;
 const errors: Error[] = [];
 beforeAll(async () => {
   const runtime = new LambdaRuntime([]);
+  const queue = new AsyncInvocations(() => Promise.resolve({ payload: null }));
   const onError = (error: Error) => errors.push(error);
   server = createEdge(
     {
       // Nothing listens on port 9: DynamoDB Local "is down".
       dynamodb: dynamoDbForwarder('http://127.0.0.1:9', () => undefined),
       stepFunctions: new StepFunctionsService([], { invokeLambda: () => Promise.reject(new Error('none')), publish: () => ({ MessageId: 'm' }), dynamodb: () => Promise.resolve({}) }, { region: 'us-east-1' }),
-      sns: new SnsService([], [], () => Promise.resolve({ payload: null })),
+      sns: new SnsService([], [], queue),
       lambda: runtime,
+      queue,
       apis: new Map(),
       control: { services: [], logs: new LogHub(() => undefined), runtime },
       chaos: new Chaos(),

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Chaos, type FaultRuleInput } from '../../local/chaos/faults';
 import { StackModel } from '../../local/cloudformation/model';
 import { type CfnTemplate, propertiesOf, shortName } from '../../local/cloudformation/template';
+import { AsyncInvocations } from '../../local/lambda/async';
 import { FunctionNotFound } from '../../local/lambda/runtime';
 import { SnsService } from '../../local/sns/service';
 import { subscriptionSpecs, topicSpecs } from '../../local/sns/specs';
@@ -98,11 +99,13 @@ export const runSaga = async (input: { orderId: string }, bindings: SagaBindings
   const chaos = new Chaos();
   chaos.set(faults);
   const subscriberOf = (arn: string) => bindings.subscribers[shortName(logicalIdOf(model, arn) ?? '')];
-  const sns = new SnsService(topicSpecs(model), subscriptionSpecs(model), async (arn, event) => {
+  // SNS queues its deliveries as asynchronous invocations, as in the local cloud (in memory here).
+  const queue = new AsyncInvocations(async (arn, event) => {
     const handler = subscriberOf(arn);
     if (!handler) throw new FunctionNotFound(`Function not found: ${arn}`);
     return invokeInProcess(handler, arn, event);
   });
+  const sns = new SnsService(topicSpecs(model), subscriptionSpecs(model), queue);
   const targets: IntegrationTargets = {
     invokeLambda: async (arn, payload) => {
       const variable = variableOf.get(arn) ?? arn;
@@ -118,7 +121,7 @@ export const runSaga = async (input: { orderId: string }, bindings: SagaBindings
   const service = new StepFunctionsService([saga], targets, { region: 'us-east-1', retryIntervalScale: 0 });
   const { executionArn } = service.startExecution(saga.arn, input.orderId, JSON.stringify(input));
   const record = await service.finished(executionArn);
-  await sns.drain(10_000);
+  await queue.drain(10_000);
   const { path, retries } = pathOf(service.history(executionArn));
   if (record.status === 'SUCCEEDED') return { output: JSON.parse(service.outputOf(record) ?? 'null'), path, retries, calls };
   return { error: { Error: record.error ?? 'Unknown', Cause: record.cause }, path, retries, calls };

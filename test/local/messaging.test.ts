@@ -1,0 +1,101 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventsService, matchesPattern } from '../../local/events/service';
+import { ratePeriodMs, type RuleSpec } from '../../local/events/specs';
+import { AsyncInvocations, type Invoker } from '../../local/lambda/async';
+
+// Lambda's asynchronous invocations (what SNS and EventBridge deliver through) and EventBridge's rules.
+
+const recorder = (fail: (event: unknown) => boolean = () => false) => {
+  const calls: { arn: string; event: unknown }[] = [];
+  const invoke: Invoker = (arn, event) => {
+    calls.push({ arn, event });
+    return Promise.resolve(fail(event) ? { functionError: 'Unhandled', payload: { errorType: 'Boom' } } : { payload: null });
+  };
+  return { calls, invoke };
+};
+
+describe('asynchronous invocations', () => {
+  test('a failed delivery is retried twice, then dropped', async () => {
+    const { calls, invoke } = recorder(() => true);
+    const dropped: string[] = [];
+    const queue = new AsyncInvocations(invoke, { retryDelaysMs: [5, 5], log: (line) => dropped.push(line) });
+
+    queue.enqueue('fn', { n: 1 }, 'sns');
+    const left = await queue.drain(2000);
+
+    expect(calls).toHaveLength(3);
+    expect(left).toBe(0);
+    expect(dropped).toEqual([expect.stringMatching(/failed 3 times and is dropped/) as unknown as string]);
+  });
+
+  test('an event queued before a crash and not yet delivered is delivered after the restart, once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'async-'));
+    const stuck = new AsyncInvocations(() => new Promise(() => undefined), { dir });
+    stuck.enqueue('fn', { order: 'o-1' }, 'sns');
+    const delivered = new AsyncInvocations(() => Promise.resolve({ payload: null }), { dir });
+    delivered.enqueue('fn', { order: 'o-2' }, 'sns');
+    await delivered.drain(1000);
+    // The process "dies": neither queue is closed.
+
+    const { calls, invoke } = recorder();
+    const restarted = new AsyncInvocations(invoke, { dir });
+    const resumed = restarted.resume();
+    await restarted.drain(1000);
+    const again = new AsyncInvocations(recorder().invoke, { dir });
+
+    expect(resumed).toBe(1);
+    expect(calls).toEqual([{ arn: 'fn', event: { order: 'o-1' } }]);
+    expect(again.resume()).toBe(0);
+  });
+});
+
+describe('EventBridge rules', () => {
+  const rule = (overrides: Partial<RuleSpec>): RuleSpec => ({ logicalId: 'Rule', name: 'rule', arn: 'arn:aws:events:us-east-1:000000000000:rule/rule', enabled: true, targets: [{ id: 't', arn: 'arn:aws:lambda:us-east-1:000000000000:function:fn' }], ...overrides });
+
+  test('rate expressions, with AWS’s singular and plural rule', () => {
+    expect([ratePeriodMs('rate(1 minute)'), ratePeriodMs('rate(5 minutes)'), ratePeriodMs('rate(2 hours)'), ratePeriodMs('rate(1 minutes)'), ratePeriodMs('cron(0 12 * * ? *)')]).toEqual([60_000, 300_000, 7_200_000, undefined, undefined]);
+  });
+
+  test('a schedule fires its targets every period, with the target’s constant Input; a cron schedule is reported, not run', async () => {
+    const { calls, invoke } = recorder();
+    const queue = new AsyncInvocations(invoke);
+    const events = new EventsService([rule({ scheduleExpression: 'rate(1 minute)', targets: [{ id: 't', arn: 'arn:aws:lambda:us-east-1:000000000000:function:fn', input: '{"olderThanSeconds":60}' }] }), rule({ name: 'nightly', scheduleExpression: 'cron(0 3 * * ? *)' })], queue, { region: 'us-east-1', accountId: '000000000000' }, undefined, 20);
+
+    const unsupported = events.start();
+    await new Promise((resolve) => setTimeout(resolve, 110));
+    events.stop();
+    await queue.drain(1000);
+
+    expect(unsupported).toEqual(['nightly: cron(0 3 * * ? *)']);
+    expect(calls.length).toBeGreaterThanOrEqual(3);
+    expect(calls[0]).toEqual({ arn: 'arn:aws:lambda:us-east-1:000000000000:function:fn', event: { olderThanSeconds: 60 } });
+  });
+
+  test('an event put on the bus fires the rules whose pattern matches it; InputPath picks what the target gets', async () => {
+    const { calls, invoke } = recorder();
+    const queue = new AsyncInvocations(invoke);
+    const pattern = { source: ['aws.states'], 'detail-type': ['Step Functions Execution Status Change'], detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'] } };
+    const events = new EventsService([rule({ eventPattern: pattern, targets: [{ id: 't', arn: 'arn:aws:lambda:us-east-1:000000000000:function:fn', inputPath: '$.detail' }] })], queue, { region: 'us-east-1', accountId: '000000000000' });
+
+    const fired = [
+      events.put(events.event('aws.states', 'Step Functions Execution Status Change', { status: 'FAILED', name: 'o-1' })),
+      events.put(events.event('aws.states', 'Step Functions Execution Status Change', { status: 'SUCCEEDED', name: 'o-2' })),
+      events.put(events.event('shop', 'Step Functions Execution Status Change', { status: 'FAILED', name: 'o-3' })),
+    ];
+    await queue.drain(1000);
+
+    expect(fired).toEqual([1, 0, 0]);
+    expect(calls.map((c) => c.event)).toEqual([{ status: 'FAILED', name: 'o-1' }]);
+  });
+
+  test('patterns: prefix, anything-but, exists, and nested fields', () => {
+    const event = { source: 'shop.orders', detail: { status: 'CANCELLED', reason: 'OUT_OF_STOCK' } };
+    expect(matchesPattern({ source: [{ prefix: 'shop.' }] }, event)).toBe(true);
+    expect(matchesPattern({ detail: { status: [{ 'anything-but': ['COMPLETED'] }] } }, event)).toBe(true);
+    expect(matchesPattern({ detail: { status: [{ 'anything-but': 'CANCELLED' }] } }, event)).toBe(false);
+    expect(matchesPattern({ detail: { missing: [{ exists: false }], reason: [{ exists: true }] } }, event)).toBe(true);
+    expect(matchesPattern({ detail: { reason: ['PAYMENT_DECLINED'] } }, event)).toBe(false);
+  });
+});
