@@ -27,6 +27,9 @@ Usage: npm start -- [options]
                       handlers verify the bearer tokens themselves
   --no-seed           do not seed the demo data
   --no-synth          run the existing template even if the sources are newer
+  --retry-interval-scale <x>
+                      multiply the state machines' Retry intervals (env SHOP_RETRY_INTERVAL_SCALE,
+                      default 1); 0.01 makes a 60 s backoff 0.6 s, for soak tests and demos
   --verbose           also print EMF metric lines
   -h, --help          this help
 
@@ -45,6 +48,7 @@ const { values: args } = parseArgs({
     'no-seed': { type: 'boolean', default: false },
     'no-synth': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
+    'retry-interval-scale': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -59,6 +63,13 @@ const port = async (flag: string | undefined, variable: string, fallback: number
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0 || value > 65535) fail(`${raw} is not a port number (${variable})`);
   return value === 0 ? freePort() : value;
+};
+
+const retryScale = (): number => {
+  const raw = args['retry-interval-scale'] ?? process.env.SHOP_RETRY_INTERVAL_SCALE ?? '1';
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 1) fail(`${raw} is not a retry interval scale between 0 and 1 (SHOP_RETRY_INTERVAL_SCALE)`);
+  return value;
 };
 
 const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
@@ -99,6 +110,7 @@ const cloudOptions = async (templatePath: string, stackName: string): Promise<Cl
     print: (line) => process.stdout.write(`${line}\n`),
     color: process.stdout.isTTY && !process.env.NO_COLOR,
     verbose: args.verbose,
+    retryIntervalScale: retryScale(),
     ...(!args['no-seed'] && { seed: seedThroughEdge(ports.edge) }),
   };
 };

@@ -50,6 +50,8 @@ export interface CloudOptions {
   /** Seeds demo data once the cloud is up; given the table bound to an environment variable and the realm. */
   seed?: (tableFor: (variable: string) => string, realm: Realm) => Promise<string>;
   print: (line: string) => void;
+  /** Multiplies the state machines' Retry intervals (1: as written). */
+  retryIntervalScale?: number;
   color?: boolean;
   verbose?: boolean;
 }
@@ -197,6 +199,7 @@ const startServices = (context: Context, runtime: LambdaRuntime, sns: SnsService
     {
       region,
       dataDir: mkdir(join(stateDir(context), 'stepfunctions')),
+      retryIntervalScale: options.retryIntervalScale ?? 1,
       onEvent: (record, event) => {
         if (event.type.startsWith('Execution')) log(`${event.type.replace('Execution', 'execution ').toLowerCase()}: ${record.name} (${record.stateMachineArn.split(':').pop()})`);
       },
