@@ -38,5 +38,7 @@ module.exports = {
       globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
     },
     { ...shared, displayName: 'postman', testMatch: ['<rootDir>/test/postman/**/*.test.ts'] },
+    // Each file starts a local cloud of its own: crashes, soak with faults, hostile input.
+    { ...shared, displayName: 'reliability', testMatch: ['<rootDir>/test/reliability/**/*.test.ts'] },
   ],
 };
