@@ -1,14 +1,15 @@
 import { documentClient } from '#shared/clients';
 import { env } from '#shared/config';
 import { httpHandler } from '#shared/handler';
-import { json } from '#shared/http';
 import { identityOf } from '#shared/identity';
-import { DynamoNotificationStore } from './store';
+import { pageRequest, pageResponse } from '#shared/paging';
+import { DynamoNotificationStore, NotificationCursor } from './store';
 
 const store = new DynamoNotificationStore(documentClient, env('NOTIFICATIONS_TABLE'));
 
-/** GET /notifications: the caller's 50 most recent, newest first. */
+/** GET /notifications?limit=&nextToken=: a page of the caller's notifications, newest first. */
 export const handler = httpHandler(async (event) => {
   const { userId } = await identityOf(event);
-  return json(200, await store.listByUser(userId, 50));
+  const page = pageRequest(event, 'notifications', userId, NotificationCursor);
+  return pageResponse('notifications', userId, await store.listByUser(userId, page));
 });

@@ -1,11 +1,19 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { absent } from '#shared/dynamo';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { absent, queryPage } from '#shared/dynamo';
 import { doOnce } from '#shared/once';
+import type { Page, PageRequest } from '#shared/paging';
 import type { Notification } from './domain';
+
+/** Where a page of a user's notifications starts: after this one (its sort key), newest first. */
+export const NotificationCursor = z
+  .object({ sk: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z#[0-9a-f-]{36}:[A-Z_]{1,40}$/) })
+  .strict();
+export type NotificationCursor = z.infer<typeof NotificationCursor>;
 
 export interface NotificationStore {
   add(userId: string, notification: Notification): Promise<boolean>;
-  listByUser(userId: string, limit: number): Promise<Notification[]>;
+  listByUser(userId: string, page: PageRequest<NotificationCursor>): Promise<Page<Notification, NotificationCursor>>;
 }
 
 /**
@@ -40,16 +48,13 @@ export class DynamoNotificationStore implements NotificationStore {
     return result.kind === 'done';
   }
 
-  async listByUser(userId: string, limit: number): Promise<Notification[]> {
-    const { Items } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'userId = :userId',
-        ExpressionAttributeValues: { ':userId': userId },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
+  async listByUser(userId: string, { limit, after }: PageRequest<NotificationCursor>): Promise<Page<Notification, NotificationCursor>> {
+    const { items, last } = await queryPage(
+      this.client,
+      { TableName: this.tableName, KeyConditionExpression: 'userId = :userId', ExpressionAttributeValues: { ':userId': userId }, ScanIndexForward: false },
+      limit,
+      after && { userId, ...after },
     );
-    return (Items ?? []).map(toNotification);
+    return { items: items.map(toNotification), ...(last && { next: { sk: last.sk as string } }) };
   }
 }

@@ -1,14 +1,15 @@
 import { documentClient } from '#shared/clients';
 import { env } from '#shared/config';
 import { httpHandler } from '#shared/handler';
-import { json } from '#shared/http';
 import { identityOf } from '#shared/identity';
-import { DynamoOrderStore } from './store';
+import { pageRequest, pageResponse } from '#shared/paging';
+import { DynamoOrderStore, OrderCursor } from './store';
 
 const store = new DynamoOrderStore(documentClient, env('ORDERS_TABLE'));
 
-/** GET /orders: the caller's 50 most recent orders, newest first. */
+/** GET /orders?limit=&nextToken=: a page of the caller's orders, newest first. */
 export const handler = httpHandler(async (event) => {
   const { userId } = await identityOf(event);
-  return json(200, await store.listByUser(userId, 50));
+  const page = pageRequest(event, 'orders', userId, OrderCursor);
+  return pageResponse('orders', userId, await store.listByUser(userId, page));
 });

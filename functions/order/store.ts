@@ -1,7 +1,10 @@
-import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import { getRecord, pick, queryPage, type TransactItem } from '#shared/dynamo';
 import { isConditionFailure } from '#shared/errors';
 import { doOnce } from '#shared/once';
+import type { Page, PageRequest } from '#shared/paging';
+import { OrderId } from '#shared/schemas';
 import {
   isBackward,
   type Order,
@@ -20,9 +23,13 @@ export type CreateOutcome =
   /** A similar order of this user is still live within the window. */
   | { kind: 'similar'; order: Order };
 
+/** Where a page of a user's orders starts: after this order, newest first. */
+export const OrderCursor = z.object({ createdAt: z.iso.datetime(), orderId: OrderId }).strict();
+export type OrderCursor = z.infer<typeof OrderCursor>;
+
 export interface OrderStore {
   get(orderId: string): Promise<Order | undefined>;
-  listByUser(userId: string, limit: number): Promise<Order[]>;
+  listByUser(userId: string, page: PageRequest<OrderCursor>): Promise<Page<Order, OrderCursor>>;
   create(order: Order, similarityKey: string): Promise<CreateOutcome>;
   applyStatus(orderId: string, update: StatusUpdate): Promise<{ order: Order; changed: boolean }>;
   beginCompensation(orderId: string): Promise<Order>;
@@ -78,18 +85,15 @@ export class DynamoOrderStore implements OrderStore {
     return stored && toOrder(stored);
   }
 
-  async listByUser(userId: string, limit: number): Promise<Order[]> {
-    const { Items } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: 'byUser',
-        KeyConditionExpression: 'userId = :userId',
-        ExpressionAttributeValues: { ':userId': userId },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
+  /** A page of the user's orders, newest first; a cursor only ever moves within this user's orders. */
+  async listByUser(userId: string, { limit, after }: PageRequest<OrderCursor>): Promise<Page<Order, OrderCursor>> {
+    const { items, last } = await queryPage(
+      this.client,
+      { TableName: this.tableName, IndexName: 'byUser', KeyConditionExpression: 'userId = :userId', ExpressionAttributeValues: { ':userId': userId }, ScanIndexForward: false },
+      limit,
+      after && { userId, ...after },
     );
-    return (Items ?? []).map(toOrder);
+    return { items: items.map(toOrder), ...(last && { next: { createdAt: last.createdAt as string, orderId: last.orderId as string } }) };
   }
 
   async listPendingCreatedBefore(createdBefore: string, limit: number): Promise<Order[]> {

@@ -4,7 +4,11 @@ import { z } from 'zod';
 import { BadRequest, HttpError } from './errors';
 import { logger } from './observability';
 
-const JSON_HEADERS = { 'content-type': 'application/json' };
+/**
+ * Every answer is JSON, readable by a page on any origin: the API's CORS preflight allows every
+ * origin, and with the Lambda proxy integration the answer itself must say so too.
+ */
+const JSON_HEADERS = { 'content-type': 'application/json', 'Access-Control-Allow-Origin': '*' };
 
 export const json = (
   statusCode: number,

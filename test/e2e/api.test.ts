@@ -1,6 +1,6 @@
 import { match } from '../support/matchers';
-import type { Account, ErrorBody, Order, Product, Slot } from './bodies';
-import { api, createProduct, newKey, openSlot, placeOrder, target, tokenFor, uniqueSku, waitForOutcome } from './support';
+import type { Account, ErrorBody, Notification, Order, Product, Slot } from './bodies';
+import { api, type ApiResponse, createProduct, newKey, openSlot, placeOrder, target, tokenFor, uniqueSku, waitForOutcome } from './support';
 
 // Every route of the contract, its validation and its access rules, over HTTP.
 
@@ -142,6 +142,77 @@ describe('POST /orders validation', () => {
     const { status, body: error } = await placeOrder<ErrorBody>('alice', [{ sku, quantity: 1 }], slotId);
     expect(status).toBe(400);
     expect(error.error).toBe('UNKNOWN_PRODUCT');
+  });
+});
+
+describe('paging GET /orders and GET /notifications', () => {
+  /** Every page of a list as `as`, `limit` at a time, following Next-Token (bounded). */
+  const pagesOf = async <T>(path: string, as: 'admin' | 'bob', limit: number, most = 10) => {
+    const pages: T[][] = [];
+    let token: string | null = null;
+    do {
+      const query: string = `?limit=${limit}${token ? `&nextToken=${encodeURIComponent(token)}` : ''}`;
+      const { status, body, headers }: ApiResponse<T[]> = await api<T[]>('GET', `${path}${query}`, { as });
+      expect(status).toBe(200);
+      expect(headers.get('access-control-expose-headers')).toContain('Next-Token');
+      pages.push(body);
+      token = headers.get('next-token');
+    } while (token && pages.length < most);
+    return pages;
+  };
+
+  beforeAll(async () => {
+    // Three orders of admin's, so that there are pages to turn.
+    const sku = await createProduct(10, 30);
+    const { slotId } = await openSlot();
+    await api('POST', '/billing/account/deposit', { as: 'admin', body: { amount: 1000 } });
+    for (const quantity of [1, 2, 3]) {
+      const created = await placeOrder('admin', [{ sku, quantity }], slotId);
+      await waitForOutcome(created.body.orderId, 'admin');
+    }
+  });
+
+  test('pages of one are newest first, each order once, and the first pages agree with one page of two', async () => {
+    const pages = await pagesOf<Order>('/orders', 'admin', 1, 3);
+    const firstTwo = await api<Order[]>('GET', '/orders?limit=2', { as: 'admin' });
+
+    expect(pages.every((page) => page.length === 1)).toBe(true);
+    const ids = pages.flat().map((o) => o.orderId);
+    expect(new Set(ids).size).toBe(ids.length);
+    const createdAts = pages.flat().map((o) => o.createdAt);
+    expect(createdAts).toEqual([...createdAts].sort().reverse());
+    expect(firstTwo.body.map((o) => o.orderId)).toEqual(ids.slice(0, 2));
+  });
+
+  test('notifications page the same way', async () => {
+    const pages = await pagesOf<Notification>('/notifications', 'admin', 1, 3);
+    const ids = pages.flat().map((n) => n.notificationId);
+    expect(ids.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  test("a token given to another user is a 400, and shows nothing of theirs", async () => {
+    const first = await api<Order[]>('GET', '/orders?limit=1', { as: 'admin' });
+    const token = first.headers.get('next-token');
+    expect(token).toEqual(match.stringMatching(/^[A-Za-z0-9_-]+$/));
+
+    const { status, body } = await api<ErrorBody>('GET', `/orders?nextToken=${token}`, { as: 'bob' });
+
+    expect(status).toBe(400);
+    expect(body).toEqual({ error: 'INVALID_NEXT_TOKEN', message: match.any(String) });
+  });
+
+  test.each([
+    ['/orders?limit=0', 'INVALID_LIMIT'],
+    ['/orders?limit=101', 'INVALID_LIMIT'],
+    ['/orders?limit=abc', 'INVALID_LIMIT'],
+    ['/orders?nextToken=not-a-token', 'INVALID_NEXT_TOKEN'],
+    ['/notifications?limit=-1', 'INVALID_LIMIT'],
+    ['/notifications?nextToken=%7B%7D', 'INVALID_NEXT_TOKEN'],
+  ])('GET %s is a 400 %s', async (path, code) => {
+    const { status, body } = await api('GET', path, { as: 'bob' });
+    expect(status).toBe(400);
+    expect(body).toEqual({ error: code, message: match.any(String) });
   });
 });
 

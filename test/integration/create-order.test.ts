@@ -6,8 +6,9 @@ import { makeCreateOrderHandler } from '../../functions/order/create-order-api';
 import type { Order } from '../../functions/order/domain';
 import { fakeContext } from '../support/lambda';
 import { match } from '../support/matchers';
-import { InProcessCatalogue, InProcessSaga, stores, uniqueSku, uniqueSlot, uniqueUser } from '../support/shop';
+import { InProcessCatalogue, InProcessSaga, stores, uniqueSku, uniqueUser } from '../support/shop';
 import { createShopTables, deleteShopTables } from '../support/tables';
+import { productAndSlot } from './fixtures';
 
 /** POST /orders through its real handler: Powertools idempotency on DynamoDB Local, the real saga in-process. */
 const shop = stores();
@@ -24,10 +25,7 @@ let slotId: string;
 
 beforeAll(async () => {
   await createShopTables();
-  sku = uniqueSku();
-  slotId = uniqueSlot();
-  await shop.warehouse.putProduct(sku, { name: 'Teapot', price: 1500, stock: 100 });
-  await shop.delivery.putSlot({ slotId, date: '2099-01-01', window: '09:00-12:00', capacity: 100 });
+  ({ sku, slotId } = await productAndSlot(1500));
 });
 afterAll(deleteShopTables);
 
@@ -41,7 +39,8 @@ interface ErrorBody {
 const post = async <T = Order>(user: string, body: unknown, key: string | null = randomUUID()): Promise<APIGatewayProxyResult & { json: T }> => {
   const event = structuredClone(fixture) as unknown as APIGatewayProxyEvent;
   event.headers = { 'Content-Type': 'application/json', ...(key !== null && { 'Idempotency-Key': key }) };
-  event.requestContext.authorizer = { sub: user, username: user, roles: 'customer' };
+  // As the authorizer passes it: the caller, their roles, and the token's exp (checked on every request).
+  event.requestContext.authorizer = { sub: user, username: user, roles: 'customer', exp: Math.floor(Date.now() / 1000) + 300 };
   event.body = typeof body === 'string' ? body : JSON.stringify(body);
   const response = await handler(event, fakeContext('create-order'));
   const json: unknown = JSON.parse(response.body);
@@ -76,7 +75,7 @@ test('a replay of the same key and body answers 200 with the same order and does
   expect(replay.headers?.['Idempotent-Replayed']).toBe('true');
   expect(replay.json).toEqual(first.json);
   expect(saga.runs.size).toBe(startsBefore);
-  expect(await shop.orders.listByUser(user, 10)).toHaveLength(1);
+  expect((await shop.orders.listByUser(user, { limit: 10 })).items).toHaveLength(1);
 });
 
 test('the same key with another body answers 422', async () => {
@@ -128,7 +127,7 @@ test('concurrent requests with one key give exactly one order; the others are 20
   const codes = responses.map((r) => r.statusCode).sort();
   expect(codes.filter((c) => c === 201)).toHaveLength(1);
   expect(codes.every((c) => [200, 201, 409].includes(c))).toBe(true);
-  expect(await shop.orders.listByUser(user, 10)).toHaveLength(1);
+  expect((await shop.orders.listByUser(user, { limit: 10 })).items).toHaveLength(1);
 });
 
 test.each([
@@ -150,7 +149,7 @@ test('an unknown product answers 400 and creates nothing', async () => {
   const response = await post(user, { items: [{ sku: unknown, quantity: 1 }], delivery: { slotId, address: 'a' } });
   expect(response.statusCode).toBe(400);
   expect(response.json).toMatchObject({ error: 'UNKNOWN_PRODUCT', skus: [unknown] });
-  expect(await shop.orders.listByUser(user, 10)).toEqual([]);
+  expect((await shop.orders.listByUser(user, { limit: 10 })).items).toEqual([]);
 });
 
 test('a field error names the field', async () => {

@@ -3,8 +3,9 @@ import { createOrder } from '../../functions/order/create-order-service';
 import type { Order } from '../../functions/order/domain';
 import type { SagaExecutions } from '../../functions/order/ports';
 import { MAX_ORDERS_PER_RUN, reconcilePendingOrders } from '../../functions/order/reconcile-service';
-import { InProcessCatalogue, InProcessSaga, stores, uniqueSku, uniqueSlot, uniqueUser } from '../support/shop';
+import { InProcessCatalogue, InProcessSaga, stores, uniqueUser } from '../support/shop';
 import { createShopTables, deleteShopTables } from '../support/tables';
+import { productAndSlot } from './fixtures';
 
 /**
  * The reconciler on DynamoDB Local, with the real ASL run in-process: an order written whose saga
@@ -35,10 +36,7 @@ let slotId: string;
 
 beforeAll(async () => {
   await createShopTables();
-  sku = uniqueSku();
-  slotId = uniqueSlot();
-  await shop.warehouse.putProduct(sku, { name: 'Teapot', price: 500, stock: 1000 });
-  await shop.delivery.putSlot({ slotId, date: '2099-01-01', window: '09:00-12:00', capacity: 1000 });
+  ({ sku, slotId } = await productAndSlot(500));
 });
 afterAll(deleteShopTables);
 
@@ -50,7 +48,7 @@ const strandedOrder = async (ageSeconds: number, user = uniqueUser('buyer')) => 
   await expect(
     createOrder({ store: shop.orders, catalogue: new InProcessCatalogue(), saga: crashingStarter, now: () => created }, { userId: user, idempotencyKey: randomUUID(), request }),
   ).rejects.toThrow('killed before StartExecution');
-  const [order] = await shop.orders.listByUser(user, 10);
+  const [order] = (await shop.orders.listByUser(user, { limit: 10 })).items;
   return order!;
 };
 

@@ -3,11 +3,12 @@ import { randomUUID } from 'node:crypto';
 import orderEventFixture from '../events/order-event.json';
 import { handler as onOrderEvent } from '../../functions/notification/on-order-event';
 import { handler as beginCompensation } from '../../functions/order/begin-compensation';
-import { type Order, orderIdFor, type OrderStatus } from '../../functions/order/domain';
+import { orderIdFor, type OrderStatus } from '../../functions/order/domain';
 import { handler as updateStatus } from '../../functions/order/update-status';
 import { fakeContext } from '../support/lambda';
 import { stores, uniqueSku, uniqueSlot, uniqueUser } from '../support/shop';
 import { createShopTables, deleteShopTables } from '../support/tables';
+import { pendingOrder } from './fixtures';
 
 /**
  * Every saga step run again after its work landed (its answer lost, or a crashed execution resumed
@@ -20,25 +21,9 @@ const newOrderId = () => orderIdFor('x', randomUUID());
 beforeAll(createShopTables);
 afterAll(deleteShopTables);
 
-const newOrder = (userId = uniqueUser('alice'), createdAt = new Date()): Order => {
-  const at = createdAt.toISOString();
-  return {
-    orderId: newOrderId(),
-    userId,
-    status: 'PENDING',
-    items: [{ sku: 'SKU-A', quantity: 1, unitPrice: 100 }],
-    total: 100,
-    currency: 'USD',
-    delivery: { slotId: 'slot-1', address: 'here' },
-    history: [{ status: 'PENDING', at }],
-    createdAt: at,
-    updatedAt: at,
-  };
-};
-
 /** An order stored and moved through `statuses`, as the saga would move it. */
 const orderThrough = async (...statuses: OrderStatus[]) => {
-  const order = newOrder();
+  const order = pendingOrder(uniqueUser('alice'));
   await shop.orders.create(order, randomUUID());
   for (const status of statuses) await shop.orders.applyStatus(order.orderId, { status, reason: status === 'CANCELLED' ? 'OUT_OF_STOCK' : undefined });
   return order.orderId;
@@ -212,7 +197,7 @@ describe('the participants, re-run after their action and after its undo', () =>
     await onOrderEvent(event('2026-01-01T10:00:05.000Z'), fakeContext('on-order-event'));
     await onOrderEvent(event('2026-01-01T10:00:00.000Z'), fakeContext('on-order-event'));
 
-    const items = await shop.notifications.listByUser(user, 10);
+    const { items } = await shop.notifications.listByUser(user, { limit: 10 });
     expect(items).toEqual([expect.objectContaining({ orderId, status: 'COMPLETED', createdAt: '2026-01-01T10:00:00.000Z' })]);
   });
 });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { orderIdFor } from '../../functions/order/domain';
-import type { Order } from '../../functions/order/domain';
 import { stores, uniqueSku, uniqueSlot, uniqueUser } from '../support/shop';
 import { createShopTables, deleteShopTables } from '../support/tables';
+import { pendingOrder } from './fixtures';
 
 /** Each store and each saga operation against a real DynamoDB Local: conditions, transactions, retries. */
 const shop = stores();
@@ -184,21 +184,7 @@ describe('delivery', () => {
 });
 
 describe('orders', () => {
-  const newOrder = (userId: string, sku = 'SKU-A', createdAt = new Date()): Order => {
-    const at = createdAt.toISOString();
-    return {
-      orderId: newOrderId(),
-      userId,
-      status: 'PENDING',
-      items: [{ sku, quantity: 1, unitPrice: 100 }],
-      total: 100,
-      currency: 'USD',
-      delivery: { slotId: 'slot-1', address: 'here' },
-      history: [{ status: 'PENDING', at }],
-      createdAt: at,
-      updatedAt: at,
-    };
-  };
+  const newOrder = (userId: string, sku = 'SKU-A', createdAt = new Date()) => pendingOrder(userId, { sku, createdAt });
 
   test('a similar live order blocks a new one; a different basket does not', async () => {
     const user = uniqueUser('alice');
@@ -256,8 +242,10 @@ describe('orders', () => {
     const newer = newOrder(user, 'SKU-B');
     await shop.orders.create(older, 'a');
     await shop.orders.create(newer, 'b');
-    expect((await shop.orders.listByUser(user, 10)).map((o) => o.orderId)).toEqual([newer.orderId, older.orderId]);
-    expect(await shop.orders.listByUser(uniqueUser('nobody'), 10)).toEqual([]);
+    const page = await shop.orders.listByUser(user, { limit: 10 });
+    expect(page.items.map((o) => o.orderId)).toEqual([newer.orderId, older.orderId]);
+    expect(page.next).toBeUndefined();
+    expect(await shop.orders.listByUser(uniqueUser('nobody'), { limit: 10 })).toEqual({ items: [] });
   });
 });
 
@@ -267,6 +255,6 @@ describe('notifications', () => {
     const notification = { notificationId: 'o:COMPLETED', orderId: 'o', status: 'COMPLETED' as const, message: 'done', createdAt: new Date().toISOString() };
     expect(await shop.notifications.add(user, notification)).toBe(true);
     expect(await shop.notifications.add(user, notification)).toBe(false);
-    expect(await shop.notifications.listByUser(user, 10)).toEqual([notification]);
+    expect(await shop.notifications.listByUser(user, { limit: 10 })).toEqual({ items: [notification] });
   });
 });

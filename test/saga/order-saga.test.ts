@@ -67,7 +67,7 @@ test('happy path: paid, reserved, booked, completed and notified', async () => {
   expect(placed.total).toBe(2500);
   expect(await state(world)).toEqual({ balance: 7500, stock: 3, remaining: 1 });
   expect(run.path).toContain('NotifyCompleted');
-  const notifications = await shop.notifications.listByUser(world.user, 10);
+  const { items: notifications } = await shop.notifications.listByUser(world.user, { limit: 10 });
   expect(notifications).toEqual([expect.objectContaining({ orderId: placed.orderId, status: 'COMPLETED' })]);
 });
 
@@ -84,7 +84,7 @@ test('insufficient funds: declined, nothing to compensate', async () => {
   expect(statuses(placed)).toEqual(['PENDING', 'CANCELLED']);
   expect(placed.history.at(-1)!.reason).toMatch(/PAYMENT_DECLINED: .*insufficient funds/);
   expect(await state(world)).toEqual({ balance: 100, stock: 5, remaining: 2 });
-  const [notification] = await shop.notifications.listByUser(world.user, 10);
+  const [notification] = (await shop.notifications.listByUser(world.user, { limit: 10 })).items;
   expect(notification).toMatchObject({ orderId: placed.orderId, status: 'CANCELLED' });
 });
 
@@ -164,7 +164,7 @@ test('a compensation that never succeeds ends in COMPENSATION_FAILED', async () 
   expect(placed.failureReason).toBe('COMPENSATION_FAILED');
   // The money is still debited: that is what the alarm and the person it wakes are for.
   expect(await state(world)).toEqual({ balance: 10_000 - 6 * 1250, stock: 5, remaining: 2 });
-  const [notification] = await shop.notifications.listByUser(world.user, 10);
+  const [notification] = (await shop.notifications.listByUser(world.user, { limit: 10 })).items;
   expect(notification).toMatchObject({ orderId: placed.orderId, status: 'COMPENSATION_FAILED' });
 });
 
@@ -175,7 +175,7 @@ test('a compensation that never succeeds ends in COMPENSATION_FAILED', async () 
  */
 const passThrough = (fn: string, times: number): FaultRuleInput => ({ service: 'lambda', function: fn, effect: 'latency', latencyMs: 0, times });
 const answerLost = (fn: string, times?: number): FaultRuleInput => ({ service: 'lambda', function: fn, effect: 'crash', ...(times && { times }) });
-const notificationsOf = (world: World) => shop.notifications.listByUser(world.user, 10);
+const notificationsOf = async (world: World) => (await shop.notifications.listByUser(world.user, { limit: 10 })).items;
 
 test("CompleteOrder's answer lost on every try: the order stays COMPLETED, nothing is refunded, released or cancelled", async () => {
   const world = await prepare({ balance: 10_000, stock: 5, capacity: 2 });
