@@ -47,7 +47,7 @@ export class ShopStack extends Stack {
     });
     order.createOrder.addEnvironment('STATE_MACHINE_ARN', saga.stateMachine.stateMachineArn);
     saga.stateMachine.grantStartExecution(order.createOrder);
-    new OrderReconciler(this, 'OrderReconciler', { ordersTable: order.table, stateMachine: saga.stateMachine });
+    const reconciler = new OrderReconciler(this, 'OrderReconciler', { ordersTable: order.table, stateMachine: saga.stateMachine });
 
     const authorizer = new ShopFunction(this, 'Authorizer', {
       service: 'auth',
@@ -78,6 +78,7 @@ export class ShopStack extends Stack {
     new CfnOutput(this, 'IssuerUrl', { value: identity.issuerUrl, description: 'OpenID Connect issuer the API trusts' });
     new CfnOutput(this, 'StateMachineArn', { value: saga.stateMachine.stateMachineArn });
     new CfnOutput(this, 'OrderEventsTopicArn', { value: orderEvents.topicArn });
+    new CfnOutput(this, 'ReconcileFunctionName', { value: reconciler.function.functionName, description: 'Invoke with {"olderThanSeconds":N} to start the sagas of orders PENDING for longer' });
     // Where each service keeps its data: for the AWS CLI, and for seeding a deployed stack (npm run seed:deployed).
     new CfnOutput(this, 'BillingTableName', { value: billing.table.tableName });
     new CfnOutput(this, 'WarehouseTableName', { value: warehouse.table.tableName });

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -16,7 +16,10 @@ export interface OrderReconcilerProps {
 /**
  * An EventBridge schedule that runs `order/reconcile` every minute: it starts the saga of any order
  * left PENDING with no execution (the process died between writing the order and starting it).
- * The threshold travels in the target's Input, so an operator may invoke the function with another.
+ * The threshold travels in the target's Input, so an operator may invoke the function with another:
+ * it is named `<stack>-reconcile-orders` for that.
+ *
+ *   aws lambda invoke --function-name ServerlessShop-reconcile-orders --payload '{"olderThanSeconds":0}' out.json
  */
 export class OrderReconciler extends Construct {
   readonly function: ShopFunction;
@@ -28,6 +31,7 @@ export class OrderReconciler extends Construct {
       service: 'order',
       handler: 'reconcile',
       description: 'Scheduled: start the saga of orders left PENDING with no execution',
+      functionName: `${Stack.of(this).stackName}-reconcile-orders`,
       timeout: Duration.seconds(60),
       environment: { STATE_MACHINE_ARN: props.stateMachine.stateMachineArn },
     }).bindTable(props.ordersTable, 'ORDERS_TABLE', 'read');

@@ -16,6 +16,8 @@ export interface ShopFunctionProps {
   description: string;
   timeout?: Duration;
   memorySize?: number;
+  /** A name of its own, for a function people invoke by hand; CloudFormation names the others. */
+  functionName?: string;
   environment?: Record<string, string>;
 }
 
@@ -31,6 +33,7 @@ export class ShopFunction extends NodejsFunction {
     });
     super(scope, id, {
       entry: join(FUNCTIONS_DIR, props.service, `${props.handler}.ts`),
+      functionName: props.functionName,
       handler: 'handler',
       description: props.description,
       runtime: Runtime.NODEJS_22_X,

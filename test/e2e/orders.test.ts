@@ -1,5 +1,9 @@
-import { GetExecutionHistoryCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
-import type { DuplicateOrder, ErrorBody, Notification, Order } from './bodies';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import type { Account, DuplicateOrder, ErrorBody, Notification, Order } from './bodies';
 import { api, balanceOf, createProduct, eventually, fullSlot, newKey, openSlot, placeOrder, productAvailable, slots, target, waitForOutcome } from './support';
 
 // The order user story over HTTP only: tokens from the issuer, then the API. One file, so that the
@@ -163,5 +167,47 @@ describeWithEdge('the saga through the AWS SDK, against the edge', () => {
     expect(entered).toEqual(expect.arrayContaining(['ProcessPayment', 'ReserveItems', 'RefundPayment', 'CancelOrder', 'NotifyCancelled']));
     expect(entered.indexOf('RefundPayment')).toBeGreaterThan(entered.indexOf('ReserveItems'));
     for (const [i, event] of events.entries()) expect(event.id).toBe(i + 1);
+  });
+});
+
+describeWithEdge('the reconciler, invoked through Lambda on the edge', () => {
+  const aws = () => ({ endpoint: target().edge, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+
+  test('starts the saga of an order left PENDING with no execution, and the order completes', async () => {
+    // Prepare: an order of alice's, written 30 s ago as POST /orders writes it, whose StartExecution never came.
+    const sku = await createProduct(100, 5);
+    const { slotId } = await openSlot();
+    const { userId } = (await api<Account>('GET', '/billing/account', { as: 'alice' })).body;
+    const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient(aws()));
+    const { TableNames = [] } = await dynamo.send(new ListTablesCommand({}));
+    const ordersTable = TableNames.find((name) => /OrderTable/.test(name))!;
+    const at = new Date(Date.now() - 30_000).toISOString();
+    const orderId = randomUUID();
+    await dynamo.send(
+      new PutCommand({
+        TableName: ordersTable,
+        Item: {
+          orderId, userId, status: 'PENDING', items: [{ sku, quantity: 1, unitPrice: 100 }], total: 100, currency: 'USD',
+          delivery: { slotId, address: '1 Test Street' }, history: [{ status: 'PENDING', at }], createdAt: at, updatedAt: at,
+          similarityKey: randomUUID(), version: 1, pending: 'PENDING',
+        },
+      }),
+    );
+
+    // Act: run it as an operator would, with a threshold the schedule (60 s) has not reached yet.
+    const lambda = new LambdaClient(aws());
+    const invoked = await lambda.send(new InvokeCommand({ FunctionName: `${process.env.SHOP_STACK_NAME ?? 'ServerlessShop'}-reconcile-orders`, Payload: Buffer.from(JSON.stringify({ olderThanSeconds: 10 })) }));
+    const result = JSON.parse(Buffer.from(invoked.Payload!).toString('utf8')) as { olderThanSeconds: number; started: string[] };
+    const order = await waitForOutcome(orderId, 'alice');
+
+    // Assess
+    expect(invoked.FunctionError).toBeUndefined();
+    expect(result).toMatchObject({ olderThanSeconds: 10, started: expect.arrayContaining([orderId]) as unknown });
+    expect(order.status).toBe('COMPLETED');
+    const sfn = new SFNClient(aws());
+    const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));
+    const saga = stateMachines.find((m) => m.name?.includes('OrderSaga'))!;
+    const execution = await sfn.send(new DescribeExecutionCommand({ executionArn: `${saga.stateMachineArn!.replace(':stateMachine:', ':execution:')}:${orderId}` }));
+    expect(execution.status).toBe('SUCCEEDED');
   });
 });

@@ -39,6 +39,8 @@ test('one rule runs the reconcile function every minute, with the age threshold 
   expect(Targets).toHaveLength(1);
   expect(Targets[0]!.Arn).toEqual({ 'Fn::GetAtt': [functionId, 'Arn'] });
   expect(JSON.parse(Targets[0]!.Input!)).toEqual({ olderThanSeconds: 60 });
+  expect(propertiesOf<{ FunctionName: string }>(fn).FunctionName).toBe('ServerlessShop-reconcile-orders'); // an operator invokes it by hand
+  expect(cfn.Outputs?.ReconcileFunctionName?.Value).toEqual({ Ref: functionId });
   expect(propertiesOf<{ Environment: { Variables: Record<string, unknown> } }>(fn).Environment?.Variables).toMatchObject({
     STATE_MACHINE_ARN: { Ref: machineId },
     ORDERS_TABLE: { Ref: ordersTableId },
