@@ -122,7 +122,9 @@ const readWorld = async (client: DynamoDBDocumentClient, tables: ShopTables): Pr
   );
   const perOrder = new Map<string, string[]>();
   for (const item of notifications!.filter((n) => typeof n.orderId === 'string' && !String(n.userId).startsWith('notification#'))) {
-    perOrder.set(item.orderId as string, [...(perOrder.get(item.orderId as string) ?? []), item.status as string]);
+    const told = perOrder.get(item.orderId as string) ?? [];
+    told.push(item.status as string);
+    perOrder.set(item.orderId as string, told);
   }
   return {
     balances: new Map([...byKind(billing!, 'ACCOUNT')].map(([userId, item]) => [userId, item.balance as number])),
@@ -190,8 +192,10 @@ const checkCompensations = (orders: OrderRecord[], world: World): Violation[] =>
 /** One PAYMENT ledger entry per paid order, at most one REFUND, a refund equal to its payment, and none without a payment. */
 const checkLedger = (orders: OrderRecord[], world: World): Violation[] => {
   const violations: Violation[] = [];
+  const byOrder = new Map<string, LedgerEntry[]>();
+  for (const entry of world.ledger.filter((e) => e.orderId !== undefined)) byOrder.set(entry.orderId!, [...(byOrder.get(entry.orderId!) ?? []), entry]);
   for (const order of orders) {
-    const entries = world.ledger.filter((entry) => entry.orderId === order.orderId);
+    const entries = byOrder.get(order.orderId) ?? [];
     const payments = entries.filter((entry) => entry.type === 'PAYMENT');
     const refunds = entries.filter((entry) => entry.type === 'REFUND');
     const payment = world.payments.get(order.orderId);
