@@ -259,7 +259,8 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
     const { queue, sns, events } = startMessaging(context, runtime);
     const { stepFunctions, apis } = startServices(context, runtime, sns, client);
     const onError = (error: Error) => log(`edge error: ${error.stack ?? error.message}`);
-    const control = { services: ['dynamodb', 'stepfunctions', 'sns', 'lambda', 'apigateway', 'events'], logs, runtime };
+    const outputs = Object.fromEntries(Object.entries(template.Outputs ?? {}).map(([key, output]) => [key, String(model.resolve(output.Value))]));
+    const control = { services: ['dynamodb', 'stepfunctions', 'sns', 'lambda', 'apigateway', 'events'], logs, runtime, outputs };
     const edge = (fronts.edge = createEdge({ dynamodb: dynamoDbForwarder(dynamo.endpoint, onError, chaos), stepFunctions, sns, lambda: runtime, queue, apis, control, chaos }, onError));
     const edgePort = await listen(edge, options.ports.edge, options.host);
     const apiServer = createApiPort(apis.values().next().value, onError);
@@ -272,8 +273,11 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
     if (redelivered > 0) log(`delivering ${redelivered} asynchronous invocations queued before the last stop`);
     for (const rule of events.start()) log(`events: schedule ${rule} is not run locally (only rate expressions are)`);
     const host = options.host === '0.0.0.0' || options.host === '127.0.0.1' ? 'localhost' : options.host;
+    const urls = { api: `http://${host}:${apiPort}`, edge: `http://${host}:${edgePort}`, issuer };
+    // Where the deployment answers, here: the API and the issuer as the local cloud serves them.
+    Object.assign(outputs, { ...(outputs.ApiUrl && { ApiUrl: `${urls.api}/` }), ...(outputs.IssuerUrl && { IssuerUrl: issuer }) });
     return {
-      urls: { api: `http://${host}:${apiPort}`, edge: `http://${host}:${edgePort}`, issuer },
+      urls,
       model,
       runtime,
       stepFunctions,

@@ -8,6 +8,8 @@ export interface ControlSources {
   services: string[];
   logs: LogHub;
   runtime: LambdaRuntime;
+  /** The stack's outputs, resolved to their local values (as `aws cloudformation describe-stacks` lists them). */
+  outputs: Record<string, string>;
 }
 
 const functionInfo = (fn: FunctionSpec) => ({
@@ -25,6 +27,7 @@ const ENDPOINTS = {
   logs: (s: ControlSources) => s.logs.lines,
   functions: (s: ControlSources) => s.runtime.functions.map(functionInfo),
   workers: (s: ControlSources) => s.runtime.stats(),
+  outputs: (s: ControlSources) => s.outputs,
 } as const;
 
 export type ControlEndpoint = keyof typeof ENDPOINTS;

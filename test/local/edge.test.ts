@@ -28,7 +28,7 @@ beforeAll(async () => {
       lambda: runtime,
       queue,
       apis: new Map(),
-      control: { services: [], logs: new LogHub(() => undefined), runtime },
+      control: { services: [], logs: new LogHub(() => undefined), runtime, outputs: {} },
       chaos: new Chaos(),
     },
     onError,
