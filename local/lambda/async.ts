@@ -33,6 +33,8 @@ export class AsyncInvocations implements LambdaQueue {
   private readonly pending = new Map<string, AsyncInvocation>();
   private readonly deliveries = new Set<Promise<void>>();
   private journal?: number;
+  /** Once the cloud stops, a failed delivery is left pending (for the next start), neither retried nor dropped. */
+  private stopping = false;
 
   constructor(
     private readonly invoke: Invoker,
@@ -95,6 +97,7 @@ export class AsyncInvocations implements LambdaQueue {
     for (let attempt = 0; ; attempt++) {
       const outcome = await this.invoke(invocation.functionArn, invocation.event).catch((error: Error) => ({ functionError: error.name, payload: error.message }));
       if (!outcome.functionError) break;
+      if (this.stopping) return;
       const delay = delays[attempt];
       if (delay === undefined) {
         this.options.log?.(`${invocation.source}: event ${invocation.id} to ${invocation.functionArn} failed ${attempt + 1} times and is dropped`);
@@ -110,11 +113,20 @@ export class AsyncInvocations implements LambdaQueue {
     return this.pending.size;
   }
 
-  /** Waits for deliveries under way, up to a deadline; answers how many are still pending. */
-  async drain(graceMs: number): Promise<number> {
-    const deadline = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
-    await Promise.race([Promise.allSettled([...this.deliveries]), deadline]);
+  /** Waits until nothing is being delivered (retries included), up to a deadline; answers how many are still pending. */
+  async idle(graceMs: number): Promise<number> {
+    const deadline = Date.now() + graceMs;
+    while (this.deliveries.size > 0 && Date.now() < deadline) {
+      const left = deadline - Date.now();
+      await Promise.race([Promise.allSettled([...this.deliveries]), new Promise((resolve) => setTimeout(resolve, left).unref())]);
+    }
     return this.pending.size;
+  }
+
+  /** The cloud stops: deliveries under way may finish (up to a deadline); from now on one that fails stays pending for the next start. */
+  drain(graceMs: number): Promise<number> {
+    this.stopping = true;
+    return this.idle(graceMs);
   }
 
   close(): void {

@@ -6,6 +6,7 @@ import type { FunctionSpec, LambdaErrorPayload, RuntimeHooks } from './runtime';
 const WORKER_PATH = join(__dirname, 'worker.cjs');
 
 type WorkerMessage =
+  | { type: 'ready' }
   | { type: 'log'; stream: 'stdout' | 'stderr'; requestId?: string; text: string }
   | { type: 'result'; requestId: string; payload?: unknown; error?: LambdaErrorPayload }
   | { type: 'init-error'; error: LambdaErrorPayload };
@@ -18,6 +19,9 @@ export class ExecutionEnvironment {
   private pending?: { requestId: string; settle: (outcome: { payload?: unknown; error?: LambdaErrorPayload }) => void };
   idleTimer?: NodeJS.Timeout;
   dead = false;
+  /** Settles when the worker has loaded the function (or failed to, or died). */
+  private readonly ready: Promise<void>;
+  private markReady!: () => void;
 
   constructor(
     readonly fn: FunctionSpec,
@@ -25,6 +29,7 @@ export class ExecutionEnvironment {
     private readonly hooks: RuntimeHooks,
     onExit: (env: ExecutionEnvironment) => void,
   ) {
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
     this.worker = new Worker(WORKER_PATH, {
       workerData: {
         entry: fn.entry,
@@ -52,13 +57,16 @@ export class ExecutionEnvironment {
     this.worker.on('error', (error) => this.fail({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${this.pending?.requestId} Error: ${error.message}` }));
     this.worker.on('exit', (code) => {
       this.dead = true;
+      this.markReady();
       this.fail({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${this.pending?.requestId} Error: Runtime exited with error: exit status ${code}` });
       onExit(this);
     });
   }
 
   private onMessage(message: WorkerMessage): void {
-    if (message.type === 'log') {
+    if (message.type === 'ready') {
+      this.markReady();
+    } else if (message.type === 'log') {
       this.hooks.onOutput?.({ fn: this.fn, requestId: message.requestId, stream: message.stream, text: message.text });
     } else if (message.type === 'init-error') {
       this.initError = message.error;
@@ -73,6 +81,15 @@ export class ExecutionEnvironment {
     const pending = this.pending;
     this.pending = undefined;
     pending?.settle({ error });
+  }
+
+  /** Whether the worker finished loading the function (successfully or not) within `ms`. */
+  async initialized(ms: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+    const done = await Promise.race([this.ready.then(() => true), late]);
+    clearTimeout(timer);
+    return done;
   }
 
   run(requestId: string, event: unknown, deadline: number): Promise<{ payload?: unknown; error?: LambdaErrorPayload }> {

@@ -1,58 +1,137 @@
 import type { ExecutionEnvironment } from './environment';
 import type { FunctionSpec } from './runtime';
 
-/** The warm environments of one function, scaled out on demand up to its concurrency limit. */
+/**
+ * How many workers the whole runtime may have alive: a worker thread holds a V8 heap and its own
+ * copy of the SDK, so an unbounded scale-out exhausts memory and CPU before it helps. When the cap
+ * is reached, the longest-idle worker of any function is ended to make room, and when none is idle,
+ * the invocation waits for one to free up.
+ */
+export class WorkerBudget {
+  private live = 0;
+  /** Idle workers of every pool, oldest first. */
+  private readonly idle: { env: ExecutionEnvironment; pool: FunctionPool }[] = [];
+  /** Pools with invocations waiting for a worker they could not start. */
+  private readonly starving: FunctionPool[] = [];
+
+  constructor(readonly max: number) {}
+
+  get alive(): number {
+    return this.live;
+  }
+
+  /** A place for a new worker: a free one, or one an idle worker of any function gives up. */
+  take(): boolean {
+    if (this.live >= this.max) {
+      const oldest = this.idle.shift();
+      if (!oldest) return false;
+      // Its place passes straight to the caller.
+      oldest.pool.evict(oldest.env, false);
+    }
+    this.live++;
+    return true;
+  }
+
+  /** A worker ended: its place goes to a pool waiting for one (unless the caller takes it over). */
+  give(serve = true): void {
+    this.live--;
+    const pool = serve ? this.starving.shift() : undefined;
+    if (pool) pool.serveWaiter();
+  }
+
+  starve(pool: FunctionPool): void {
+    if (!this.starving.includes(pool)) this.starving.push(pool);
+  }
+
+  get anyoneStarving(): boolean {
+    return this.starving.length > 0;
+  }
+
+  idled(env: ExecutionEnvironment, pool: FunctionPool): void {
+    this.idle.push({ env, pool });
+  }
+
+  unidled(env: ExecutionEnvironment): void {
+    const index = this.idle.findIndex((entry) => entry.env === env);
+    if (index >= 0) this.idle.splice(index, 1);
+  }
+}
+
+/**
+ * The warm environments of one function: reused, scaled out on demand up to the function's
+ * concurrency and the runtime's worker budget, reaped when idle.
+ */
 export class FunctionPool {
   private readonly idle: ExecutionEnvironment[] = [];
   readonly all = new Set<ExecutionEnvironment>();
-  private readonly waiting: ((env: ExecutionEnvironment) => void)[] = [];
+  private readonly waiting: ((env: { env: ExecutionEnvironment; cold: boolean }) => void)[] = [];
 
   constructor(
     readonly fn: FunctionSpec,
     private readonly limit: number,
     private readonly spawn: () => ExecutionEnvironment,
     private readonly idleTimeoutMs: number,
+    private readonly budget: WorkerBudget,
   ) {}
 
   acquire(): Promise<{ env: ExecutionEnvironment; cold: boolean }> {
     let env = this.idle.pop();
     while (env?.dead) env = this.idle.pop();
     if (env) {
-      clearTimeout(env.idleTimer);
+      this.wake(env);
       return Promise.resolve({ env, cold: false });
     }
-    if (this.all.size < this.limit) {
-      const fresh = this.spawn();
-      this.all.add(fresh);
-      return Promise.resolve({ env: fresh, cold: true });
-    }
-    return new Promise((resolve) => this.waiting.push((next) => resolve({ env: next, cold: false })));
+    if (this.all.size < this.limit && this.budget.take()) return Promise.resolve({ env: this.fresh(), cold: true });
+    if (this.all.size < this.limit) this.budget.starve(this);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private fresh(): ExecutionEnvironment {
+    const env = this.spawn();
+    this.all.add(env);
+    return env;
+  }
+
+  private wake(env: ExecutionEnvironment): void {
+    clearTimeout(env.idleTimer);
+    this.budget.unidled(env);
+  }
+
+  /** A place in the budget came free: the first waiting invocation gets a fresh worker. */
+  serveWaiter(): void {
+    const next = this.waiting.shift();
+    if (!next) return;
+    if (this.budget.take()) next({ env: this.fresh(), cold: true });
+    else this.waiting.unshift(next);
   }
 
   release(env: ExecutionEnvironment): void {
     if (env.dead) return this.discard(env);
     const next = this.waiting.shift();
-    if (next) return next(env);
-    env.idleTimer = setTimeout(() => {
-      this.idle.splice(this.idle.indexOf(env), 1);
-      this.all.delete(env);
-      void env.terminate();
-    }, this.idleTimeoutMs);
+    if (next) return next({ env, cold: false });
+    // Another function waits for a place: this worker gives up its own.
+    if (this.budget.anyoneStarving) return this.evict(env);
+    env.idleTimer = setTimeout(() => this.evict(env), this.idleTimeoutMs);
     env.idleTimer.unref();
     this.idle.push(env);
+    this.budget.idled(env, this);
   }
 
-  /** A dead environment frees its place; a queued invocation gets a fresh one. */
-  discard(env: ExecutionEnvironment): void {
+  /** Ends a worker (idle too long, or its place is needed elsewhere); `serve` passes its place on to a waiting pool. */
+  evict(env: ExecutionEnvironment, serve = true): void {
+    void env.terminate();
+    this.discard(env, serve);
+  }
+
+  /** A dead environment frees its place; a queued invocation of this function gets a fresh one. */
+  discard(env: ExecutionEnvironment, serve = true): void {
     if (!this.all.delete(env)) return;
+    clearTimeout(env.idleTimer);
     const index = this.idle.indexOf(env);
     if (index >= 0) this.idle.splice(index, 1);
-    const next = this.waiting.shift();
-    if (next) {
-      const fresh = this.spawn();
-      this.all.add(fresh);
-      next(fresh);
-    }
+    this.budget.unidled(env);
+    this.budget.give(serve);
+    if (serve && this.waiting.length > 0 && this.all.size < this.limit) this.serveWaiter();
   }
 
   get busy(): number {
@@ -65,4 +144,3 @@ export class FunctionPool {
     this.idle.length = 0;
   }
 }
-

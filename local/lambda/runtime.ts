@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Chaos, sleep } from '../chaos/faults';
 import { shortName } from '../cloudformation/template';
 import { ExecutionEnvironment } from './environment';
-import { FunctionPool } from './pool';
+import { FunctionPool, WorkerBudget } from './pool';
 
 /** One function of the template, ready to run: its bundle, handler and resolved configuration. */
 export interface FunctionSpec {
@@ -60,6 +60,8 @@ export interface RuntimeHooks {
 export interface RuntimeOptions extends RuntimeHooks {
   /** Concurrent executions per function when the template reserves none. */
   defaultConcurrency?: number;
+  /** Worker threads alive at most, all functions together. */
+  maxWorkers?: number;
   /** A warm worker idle this long is ended. */
   idleTimeoutMs?: number;
   /** Environment every function gets under its own (endpoint, region, fake credentials). */
@@ -67,6 +69,18 @@ export interface RuntimeOptions extends RuntimeHooks {
   /** Fault injection (`/_local/chaos/faults`). */
   chaos?: Chaos;
 }
+
+/**
+ * How many environments one function may have, when the template reserves no concurrency, and how
+ * many all functions may have together. Lambda scales a function to a thousand; on a laptop, a few
+ * warm workers a function and a shared cap keep CPU and memory for the work (invocations queue).
+ */
+const DEFAULT_CONCURRENCY = 4;
+const DEFAULT_MAX_WORKERS = 24;
+/** A warm environment idle this long is ended (Lambda keeps them minutes; memory matters more here). */
+const IDLE_TIMEOUT_MS = 60_000;
+/** Lambda's limit on the init phase, apart from the function's timeout. */
+const INIT_TIMEOUT_MS = 10_000;
 
 type Outcome = { payload?: unknown; error?: LambdaErrorPayload; timedOut?: true; crashed?: true };
 
@@ -87,17 +101,19 @@ export class LambdaRuntime {
   private readonly pools = new Map<string, FunctionPool>();
   private readonly byKey = new Map<string, FunctionSpec>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly budget: WorkerBudget;
   private stopping = false;
 
   constructor(
     readonly functions: FunctionSpec[],
     private readonly options: RuntimeOptions = {},
   ) {
+    this.budget = new WorkerBudget(options.maxWorkers ?? DEFAULT_MAX_WORKERS);
     for (const fn of functions) {
       for (const key of [fn.name, fn.arn, fn.logicalId]) this.byKey.set(key, fn);
-      const limit = fn.reservedConcurrency ?? options.defaultConcurrency ?? 10;
+      const limit = fn.reservedConcurrency ?? options.defaultConcurrency ?? DEFAULT_CONCURRENCY;
       const spawn = () => new ExecutionEnvironment(fn, options.baseEnvironment ?? {}, options, (env) => this.pools.get(fn.name)?.discard(env));
-      this.pools.set(fn.name, new FunctionPool(fn, limit, spawn, options.idleTimeoutMs ?? 10 * 60_000));
+      this.pools.set(fn.name, new FunctionPool(fn, limit, spawn, options.idleTimeoutMs ?? IDLE_TIMEOUT_MS, this.budget));
     }
   }
 
@@ -146,6 +162,12 @@ export class LambdaRuntime {
    * timed out, crashed or failed to start: the next invocation starts cold.
    */
   private async runIn(pool: FunctionPool, env: ExecutionEnvironment, fn: FunctionSpec, requestId: string, event: unknown, fault?: string): Promise<Outcome> {
+    // As on Lambda, the function's timeout starts once its environment is initialized; the init has a limit of its own.
+    if (!(await env.initialized(INIT_TIMEOUT_MS))) {
+      await env.terminate();
+      pool.discard(env);
+      return { error: { errorType: 'Runtime.InitTimeout', errorMessage: `RequestId: ${requestId} Error: the function's initialization did not finish within ${INIT_TIMEOUT_MS / 1000} seconds` } };
+    }
     const timeoutMs = fn.timeoutSeconds * 1000;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<Outcome>((resolve) => {
@@ -168,14 +190,14 @@ export class LambdaRuntime {
   }
 
   /** Worker threads alive, and how many are running an invocation. */
-  stats(): { workers: number; busy: number } {
+  stats(): { workers: number; busy: number; max: number } {
     let workers = 0;
     let busy = 0;
     for (const pool of this.pools.values()) {
       workers += pool.all.size;
       busy += pool.busy;
     }
-    return { workers, busy };
+    return { workers, busy, max: this.budget.max };
   }
 
   /** Lets running invocations finish (up to a deadline), then ends every worker. */

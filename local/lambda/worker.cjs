@@ -38,6 +38,7 @@ try {
   if (initError.errorType === 'Error') initError.errorType = 'Runtime.ImportModuleError';
   parentPort.postMessage({ type: 'init-error', error: initError });
 }
+parentPort.postMessage({ type: 'ready' });
 
 parentPort.on('message', async ({ requestId, event, deadline }) => {
   currentRequestId = requestId;

@@ -23,7 +23,7 @@ describe('asynchronous invocations', () => {
     const queue = new AsyncInvocations(invoke, { retryDelaysMs: [5, 5], log: (line) => dropped.push(line) });
 
     queue.enqueue('fn', { n: 1 }, 'sns');
-    const left = await queue.drain(2000);
+    const left = await queue.idle(2000);
 
     expect(calls).toHaveLength(3);
     expect(left).toBe(0);
@@ -36,13 +36,13 @@ describe('asynchronous invocations', () => {
     stuck.enqueue('fn', { order: 'o-1' }, 'sns');
     const delivered = new AsyncInvocations(() => Promise.resolve({ payload: null }), { dir });
     delivered.enqueue('fn', { order: 'o-2' }, 'sns');
-    await delivered.drain(1000);
+    await delivered.idle(1000);
     // The process "dies": neither queue is closed.
 
     const { calls, invoke } = recorder();
     const restarted = new AsyncInvocations(invoke, { dir });
     const resumed = restarted.resume();
-    await restarted.drain(1000);
+    await restarted.idle(1000);
     const again = new AsyncInvocations(recorder().invoke, { dir });
 
     expect(resumed).toBe(1);
@@ -66,7 +66,7 @@ describe('EventBridge rules', () => {
     const unsupported = events.start();
     await new Promise((resolve) => setTimeout(resolve, 110));
     events.stop();
-    await queue.drain(1000);
+    await queue.idle(1000);
 
     expect(unsupported).toEqual(['nightly: cron(0 3 * * ? *)']);
     expect(calls.length).toBeGreaterThanOrEqual(3);
@@ -84,7 +84,7 @@ describe('EventBridge rules', () => {
       events.put(events.event('aws.states', 'Step Functions Execution Status Change', { status: 'SUCCEEDED', name: 'o-2' })),
       events.put(events.event('shop', 'Step Functions Execution Status Change', { status: 'FAILED', name: 'o-3' })),
     ];
-    await queue.drain(1000);
+    await queue.idle(1000);
 
     expect(fired).toEqual([1, 0, 0]);
     expect(calls.map((c) => c.event)).toEqual([{ status: 'FAILED', name: 'o-1' }]);

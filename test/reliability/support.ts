@@ -22,11 +22,18 @@ export const tokenFor = async (cloud: Pick<CloudProcess, 'issuer'>, user: User):
   return body.access_token;
 };
 
+/** What differs between two fingerprints: the items only the second has, and those only the first has. */
+export const difference = (before: { lines: string[] }, after: { lines: string[] }) => {
+  const had = new Set(before.lines);
+  const has = new Set(after.lines);
+  return { added: after.lines.filter((line) => !had.has(line)), removed: before.lines.filter((line) => !has.has(line)) };
+};
+
 /**
  * Everything the stack stores, read through the edge: every item of every table, in a stable order,
  * hashed. Two equal fingerprints mean nothing was written in between.
  */
-export const fingerprint = async (cloud: Pick<CloudProcess, 'edge'>): Promise<{ hash: string; items: number }> => {
+export const fingerprint = async (cloud: Pick<CloudProcess, 'edge'>): Promise<{ hash: string; items: number; lines: string[] }> => {
   const client = new DynamoDBClient(edgeConfig(cloud));
   try {
     const { TableNames = [] } = await client.send(new ListTablesCommand({}));
@@ -37,7 +44,7 @@ export const fingerprint = async (cloud: Pick<CloudProcess, 'edge'>): Promise<{ 
       }
     }
     lines.sort();
-    return { hash: createHash('sha256').update(lines.join('\n')).digest('hex'), items: lines.length };
+    return { hash: createHash('sha256').update(lines.join('\n')).digest('hex'), items: lines.length, lines };
   } finally {
     client.destroy();
   }

@@ -121,7 +121,7 @@ export const runSaga = async (input: { orderId: string }, bindings: SagaBindings
   const service = new StepFunctionsService([saga], targets, { region: 'us-east-1', retryIntervalScale: 0 });
   const { executionArn } = service.startExecution(saga.arn, input.orderId, JSON.stringify(input));
   const record = await service.finished(executionArn);
-  await queue.drain(10_000);
+  await queue.idle(10_000);
   const { path, retries } = pathOf(service.history(executionArn));
   if (record.status === 'SUCCEEDED') return { output: JSON.parse(service.outputOf(record) ?? 'null'), path, retries, calls };
   return { error: { Error: record.error ?? 'Unknown', Cause: record.cause }, path, retries, calls };

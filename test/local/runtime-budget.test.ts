@@ -1,0 +1,55 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type FunctionSpec, LambdaRuntime } from '../../local/lambda/runtime';
+
+// The runtime's worker budget: a cap on worker threads, all functions together, that never deadlocks.
+
+const dir = mkdtempSync(join(tmpdir(), 'budget-test-'));
+const spec = (name: string, source: string): FunctionSpec => {
+  const entry = join(dir, `${name}.js`);
+  writeFileSync(entry, source);
+  return { logicalId: `${name}0123ABCD`, name, arn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`, entry, exportName: 'handler', handler: `${name}.handler`, timeoutSeconds: 5, memorySize: 128, environment: {} };
+};
+const slow = (name: string) => spec(name, `exports.handler = async () => { await new Promise((r) => setTimeout(r, 100)); return '${name}'; };`);
+
+const runtimes: LambdaRuntime[] = [];
+afterAll(() => Promise.all(runtimes.map((r) => r.stop(0))));
+
+test('many functions at once share the cap: never more workers than allowed, and every invocation is answered', async () => {
+  const runtime = new LambdaRuntime(['a', 'b', 'c', 'd'].map(slow), { maxWorkers: 3, defaultConcurrency: 2 });
+  runtimes.push(runtime);
+  let peak = 0;
+  const watch = setInterval(() => (peak = Math.max(peak, runtime.stats().workers)), 5);
+
+  const results = await Promise.all(Array.from({ length: 24 }, (_, i) => runtime.invoke('abcd'[i % 4]!, {})));
+  clearInterval(watch);
+
+  expect(results.map((r) => r.payload)).toEqual(Array.from({ length: 24 }, (_, i) => 'abcd'[i % 4]));
+  expect(peak).toBeLessThanOrEqual(3);
+  expect(runtime.stats().workers).toBeLessThanOrEqual(3);
+});
+
+test('an idle worker of one function gives up its place to another function that needs one', async () => {
+  const runtime = new LambdaRuntime(['x', 'y'].map(slow), { maxWorkers: 1 });
+  runtimes.push(runtime);
+
+  const first = await runtime.invoke('x', {});
+  const second = await runtime.invoke('y', {});
+  const third = await runtime.invoke('x', {});
+
+  expect([first.payload, second.payload, third.payload]).toEqual(['x', 'y', 'x']);
+  expect(runtime.stats().workers).toBe(1);
+});
+
+test('the init phase does not count against the function timeout', async () => {
+  // A module that takes 1.5 s to load, and a 1 s timeout: on Lambda the init has its own limit.
+  const heavy = spec('heavy', `const until = Date.now() + 1500; while (Date.now() < until); exports.handler = async () => 'ok';`);
+  const runtime = new LambdaRuntime([{ ...heavy, timeoutSeconds: 1 }]);
+  runtimes.push(runtime);
+
+  const result = await runtime.invoke('heavy', {});
+
+  expect(result).toMatchObject({ payload: 'ok' });
+  expect(result.functionError).toBeUndefined();
+});
