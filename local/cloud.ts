@@ -131,7 +131,7 @@ const startStorage = async ({ options, model, region, stops, log }: Context) => 
   stops.add(() => dynamo.stop());
   if (dynamo.staleStopped) log(`stopped a DynamoDB Local (pid ${dynamo.staleStopped}) that a crash had left running on ${options.dataDir}`);
   const client = new DynamoDBClient({ region, endpoint: dynamo.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  await provisionTables(model, client);
+  for (const change of await provisionTables(model, client)) log(`table updated to the template: ${change}`);
   return { dynamo, client };
 };
 
