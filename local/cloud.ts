@@ -208,7 +208,7 @@ const startServices = (context: Context, runtime: LambdaRuntime, sns: SnsService
   stops.add(async () => {
     const left = await stepFunctions.drain(15_000);
     if (left > 0) log(`${left} executions still running: they will continue from where they are on the next start`);
-    stepFunctions.close();
+    await stepFunctions.close();
   });
   const apis = new Map<string, RestApiGateway>();
   for (const spec of restApiSpecs(model)) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { ServiceError } from '../support/errors';
 
 /** One asynchronous invocation: an event queued for a function, by SNS, EventBridge or Invoke with `Event`. */
 export interface AsyncInvocation {
@@ -35,6 +36,7 @@ export class AsyncInvocations implements LambdaQueue {
   private journal?: number;
   /** Once the cloud stops, a failed delivery is left pending (for the next start), neither retried nor dropped. */
   private stopping = false;
+  private closed = false;
 
   constructor(
     private readonly invoke: Invoker,
@@ -79,6 +81,7 @@ export class AsyncInvocations implements LambdaQueue {
 
   /** Queues an event for a function: written down, then delivered in the background. */
   enqueue(functionArn: string, event: unknown, source: string): string {
+    if (this.closed) throw new ServiceError('ServiceUnavailableException', 'Lambda is stopping: the event was not queued', 503);
     const invocation: AsyncInvocation = { id: randomUUID(), functionArn, event, source, queuedAt: Date.now() };
     this.pending.set(invocation.id, invocation);
     this.write({ queued: invocation });
@@ -132,5 +135,6 @@ export class AsyncInvocations implements LambdaQueue {
   close(): void {
     if (this.journal !== undefined) closeSync(this.journal);
     this.journal = undefined;
+    this.closed = true;
   }
 }

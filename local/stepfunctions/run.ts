@@ -31,6 +31,8 @@ export interface Attempt {
 
 export interface RunningExecution {
   stop(error?: string, cause?: string): void;
+  /** The cloud stops before this execution ends: it stops where it is, still RUNNING, to resume on the next start. */
+  suspend(): void;
   done: Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export const runAttempt = (ctx: RunContext, record: ExecutionRecord, attempt: At
     },
   });
   let ending: { status: 'ABORTED' | 'TIMED_OUT'; error?: string; cause?: string } | undefined;
+  let suspended = false;
   const timer = attempt.timeoutMs === undefined ? undefined : setTimeout(() => ((ending = { status: 'TIMED_OUT', error: 'States.Timeout' }), execution.abort()), Math.max(0, attempt.timeoutMs));
   const recording = (async () => {
     let skipStarted = attempt.started;
@@ -85,6 +88,7 @@ export const runAttempt = (ctx: RunContext, record: ExecutionRecord, attempt: At
     clearTimeout(timer);
     await recording.catch(() => undefined);
     closed = true;
+    if (suspended) return ctx.onEnd(record);
     Object.assign(record, outcome, { stopDate: Date.now() });
     ctx.store.save(record);
     ctx.onEnd(record);
@@ -92,6 +96,12 @@ export const runAttempt = (ctx: RunContext, record: ExecutionRecord, attempt: At
   return {
     stop: (error, cause) => {
       ending = { status: 'ABORTED', error, cause };
+      execution.abort();
+    },
+    suspend: () => {
+      // Nothing more is recorded: a Task under way may still answer, and its answer is dropped.
+      suspended = true;
+      closed = true;
       execution.abort();
     },
     done,

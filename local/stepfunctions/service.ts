@@ -221,8 +221,14 @@ export class StepFunctionsService {
     return this.running.size;
   }
 
-  /** Closes the store. Executions still running stay RUNNING on disk, to resume on the next start. */
-  close(): void {
+  /**
+   * Suspends the executions still running (they stay RUNNING on disk, where they are, to resume on the
+   * next start) and closes the store.
+   */
+  async close(): Promise<void> {
+    const left = [...this.running.values()];
+    for (const execution of left) execution.suspend();
+    await Promise.allSettled(left.map(({ done }) => done));
     this.store.close();
   }
 

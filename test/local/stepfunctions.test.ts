@@ -190,6 +190,28 @@ describe('durable executions', () => {
     release();
   });
 
+  test('an execution still running when the cloud stops is suspended where it is, RUNNING, and goes on at the next start', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sfn-suspend-'));
+    let release!: () => void;
+    const stopping = new StepFunctionsService([twoStepSpec], counting({}, new Promise<void>((resolve) => (release = resolve))), { region: 'us-east-1', dataDir });
+    const { executionArn } = (await handle(stopping, 'StartExecution', { stateMachineArn: twoStepSpec.arn, name: 'suspended-1', input: '{}' })) as { executionArn: string };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    await stopping.close();
+    release();
+    const calls: Record<string, number> = {};
+    const restarted = new StepFunctionsService([twoStepSpec], counting(calls), { region: 'us-east-1', dataDir });
+    const before = (await handle(restarted, 'DescribeExecution', { executionArn })) as { status: string };
+    restarted.resumeInterrupted();
+    const described = await waitFor(restarted, executionArn);
+    const { events } = (await handle(restarted, 'GetExecutionHistory', { executionArn })) as { events: { type: string }[] };
+
+    expect(before.status).toBe('RUNNING');
+    expect(described.status).toBe('SUCCEEDED');
+    expect(calls).toEqual({ second: 1 });
+    expect(events.map((e) => e.type)).not.toContain('ExecutionAborted');
+  });
+
   test('a history cut short mid-line by a crash is repaired, and the execution still resumes', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sfn-torn-'));
     let release!: () => void;
