@@ -64,6 +64,11 @@ export class ReliabilityShop {
     this.cloud = undefined;
   }
 
+  /** The stack's outputs as the running cloud resolves them. */
+  outputsOf(): Promise<Record<string, string>> {
+    return Promise.resolve(this.outputs);
+  }
+
   /** The lines of the cloud's log (all its starts) that match. */
   logLines(pattern: RegExp): string[] {
     return readFileSync(this.urls.logFile, 'utf8').split('\n').filter((line) => pattern.test(line));
