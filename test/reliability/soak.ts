@@ -74,8 +74,7 @@ const chaos = async (shop: ReliabilityShop, method: 'POST' | 'GET', rules?: Faul
 
 /** Products, money and delivery places for the whole soak, so that only the outcomes the plan chose fail. */
 const prepare = async (shop: ReliabilityShop, orders: number) => {
-  const plenty = await shop.product(1, 100_000_000);
-  const plenty2 = await shop.product(1, 100_000_000);
+  const plenty = await Promise.all([0, 1, 2].map(() => shop.product(1, 1_000_000)));
   const scarce = await shop.product(2, Math.max(5, Math.floor(orders / 50)));
   await shop.deposit('alice', 90_000_000);
   // Slots of our own, written by an operator through the edge: the demo week holds too few places.
@@ -89,18 +88,19 @@ const prepare = async (shop: ReliabilityShop, orders: number) => {
   }
   client.destroy();
   const full = (await shop.slots()).find((slot) => slot.remaining === 0)!.slotId;
-  return { plenty, plenty2, scarce, slotIds, full };
+  return { plenty, scarce, slotIds, full };
 };
 
 /**
- * Order n of the soak. Its basket is its own (two quantities, unique up to a million orders), so that
+ * Order n of the soak. Its basket is its own (three quantities, unique for every n), so that
  * none is refused as a similar order; one in ten is declined (bob has no money), one in ten wants the
  * scarce product (out of stock once it runs out), one in ten a full slot; the rest complete.
  */
 const orderFor = (n: number, world: Awaited<ReturnType<typeof prepare>>, run: string): PlannedOrder => {
   const basket = [
-    { sku: world.plenty, quantity: 1 + (n % 997) },
-    { sku: world.plenty2, quantity: 1 + Math.floor(n / 997) },
+    { sku: world.plenty[0]!, quantity: 1 + (n % 31) },
+    { sku: world.plenty[1]!, quantity: 1 + (Math.floor(n / 31) % 31) },
+    { sku: world.plenty[2]!, quantity: 1 + Math.floor(n / 961) },
   ];
   const slotId = world.slotIds[n % world.slotIds.length]!;
   const key = `soak-${run}-${n}`;
