@@ -27,6 +27,7 @@ Usage: npm start -- [options]
                       handlers verify the bearer tokens themselves
   --no-seed           do not seed the demo data
   --no-synth          run the existing template even if the sources are newer
+  --synth             synthesize the stack even if the template is current
   --retry-interval-scale <x>
                       multiply the state machines' Retry intervals (env SHOP_RETRY_INTERVAL_SCALE,
                       default 1); 0.01 makes a 60 s backoff 0.6 s, for soak tests and demos
@@ -47,6 +48,7 @@ const { values: args } = parseArgs({
     'no-authorizers': { type: 'boolean', default: false },
     'no-seed': { type: 'boolean', default: false },
     'no-synth': { type: 'boolean', default: false },
+    synth: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
     'retry-interval-scale': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -137,7 +139,7 @@ const readyBanner = (cloud: LocalCloud, options: CloudOptions, seconds: string):
   const { dataDir } = options;
   return [
     '',
-    `Serverless Shop is ready in ${seconds} s: ${options.stackName} (${counts.functions} functions, ${counts.tables} tables, ${counts.machines} state machine) from ${relative(ROOT, options.templatePath)}`,
+    `Serverless Shop is ready in ${seconds} s (DynamoDB Local ${(Number(cloud.startup.dynamodbJvmMs) / 1000).toFixed(1)} s of it): ${options.stackName} (${counts.functions} functions, ${counts.tables} tables, ${counts.machines} state machine) from ${relative(ROOT, options.templatePath)}`,
     `  API        ${urls.api}`,
     `  Issuer     ${urls.issuer}`,
     `  AWS edge   ${urls.edge}    aws --endpoint-url ${urls.edge} stepfunctions list-state-machines`,
@@ -181,7 +183,7 @@ const main = async () => {
     return;
   }
   const started = performance.now();
-  const { templatePath, stackName } = ensureTemplate(ROOT, { synth: !args['no-synth'], fail });
+  const { templatePath, stackName } = ensureTemplate(ROOT, { synth: args.synth ? 'always' : args['no-synth'] ? 'never' : 'when-stale', fail });
   const options = await cloudOptions(templatePath, stackName);
   const cloud = await start(options);
   process.stdout.write(`${readyBanner(cloud, options, ((performance.now() - started) / 1000).toFixed(1)).join('\n')}\n`);

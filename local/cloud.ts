@@ -1,6 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { RestApiGateway } from './apigateway/gateway';
@@ -11,12 +10,14 @@ import { dynamoDbForwarder } from './dynamodb/api';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb/process';
 import { provisionTables } from './dynamodb/tables';
 import { createApiPort } from './http/api-port';
-import { createEdge } from './http/edge';
+import { type ControlSources } from './control/api';
+import { createEdge, type EdgeServices } from './http/edge';
 import { close, listen } from './http/server';
 import { startIssuer } from './issuer/server';
 import { functionSpecs } from './lambda/specs';
 import { LambdaRuntime } from './lambda/runtime';
 import { Chaos } from './chaos/faults';
+import { mkdir, stateDir, Stops, timer } from './lifecycle';
 import { LogHub } from './logs/hub';
 import { Realm, readRealm } from './issuer/realm';
 import { EventsService } from './events/service';
@@ -64,53 +65,10 @@ export interface LocalCloud {
   logs: LogHub;
   dynamo: DynamoDbLocal;
   seeded?: string;
+  /** Each phase of the start, in milliseconds. */
+  startup: Record<string, number | string>;
   stop(): Promise<void>;
 }
-
-/** What has been started, stopped in reverse order. */
-class Stops {
-  private readonly stops: (() => Promise<unknown>)[] = [];
-  constructor(private readonly log: (message: string) => void) {}
-  add(stop: () => Promise<unknown>): void {
-    this.stops.push(stop);
-  }
-  async run(): Promise<void> {
-    for (const stop of this.stops.reverse()) await stop().catch((error: Error) => this.log(`stop failed: ${error.message}`));
-  }
-}
-
-const mkdir = (dir: string): string => {
-  mkdirSync(dir, { recursive: true });
-  return dir;
-};
-
-/**
- * Where the services keep their state: the data directory, or with `--in-memory` a scratch directory
- * of this process's, removed when it stops (and, if it was killed, at the next start).
- */
-const stateDir = (context: Context): string => {
-  if (context.options.dataDir) return context.options.dataDir;
-  if (!context.scratch) {
-    const root = mkdir(join(tmpdir(), 'serverless-shop-local'));
-    for (const entry of readdirSync(root)) {
-      const pid = Number(/^(\d+)-/.exec(entry)?.[1]);
-      if (pid && !isAlive(pid)) rmSync(join(root, entry), { recursive: true, force: true });
-    }
-    const scratch = mkdtempSync(join(root, `${process.pid}-`));
-    context.scratch = scratch;
-    context.stops.add(() => Promise.resolve(rmSync(scratch, { recursive: true, force: true })));
-  }
-  return context.scratch;
-};
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 interface Context {
   options: CloudOptions;
@@ -229,11 +187,24 @@ const seed = async ({ options, model, template }: Context, realm: Realm): Promis
   return options.seed(tableFor, realm);
 };
 
+/** The fronts: the edge on LocalStack's port, and the API's first stage on the API port. */
+const serveFronts = async (context: Context, services: Omit<EdgeServices, 'control'>, control: ControlSources, fronts: { edge?: Server }) => {
+  const { options, log, stops } = context;
+  const onError = (error: Error) => log(`edge error: ${error.stack ?? error.message}`);
+  const edge = (fronts.edge = createEdge({ ...services, control }, onError));
+  const edgePort = await listen(edge, options.ports.edge, options.host);
+  const apiServer = createApiPort(services.apis.values().next().value, onError);
+  const apiPort = await listen(apiServer, options.ports.api, options.host);
+  stops.add(() => close(apiServer));
+  const host = options.host === '0.0.0.0' || options.host === '127.0.0.1' ? 'localhost' : options.host;
+  return { api: `http://${host}:${apiPort}`, edge: `http://${host}:${edgePort}` };
+};
+
 /**
  * Runs a synthesized CDK stack on this machine: its tables on DynamoDB Local, its functions in
  * worker threads, its state machines on aws-local-stepfunctions, its topics and subscriptions, its
- * REST API with its authorizer, and an OIDC issuer from the realm file. Everything is read from the
- * template: nothing here names the stack's resources.
+ * rules, its REST API with its authorizer, and an OIDC issuer from the realm file. Everything is read
+ * from the template: nothing here names the stack's resources.
  */
 export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud> => {
   const region = options.region ?? 'us-east-1';
@@ -248,44 +219,34 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
     logs.metric({ function: 'local', timestamp: Date.now(), namespace: 'LocalCloud', dimensions: { Service: call.service, Effect: rule.effect }, values: { FaultsInjected: 1 } });
   });
   const context: Context = { options, model, template, region, accountId, log, stops, chaos };
+  const startup: Record<string, number | string> = { pid: process.pid };
+  const phase = timer(startup);
   try {
-    const { dynamo, client } = await startStorage(context);
     const realm = new Realm(readRealm(options.realmPath));
-    const issuer = await startIdentity(context, realm);
+    // The JVM takes longest to start: the issuer starts meanwhile.
+    const [{ dynamo, client }, issuer] = await Promise.all([startStorage(context), startIdentity(context, realm)]);
+    Object.assign(startup, { dynamodbJvmMs: Math.round(dynamo.startMs), jvmPid: dynamo.pid, dynamodbEndpoint: dynamo.endpoint });
+    phase('storageAndIssuer');
     // Closed after the functions stop: running executions reach DynamoDB through the edge.
     const fronts: { edge?: Server } = {};
     stops.add(async () => fronts.edge && close(fronts.edge));
     const runtime = startFunctions(context, issuer, logs);
     const { queue, sns, events } = startMessaging(context, runtime);
     const { stepFunctions, apis } = startServices(context, runtime, sns, client);
-    const onError = (error: Error) => log(`edge error: ${error.stack ?? error.message}`);
     const outputs = Object.fromEntries(Object.entries(template.Outputs ?? {}).map(([key, output]) => [key, String(model.resolve(output.Value))]));
-    const control = { services: ['dynamodb', 'stepfunctions', 'sns', 'lambda', 'apigateway', 'events'], logs, runtime, outputs };
-    const edge = (fronts.edge = createEdge({ dynamodb: dynamoDbForwarder(dynamo.endpoint, onError, chaos), stepFunctions, sns, lambda: runtime, queue, apis, control, chaos }, onError));
-    const edgePort = await listen(edge, options.ports.edge, options.host);
-    const apiServer = createApiPort(apis.values().next().value, onError);
-    const apiPort = await listen(apiServer, options.ports.api, options.host);
-    stops.add(() => close(apiServer));
+    const control = { services: ['dynamodb', 'stepfunctions', 'sns', 'lambda', 'apigateway', 'events'], logs, runtime, outputs, startup };
+    const urls = { ...(await serveFronts(context, { dynamodb: dynamoDbForwarder(dynamo.endpoint, () => undefined, chaos), stepFunctions, sns, lambda: runtime, queue, apis, chaos }, control, fronts)), issuer };
+    phase('services');
     const seeded = await seed(context, realm);
+    phase('seed');
     // What a crash or a stop left under way goes on: executions from their last transition, events not yet delivered.
     for (const arn of stepFunctions.resumeInterrupted()) log(`resumed interrupted execution ${arn.split(':').pop()}`);
     const redelivered = queue.resume();
     if (redelivered > 0) log(`delivering ${redelivered} asynchronous invocations queued before the last stop`);
     for (const rule of events.start()) log(`events: schedule ${rule} is not run locally (only rate expressions are)`);
-    const host = options.host === '0.0.0.0' || options.host === '127.0.0.1' ? 'localhost' : options.host;
-    const urls = { api: `http://${host}:${apiPort}`, edge: `http://${host}:${edgePort}`, issuer };
     // Where the deployment answers, here: the API and the issuer as the local cloud serves them.
     Object.assign(outputs, { ...(outputs.ApiUrl && { ApiUrl: `${urls.api}/` }), ...(outputs.IssuerUrl && { IssuerUrl: issuer }) });
-    return {
-      urls,
-      model,
-      runtime,
-      stepFunctions,
-      logs,
-      dynamo,
-      seeded,
-      stop: () => stops.run(),
-    };
+    return { urls, model, runtime, stepFunctions, logs, dynamo, seeded, startup, stop: () => stops.run() };
   } catch (error) {
     await stops.run();
     throw error;

@@ -17,14 +17,14 @@ const newestChange = (root: string, paths: string[]): number => {
 };
 
 /** The stack's template, synthesized first when it is missing or older than the sources. */
-export const ensureTemplate = (root: string, options: { synth: boolean; fail: (message: string) => never }): { templatePath: string; stackName: string } => {
+export const ensureTemplate = (root: string, options: { synth: 'always' | 'when-stale' | 'never'; fail: (message: string) => never }): { templatePath: string; stackName: string } => {
   const { fail } = options;
   const outDir = join(root, 'cdk.out');
   const find = () => (existsSync(outDir) ? readdirSync(outDir).filter((f) => f.endsWith('.template.json')) : []);
   let templates = find();
   const templateAge = templates.length ? statSync(join(outDir, templates[0]!)).mtimeMs : 0;
   const stale = newestChange(root, ['functions', 'stacks', 'statemachines', 'cdk.json', 'package-lock.json']) > templateAge;
-  if (templates.length === 0 || (stale && options.synth)) {
+  if (templates.length === 0 || options.synth === 'always' || (stale && options.synth === 'when-stale')) {
     process.stdout.write(templates.length ? 'The sources changed since the last synth: synthesizing the stack…\n' : 'Synthesizing the stack…\n');
     // Its output is shown as it comes. CDK bundles each function with `npx --no-install esbuild`:
     // npm is kept offline (esbuild is local), and a synth that hangs is stopped and tried once more.

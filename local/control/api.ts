@@ -10,6 +10,8 @@ export interface ControlSources {
   runtime: LambdaRuntime;
   /** The stack's outputs, resolved to their local values (as `aws cloudformation describe-stacks` lists them). */
   outputs: Record<string, string>;
+  /** How the start went: each phase's milliseconds, and the processes (for benchmarks and operators). */
+  startup: Record<string, number | string>;
 }
 
 const functionInfo = (fn: FunctionSpec) => ({
@@ -25,9 +27,11 @@ const ENDPOINTS = {
   health: (s: ControlSources) => ({ services: Object.fromEntries(s.services.map((name) => [name, 'running'])), edition: 'serverless-shop-local' }),
   metrics: (s: ControlSources) => s.logs.metrics,
   logs: (s: ControlSources) => s.logs.lines,
+  reports: (s: ControlSources) => s.logs.reports,
   functions: (s: ControlSources) => s.runtime.functions.map(functionInfo),
   workers: (s: ControlSources) => s.runtime.stats(),
   outputs: (s: ControlSources) => s.outputs,
+  startup: (s: ControlSources) => s.startup,
 } as const;
 
 export type ControlEndpoint = keyof typeof ENDPOINTS;

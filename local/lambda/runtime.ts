@@ -45,6 +45,13 @@ export interface FunctionOutput {
 export interface InvocationReport {
   fn: FunctionSpec;
   requestId: string;
+  /** When the invocation was asked for (epoch ms). */
+  start: number;
+  /** Waiting for a worker (all of the function's busy, or the budget spent). */
+  queuedMs: number;
+  /** A cold start's init phase (loading the bundle), before the handler ran. */
+  initMs: number;
+  /** The handler, as Lambda's REPORT line counts it. */
   durationMs: number;
   coldStart: boolean;
   error?: LambdaErrorPayload;
@@ -82,7 +89,7 @@ const IDLE_TIMEOUT_MS = 60_000;
 /** Lambda's limit on the init phase, apart from the function's timeout. */
 const INIT_TIMEOUT_MS = 10_000;
 
-type Outcome = { payload?: unknown; error?: LambdaErrorPayload; timedOut?: true; crashed?: true };
+type Outcome = { payload?: unknown; error?: LambdaErrorPayload; timedOut?: true; crashed?: true; initMs?: number };
 
 /** The names a function answers to in fault rules: its name, logical id (with and without CDK's hash) and ARN. */
 const functionNames = (fn: FunctionSpec): string[] => [fn.name, fn.logicalId, shortName(fn.logicalId), fn.arn];
@@ -134,11 +141,13 @@ export class LambdaRuntime {
 
   private async run(fn: FunctionSpec, event: unknown): Promise<InvokeResult> {
     const requestId = randomUUID();
+    const start = Date.now();
+    const asked = performance.now();
     const fault = this.options.chaos?.draw({ service: 'lambda', operation: 'Invoke', functionNames: functionNames(fn) });
     if (fault?.effect === 'latency') await sleep(fault.latencyMs ?? 0);
-    const started = performance.now();
     let outcome: Outcome;
     let cold = false;
+    let queuedMs = 0;
     if (fault?.effect === 'error') {
       // As if the function threw it, before doing anything.
       outcome = { error: { errorType: fault.error?.code ?? 'ServiceUnavailable', errorMessage: fault.error?.message ?? 'Injected by the local cloud (chaos API)', trace: [] } };
@@ -146,10 +155,12 @@ export class LambdaRuntime {
       const pool = this.pools.get(fn.name)!;
       const acquired = await pool.acquire();
       cold = acquired.cold;
+      queuedMs = performance.now() - asked;
       outcome = await this.runIn(pool, acquired.env, fn, requestId, event, fault?.effect);
     }
-    const durationMs = performance.now() - started;
-    this.options.onReport?.({ fn, requestId, durationMs, coldStart: cold, error: outcome.error });
+    const initMs = outcome.initMs ?? 0;
+    const durationMs = performance.now() - asked - queuedMs - initMs;
+    this.options.onReport?.({ fn, requestId, start, queuedMs, initMs, durationMs, coldStart: cold, error: outcome.error });
     return outcome.error
       ? { requestId, payload: outcome.error, functionError: 'Unhandled', durationMs }
       : { requestId, payload: outcome.payload ?? null, durationMs };
@@ -163,11 +174,13 @@ export class LambdaRuntime {
    */
   private async runIn(pool: FunctionPool, env: ExecutionEnvironment, fn: FunctionSpec, requestId: string, event: unknown, fault?: string): Promise<Outcome> {
     // As on Lambda, the function's timeout starts once its environment is initialized; the init has a limit of its own.
+    const initStarted = performance.now();
     if (!(await env.initialized(INIT_TIMEOUT_MS))) {
       await env.terminate();
       pool.discard(env);
       return { error: { errorType: 'Runtime.InitTimeout', errorMessage: `RequestId: ${requestId} Error: the function's initialization did not finish within ${INIT_TIMEOUT_MS / 1000} seconds` } };
     }
+    const initMs = performance.now() - initStarted;
     const timeoutMs = fn.timeoutSeconds * 1000;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<Outcome>((resolve) => {
@@ -186,7 +199,7 @@ export class LambdaRuntime {
     } else {
       pool.release(env);
     }
-    return outcome;
+    return { ...outcome, initMs };
   }
 
   /** Worker threads alive, and how many are running an invocation. */

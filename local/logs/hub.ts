@@ -11,6 +11,20 @@ export interface MetricRecord {
   values: Record<string, number | number[]>;
 }
 
+/** One invocation of a function, as its REPORT line tells it. */
+export interface InvocationRecord {
+  function: string;
+  functionName: string;
+  requestId: string;
+  start: number;
+  end: number;
+  queuedMs: number;
+  initMs: number;
+  durationMs: number;
+  coldStart: boolean;
+  error?: string;
+}
+
 /** A function's recent output, kept for inspection. */
 export interface LogLine {
   function: string;
@@ -44,6 +58,8 @@ const parseEmf = (fn: string, record: Record<string, unknown>): MetricRecord[] =
  */
 export class LogHub {
   readonly metrics: MetricRecord[] = [];
+  /** One record per invocation, as Lambda's REPORT line says it (the latest ones). */
+  readonly reports: InvocationRecord[] = [];
   readonly lines: LogLine[] = [];
   private readonly partial = new Map<string, string>();
   private readonly colors = new Map<string, number>();
@@ -64,9 +80,10 @@ export class LogHub {
     this.keep(this.metrics, record);
   }
 
-  private keep<T>(list: T[], item: T) {
+  private keep<T>(list: T[], item: T, limit = KEEP) {
     list.push(item);
-    if (list.length > KEEP) list.splice(0, list.length - KEEP);
+    // Dropped in bulk, so that a full list costs one copy per KEEP/4 items, not one per item.
+    if (list.length > limit * 1.25) list.splice(0, list.length - limit);
   }
 
   private emit(fn: string, requestId: string | undefined, level: string, message: string) {
@@ -101,8 +118,11 @@ export class LogHub {
     }
   }
 
-  report({ fn, requestId, durationMs, coldStart, error }: InvocationReport): void {
+  report({ fn, requestId, start, queuedMs, initMs, durationMs, coldStart, error }: InvocationReport): void {
+    const name = shortName(fn.logicalId);
+    this.keep(this.reports, { function: name, functionName: fn.name, requestId, start, end: start + queuedMs + initMs + durationMs, queuedMs, initMs, durationMs, coldStart, ...(error && { error: error.errorType }) }, KEEP * 5);
     const outcome = error ? ` ${error.errorType}: ${error.errorMessage}` : '';
-    this.emit(shortName(fn.logicalId), requestId, error ? 'ERROR' : 'END', `REPORT Duration: ${durationMs.toFixed(1)} ms${coldStart ? ' (cold start)' : ''}${outcome}`);
+    const init = coldStart ? ` Init Duration: ${initMs.toFixed(1)} ms` : '';
+    this.emit(name, requestId, error ? 'ERROR' : 'END', `REPORT Duration: ${durationMs.toFixed(1)} ms${init}${queuedMs >= 1 ? ` Queued: ${queuedMs.toFixed(1)} ms` : ''}${outcome}`);
   }
 }

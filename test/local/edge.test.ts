@@ -28,7 +28,7 @@ beforeAll(async () => {
       lambda: runtime,
       queue,
       apis: new Map(),
-      control: { services: [], logs: new LogHub(() => undefined), runtime, outputs: {} },
+      control: { services: [], logs: new LogHub(() => undefined), runtime, outputs: {}, startup: {} },
       chaos: new Chaos(),
     },
     onError,
