@@ -26,6 +26,7 @@ import { AsyncInvocations } from './lambda/async';
 import { SnsService } from './sns/service';
 import { subscriptionSpecs, topicSpecs } from './sns/specs';
 import { dynamodbActions } from './stepfunctions/integrations';
+import { ExecutionChanges } from './stepfunctions/changes';
 import { StepFunctionsService } from './stepfunctions/service';
 import { stateMachineSpecs } from './stepfunctions/specs';
 
@@ -150,6 +151,7 @@ const startMessaging = (context: Context, runtime: LambdaRuntime) => {
 /** State machines and REST APIs, wired to the functions, SNS and DynamoDB. */
 const startServices = (context: Context, runtime: LambdaRuntime, sns: SnsService, client: DynamoDBClient) => {
   const { options, model, region, accountId, log, stops } = context;
+  const changes = new ExecutionChanges();
   const invoke = (arn: string, event: unknown) => runtime.invoke(arn, event);
   const stepFunctions = new StepFunctionsService(
     stateMachineSpecs(model),
@@ -158,6 +160,7 @@ const startServices = (context: Context, runtime: LambdaRuntime, sns: SnsService
       region,
       dataDir: mkdir(join(stateDir(context), 'stepfunctions')),
       retryIntervalScale: options.retryIntervalScale ?? 1,
+      onStatusChange: (record) => changes.record(record),
       onEvent: (record, event) => {
         if (event.type.startsWith('Execution')) log(`${event.type.replace('Execution', 'execution ').toLowerCase()}: ${record.name} (${record.stateMachineArn.split(':').pop()})`);
       },
@@ -172,7 +175,7 @@ const startServices = (context: Context, runtime: LambdaRuntime, sns: SnsService
   for (const spec of restApiSpecs(model)) {
     for (const stage of spec.stages) apis.set(`${spec.id}/${stage}`, new RestApiGateway(spec, stage, invoke, { region, accountId }, options.enforceAuthorizers ?? true));
   }
-  return { stepFunctions, apis };
+  return { stepFunctions, apis, changes };
 };
 
 /** Demo data through the services' own stores, into the tables the functions are bound to. */
@@ -232,10 +235,11 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
     stops.add(async () => fronts.edge && close(fronts.edge));
     const runtime = startFunctions(context, issuer, logs);
     const { queue, sns, events } = startMessaging(context, runtime);
-    const { stepFunctions, apis } = startServices(context, runtime, sns, client);
+    const { stepFunctions, apis, changes } = startServices(context, runtime, sns, client);
     const outputs = Object.fromEntries(Object.entries(template.Outputs ?? {}).map(([key, output]) => [key, String(model.resolve(output.Value))]));
-    const control = { services: ['dynamodb', 'stepfunctions', 'sns', 'lambda', 'apigateway', 'events'], logs, runtime, outputs, startup };
-    const urls = { ...(await serveFronts(context, { dynamodb: dynamoDbForwarder(dynamo.endpoint, () => undefined, chaos), stepFunctions, sns, lambda: runtime, queue, apis, chaos }, control, fronts)), issuer };
+    const dynamodb = dynamoDbForwarder(dynamo.endpoint, () => undefined, chaos);
+    const control = { services: ['dynamodb', 'stepfunctions', 'sns', 'lambda', 'apigateway', 'events'], logs, runtime, outputs, startup, dynamodbCalls: dynamodb.calls };
+    const urls = { ...(await serveFronts(context, { dynamodb, stepFunctions, sns, lambda: runtime, queue, apis, chaos, changes }, control, fronts)), issuer };
     phase('services');
     const seeded = await seed(context, realm);
     phase('seed');

@@ -12,6 +12,8 @@ export interface ControlSources {
   outputs: Record<string, string>;
   /** How the start went: each phase's milliseconds, and the processes (for benchmarks and operators). */
   startup: Record<string, number | string>;
+  /** The DynamoDB calls the edge has forwarded, by operation. */
+  dynamodbCalls: ReadonlyMap<string, number>;
 }
 
 const functionInfo = (fn: FunctionSpec) => ({
@@ -32,6 +34,7 @@ const ENDPOINTS = {
   workers: (s: ControlSources) => s.runtime.stats(),
   outputs: (s: ControlSources) => s.outputs,
   startup: (s: ControlSources) => s.startup,
+  'dynamodb-calls': (s: ControlSources) => Object.fromEntries(s.dynamodbCalls),
 } as const;
 
 export type ControlEndpoint = keyof typeof ENDPOINTS;

@@ -41,10 +41,14 @@ export const dynamoDbForwarder = (endpoint: string, onError: (error: Error) => v
     if (fault.effect === 'latency') await sleep(fault.latencyMs ?? 0);
     forward(req, res, fault.effect === 'timeout');
   };
-  return (req: IncomingMessage, res: ServerResponse): void => {
+  const forwarder = (req: IncomingMessage, res: ServerResponse): void => {
     const operation = String(req.headers['x-amz-target'] ?? '').replace(/^DynamoDB_\d+\./, '');
+    forwarder.calls.set(operation, (forwarder.calls.get(operation) ?? 0) + 1);
     const fault = chaos?.draw({ service: 'dynamodb', operation });
     if (fault) void withFault(fault, req, res).catch(onError);
     else forward(req, res);
   };
+  /** Calls forwarded, by operation: how many DynamoDB calls the functions make. */
+  forwarder.calls = new Map<string, number>();
+  return forwarder;
 };

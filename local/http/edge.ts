@@ -10,6 +10,7 @@ import type { LambdaRuntime } from '../lambda/runtime';
 import { handleSnsRequest } from '../sns/api';
 import type { SnsService } from '../sns/service';
 import { handleStepFunctionsRequest } from '../stepfunctions/api';
+import type { ExecutionChanges } from '../stepfunctions/changes';
 import type { StepFunctionsService } from '../stepfunctions/service';
 import { createFront, type FrontRequest } from './front';
 import { type HttpResponse, json } from './server';
@@ -24,6 +25,8 @@ export interface EdgeServices {
   apis: ReadonlyMap<string, RestApiGateway>;
   control: ControlSources;
   chaos: Chaos;
+  /** Executions' status changes, followed at `/_local/executions/changes`. */
+  changes: ExecutionChanges;
 }
 
 /** The service a SigV4-signed request is for, from its credential scope (`…/us-east-1/sns/aws4_request`). */
@@ -52,6 +55,7 @@ const dispatch = async (services: EdgeServices, request: FrontRequest): Promise<
   const form = isForm(req) ? new URLSearchParams(body.toString('utf8')) : undefined;
   if (form?.has('Action') && (signedService(req) === 'sns' || form.get('Version') === '2010-03-31')) return handleSnsRequest(services.sns, form);
   if (path === '/_local/chaos/faults') return handleChaosRequest(services.chaos, method, body);
+  if (path === '/_local/executions/changes' && method === 'GET') return services.changes.handle(query);
   const control = handleControlRequest(services.control, method, path);
   if (control) return control;
   return json(400, { __type: 'UnknownOperationException', message: `The local cloud does not serve ${method} ${path.slice(0, 200)}${target ? ` (${target.slice(0, 100)})` : ''}` });

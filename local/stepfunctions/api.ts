@@ -39,12 +39,10 @@ const describeExecution = (service: StepFunctionsService, r: ExecutionRecord) =>
 const listExecutions = (service: StepFunctionsService, body: JsonBody) => {
   const { spec } = service.machine(requiredString(body, 'stateMachineArn'));
   const statusFilter = optionalString(body, 'statusFilter');
-  const all = [...service.executions()]
-    .filter((r) => r.stateMachineArn === spec.arn && (!statusFilter || r.status === statusFilter))
-    .sort((a, b) => b.startDate - a.startDate)
-    .map(summary);
+  // Records are kept in the order executions started: newest first is that order reversed, no sort.
+  const all = [...service.executions()].reverse().filter((r) => r.stateMachineArn === spec.arn && (!statusFilter || r.status === statusFilter));
   const { items, nextToken } = page(all, optionalNumber(body, 'maxResults'), optionalString(body, 'nextToken'));
-  return { executions: items, ...(nextToken && { nextToken }) };
+  return { executions: items.map(summary), ...(nextToken && { nextToken }) };
 };
 
 const getExecutionHistory = (service: StepFunctionsService, body: JsonBody) => {

@@ -8,6 +8,7 @@ import { AsyncInvocations } from '../../local/lambda/async';
 import { LambdaRuntime } from '../../local/lambda/runtime';
 import { LogHub } from '../../local/logs/hub';
 import { SnsService } from '../../local/sns/service';
+import { ExecutionChanges } from '../../local/stepfunctions/changes';
 import { StepFunctionsService } from '../../local/stepfunctions/service';
 
 // The edge answers junk in AWS's error shapes, never with a 500, and goes on serving.
@@ -28,8 +29,9 @@ beforeAll(async () => {
       lambda: runtime,
       queue,
       apis: new Map(),
-      control: { services: [], logs: new LogHub(() => undefined), runtime, outputs: {}, startup: {} },
+      control: { services: [], logs: new LogHub(() => undefined), runtime, outputs: {}, startup: {}, dynamodbCalls: new Map() },
       chaos: new Chaos(),
+      changes: new ExecutionChanges(),
     },
     onError,
   );
