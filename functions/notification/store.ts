@@ -1,14 +1,14 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import { absent, queryPage } from '#shared/dynamo';
 import { doOnce } from '#shared/once';
 import type { Page, PageRequest } from '#shared/paging';
+import * as z from '#shared/zod';
 import type { Notification } from './domain';
 
 /** Where a page of a user's notifications starts: after this one (its sort key), newest first. */
-export const NotificationCursor = z
-  .object({ sk: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z#[0-9a-f-]{36}:[A-Z_]{1,40}$/) })
-  .strict();
+export const NotificationCursor = z.strictObject({
+  sk: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z#[0-9a-f-]{36}:[A-Z_]{1,40}$/)),
+});
 export type NotificationCursor = z.infer<typeof NotificationCursor>;
 
 export interface NotificationStore {

@@ -6,19 +6,19 @@ import {
 } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { JSONObject } from '@aws-lambda-powertools/commons/types';
-import { z } from 'zod';
 import { BadRequest, Conflict, Unprocessable } from '#shared/errors';
 import { httpHandler } from '#shared/handler';
 import { header, json, parseBody } from '#shared/http';
 import { identityOf } from '#shared/identity';
 import { metrics, MetricUnit } from '#shared/observability';
 import { OrderLine, SlotId } from '#shared/schemas';
+import * as z from '#shared/zod';
 import { createOrder, type CreateOrderDeps, type CreateOrderRequest } from './create-order-service';
 import type { Order } from './domain';
 
 const CreateOrderBody = z.object({
-  items: z.array(OrderLine).min(1, 'an order needs at least one item').max(20, 'an order holds at most 20 lines'),
-  delivery: z.object({ slotId: SlotId, address: z.string().trim().min(1).max(300) }),
+  items: z.array(OrderLine).check(z.minLength(1, 'an order needs at least one item'), z.maxLength(20, 'an order holds at most 20 lines')),
+  delivery: z.object({ slotId: SlotId, address: z.string().check(z.trim(), z.minLength(1), z.maxLength(300)) }),
 });
 
 /** Keys as Stripe and the IETF draft use them: opaque, printable, bounded. */

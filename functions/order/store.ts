@@ -1,10 +1,10 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
 import { getRecord, pick, queryPage, type TransactItem } from '#shared/dynamo';
 import { isConditionFailure } from '#shared/errors';
 import { doOnce } from '#shared/once';
 import type { Page, PageRequest } from '#shared/paging';
 import { OrderId } from '#shared/schemas';
+import * as z from '#shared/zod';
 import {
   isBackward,
   type Order,
@@ -24,7 +24,7 @@ export type CreateOutcome =
   | { kind: 'similar'; order: Order };
 
 /** Where a page of a user's orders starts: after this order, newest first. */
-export const OrderCursor = z.object({ createdAt: z.iso.datetime(), orderId: OrderId }).strict();
+export const OrderCursor = z.strictObject({ createdAt: z.iso.datetime(), orderId: OrderId });
 export type OrderCursor = z.infer<typeof OrderCursor>;
 
 export interface OrderStore {

@@ -1,9 +1,9 @@
-import { z } from 'zod';
 import { documentClient } from '#shared/clients';
 import { env } from '#shared/config';
 import { taskHandler } from '#shared/handler';
 import { countBy, logger, metrics, MetricUnit } from '#shared/observability';
 import { OrderId, parseTask } from '#shared/schemas';
+import * as z from '#shared/zod';
 import { FAILURE_REASONS, FORWARD, type FailureReason, isTerminal } from './domain';
 import { DynamoOrderStore } from './store';
 
@@ -12,15 +12,15 @@ const store = new DynamoOrderStore(documentClient, env('ORDERS_TABLE'));
 const UpdateInput = z.object({
   orderId: OrderId,
   status: z.enum([...FORWARD, 'CANCELLED', 'COMPENSATION_FAILED']),
-  reason: z.enum(FAILURE_REASONS as [FailureReason, ...FailureReason[]]).optional(),
-  cause: z.string().optional(),
-  compensations: z
-    .object({
-      cancelDelivery: z.object({ cancelled: z.boolean() }).optional(),
-      release: z.object({ released: z.boolean() }).optional(),
-      refund: z.object({ refunded: z.boolean(), amount: z.number() }).optional(),
-    })
-    .optional(),
+  reason: z.optional(z.enum(FAILURE_REASONS as [FailureReason, ...FailureReason[]])),
+  cause: z.optional(z.string()),
+  compensations: z.optional(
+    z.object({
+      cancelDelivery: z.optional(z.object({ cancelled: z.boolean() })),
+      release: z.optional(z.object({ released: z.boolean() })),
+      refund: z.optional(z.object({ refunded: z.boolean(), amount: z.number() })),
+    }),
+  ),
 });
 
 /**

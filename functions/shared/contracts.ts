@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 import { Cents, CURRENCY, describeIssues, OrderId, OrderLine, Sku, SlotId } from './schemas';
 
 /**
@@ -13,7 +13,7 @@ export class ContractViolation extends Error {
 }
 
 /** Checks a message against its contract, and answers the parsed message (unknown fields dropped). */
-export const parseContract = <T extends z.ZodType>(contract: string, schema: T, message: unknown): z.infer<T> => {
+export const parseContract = <T extends z.ZodMiniType>(contract: string, schema: T, message: unknown): z.infer<T> => {
   const result = schema.safeParse(message);
   if (!result.success) throw new ContractViolation(`The ${contract} breaks its contract: ${describeIssues(result.error)}`);
   return result.data;
@@ -23,30 +23,35 @@ export const parseContract = <T extends z.ZodType>(contract: string, schema: T, 
 export const PricedLine = z.object({
   sku: Sku,
   // Lines are merged per sku, so a priced line may hold more than the 1000 a request line allows.
-  quantity: z.number().int().positive(),
-  unitPrice: z.number().int().nonnegative(),
+  quantity: z.number().check(z.int(), z.positive()),
+  unitPrice: z.number().check(z.int(), z.nonnegative()),
 });
 export type PricedLine = z.infer<typeof PricedLine>;
 
 /** Order asks Warehouse's `quote` function to price a basket… */
-export const QuoteRequest = z.object({ items: z.array(OrderLine).min(1).max(50) });
+export const QuoteRequest = z.object({ items: z.array(OrderLine).check(z.minLength(1), z.maxLength(50)) });
 export type QuoteRequest = z.infer<typeof QuoteRequest>;
 
 /** …and gets the priced basket back, or the skus Warehouse does not sell. */
 export const Quote = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), lines: z.array(PricedLine).min(1), total: z.number().int().nonnegative(), currency: z.literal(CURRENCY) }),
-  z.object({ ok: z.literal(false), unknownSkus: z.array(Sku).min(1) }),
+  z.object({
+    ok: z.literal(true),
+    lines: z.array(PricedLine).check(z.minLength(1)),
+    total: z.number().check(z.int(), z.nonnegative()),
+    currency: z.literal(CURRENCY),
+  }),
+  z.object({ ok: z.literal(false), unknownSkus: z.array(Sku).check(z.minLength(1)) }),
 ]);
 export type Quote = z.infer<typeof Quote>;
 
-const Delivery = z.object({ slotId: SlotId, address: z.string().min(1).max(300) });
+const Delivery = z.object({ slotId: SlotId, address: z.string().check(z.minLength(1), z.maxLength(300)) });
 
 /** The saga's execution input, as Order starts it: what every step needs, and nothing the steps must not see. */
 export const SagaInput = z.object({
   orderId: OrderId,
-  userId: z.string().min(1),
-  items: z.array(PricedLine).min(1),
-  total: z.number().int().nonnegative(),
+  userId: z.string().check(z.minLength(1)),
+  items: z.array(PricedLine).check(z.minLength(1)),
+  total: z.number().check(z.int(), z.nonnegative()),
   currency: z.literal(CURRENCY),
   delivery: Delivery,
 });
@@ -58,7 +63,7 @@ export type SagaInput = z.infer<typeof SagaInput>;
  * reservation may be.
  */
 export const PayInput = z.object({ orderId: OrderId, userId: SagaInput.shape.userId, amount: Cents });
-export const ReserveInput = z.object({ orderId: OrderId, items: z.array(OrderLine).min(1).max(50) });
+export const ReserveInput = z.object({ orderId: OrderId, items: z.array(OrderLine).check(z.minLength(1), z.maxLength(50)) });
 export const BookInput = z.object({ orderId: OrderId, slotId: Delivery.shape.slotId, address: Delivery.shape.address });
 /** Refund, release and cancel need the order and nothing else. */
 export const CompensationInput = z.object({ orderId: OrderId });
@@ -68,9 +73,9 @@ export const ORDER_OUTCOMES = ['COMPLETED', 'CANCELLED', 'COMPENSATION_FAILED'] 
 /** An order's outcome on SNS `order-events`, published by the state machine's Notify states. */
 export const OrderEvent = z.object({
   orderId: OrderId,
-  userId: z.string().min(1),
+  userId: z.string().check(z.minLength(1)),
   status: z.enum(ORDER_OUTCOMES),
   /** Why a cancelled order was cancelled (its failure reason). */
-  reason: z.string().optional(),
+  reason: z.optional(z.string()),
 });
 export type OrderEvent = z.infer<typeof OrderEvent>;

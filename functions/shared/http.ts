@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import type * as z from './zod';
 import { BadRequest, HttpError } from './errors';
 import { logger } from './observability';
 
@@ -27,14 +27,18 @@ export const errorBody = (code: string, message: string, extra: Record<string, u
 });
 
 /** Describes the first issues of a failed validation as `field: problem` pairs. */
-const describeIssues = (error: z.ZodError): string =>
+const describeIssues = (error: z.core.$ZodError): string =>
   error.issues
     .slice(0, 5)
     .map((issue) => `${issue.path.length ? issue.path.join('.') : 'body'}: ${issue.message}`)
     .join('; ');
 
-/** Parses and validates a JSON request body, answering 400 with the offending field when it is wrong. */
-export const parseBody = <T extends z.ZodType>(event: APIGatewayProxyEvent, schema: T): z.infer<T> => {
+/**
+ * Parses and validates a JSON request body, answering 400 with the offending field when it is wrong.
+ * Every handler loads this module, so it takes zod's types only: the schema brings zod (and its
+ * messages) into the functions that validate a body, and no further.
+ */
+export const parseBody = <T extends z.ZodMiniType>(event: APIGatewayProxyEvent, schema: T): z.infer<T> => {
   let raw: unknown;
   try {
     const text = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body;

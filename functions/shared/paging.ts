@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from './zod';
 import { BadRequest } from './errors';
 import { json } from './http';
 
@@ -35,7 +35,7 @@ const EXPOSED = { 'Access-Control-Expose-Headers': 'Next-Token' };
 
 const tagOf = (list: string, userId: string) => createHash('sha256').update(`${list}\n${userId}`).digest('base64url').slice(0, 22);
 
-const Token = z.object({ t: z.string(), c: z.unknown() }).strict();
+const Token = z.strictObject({ t: z.string(), c: z.unknown() });
 
 const invalidToken = () => new BadRequest('nextToken is not a token this list gave you', 'INVALID_NEXT_TOKEN');
 
@@ -43,7 +43,7 @@ export const encodeToken = <C>(list: string, userId: string, cursor: C): string 
   Buffer.from(JSON.stringify({ t: tagOf(list, userId), c: cursor })).toString('base64url');
 
 /** The cursor a token carries, if the token was made by this list for this caller; a 400 otherwise. */
-export const decodeToken = <C>(list: string, userId: string, token: string, cursor: z.ZodType<C>): C => {
+export const decodeToken = <C>(list: string, userId: string, token: string, cursor: z.ZodMiniType<C>): C => {
   if (token.length > MAX_TOKEN_LENGTH || !/^[A-Za-z0-9_-]+$/.test(token)) throw invalidToken();
   let raw: unknown;
   try {
@@ -66,7 +66,7 @@ const parseLimit = (value: string | undefined): number => {
 };
 
 /** The page a request asks for: `limit` (1-100, default 50) and `nextToken` (a token of this list, for this caller). */
-export const pageRequest = <C>(event: APIGatewayProxyEvent, list: string, userId: string, cursor: z.ZodType<C>): PageRequest<C> => {
+export const pageRequest = <C>(event: APIGatewayProxyEvent, list: string, userId: string, cursor: z.ZodMiniType<C>): PageRequest<C> => {
   const query = event.queryStringParameters ?? {};
   const limit = parseLimit(query.limit);
   const token = query.nextToken;

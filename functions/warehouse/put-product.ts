@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { documentClient } from '#shared/clients';
 import { env } from '#shared/config';
 import { BadRequest } from '#shared/errors';
@@ -6,15 +5,16 @@ import { httpHandler } from '#shared/handler';
 import { json, parseBody, pathParam } from '#shared/http';
 import { identityOf } from '#shared/identity';
 import { Cents, SKU_PATTERN } from '#shared/schemas';
+import * as z from '#shared/zod';
 import { toView } from './domain';
 import { DynamoWarehouseStore } from './store';
 
 const store = new DynamoWarehouseStore(documentClient, env('WAREHOUSE_TABLE'));
 
 const ProductRequest = z.object({
-  name: z.string().trim().min(1).max(120).optional(),
-  price: Cents.optional(),
-  stock: z.number().int('stock must be a whole number').min(0).max(1_000_000),
+  name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(120))),
+  price: z.optional(Cents),
+  stock: z.number().check(z.int('stock must be a whole number'), z.gte(0), z.lte(1_000_000)),
 });
 
 /** Admin: create a product or set its name, price and stock. */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import {
   BookInput,
   CompensationInput,
@@ -85,7 +85,7 @@ describe('the state machine between the contracts', () => {
   const states = Object.entries((JSON.parse(readFileSync(SAGA_DEFINITION_PATH, 'utf8')) as { States: Record<string, SagaState> }).States);
   const input = SagaInput.parse(sagaInput(order));
   const afterFailure = { ...input, failure: { reason: 'OUT_OF_STOCK', error: 'OutOfStock', cause: '{}', compensations: {} } };
-  const stepInputs: Record<string, z.ZodType> = {
+  const stepInputs: Record<string, z.ZodMiniType> = {
     '${BillingPayFunctionArn}': PayInput,
     '${WarehouseReserveFunctionArn}': ReserveInput,
     '${DeliveryBookFunctionArn}': BookInput,
