@@ -1,5 +1,5 @@
 import type { Lifecycle } from '#shared/once';
-import { CURRENCY } from '#shared/schemas';
+import { CURRENCY } from '#shared/money';
 
 export interface Account {
   userId: string;

@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-
 import { randomUUID } from 'node:crypto';
 import { getRecord, keyOf } from '#shared/dynamo';
 import { doOnce, undoOnce } from '#shared/once';
-import { CURRENCY } from '#shared/schemas';
+import { CURRENCY } from '#shared/money';
 import { type Account, emptyAccount, PAYMENT_LIFE, type Payment, payOutcomeForExisting, type PayOutcome } from './domain';
 
 export interface RefundOutcome {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PricedLine } from '#shared/contracts';
 import type { OrderLine } from '#shared/schemas';
-import { CURRENCY } from '#shared/schemas';
+import { CURRENCY } from '#shared/money';
 
 /** The forward path, in order. */
 export const FORWARD = ['PENDING', 'PAYMENT_COMPLETED', 'ITEMS_RESERVED', 'DELIVERY_BOOKED', 'COMPLETED'] as const;

@@ -1,5 +1,6 @@
 import * as z from './zod';
-import { Cents, CURRENCY, describeIssues, OrderId, OrderLine, Sku, SlotId } from './schemas';
+import { CURRENCY } from './money';
+import { Cents, describeIssues, OrderId, OrderLine, Sku, SlotId } from './schemas';
 
 /**
  * The messages that cross service boundaries. Each is parsed where it is produced and again where

@@ -20,5 +20,3 @@ export const parseTask = <T extends z.ZodMiniType>(schema: T, input: unknown): z
   if (!result.success) throw new Error(`Invalid task input: ${describeIssues(result.error)}`);
   return result.data;
 };
-
-export const CURRENCY = 'USD';

@@ -1,7 +1,7 @@
 import type { Lifecycle } from '#shared/once';
 import type { Quote } from '#shared/contracts';
 import type { OrderLine } from '#shared/schemas';
-import { CURRENCY } from '#shared/schemas';
+import { CURRENCY } from '#shared/money';
 
 export interface Product {
   sku: string;

@@ -3,7 +3,7 @@ import { adjust, keyOf, pick, queryAll } from '#shared/dynamo';
 import { isConditionFailure } from '#shared/errors';
 import { doOnce, undoOnce } from '#shared/once';
 import type { OrderLine } from '#shared/schemas';
-import { CURRENCY } from '#shared/schemas';
+import { CURRENCY } from '#shared/money';
 import { mergeLines, type Product, RESERVATION_LIFE, type ReservationStatus } from './domain';
 
 export interface ProductChange {
