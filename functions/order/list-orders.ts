@@ -3,7 +3,8 @@ import { env } from '#shared/config';
 import { httpHandler } from '#shared/handler';
 import { identityOf } from '#shared/identity';
 import { pageRequest, pageResponse } from '#shared/paging';
-import { DynamoOrderStore, OrderCursor } from './store';
+import { OrderCursor } from './cursor';
+import { DynamoOrderStore } from './store';
 
 const store = new DynamoOrderStore(documentClient, env('ORDERS_TABLE'));
 

@@ -3,8 +3,7 @@ import { getRecord, pick, queryPage, type TransactItem } from '#shared/dynamo';
 import { isConditionFailure } from '#shared/errors';
 import { doOnce } from '#shared/once';
 import type { Page, PageRequest } from '#shared/paging';
-import { OrderId } from '#shared/schemas';
-import * as z from '#shared/zod';
+import type { OrderCursor } from './cursor';
 import {
   isBackward,
   type Order,
@@ -22,10 +21,6 @@ export type CreateOutcome =
   | { kind: 'exists'; order: Order }
   /** A similar order of this user is still live within the window. */
   | { kind: 'similar'; order: Order };
-
-/** Where a page of a user's orders starts: after this order, newest first. */
-export const OrderCursor = z.strictObject({ createdAt: z.iso.datetime(), orderId: OrderId });
-export type OrderCursor = z.infer<typeof OrderCursor>;
 
 export interface OrderStore {
   get(orderId: string): Promise<Order | undefined>;
