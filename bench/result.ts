@@ -1,0 +1,54 @@
+import type { StartupFigure } from './startup';
+
+export interface LatencyFigure {
+  orders: number;
+  errors: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  rounds: number;
+  /** Median milliseconds per stage of an order. */
+  breakdown: Record<string, number>;
+}
+
+export interface LevelFigure {
+  concurrency: number;
+  orders: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+export interface FloorFigure {
+  latency: { concurrency: number; sagas: number; perSecond: number; p50: number; p95: number; p99: number };
+  levels: { concurrency: number; sagas: number; perSecond: number; p50: number; p95: number; p99: number }[];
+  callsPerSaga: Record<string, number>;
+}
+
+export interface FunctionFigure {
+  function: string;
+  bytes: number;
+  kb: number;
+  invocations?: number;
+  coldInitMs?: number;
+  coldMs?: number;
+  warmMs?: number;
+}
+
+/** The benchmark's JSON document. */
+export interface BenchResult {
+  benchmark: 'serverless-shop';
+  quick: boolean;
+  rounds: number;
+  target: string;
+  machine: { cpuModel: string; cores: number; memoryGb: number; node: string; java: string; os: string };
+  startup?: { cold: StartupFigure; warm: StartupFigure; withSynth?: StartupFigure };
+  sagaLatency?: LatencyFigure;
+  dynamodbCallsPerSaga?: Record<string, number>;
+  throughput?: LevelFigure[];
+  floor?: FloorFigure;
+  overhead?: { latencyP50: number; throughput: { concurrency: number; sagaPerFloor: number }[] };
+  memory?: Record<string, { cloudRssMb: number; jvmRssMb: number }>;
+  functions?: FunctionFigure[];
+}
