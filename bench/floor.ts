@@ -1,6 +1,7 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { DynamoBillingStore } from '../functions/billing/store';
 import { DynamoDeliveryStore } from '../functions/delivery/store';
@@ -48,6 +49,8 @@ export class Floor {
       notifications: new DynamoNotificationStore(documents, tables.NOTIFICATIONS_TABLE),
     };
     const config = new IdempotencyConfig({ eventKeyJmesPath: '[userId, idempotencyKey]', payloadValidationJmesPath: 'request', expiresAfterSeconds: 86_400 });
+    // As POST /orders does, with the time its function has left (Powertools records it in the in-progress item).
+    config.registerLambdaContext({ getRemainingTimeInMillis: () => 10_000 } as Context);
     const persistenceStore = new DynamoDBPersistenceLayer({ tableName: tables.IDEMPOTENCY_TABLE, awsSdkV3Client: this.client });
     const { warehouse, orders } = this.stores;
     const create = (input: Parameters<typeof createOrder>[1]) =>

@@ -159,7 +159,13 @@ export class ChangeFollower {
 
   private async loop(): Promise<void> {
     while (this.running) {
-      const page = (await (await fetch(`${this.edge}/_local/executions/changes?since=${this.since}&wait=1000`)).json()) as { changes: { name: string; status: string }[]; next: number };
+      let page: { changes: { name: string; status: string }[]; next: number };
+      try {
+        page = (await (await fetch(`${this.edge}/_local/executions/changes?since=${this.since}&wait=1000`)).json()) as typeof page;
+      } catch (error) {
+        if (!this.running) return; // the cloud stopped under a long poll
+        throw error;
+      }
       this.since = page.next;
       for (const change of page.changes) {
         if (change.status === 'RUNNING') continue;
