@@ -12,6 +12,7 @@ import { DynamoOrderStore } from '../functions/order/store';
 import { toDocumentClient } from '../functions/shared/dynamo';
 import { quote } from '../functions/warehouse/domain';
 import { DynamoWarehouseStore } from '../functions/warehouse/store';
+import { basketOf, nextOrderNumber } from './lib/baskets';
 import type { User } from './lib/client';
 import { percentiles, round1 } from './lib/stats';
 
@@ -59,16 +60,13 @@ export class Floor {
   }
 
   /** One saga's store operations, in the saga's order; answers how long they took. */
-  async saga(n: number): Promise<number> {
+  async saga(): Promise<number> {
+    const n = nextOrderNumber();
     const { billing, warehouse, delivery, orders, notifications } = this.stores;
     const user = (['alice', 'bob', 'admin'] as const)[n % 3]!;
     const userId = this.world.users[user];
     const { skus, slots } = this.world;
-    const items = [
-      { sku: skus[0]!, quantity: 1 + (n % 31) },
-      { sku: skus[1]!, quantity: 1 + (Math.floor(n / 31) % 31) },
-      { sku: skus[2]!, quantity: 1 + Math.floor(n / 961) },
-    ];
+    const items = basketOf(skus, n);
     const slotId = slots[n % slots.length]!;
     const started = performance.now();
     const order = await this.createOnce({ userId, idempotencyKey: `floor-${randomUUID()}`, request: { items, delivery: { slotId, address: '1 Floor Street' } } });
@@ -85,13 +83,13 @@ export class Floor {
   }
 
   /** `count` floor sagas from `concurrency` loops: their latencies and the sagas per second. */
-  async run(count: number, concurrency: number, first: number) {
+  async run(count: number, concurrency: number) {
     const latencies: number[] = [];
     let next = 0;
     const started = performance.now();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
-        for (let i = next++; i < count; i = next++) latencies.push(await this.saga(first + i));
+        while (next++ < count) latencies.push(await this.saga());
       }),
     );
     const seconds = (performance.now() - started) / 1000;

@@ -58,7 +58,7 @@ const measureLatency = async (client: BenchClient, follower: ChangeFollower | un
   let stages: Record<string, number> = {};
   let reports: InvocationRecord[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const { placed, timings } = await runOrders(client, follower, LATENCY_ORDERS, 1, 100_000 * (round + 1));
+    const { placed, timings } = await runOrders(client, follower, LATENCY_ORDERS, 1);
     rounds.push({ orders: placed.length, errors: placed.length - timings.filter((t) => t.outcome === 'COMPLETED').length, ...latencyFigures(timings) });
     if (round === 0 && edge) {
       reports = (await (await fetch(`${edge}/_local/reports`)).json()) as InvocationRecord[];
@@ -76,7 +76,7 @@ const measureThroughput = async (client: BenchClient, follower: ChangeFollower |
     const peaks = { cloud: [] as number[], jvm: [] as number[] };
     for (let round = 0; round < ROUNDS; round++) {
       const stop = pids && { cloud: rssPeak(pids.cloud), jvm: rssPeak(pids.jvm) };
-      const { placed, timings } = await runOrders(client, follower, ordersAt(concurrency), concurrency, 1_000_000 * concurrency + 10_000 * round);
+      const { placed, timings } = await runOrders(client, follower, ordersAt(concurrency), concurrency);
       if (stop) {
         peaks.cloud.push(stop.cloud());
         peaks.jvm.push(stop.jvm());
@@ -93,15 +93,15 @@ const measureThroughput = async (client: BenchClient, follower: ChangeFollower |
 const measureFloor = async (endpoint: string, world: { skus: string[]; slots: string[] }) => {
   const floor = new Floor(endpoint, localTables(), { ...world, users: userIds() });
   try {
-    await floor.run(5, 1, 900_000_000); // warm the connections
+    await floor.run(5, 1); // warm the connections
     floor.calls.clear();
     const latencyRounds = [];
-    for (let round = 0; round < ROUNDS; round++) latencyRounds.push(await floor.run(LATENCY_ORDERS, 1, 910_000_000 + round * 10_000));
+    for (let round = 0; round < ROUNDS; round++) latencyRounds.push(await floor.run(LATENCY_ORDERS, 1));
     const callsPerSaga = Object.fromEntries([...floor.calls].map(([operation, count]) => [operation, round1(count / (LATENCY_ORDERS * ROUNDS))]));
     const levels = [];
     for (const concurrency of LEVELS) {
       const rounds = [];
-      for (let round = 0; round < ROUNDS; round++) rounds.push(await floor.run(ordersAt(concurrency), concurrency, 920_000_000 + concurrency * 100_000 + round * 10_000));
+      for (let round = 0; round < ROUNDS; round++) rounds.push(await floor.run(ordersAt(concurrency), concurrency));
       levels.push(medianOfRounds(rounds));
     }
     return { latency: medianOfRounds(latencyRounds), levels, callsPerSaga };
@@ -136,7 +136,7 @@ const main = async () => {
   try {
     await follower?.start();
     await client.prepare(LATENCY_ORDERS * ROUNDS + LEVELS.reduce((n, c) => n + ordersAt(c) * ROUNDS, 0) + 100);
-    await runOrders(client, follower, 10, 2, 0); // warm every function once
+    await runOrders(client, follower, 10, 2); // warm every function once
     const dynamodbBefore = local ? ((await (await fetch(`${endpoints.edge}/_local/dynamodb-calls`)).json()) as Record<string, number>) : {};
     log('saga latency at concurrency 1…');
     const latency = await measureLatency(client, follower, endpoints.edge && local ? endpoints.edge : undefined);

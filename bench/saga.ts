@@ -51,12 +51,12 @@ export const timing = (order: PlacedOrder, events: HistoryEvent[]): SagaTiming =
 };
 
 /** Orders from `clients` concurrent clients, each placing an order and waiting for its saga to end before the next. */
-export const runOrders = async (client: BenchClient, follower: ChangeFollower | undefined, count: number, clients: number, first: number) => {
+export const runOrders = async (client: BenchClient, follower: ChangeFollower | undefined, count: number, clients: number) => {
   const placed: PlacedOrder[] = [];
   let next = 0;
   const worker = async () => {
-    for (let i = next++; i < count; i = next++) {
-      const order = await client.placeOrder(first + i);
+    while (next++ < count) {
+      const order = await client.placeOrder();
       placed.push(order);
       if (order.status !== 201 || !order.orderId) continue;
       const deadline = Date.now() + 120_000;

@@ -3,6 +3,7 @@ import { DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent
 import { randomUUID } from 'node:crypto';
 import { DynamoDeliveryStore } from '../../functions/delivery/store';
 import { toDocumentClient } from '../../functions/shared/dynamo';
+import { basketOf, nextOrderNumber } from './baskets';
 
 /** Where the shop answers: the local cloud the bench started, or a deployed target. */
 export interface Endpoints {
@@ -94,14 +95,11 @@ export class BenchClient {
     this.world = { skus, slots };
   }
 
-  /** Order n: a basket of its own (no two are "similar"), spread over the users and slots. */
-  async placeOrder(n: number): Promise<PlacedOrder> {
+  /** The next order: a basket of its own (no two are "similar"), spread over the users and slots. */
+  async placeOrder(): Promise<PlacedOrder> {
     const { skus, slots } = this.world!;
-    const items = [
-      { sku: skus[0]!, quantity: 1 + (n % 31) },
-      { sku: skus[1]!, quantity: 1 + (Math.floor(n / 31) % 31) },
-      { sku: skus[2]!, quantity: 1 + Math.floor(n / 961) },
-    ];
+    const n = nextOrderNumber();
+    const items = basketOf(skus, n);
     const sentAt = Date.now();
     const started = performance.now();
     const response = await this.api<{ orderId?: string }>(USERS[n % USERS.length], 'POST', '/orders', { items, delivery: { slotId: slots[n % slots.length]!, address: '1 Bench Street' } }, { 'idempotency-key': `bench-${randomUUID()}` });
