@@ -40,5 +40,7 @@ module.exports = {
     { ...shared, displayName: 'postman', testMatch: ['<rootDir>/test/postman/**/*.test.ts'] },
     // Each file starts a local cloud of its own: crashes, soak with faults, hostile input.
     { ...shared, displayName: 'reliability', testMatch: ['<rootDir>/test/reliability/**/*.test.ts'] },
+    // Real headless Chromium (Debian's) against a local cloud: the shop page and the console.
+    { ...shared, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },
   ],
 };
