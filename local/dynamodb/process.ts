@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { accessSync, constants, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 import { freePort } from '../support/ports';
 
 export class JavaMissing extends Error {
@@ -105,13 +105,24 @@ const jvmPid = (watchdog: ChildProcess): Promise<number> =>
     watchdog.once('exit', (code) => reject(new Error(`DynamoDB Local's watchdog exited with code ${code}`)));
   });
 
+/** Whether `java` is an executable on the PATH: a look at the PATH, not a second JVM start (`java -version` costs a few hundred ms). */
+const javaOnPath = (): boolean =>
+  (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, 'java'), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+
 /**
  * Starts DynamoDB Local with the machine's Java, in memory or on disk, supervised (see WATCHDOG):
  * it dies with the cloud, a stale one on the same data is stopped first, and it is stopped last.
  * DynamoDB Local has no option to bind one interface: it listens on all of them, on a free port.
  */
 export const startDynamoDbLocal = async (options: { port?: number; dbPath?: string } = {}): Promise<DynamoDbLocal> => {
-  if (spawnSync('java', ['-version'], { stdio: 'ignore' }).error) throw new JavaMissing();
+  if (!javaOnPath()) throw new JavaMissing();
   const pidFile = options.dbPath && join(options.dbPath, 'dynamodb-local.pid');
   const staleStopped = pidFile ? await stopStale(pidFile, options.dbPath!) : undefined;
   const port = options.port ?? (await freePort());
