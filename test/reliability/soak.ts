@@ -141,6 +141,7 @@ export const runSoak = async (shop: ReliabilityShop, options: SoakOptions): Prom
     report.batches++;
     report.violations.push(violations);
     log(`batch ${report.batches}: ${batch.length} orders under ${JSON.stringify(rules)}; ${violations.length} violations`);
+    for (const v of violations) log(`  violation ${v.rule} ${v.subject}: ${v.message}`);
     if (violations.length > 0) break;
   }
   report.outcomes = await shop.outcomes(baseline);
