@@ -56,28 +56,18 @@ export const seedDemo = async (
   const delivery = new DynamoDeliveryStore(client, table('DELIVERY_TABLE'));
   const billing = new DynamoBillingStore(client, table('BILLING_TABLE'));
 
+  // Each write is a put-if-absent of its own: they go out together (a start seeds again, for the new days' slots).
   const existing = await warehouse.getProducts(PRODUCTS.map((p) => p.sku));
-  for (const product of PRODUCTS) {
-    if (!existing.has(product.sku)) await warehouse.putProduct(product.sku, { name: product.name, price: product.price, stock: product.stock });
-  }
-
-  let slots = 0;
-  for (let offset = 1; offset <= 7; offset++) {
-    const date = day(now, offset);
-    for (const { id, window } of WINDOWS) {
-      await delivery.putSlot({ slotId: `${date}-${id}`, date, window, capacity: SLOT_CAPACITY });
-      slots++;
-    }
-  }
+  const days = Array.from({ length: 7 }, (_, i) => day(now, i + 1));
+  const slots = days.flatMap((date) => WINDOWS.map(({ id, window }) => ({ slotId: `${date}-${id}`, date, window, capacity: SLOT_CAPACITY })));
   // Tomorrow evening is already full: one place, taken by a standing booking.
   const fullSlot = `${day(now, 1)}-full`;
-  await delivery.putSlot({ slotId: fullSlot, date: day(now, 1), window: '21:00-22:00', capacity: 1 });
-  await delivery.book(`seed-booking-${fullSlot}`, fullSlot, 'Seed booking');
-
-  let accounts = 0;
-  for (const user of users) {
-    const balance = OPENING_BALANCES[user.username];
-    if (balance !== undefined && (await billing.openAccount(user.id, balance))) accounts++;
-  }
-  return { products: PRODUCTS.length, slots: slots + 1, fullSlot, accounts };
+  const [opened] = await Promise.all([
+    Promise.all(users.map(async (user) => OPENING_BALANCES[user.username] !== undefined && (await billing.openAccount(user.id, OPENING_BALANCES[user.username]!)))),
+    ...PRODUCTS.filter((product) => !existing.has(product.sku)).map((product) => warehouse.putProduct(product.sku, { name: product.name, price: product.price, stock: product.stock })),
+    ...slots.map((slot) => delivery.putSlot(slot)),
+    delivery.putSlot({ slotId: fullSlot, date: day(now, 1), window: '21:00-22:00', capacity: 1 }).then(() => delivery.book(`seed-booking-${fullSlot}`, fullSlot, 'Seed booking')),
+  ]);
+  const accounts = opened.filter(Boolean).length;
+  return { products: PRODUCTS.length, slots: slots.length + 1, fullSlot, accounts };
 };
