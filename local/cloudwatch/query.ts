@@ -116,7 +116,10 @@ export const evaluateQueries = (store: MetricStore, queries: MetricQuery[], rang
         periodSeconds,
       };
       for (const id of referencedIds(query.expression!)) if (!byId.has(id)) throw new ServiceError('ValidationError', `The expression ${query.id} refers to ${id}, which no query has as Id.`);
-      out = asSeries(evaluateExpression(query.expression!, context), query.label ?? query.id, grid).map((s) => ({ ...s, label: query.label && s.label !== query.label ? `${query.label} ${s.label}`.trim() : s.label }));
+      const value = evaluateExpression(query.expression!, context);
+      const own = query.label ?? query.id;
+      // One series is the expression's own (its Label, else its Id); each of an array (SEARCH) keeps its metric's label.
+      out = asSeries(value, own, grid).map((s) => ({ ...s, label: value.kind === 'series' && value.array ? (query.label ? `${query.label} ${s.label}` : s.label) : own }));
     }
     inProgress.delete(query.id);
     results.set(query.id, out);
