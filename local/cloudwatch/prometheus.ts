@@ -15,8 +15,8 @@ const IDENTIFYING = /(^|_)(id|ids|key|arn|token|user|email)$/i;
 /** `OrdersCancelled` → `orders_cancelled`, `4XXError` → `4xx_error`. */
 export const snakeCase = (name: string): string =>
   name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z0-9]+)([A-Z][a-z])/g, '$1_$2')
     .replace(/[^A-Za-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '')
     .toLowerCase();
