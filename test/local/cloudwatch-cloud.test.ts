@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CloudProcess, startCloudProcess, stopCloudProcess, stopProcessGroup } from '../support/cloud-process';
+import { eventually } from '../e2e/support';
 import { edgeConfig, tokenFor, type User } from '../reliability/support';
 
 // CloudWatch and Prometheus on a running local cloud: an order's metrics through the SDK and the
@@ -41,17 +42,6 @@ const api = async <T>(user: User | undefined, method: string, path: string, body
   return { status: response.status, body: (await response.json()) as T };
 };
 
-/** Polls until `probe` answers something, or fails at the deadline. */
-const until = async <T>(what: string, probe: () => Promise<T | undefined>, deadlineMs = 90_000): Promise<T> => {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-};
-
 /** An order of a product of the test's own (`stock` units), to its end. */
 const order = async (quantity: number, stock: number): Promise<{ orderId: string; status: string }> => {
   const sku = `CW-${randomUUID().slice(0, 8).toUpperCase()}`;
@@ -59,10 +49,14 @@ const order = async (quantity: number, stock: number): Promise<{ orderId: string
   const slot = (await api<{ slotId: string; remaining: number }[]>(undefined, 'GET', '/delivery/slots')).body.find((s) => s.remaining > 5)!;
   const created = await api<{ orderId: string }>('alice', 'POST', '/orders', { items: [{ sku, quantity }], delivery: { slotId: slot.slotId, address: '1 Metric Road' } }, { 'idempotency-key': randomUUID() });
   expect(created.status).toBe(201);
-  return until(`order ${created.body.orderId} to end`, async () => {
-    const { body } = await api<{ orderId: string; status: string }>('alice', 'GET', `/orders/${created.body.orderId}`);
-    return TERMINAL.includes(body.status) ? body : undefined;
-  });
+  return eventually(
+    async () => {
+      const { body } = await api<{ orderId: string; status: string }>('alice', 'GET', `/orders/${created.body.orderId}`);
+      return TERMINAL.includes(body.status) ? body : undefined;
+    },
+    `order ${created.body.orderId} to end`,
+    90_000,
+  );
 };
 
 const queries = (): MetricDataQuery[] => [
@@ -82,7 +76,7 @@ describe('metrics of an order', () => {
       return values.every((v) => v >= 1) ? values : undefined;
     };
 
-    const sdk = await until('the order metrics', read);
+    const sdk = await eventually(read, 'the order metrics', 60_000);
     const form = new URLSearchParams({ Action: 'GetMetricData', Version: '2010-08-01', StartTime: start.toISOString(), EndTime: end.toISOString() });
     queries().forEach((q, i) => {
       const prefix = `MetricDataQueries.member.${i + 1}`;
@@ -111,11 +105,15 @@ describe('alarms', () => {
     } finally {
       await fetch(`${cloud.edge}/_local/chaos/faults`, { method: 'DELETE', body: JSON.stringify(rules.map(({ id }) => ({ id }))) });
     }
-    const alarm = await until('the alarm to go to ALARM', async () => {
-      const { MetricAlarms = [] } = await cloudwatch.send(new DescribeAlarmsCommand({}));
-      const found = MetricAlarms.find((a) => a.MetricName === 'CompensationFailures');
-      return found?.StateValue === 'ALARM' ? found : undefined;
-    }, 30_000);
+    const alarm = await eventually(
+      async () => {
+        const { MetricAlarms = [] } = await cloudwatch.send(new DescribeAlarmsCommand({}));
+        const found = MetricAlarms.find((a) => a.MetricName === 'CompensationFailures');
+        return found?.StateValue === 'ALARM' ? found : undefined;
+      },
+      'the alarm to go to ALARM',
+      30_000,
+    );
     const { AlarmHistoryItems = [] } = await cloudwatch.send(new DescribeAlarmHistoryCommand({ AlarmName: alarm.AlarmName, HistoryItemType: 'StateUpdate' }));
 
     expect(ended.status).toBe('COMPENSATION_FAILED');
@@ -156,7 +154,7 @@ describe('Prometheus', () => {
         return result.length > 0 ? result : undefined;
       };
 
-      const completed = await until('Prometheus to scrape the order counters', () => query('shop_orders_completed_total'), 60_000);
+      const completed = await eventually(() => query('shop_orders_completed_total'), 'Prometheus to scrape the order counters', 60_000);
       const executions = await query('sum by (status) (shop_stepfunctions_executions_total)');
       const scrape = await (await fetch(`${cloud.edge}/metrics`)).text();
       const check = spawnSync('promtool', ['check', 'metrics'], { input: scrape, encoding: 'utf8' });
