@@ -29,6 +29,13 @@ export interface HistoryItem {
 const EXTRA_PERIODS = 2;
 const HISTORY_KEPT = 1000;
 
+/** MaxRecords: 1 to 100. */
+const maxRecords = (params: Params, fallback: number) => {
+  const value = optionalNumber(params, 'MaxRecords') ?? fallback;
+  if (!Number.isInteger(value) || value < 1 || value > 100) throw invalidValue('The parameter MaxRecords must be a whole number from 1 to 100.');
+  return value;
+};
+
 const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '+0000');
 
 /**
@@ -115,7 +122,7 @@ export class Alarms {
     const types = list(params, 'AlarmTypes').map(String);
     const matching = this.all.filter((s) => (!names.length || names.includes(s.spec.name)) && (prefix === undefined || s.spec.name.startsWith(prefix)) && (!state || s.state === state));
     const wanted = types.length === 0 || types.includes('MetricAlarm') ? matching : [];
-    const { items, next } = page(wanted, optionalNumber(params, 'MaxRecords') ?? 50, optionalText(params, 'NextToken'));
+    const { items, next } = page(wanted, maxRecords(params, 50), optionalText(params, 'NextToken'));
     return { MetricAlarms: items.map(describeAlarm), CompositeAlarms: [], ...(next && { NextToken: next }) };
   }
 
@@ -128,7 +135,7 @@ export class Alarms {
     const ascending = optionalText(params, 'ScanBy') === 'TimestampAscending';
     const items = this.history.filter((h) => (!name || h.AlarmName === name) && (!type || h.HistoryItemType === type) && h.Timestamp >= from && h.Timestamp <= to);
     if (!ascending) items.reverse();
-    const { items: shown, next } = page(items, optionalNumber(params, 'MaxRecords') ?? 100, optionalText(params, 'NextToken'));
+    const { items: shown, next } = page(items, maxRecords(params, 100), optionalText(params, 'NextToken'));
     return { AlarmHistoryItems: shown.map((h) => ({ ...h, Timestamp: new Date(h.Timestamp) })), ...(next && { NextToken: next }) };
   }
 }

@@ -45,6 +45,9 @@ const tokenize = (text: string): string[] => {
   return tokens;
 };
 
+/** How deep parentheses, brackets and unary minus may nest: deeper is refused, not a stack overflow. */
+const MAX_DEPTH = 64;
+
 const LEVELS: string[][] = [['OR', '||'], ['AND', '&&'], ['>', '<', '>=', '<=', '==', '!='], ['+', '-'], ['*', '/'], ['^']];
 
 /** A recursive-descent parser over the tokens, one precedence level at a time. */
@@ -66,9 +69,18 @@ const parse = (text: string): Node => {
     expect(close);
     return items;
   };
+  let depth = 0;
   const primary = (): Node => {
     const token = tokens[at++];
     if (token === undefined) throw invalid('unexpected end');
+    if (++depth > MAX_DEPTH) throw invalid(`nested deeper than ${MAX_DEPTH} levels`);
+    try {
+      return primaryOf(token);
+    } finally {
+      depth--;
+    }
+  };
+  const primaryOf = (token: string): Node => {
     if (token === '-') return { type: 'neg', arg: primary() };
     if (token === '(') {
       const inner = level(0);

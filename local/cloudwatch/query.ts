@@ -24,6 +24,8 @@ export interface MetricDataResult {
 }
 
 const ID = /^[a-z][a-zA-Z0-9_]{0,254}$/;
+/** GetMetricData's limit on the datapoints of one request. */
+const MAX_DATAPOINTS = 100_800;
 
 /** A period in seconds: the store keeps minutes, so a period is a whole number of minutes. */
 export const checkPeriod = (seconds: number, name = 'Period'): number => {
@@ -107,6 +109,7 @@ export const evaluateQueries = (store: MetricStore, queries: MetricQuery[], rang
     } else {
       const periodSeconds = query.periodSeconds ?? defaultPeriod;
       const periodMs = periodSeconds * 1000;
+      if ((range.end - range.start) / periodMs > MAX_DATAPOINTS) throw invalidValue(`The expression ${query.id} would give more than ${MAX_DATAPOINTS} datapoints: shorten the range or lengthen the period.`);
       const grid = Array.from({ length: Math.max(0, Math.ceil((range.end - range.start) / periodMs)) }, (_, i) => range.start + i * periodMs);
       const context: MathContext = {
         ref: (id) => (byId.has(id) && id !== query.id ? run(byId.get(id)!) : undefined),
@@ -144,7 +147,7 @@ export const getMetricData = (store: MetricStore, params: Params) => {
   const range = rangeOf(params);
   const scanBy = optionalText(params, 'ScanBy') ?? 'TimestampDescending';
   if (scanBy !== 'TimestampDescending' && scanBy !== 'TimestampAscending') throw invalidValue('The parameter ScanBy must be TimestampDescending or TimestampAscending.');
-  let budget = optionalNumber(params, 'MaxDatapoints') ?? 100_800;
+  let budget = optionalNumber(params, 'MaxDatapoints') ?? MAX_DATAPOINTS;
   const evaluated = evaluateQueries(store, queries, range);
   const results: MetricDataResult[] = [];
   for (const query of queries.filter((q) => q.returnData)) {

@@ -99,6 +99,21 @@ describe('GetMetricData', () => {
     expect(await attempt({ ...range, MetricDataQueries: [{ Id: 'a', Expression: 'b * (' }] })).toBe('ValidationException 400');
     expect(await attempt({ ...range, MetricDataQueries: [{ Id: 'a', Expression: 'a + 1' }] })).toBe('ValidationException 400');
     expect(await attempt({ ...range, MetricDataQueries: [{ Id: 'a', MetricStat: { ...stat.MetricStat, Period: 45 } }] })).toBe('InvalidParameterValueException 400');
+    expect(await attempt({ ...range, MetricDataQueries: [{ Id: 'a', Expression: `${'('.repeat(1000)}1${')'.repeat(1000)}` }] })).toBe('ValidationException 400');
+    expect(await attempt({ StartTime: new Date(0), EndTime: range.EndTime, MetricDataQueries: [{ Id: 'a', Expression: 'FILL(b, 0)' }, { Id: 'b', ...stat }] })).toBe('InvalidParameterValueException 400');
+  });
+
+  test('a body that is not a JSON object is a SerializationException; DescribeAlarms checks MaxRecords', async () => {
+    const post = (target: string, body: string) => fetch(base, { method: 'POST', headers: { 'x-amz-target': `GraniteServiceVersion20100801.${target}`, 'content-type': 'application/x-amz-json-1.0' }, body });
+    const junk = await post('GetMetricData', '{nope');
+    const list = await post('GetMetricData', '[]');
+    const records = await post('DescribeAlarms', '{"MaxRecords":0}');
+    const unknown = await post('DeleteEverything', '{}');
+
+    expect([junk.status, junk.headers.get('x-amzn-query-error')]).toEqual([400, 'SerializationException;Sender']);
+    expect(list.status).toBe(400);
+    expect([records.status, ((await records.json()) as { __type: string }).__type]).toEqual([400, 'com.amazonaws.cloudwatch#InvalidParameterValueException']);
+    expect([unknown.status, ((await unknown.json()) as { __type: string }).__type]).toEqual([400, 'com.amazonaws.cloudwatch#UnknownOperationException']);
   });
 });
 
