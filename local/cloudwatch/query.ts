@@ -82,7 +82,8 @@ export const search = (store: MetricStore, expression: string, stat: string, ran
           : [s.name, s.namespace, ...Object.values(s.dimensions)].some((v) => v.toLowerCase().includes(t.word)),
       );
     })
-    .map((s) => ({ label: Object.values(s.dimensions).join(' ') || s.name, points: pointsOf(s, stat, range.start, range.end, range.periodMs) }));
+    // Labelled by the dimension values, in the schema's order.
+    .map((s) => ({ label: (schema ? keys.map((k) => s.dimensions[k]) : Object.values(s.dimensions)).join(' ') || s.name, points: pointsOf(s, stat, range.start, range.end, range.periodMs) }));
 };
 
 export interface Range {

@@ -40,7 +40,7 @@ beforeAll(async () => {
     put('ExecutionsFailed', ago!, failed!);
   });
   for (const [reason, ago] of [['OUT_OF_STOCK', 2], ['PAYMENT_DECLINED', 2], ['PAYMENT_DECLINED', 7]] as const) {
-    service.put([{ namespace: 'ServerlessShop', name: 'OrdersCancelled', dimensions: { Reason: reason, service: 'order' }, timestamp: T(ago), values: [1] }]);
+    service.put([{ namespace: 'ServerlessShop', name: 'OrdersCancelled', dimensions: { service: 'order', Reason: reason }, timestamp: T(ago), values: [1] }]);
   }
 });
 
@@ -79,7 +79,7 @@ describe('GetMetricData', () => {
     expect(result.MetricDataResults).toEqual([expect.objectContaining({ Id: 'rate', Label: 'Saga failure rate (%)', Values: [100, 0, 25] })]);
   });
 
-  test('SEARCH answers one result per matching metric, under the same Id', async () => {
+  test('SEARCH answers one result per matching metric, under the same Id, labelled by its dimension values in the schema\'s order', async () => {
     const result = await client.send(
       new GetMetricDataCommand({ ...range, MetricDataQueries: [{ Id: 'cancelled', Expression: `SEARCH('{ServerlessShop,Reason,service} MetricName="OrdersCancelled"', 'Sum', 300)` }] }),
     );
