@@ -65,6 +65,8 @@ export interface LocalCloud {
   model: StackModel;
   runtime: LambdaRuntime;
   stepFunctions: StepFunctionsService;
+  /** Metrics, alarms and dashboards (e.g. the dashboards' names, for the console's config). */
+  cloudwatch: CloudWatchService;
   logs: LogHub;
   dynamo: DynamoDbLocal;
   seeded?: string;
@@ -269,7 +271,7 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
     for (const rule of events.start()) log(`events: schedule ${rule} is not run locally (only rate expressions are)`);
     // Where the deployment answers, here: the API and the issuer as the local cloud serves them.
     Object.assign(outputs, { ...(outputs.ApiUrl && { ApiUrl: `${urls.api}/` }), ...(outputs.IssuerUrl && { IssuerUrl: issuer }) });
-    return { urls, model, runtime, stepFunctions, logs, dynamo, seeded, startup, stop: () => stops.run() };
+    return { urls, model, runtime, stepFunctions, cloudwatch, logs, dynamo, seeded, startup, stop: () => stops.run() };
   } catch (error) {
     await stops.run();
     throw error;
