@@ -115,9 +115,12 @@ describe('alarms', () => {
       30_000,
     );
     const { AlarmHistoryItems = [] } = await cloudwatch.send(new DescribeAlarmHistoryCommand({ AlarmName: alarm.AlarmName, HistoryItemType: 'StateUpdate' }));
+    const xml = await (await fetch(cloud.edge, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ Action: 'DescribeAlarms', Version: '2010-08-01', StateValue: 'ALARM' }) })).text();
 
     expect(ended.status).toBe('COMPENSATION_FAILED');
     expect(alarm.StateReason).toMatch(/^Threshold Crossed: 1 datapoint \[1\.0 .*\] was greater than the threshold \(0\.0\)\.$/);
+    expect([...xml.matchAll(/<AlarmName>([^<]+)<\/AlarmName>/g)].map((m) => m[1])).toEqual([alarm.AlarmName]);
+    expect(xml).toContain('<StateValue>ALARM</StateValue>');
     expect(AlarmHistoryItems[0]).toMatchObject({ HistoryItemType: 'StateUpdate', HistorySummary: 'Alarm updated from OK to ALARM' });
     expect(readLog()).toMatch(/alarm \S*CompensationFailures\S*: OK -> ALARM/);
   }, 120_000);
