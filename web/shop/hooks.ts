@@ -21,6 +21,8 @@ export interface Loaded<T> {
   error?: string;
   loading: boolean;
   reload: () => void;
+  /** Shows `data` at once, as an answer that returned the new state (a deposit returns the account). */
+  replace: (data: T) => void;
 }
 
 /**
@@ -53,7 +55,8 @@ export const useLoad = <T>(load: () => Promise<T>, deps: unknown[], options: { e
       clearTimeout(timer);
     };
   }, [...deps, tick]);
-  return { ...state, reload };
+  const replace = useCallback((data: T) => setState({ data, loading: false }), []);
+  return { ...state, reload, replace };
 };
 
 export interface Paged<T> {

@@ -19,7 +19,7 @@ export const AccountCard = ({ api, version }: { api: ShopApi; version: number })
       const updated = await api.deposit(parsed.cents);
       setMessage({ tone: 'success', text: `Deposited ${formatMoney(parsed.cents)}. Your balance is ${formatMoney(updated.balance, updated.currency)}.` });
       setAmount('');
-      account.reload();
+      account.replace(updated);
     } catch (error) {
       setMessage({ tone: 'error', text: (error as Error).message });
     } finally {

@@ -5,6 +5,7 @@ import type { Auth } from '../auth';
 import { useRoute } from '../hooks';
 import type { OrderIntents } from '../intent';
 import { Alert } from './Alert';
+import type { BasketLines } from './Basket';
 import { Header } from './Header';
 import { NotificationsView } from './Notifications';
 import { OrdersView } from './Orders';
@@ -32,10 +33,19 @@ const useUser = (auth: Auth): string | undefined => {
   return user;
 };
 
-const Page = ({ route, user, props, placed, onPlaced }: { route: string; user?: string; props: AppProps; placed?: PlacedNotice; onPlaced: (notice: PlacedNotice) => void }) => {
+interface PageProps {
+  route: string;
+  user?: string;
+  props: AppProps;
+  placed?: PlacedNotice;
+  onPlaced: (notice: PlacedNotice) => void;
+}
+
+const Page = ({ route, user, props, placed, onPlaced }: PageProps) => {
   const { api, auth, intents } = props;
+  const [lines, setLines] = useState<BasketLines>({});
   const orderId = /^\/orders\/([^/]+)$/.exec(route)?.[1];
-  if (route === '/' || !user) return <ShopView api={api} auth={auth} intents={intents} user={user} onPlaced={onPlaced} />;
+  if (route === '/' || !user) return <ShopView api={api} auth={auth} intents={intents} user={user} lines={lines} onLines={setLines} onPlaced={onPlaced} />;
   if (orderId) return <OrderView api={api} orderId={decodeURIComponent(orderId)} placed={placed?.orderId === decodeURIComponent(orderId) ? placed : undefined} />;
   if (route === '/orders') return <OrdersView api={api} />;
   if (route === '/notifications') return <NotificationsView api={api} />;

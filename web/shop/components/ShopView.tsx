@@ -17,18 +17,20 @@ interface Props {
   auth: Auth;
   intents: OrderIntents;
   user?: string;
+  /** The basket, kept by the app so that it survives a visit to another page. */
+  lines: BasketLines;
+  onLines: (update: (lines: BasketLines) => BasketLines) => void;
   onPlaced: (notice: PlacedNotice) => void;
 }
 
 /** The shop: the catalogue with live availability; for a signed-in buyer, their balance and basket beside it. */
-export const ShopView = ({ api, auth, intents, user, onPlaced }: Props) => {
+export const ShopView = ({ api, auth, intents, user, lines, onLines, onPlaced }: Props) => {
   const products = useLoad(() => api.products(), [api], { everyMs: LIVE_MS });
   const slots = useLoad(() => api.slots(), [api], { everyMs: LIVE_MS });
-  const [lines, setLines] = useState<BasketLines>({});
   const [accountVersion, setAccountVersion] = useState(0);
-  const add = (sku: string) => setLines((current) => ({ ...current, [sku]: (current[sku] ?? 0) + 1 }));
+  const add = (sku: string) => onLines((current) => ({ ...current, [sku]: (current[sku] ?? 0) + 1 }));
   const placed = (notice: PlacedNotice) => {
-    setLines({});
+    onLines(() => ({}));
     setAccountVersion((n) => n + 1);
     products.reload();
     onPlaced(notice);
@@ -45,7 +47,7 @@ export const ShopView = ({ api, auth, intents, user, onPlaced }: Props) => {
         {user ? (
           <>
             <AccountCard api={api} version={accountVersion} />
-            <Basket intents={intents} products={products.data ?? []} slots={slots.data ?? []} slotsError={slots.error} lines={lines} onChange={setLines} onPlaced={placed} />
+            <Basket intents={intents} products={products.data ?? []} slots={slots.data ?? []} slotsError={slots.error} lines={lines} onChange={(next) => onLines(() => next)} onPlaced={placed} />
           </>
         ) : (
           <div class="card welcome">

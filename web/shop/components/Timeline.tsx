@@ -1,6 +1,9 @@
-import { formatDuration, formatTime } from '../format';
+import { formatDuration, formatMoney, formatTime } from '../format';
 import type { HistoryEntry, Order } from '../types';
 import { COMPENSATES, FORWARD, isCompensation, isTerminal, STEP_LABELS } from '../words';
+
+/** The saga's words for an entry, with amounts in cents (`refunded 2500 USD`) shown as money. */
+const reasonText = (reason: string): string => reason.replace(/\b(\d+) ([A-Z]{3})\b/g, (_all, cents: string, currency: string) => formatMoney(Number(cents), currency));
 
 const toneOf = (entry: HistoryEntry): string => {
   if (isCompensation(entry.status)) return 'compensation';
@@ -27,7 +30,7 @@ const Entry = ({ entry, previous }: { entry: HistoryEntry; previous?: HistoryEnt
           <code class="step-code">{entry.status}</code>
           {undoes && <span class="tag tag-compensation">Compensation · undoes “{STEP_LABELS[undoes]}”</span>}
         </div>
-        {entry.reason && <p class="step-reason">{entry.reason}</p>}
+        {entry.reason && <p class="step-reason">{reasonText(entry.reason)}</p>}
         <p class="step-time muted">
           <time dateTime={entry.at}>{formatTime(entry.at)}</time>
           {previous && ` · +${formatDuration(Date.parse(entry.at) - Date.parse(previous.at))}`}
