@@ -83,7 +83,8 @@ describe('the states of an execution, from its history', () => {
   });
 
   test('timestamps as numbers (epoch ms) read the same as dates', () => {
-    const run = deriveStates([{ id: 1, type: 'PassStateEntered', timestamp: 5, stateEnteredEventDetails: { name: 'P' } }, { id: 2, type: 'PassStateExited', timestamp: 9, stateExitedEventDetails: { name: 'P' } }]).latest.get('P')!;
+    const events = [{ id: 1, type: 'PassStateEntered', timestamp: 5, stateEnteredEventDetails: { name: 'P' } }, { id: 2, type: 'PassStateExited', timestamp: 9, stateExitedEventDetails: { name: 'P' } }];
+    const run = deriveStates(events).latest.get('P')!;
     expect(run).toMatchObject({ type: 'Pass', enteredAt: 5, exitedAt: 9, status: 'succeeded' });
   });
 });

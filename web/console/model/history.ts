@@ -17,7 +17,6 @@ export interface HistoryEventLike {
   id?: number;
   type?: string;
   timestamp?: Date | number;
-  [details: string]: unknown;
 }
 
 export type RunStatus = 'succeeded' | 'retried' | 'failed' | 'caught' | 'in-progress';
@@ -76,8 +75,7 @@ const time = (event: HistoryEventLike): number => {
 
 /** An event's `…EventDetails` member, whatever its name. */
 export const detailsOf = (event: HistoryEventLike): Record<string, unknown> => {
-  const key = Object.keys(event).find((k) => k.endsWith('EventDetails'));
-  const value = key ? event[key] : undefined;
+  const value = Object.entries(event).find(([key]) => key.endsWith('EventDetails'))?.[1] as unknown;
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
 };
 
