@@ -18,6 +18,7 @@ Usage: npm start -- [options]
   --port <n>          API port                  (env SHOP_API_PORT, default 3000)
   --edge-port <n>     AWS edge port             (env SHOP_EDGE_PORT, default 4566)
   --issuer-port <n>   OIDC issuer port          (env SHOP_ISSUER_PORT, default 8080)
+  --web-port <n>      shop page and console     (env SHOP_WEB_PORT, default 8000)
   --issuer-url <url>  trust this issuer instead of starting one: a Keycloak that imported
                       keycloak/realm-shop.json, e.g. http://localhost:8180/realms/shop
   --host <addr>       interface to listen on    (env SHOP_HOST, default 127.0.0.1)
@@ -41,6 +42,7 @@ const { values: args } = parseArgs({
     port: { type: 'string' },
     'edge-port': { type: 'string' },
     'issuer-port': { type: 'string' },
+    'web-port': { type: 'string' },
     'issuer-url': { type: 'string' },
     host: { type: 'string' },
     'data-dir': { type: 'string' },
@@ -99,6 +101,7 @@ const cloudOptions = async (templatePath: string, stackName: string): Promise<Cl
     api: await port(args.port, 'SHOP_API_PORT', 3000),
     edge: await port(args['edge-port'], 'SHOP_EDGE_PORT', 4566),
     issuer: args['issuer-url'] ? 0 : await port(args['issuer-port'], 'SHOP_ISSUER_PORT', 8080),
+    web: await port(args['web-port'], 'SHOP_WEB_PORT', 8000),
   };
   return {
     templatePath,
@@ -123,7 +126,7 @@ const start = async (options: CloudOptions): Promise<LocalCloud> => {
   } catch (error) {
     if (error instanceof JavaMissing) return fail(error.message);
     const e = error as NodeJS.ErrnoException & { port?: number };
-    if (e.code === 'EADDRINUSE') return fail(`Port ${e.port ?? ''} is already in use. Stop what uses it, or pick other ports: npm start -- --port 3100 --edge-port 4600 --issuer-port 8100`);
+    if (e.code === 'EADDRINUSE') return fail(`Port ${e.port ?? ''} is already in use. Stop what uses it, or pick other ports: npm start -- --port 3100 --edge-port 4600 --issuer-port 8100 --web-port 8200`);
     throw error;
   }
 };
@@ -140,6 +143,7 @@ const readyBanner = (cloud: LocalCloud, options: CloudOptions, seconds: string):
   return [
     '',
     `Serverless Shop is ready in ${seconds} s (DynamoDB Local ${(Number(cloud.startup.dynamodbJvmMs) / 1000).toFixed(1)} s of it): ${options.stackName} (${counts.functions} functions, ${counts.tables} tables, ${counts.machines} state machine) from ${relative(ROOT, options.templatePath)}`,
+    ...(urls.web ? [`  Shop       ${urls.web}/    console ${urls.web}/console/`] : []),
     `  API        ${urls.api}`,
     `  Issuer     ${urls.issuer}`,
     `  AWS edge   ${urls.edge}    aws --endpoint-url ${urls.edge} stepfunctions list-state-machines`,

@@ -27,6 +27,7 @@ import { SnsService } from './sns/service';
 import { subscriptionSpecs, topicSpecs } from './sns/specs';
 import { dynamodbActions } from './stepfunctions/integrations';
 import { ExecutionChanges } from './stepfunctions/changes';
+import { serveWeb, startWebBuild, webConfig } from './web/site';
 import { StepFunctionsService } from './stepfunctions/service';
 import { stateMachineSpecs } from './stepfunctions/specs';
 
@@ -46,7 +47,8 @@ export interface CloudOptions {
   /** Where data lives across restarts; in memory when absent. */
   dataDir?: string;
   host: string;
-  ports: { api: number; edge: number; issuer: number };
+  /** `web`: the shop page and the console (built from web/ at start); not served when absent. */
+  ports: { api: number; edge: number; issuer: number; web?: number };
   region?: string;
   accountId?: string;
   /** Seeds demo data once the cloud is up; given the table bound to an environment variable and the realm. */
@@ -59,7 +61,7 @@ export interface CloudOptions {
 }
 
 export interface LocalCloud {
-  urls: { api: string; edge: string; issuer: string };
+  urls: { api: string; edge: string; issuer: string; web?: string };
   model: StackModel;
   runtime: LambdaRuntime;
   stepFunctions: StepFunctionsService;
@@ -226,6 +228,7 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
   const phase = timer(startup);
   try {
     const realm = new Realm(readRealm(options.realmPath));
+    const webBuild = options.ports.web === undefined ? undefined : startWebBuild();
     // The JVM takes longest to start: the issuer starts meanwhile.
     const [{ dynamo, client }, issuer] = await Promise.all([startStorage(context), startIdentity(context, realm)]);
     Object.assign(startup, { dynamodbJvmMs: Math.round(dynamo.startMs), jvmPid: dynamo.pid, dynamodbEndpoint: dynamo.endpoint });
@@ -239,7 +242,14 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
     const outputs = Object.fromEntries(Object.entries(template.Outputs ?? {}).map(([key, output]) => [key, String(model.resolve(output.Value))]));
     const dynamodb = dynamoDbForwarder(dynamo.endpoint, () => undefined, chaos);
     const control = { services: ['dynamodb', 'stepfunctions', 'sns', 'lambda', 'apigateway', 'events'], logs, runtime, outputs, startup, dynamodbCalls: dynamodb.calls };
-    const urls = { ...(await serveFronts(context, { dynamodb, stepFunctions, sns, lambda: runtime, queue, apis, chaos, changes }, control, fronts)), issuer };
+    const urls: LocalCloud['urls'] = { ...(await serveFronts(context, { dynamodb, stepFunctions, sns, lambda: runtime, queue, apis, chaos, changes }, control, fronts)), issuer };
+    if (webBuild) {
+      const config = webConfig(urls, { region, clients: realm.clients, stateMachineArns: stepFunctions.stateMachines.map((m) => m.arn), model });
+      const web = await serveWeb(webBuild, config, { port: options.ports.web!, host: options.host, onError: (error) => log(`web error: ${error.stack ?? error.message}`) });
+      stops.add(() => close(web.server));
+      urls.web = Object.assign(new URL(urls.edge), { port: String(web.port) }).origin;
+      startup.webBuildMs = await webBuild.ms;
+    }
     phase('services');
     const seeded = await seed(context, realm);
     phase('seed');

@@ -24,3 +24,20 @@ export const errorPage = (error: string, description: string): string =>
 
 /** A login action that could not be served, e.g. an unknown or expired interaction. */
 export const signInFailedPage = (message: string): string => `<h1>Sign-in failed</h1><p>${escapeHtml(message)}</p>`;
+
+/**
+ * RP-initiated logout, as Keycloak does it: with a valid `id_token_hint` (the client proves who is
+ * signing out), the logout goes through at once and the browser returns to the client; without one,
+ * the person confirms. `form` is oidc-provider's confirmation form (with its anti-CSRF token).
+ */
+export const logoutPage = (form: string, hinted: boolean): string => {
+  const confirmed = form.replace('</form>', '<input type="hidden" name="logout" value="yes"></form>');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Sign out</title>
+<style>body{font-family:system-ui,sans-serif;background:#f4f5f7;display:grid;place-items:center;min-height:100vh;margin:0}
+div{background:#fff;padding:2rem;border-radius:8px;box-shadow:0 1px 4px #0002;width:20rem}h1{font-size:1.25rem;margin:0 0 1rem}
+button{margin-top:.75rem;width:100%;padding:.6rem;background:#0b5fff;color:#fff;border:0;border-radius:4px}</style></head>
+<body><div><h1>${hinted ? 'Signing you out…' : 'Do you want to sign out?'}</h1>${confirmed}
+<button type="submit" form="op.logoutForm" id="kc-logout">Sign out</button></div>
+${hinted ? '<script>document.getElementById("op.logoutForm").submit()</script>' : ''}</body></html>`;
+};

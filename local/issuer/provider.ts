@@ -3,7 +3,7 @@ import type Provider from 'oidc-provider';
 import type { ClientMetadata, Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { loginActionPath } from './login';
 import { memoryAdapter } from './memory-adapter';
-import { errorPage } from './pages';
+import { errorPage, logoutPage } from './pages';
 import type { Realm, RealmClient } from './realm';
 import { allowRedirectPatterns, redirectMetadata, redirectPatternsMetadata } from './redirect-uris';
 import { signingKey } from './signing-key';
@@ -119,7 +119,14 @@ const configuration = (oidc: OidcModule, { realm, tokens, prefix, keyFile }: Pro
     clientCredentials: { enabled: true },
     introspection: { enabled: true },
     revocation: { enabled: true },
-    rpInitiatedLogout: { enabled: true },
+    rpInitiatedLogout: {
+      enabled: true,
+      // oidc-provider has validated the id_token_hint, the client and the redirect URI by now.
+      logoutSource: (ctx, form) => {
+        ctx.type = 'html';
+        ctx.body = logoutPage(form, typeof ctx.oidc.params?.id_token_hint === 'string');
+      },
+    },
     resourceIndicators: resourceIndicators(oidc, tokens),
   },
   renderError(ctx, out) {

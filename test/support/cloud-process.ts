@@ -12,6 +12,8 @@ export interface CloudProcess {
   api: string;
   issuer: string;
   edge: string;
+  /** The shop page (and the console at /console/): http://localhost:<port>. */
+  web: string;
   logFile: string;
 }
 
@@ -25,7 +27,7 @@ export const startCloudProcess = async (name: string, extraArgs: string[] = [], 
   const logFile = join(tmpdir(), `shop-${name}-cloud-${process.pid}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
   const storage = options.dataDir ? ['--data-dir', options.dataDir] : ['--in-memory'];
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'local/cli.ts', ...storage, '--port', '0', '--edge-port', '0', '--issuer-port', '0', ...extraArgs], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'local/cli.ts', ...storage, '--port', '0', '--edge-port', '0', '--issuer-port', '0', '--web-port', '0', ...extraArgs], {
     cwd: ROOT,
     // Other projects' setups export AWS_* variables (their DynamoDB Local): the cloud must not inherit them.
     env: { ...Object.fromEntries(Object.entries(process.env).filter(([variable]) => !variable.startsWith('AWS_'))), NO_COLOR: '1' },
@@ -36,7 +38,7 @@ export const startCloudProcess = async (name: string, extraArgs: string[] = [], 
   child.stderr.pipe(log, { end: false });
   child.stdout.pipe(log, { end: false });
 
-  const urls = await new Promise<Record<'api' | 'issuer' | 'edge', string>>((resolvePromise, reject) => {
+  const urls = await new Promise<Record<'api' | 'issuer' | 'edge' | 'web', string>>((resolvePromise, reject) => {
     let output = '';
     const onExit = (code: number | null) => {
       clearTimeout(timer);
@@ -49,7 +51,7 @@ export const startCloudProcess = async (name: string, extraArgs: string[] = [], 
       child.off('exit', onExit);
       child.stdout.off('data', onData);
       const url = (label: string) => new RegExp(`^  ${label}\\s+(http\\S+)`, 'm').exec(output)?.[1] ?? '';
-      resolvePromise({ api: url('API'), issuer: url('Issuer'), edge: url('AWS edge') });
+      resolvePromise({ api: url('API'), issuer: url('Issuer'), edge: url('AWS edge'), web: url('Shop').replace(/\/$/, '') });
     };
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

@@ -1,0 +1,73 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { build } from 'esbuild';
+
+/** The web folder: one app per sub-folder, each an `index.html` beside a `main.tsx`. */
+const WEB = __dirname;
+
+/** The apps and where each is served: the shop at the root, the console under /console/. */
+const APPS = [
+  { name: 'shop', mount: '' },
+  { name: 'console', mount: 'console/' },
+] as const;
+
+/** The built site: each file by its path below the root (`index.html`, `console/main.js` …). */
+export type WebFiles = Map<string, Uint8Array>;
+
+/** The apps whose sources exist (the console is built once `web/console/main.tsx` is there). */
+const presentApps = (root: string) => APPS.filter(({ name }) => existsSync(join(root, name, 'main.tsx')));
+
+/**
+ * Builds the web apps in memory with esbuild: each app's `main.tsx` bundled for the browser
+ * (Preact's JSX, minified, with a linked source map) beside its `index.html`.
+ */
+export const buildWebFiles = async (root: string = WEB): Promise<WebFiles> => {
+  const apps = presentApps(root);
+  const files: WebFiles = new Map();
+  if (apps.length === 0) return files;
+  const result = await build({
+    entryPoints: Object.fromEntries(apps.map(({ name, mount }) => [`${mount}main`, join(root, name, 'main.tsx')])),
+    outdir: '/',
+    write: false,
+    bundle: true,
+    minify: true,
+    sourcemap: 'linked',
+    platform: 'browser',
+    format: 'esm',
+    target: ['es2022'],
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    loader: { '.svg': 'dataurl' },
+    logLevel: 'silent',
+    absWorkingDir: resolve(root, '..'),
+    // Packages come from this project's node_modules, wherever the sources are.
+    nodePaths: [join(WEB, '..', 'node_modules')],
+  });
+  for (const file of result.outputFiles) files.set(file.path.replace(/^\//, ''), file.contents);
+  for (const { name, mount } of apps) files.set(`${mount}index.html`, readFileSync(join(root, name, 'index.html')));
+  return files;
+};
+
+/** Builds the web apps into `outDir` (emptied first), for deployment to any static host. */
+export const buildWeb = async (outDir: string, root: string = WEB): Promise<string[]> => {
+  const files = await buildWebFiles(root);
+  rmSync(outDir, { recursive: true, force: true });
+  for (const [path, contents] of files) {
+    const target = join(outDir, path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, contents);
+  }
+  return [...files.keys()].sort();
+};
+
+// `npm run build:web [-- <dir>]`: the static site, by default in web/dist.
+if (require.main === module) {
+  const outDir = resolve(process.argv[2] ?? join(WEB, 'dist'));
+  const started = performance.now();
+  buildWeb(outDir)
+    .then((paths) => process.stdout.write(`Built ${paths.length} files into ${outDir} in ${Math.round(performance.now() - started)} ms:\n  ${paths.join('\n  ')}\n`))
+    .catch((error: Error) => {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    });
+}
