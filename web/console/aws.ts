@@ -3,6 +3,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { WebConfig } from '../shared/config';
+import { ChaosApi } from './chaos';
 
 /** What every view of the console talks to: the AWS SDK clients on the edge, and the chaos API's URL. */
 export interface Services {
@@ -11,6 +12,7 @@ export interface Services {
   cloudwatch: CloudWatchClient;
   /** `/_local/chaos/faults` on the edge; undefined when there is no edge (AWS). */
   faultsUrl?: string;
+  chaos?: ChaosApi;
 }
 
 /**
@@ -26,12 +28,13 @@ export const createServices = (config: WebConfig, query: URLSearchParams): Servi
     ...(sessionToken && { sessionToken }),
   };
   const common = { region: config.region, credentials, ...(config.edge && { endpoint: config.edge }) };
-  return {
+  const services: Services = {
     config,
     sfn: new SFNClient({ ...common, maxAttempts: 2 }),
     cloudwatch: new CloudWatchClient({ ...common, maxAttempts: 2 }),
-    ...(config.edge && { faultsUrl: `${config.edge.replace(/\/$/, '')}/_local/chaos/faults` }),
   };
+  const faultsUrl = config.edge && `${config.edge.replace(/\/$/, '')}/_local/chaos/faults`;
+  return faultsUrl ? { ...services, faultsUrl, chaos: new ChaosApi(faultsUrl) } : services;
 };
 
 export const ServicesContext = createContext<Services | undefined>(undefined);
