@@ -17,6 +17,8 @@ import { startIssuer } from './issuer/server';
 import { functionSpecs } from './lambda/specs';
 import { LambdaRuntime } from './lambda/runtime';
 import { Chaos } from './chaos/faults';
+import { CloudWatchService } from './cloudwatch/service';
+import { alarmSpecs, dashboardSpecs } from './cloudwatch/specs';
 import { mkdir, stateDir, Stops, timer } from './lifecycle';
 import { LogHub } from './logs/hub';
 import { Realm, readRealm } from './issuer/realm';
@@ -65,6 +67,8 @@ export interface LocalCloud {
   model: StackModel;
   runtime: LambdaRuntime;
   stepFunctions: StepFunctionsService;
+  /** Metrics, alarms and dashboards (e.g. the dashboards' names, for the console's config). */
+  cloudwatch: CloudWatchService;
   logs: LogHub;
   dynamo: DynamoDbLocal;
   seeded?: string;
@@ -82,6 +86,7 @@ interface Context {
   log: (message: string) => void;
   stops: Stops;
   chaos: Chaos;
+  cloudwatch: CloudWatchService;
   /** The scratch directory of an in-memory cloud, once made. */
   scratch?: string;
 }
@@ -162,7 +167,10 @@ const startServices = (context: Context, runtime: LambdaRuntime, sns: SnsService
       region,
       dataDir: mkdir(join(stateDir(context), 'stepfunctions')),
       retryIntervalScale: options.retryIntervalScale ?? 1,
-      onStatusChange: (record) => changes.record(record),
+      onStatusChange: (record) => {
+        changes.record(record);
+        context.cloudwatch.execution(record);
+      },
       onEvent: (record, event) => {
         if (event.type.startsWith('Execution')) log(`${event.type.replace('Execution', 'execution ').toLowerCase()}: ${record.name} (${record.stateMachineArn.split(':').pop()})`);
       },
@@ -177,7 +185,19 @@ const startServices = (context: Context, runtime: LambdaRuntime, sns: SnsService
   for (const spec of restApiSpecs(model)) {
     for (const stage of spec.stages) apis.set(`${spec.id}/${stage}`, new RestApiGateway(spec, stage, invoke, { region, accountId }, options.enforceAuthorizers ?? true));
   }
+  for (const gateway of apis.values()) gateway.onCall = (call) => context.cloudwatch.apiCall(call);
   return { stepFunctions, apis, changes };
+};
+
+/** CloudWatch: the template's alarms and dashboards, fed by the functions' EMF records and invocation reports. */
+const startCloudWatch = (model: StackModel, accountId: string, logs: LogHub, log: (message: string) => void, stops: Stops) => {
+  const { alarms, skipped } = alarmSpecs(model);
+  for (const reason of skipped) log(`alarm not evaluated locally: ${reason}`);
+  const cloudwatch = new CloudWatchService(alarms, dashboardSpecs(model), { accountId, log });
+  logs.subscribe(cloudwatch);
+  cloudwatch.start();
+  stops.add(() => Promise.resolve(cloudwatch.stop()));
+  return cloudwatch;
 };
 
 /** Demo data through the services' own stores, into the tables the functions are bound to. */
@@ -223,7 +243,8 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
     log(`chaos: ${rule.effect}${rule.error ? ` ${rule.error.code}` : ''} injected into ${call.service} ${call.functionNames?.[2] ?? call.operation} (rule ${rule.id.slice(0, 8)}, ${rule.injected} so far)`);
     logs.metric({ function: 'local', timestamp: Date.now(), namespace: 'LocalCloud', dimensions: { Service: call.service, Effect: rule.effect }, values: { FaultsInjected: 1 } });
   });
-  const context: Context = { options, model, template, region, accountId, log, stops, chaos };
+  const cloudwatch = startCloudWatch(model, accountId, logs, log, stops);
+  const context: Context = { options, model, template, region, accountId, log, stops, chaos, cloudwatch };
   const startup: Record<string, number | string> = { pid: process.pid };
   const phase = timer(startup);
   try {
@@ -241,8 +262,8 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
     const { stepFunctions, apis, changes } = startServices(context, runtime, sns, client);
     const outputs = Object.fromEntries(Object.entries(template.Outputs ?? {}).map(([key, output]) => [key, String(model.resolve(output.Value))]));
     const dynamodb = dynamoDbForwarder(dynamo.endpoint, () => undefined, chaos);
-    const control = { services: ['dynamodb', 'stepfunctions', 'sns', 'lambda', 'apigateway', 'events'], logs, runtime, outputs, startup, dynamodbCalls: dynamodb.calls };
-    const urls: LocalCloud['urls'] = { ...(await serveFronts(context, { dynamodb, stepFunctions, sns, lambda: runtime, queue, apis, chaos, changes }, control, fronts)), issuer };
+    const control = { services: ['dynamodb', 'stepfunctions', 'sns', 'lambda', 'apigateway', 'events', 'cloudwatch'], logs, runtime, outputs, startup, dynamodbCalls: dynamodb.calls };
+    const urls: LocalCloud['urls'] = { ...(await serveFronts(context, { dynamodb, stepFunctions, sns, lambda: runtime, queue, apis, chaos, changes, cloudwatch }, control, fronts)), issuer };
     if (webBuild) {
       const config = webConfig(urls, { region, clients: realm.clients, stateMachineArns: stepFunctions.stateMachines.map((m) => m.arn), model });
       const web = await serveWeb(webBuild, config, { port: options.ports.web!, host: options.host, onError: (error) => log(`web error: ${error.stack ?? error.message}`) });
@@ -260,7 +281,7 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
     for (const rule of events.start()) log(`events: schedule ${rule} is not run locally (only rate expressions are)`);
     // Where the deployment answers, here: the API and the issuer as the local cloud serves them.
     Object.assign(outputs, { ...(outputs.ApiUrl && { ApiUrl: `${urls.api}/` }), ...(outputs.IssuerUrl && { IssuerUrl: issuer }) });
-    return { urls, model, runtime, stepFunctions, logs, dynamo, seeded, startup, stop: () => stops.run() };
+    return { urls, model, runtime, stepFunctions, cloudwatch, logs, dynamo, seeded, startup, stop: () => stops.run() };
   } catch (error) {
     await stops.run();
     throw error;

@@ -8,6 +8,17 @@ import { matchRoute, type Route } from './router';
 const LAMBDA_PAYLOAD_LIMIT = 6 * 1024 * 1024;
 import type { RestApiSpec } from './specs';
 
+/** One request a stage answered, as API Gateway's metrics count it (AWS/ApiGateway). */
+export interface ApiCallRecord {
+  apiName: string;
+  stage: string;
+  method: string;
+  status: number;
+  latencyMs: number;
+  /** How long the integration took, when the request reached one. */
+  integrationLatencyMs?: number;
+}
+
 /**
  * One deployed REST API stage, served locally. A request goes through the same pipeline as on API
  * Gateway: route (router.ts), MOCK integration (CORS preflight), Lambda authorizer (authorizer.ts),
@@ -16,6 +27,8 @@ import type { RestApiSpec } from './specs';
  */
 export class RestApiGateway {
   private readonly authorizers: Authorizers;
+  /** Told of every request the stage answers (the local CloudWatch's AWS/ApiGateway metrics). */
+  onCall?: (call: ApiCallRecord) => void;
 
   constructor(
     readonly spec: RestApiSpec,
@@ -31,7 +44,12 @@ export class RestApiGateway {
   }
 
   async handle(request: HttpRequest): Promise<HttpResponse> {
-    return this.answer(await this.dispatch(request));
+    const started = performance.now();
+    const timing: { integrationMs?: number } = {};
+    const response = this.answer(await this.dispatch(request, timing));
+    const latencyMs = performance.now() - started;
+    this.onCall?.({ apiName: this.spec.name, stage: this.stage, method: request.method, status: response.status, latencyMs, ...(timing.integrationMs !== undefined && { integrationLatencyMs: timing.integrationMs }) });
+    return response;
   }
 
   /** A response as the client gets it: API Gateway's own refusals reworded by the API's gateway responses. */
@@ -39,7 +57,7 @@ export class RestApiGateway {
     return isGatewayError(response) ? reword(response, this.spec.gatewayResponses) : response;
   }
 
-  private async dispatch(request: HttpRequest): Promise<HttpResponse> {
+  private async dispatch(request: HttpRequest, timing: { integrationMs?: number }): Promise<HttpResponse> {
     let route: Route | undefined;
     try {
       route = matchRoute(this.spec.resources, request.path);
@@ -59,11 +77,12 @@ export class RestApiGateway {
       event.requestContext.authorizer = outcome.context;
     }
     if (Buffer.byteLength(JSON.stringify(event)) > LAMBDA_PAYLOAD_LIMIT) return TOO_LARGE();
-    return this.integrate(method.integration.functionArn, event);
+    return this.integrate(method.integration.functionArn, event, timing);
   }
 
   /** The Lambda proxy integration, bounded by API Gateway's integration timeout (the function goes on running). */
-  private async integrate(functionArn: string, event: ProxyEvent): Promise<HttpResponse> {
+  private async integrate(functionArn: string, event: ProxyEvent, timing: { integrationMs?: number }): Promise<HttpResponse> {
+    const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<HttpResponse>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT()), this.integrationTimeoutMs)));
     const invoked = this.invoke(functionArn, event).then(proxyResponse);
@@ -71,6 +90,7 @@ export class RestApiGateway {
       return await Promise.race([invoked, timeout]);
     } finally {
       clearTimeout(timer);
+      timing.integrationMs = performance.now() - started;
     }
   }
 }

@@ -3,6 +3,8 @@ import { handleApiGatewayRequest } from '../apigateway/api';
 import type { RestApiGateway } from '../apigateway/gateway';
 import { handleChaosRequest } from '../chaos/api';
 import type { Chaos } from '../chaos/faults';
+import { handleCloudWatchRequest } from '../cloudwatch/api';
+import type { CloudWatchService } from '../cloudwatch/service';
 import { type ControlSources, handleControlRequest } from '../control/api';
 import { handleLambdaInvoke } from '../lambda/api';
 import type { LambdaQueue } from '../lambda/async';
@@ -28,6 +30,8 @@ export interface EdgeServices {
   chaos: Chaos;
   /** Executions' status changes, followed at `/_local/executions/changes`. */
   changes: ExecutionChanges;
+  /** CloudWatch (both its protocols) and Prometheus's `GET /metrics`. */
+  cloudwatch?: CloudWatchService;
 }
 
 /** The service a SigV4-signed request is for, from its credential scope (`…/us-east-1/sns/aws4_request`). */
@@ -50,6 +54,8 @@ const dispatch = async (services: EdgeServices, request: FrontRequest): Promise<
     return undefined;
   }
   const body = await request.body();
+  const cloudwatch = services.cloudwatch && (await handleCloudWatchRequest(services.cloudwatch, req, path, body));
+  if (cloudwatch) return cloudwatch;
   if (target.startsWith('AWSStepFunctions.')) return handleStepFunctionsRequest(services.stepFunctions, target.slice('AWSStepFunctions.'.length), body, services.chaos);
   const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(path);
   if (invoke && method === 'POST') return handleLambdaInvoke(services.lambda, services.queue, req, invoke[1]!, body);

@@ -9,6 +9,8 @@ export interface MetricRecord {
   namespace: string;
   dimensions: Record<string, string>;
   values: Record<string, number | number[]>;
+  /** Each metric's unit, as the record declared it. */
+  units?: Record<string, string>;
 }
 
 /** One invocation of a function, as its REPORT line tells it. */
@@ -33,6 +35,12 @@ export interface LogLine {
   line: string;
 }
 
+/** What a subscriber hears: metric records and invocation reports, as they come. */
+export interface LogListener {
+  metric?(record: MetricRecord): void;
+  report?(record: InvocationRecord): void;
+}
+
 const KEEP = 2000;
 /** Lines that say nothing about the shop: printed only with --verbose. */
 const NOISE = [/^No application metrics to publish/];
@@ -46,6 +54,7 @@ const parseEmf = (fn: string, record: Record<string, unknown>): MetricRecord[] =
     const key = JSON.stringify([metric.namespace, metric.dimensions]);
     const entry = records.get(key) ?? { function: fn, timestamp: metric.timestamp, namespace: metric.namespace, dimensions: metric.dimensions, values: {} };
     entry.values[metric.name] = metric.values.length === 1 ? metric.values[0]! : metric.values;
+    if (metric.unit) entry.units = { ...entry.units, [metric.name]: metric.unit };
     records.set(key, entry);
   }
   return [...records.values()];
@@ -63,6 +72,7 @@ export class LogHub {
   readonly lines: LogLine[] = [];
   private readonly partial = new Map<string, string>();
   private readonly colors = new Map<string, number>();
+  private readonly listeners: LogListener[] = [];
 
   constructor(
     private readonly print: (line: string) => void,
@@ -75,9 +85,15 @@ export class LogHub {
     return `\x1b[${this.colors.get(fn)}m${fn}\x1b[0m`;
   }
 
+  /** Told of every metric record and every invocation report from now on (the local CloudWatch). */
+  subscribe(listener: LogListener): void {
+    this.listeners.push(listener);
+  }
+
   /** A metric the local cloud itself emits (faults injected …), kept with the functions' EMF metrics. */
   metric(record: MetricRecord): void {
     this.keep(this.metrics, record);
+    for (const listener of this.listeners) listener.metric?.(record);
   }
 
   private keep<T>(list: T[], item: T, limit = KEEP) {
@@ -106,7 +122,7 @@ export class LogHub {
         record = undefined;
       }
       if (record?._aws) {
-        for (const metric of parseEmf(name, record)) this.keep(this.metrics, metric);
+        for (const metric of parseEmf(name, record)) this.metric(metric);
         if (this.options.verbose) this.emit(name, requestId, 'EMF', line);
         continue;
       }
@@ -120,7 +136,9 @@ export class LogHub {
 
   report({ fn, requestId, start, queuedMs, initMs, durationMs, coldStart, error }: InvocationReport): void {
     const name = shortName(fn.logicalId);
-    this.keep(this.reports, { function: name, functionName: fn.name, requestId, start, end: start + queuedMs + initMs + durationMs, queuedMs, initMs, durationMs, coldStart, ...(error && { error: error.errorType }) }, KEEP * 5);
+    const invocation = { function: name, functionName: fn.name, requestId, start, end: start + queuedMs + initMs + durationMs, queuedMs, initMs, durationMs, coldStart, ...(error && { error: error.errorType }) };
+    this.keep(this.reports, invocation, KEEP * 5);
+    for (const listener of this.listeners) listener.report?.(invocation);
     const outcome = error ? ` ${error.errorType}: ${error.errorMessage}` : '';
     const init = coldStart ? ` Init Duration: ${initMs.toFixed(1)} ms` : '';
     this.emit(name, requestId, error ? 'ERROR' : 'END', `REPORT Duration: ${durationMs.toFixed(1)} ms${init}${queuedMs >= 1 ? ` Queued: ${queuedMs.toFixed(1)} ms` : ''}${outcome}`);
