@@ -32,6 +32,7 @@ import { ExecutionChanges } from './stepfunctions/changes';
 import { serveWeb, startWebBuild, webConfig } from './web/site';
 import { StepFunctionsService } from './stepfunctions/service';
 import { stateMachineSpecs } from './stepfunctions/specs';
+import { STATUS_CHANGE_DETAIL_TYPE, STATUS_CHANGE_SOURCE } from './stepfunctions/status-events';
 
 export interface CloudOptions {
   /** The synthesized template (`cdk.out/<Stack>.template.json`); its folder holds the function bundles. */
@@ -155,8 +156,11 @@ const startMessaging = (context: Context, runtime: LambdaRuntime) => {
   return { queue, sns, events };
 };
 
-/** State machines and REST APIs, wired to the functions, SNS and DynamoDB. */
-const startServices = (context: Context, runtime: LambdaRuntime, sns: SnsService, client: DynamoDBClient) => {
+/**
+ * State machines and REST APIs, wired to the functions, SNS and DynamoDB. Each change of an execution's
+ * status goes on EventBridge's bus as Step Functions sends it ("Step Functions Execution Status Change").
+ */
+const startServices = (context: Context, runtime: LambdaRuntime, { sns, events }: { sns: SnsService; events: EventsService }, client: DynamoDBClient) => {
   const { options, model, region, accountId, log, stops } = context;
   const changes = new ExecutionChanges();
   const invoke = (arn: string, event: unknown) => runtime.invoke(arn, event);
@@ -167,9 +171,10 @@ const startServices = (context: Context, runtime: LambdaRuntime, sns: SnsService
       region,
       dataDir: mkdir(join(stateDir(context), 'stepfunctions')),
       retryIntervalScale: options.retryIntervalScale ?? 1,
-      onStatusChange: (record) => {
+      onStatusChange: (record, detail) => {
         changes.record(record);
         context.cloudwatch.execution(record);
+        events.put(events.event(STATUS_CHANGE_SOURCE, STATUS_CHANGE_DETAIL_TYPE, { ...detail }, [record.executionArn]));
       },
       onEvent: (record, event) => {
         if (event.type.startsWith('Execution')) log(`${event.type.replace('Execution', 'execution ').toLowerCase()}: ${record.name} (${record.stateMachineArn.split(':').pop()})`);
@@ -259,7 +264,7 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
     stops.add(async () => fronts.edge && close(fronts.edge));
     const runtime = startFunctions(context, issuer, logs);
     const { queue, sns, events } = startMessaging(context, runtime);
-    const { stepFunctions, apis, changes } = startServices(context, runtime, sns, client);
+    const { stepFunctions, apis, changes } = startServices(context, runtime, { sns, events }, client);
     const outputs = Object.fromEntries(Object.entries(template.Outputs ?? {}).map(([key, output]) => [key, String(model.resolve(output.Value))]));
     const dynamodb = dynamoDbForwarder(dynamo.endpoint, () => undefined, chaos);
     const control = { services: ['dynamodb', 'stepfunctions', 'sns', 'lambda', 'apigateway', 'events', 'cloudwatch'], logs, runtime, outputs, startup, dynamodbCalls: dynamodb.calls };

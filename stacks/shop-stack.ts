@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { EmfBridge, ShopObservability } from './constructs/observability';
 import { OrderReconciler } from './constructs/order-reconciler';
 import { OrderSaga } from './constructs/order-saga';
+import { SagaFailures } from './constructs/saga-failures';
 import { BillingService, DeliveryService, type IdentitySettings, NotificationService, OrderService, WarehouseService } from './constructs/services';
 import { ShopApi } from './constructs/shop-api';
 import { ShopFunction } from './constructs/shop-function';
@@ -48,6 +49,7 @@ export class ShopStack extends Stack {
     order.createOrder.addEnvironment('STATE_MACHINE_ARN', saga.stateMachine.stateMachineArn);
     saga.stateMachine.grantStartExecution(order.createOrder);
     const reconciler = new OrderReconciler(this, 'OrderReconciler', { ordersTable: order.table, stateMachine: saga.stateMachine });
+    new SagaFailures(this, 'SagaFailures', { ordersTable: order.table, stateMachine: saga.stateMachine, orderEvents });
 
     const authorizer = new ShopFunction(this, 'Authorizer', {
       service: 'auth',

@@ -1,10 +1,11 @@
 import { documentClient } from '#shared/clients';
 import { env } from '#shared/config';
 import { taskHandler } from '#shared/handler';
-import { countBy, logger, metrics, MetricUnit } from '#shared/observability';
+import { logger } from '#shared/observability';
 import { OrderId, parseTask } from '#shared/schemas';
 import * as z from '#shared/zod';
-import { FAILURE_REASONS, FORWARD, type FailureReason, isTerminal } from './domain';
+import { FAILURE_REASONS, FORWARD, type FailureReason } from './domain';
+import { recordStatusMetrics } from './status-metrics';
 import { DynamoOrderStore } from './store';
 
 const store = new DynamoOrderStore(documentClient, env('ORDERS_TABLE'));
@@ -33,11 +34,7 @@ export const handler = taskHandler(async (event: unknown) => {
   const { order, changed } = await store.applyStatus(update.orderId, update);
   if (changed) {
     logger.info('Order status changed', { orderId: order.orderId, status: order.status, reason: order.failureReason });
-    const sagaSeconds = (Date.parse(order.updatedAt) - Date.parse(order.createdAt)) / 1000;
-    if (order.status === 'COMPLETED') metrics.addMetric('OrdersCompleted', MetricUnit.Count, 1);
-    if (order.status === 'CANCELLED') countBy('OrdersCancelled', 'Reason', order.failureReason ?? 'UNKNOWN');
-    if (order.status === 'COMPENSATION_FAILED') metrics.addMetric('CompensationFailures', MetricUnit.Count, 1);
-    if (isTerminal(order.status)) metrics.addMetric('SagaDuration', MetricUnit.Seconds, sagaSeconds);
+    recordStatusMetrics(order);
   }
   return { orderId: order.orderId, status: order.status };
 });

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { LambdaQueue } from '../lambda/async';
-import { matchesRules } from '../support/content-filter';
+import { matchesPattern } from './patterns';
 import { ratePeriodMs, type RuleSpec, type RuleTarget } from './specs';
+
+export { matchesPattern };
 
 /** An event on the default bus, as EventBridge delivers it. */
 export interface BusEvent {
@@ -15,17 +17,6 @@ export interface BusEvent {
   resources: string[];
   detail: Record<string, unknown>;
 }
-
-/**
- * An event pattern matches when every field it names matches: a list of allowed values (exact,
- * `prefix`, `anything-but`, `exists`) for a leaf, a nested pattern for an object.
- */
-export const matchesPattern = (pattern: Record<string, unknown>, event: Record<string, unknown>): boolean =>
-  Object.entries(pattern).every(([field, rule]) => {
-    const value = event[field];
-    if (Array.isArray(rule)) return matchesRules(rule, typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : value === undefined || value === null ? undefined : JSON.stringify(value));
-    return typeof rule === 'object' && rule !== null && typeof value === 'object' && value !== null && matchesPattern(rule as Record<string, unknown>, value as Record<string, unknown>);
-  });
 
 /** What a target gets: its constant Input, the part of the event its InputPath names, or the event. */
 const inputFor = (target: RuleTarget, event: BusEvent): unknown => {

@@ -14,7 +14,21 @@ const summary = (r: ExecutionRecord) => ({
   status: r.status,
   startDate: seconds(r.startDate),
   stopDate: seconds(r.stopDate),
+  redriveCount: r.redriveCount,
+  redriveDate: seconds(r.redriveDate),
 });
+
+const REDRIVE_FILTERS = ['REDRIVEN', 'NOT_REDRIVEN'];
+const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
+
+/** An optional enum member: absent, or one of its values (AWS's ValidationException otherwise). */
+const optionalEnum = (body: JsonBody, name: string, values: string[]): string | undefined => {
+  const value = optionalString(body, name);
+  if (value !== undefined && !values.includes(value)) {
+    throw new ServiceError('ValidationException', `1 validation error detected: Value '${value}' at '${name}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(', ')}]`);
+  }
+  return value;
+};
 
 /** A page of a list, with the opaque token of the next one. */
 const page = <T>(items: T[], maxResults?: number, nextToken?: string) => {
@@ -33,14 +47,30 @@ const describeExecution = (service: StepFunctionsService, r: ExecutionRecord) =>
     ...(output !== undefined && { output, outputDetails: { included: true } }),
     ...(r.error !== undefined && { error: r.error }),
     ...(r.cause !== undefined && { cause: r.cause }),
+    ...redriveOf(service, r),
   };
+};
+
+/** DescribeExecution's redrive members: the count, the last redrive's date, and whether a redrive would be accepted now. */
+const redriveOf = (service: StepFunctionsService, r: ExecutionRecord) => {
+  const { status, reason } = service.redriveStatus(r);
+  return { redriveCount: r.redriveCount, redriveDate: seconds(r.redriveDate), redriveStatus: status, ...(reason !== undefined && { redriveStatusReason: reason }) };
+};
+
+/** An execution ARN, as AWS checks its form before looking it up (InvalidArn). */
+const executionArnOf = (body: JsonBody): string => {
+  const arn = requiredString(body, 'executionArn');
+  if (!/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/.test(arn)) throw new ServiceError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${arn}'`);
+  return arn;
 };
 
 const listExecutions = (service: StepFunctionsService, body: JsonBody) => {
   const { spec } = service.machine(requiredString(body, 'stateMachineArn'));
-  const statusFilter = optionalString(body, 'statusFilter');
+  const statusFilter = optionalEnum(body, 'statusFilter', STATUSES);
+  const redriveFilter = optionalEnum(body, 'redriveFilter', REDRIVE_FILTERS);
+  const redriveMatches = (r: ExecutionRecord) => !redriveFilter || (redriveFilter === 'REDRIVEN') === r.redriveCount > 0;
   // Records are kept in the order executions started: newest first is that order reversed, no sort.
-  const all = [...service.executions()].reverse().filter((r) => r.stateMachineArn === spec.arn && (!statusFilter || r.status === statusFilter));
+  const all = [...service.executions()].reverse().filter((r) => r.stateMachineArn === spec.arn && (!statusFilter || r.status === statusFilter) && redriveMatches(r));
   const { items, nextToken } = page(all, optionalNumber(body, 'maxResults'), optionalString(body, 'nextToken'));
   return { executions: items.map(summary), ...(nextToken && { nextToken }) };
 };
@@ -70,6 +100,8 @@ export const handleStepFunctionsAction = (service: StepFunctionsService, action:
     }
     case 'DescribeExecution':
       return describeExecution(service, service.execution(requiredString(body, 'executionArn')));
+    case 'RedriveExecution':
+      return { redriveDate: seconds(service.redriveExecution(executionArnOf(body), optionalString(body, 'clientToken')).redriveDate) };
     case 'StopExecution':
       return { stopDate: seconds(service.stopExecution(requiredString(body, 'executionArn'), optionalString(body, 'error'), optionalString(body, 'cause')).stopDate) };
     case 'ListExecutions':

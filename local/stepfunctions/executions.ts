@@ -17,6 +17,14 @@ export interface ExecutionRecord {
   cause?: string;
   redriveCount: number;
   redriveDate?: number;
+  /** The client tokens of its last redrives (RedriveExecution's idempotency). */
+  redriveTokens?: { token: string; date: number }[];
+  /**
+   * The last status change sent to EventBridge (`<status>#<redriveCount>`), written once it is queued:
+   * a change the record holds but has not announced is announced again at the next start. Absent on
+   * records kept from before status changes were sent, which are not announced again.
+   */
+  announced?: string;
   /** How many events its history holds: the next event's id is one more. */
   eventCount: number;
 }

@@ -1,14 +1,14 @@
-import '../support/polyfills';
 import { randomUUID } from 'node:crypto';
-import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { ServiceError } from '../support/errors';
-import type { AslDefinition } from './asl';
 import { FileExecutionStore } from './execution-files';
 import { type ExecutionRecord, type ExecutionStore, MemoryExecutionStore } from './executions';
 import type { HistoryEvent, JSONValue } from './history';
 import type { IntegrationTargets } from './integrations';
+import { earlierRedrive, keepToken, recordedEnd, redriveStatusOf, type ResumePoint, resumePoint } from './redrive';
+import { engineAt, type Machine, machineOf, timeLeftMs } from './machines';
 import { type Attempt, type RunContext, runAttempt, type RunningExecution } from './run';
-import { scaleRetryIntervals, type StateMachineSpec } from './specs';
+import type { StateMachineSpec } from './specs';
+import { type StatusChangeDetail, statusChangeDetail } from './status-events';
 
 export interface StepFunctionsOptions {
   region: string;
@@ -17,35 +17,17 @@ export interface StepFunctionsOptions {
   /** Multiplies every Retry interval: 0 retries at once (tests), 1 waits as the definition says (default). */
   retryIntervalScale?: number;
   onEvent?: (record: ExecutionRecord, event: HistoryEvent) => void;
-  /** Each change of an execution's status: started, succeeded, failed, timed out, aborted, redriven. */
-  onStatusChange?: (record: ExecutionRecord) => void;
+  /**
+   * Each change of an execution's status (started, succeeded, failed, timed out, aborted, redriven),
+   * with the detail of its EventBridge event. Called at least once per change: a change made just
+   * before a crash is announced again at the next start.
+   */
+  onStatusChange?: (record: ExecutionRecord, detail: StatusChangeDetail) => void;
+  /** The most executions open at once (AWS's quota: 1,000,000); past it StartExecution and RedriveExecution refuse. */
+  maxRunning?: number;
 }
-
-interface Machine {
-  spec: StateMachineSpec;
-  /** The definition the engine runs: retry intervals scaled, no TimeoutSeconds (the service times executions out). */
-  definition: AslDefinition;
-  timeoutSeconds?: number;
-  /** One engine per state an execution starts or resumes at, built without validating again. */
-  engines: Map<string, StateMachine>;
-}
-
-/** The engine's type for the same JSON. */
-const forEngine = (definition: AslDefinition) => definition as unknown as StateMachineDefinition;
-
-/** Definitions already validated in this process: validation is expensive (asl-validator's path and ARN checks). */
-const validated = new Set<string>();
 
 const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/]{1,80}$/;
-
-/** The last state an execution entered, with its input: where it resumes, or where a redrive starts again. */
-const lastEntered = (events: HistoryEvent[]): { state: string; input: JSONValue } | undefined => {
-  for (let i = events.length - 1; i >= 0; i--) {
-    const details = events[i]!.stateEnteredEventDetails as { name: string; input: string } | undefined;
-    if (details) return { state: details.name, input: JSON.parse(details.input) as JSONValue };
-  }
-  return undefined;
-};
 
 /**
  * Step Functions on this machine: aws-local-stepfunctions runs each definition, validated once at
@@ -64,16 +46,7 @@ export class StepFunctionsService {
     private readonly targets: IntegrationTargets,
     private readonly options: StepFunctionsOptions,
   ) {
-    for (const spec of specs) {
-      const written = JSON.parse(spec.definition) as AslDefinition;
-      if (!validated.has(spec.definition)) {
-        // A definition the engine rejects should fail the start, not an order.
-        new StateMachine(forEngine(written), { validationOptions: { checkPaths: true, checkArn: true } });
-        validated.add(spec.definition);
-      }
-      const { TimeoutSeconds, ...untimed } = scaleRetryIntervals(written, options.retryIntervalScale ?? 1);
-      this.machines.set(spec.arn, { spec, definition: untimed, timeoutSeconds: TimeoutSeconds, engines: new Map() });
-    }
+    for (const spec of specs) this.machines.set(spec.arn, machineOf(spec, options.retryIntervalScale ?? 1));
     this.store = options.dataDir ? new FileExecutionStore(options.dataDir) : new MemoryExecutionStore();
   }
 
@@ -102,19 +75,6 @@ export class StepFunctionsService {
     return this.store.history(executionArn);
   }
 
-  private engine(machine: Machine, startAt: string): StateMachine {
-    let engine = machine.engines.get(startAt);
-    if (!engine) {
-      engine = new StateMachine(forEngine({ ...machine.definition, StartAt: startAt }), { validationOptions: { noValidate: true } });
-      machine.engines.set(startAt, engine);
-    }
-    return engine;
-  }
-
-  private timeoutMs(machine: Machine, since: number): number | undefined {
-    return machine.timeoutSeconds === undefined ? undefined : machine.timeoutSeconds * 1000 - (Date.now() - since);
-  }
-
   startExecution(stateMachineArn: string, name: string | undefined, input = '{}'): ExecutionRecord & { reused: boolean } {
     const machine = this.machine(stateMachineArn);
     const executionName = name ?? randomUUID();
@@ -132,8 +92,9 @@ export class StepFunctionsService {
       if (machine.spec.type === 'STANDARD' && existing.status === 'RUNNING' && this.inputOf(existing) === input) return { ...existing, reused: true };
       throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
+    this.checkRunningLimit();
     const startDate = Date.now();
-    const record: ExecutionRecord = { executionArn, stateMachineArn: machine.spec.arn, name: executionName, status: 'RUNNING', startDate, redriveCount: 0, eventCount: 1 };
+    const record: ExecutionRecord = { executionArn, stateMachineArn: machine.spec.arn, name: executionName, status: 'RUNNING', startDate, redriveCount: 0, announced: '', eventCount: 1 };
     this.store.save(record);
     // Recorded here rather than from the engine's log, so that it is on disk before StartExecution answers.
     this.store.append(executionArn, {
@@ -143,8 +104,72 @@ export class StepFunctionsService {
       type: 'ExecutionStarted',
       executionStartedEventDetails: { input, inputDetails: { truncated: false }, roleArn: machine.spec.roleArn },
     });
-    this.launch(machine, record, { engine: this.engine(machine, machine.definition.StartAt), input: parsed, started: true, timeoutMs: this.timeoutMs(machine, startDate) });
+    this.launch(machine, record, { engine: engineAt(machine, machine.definition.StartAt), input: parsed, started: true, timeoutMs: timeLeftMs(machine, startDate) });
+    this.announce(record);
     return { ...record, reused: false };
+  }
+
+  private checkRunningLimit(): void {
+    const max = this.options.maxRunning ?? 1_000_000;
+    if (this.running.size >= max) throw new ServiceError('ExecutionLimitExceeded', `Execution Limit Exceeded: ${max} executions are running`);
+  }
+
+  /** Whether the execution may be redriven now, and why not (DescribeExecution's redriveStatus). */
+  redriveStatus(record: ExecutionRecord): ReturnType<typeof redriveStatusOf> {
+    return redriveStatusOf(record, this.machines.get(record.stateMachineArn)?.spec);
+  }
+
+  /**
+   * RedriveExecution: the same execution, RUNNING again from the state it did not get past, with that
+   * state's input (that state runs again, its Retry counters new); its history goes on with
+   * ExecutionRedriven. The record is the commit point: written first, so that a crash before the
+   * event is written still ends in a redriven execution at the next start (resumeInterrupted).
+   */
+  redriveExecution(executionArn: string, clientToken?: string): { redriveDate: number } {
+    const record = this.execution(executionArn);
+    const earlier = earlierRedrive(record, clientToken);
+    if (earlier !== undefined) return { redriveDate: earlier };
+    const machine = this.machines.get(record.stateMachineArn);
+    const { reason } = this.redriveStatus(record);
+    if (reason !== undefined || !machine) throw new ServiceError('ExecutionNotRedrivable', `Execution Not Redrivable: '${executionArn}': ${reason}`);
+    this.checkRunningLimit();
+    const failedAt = resumePoint(this.store.history(executionArn), machine.definition);
+    const redriveDate = Date.now();
+    const redriven: ExecutionRecord = { ...record, stopDate: undefined, error: undefined, cause: undefined, status: 'RUNNING', redriveCount: record.redriveCount + 1, redriveDate, redriveTokens: keepToken(record, clientToken, redriveDate) };
+    this.store.save(redriven);
+    this.appendRedriven(redriven, redriveDate);
+    // The state is entered again: its StateEntered goes into the history after ExecutionRedriven.
+    this.launch(machine, redriven, this.attemptAt(machine, redriven, failedAt && { ...failedAt, entered: false }, true));
+    this.announce(redriven);
+    return { redriveDate };
+  }
+
+  private appendRedriven(record: ExecutionRecord, timestamp: number): void {
+    const id = ++record.eventCount;
+    this.store.append(record.executionArn, { id, previousEventId: id - 1, timestamp, type: 'ExecutionRedriven', executionRedrivenEventDetails: { redriveCount: record.redriveCount } });
+  }
+
+  /** Where an attempt starts: the resume point's state with its input, or StartAt with the execution's input. */
+  private attemptAt(machine: Machine, record: ExecutionRecord, at: ResumePoint | undefined, started: boolean): Attempt {
+    const timeoutMs = timeLeftMs(machine, record.redriveDate ?? record.startDate);
+    if (!at) return { engine: engineAt(machine, machine.definition.StartAt), input: JSON.parse(this.inputOf(record)) as JSONValue, started, timeoutMs };
+    return { engine: engineAt(machine, at.state), input: at.input, started, ...(at.entered && { entered: at.state }), timeoutMs };
+  }
+
+  /**
+   * Sends the record's status change (onStatusChange: EventBridge, the changes feed), then notes it
+   * as sent. A crash in between sends it again at the next start: at least once, never lost.
+   */
+  private announce(record: ExecutionRecord): void {
+    const key = `${record.status}#${record.redriveCount}`;
+    if (!this.options.onStatusChange || record.announced === undefined || record.announced === key) return;
+    try {
+      this.options.onStatusChange(record, statusChangeDetail(record, { input: this.inputOf(record), output: this.outputOf(record) }, this.redriveStatus(record)));
+    } catch {
+      return; // not queued (the cloud is stopping): announced at the next start
+    }
+    record.announced = key;
+    this.store.save(record);
   }
 
   /** The execution's input, as its ExecutionStarted event recorded it. */
@@ -177,32 +202,38 @@ export class StepFunctionsService {
       onEvent: this.options.onEvent,
       onEnd: (ended) => {
         this.running.delete(ended.executionArn);
-        this.options.onStatusChange?.(ended);
+        this.announce(ended);
       },
     };
     this.running.set(record.executionArn, runAttempt(context, record, attempt));
-    this.options.onStatusChange?.(record);
   }
 
   /**
-   * Continues every execution that a crash or a stop left RUNNING from its last recorded transition:
-   * the state it last entered, with that state's input. A Task that was under way runs again (every
-   * step of a saga is idempotent); the history goes on as one history.
+   * What a crash or a stop left under way goes on. An execution left RUNNING continues from its last
+   * recorded transition: the state it last entered, with that state's input (a Task that was under way
+   * runs again; every step of a saga is idempotent), in the same history; one whose end the history
+   * recorded but the record missed ends as recorded; a redrive whose event a crash cut off gets it.
+   * Status changes not yet sent to EventBridge are sent.
    */
   resumeInterrupted(): string[] {
     const resumed: string[] = [];
     for (const record of [...this.store.records()]) {
-      if (record.status !== 'RUNNING' || this.running.has(record.executionArn)) continue;
       const machine = this.machines.get(record.stateMachineArn);
-      if (!machine) continue;
+      if (record.status !== 'RUNNING' || this.running.has(record.executionArn) || !machine) {
+        this.announce(record);
+        continue;
+      }
       const events = this.store.history(record.executionArn);
-      const at = lastEntered(events);
-      const started = events.length > 0;
-      const since = record.redriveDate ?? record.startDate;
-      const attempt: Attempt = at
-        ? { engine: this.engine(machine, at.state), input: at.input, started, entered: at.state, timeoutMs: this.timeoutMs(machine, since) }
-        : { engine: this.engine(machine, machine.definition.StartAt), input: JSON.parse(this.inputOf(record)) as JSONValue, started, timeoutMs: this.timeoutMs(machine, since) };
-      this.launch(machine, record, attempt);
+      const end = recordedEnd(events);
+      if (record.redriveCount > events.filter((e) => e.type === 'ExecutionRedriven').length) this.appendRedriven(record, record.redriveDate ?? Date.now());
+      else if (end) {
+        Object.assign(record, end);
+        this.store.save(record);
+        this.announce(record);
+        continue;
+      }
+      this.launch(machine, record, this.attemptAt(machine, record, resumePoint(this.store.history(record.executionArn), machine.definition), events.length > 0));
+      this.announce(record);
       resumed.push(record.executionArn);
     }
     return resumed;

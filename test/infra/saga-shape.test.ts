@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { SAGA_DEFINITION_PATH } from '../../stacks/constructs/order-saga';
 
 /**
- * The shape the compensation fence needs, read off the one ASL file: no compensation can run
- * before BeginCompensation, and a completed order's refusal leads back to the success end.
+ * The shape the compensation fence and redrive need, read off the one ASL file: no compensation can
+ * run before BeginCompensation, a completed order's refusal leads back to the success end, and a
+ * fence or compensation that fails after its retries fails the execution where it stands, so that a
+ * redrive resumes there (a Catch to a Fail state would only fail again on redrive).
  */
 interface State {
   Type: string;
@@ -36,7 +38,7 @@ const reachableWithout = (removed: string): Set<string> => {
 
 test('every compensation path goes through BeginCompensation first', () => {
   const reachable = reachableWithout('BeginCompensation');
-  for (const compensation of [...COMPENSATIONS, 'MarkCompensationFailed']) expect([compensation, reachable.has(compensation)]).toEqual([compensation, false]);
+  for (const compensation of COMPENSATIONS) expect([compensation, reachable.has(compensation)]).toEqual([compensation, false]);
   for (const failure of FAILURES) expect([failure, states[failure]!.Next]).toEqual([failure, 'BeginCompensation']);
 });
 
@@ -51,14 +53,26 @@ test('each failure records the compensation to start from, and the Choice after 
   }
 });
 
-test('a refused compensation goes back to the success end; a refused COMPENSATION_FAILED to the cancelled end', () => {
+test('a refused compensation goes back to the success end', () => {
   const catchOf = (state: string, error: string) => states[state]!.Catch!.find((c) => c.ErrorEquals.includes(error))?.Next;
   const retriesOf = (state: string, error: string) => states[state]!.Retry!.find((r) => r.ErrorEquals.includes(error))?.MaxAttempts;
 
   expect(catchOf('BeginCompensation', 'OrderAlreadyCompleted')).toBe('NotifyCompleted');
   expect(retriesOf('BeginCompensation', 'OrderAlreadyCompleted')).toBe(0);
-  expect(catchOf('BeginCompensation', 'States.ALL')).toBe('MarkCompensationFailed');
-  expect(catchOf('MarkCompensationFailed', 'OrderAlreadyCompleted')).toBe('NotifyCompleted');
-  expect(catchOf('MarkCompensationFailed', 'OrderAlreadyCancelled')).toBe('NotifyCancelled');
-  expect(retriesOf('MarkCompensationFailed', 'OrderAlreadyCancelled')).toBe(0);
+});
+
+test('the fence and each compensation retry many times, then fail the execution at themselves: no Catch, no Fail state', () => {
+  for (const name of ['BeginCompensation', ...COMPENSATIONS]) {
+    const state = states[name]!;
+    expect([name, state.Retry!.find((r) => r.ErrorEquals.includes('States.ALL'))?.MaxAttempts]).toEqual([name, 10]);
+    // Only the fence's named refusal is caught; anything else ends the execution in this state.
+    expect([name, (state.Catch ?? []).flatMap((c) => c.ErrorEquals)]).toEqual([name, name === 'BeginCompensation' ? ['OrderAlreadyCompleted'] : []]);
+  }
+  expect(Object.entries(states).filter(([, state]) => state.Type === 'Fail')).toEqual([]);
+  expect(Object.keys(states)).not.toEqual(expect.arrayContaining(['MarkCompensationFailed']));
+});
+
+test('every forward failure that is caught leads to the fence; every end of the saga is a Succeed state', () => {
+  const ends = Object.entries(states).filter(([, state]) => successorsOf(state).length === 0 || (state as { End?: boolean }).End);
+  expect(ends.map(([name, state]) => [name, state.Type]).sort()).toEqual([['OrderCancelled', 'Succeed'], ['OrderCompleted', 'Succeed']]);
 });

@@ -68,7 +68,7 @@ test('every route but the public ones uses the TOKEN authorizer', () => {
 
 test('every function runs Node 22 on arm64 with Powertools settings', () => {
   const functions = resourcesOfType(cfn, 'AWS::Lambda::Function');
-  expect(functions).toHaveLength(21); // 20 handlers (19 of the services, the reconciler) and the authorizer
+  expect(functions).toHaveLength(22); // 21 handlers (19 of the services, the reconciler, the saga-failure rule's target) and the authorizer
   for (const [, fn] of functions) {
     expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
     expect(fnProps(fn).Environment?.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: match.any(String), POWERTOOLS_METRICS_NAMESPACE: 'ServerlessShop' });
@@ -157,6 +157,29 @@ test('every Task has a timeout, and every saga Lambda is invokable by the state 
 test('the notification function subscribes to the order-events topic', () => {
   template.hasResourceProperties('AWS::SNS::Topic', { TopicName: Match.stringLikeRegexp('order-events$') });
   template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'lambda' });
+});
+
+test("a rule on the saga's own FAILED, TIMED_OUT and ABORTED status changes runs order/on-saga-failed, which may publish the outcome", () => {
+  const [machineId] = resourcesOfType(cfn, 'AWS::StepFunctions::StateMachine')[0]!;
+  const rules = resourcesOfType(cfn, 'AWS::Events::Rule').filter(([, rule]) => rule.Properties?.EventPattern !== undefined);
+  expect(rules).toHaveLength(1);
+  const rule = propertiesOf<{ EventPattern: unknown; Targets: { Arn: Reference }[]; State?: string }>(rules[0]![1]);
+  expect(rule.EventPattern).toEqual({
+    source: ['aws.states'],
+    'detail-type': ['Step Functions Execution Status Change'],
+    detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: machineId }] },
+  });
+  const [targetId] = (rule.Targets ?? []).map((t) => t.Arn['Fn::GetAtt']?.[0]);
+  const target = cfn.Resources[targetId!]!;
+  expect(target.Type).toBe('AWS::Lambda::Function');
+  expect(JSON.stringify(fnProps(target).Environment?.Variables)).toContain('ORDERS_TABLE');
+  expect(Object.keys(fnProps(target).Environment?.Variables ?? {})).toContain('ORDER_EVENTS_TOPIC_ARN');
+  template.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'events.amazonaws.com', FunctionName: { 'Fn::GetAtt': [targetId, 'Arn'] } });
+  const role = fnProps(target).Role?.['Fn::GetAtt'][0];
+  const actions = resourcesOfType(cfn, 'AWS::IAM::Policy')
+    .filter(([, p]) => policyProps(p).Roles?.some((r) => r.Ref === role))
+    .flatMap(([, p]) => (policyProps(p).PolicyDocument?.Statement ?? []).flatMap((st) => [st.Action].flat()));
+  expect(actions).toContain('sns:Publish');
 });
 
 test('the dashboard and the alarms of the business metrics exist', () => {

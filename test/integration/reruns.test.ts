@@ -59,7 +59,7 @@ describe('update-status', () => {
     expect(await historyOf(pending)).toEqual(['PENDING']);
   });
 
-  test('CancelOrder re-run after CANCELLED is a no-op; MarkCompensationFailed after it is refused as OrderAlreadyCancelled', async () => {
+  test('CancelOrder re-run after CANCELLED is a no-op; COMPENSATION_FAILED after it (the saga-failure rule, late) is refused as OrderAlreadyCancelled', async () => {
     const orderId = await orderThrough('PAYMENT_COMPLETED', 'CANCELLED');
 
     expect(await mark(orderId, 'CANCELLED', { reason: 'OUT_OF_STOCK' })).toEqual({ orderId, status: 'CANCELLED' });

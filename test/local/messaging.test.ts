@@ -98,4 +98,43 @@ describe('EventBridge rules', () => {
     expect(matchesPattern({ detail: { missing: [{ exists: false }], reason: [{ exists: true }] } }, event)).toBe(true);
     expect(matchesPattern({ detail: { reason: ['PAYMENT_DECLINED'] } }, event)).toBe(false);
   });
+
+  test('patterns as EventBridge matches them: arrays in the event, types, case, suffix, numbers, wildcards, $or', () => {
+    const event = {
+      source: 'aws.states',
+      resources: ['arn:aws:states:us-east-1:000000000000:execution:Saga:o-1'],
+      detail: { status: 'FAILED', redriveCount: 2, error: null, name: 'o-1', tags: [] as string[], cause: 'Lambda.ServiceException' },
+    };
+    // An array in the event matches when any of its elements does.
+    expect(matchesPattern({ resources: [{ prefix: 'arn:aws:states:us-east-1:000000000000:execution:Saga:' }] }, event)).toBe(true);
+    expect(matchesPattern({ resources: ['arn:other'] }, event)).toBe(false);
+    // Exact values keep their type: the number 2 is not the string "2"; null matches null only.
+    expect(matchesPattern({ detail: { redriveCount: [2] } }, event)).toBe(true);
+    expect(matchesPattern({ detail: { redriveCount: ['2'] } }, event)).toBe(false);
+    expect(matchesPattern({ detail: { error: [null] } }, event)).toBe(true);
+    expect(matchesPattern({ detail: { name: [null] } }, event)).toBe(false);
+    expect(matchesPattern({ detail: { error: [{ exists: true }] } }, event)).toBe(true);
+    expect(matchesPattern({ detail: { status: [{ 'equals-ignore-case': 'failed' }] } }, event)).toBe(true);
+    expect(matchesPattern({ detail: { cause: [{ suffix: 'Exception' }] } }, event)).toBe(true);
+    expect(matchesPattern({ detail: { cause: [{ suffix: { 'equals-ignore-case': 'EXCEPTION' } }] } }, event)).toBe(true);
+    expect(matchesPattern({ detail: { cause: [{ wildcard: 'Lambda.*Exception' }] } }, event)).toBe(true);
+    expect(matchesPattern({ detail: { cause: [{ wildcard: 'States.*' }] } }, event)).toBe(false);
+    expect(matchesPattern({ detail: { cause: [{ 'anything-but': { prefix: 'Lambda.' } }] } }, event)).toBe(false);
+    expect(matchesPattern({ detail: { status: [{ 'anything-but': ['SUCCEEDED', 'RUNNING'] }] } }, event)).toBe(true);
+    expect(matchesPattern({ detail: { redriveCount: [{ numeric: ['>', 0, '<=', 2] }] } }, event)).toBe(true);
+    expect(matchesPattern({ detail: { redriveCount: [{ numeric: ['>=', 3] }] } }, event)).toBe(false);
+    expect(matchesPattern({ detail: { status: [{ numeric: ['>', 0] }] } }, event)).toBe(false);
+    // An empty array in the event holds no value.
+    expect(matchesPattern({ detail: { tags: [{ exists: false }] } }, event)).toBe(true);
+    expect(matchesPattern({ detail: { $or: [{ status: ['TIMED_OUT'] }, { redriveCount: [2] }] } }, event)).toBe(true);
+    expect(matchesPattern({ detail: { $or: [{ status: ['TIMED_OUT'] }, { redriveCount: [3] }] } }, event)).toBe(false);
+  });
+
+  test("the saga's status-change rule: FAILED, TIMED_OUT and ABORTED of its own state machine only", () => {
+    const saga = 'arn:aws:states:us-east-1:000000000000:stateMachine:Saga';
+    const pattern = { source: ['aws.states'], 'detail-type': ['Step Functions Execution Status Change'], detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [saga] } };
+    const change = (status: string, stateMachineArn = saga) => ({ source: 'aws.states', 'detail-type': 'Step Functions Execution Status Change', detail: { status, stateMachineArn } });
+    expect(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'].map((status) => matchesPattern(pattern, change(status)))).toEqual([false, false, true, true, true]);
+    expect(matchesPattern(pattern, change('FAILED', `${saga}Other`))).toBe(false);
+  });
 });

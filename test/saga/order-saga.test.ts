@@ -1,7 +1,8 @@
 import { createOrder } from '../../functions/order/create-order-service';
 import type { Order } from '../../functions/order/domain';
 import type { FaultRuleInput } from '../../local/chaos/faults';
-import { InProcessCatalogue, InProcessSaga, stores, uniqueSku, uniqueSlot, uniqueUser } from '../support/shop';
+import { fakeContext } from '../support/lambda';
+import { InProcessCatalogue, InProcessSaga, sagaFailedHandler, stores, uniqueSku, uniqueSlot, uniqueUser } from '../support/shop';
 import { createShopTables, deleteShopTables } from '../support/tables';
 
 /**
@@ -28,10 +29,9 @@ const prepare = async ({ balance, stock, capacity, price = 1250 }: { balance: nu
   return world;
 };
 
-/** Act: place an order through the real create logic, and wait for its saga to end. */
-const order = async (world: World, quantity: number, faults: FaultRuleInput[] = []) => {
-  const saga = new InProcessSaga(faults);
-  const created = await createOrder(
+/** Place an order through the real create logic, its saga started in-process. */
+const create = (saga: InProcessSaga, world: World, quantity: number) =>
+  createOrder(
     { store: shop.orders, catalogue: new InProcessCatalogue(), saga },
     {
       userId: world.user,
@@ -39,10 +39,16 @@ const order = async (world: World, quantity: number, faults: FaultRuleInput[] = 
       request: { items: [{ sku: world.sku, quantity }], delivery: { slotId: world.slotId, address: '1 Test Street' } },
     },
   );
+
+/** Act: place an order with this saga, and wait for its saga (and what its end set off) to end. */
+const placeWith = async (saga: InProcessSaga, world: World, quantity: number) => {
+  const created = await create(saga, world, quantity);
   const run = await saga.run(created.orderId);
   const final = (await shop.orders.get(created.orderId)) as Order;
   return { run, order: final };
 };
+
+const order = (world: World, quantity: number, faults: FaultRuleInput[] = []) => placeWith(new InProcessSaga(faults), world, quantity);
 
 const state = async (world: World) => ({
   balance: (await shop.billing.getAccount(world.user)).balance,
@@ -152,20 +158,110 @@ test('a compensation that fails once is retried and succeeds', async () => {
   expect(await state(world)).toEqual({ balance: 10_000, stock: 5, remaining: 2 });
 });
 
-test('a compensation that never succeeds ends in COMPENSATION_FAILED', async () => {
+test('a compensation that never succeeds fails the execution at that compensation; the rule marks the order COMPENSATION_FAILED and tells the buyer once', async () => {
   const world = await prepare({ balance: 10_000, stock: 5, capacity: 2 });
 
   const { run, order: placed } = await order(world, 6, [failWith('BillingRefund', 'Lambda.ServiceException')]);
 
-  expect(run.error?.Error).toBe('CompensationFailed');
+  expect(run.error?.Error).toBe('Lambda.ServiceException');
   expect(run.calls.BillingRefundFunctionArn).toBe(11);
-  expect(run.path).toEqual(expect.arrayContaining(['MarkCompensationFailed', 'NotifyCompensationFailed', 'CompensationFailed']));
+  // No Catch to a Fail state: the execution ends FAILED at RefundPayment itself, where a redrive resumes.
+  expect(run.path.at(-1)).toBe('RefundPayment');
+  expect(run.events.at(-1)).toBe('ExecutionFailed');
+  expect(run.path).not.toContain('CancelOrder');
   expect(placed.status).toBe('COMPENSATION_FAILED');
   expect(placed.failureReason).toBe('COMPENSATION_FAILED');
+  expect(placed.history.at(-1)!.reason).toMatch(/^COMPENSATION_FAILED: /);
   // The money is still debited: that is what the alarm and the person it wakes are for.
   expect(await state(world)).toEqual({ balance: 10_000 - 6 * 1250, stock: 5, remaining: 2 });
-  const [notification] = (await shop.notifications.listByUser(world.user, { limit: 10 })).items;
-  expect(notification).toMatchObject({ orderId: placed.orderId, status: 'COMPENSATION_FAILED' });
+  expect(await notificationsOf(world)).toEqual([expect.objectContaining({ orderId: placed.orderId, status: 'COMPENSATION_FAILED' })]);
+});
+
+test('once the fault is gone, a redrive re-runs the failed compensation, finishes the others and cancels the order: everything given back once', async () => {
+  const world = await prepare({ balance: 10_000, stock: 5, capacity: 1 });
+  await order(world, 1); // fills the slot: the next order is compensated from ReleaseItems
+  const saga = new InProcessSaga([failWith('BillingRefund', 'Lambda.ServiceException')]);
+  const { run: failed, order: stuck } = await placeWith(saga, world, 2);
+  expect(failed.path.at(-1)).toBe('RefundPayment');
+  expect(stuck.status).toBe('COMPENSATION_FAILED');
+  expect(await state(world)).toEqual({ balance: 10_000 - 1250 - 2500, stock: 4, remaining: 0 });
+
+  const run = await saga.redrive(stuck.orderId);
+  const placed = (await shop.orders.get(stuck.orderId))!;
+
+  expect(run.error).toBeUndefined();
+  expect(run.executionArn).toBe(failed.executionArn);
+  expect(run.redriveCount).toBe(1);
+  const redrivenAt = run.events.indexOf('ExecutionRedriven');
+  expect(redrivenAt).toBe(failed.events.length);
+  expect(run.events.filter((type) => type === 'ExecutionRedriven')).toHaveLength(1);
+  // The path after the redrive: the failed compensation again, then the rest; nothing before it runs twice.
+  expect(run.path.slice(failed.path.length)).toEqual(['RefundPayment', 'CancelOrder', 'NotifyCancelled', 'OrderCancelled']);
+  expect(run.calls.WarehouseReleaseFunctionArn).toBe(1);
+  expect(run.calls.BillingRefundFunctionArn).toBe(12);
+  expect(placed.status).toBe('CANCELLED');
+  expect(placed.failureReason).toBe('DELIVERY_UNAVAILABLE');
+  // The compensations that ran before the failure and after the redrive, in the order they ran, before the final status.
+  expect(statuses(placed)).toEqual(['PENDING', 'PAYMENT_COMPLETED', 'ITEMS_RESERVED', 'COMPENSATION_FAILED', 'ITEMS_RELEASED', 'PAYMENT_REFUNDED', 'CANCELLED']);
+  // Stock and places back, the balance refunded once: only the first, completed order consumed anything.
+  expect(await state(world)).toEqual({ balance: 10_000 - 1250, stock: 4, remaining: 0 });
+  expect(await shop.billing.getPayment(placed.orderId)).toMatchObject({ status: 'REFUNDED', amount: 2500 });
+  const told = (await notificationsOf(world)).filter((n) => n.orderId === placed.orderId).map((n) => n.status);
+  expect(told.sort()).toEqual(['CANCELLED', 'COMPENSATION_FAILED']);
+});
+
+test('the fence failing after its retries fails the execution at BeginCompensation; a redrive fences and compensates', async () => {
+  const world = await prepare({ balance: 10_000, stock: 5, capacity: 2 });
+  const saga = new InProcessSaga([failWith('OrderBeginCompensation', 'Lambda.ServiceException')]);
+
+  const { run: failed, order: stuck } = await placeWith(saga, world, 6);
+  const run = await saga.redrive(stuck.orderId);
+  const placed = (await shop.orders.get(stuck.orderId))!;
+
+  expect(failed.path.at(-1)).toBe('BeginCompensation');
+  expect(stuck.status).toBe('COMPENSATION_FAILED');
+  expect(run.path.slice(failed.path.length)).toEqual(['BeginCompensation', 'StartCompensationWhereTheSagaStopped', 'RefundPayment', 'CancelOrder', 'NotifyCancelled', 'OrderCancelled']);
+  expect(placed.status).toBe('CANCELLED');
+  expect(placed.failureReason).toBe('OUT_OF_STOCK');
+  expect(await state(world)).toEqual({ balance: 10_000, stock: 5, remaining: 2 });
+});
+
+test('a saga stopped by hand in its forward path: the rule marks it COMPENSATION_FAILED (the fence goes up), and a redrive can only undo it', async () => {
+  const world = await prepare({ balance: 10_000, stock: 5, capacity: 2 });
+  const saga = new InProcessSaga([{ service: 'lambda', function: 'DeliveryBook', effect: 'latency', latencyMs: 300, times: 1 }]);
+  const created = await create(saga, world, 1);
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  saga.stop(created.orderId);
+  const aborted = await saga.run(created.orderId);
+  const stuck = (await shop.orders.get(created.orderId))!;
+  await new Promise((resolve) => setTimeout(resolve, 300)); // the booking under way when it was stopped lands
+
+  const run = await saga.redrive(created.orderId);
+  const placed = (await shop.orders.get(created.orderId))!;
+
+  expect(aborted.error?.Error).toBe('Operator');
+  expect(aborted.path.at(-1)).toBe('BookDelivery');
+  expect(stuck.status).toBe('COMPENSATION_FAILED');
+  // Booked again (idempotently), refused by the fence, then undone in reverse order.
+  expect(run.path.slice(aborted.path.length)).toEqual(expect.arrayContaining(['BookDelivery', 'MarkDeliveryBooked', 'BookingFailed', 'CancelDelivery', 'ReleaseItems', 'RefundPayment', 'CancelOrder']));
+  expect(run.path).not.toContain('CompleteOrder');
+  expect(placed.status).toBe('CANCELLED');
+  expect(await state(world)).toEqual({ balance: 10_000, stock: 5, remaining: 2 });
+  expect((await notificationsOf(world)).map((n) => n.status).sort()).toEqual(['CANCELLED', 'COMPENSATION_FAILED']);
+});
+
+test('the same failure event delivered twice changes nothing and tells the buyer once', async () => {
+  const world = await prepare({ balance: 10_000, stock: 5, capacity: 2 });
+  const { order: placed } = await order(world, 6, [failWith('BillingRefund', 'Lambda.ServiceException')]);
+  const onFailure = sagaFailedHandler();
+  const event = { 'detail-type': 'Step Functions Execution Status Change', source: 'aws.states', detail: { name: placed.orderId, status: 'FAILED', error: 'Lambda.ServiceException', cause: 'again' } };
+
+  const answer = await onFailure(event, fakeContext('saga-failed'));
+  const again = (await shop.orders.get(placed.orderId))!;
+
+  expect(answer).toEqual({ orderId: placed.orderId, executionStatus: 'FAILED', outcome: 'COMPENSATION_FAILED' });
+  expect(again).toEqual(placed);
+  expect(await notificationsOf(world)).toHaveLength(1);
 });
 
 /*
@@ -241,9 +337,10 @@ test("CancelOrder's answer lost on every try: the order stays CANCELLED and is n
   // MarkPaymentCompleted answers; CancelOrder lands on its first try and its eleven answers are lost.
   const { run, order: placed } = await order(world, 6, [passThrough('OrderUpdateStatus', 1), answerLost('OrderUpdateStatus', 11)]);
 
-  expect(run.error).toBeUndefined();
-  expect(run.path).toEqual(expect.arrayContaining(['BeginCompensation', 'RefundPayment', 'CancelOrder', 'MarkCompensationFailed', 'NotifyCancelled', 'OrderCancelled']));
-  expect(run.path).not.toContain('NotifyCompensationFailed');
+  // The execution fails at CancelOrder; the rule finds the order CANCELLED already and tells the buyer that.
+  expect(run.error?.Error).toBe('Runtime.ExitError');
+  expect(run.path).toEqual(expect.arrayContaining(['BeginCompensation', 'RefundPayment', 'CancelOrder']));
+  expect(run.path.at(-1)).toBe('CancelOrder');
   expect(placed.status).toBe('CANCELLED');
   expect(placed.failureReason).toBe('OUT_OF_STOCK');
   expect(await state(world)).toEqual({ balance: 10_000, stock: 5, remaining: 2 });

@@ -6,28 +6,39 @@ import { AsyncInvocations } from '../../local/lambda/async';
 import { FunctionNotFound } from '../../local/lambda/runtime';
 import { SnsService } from '../../local/sns/service';
 import { subscriptionSpecs, topicSpecs } from '../../local/sns/specs';
+import { EventsService } from '../../local/events/service';
+import { ruleSpecs } from '../../local/events/specs';
 import type { HistoryEvent } from '../../local/stepfunctions/history';
 import type { IntegrationTargets } from '../../local/stepfunctions/integrations';
 import { StepFunctionsService } from '../../local/stepfunctions/service';
 import { type StateMachineSpec, stateMachineSpecs } from '../../local/stepfunctions/specs';
+import { STATUS_CHANGE_DETAIL_TYPE, STATUS_CHANGE_SOURCE } from '../../local/stepfunctions/status-events';
 import { type AnyHandler, fakeContext, lambdaError } from './lambda';
 
 export interface SagaBindings {
   /** Handler for each function substitution variable of the ASL (`BillingPayFunctionArn` …). */
   functions: Record<string, AnyHandler>;
-  /** Handler for each SNS subscriber, by the function's logical id without CDK's hash (`NotificationOnOrderEvent`). */
-  subscribers: Record<string, AnyHandler>;
+  /**
+   * Handler for each function invoked asynchronously (an SNS subscriber, an EventBridge rule's
+   * target), by the function's logical id without CDK's hash (`NotificationOnOrderEvent`); given the
+   * run's SNS, for the handlers that publish.
+   */
+  subscribers: (sns: SnsService) => Record<string, AnyHandler>;
 }
 
 export interface SagaRun {
   output?: unknown;
   error?: { Error: string; Cause: unknown };
-  /** Every state entered, in order. */
+  /** Every state entered, in order (a redriven execution's path goes on after its redrive). */
   path: string[];
   /** Every retry, by state. */
   retries: string[];
   /** Calls per function substitution variable. */
   calls: Record<string, number>;
+  executionArn: string;
+  redriveCount: number;
+  /** The history's event types, in order. */
+  events: string[];
 }
 
 /** The stack as the local cloud reads it: the test template (SHOP_TEST_TEMPLATE) and its saga. */
@@ -89,40 +100,85 @@ const pathOf = (events: HistoryEvent[]) => {
 
 /**
  * Runs the deployed ASL through the local cloud's own Step Functions service and task integrations
- * (the ones `npm start` runs), with the Lambda functions bound to in-process handlers and SNS
- * delivering to in-process subscribers. Retry intervals are scaled to 0, so that retries are
- * exercised without waiting; `faults` are chaos rules, as `/_local/chaos/faults` takes them.
+ * (the ones `npm start` runs), with the Lambda functions bound to in-process handlers, SNS delivering
+ * to in-process subscribers, and each status change of the execution put on the template's EventBridge
+ * rules (their Lambda targets in-process too). Retry intervals are scaled to 0, so that retries are
+ * exercised without waiting; `faults` are chaos rules, as `/_local/chaos/faults` takes them, and
+ * `chaos` takes them away (the fault is gone) before a `redrive`.
  */
-export const runSaga = async (input: { orderId: string }, bindings: SagaBindings, faults: FaultRuleInput[] = []): Promise<SagaRun> => {
-  const { model, saga, variableOf } = stack();
-  const calls: Record<string, number> = {};
-  const chaos = new Chaos();
-  chaos.set(faults);
-  const subscriberOf = (arn: string) => bindings.subscribers[shortName(logicalIdOf(model, arn) ?? '')];
-  // SNS queues its deliveries as asynchronous invocations, as in the local cloud (in memory here).
-  const queue = new AsyncInvocations(async (arn, event) => {
-    const handler = subscriberOf(arn);
-    if (!handler) throw new FunctionNotFound(`Function not found: ${arn}`);
-    return invokeInProcess(handler, arn, event);
-  });
-  const sns = new SnsService(topicSpecs(model), subscriptionSpecs(model), queue);
-  const targets: IntegrationTargets = {
-    invokeLambda: async (arn, payload) => {
-      const variable = variableOf.get(arn) ?? arn;
-      const handler = bindings.functions[variable];
+export class SagaHarness {
+  readonly chaos = new Chaos();
+  private readonly calls: Record<string, number> = {};
+  private readonly queue: AsyncInvocations;
+  private readonly service: StepFunctionsService;
+  private executionArn?: string;
+  private subscribers: Record<string, AnyHandler> = {};
+
+  constructor(bindings: SagaBindings, faults: FaultRuleInput[] = []) {
+    const { model, saga, variableOf } = stack();
+    this.chaos.set(faults);
+    // SNS and EventBridge queue their deliveries as asynchronous invocations, as in the local cloud (in memory here).
+    this.queue = new AsyncInvocations(async (arn, event) => {
+      const handler = this.subscribers[shortName(logicalIdOf(model, arn) ?? '')];
       if (!handler) throw new FunctionNotFound(`Function not found: ${arn}`);
-      calls[variable] = (calls[variable] ?? 0) + 1;
-      const logicalId = logicalIdOf(model, arn) ?? arn;
-      return invokeWithChaos(chaos, [variable, logicalId, shortName(logicalId), arn], handler, payload);
-    },
-    publish: (params) => sns.publish(params),
-    dynamodb: () => Promise.reject(new Error('The saga uses no DynamoDB integration')),
-  };
-  const service = new StepFunctionsService([saga], targets, { region: 'us-east-1', retryIntervalScale: 0 });
-  const { executionArn } = service.startExecution(saga.arn, input.orderId, JSON.stringify(input));
-  const record = await service.finished(executionArn);
-  await queue.idle(10_000);
-  const { path, retries } = pathOf(service.history(executionArn));
-  if (record.status === 'SUCCEEDED') return { output: JSON.parse(service.outputOf(record) ?? 'null'), path, retries, calls };
-  return { error: { Error: record.error ?? 'Unknown', Cause: record.cause }, path, retries, calls };
-};
+      return invokeInProcess(handler, arn, event);
+    });
+    const sns = new SnsService(topicSpecs(model), subscriptionSpecs(model), this.queue);
+    this.subscribers = bindings.subscribers(sns);
+    const events = new EventsService(ruleSpecs(model), this.queue, { region: 'us-east-1', accountId: '000000000000' });
+    const targets: IntegrationTargets = {
+      invokeLambda: async (arn, payload) => {
+        const variable = variableOf.get(arn) ?? arn;
+        const handler = bindings.functions[variable];
+        if (!handler) throw new FunctionNotFound(`Function not found: ${arn}`);
+        this.calls[variable] = (this.calls[variable] ?? 0) + 1;
+        const logicalId = logicalIdOf(model, arn) ?? arn;
+        return invokeWithChaos(this.chaos, [variable, logicalId, shortName(logicalId), arn], handler, payload);
+      },
+      publish: (params) => sns.publish(params),
+      dynamodb: () => Promise.reject(new Error('The saga uses no DynamoDB integration')),
+    };
+    this.service = new StepFunctionsService([saga], targets, {
+      region: 'us-east-1',
+      retryIntervalScale: 0,
+      onStatusChange: (record, detail) => events.put(events.event(STATUS_CHANGE_SOURCE, STATUS_CHANGE_DETAIL_TYPE, { ...detail }, [record.executionArn])),
+    });
+  }
+
+  async start(input: { orderId: string }): Promise<SagaRun> {
+    this.executionArn = this.service.startExecution(stack().saga.arn, input.orderId, JSON.stringify(input)).executionArn;
+    return this.outcome();
+  }
+
+  /** RedriveExecution of the execution this harness started, then its outcome. */
+  async redrive(): Promise<SagaRun> {
+    this.service.redriveExecution(this.executionArn!);
+    return this.outcome();
+  }
+
+  /** StopExecution of the execution this harness started (by an operator: error `Operator`). */
+  stop(): void {
+    this.service.stopExecution(this.executionArn!, 'Operator', 'Stopped by hand');
+  }
+
+  /** Delivers an event to one of the asynchronously invoked functions again, and waits for what it sets off. */
+  async deliver(name: string, event: unknown): Promise<unknown> {
+    const outcome = await invokeInProcess(this.subscribers[name]!, name, event);
+    await this.queue.idle(10_000);
+    if (outcome.functionError) throw new Error(JSON.stringify(outcome.payload));
+    return outcome.payload;
+  }
+
+  /** The execution once it ended and every delivery it caused (notifications, rule targets) is done. */
+  private async outcome(): Promise<SagaRun> {
+    const executionArn = this.executionArn!;
+    const record = await this.service.finished(executionArn);
+    await this.queue.idle(10_000);
+    const history = this.service.history(executionArn);
+    const run = { ...pathOf(history), calls: { ...this.calls }, executionArn, redriveCount: record.redriveCount, events: history.map((e) => e.type) };
+    if (record.status === 'SUCCEEDED') return { output: JSON.parse(this.service.outputOf(record) ?? 'null'), ...run };
+    return { error: { Error: record.error ?? 'Unknown', Cause: record.cause }, ...run };
+  }
+}
+
+export const runSaga = (input: { orderId: string }, bindings: SagaBindings, faults: FaultRuleInput[] = []): Promise<SagaRun> => new SagaHarness(bindings, faults).start(input);

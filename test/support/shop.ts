@@ -19,9 +19,13 @@ import { handler as quote } from '../../functions/warehouse/quote';
 import { handler as release } from '../../functions/warehouse/release';
 import { handler as reserve } from '../../functions/warehouse/reserve';
 import { DynamoWarehouseStore } from '../../functions/warehouse/store';
+import type { Context } from 'aws-lambda';
 import { fakeContext } from './lambda';
 import type { FaultRuleInput } from '../../local/chaos/faults';
-import { runSaga, type SagaBindings, type SagaRun } from './saga-runner';
+import { SagaHarness, type SagaBindings, type SagaRun } from './saga-runner';
+import type { SnsService } from '../../local/sns/service';
+import { publishRequest } from '../../functions/order/order-events';
+import { makeSagaFailedHandler } from '../../functions/order/saga-failed-service';
 
 /** The real stores, on this test file's tables, with the client the handlers use. */
 export const stores = () => ({
@@ -44,7 +48,22 @@ export const sagaBindings: SagaBindings = {
     OrderUpdateStatusFunctionArn: updateStatus,
     OrderBeginCompensationFunctionArn: beginCompensation,
   },
-  subscribers: { NotificationOnOrderEvent: onOrderEvent },
+  subscribers: (sns) => ({
+    NotificationOnOrderEvent: onOrderEvent,
+    // The rule on the saga's FAILED, TIMED_OUT and ABORTED executions, publishing to the run's own SNS.
+    SagaFailuresFunction: makeSagaFailedHandler({
+      store: new DynamoOrderStore(documentClient, process.env.ORDERS_TABLE!),
+      events: { publish: (event) => sns.publish(publishRequest(orderEventsTopic(sns), event)).then(() => undefined) },
+    }),
+  }),
+};
+
+const orderEventsTopic = (sns: SnsService) => [...sns.topics.keys()].find((arn) => arn.endsWith('-order-events'))!;
+
+/** The saga-failure rule's target, bound as the saga's own (its notifications reach the real subscriber), for an event delivered again. */
+export const sagaFailedHandler = () => {
+  const harness = new SagaHarness(sagaBindings);
+  return (event: unknown, _context: Context) => harness.deliver('SagaFailuresFunction', event);
 };
 
 /** The Warehouse quote handler, called in-process instead of through Lambda Invoke. */
@@ -54,14 +73,34 @@ export class InProcessCatalogue implements Catalogue {
   }
 }
 
-/** Starts the real ASL in-process; like StartExecution, a second start for the same order starts nothing. */
+/**
+ * Starts the real ASL in-process; like StartExecution, a second start for the same order starts
+ * nothing. `redrive` clears the faults (the fault is gone) and redrives the order's execution.
+ */
 export class InProcessSaga implements SagaStarter {
   readonly runs = new Map<string, Promise<SagaRun>>();
+  private readonly harnesses = new Map<string, SagaHarness>();
   constructor(private readonly faults: FaultRuleInput[] = []) {}
 
   start(order: Order): Promise<void> {
-    if (!this.runs.has(order.orderId)) this.runs.set(order.orderId, runSaga(sagaInput(order), sagaBindings, this.faults));
+    if (!this.runs.has(order.orderId)) {
+      const harness = new SagaHarness(sagaBindings, this.faults);
+      this.harnesses.set(order.orderId, harness);
+      this.runs.set(order.orderId, harness.start(sagaInput(order)));
+    }
     return Promise.resolve();
+  }
+
+  stop(orderId: string): void {
+    this.harnesses.get(orderId)!.stop();
+  }
+
+  async redrive(orderId: string): Promise<SagaRun> {
+    const harness = this.harnesses.get(orderId);
+    if (!harness) throw new Error(`No saga was started for ${orderId}`);
+    await this.run(orderId);
+    harness.chaos.remove([]);
+    return harness.redrive();
   }
 
   run(orderId: string): Promise<SagaRun> {

@@ -11,6 +11,7 @@ import {
   SagaInput,
 } from '../../functions/shared/contracts';
 import { type Order, orderIdFor } from '../../functions/order/domain';
+import { outcomeOf, publishRequest } from '../../functions/order/order-events';
 import { sagaInput } from '../../functions/order/ports';
 import { quote, type Product } from '../../functions/warehouse/domain';
 import type { AslState } from '../../local/stepfunctions/asl';
@@ -106,7 +107,8 @@ describe('the state machine between the contracts', () => {
 
   test('each Notify state publishes an order event the notification service accepts', () => {
     const notifies = states.filter(([, state]) => state.Resource === 'arn:aws:states:::sns:publish');
-    expect(notifies.map(([name]) => name).sort()).toEqual(['NotifyCancelled', 'NotifyCompensationFailed', 'NotifyCompleted']);
+    // COMPENSATION_FAILED is published by order/on-saga-failed (the rule on the saga's failed executions): see below.
+    expect(notifies.map(([name]) => name).sort()).toEqual(['NotifyCancelled', 'NotifyCompleted']);
     for (const [name, state] of notifies) {
       const message = OrderEvent.safeParse(resolve(state.Parameters?.Message, afterFailure));
       expect({ name, success: message.success }).toEqual({ name, success: true });
@@ -115,5 +117,16 @@ describe('the state machine between the contracts', () => {
     expect(OrderEvent.parse(resolve(states.find(([name]) => name === 'NotifyCancelled')![1].Parameters?.Message, afterFailure))).toMatchObject({
       reason: 'OUT_OF_STOCK',
     });
+  });
+
+  test('the saga-failure rule publishes each outcome as the Notify states do: an order event with its status attribute', () => {
+    const ended = (status: Order['status'], failureReason?: Order['failureReason']): Order => ({ ...order, status, ...(failureReason && { failureReason }) });
+    for (const settled of [ended('COMPENSATION_FAILED', 'COMPENSATION_FAILED'), ended('CANCELLED', 'OUT_OF_STOCK'), ended('COMPLETED')]) {
+      const request = publishRequest('arn:aws:sns:us-east-1:000000000000:order-events', outcomeOf(settled));
+      const message = OrderEvent.parse(JSON.parse(request.Message));
+      expect(message).toEqual({ orderId: order.orderId, userId: order.userId, status: settled.status, ...(settled.status === 'CANCELLED' && { reason: 'OUT_OF_STOCK' }) });
+      expect(request.MessageAttributes.status.StringValue).toBe(settled.status);
+    }
+    expect(() => outcomeOf(ended('ITEMS_RESERVED'))).toThrow(/breaks its contract/);
   });
 });
