@@ -38,6 +38,12 @@ describe('the states of an execution, from its history', () => {
     ]);
   });
 
+  test('a failure caught with the state’s exit recorded (as the local engine records it) is caught too, and its Catch transition labelled', () => {
+    const states = deriveStates(history(entered('Task', 'ReserveItems'), scheduled, failed('OutOfStock'), exited('Task', 'ReserveItems'), entered('Pass', 'ItemsWereOutOfStock'), exited('Pass', 'ItemsWereOutOfStock')));
+    expect(states.latest.get('ReserveItems')).toMatchObject({ status: 'caught', error: 'OutOfStock' });
+    expect(states.transitions).toEqual([{ from: 'ReserveItems', to: 'ItemsWereOutOfStock', caught: 'OutOfStock' }]);
+  });
+
   test('a task that failed twice and then succeeded is retried, with its count and its backoff waits', () => {
     const events = history(entered('Task', 'BookDelivery'), scheduled, failed('Lambda.ServiceException'), scheduled, failed('Lambda.ServiceException'), scheduled, succeeded, exited('Task', 'BookDelivery'));
     const run = deriveStates(events).latest.get('BookDelivery')!;

@@ -6,7 +6,8 @@
  * A state's run starts at its `…StateEntered` event. A Task's attempts are its `…Scheduled` events,
  * each ended by `…Succeeded`, `…Failed` or `…TimedOut`; an attempt after a failed one is a retry,
  * and the time between them the backoff wait. A run ends:
- * - with `…StateExited`: succeeded (retried, when it took more than one attempt);
+ * - with `…StateExited`: succeeded (retried, when it took more than one attempt), or caught when
+ *   its last attempt failed (the exit of a Catch, which some histories record);
  * - with the execution failing, timing out or being stopped while in it: failed;
  * - with another state entered after a failure and no exit: caught (its Catch routed the error);
  * - not yet: in progress.
@@ -147,7 +148,10 @@ export const deriveStates = (events: readonly HistoryEventLike[]): ExecutionStat
     } else if (type.endsWith('StateExited') && open) {
       open.exitedAt = time(event);
       open.output = text(detailsOf(event).output);
-      open.status = open.retries > 0 ? 'retried' : 'succeeded';
+      // Left after a failed last attempt: through a Catch (some engines record the exit, AWS may not).
+      const failure = lastFailure(open);
+      open.status = failure ? 'caught' : open.retries > 0 ? 'retried' : 'succeeded';
+      if (failure) Object.assign(open, { error: failure.error, cause: failure.cause });
       open = undefined;
     } else if (ATTEMPT_START.test(type) && open) {
       if (lastFailure(open)) open.retries++;

@@ -33,33 +33,33 @@ export const FaultForm = ({ chaos, functions, onAdded }: { chaos: ChaosApi; func
   return (
     <form class="form grid-form" onSubmit={submit} aria-label="Add a fault">
       <label>Service
-        <select value={fields.service} onChange={set('service')}>
+        <select aria-label="Service" value={fields.service} onChange={set('service')}>
           <option value="lambda">Lambda (a function)</option><option value="dynamodb">DynamoDB</option><option value="sns">SNS</option><option value="states">Step Functions</option>
         </select>
       </label>
       {fields.service === 'lambda' && (
         <label>Function
-          <input list="saga-functions" value={fields.target} onInput={set('target')} placeholder="any function" />
+          <input aria-label="Function" list="saga-functions" value={fields.target} onInput={set('target')} placeholder="any function" />
           <datalist id="saga-functions">
             {functions.map((f) => <option key={f.state} value={f.function} label={f.state} />)}
           </datalist>
         </label>
       )}
-      <label>Operation <input value={fields.operation} onInput={set('operation')} placeholder={fields.service === 'lambda' ? 'Invoke' : 'any operation'} /></label>
+      <label>Operation <input aria-label="Operation" value={fields.operation} onInput={set('operation')} placeholder={fields.service === 'lambda' ? 'Invoke' : 'any operation'} /></label>
       <label>Effect
-        <select value={fields.effect} onChange={set('effect')}>
+        <select aria-label="Effect" value={fields.effect} onChange={set('effect')}>
           <option value="error">Error</option><option value="timeout">Timeout</option><option value="crash">Crash</option><option value="latency">Latency</option>
         </select>
       </label>
-      {fields.effect === 'error' && <label>Error code <input value={fields.code} onInput={set('code')} /></label>}
-      {fields.effect === 'latency' && <label>Latency (ms) <input type="number" min={0} max={120000} value={fields.latencyMs} onInput={set('latencyMs')} /></label>}
+      {fields.effect === 'error' && <label>Error code <input aria-label="Error code" value={fields.code} onInput={set('code')} /></label>}
+      {fields.effect === 'latency' && <label>Latency (ms) <input aria-label="Latency (ms)" type="number" min={0} max={120000} value={fields.latencyMs} onInput={set('latencyMs')} /></label>}
       <label>Fires
-        <select value={fields.firing} onChange={set('firing')}>
+        <select aria-label="Fires" value={fields.firing} onChange={set('firing')}>
           <option value="always">On every call</option><option value="times">On the next N calls</option><option value="probability">With a probability</option>
         </select>
       </label>
-      {fields.firing === 'times' && <label>Calls (N) <input type="number" min={1} value={fields.times} onInput={set('times')} /></label>}
-      {fields.firing === 'probability' && <label>Probability (%) <input type="number" min={1} max={100} value={fields.percent} onInput={set('percent')} /></label>}
+      {fields.firing === 'times' && <label>Calls (N) <input aria-label="Calls (N)" type="number" min={1} value={fields.times} onInput={set('times')} /></label>}
+      {fields.firing === 'probability' && <label>Probability (%) <input aria-label="Probability (%)" type="number" min={1} max={100} value={fields.percent} onInput={set('percent')} /></label>}
       <div class="button-row">
         <button type="submit" class="primary">Add fault</button>
         {notice && <span class="notice" role="status">{notice}</span>}
