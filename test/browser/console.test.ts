@@ -87,13 +87,13 @@ test('an out-of-stock order’s graph has the colours of its history: ReserveIte
   expect(await caught.locator('text').textContent()).toContain('OutOfStock');
   expect(await page.locator('svg .edge[data-from="ReserveItems"][data-to="MarkItemsReserved"]').getAttribute('data-taken')).toBe('false');
   await page.getByRole('button', { name: 'Fit' }).click();
-  await screenshot(page, 'graph');
+  await screenshot(page, 'graph', page.getByRole('tablist', { name: 'Views' }));
 
   // The step panel: the caught error and its cause.
   await page.locator('svg [data-state="ReserveItems"]').click();
   const step = page.getByRole('complementary', { name: 'Step ReserveItems' });
   expect(await step.getByRole('note', { name: 'Error' }).innerText()).toContain('OutOfStock');
-  await screenshot(page, 'step');
+  await screenshot(page, 'step', page.getByRole('tablist', { name: 'Views' }));
 
   // The table: one row per state entered, in order.
   await page.getByRole('tab', { name: 'Table view' }).click();
@@ -164,7 +164,7 @@ test('a fault added in the Faults panel makes the refund fail: the order ends CO
   await execution.locator('svg [data-state="RefundPayment"][data-status="failed"]').waitFor();
   expect(Number(await execution.locator('svg [data-state="RefundPayment"]').getAttribute('data-retries'))).toBeGreaterThan(0);
   expect(await nodeStatus(execution, 'ReserveItems')).toBe('caught');
-  await screenshot(execution, 'compensation-failed');
+  await screenshot(execution, 'compensation-failed', execution.getByRole('tablist', { name: 'Views' }));
 }, 240_000);
 
 test('the fault cleared, Redrive resumes the execution at the failed refund: it finishes its compensations and the order ends CANCELLED', async () => {
@@ -187,7 +187,7 @@ test('the fault cleared, Redrive resumes the execution at the failed refund: it 
   await until('the order to be CANCELLED', async () => ((await shop.status('alice', stuckOrderId)) === 'CANCELLED' ? true : undefined), 30_000);
   const history = await historyOf(stuckOrderId);
   expect(history.filter((e) => e.type === 'ExecutionRedriven')).toHaveLength(1);
-  await screenshot(page, 'redriven');
+  await screenshot(page, 'redriven', page.getByRole('tablist', { name: 'Views' }));
 }, 180_000);
 
 test('Start: the input editor refuses JSON that is not JSON', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import type { CloudProcess } from '../../support/cloud-process';
 import { apiToken, callApi, VIEWPORT } from './shop-page';
 
@@ -32,9 +32,10 @@ export const openConsole = async (browser: Browser, cloud: CloudProcess, route: 
   return page;
 };
 
-/** Saves `docs/images/console-<name>.png` at the fixed viewport. */
-export const screenshot = async (page: Page, name: string): Promise<void> => {
+/** Saves `docs/images/console-<name>.png` at the fixed viewport, from the top of the page or with `at` at its top. */
+export const screenshot = async (page: Page, name: string, at?: Locator): Promise<void> => {
   mkdirSync(IMAGES, { recursive: true });
+  if (at) await at.evaluate((element) => element.scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: join(IMAGES, `console-${name}.png`) });
 };
 

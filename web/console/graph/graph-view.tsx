@@ -94,8 +94,8 @@ export const GraphView = ({ definition, states, ended, selected, onSelect, name 
   return (
     <div class="graph">
       <div class="toolbar" role="toolbar" aria-label="Graph">
-        <button type="button" onClick={() => setBox(zoom(box, ZOOM_STEP))} aria-label="Zoom in">＋</button>
-        <button type="button" onClick={() => setBox(zoom(box, 1 / ZOOM_STEP))} aria-label="Zoom out">－</button>
+        <button type="button" onClick={() => setBox(zoom(box, ZOOM_STEP))} aria-label="Zoom in">+</button>
+        <button type="button" onClick={() => setBox(zoom(box, 1 / ZOOM_STEP))} aria-label="Zoom out">-</button>
         <button type="button" onClick={() => setBox(fit(layout))}>Fit</button>
         <button type="button" onClick={() => svgRef.current && exportSvg(svgRef.current, layout, name)}>Export SVG</button>
         <Legend />

@@ -11,10 +11,11 @@ export const TimeSeriesChart = ({ chart, title }: { chart: ChartData; title: str
   useEffect(() => {
     const element = box.current;
     if (!element) return undefined;
-    const size = () => ({ width: Math.max(element.clientWidth, 200), height: Math.max(element.clientHeight - 28, 80) });
+    const size = () => ({ width: Math.max(element.clientWidth, 200), height: Math.max(element.clientHeight, 80) });
     const options: uPlot.Options = {
       ...size(),
-      legend: { show: true, live: false },
+      // The widget draws its own legend, with each series' total over the range.
+      legend: { show: false },
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min ?? 0), Math.max(1, (max ?? 1) * 1.1)] } },
       axes: [{ stroke: '#5f6b7a', grid: { stroke: '#eef0f2' } }, { stroke: '#5f6b7a', grid: { stroke: '#eef0f2' }, size: 44 }],

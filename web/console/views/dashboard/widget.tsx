@@ -3,7 +3,7 @@ import { useServices } from '../../aws';
 import { ErrorNote } from '../../components/common';
 import { usePolling } from '../../hooks';
 import { alignResults, latestValue, type MetricResult, total, type Widget, widgetQueries } from '../../model/dashboard';
-import { TimeSeriesChart } from './chart';
+import { SERIES_COLOURS, TimeSeriesChart } from './chart';
 import { Markdown } from './markdown';
 
 export interface TimeRange {
@@ -49,7 +49,7 @@ const MetricWidget = ({ widget, range, refreshMs }: { widget: Widget; range: Tim
   return (
     <>
       <p class="widget-meta muted small">
-        {queries.filter((q) => q.ReturnData).map((q) => `${q.Label ?? q.Id}${q.MetricStat ? ` (${q.MetricStat.Stat})` : ''}`).join(' · ')} · period {period} s
+        {queries.filter((q) => q.ReturnData).map((q) => (q.MetricStat ? `${q.Label ?? q.Id} (${q.MetricStat.Stat})` : (q.Label ?? q.Expression?.replace(/^(\w+)\(.*$/, '$1(…)') ?? q.Id))).join(' · ')} · period {period} s
       </p>
       <ErrorNote error={data.error} />
       {data.data && view === 'singleValue' && (
@@ -66,9 +66,10 @@ const MetricWidget = ({ widget, range, refreshMs }: { widget: Widget; range: Tim
         <>
           <TimeSeriesChart chart={data.data.chart} title={widget.properties.title ?? ''} />
           <ul class="series-totals" aria-label="Totals over the range">
-            {data.data.results.map((result) => (
+            {data.data.results.map((result, i) => (
               <li key={`${result.Id}${result.Label}`} data-metric={result.Label} data-total={total(result)}>
-                {result.Label}: <strong>{fmt(total(result))}</strong>
+                <span class="swatch-dot" style={{ background: SERIES_COLOURS[i % SERIES_COLOURS.length] }} />
+                {result.Label} <strong>{fmt(total(result))}</strong>
               </li>
             ))}
           </ul>
