@@ -96,6 +96,7 @@ test('an out-of-stock order’s graph has the colours of its history: ReserveIte
   await screenshot(page, 'step', page.getByRole('tablist', { name: 'Views' }));
 
   // The table: one row per state entered, in order.
+  await step.getByRole('button', { name: 'Close the step panel' }).click();
   await page.getByRole('tab', { name: 'Table view' }).click();
   const rows = page.getByRole('table', { name: 'States entered' }).locator('tbody tr');
   expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-state')))).toEqual(entered);

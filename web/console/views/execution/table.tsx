@@ -54,7 +54,7 @@ export const RunsTable = ({ runs, definition, span, selected, onSelect }: TableP
               {STATUS_LABELS[run.status]}
               {run.retries > 0 && <span class="retries" title="Retries"> ↻ {run.retries}</span>}
             </td>
-            <td class="resource">{resourceOf(definition.States[run.name]) ?? '–'}</td>
+            <td class="resource" title={resourceOf(definition.States[run.name])}>{resourceOf(definition.States[run.name]) ?? '–'}</td>
             <td>{formatDuration(run.enteredAt - span.from)}</td>
             <td>{formatDuration(end === undefined ? (run.status === 'in-progress' ? span.to - run.enteredAt : undefined) : end - run.enteredAt)}</td>
             <td><TimelineBar run={run} span={span} /></td>
