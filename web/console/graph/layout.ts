@@ -1,4 +1,4 @@
-import ELK, { type ElkExtendedEdge, type ElkNode } from 'elkjs/lib/elk.bundled.js';
+import ElkConstructor, { type ELK, type ElkExtendedEdge, type ElkNode } from 'elkjs/lib/elk-api.js';
 import { END, type GraphEdge, type GraphNode, START, type StateGraph } from '../model/definition';
 
 export interface Point {
@@ -25,7 +25,12 @@ export interface GraphLayout {
   height: number;
 }
 
-const elk = new ELK();
+/** The file web/build.ts puts beside the console: elk's engine, run in a Web Worker off the page's thread. */
+const ELK_WORKER = 'elk-worker.min.js';
+
+let elk: ELK | undefined;
+/** The layout engine, started on the first graph (its worker is not loaded before). */
+const engine = (): ELK => (elk ??= new ElkConstructor({ workerUrl: new URL(ELK_WORKER, document.baseURI).href }));
 
 /** The width text takes at the graph's font size (an estimate: elk needs sizes before anything is drawn). */
 const textWidth = (text: string, size: number) => Math.ceil(text.length * size * 0.6);
@@ -64,7 +69,7 @@ export const layoutGraph = async (graph: StateGraph): Promise<GraphLayout> => {
     children: graph.nodes.map((node) => ({ id: node.id, ...sizeOf(node) })),
     edges: graph.edges.map(toElkEdge),
   };
-  const laid = await elk.layout(root);
+  const laid = await engine().layout(root);
   const byId = new Map(graph.nodes.map((node) => [node.id, node]));
   const nodes = (laid.children ?? []).map((child) => ({ ...byId.get(child.id)!, x: child.x ?? 0, y: child.y ?? 0, width: child.width ?? 0, height: child.height ?? 0 }));
   const edgesById = new Map(graph.edges.map((edge) => [edge.id, edge]));
