@@ -1,26 +1,15 @@
 import type { Server } from 'node:http';
 import { buildWebFiles, type WebFiles } from '../../web/build';
+import type { WebConfig } from '../../web/shared/config';
 import type { StackModel } from '../cloudformation/model';
 import { listen } from '../http/server';
 import type { RealmClient } from '../issuer/realm';
 import { createWebServer } from './server';
 
-/** Where the pages find the services, as `/config.json` tells them (each key overridable by a query parameter). */
-export interface WebConfig {
-  /** The API's base URL, stage included, with a trailing slash. */
-  api: string;
-  issuer: string;
-  edge: string;
-  region: string;
-  /** The realm's browser client (authorization code + PKCE). */
-  clientId: string;
-  stateMachineArn: string;
-  dashboardName: string;
-}
-
 /**
- * The config the local cloud gives its pages, read from what it runs: the first public client of the
- * realm with the browser flow, the first state machine, the first dashboard of the template.
+ * The config the local cloud gives its pages (`/config.json`, each key overridable by a query
+ * parameter), read from what it runs: the first public client of the realm with the browser flow, the
+ * first state machine, the first dashboard of the template.
  */
 export const webConfig = (
   urls: { api: string; edge: string; issuer: string },

@@ -66,7 +66,7 @@ test('alice signs in, deposits, orders, and watches the timeline reach COMPLETED
   await addToBasket(page, 'Stoneware mug', 2);
   await chooseDelivery(page);
   expect(await page.getByTestId('basket-total').innerText()).toBe('$32.95');
-  await screenshot(page, 'basket', page.getByRole('button', { name: 'Place order' }));
+  await screenshot(page, 'basket');
   await page.getByRole('button', { name: 'Place order' }).click();
   firstOrderId = await shownOrderId(page);
   await waitForStatus(page, 'COMPLETED');
@@ -90,6 +90,7 @@ test('bob, with $0, orders and sees PAYMENT_DECLINED explained', async () => {
   await page.getByRole('button', { name: 'Place order' }).click();
   await waitForStatus(page, 'CANCELLED');
   expect(await timeline(page)).toEqual(['PENDING', 'CANCELLED']);
+  expect(await page.locator('li[data-status="CANCELLED"]').innerText()).toContain('Payment of $4.50 declined');
   const explained = page.getByRole('alert').filter({ hasText: 'Order cancelled: Payment declined' });
   await expect(explained.innerText()).resolves.toContain('Your balance did not cover the total');
   await screenshot(page, 'payment-declined');

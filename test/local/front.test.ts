@@ -1,10 +1,10 @@
-import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { RestApiGateway } from '../../local/apigateway/gateway';
 import type { MethodSpec, RestApiSpec } from '../../local/apigateway/specs';
 import { createApiPort } from '../../local/http/api-port';
 import { close } from '../../local/http/server';
+import { rawJsonRequest } from '../support/raw-http';
 import type { InvokeResult } from '../../local/lambda/runtime';
 
 // The API port's front, with a one-route API: nothing a client sends can stop it, and every answer
@@ -48,26 +48,7 @@ beforeAll(async () => {
 afterAll(() => close(server));
 
 /** Sends raw bytes, as curl --path-as-is or a broken client would, and answers the status and the JSON body. */
-const raw = (request: string | Buffer): Promise<{ status: number; body: unknown }> =>
-  new Promise((resolve, reject) => {
-    const socket = connect((server.address() as AddressInfo).port, '127.0.0.1', () => socket.write(request));
-    const chunks: Buffer[] = [];
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', reject);
-    socket.on('close', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      const split = text.indexOf('\r\n\r\n');
-      const head = text.slice(0, split);
-      let body = text.slice(split + 4);
-      // A chunked body: its chunks' data, without their sizes.
-      if (/transfer-encoding: chunked/i.test(head)) body = body.split('\r\n').filter((_, i) => i % 2 === 1).join('');
-      try {
-        resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]), body: JSON.parse(body) as unknown });
-      } catch (error) {
-        reject(new Error(`Not a JSON answer: ${text.slice(0, 300)}`, { cause: error }));
-      }
-    });
-  });
+const raw = (request: string | Buffer) => rawJsonRequest((server.address() as AddressInfo).port, request);
 
 const get = async (path: string, init: RequestInit = {}) => {
   const response = await fetch(`${base}${path}`, init);

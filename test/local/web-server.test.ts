@@ -1,12 +1,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { close, listen } from '../../local/http/server';
 import { createWebServer } from '../../local/web/server';
 import { buildWeb, buildWebFiles } from '../../web/build';
 import { mergeConfig } from '../../web/shared/config';
+import { rawJsonRequest } from '../support/raw-http';
 
 // The web server over a small built site: content types, revalidation, traversal refused, the
 // config, JSON errors, and requests that must not stop it.
@@ -30,18 +31,8 @@ beforeAll(async () => {
 afterAll(() => close(server));
 afterEach(() => expect(errors).toEqual([]));
 
-/** Sends bytes as written (no URL normalisation, as `curl --path-as-is`) and answers the status line's code and the body. */
-const raw = (request: string): Promise<{ status: number; body: string }> =>
-  new Promise((resolve, reject) => {
-    const socket = connect((server.address() as AddressInfo).port, '127.0.0.1', () => socket.write(request));
-    const chunks: Buffer[] = [];
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', reject);
-    socket.on('close', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      resolve({ status: Number(text.slice(9, 12)), body: text.slice(text.indexOf('\r\n\r\n') + 4) });
-    });
-  });
+/** Sends bytes as written (no URL normalisation, as `curl --path-as-is`): the status and the JSON body. */
+const raw = (request: string) => rawJsonRequest((server.address() as AddressInfo).port, request);
 
 describe('the web server', () => {
   test.each([
@@ -98,9 +89,9 @@ describe('the web server', () => {
   test.each(['/../etc/passwd', '/console/../../package.json', '/%2e%2e/%2e%2e/package.json', '/main.js%00.html', '/..%5c..%5cpackage.json', '//etc/passwd', '/%E0%A4%A'])(
     'refuses %s with a 400',
     async (path) => {
-      const response = await raw(`GET ${path} HTTP/1.0\r\nHost: x\r\n\r\n`);
+      const response = await raw(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
       expect(response.status).toBe(400);
-      expect(JSON.parse(response.body)).toMatchObject({ error: 'BAD_REQUEST' });
+      expect(response.body).toMatchObject({ error: 'BAD_REQUEST' });
     },
   );
 

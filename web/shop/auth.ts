@@ -168,7 +168,8 @@ export class Auth {
       refreshToken: tokens.refresh_token ?? this.session?.refreshToken,
       idToken: tokens.id_token ?? this.session?.idToken,
       expiresAt: Date.now() + lifetime * 1000,
-      username: [claims.preferred_username, claims.name, claims.sub].find((c): c is string => typeof c === 'string') ?? 'you',
+      // A refresh may bring no ID token, and an access token need not be a JWT: the name stays as it was.
+      username: [claims.preferred_username, claims.name, claims.sub].find((c): c is string => typeof c === 'string') ?? this.session?.username ?? 'you',
     };
     clearTimeout(this.timer);
     const refreshIn = Math.max(1, Math.min(lifetime - REFRESH_MARGIN_S, lifetime * 0.75));

@@ -2,8 +2,11 @@ import { formatDuration, formatMoney, formatTime } from '../format';
 import type { HistoryEntry, Order } from '../types';
 import { COMPENSATES, FORWARD, isCompensation, isTerminal, STEP_LABELS } from '../words';
 
-/** The saga's words for an entry, with amounts in cents (`refunded 2500 USD`) shown as money. */
-const reasonText = (reason: string): string => reason.replace(/\b(\d+) ([A-Z]{3})\b/g, (_all, cents: string, currency: string) => formatMoney(Number(cents), currency));
+/** The saga's words for an entry, with its amounts in cents (`refunded 2500 USD`, `Payment of 450 declined`) shown as money. */
+const reasonText = (reason: string): string =>
+  reason
+    .replace(/\b(\d+) ([A-Z]{3})\b/g, (_all, cents: string, currency: string) => formatMoney(Number(cents), currency))
+    .replace(/\b(Payment of) (\d+)\b/g, (_all, words: string, cents: string) => `${words} ${formatMoney(Number(cents))}`);
 
 const toneOf = (entry: HistoryEntry): string => {
   if (isCompensation(entry.status)) return 'compensation';
