@@ -155,8 +155,4 @@ const binary = (op: string, left: MathValue, right: MathValue): MathValue => {
   return series(many.map((s) => mapPoints(s, (v, at) => (one.points.has(at) ? (flip ? f(one.points.get(at)!, v) : f(v, one.points.get(at)!)) : undefined), flip ? one.label : s.label)), left.array || right.array);
 };
 
-export interface Evaluator {
-  evaluate(expression: string, context: MathContext): MathValue;
-}
-
 export { parse as parseExpression, type Node as MathNode, binary, mapPoints, scalar, series, invalid };

@@ -9,6 +9,8 @@ const FAST = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const SLOW = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900];
 /** Label combinations kept per metric: past it, new ones are dropped (Prometheus wants low cardinality). */
 const MAX_SERIES = 200;
+/** EMF metric names kept: past it, new names are dropped. */
+const MAX_METRICS = 500;
 /** Dimensions that identify one thing (an order, a user, a request) never become labels. */
 const IDENTIFYING = /(^|_)(id|ids|key|arn|token|user|email)$/i;
 
@@ -95,7 +97,7 @@ export class PrometheusMetrics {
   private metricFor(promName: string, timed: boolean, record: MetricRecord, name: string) {
     let entry = this.dynamic.get(promName);
     if (!entry) {
-      if (this.registry.getSingleMetric(promName)) return undefined;
+      if (this.registry.getSingleMetric(promName) || this.dynamic.size >= MAX_METRICS) return undefined;
       const labels = Object.keys(record.dimensions).map(snakeCase).filter((label) => label && !IDENTIFYING.test(label) && /^[a-z_]/.test(label));
       const help = `${name} (${record.namespace}, EMF)`;
       const metric = timed
