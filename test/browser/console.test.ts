@@ -160,6 +160,9 @@ test('a fault added in the Faults panel makes the refund fail: the order ends CO
   await compensationAlarm(alarms).getByRole('button').click();
   await alarms.getByLabel(/^History of /).getByText(/ALARM/).first().waitFor();
   await screenshot(alarms, 'alarms');
+  // The dashboard shows the alarm's state too.
+  const dashboard = await open('dashboard');
+  await dashboard.getByRole('list', { name: 'Alarm status' }).locator('[data-alarm*="CompensationFailures"][data-state="ALARM"]').waitFor();
 
   const execution = await open(`executions/${encodeURIComponent(executionArnOf(stuckOrderId))}`);
   await execution.locator('svg [data-state="RefundPayment"][data-status="failed"]').waitFor();
