@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 /** The web folder: one app per sub-folder, each an `index.html` beside a `main.tsx`. */
@@ -7,8 +7,9 @@ const WEB = __dirname;
 
 /** The apps and where each is served: the shop at the root, the console under /console/. */
 const APPS = [
-  { name: 'shop', mount: '' },
-  { name: 'console', mount: 'console/' },
+  { name: 'shop', mount: '', assets: [] },
+  // elkjs's layout engine runs in a Web Worker from its own prebuilt file: 1.6 MB that esbuild need not bundle.
+  { name: 'console', mount: 'console/', assets: ['elkjs/lib/elk-worker.min.js'] },
 ] as const;
 
 /** The built site: each file by its path below the root (`index.html`, `console/main.js` …). */
@@ -44,7 +45,10 @@ export const buildWebFiles = async (root: string = WEB): Promise<WebFiles> => {
     nodePaths: [join(WEB, '..', 'node_modules')],
   });
   for (const file of result.outputFiles) files.set(file.path.replace(/^\//, ''), file.contents);
-  for (const { name, mount } of apps) files.set(`${mount}index.html`, readFileSync(join(root, name, 'index.html')));
+  for (const { name, mount, assets } of apps) {
+    files.set(`${mount}index.html`, readFileSync(join(root, name, 'index.html')));
+    for (const asset of assets) files.set(`${mount}${basename(asset)}`, readFileSync(join(WEB, '..', 'node_modules', asset)));
+  }
   return files;
 };
 

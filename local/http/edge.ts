@@ -14,6 +14,7 @@ import type { SnsService } from '../sns/service';
 import { handleStepFunctionsRequest } from '../stepfunctions/api';
 import type { ExecutionChanges } from '../stepfunctions/changes';
 import type { StepFunctionsService } from '../stepfunctions/service';
+import { edgeCors } from './cors';
 import { createFront, type FrontRequest } from './front';
 import { type HttpResponse, json } from './server';
 
@@ -45,6 +46,8 @@ const isForm = (req: IncomingMessage) => String(req.headers['content-type'] ?? '
  */
 const dispatch = async (services: EdgeServices, request: FrontRequest): Promise<HttpResponse | undefined> => {
   const { req, res, method, path, query } = request;
+  const preflight = edgeCors(req, res, method, path);
+  if (preflight) return preflight;
   const target = String(req.headers['x-amz-target'] ?? '');
   if (target.startsWith('DynamoDB_')) {
     services.dynamodb(req, res);

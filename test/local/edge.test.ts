@@ -67,3 +67,36 @@ test.each([
 test('nothing of it reached the error log as an internal failure', () => {
   expect(errors).toEqual([]);
 });
+
+describe('CORS, for the console in a browser on another origin', () => {
+  test('a preflight is answered with the method and headers it asks for', async () => {
+    const response = await fetch(`${base}/`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:8000', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-amz-target,x-amz-date,authorization,content-type,amz-sdk-invocation-id' },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('access-control-allow-methods')).toBe('POST');
+    expect(response.headers.get('access-control-allow-headers')).toBe('x-amz-target,x-amz-date,authorization,content-type,amz-sdk-invocation-id');
+  });
+
+  test('an answer, an error too, allows any origin and exposes AWS’s headers', async () => {
+    const response = await fetch(`${base}/`, { method: 'POST', headers: { origin: 'http://localhost:8000', 'x-amz-target': 'AWSStepFunctions.DescribeExecution', 'content-type': 'application/x-amz-json-1.0' }, body: '{}' });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('access-control-expose-headers')?.split(', ')).toEqual(expect.arrayContaining(['x-amzn-requestid', 'x-amzn-errortype', 'x-amz-request-id']));
+  });
+
+  test('the chaos API answers a browser too', async () => {
+    const preflight = await fetch(`${base}/_local/chaos/faults`, { method: 'OPTIONS', headers: { origin: 'http://localhost:8000', 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'content-type' } });
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('PATCH');
+    const list = await fetch(`${base}/_local/chaos/faults`, { headers: { origin: 'http://localhost:8000' } });
+    expect(list.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await list.json()).toEqual([]);
+  });
+
+  test('an OPTIONS that is not a preflight is not answered as one', async () => {
+    const response = await fetch(`${base}/`, { method: 'OPTIONS' });
+    expect(response.headers.get('access-control-allow-methods')).toBeNull();
+  });
+});

@@ -1,0 +1,58 @@
+import { useServices } from './aws';
+import { href, useRoute } from './hooks';
+import { AlarmsView } from './views/alarms';
+import { DashboardView } from './views/dashboard/dashboard';
+import { ExecutionPage } from './views/execution/page';
+import { ExecutionsView } from './views/executions';
+import { FaultsView } from './views/faults';
+import { StartView } from './views/start';
+
+const NAV: [string, string][] = [
+  ['executions', 'Executions'],
+  ['dashboard', 'Dashboard'],
+  ['alarms', 'Alarms'],
+  ['faults', 'Faults'],
+];
+
+const Page = ({ route }: { route: string[] }) => {
+  const [section = 'executions', arg] = route;
+  if (section === 'executions' && arg) return <ExecutionPage key={arg} executionArn={arg} />;
+  if (section === 'executions') return <ExecutionsView />;
+  if (section === 'start') return <StartView fromArn={arg} />;
+  if (section === 'dashboard') return <DashboardView />;
+  if (section === 'alarms') return <AlarmsView />;
+  if (section === 'faults') return <FaultsView />;
+  return <p class="error" role="alert">There is no page at #/{route.join('/')}.</p>;
+};
+
+/** The console: a header, the navigation (Executions, Dashboard, Alarms, Faults) and the page the hash route names. */
+export const App = () => {
+  const route = useRoute();
+  const { config } = useServices();
+  const section = route[0] === 'start' ? 'executions' : (route[0] ?? 'executions');
+  return (
+    <div class="shell">
+      <header class="topbar">
+        <a class="brand" href={href('executions')}>
+          <span class="logo" aria-hidden="true">◆</span> Serverless Shop <span class="brand-sub">Console</span>
+        </a>
+        <span class="endpoint" title="Where the console's AWS calls go">
+          {config.edge || 'AWS'} · {config.region}
+        </span>
+        <a class="to-shop" href="/">Open the shop ↗</a>
+      </header>
+      <nav class="sidenav" aria-label="Console">
+        <ul>
+          {NAV.map(([id, label]) => (
+            <li key={id}>
+              <a href={href(id)} aria-current={section === id ? 'page' : undefined}>{label}</a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main class="content">
+        <Page route={route} />
+      </main>
+    </div>
+  );
+};
