@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Chaos } from '../../local/chaos/faults';
 import { dynamoDbForwarder } from '../../local/dynamodb/api';
 import { createEdge } from '../../local/http/edge';
+import { originAllowed } from '../../local/http/cors';
 import { close } from '../../local/http/server';
 import { AsyncInvocations } from '../../local/lambda/async';
 import { LambdaRuntime } from '../../local/lambda/runtime';
@@ -75,15 +76,15 @@ describe('CORS, for the console in a browser on another origin', () => {
       headers: { origin: 'http://localhost:8000', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-amz-target,x-amz-date,authorization,content-type,amz-sdk-invocation-id' },
     });
     expect(response.status).toBe(204);
-    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:8000');
     expect(response.headers.get('access-control-allow-methods')).toBe('POST');
     expect(response.headers.get('access-control-allow-headers')).toBe('x-amz-target,x-amz-date,authorization,content-type,amz-sdk-invocation-id');
   });
 
-  test('an answer, an error too, allows any origin and exposes AWS’s headers', async () => {
+  test('an answer, an error too, allows the page’s origin and exposes AWS’s headers', async () => {
     const response = await fetch(`${base}/`, { method: 'POST', headers: { origin: 'http://localhost:8000', 'x-amz-target': 'AWSStepFunctions.DescribeExecution', 'content-type': 'application/x-amz-json-1.0' }, body: '{}' });
     expect(response.status).toBe(400);
-    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:8000');
     expect(response.headers.get('access-control-expose-headers')?.split(', ')).toEqual(expect.arrayContaining(['x-amzn-requestid', 'x-amzn-errortype', 'x-amz-request-id']));
   });
 
@@ -91,12 +92,37 @@ describe('CORS, for the console in a browser on another origin', () => {
     const preflight = await fetch(`${base}/_local/chaos/faults`, { method: 'OPTIONS', headers: { origin: 'http://localhost:8000', 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'content-type' } });
     expect(preflight.headers.get('access-control-allow-methods')).toBe('PATCH');
     const list = await fetch(`${base}/_local/chaos/faults`, { headers: { origin: 'http://localhost:8000' } });
-    expect(list.headers.get('access-control-allow-origin')).toBe('*');
+    expect(list.headers.get('access-control-allow-origin')).toBe('http://localhost:8000');
     expect(await list.json()).toEqual([]);
+  });
+
+  test.each([
+    ['a form post to SNS', '/', { 'content-type': 'application/x-www-form-urlencoded' }, 'Action=Publish&Version=2010-03-31&TopicArn=x&Message=m'],
+    ['a fault rule', '/_local/chaos/faults', { 'content-type': 'text/plain' }, '{"service":"lambda","function":"BillingPay","effect":"error"}'],
+  ])('a page from another website is refused before any service: %s', async (_what, path, headers, body) => {
+    const response = await fetch(`${base}${path}`, { method: path === '/' ? 'POST' : 'PATCH', headers: { origin: 'https://evil.example', ...headers }, body });
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as { __type: string }).__type).toBe('AccessDeniedException');
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect(await (await fetch(`${base}/_local/chaos/faults`)).json()).toEqual([]);
+  });
+
+  test('a preflight from another website is refused; 127.0.0.1 and the listed origins are allowed', async () => {
+    const preflight = (origin: string) => fetch(`${base}/`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+    expect((await preflight('https://evil.example')).status).toBe(403);
+    expect((await preflight('http://localhost.evil.example')).status).toBe(403);
+    expect((await preflight('http://127.0.0.1:5173')).status).toBe(204);
   });
 
   test('an OPTIONS that is not a preflight is not answered as one', async () => {
     const response = await fetch(`${base}/`, { method: 'OPTIONS' });
     expect(response.headers.get('access-control-allow-methods')).toBeNull();
   });
+});
+
+test('SHOP_CORS_ALLOWED_ORIGINS adds origins, or any with *', () => {
+  expect(originAllowed('https://console.example', '')).toBe(false);
+  expect(originAllowed('https://console.example', 'https://other.example, https://console.example')).toBe(true);
+  expect(originAllowed('https://console.example', '*')).toBe(true);
+  expect(originAllowed('http://[::1]:8000', '')).toBe(true);
 });
