@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type { CloudProcess } from '../../support/cloud-process';
-import { apiToken, callApi, VIEWPORT } from './shop-page';
+import { apiToken, callApi, IMAGES, VIEWPORT } from './shop-page';
 
-const IMAGES = resolve(__dirname, '..', '..', '..', 'docs', 'images');
 
 export interface Order {
   orderId: string;
