@@ -1,4 +1,5 @@
 import type { StartupFigure } from './startup';
+import type { ThroughputFigure } from './saga';
 
 export interface LatencyFigure {
   orders: number;
@@ -11,14 +12,6 @@ export interface LatencyFigure {
   breakdown: Record<string, number>;
 }
 
-export interface LevelFigure {
-  concurrency: number;
-  orders: number;
-  perSecond: number;
-  p50: number;
-  p99: number;
-  errors: number;
-}
 
 export interface FloorFigure {
   latency: { concurrency: number; sagas: number; perSecond: number; p50: number; p95: number; p99: number };
@@ -46,7 +39,7 @@ export interface BenchResult {
   startup?: { cold: StartupFigure; warm: StartupFigure; withSynth?: StartupFigure };
   sagaLatency?: LatencyFigure;
   dynamodbCallsPerSaga?: Record<string, number>;
-  throughput?: LevelFigure[];
+  throughput?: ThroughputFigure[];
   floor?: FloorFigure;
   overhead?: { latencyP50: number; throughput: { concurrency: number; sagaPerFloor: number }[] };
   memory?: Record<string, { cloudRssMb: number; jvmRssMb: number }>;
