@@ -1,17 +1,7 @@
-/** A fault rule as `/_local/chaos/faults` answers it (local/chaos/faults.ts). */
-export interface FaultRule {
-  id: string;
-  service: 'lambda' | 'dynamodb' | 'sns' | 'states';
-  operation?: string;
-  function?: string;
-  effect: 'error' | 'timeout' | 'crash' | 'latency';
-  error?: { code: string; statusCode?: number; message?: string };
-  latencyMs?: number;
-  probability: number;
-  remaining?: number;
-  injected: number;
-  createdAt: number;
-}
+import type { FaultRule } from '../../local/chaos/faults';
+
+/** A fault rule as `/_local/chaos/faults` answers it: the local cloud's own type (type-only: nothing of it is bundled). */
+export type { FaultRule };
 
 export type NewFaultRule = Omit<FaultRule, 'id' | 'injected' | 'createdAt' | 'remaining' | 'probability'> & { probability?: number; times?: number };
 
