@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useHash } from '../shared/hash';
 
 export interface Loaded<T> {
   data?: T;
@@ -38,14 +39,8 @@ export const usePolling = <T>(load: () => Promise<T>, deps: unknown[], options: 
 
 /** The hash route: `#/executions/<arn>` → ['executions', '<arn>']. */
 export const useRoute = (): string[] => {
-  const read = () => location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
-  const [route, setRoute] = useState(read);
-  useEffect(() => {
-    const onChange = () => setRoute(read());
-    addEventListener('hashchange', onChange);
-    return () => removeEventListener('hashchange', onChange);
-  }, []);
-  return route;
+  const hash = useHash();
+  return useMemo(() => hash.replace(/^\//, '').split('/').filter(Boolean).map(decodeURIComponent), [hash]);
 };
 
 export const href = (...parts: string[]): string => `#/${parts.map(encodeURIComponent).join('/')}`;

@@ -1,16 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useHash } from '../shared/hash';
 
 /** The current hash route (`#/orders/abc` → `/orders/abc`), updated as it changes. */
-export const useRoute = (): string => {
-  const read = () => location.hash.replace(/^#/, '') || '/';
-  const [route, setRoute] = useState(read);
-  useEffect(() => {
-    const onChange = () => setRoute(read());
-    addEventListener('hashchange', onChange);
-    return () => removeEventListener('hashchange', onChange);
-  }, []);
-  return route;
-};
+export const useRoute = (): string => useHash() || '/';
 
 export const navigate = (route: string): void => {
   location.hash = `#${route}`;
