@@ -8,6 +8,7 @@ import { type CloudOptions, startLocalCloud, type LocalCloud } from './cloud';
 import { JavaMissing } from './dynamodb/process';
 import { freePort } from './support/ports';
 import { ensureTemplate } from './synth';
+import { preflight } from '../scripts/preflight';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -187,6 +188,12 @@ const main = async () => {
     return;
   }
   const started = performance.now();
+  // The preflight first (Java for DynamoDB Local): installed where it can be, else what to run.
+  try {
+    preflight(['java']);
+  } catch (error) {
+    fail((error as Error).message);
+  }
   const { templatePath, stackName } = ensureTemplate(ROOT, { synth: args.synth ? 'always' : args['no-synth'] ? 'never' : 'when-stale', fail });
   const options = await cloudOptions(templatePath, stackName);
   const cloud = await start(options);

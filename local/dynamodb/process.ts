@@ -1,14 +1,13 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { freePort } from '../support/ports';
+import { locate, ToolMissing } from '../support/tools';
 
+/** No Java 17+ to run DynamoDB Local: the reason, and what to run. */
 export class JavaMissing extends Error {
-  constructor() {
-    super(
-      'DynamoDB Local needs Java 17 or later, and `java` was not found on the PATH.\n' +
-        'Install it, for example: sudo apt-get install -y openjdk-17-jre-headless (Debian/Ubuntu) or brew install openjdk (macOS).',
-    );
+  constructor(reason: string) {
+    super(`DynamoDB Local needs Java 17 or later. ${reason}.\nRun \`npx tsx scripts/preflight.ts java\` to install it (Debian/Ubuntu as root), or see its message for this system.`);
   }
 }
 
@@ -33,7 +32,7 @@ export const emulatorDir = (): string => join(dirname(require.resolve('amplify-d
  * prints its pid, and waits on a pipe from the cloud. The pipe closes when the cloud stops it or
  * when the cloud's process dies, however it dies (kill -9 included): then the JVM is stopped.
  */
-const WATCHDOG = 'java "$@" & child=$!; echo "$child"; cat >/dev/null; kill -TERM "$child" 2>/dev/null; wait "$child"';
+const WATCHDOG = 'java="$1"; shift; "$java" "$@" & child=$!; echo "$child"; cat >/dev/null; kill -TERM "$child" 2>/dev/null; wait "$child"';
 
 const alive = (pid: number): boolean => {
   try {
@@ -108,16 +107,15 @@ const jvmPid = (watchdog: ChildProcess): Promise<number> =>
     watchdog.once('exit', (code) => reject(new Error(`DynamoDB Local's watchdog exited with code ${code}`)));
   });
 
-/** Whether `java` is an executable on the PATH: a look at the PATH, not a second JVM start (`java -version` costs a few hundred ms). */
-const javaOnPath = (): boolean =>
-  (process.env.PATH ?? '').split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir, 'java'), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+/** The machine's Java, found as the preflight finds it (JAVA_HOME, else the PATH): a look, not a JVM start. */
+const java = (): string => {
+  try {
+    return locate('java').path;
+  } catch (error) {
+    if (error instanceof ToolMissing) throw new JavaMissing(error.message);
+    throw error;
+  }
+};
 
 /**
  * Starts DynamoDB Local with the machine's Java, in memory or on disk, supervised (see WATCHDOG):
@@ -125,12 +123,12 @@ const javaOnPath = (): boolean =>
  * DynamoDB Local has no option to bind one interface: it listens on all of them, on a free port.
  */
 export const startDynamoDbLocal = async (options: { port?: number; dbPath?: string } = {}): Promise<DynamoDbLocal> => {
-  if (!javaOnPath()) throw new JavaMissing();
+  const javaPath = java();
   const pidFile = options.dbPath && join(options.dbPath, 'dynamodb-local.pid');
   const staleStopped = pidFile ? await stopStale(pidFile, options.dbPath!) : undefined;
   const port = options.port ?? (await freePort());
   const started = performance.now();
-  const watchdog = spawn('/bin/sh', ['-c', WATCHDOG, 'dynamodb-local', ...javaArgs(port, options.dbPath)], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  const watchdog = spawn('/bin/sh', ['-c', WATCHDOG, 'dynamodb-local', javaPath, ...javaArgs(port, options.dbPath)], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   const pid = await jvmPid(watchdog);
   if (pidFile) writeFileSync(pidFile, `${pid}\n`);
   // On a normal exit of this process, stop it at once (the watchdog would too, a moment later).

@@ -1,7 +1,7 @@
 import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
 import type { Browser, Page } from 'playwright-core';
 import { type CloudProcess, startCloudProcess, stopCloudProcess } from '../support/cloud-process';
-import { launchChromium } from './support/chromium';
+import { browserTest, launchChromium } from './support/chromium';
 import { openConsole, screenshot, ShopDriver, until } from './support/console-page';
 
 // The console in Debian's Chromium against a local cloud started as `npm start` starts it (retries
@@ -38,7 +38,7 @@ const executionArnOf = (orderId: string) => `${stateMachineArn.replace(':stateMa
 const historyOf = async (orderId: string): Promise<HistoryEvent[]> => (await sfn().send(new GetExecutionHistoryCommand({ executionArn: executionArnOf(orderId), maxResults: 1000 }))).events ?? [];
 const nodeStatus = (page: Page, state: string) => page.locator(`svg [data-state="${state}"]`).getAttribute('data-status');
 
-test('the executions list shows a completed order, linked to its execution and to the order', async () => {
+browserTest('the executions list shows a completed order, linked to its execution and to the order', async () => {
   const orderId = await shop.placeOrder('alice', await shop.product(100));
   await shop.orderEnds('alice', orderId, 'COMPLETED');
   const page = await open('executions');
@@ -58,7 +58,7 @@ test('the executions list shows a completed order, linked to its execution and t
   expect(await nodeStatus(page, 'RefundPayment')).toBe('not-reached');
 }, 120_000);
 
-test('an out-of-stock order’s graph has the colours of its history: ReserveItems caught, RefundPayment succeeded, BookDelivery not reached', async () => {
+browserTest('an out-of-stock order’s graph has the colours of its history: ReserveItems caught, RefundPayment succeeded, BookDelivery not reached', async () => {
   const orderId = await shop.placeOrder('alice', await shop.product(0));
   await shop.orderEnds('alice', orderId, 'CANCELLED');
   // What the history says, read here with the SDK.
@@ -110,7 +110,7 @@ test('an out-of-stock order’s graph has the colours of its history: ReserveIte
   expect(await failed.getByLabel('TaskFailed cause').innerText()).toMatch(/.+/);
 }, 120_000);
 
-test('the dashboard, drawn from its body, shows OrdersCompleted rise after an order', async () => {
+browserTest('the dashboard, drawn from its body, shows OrdersCompleted rise after an order', async () => {
   const page = await open('dashboard');
   const widget = page.locator('section[data-widget="Orders"]');
   const completed = widget.locator('li[data-metric="OrdersCompleted"]');
@@ -136,7 +136,7 @@ test('the dashboard, drawn from its body, shows OrdersCompleted rise after an or
 const compensationAlarm = (page: Page) => page.getByRole('table', { name: 'Alarms' }).locator('tr[data-alarm*="CompensationFailures"]');
 let stuckOrderId = '';
 
-test('a fault added in the Faults panel makes the refund fail: the order ends COMPENSATION_FAILED and the alarm goes red', async () => {
+browserTest('a fault added in the Faults panel makes the refund fail: the order ends COMPENSATION_FAILED and the alarm goes red', async () => {
   const page = await open('faults');
   const form = page.getByRole('form', { name: 'Add a fault' });
   await form.getByLabel('Function', { exact: true }).fill('BillingRefund');
@@ -171,7 +171,7 @@ test('a fault added in the Faults panel makes the refund fail: the order ends CO
   await screenshot(execution, 'compensation-failed', execution.getByRole('tablist', { name: 'Views' }));
 }, 240_000);
 
-test('the fault cleared, Redrive resumes the execution at the failed refund: it finishes its compensations and the order ends CANCELLED', async () => {
+browserTest('the fault cleared, Redrive resumes the execution at the failed refund: it finishes its compensations and the order ends CANCELLED', async () => {
   expect(stuckOrderId).not.toBe('');
   const faults = await open('faults');
   await faults.getByRole('button', { name: 'Clear all faults' }).click();
@@ -194,7 +194,7 @@ test('the fault cleared, Redrive resumes the execution at the failed refund: it 
   await screenshot(page, 'redriven', page.getByRole('tablist', { name: 'Views' }));
 }, 180_000);
 
-test('Start: the input editor refuses JSON that is not JSON', async () => {
+browserTest('Start: the input editor refuses JSON that is not JSON', async () => {
   const page = await open('start');
   const input = page.getByLabel('Input');
   await input.fill('{"orderId": ');

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { type CloudProcess, startCloudProcess, stopCloudProcess } from '../support/cloud-process';
-import { launchChromium } from './support/chromium';
+import { browserTest, launchChromium } from './support/chromium';
 import { addToBasket, callApi, chooseDelivery, pageUrl, screenshot, shownOrderId, signedIn, timeline, VIEWPORT, waitForStatus } from './support/shop-page';
 
 // The shop page in Debian's Chromium, against a local cloud started as `npm start` starts it: the
@@ -39,7 +39,7 @@ const balanceText = (page: Page) => page.getByTestId('balance').filter({ hasText
 const dollars = (text: string) => Math.round(Number(text.replace(/[$,]/g, '')) * 100);
 const ordersOf = (user: string) => callApi<Order[]>(cloud, user, 'GET', '/orders?limit=100');
 
-test('the server serves the page and its config; a visitor who is not signed in sees the catalogue', async () => {
+browserTest('the server serves the page and its config; a visitor who is not signed in sees the catalogue', async () => {
   const config = (await (await fetch(`${cloud.web}/config.json`)).json()) as Record<string, string>;
   expect(config).toMatchObject({ api: `${cloud.api}/`, issuer: cloud.issuer, edge: cloud.edge, region: 'us-east-1', clientId: 'shop-web' });
   expect(config.stateMachineArn).toMatch(/^arn:aws:states:us-east-1:\d{12}:stateMachine:/);
@@ -52,7 +52,7 @@ test('the server serves the page and its config; a visitor who is not signed in 
   await screenshot(page, 'signed-out');
 });
 
-test('alice signs in, deposits, orders, and watches the timeline reach COMPLETED', async () => {
+browserTest('alice signs in, deposits, orders, and watches the timeline reach COMPLETED', async () => {
   const page = await open('alice');
   // Tokens stay in memory: nothing in localStorage or sessionStorage once the sign-in is complete.
   expect(await page.evaluate(() => [localStorage.length, sessionStorage.length])).toEqual([0, 0]);
@@ -82,7 +82,7 @@ test('alice signs in, deposits, orders, and watches the timeline reach COMPLETED
   await screenshot(page, 'notifications');
 }, 180_000);
 
-test('bob, with $0, orders and sees PAYMENT_DECLINED explained', async () => {
+browserTest('bob, with $0, orders and sees PAYMENT_DECLINED explained', async () => {
   const page = await open('bob');
   expect(await balanceText(page)).toBe('$0.00');
   await addToBasket(page, 'Sencha green tea, 100 g');
@@ -96,7 +96,7 @@ test('bob, with $0, orders and sees PAYMENT_DECLINED explained', async () => {
   await screenshot(page, 'payment-declined');
 }, 120_000);
 
-test('an order whose item ran out shows the refund in its timeline, as a compensation', async () => {
+browserTest('an order whose item ran out shows the refund in its timeline, as a compensation', async () => {
   const page = await open('alice');
   const before = dollars(await balanceText(page));
   await addToBasket(page, 'Limited edition tea caddy');
@@ -116,7 +116,7 @@ test('an order whose item ran out shows the refund in its timeline, as a compens
   expect(dollars(await balanceText(page))).toBe(before);
 }, 120_000);
 
-test('a double-click places one order, and a retry after a lost answer is shown as the server’s replay', async () => {
+browserTest('a double-click places one order, and a retry after a lost answer is shown as the server’s replay', async () => {
   const page = await open('alice');
   const posts: string[] = [];
   page.on('request', (request) => {
@@ -158,7 +158,7 @@ test('a double-click places one order, and a retry after a lost answer is shown 
   await screenshot(page, 'replay');
 }, 180_000);
 
-test('a similar order within minutes is refused with a link to the existing one', async () => {
+browserTest('a similar order within minutes is refused with a link to the existing one', async () => {
   expect(firstOrderId).not.toBe('');
   const page = await open('alice');
   await addToBasket(page, 'Stoneware mug', 2);
@@ -173,7 +173,7 @@ test('a similar order within minutes is refused with a link to the existing one'
   await waitForStatus(page, 'COMPLETED');
 }, 120_000);
 
-test('signing out forgets the tokens and ends the session at the issuer', async () => {
+browserTest('signing out forgets the tokens and ends the session at the issuer', async () => {
   const page = await open('bob');
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('button', { name: 'Sign in to order' }).waitFor();
