@@ -7,7 +7,8 @@ import { toDocumentClient } from '../functions/shared/dynamo';
 import { type CloudOptions, startLocalCloud, type LocalCloud } from './cloud';
 import { JavaMissing } from './dynamodb/process';
 import { freePort } from './support/ports';
-import { ensureTemplate } from './synth';
+import { ensureTemplate, synthesize } from './synth';
+import { startDevLoop } from './dev-loop';
 import { preflight } from '../scripts/preflight';
 
 const ROOT = resolve(__dirname, '..');
@@ -30,6 +31,9 @@ Usage: npm start -- [options]
   --no-seed           do not seed the demo data
   --no-synth          run the existing template even if the sources are newer
   --synth             synthesize the stack even if the template is current
+  --no-watch          do not watch the sources: by default a change under functions/ is rebuilt
+                      and served at the next invocation, and a change under stacks/ or
+                      statemachines/ is synthesized and the cloud restarts in place with it
   --retry-interval-scale <x>
                       multiply the state machines' Retry intervals (env SHOP_RETRY_INTERVAL_SCALE,
                       default 1); 0.01 makes a 60 s backoff 0.6 s, for soak tests and demos
@@ -52,6 +56,7 @@ const { values: args } = parseArgs({
     'no-seed': { type: 'boolean', default: false },
     'no-synth': { type: 'boolean', default: false },
     synth: { type: 'boolean', default: false },
+    'no-watch': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
     'retry-interval-scale': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -149,6 +154,7 @@ const readyBanner = (cloud: LocalCloud, options: CloudOptions, seconds: string):
     `  Issuer     ${urls.issuer}`,
     `  AWS edge   ${urls.edge}    aws --endpoint-url ${urls.edge} stepfunctions list-state-machines`,
     `  Data       ${dataDir ? `${relative(ROOT, dataDir) || dataDir} (kept across restarts)` : 'in memory'}`,
+    args['no-watch'] ? '  Watching   nothing (--no-watch)' : '  Watching   functions/ (hot reload), stacks/ and statemachines/ (synth, then restart in place)',
     ...(cloud.seeded ? [`  Demo       ${cloud.seeded}`] : []),
     '',
     'Try it:',
@@ -160,8 +166,8 @@ const readyBanner = (cloud: LocalCloud, options: CloudOptions, seconds: string):
   ];
 };
 
-/** Ctrl-C (or SIGTERM) drains and stops; a second one stops at once. */
-const stopOnSignals = (cloud: LocalCloud): void => {
+/** Ctrl-C (or SIGTERM) drains and stops the cloud as it is then; a second one stops at once. */
+const stopOnSignals = (current: () => LocalCloud, before: () => void): void => {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) {
@@ -169,8 +175,9 @@ const stopOnSignals = (cloud: LocalCloud): void => {
       process.exit(130);
     }
     stopping = true;
+    before();
     process.stdout.write(`\n${signal}: letting running executions finish, then stopping (Ctrl-C again to force)…\n`);
-    cloud
+    current()
       .stop()
       .then(() => {
         process.stdout.write('Stopped.\n');
@@ -180,6 +187,24 @@ const stopOnSignals = (cloud: LocalCloud): void => {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+};
+
+/**
+ * After a change of the stack: a synth while the cloud keeps serving, then the cloud stopped (its
+ * executions suspended) and started again on the same ports and data, where they resume.
+ */
+const restartInPlace = async (cloud: LocalCloud, options: CloudOptions): Promise<LocalCloud | undefined> => {
+  const synth = await synthesize(ROOT);
+  if (!synth.ok) {
+    cloud.log(`cdk synth failed: the cloud keeps running the last template\n${synth.output.trim().split('\n').slice(-30).join('\n')}`);
+    return undefined;
+  }
+  const started = performance.now();
+  cloud.log(`synthesized in ${(synth.ms / 1000).toFixed(1)} s: restarting in place (${options.dataDir ? 'data and running executions are kept' : 'in memory: the data is not kept'})…`);
+  await cloud.stop();
+  const next = await start(options);
+  next.log(`restarted in place in ${((performance.now() - started) / 1000).toFixed(1)} s with the new template`);
+  return next;
 };
 
 const main = async () => {
@@ -196,9 +221,22 @@ const main = async () => {
   }
   const { templatePath, stackName } = ensureTemplate(ROOT, { synth: args.synth ? 'always' : args['no-synth'] ? 'never' : 'when-stale', fail });
   const options = await cloudOptions(templatePath, stackName);
-  const cloud = await start(options);
+  let cloud = await start(options);
   process.stdout.write(`${readyBanner(cloud, options, ((performance.now() - started) / 1000).toFixed(1)).join('\n')}\n`);
-  stopOnSignals(cloud);
+  const watch = args['no-watch']
+    ? undefined
+    : startDevLoop({
+        root: ROOT,
+        sources: ['functions'],
+        stack: ['stacks', 'statemachines'],
+        cloud: () => cloud,
+        restart: async () => {
+          const next = await restartInPlace(cloud, options);
+          if (next) cloud = next;
+          return next !== undefined;
+        },
+      });
+  stopOnSignals(() => cloud, () => watch?.close());
 };
 
 main().catch((error: Error) => fail(error.stack ?? error.message));

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { RestApiGateway } from './apigateway/gateway';
 import { restApiSpecs } from './apigateway/specs';
 import { StackModel } from './cloudformation/model';
@@ -16,6 +16,7 @@ import { close, listen } from './http/server';
 import { startIssuer } from './issuer/server';
 import { functionSpecs } from './lambda/specs';
 import { LambdaRuntime } from './lambda/runtime';
+import { HotReload } from './lambda/hot-reload';
 import { Chaos } from './chaos/faults';
 import { CloudWatchService } from './cloudwatch/service';
 import { alarmSpecs, dashboardSpecs } from './cloudwatch/specs';
@@ -67,10 +68,14 @@ export interface LocalCloud {
   urls: { api: string; edge: string; issuer: string; web?: string };
   model: StackModel;
   runtime: LambdaRuntime;
+  /** Rebuilds and redeploys the functions whose sources changed. */
+  hotReload: HotReload;
   stepFunctions: StepFunctionsService;
   /** Metrics, alarms and dashboards (e.g. the dashboards' names, for the console's config). */
   cloudwatch: CloudWatchService;
   logs: LogHub;
+  /** Prints a line of the cloud's own, as its other log lines. */
+  log: (message: string) => void;
   dynamo: DynamoDbLocal;
   seeded?: string;
   /** Each phase of the start, in milliseconds. */
@@ -91,6 +96,9 @@ interface Context {
   /** The scratch directory of an in-memory cloud, once made. */
   scratch?: string;
 }
+
+/** The node_modules folder the AWS SDK v3 comes from (this project's). */
+const RUNTIME_MODULES = join(dirname(require.resolve('@aws-sdk/client-dynamodb/package.json')), '..', '..');
 
 /** DynamoDB Local, with every table of the template. */
 const startStorage = async ({ options, model, region, stops, log }: Context) => {
@@ -117,7 +125,8 @@ const startIdentity = async ({ options, log, stops }: Context, realm: Realm): Pr
 };
 
 /** The functions in worker threads, their environment pointing at the edge and the issuer. */
-const startFunctions = ({ options, model, template, region, log, stops, chaos }: Context, issuer: string, logs: LogHub) => {
+const startFunctions = (context: Context, issuer: string, logs: LogHub) => {
+  const { options, model, template, region, log, stops, chaos } = context;
   // The stack trusts the issuer it was synthesized with; locally that issuer is ours, wherever it listens.
   const templateIssuer = model.resolve(template.Outputs?.IssuerUrl?.Value ?? '') as string;
   const rewrite = (value: string) => (templateIssuer && value.startsWith(templateIssuer) ? issuer + value.slice(templateIssuer.length) : value);
@@ -132,13 +141,18 @@ const startFunctions = ({ options, model, template, region, log, stops, chaos }:
       AWS_ENDPOINT_URL: `http://127.0.0.1:${options.ports.edge}`,
       TZ: 'UTC',
       PATH: process.env.PATH ?? '',
+      // As Lambda's runtime provides the AWS SDK v3 on its NODE_PATH, to bundles that leave it out.
+      NODE_PATH: RUNTIME_MODULES,
     },
     onOutput: (output) => logs.output(output),
     onReport: (report) => logs.report(report),
     chaos,
   });
   stops.add(() => runtime.stop());
-  return runtime;
+  // Hot reload builds go with the cloud's other state (a fresh folder at each start).
+  const hotReload = new HotReload(runtime, join(stateDir(context), 'lambda', 'builds'), log);
+  stops.add(() => hotReload.stop());
+  return { runtime, hotReload };
 };
 
 /** Lambda's queue of asynchronous invocations, topics and EventBridge rules, which put their events on it. */
@@ -262,7 +276,7 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
     // Closed after the functions stop: running executions reach DynamoDB through the edge.
     const fronts: { edge?: Server } = {};
     stops.add(async () => fronts.edge && close(fronts.edge));
-    const runtime = startFunctions(context, issuer, logs);
+    const { runtime, hotReload } = startFunctions(context, issuer, logs);
     const { queue, sns, events } = startMessaging(context, runtime);
     const { stepFunctions, apis, changes } = startServices(context, runtime, { sns, events }, client);
     const outputs = Object.fromEntries(Object.entries(template.Outputs ?? {}).map(([key, output]) => [key, String(model.resolve(output.Value))]));
@@ -286,7 +300,7 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
     for (const rule of events.start()) log(`events: schedule ${rule} is not run locally (only rate expressions are)`);
     // Where the deployment answers, here: the API and the issuer as the local cloud serves them.
     Object.assign(outputs, { ...(outputs.ApiUrl && { ApiUrl: `${urls.api}/` }), ...(outputs.IssuerUrl && { IssuerUrl: issuer }) });
-    return { urls, model, runtime, stepFunctions, cloudwatch, logs, dynamo, seeded, startup, stop: () => stops.run() };
+    return { urls, model, runtime, hotReload, stepFunctions, cloudwatch, logs, log, dynamo, seeded, startup, stop: () => stops.run() };
   } catch (error) {
     await stops.run();
     throw error;

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -16,6 +16,31 @@ const newestChange = (root: string, paths: string[]): number => {
   return newest;
 };
 
+// CDK bundles each function with `npx --no-install esbuild`: npm is kept offline (esbuild is local).
+const SYNTH_ARGS = [require.resolve('aws-cdk/bin/cdk'), 'synth', '--quiet', '--no-notices'];
+const synthOptions = (root: string) => ({
+  cwd: root,
+  env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', CDK_DISABLE_VERSION_CHECK: 'true', npm_config_offline: 'true', npm_config_update_notifier: 'false' },
+  timeout: SYNTH_TIMEOUT_MS,
+  killSignal: 'SIGKILL' as const,
+});
+
+/**
+ * A synth while the cloud keeps serving (the watch's, after a change of the stack): its output comes
+ * back, to be printed, rather than going to the terminal as it comes.
+ */
+export const synthesize = (root: string): Promise<{ ok: boolean; output: string; ms: number }> =>
+  new Promise((resolve) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, SYNTH_ARGS, { ...synthOptions(root), stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('error', (error) => resolve({ ok: false, output: `${output}${error.message}`, ms: performance.now() - started }));
+    child.on('close', (code) => resolve({ ok: code === 0, output, ms: performance.now() - started }));
+  });
+
 /** The stack's template, synthesized first when it is missing or older than the sources. */
 export const ensureTemplate = (root: string, options: { synth: 'always' | 'when-stale' | 'never'; fail: (message: string) => never }): { templatePath: string; stackName: string } => {
   const { fail } = options;
@@ -26,16 +51,8 @@ export const ensureTemplate = (root: string, options: { synth: 'always' | 'when-
   const stale = newestChange(root, ['functions', 'stacks', 'statemachines', 'cdk.json', 'package-lock.json']) > templateAge;
   if (templates.length === 0 || options.synth === 'always' || (stale && options.synth === 'when-stale')) {
     process.stdout.write(templates.length ? 'The sources changed since the last synth: synthesizing the stack…\n' : 'Synthesizing the stack…\n');
-    // Its output is shown as it comes. CDK bundles each function with `npx --no-install esbuild`:
-    // npm is kept offline (esbuild is local), and a synth that hangs is stopped and tried once more.
-    const runSynth = () =>
-      spawnSync(process.execPath, [require.resolve('aws-cdk/bin/cdk'), 'synth', '--quiet', '--no-notices'], {
-        cwd: root,
-        env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', CDK_DISABLE_VERSION_CHECK: 'true', npm_config_offline: 'true', npm_config_update_notifier: 'false' },
-        stdio: ['ignore', 'inherit', 'inherit'],
-        timeout: SYNTH_TIMEOUT_MS,
-        killSignal: 'SIGKILL',
-      });
+    // Its output is shown as it comes. A synth that hangs is stopped and tried once more.
+    const runSynth = () => spawnSync(process.execPath, SYNTH_ARGS, { ...synthOptions(root), stdio: ['ignore', 'inherit', 'inherit'] });
     let synth = runSynth();
     if (synth.error) {
       process.stdout.write(`cdk synth did not finish (${synth.error.message}): trying once more…\n`);

@@ -67,9 +67,9 @@ export class FunctionPool {
   private readonly waiting: ((env: { env: ExecutionEnvironment; cold: boolean }) => void)[] = [];
 
   constructor(
-    readonly fn: FunctionSpec,
+    public fn: FunctionSpec,
     private readonly limit: number,
-    private readonly spawn: () => ExecutionEnvironment,
+    private readonly spawn: (fn: FunctionSpec) => ExecutionEnvironment,
     private readonly idleTimeoutMs: number,
     private readonly budget: WorkerBudget,
   ) {}
@@ -87,7 +87,7 @@ export class FunctionPool {
   }
 
   private fresh(): ExecutionEnvironment {
-    const env = this.spawn();
+    const env = this.spawn(this.fn);
     this.all.add(env);
     return env;
   }
@@ -105,8 +105,18 @@ export class FunctionPool {
     else this.waiting.unshift(next);
   }
 
+  /**
+   * The function's code changed: fresh environments load the new code; idle ones end now, and busy ones
+   * end when their invocation finishes (see release).
+   */
+  replace(fn: FunctionSpec): void {
+    this.fn = fn;
+    for (const env of [...this.idle]) this.evict(env);
+  }
+
   release(env: ExecutionEnvironment): void {
     if (env.dead) return this.discard(env);
+    if (env.fn.entry !== this.fn.entry) return this.evict(env);
     const next = this.waiting.shift();
     if (next) return next({ env, cold: false });
     // Another function waits for a place: this worker gives up its own.

@@ -18,6 +18,18 @@ export interface FunctionSpec {
   environment: Record<string, string>;
   /** Reserved concurrency from the template, if any. */
   reservedConcurrency?: number;
+  /** How its bundle is built (the template's esbuild metadata), for hot reload. */
+  build?: FunctionBuild;
+}
+
+/** The esbuild options a bundle was built with, its entry points absolute. */
+export interface FunctionBuild {
+  entryPoints: string[];
+  minify: boolean;
+  sourcemap: boolean;
+  target: string;
+  format: 'cjs' | 'esm';
+  external: string[];
 }
 
 /** The error payload Lambda reports for a failed invocation. */
@@ -119,7 +131,8 @@ export class LambdaRuntime {
     for (const fn of functions) {
       for (const key of [fn.name, fn.arn, fn.logicalId]) this.byKey.set(key, fn);
       const limit = fn.reservedConcurrency ?? options.defaultConcurrency ?? DEFAULT_CONCURRENCY;
-      const spawn = () => new ExecutionEnvironment(fn, options.baseEnvironment ?? {}, options, (env) => this.pools.get(fn.name)?.discard(env));
+      // A fresh environment runs the function's code as it is now (see replaceCode).
+      const spawn = (current: FunctionSpec) => new ExecutionEnvironment(current, options.baseEnvironment ?? {}, options, (env) => this.pools.get(fn.name)?.discard(env));
       this.pools.set(fn.name, new FunctionPool(fn, limit, spawn, options.idleTimeoutMs ?? IDLE_TIMEOUT_MS, this.budget));
     }
   }
@@ -127,6 +140,20 @@ export class LambdaRuntime {
   /** A function by name, ARN (with or without a `$LATEST` qualifier) or logical id. */
   find(nameOrArn: string): FunctionSpec | undefined {
     return this.byKey.get(nameOrArn) ?? this.byKey.get(nameOrArn.replace(/:(\$LATEST|\d+)$/, ''));
+  }
+
+  /**
+   * New code for a function, as `UpdateFunctionCode` deploys it: the next invocation runs it in a fresh
+   * environment; idle environments end now, and busy ones finish their invocation on the old code, then end.
+   */
+  replaceCode(nameOrArn: string, entry: string): FunctionSpec {
+    const old = this.find(nameOrArn);
+    if (!old) throw new FunctionNotFound(`Function not found: ${nameOrArn}`);
+    const fn: FunctionSpec = { ...old, entry };
+    this.functions[this.functions.indexOf(old)] = fn;
+    for (const key of [fn.name, fn.arn, fn.logicalId]) this.byKey.set(key, fn);
+    this.pools.get(fn.name)!.replace(fn);
+    return fn;
   }
 
   invoke(nameOrArn: string, event: unknown): Promise<InvokeResult> {

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { StackModel } from '../cloudformation/model';
 import { type FunctionEnvironment, propertiesOf } from '../cloudformation/template';
-import type { FunctionSpec } from './runtime';
+import type { FunctionBuild, FunctionSpec } from './runtime';
 
 export class UnsupportedFunction extends Error {}
 
@@ -28,6 +28,26 @@ const entryOf = (assemblyDir: string, logicalId: string, assetPath: unknown, han
 };
 
 /**
+ * How a function's bundle is built, from AWS SAM's esbuild metadata (`BuildMethod: esbuild` and its
+ * `BuildProperties`), with the entry points resolved against the app's folder (the assembly's parent).
+ */
+const buildOf = (appDir: string, metadata: Record<string, unknown> | undefined): FunctionBuild | undefined => {
+  if (metadata?.BuildMethod !== 'esbuild') return undefined;
+  const p = (metadata.BuildProperties ?? {}) as Record<string, unknown>;
+  const strings = (value: unknown) => (Array.isArray(value) ? value.map(String) : []);
+  const entryPoints = strings(p.EntryPoints).map((entry) => resolve(appDir, entry));
+  if (entryPoints.length === 0) return undefined;
+  return {
+    entryPoints,
+    minify: p.Minify === true,
+    sourcemap: p.Sourcemap === true,
+    target: typeof p.Target === 'string' ? p.Target : 'node22',
+    format: p.Format === 'esm' ? 'esm' : 'cjs',
+    external: strings(p.External),
+  };
+};
+
+/**
  * Every AWS::Lambda::Function of the template, with its bundle, handler, timeout, memory, reserved
  * concurrency and environment resolved to local names and ARNs. `rewrite` may adjust a resolved
  * environment value (the issuer URL, when the local issuer listens elsewhere).
@@ -44,6 +64,7 @@ export const functionSpecs = (
     const handler = String(p.Handler ?? 'index.handler');
     try {
       const { entry, exportName } = entryOf(assemblyDir, logicalId, resource.Metadata?.['aws:asset:path'], handler);
+      const build = buildOf(join(assemblyDir, '..'), resource.Metadata);
       const variables = model.resolve(p.Environment?.Variables ?? {}) as Record<string, unknown>;
       functions.push({
         logicalId,
@@ -56,6 +77,7 @@ export const functionSpecs = (
         memorySize: Number(p.MemorySize ?? 128),
         environment: Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, rewrite(String(value))])),
         ...(p.ReservedConcurrentExecutions !== undefined && { reservedConcurrency: Number(p.ReservedConcurrentExecutions) }),
+        ...(build && { build }),
       });
     } catch (error) {
       if (!(error instanceof UnsupportedFunction)) throw error;

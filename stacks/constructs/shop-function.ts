@@ -1,12 +1,16 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type CfnFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
-const FUNCTIONS_DIR = join(__dirname, '..', '..', 'functions');
+const APP_DIR = join(__dirname, '..', '..');
+const FUNCTIONS_DIR = join(APP_DIR, 'functions');
+
+/** esbuild's options for every bundle: minified, with source maps, the AWS SDK left to the runtime. */
+const BUNDLING = { Minify: true, Sourcemap: true, Target: 'node22', External: ['@aws-sdk/*'] };
 
 export interface ShopFunctionProps {
   /** Service folder under functions/ (also the Powertools service name). */
@@ -49,14 +53,20 @@ export class ShopFunction extends NodejsFunction {
         ...props.environment,
       },
       bundling: {
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
+        minify: BUNDLING.Minify,
+        sourceMap: BUNDLING.Sourcemap,
+        target: BUNDLING.Target,
         format: OutputFormat.CJS,
-        externalModules: ['@aws-sdk/*'],
+        externalModules: BUNDLING.External,
         forceDockerBundling: false,
       },
     });
+    // How the bundle is built, in the shape of AWS SAM's esbuild metadata (entry points relative to the
+    // CDK app): the local cloud rebuilds a function from it when its sources change (hot reload).
+    // CloudFormation ignores a resource's Metadata.
+    const cfn = this.node.defaultChild as CfnFunction;
+    cfn.addMetadata('BuildMethod', 'esbuild');
+    cfn.addMetadata('BuildProperties', { ...BUNDLING, Format: 'cjs', EntryPoints: [relative(APP_DIR, join(FUNCTIONS_DIR, props.service, `${props.handler}.ts`))] });
   }
 
   /** Sets the table's name in the function's environment and grants exactly the access asked for. */

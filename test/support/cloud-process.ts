@@ -21,14 +21,14 @@ export interface CloudProcess {
  * Starts the local cloud as a user would (`npm start`), in memory (or on `dataDir`, kept across
  * restarts) and on free ports, and resolves when it prints that it is ready. Its output goes to a log
  * file in the temp directory (appended to, when the same cloud is started again). `nodeArgs` go to
- * Node itself (`--cpu-prof`, for one).
+ * Node itself (`--cpu-prof`, for one). `root` runs it from another copy of the project (see project-copy.ts).
  */
-export const startCloudProcess = async (name: string, extraArgs: string[] = [], options: { dataDir?: string; nodeArgs?: string[] } = {}): Promise<CloudProcess> => {
+export const startCloudProcess = async (name: string, extraArgs: string[] = [], options: { dataDir?: string; nodeArgs?: string[]; root?: string } = {}): Promise<CloudProcess> => {
   const logFile = join(tmpdir(), `shop-${name}-cloud-${process.pid}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
   const storage = options.dataDir ? ['--data-dir', options.dataDir] : ['--in-memory'];
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'local/cli.ts', ...storage, '--port', '0', '--edge-port', '0', '--issuer-port', '0', '--web-port', '0', ...extraArgs], {
-    cwd: ROOT,
+    cwd: options.root ?? ROOT,
     // Other projects' setups export AWS_* variables (their DynamoDB Local): the cloud must not inherit them.
     env: { ...Object.fromEntries(Object.entries(process.env).filter(([variable]) => !variable.startsWith('AWS_'))), NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
