@@ -5,9 +5,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CloudProcess, startCloudProcess, stopCloudProcess, stopProcessGroup } from '../support/cloud-process';
-import { eventually } from '../e2e/support';
-import { edgeConfig, tokenFor, type User } from '../reliability/support';
+import { type CloudProcess, startCloudProcess, stopCloudProcess, stopProcessGroup } from '../../support/cloud-process';
+import { eventually } from '../../e2e/support';
+import { edgeConfig, tokenFor, type User } from '../../reliability/support';
 
 // CloudWatch and Prometheus on a running local cloud: an order's metrics through the SDK and the
 // query protocol, the CompensationFailures alarm after a compensation fails, and a real Prometheus
