@@ -1,11 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { RestApiGateway } from '../../local/apigateway/gateway';
-import type { MethodSpec, RestApiSpec } from '../../local/apigateway/specs';
-import { createApiPort } from '../../local/http/api-port';
-import { close } from '../../local/http/server';
-import { rawJsonRequest } from '../support/raw-http';
-import type { InvokeResult } from '../../local/lambda/runtime';
+import { RestApiGateway } from '../../../local/apigateway/gateway';
+import type { MethodSpec, RestApiSpec } from '../../../local/apigateway/specs';
+import { createApiPort } from '../../../local/http/api-port';
+import { close } from '../../../local/http/server';
+import { rawJsonRequest } from '../../support/raw-http';
+import type { InvokeResult } from '../../../local/lambda/runtime';
 
 // The API port's front, with a one-route API: nothing a client sends can stop it, and every answer
 // is in the contract's error shape, through the API's gateway responses as on API Gateway.

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
-import { Realm, readRealm } from '../../local/issuer/realm';
-import { match } from '../support/matchers';
-import { type IssuerThread, startIssuerThread } from './issuer-worker';
+import { Realm, readRealm } from '../../../local/issuer/realm';
+import { match } from '../../support/matchers';
+import { type IssuerThread, startIssuerThread } from './worker';
 
 // The embedded issuer's brute-force detection, with the realm file's settings, on an issuer of each
 // test's own, in a thread of this process (its own realm state: no other test's users are locked
 // out). The issuer's clock is moved on by the test instead of waiting.
 
-const realmFile = readRealm(join(__dirname, '..', '..', 'keycloak', 'realm-shop.json'));
+const realmFile = readRealm(join(__dirname, '..', '..', '..', 'keycloak', 'realm-shop.json'));
 const { failureFactor, waitIncrementSeconds, quickLoginCheckMilliSeconds, minimumQuickLoginWaitSeconds, maxDeltaTimeSeconds } = new Realm(realmFile).bruteForce.settings;
 let issuer: IssuerThread;
 

@@ -1,16 +1,16 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Chaos } from '../../local/chaos/faults';
-import { dynamoDbForwarder } from '../../local/dynamodb/api';
-import { createEdge } from '../../local/http/edge';
-import { originAllowed } from '../../local/http/cors';
-import { close } from '../../local/http/server';
-import { AsyncInvocations } from '../../local/lambda/async';
-import { LambdaRuntime } from '../../local/lambda/runtime';
-import { LogHub } from '../../local/logs/hub';
-import { SnsService } from '../../local/sns/service';
-import { ExecutionChanges } from '../../local/stepfunctions/changes';
-import { StepFunctionsService } from '../../local/stepfunctions/service';
+import { Chaos } from '../../../local/chaos/faults';
+import { dynamoDbForwarder } from '../../../local/dynamodb/api';
+import { createEdge } from '../../../local/http/edge';
+import { originAllowed } from '../../../local/http/cors';
+import { close } from '../../../local/http/server';
+import { AsyncInvocations } from '../../../local/lambda/async';
+import { LambdaRuntime } from '../../../local/lambda/runtime';
+import { LogHub } from '../../../local/logs/hub';
+import { SnsService } from '../../../local/sns/service';
+import { ExecutionChanges } from '../../../local/stepfunctions/changes';
+import { StepFunctionsService } from '../../../local/stepfunctions/service';
 
 // The edge answers junk in AWS's error shapes, never with a 500, and goes on serving.
 

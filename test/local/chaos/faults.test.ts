@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { handleChaosRequest } from '../../local/chaos/api';
-import { Chaos, type FaultRule } from '../../local/chaos/faults';
-import { type FunctionSpec, LambdaRuntime } from '../../local/lambda/runtime';
+import { handleChaosRequest } from '../../../local/chaos/api';
+import { Chaos, type FaultRule } from '../../../local/chaos/faults';
+import { type FunctionSpec, LambdaRuntime } from '../../../local/lambda/runtime';
 
 // Fault injection: the rules (LocalStack's Chaos API verbs), and what a fault does to a function.
 

@@ -3,11 +3,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { close, listen } from '../../local/http/server';
-import { createWebServer } from '../../local/web/server';
-import { buildWeb, buildWebFiles } from '../../web/build';
-import { mergeConfig } from '../../web/shared/config';
-import { rawJsonRequest } from '../support/raw-http';
+import { close, listen } from '../../../local/http/server';
+import { createWebServer } from '../../../local/web/server';
+import { buildWeb, buildWebFiles } from '../../../web/build';
+import { mergeConfig } from '../../../web/shared/config';
+import { rawJsonRequest } from '../../support/raw-http';
 
 // The web server over a small built site: content types, revalidation, traversal refused, the
 // config, JSON errors, and requests that must not stop it.

@@ -1,8 +1,8 @@
-import '../../local/support/node-version-warning.cjs';
+import '../../../local/support/node-version-warning.cjs';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
-import { Realm, type RealmExport } from '../../local/issuer/realm';
-import { startIssuer } from '../../local/issuer/server';
-import { freePort } from '../../local/support/ports';
+import { Realm, type RealmExport } from '../../../local/issuer/realm';
+import { startIssuer } from '../../../local/issuer/server';
+import { freePort } from '../../../local/support/ports';
 
 /**
  * The embedded issuer in a worker thread of the test's process, on a realm of its own. Jest's module

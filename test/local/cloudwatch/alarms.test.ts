@@ -1,7 +1,7 @@
-import { Alarms } from '../../local/cloudwatch/alarms';
-import { type AlarmState, evaluateAlarm } from '../../local/cloudwatch/evaluation';
-import { alarmSpec, type TreatMissingData } from '../../local/cloudwatch/specs';
-import { MetricStore, MINUTE } from '../../local/cloudwatch/store';
+import { Alarms } from '../../../local/cloudwatch/alarms';
+import { type AlarmState, evaluateAlarm } from '../../../local/cloudwatch/evaluation';
+import { alarmSpec, type TreatMissingData } from '../../../local/cloudwatch/specs';
+import { MetricStore, MINUTE } from '../../../local/cloudwatch/store';
 
 // Alarm evaluation by CloudWatch's rules: M of N, the evaluation range, and each TreatMissingData.
 

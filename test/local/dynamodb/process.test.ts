@@ -2,12 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startDynamoDbLocal } from '../../local/dynamodb/process';
+import { startDynamoDbLocal } from '../../../local/dynamodb/process';
 
 // DynamoDB Local is supervised: it dies with the process that started it, however that process
 // dies; the terminal's Ctrl-C does not reach it; a JVM left on the same data is stopped first.
 
-const ROOT = resolve(__dirname, '..', '..');
+const ROOT = resolve(__dirname, '..', '..', '..');
 jest.setTimeout(60_000);
 
 const alive = (pid: number) => {

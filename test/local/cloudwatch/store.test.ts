@@ -1,4 +1,4 @@
-import { aggregate, MetricStore, MINUTE, statistic } from '../../local/cloudwatch/store';
+import { aggregate, MetricStore, MINUTE, statistic } from '../../../local/cloudwatch/store';
 
 // The metric store: 1-minute buckets, statistics over periods, bounded by age and by series count.
 

@@ -2,10 +2,10 @@ import { CloudWatchClient, GetMetricDataCommand, GetMetricStatisticsCommand, Lis
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { handleCloudWatchRequest, unflatten } from '../../local/cloudwatch/api';
-import { CloudWatchService } from '../../local/cloudwatch/service';
-import { MINUTE } from '../../local/cloudwatch/store';
-import { send } from '../../local/http/server';
+import { handleCloudWatchRequest, unflatten } from '../../../local/cloudwatch/api';
+import { CloudWatchService } from '../../../local/cloudwatch/service';
+import { MINUTE } from '../../../local/cloudwatch/store';
+import { send } from '../../../local/http/server';
 
 // CloudWatch's API on the edge, through both protocols: the SDK v3 (JSON 1.0, query-compatible) and
 // the query protocol (form-encoded, XML), over a store filled with known values.

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { StackModel } from '../../local/cloudformation/model';
-import type { CfnTemplate } from '../../local/cloudformation/template';
-import { alarmSpecs, dashboardSpecs } from '../../local/cloudwatch/specs';
-import { synthShop } from '../support/synth';
+import { StackModel } from '../../../local/cloudformation/model';
+import type { CfnTemplate } from '../../../local/cloudformation/template';
+import { alarmSpecs, dashboardSpecs } from '../../../local/cloudwatch/specs';
+import { synthShop } from '../../support/synth';
 
 // The stack's alarms and dashboard as the local CloudWatch reads them, and a source for every metric they use.
 
@@ -44,7 +44,7 @@ describe('specs from the template', () => {
   }, 120_000);
 
   test('every metric the dashboard and the alarms use has a local source', () => {
-    const functions = sourcesOf(join(__dirname, '..', '..', 'functions'));
+    const functions = sourcesOf(join(__dirname, '..', '..', '..', 'functions'));
     const used = new Set<string>();
     for (const widget of (JSON.parse(dashboardSpecs(model)[0]!.body) as { widgets: { properties: { metrics?: unknown[][] } }[] }).widgets) {
       for (const line of widget.properties.metrics ?? []) {

@@ -1,6 +1,6 @@
-import { PrometheusMetrics, snakeCase } from '../../local/cloudwatch/prometheus';
-import { apiData, executionData, ExecutionEvents, invocationData } from '../../local/cloudwatch/sources';
-import type { ExecutionRecord } from '../../local/stepfunctions/executions';
+import { PrometheusMetrics, snakeCase } from '../../../local/cloudwatch/prometheus';
+import { apiData, executionData, ExecutionEvents, invocationData } from '../../../local/cloudwatch/sources';
+import type { ExecutionRecord } from '../../../local/stepfunctions/executions';
 
 // Where the metrics come from (AWS/States, AWS/ApiGateway, AWS/Lambda), and how they read in Prometheus.
 

@@ -1,8 +1,8 @@
 import { DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { StackModel } from '../../local/cloudformation/model';
-import type { CfnTemplate } from '../../local/cloudformation/template';
-import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb/process';
-import { provisionTables } from '../../local/dynamodb/tables';
+import { StackModel } from '../../../local/cloudformation/model';
+import type { CfnTemplate } from '../../../local/cloudformation/template';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../../local/dynamodb/process';
+import { provisionTables } from '../../../local/dynamodb/tables';
 
 // Tables from the template on DynamoDB Local: created once, then kept, and brought up to a template
 // that has grown an index, as a CloudFormation update would, without losing their data.

@@ -1,5 +1,4 @@
-import { evaluatePolicy } from '../../local/apigateway/authorizer';
-import { StackModel } from '../../local/cloudformation/model';
+import { StackModel } from '../../../local/cloudformation/model';
 
 const model = new StackModel(
   {
@@ -28,19 +27,4 @@ test.each([
 test('an intrinsic it cannot resolve fails loudly', () => {
   expect(() => model.resolve({ 'Fn::ImportValue': 'x' })).toThrow(/not supported/);
   expect(() => model.resolve({ Ref: 'Missing' })).toThrow(/No resource Missing/);
-});
-
-describe('authorizer policy evaluation', () => {
-  const arn = 'arn:aws:execute-api:us-east-1:000000000000:abc123/v1/GET/orders/42';
-  const statement = (Effect: string, Resource: string) => ({ Effect, Action: 'execute-api:Invoke', Resource });
-
-  test.each([
-    [[statement('Allow', 'arn:aws:execute-api:us-east-1:000000000000:abc123/v1/*/*')], 'allow'],
-    [[statement('Allow', 'arn:aws:execute-api:us-east-1:000000000000:abc123/v1/GET/orders/?2')], 'allow'],
-    [[statement('Allow', 'arn:aws:execute-api:us-east-1:000000000000:abc123/v1/POST/*')], 'implicit-deny'],
-    [[statement('Allow', '*'), statement('Deny', 'arn:aws:execute-api:*:*:abc123/v1/GET/orders/*')], 'deny'],
-    [[], 'implicit-deny'],
-  ])('%j → %s', (statements, verdict) => {
-    expect(evaluatePolicy({ Statement: statements }, arn)).toBe(verdict);
-  });
 });

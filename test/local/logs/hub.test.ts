@@ -1,5 +1,5 @@
-import type { FunctionSpec } from '../../local/lambda/runtime';
-import { LogHub } from '../../local/logs/hub';
+import type { FunctionSpec } from '../../../local/lambda/runtime';
+import { LogHub } from '../../../local/logs/hub';
 
 const fn = { logicalId: 'OrderCreateOrder7834CB64', name: 'ServerlessShop-OrderCreateOrder7834CB64' } as FunctionSpec;
 

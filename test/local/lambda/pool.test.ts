@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type FunctionSpec, LambdaRuntime } from '../../local/lambda/runtime';
+import { type FunctionSpec, LambdaRuntime } from '../../../local/lambda/runtime';
 
 // The runtime's worker budget: a cap on worker threads, all functions together, that never deadlocks.
 

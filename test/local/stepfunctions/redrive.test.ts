@@ -1,12 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { handleStepFunctionsAction } from '../../local/stepfunctions/api';
-import type { ExecutionRecord } from '../../local/stepfunctions/executions';
-import type { IntegrationTargets } from '../../local/stepfunctions/integrations';
-import { StepFunctionsService, type StepFunctionsOptions } from '../../local/stepfunctions/service';
-import type { StateMachineSpec } from '../../local/stepfunctions/specs';
-import type { StatusChangeDetail } from '../../local/stepfunctions/status-events';
+import { handleStepFunctionsAction } from '../../../local/stepfunctions/api';
+import type { ExecutionRecord } from '../../../local/stepfunctions/executions';
+import type { IntegrationTargets } from '../../../local/stepfunctions/integrations';
+import { StepFunctionsService, type StepFunctionsOptions } from '../../../local/stepfunctions/service';
+import type { StateMachineSpec } from '../../../local/stepfunctions/specs';
+import type { StatusChangeDetail } from '../../../local/stepfunctions/status-events';
 
 // RedriveExecution as AWS defines it, on a small definition whose Task fails while the "fault" is on.
 

@@ -5,10 +5,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CloudProcess, startCloudProcess, stopCloudProcess, stopProcessGroup } from '../support/cloud-process';
-import { eventually } from '../e2e/support';
-import { edgeConfig, tokenFor, type User } from '../reliability/support';
-import { promtool, toolForTest } from '../../local/support/tools';
+import { type CloudProcess, startCloudProcess, stopCloudProcess, stopProcessGroup } from '../../support/cloud-process';
+import { eventually } from '../../e2e/support';
+import { edgeConfig, tokenFor, type User } from '../../reliability/support';
+import { promtool, toolForTest } from '../../../local/support/tools';
 
 // CloudWatch and Prometheus on a running local cloud: an order's metrics through the SDK and the
 // query protocol, the CompensationFailures alarm after a compensation fails, and a real Prometheus

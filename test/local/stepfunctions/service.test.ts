@@ -1,10 +1,10 @@
 import { appendFileSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { handleStepFunctionsAction } from '../../local/stepfunctions/api';
-import type { IntegrationTargets } from '../../local/stepfunctions/integrations';
-import { StepFunctionsService } from '../../local/stepfunctions/service';
-import type { StateMachineSpec } from '../../local/stepfunctions/specs';
+import { handleStepFunctionsAction } from '../../../local/stepfunctions/api';
+import type { IntegrationTargets } from '../../../local/stepfunctions/integrations';
+import { StepFunctionsService } from '../../../local/stepfunctions/service';
+import type { StateMachineSpec } from '../../../local/stepfunctions/specs';
 
 // The Step Functions service on a small definition, with the Lambda integration answered by a function
 // that plays the deployed Lambda (success, or Lambda's error shape).
