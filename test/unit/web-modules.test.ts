@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
+import { bundledInputs } from '../../web/build';
 
 // The web apps' modules: no import cycles (type-only imports count too), so that each module can be
-// read, moved and tested on its own.
+// read, moved and tested on its own; and nothing of the server in the bundles but the
+// dependency-free modules the apps share with it.
 
 const ROOT = join(__dirname, '..', '..');
 const WEB = join(ROOT, 'web');
@@ -15,6 +17,8 @@ const sources = (dir: string): string[] =>
     return /\.tsx?$/.test(entry.name) ? [path] : [];
   });
 
+const importsOf = (file: string) => ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles;
+
 /** Each web module and the web modules it imports, resolved as tsc resolves them (relative paths and package.json "imports"). */
 const importGraph = (): Map<string, string[]> => {
   const tsconfig = ts.readConfigFile(join(ROOT, 'tsconfig.json'), (path) => ts.sys.readFile(path)).config as object;
@@ -22,8 +26,7 @@ const importGraph = (): Map<string, string[]> => {
   const files = sources(WEB);
   return new Map(
     files.map((file) => {
-      const imported = ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles;
-      const resolved = imported.map(({ fileName }) => ts.resolveModuleName(fileName, file, options, ts.sys).resolvedModule?.resolvedFileName);
+      const resolved = importsOf(file).map(({ fileName }) => ts.resolveModuleName(fileName, file, options, ts.sys).resolvedModule?.resolvedFileName);
       return [file, resolved.filter((path): path is string => path !== undefined && files.includes(path))];
     }),
   );
@@ -55,5 +58,24 @@ describe('the web modules', () => {
   test('the cycle check finds a cycle when there is one', () => {
     const graph = new Map([['/a.ts', ['/b.ts']], ['/b.ts', ['/c.ts']], ['/c.ts', ['/a.ts']], ['/d.ts', ['/a.ts']]]);
     expect(cyclesOf(graph)).toHaveLength(1);
+  });
+});
+
+describe('the web bundles', () => {
+  /** Each bundle's inputs that are neither the web apps' own nor a package's. */
+  let foreign: Record<string, string[]>;
+  beforeAll(async () => {
+    const inputs = await bundledInputs();
+    foreign = Object.fromEntries(
+      Object.entries(inputs).map(([bundle, paths]) => [bundle, paths.filter((path) => !path.includes('/node_modules/') && !path.startsWith(`${WEB}/`)).map((path) => relative(ROOT, path))]),
+    );
+  });
+
+  test('take nothing of the services or the local cloud but the order statuses (the console takes its types only)', () => {
+    expect(foreign).toEqual({ 'main.js': ['functions/order/status.ts'], 'console/main.js': [] });
+  });
+
+  test.each(['functions/order/status.ts', 'local/chaos/rules.ts'])('%s, which the apps share with the server, imports nothing', (file) => {
+    expect(importsOf(join(ROOT, file))).toEqual([]);
   });
 });
