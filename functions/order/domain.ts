@@ -2,18 +2,10 @@ import { createHash } from 'node:crypto';
 import type { PricedLine } from '#shared/contracts';
 import type { OrderLine } from '#shared/schemas';
 import { CURRENCY } from '#shared/money';
+import { type CompensationEvent, type FailureReason, FORWARD, type ForwardStatus, isTerminal, type OrderStatus } from './status';
 
-/** The forward path, in order. */
-export const FORWARD = ['PENDING', 'PAYMENT_COMPLETED', 'ITEMS_RESERVED', 'DELIVERY_BOOKED', 'COMPLETED'] as const;
-export type ForwardStatus = (typeof FORWARD)[number];
-export type OrderStatus = ForwardStatus | 'CANCELLED' | 'COMPENSATION_FAILED';
-export const TERMINAL: ReadonlySet<OrderStatus> = new Set(['COMPLETED', 'CANCELLED', 'COMPENSATION_FAILED']);
-
-export type FailureReason = 'PAYMENT_DECLINED' | 'OUT_OF_STOCK' | 'DELIVERY_UNAVAILABLE' | 'COMPENSATION_FAILED';
-export const FAILURE_REASONS: readonly FailureReason[] = ['PAYMENT_DECLINED', 'OUT_OF_STOCK', 'DELIVERY_UNAVAILABLE', 'COMPENSATION_FAILED'];
-
-/** History also records each compensation the saga ran, between the failure and the final status. */
-export type CompensationEvent = 'DELIVERY_CANCELLED' | 'ITEMS_RELEASED' | 'PAYMENT_REFUNDED';
+// The statuses and failure reasons are status.ts's (dependency-free, shared with the shop page).
+export * from './status';
 
 export interface HistoryEntry {
   status: OrderStatus | CompensationEvent;
@@ -63,8 +55,6 @@ export const orderIdFor = (userId: string, idempotencyKey: string): string => {
   const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 };
-
-export const isTerminal = (status: OrderStatus): boolean => TERMINAL.has(status);
 
 /**
  * Forward moves go one step at a time; any live order may end CANCELLED or COMPENSATION_FAILED; and

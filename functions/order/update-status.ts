@@ -4,7 +4,7 @@ import { taskHandler } from '#shared/handler';
 import { logger } from '#shared/observability';
 import { OrderId, parseTask } from '#shared/schemas';
 import * as z from '#shared/zod';
-import { FAILURE_REASONS, FORWARD, type FailureReason } from './domain';
+import { FAILURE_REASONS, ORDER_STATUSES } from './status';
 import { recordStatusMetrics } from './status-metrics';
 import { DynamoOrderStore } from './store';
 
@@ -12,8 +12,8 @@ const store = new DynamoOrderStore(documentClient, env('ORDERS_TABLE'));
 
 const UpdateInput = z.object({
   orderId: OrderId,
-  status: z.enum([...FORWARD, 'CANCELLED', 'COMPENSATION_FAILED']),
-  reason: z.optional(z.enum(FAILURE_REASONS as [FailureReason, ...FailureReason[]])),
+  status: z.enum(ORDER_STATUSES),
+  reason: z.optional(z.enum(FAILURE_REASONS)),
   cause: z.optional(z.string()),
   compensations: z.optional(
     z.object({

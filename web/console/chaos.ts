@@ -1,6 +1,9 @@
-import type { FaultRule } from '../../local/chaos/faults';
+import type { FaultRule } from '#chaos/rules';
 
-/** A fault rule as `/_local/chaos/faults` answers it: the local cloud's own type (type-only: nothing of it is bundled). */
+/**
+ * A fault rule as `/_local/chaos/faults` answers it: the local cloud's own type, from its
+ * dependency-free rules module and as a type only, so that nothing of local/ is bundled.
+ */
 export type { FaultRule };
 
 export type NewFaultRule = Omit<FaultRule, 'id' | 'injected' | 'createdAt' | 'remaining' | 'probability'> & { probability?: number; times?: number };

@@ -1,4 +1,9 @@
+import { FORWARD as FORWARD_PATH } from '#order/status';
 import type { CompensationEvent, FailureReason, HistoryEntry, OrderStatus } from './types';
+
+// The statuses and failure reasons themselves are the order service's, from its dependency-free
+// functions/order/status.ts (the only module of the services the page bundles); here, their words.
+export { isTerminal, TERMINAL } from '#order/status';
 
 /** What each step of an order's history means to its buyer. */
 export const STEP_LABELS: Record<HistoryEntry['status'], string> = {
@@ -23,12 +28,8 @@ export const COMPENSATES: Record<CompensationEvent, OrderStatus> = {
 
 export const isCompensation = (status: HistoryEntry['status']): status is CompensationEvent => status in COMPENSATES;
 
-export const TERMINAL: ReadonlySet<OrderStatus> = new Set(['COMPLETED', 'CANCELLED', 'COMPENSATION_FAILED']);
-
-export const isTerminal = (status: OrderStatus): boolean => TERMINAL.has(status);
-
-/** The forward path an order takes when all goes well. */
-export const FORWARD: readonly OrderStatus[] = ['PENDING', 'PAYMENT_COMPLETED', 'ITEMS_RESERVED', 'DELIVERY_BOOKED', 'COMPLETED'];
+/** The forward path an order takes when all goes well, typed for a lookup of any status. */
+export const FORWARD: readonly OrderStatus[] = FORWARD_PATH;
 
 /** Why an order was cancelled, in words: what happened and what it means for the buyer. */
 export const REASONS: Record<FailureReason, { title: string; detail: string }> = {

@@ -4,8 +4,8 @@ import type { ShopApi } from '../api';
 import type { Auth } from '../auth';
 import { useRoute } from '../hooks';
 import type { OrderIntents } from '../intent';
+import type { BasketLines, PlacedNotice } from '../types';
 import { Alert } from './Alert';
-import type { BasketLines } from './Basket';
 import { Header } from './Header';
 import { NotificationsView } from './Notifications';
 import { OrdersView } from './Orders';
@@ -18,12 +18,6 @@ export interface AppProps {
   api: ShopApi;
   intents: OrderIntents;
   loginError?: string;
-}
-
-/** What the page said about the order it just placed: shown on that order's page. */
-export interface PlacedNotice {
-  orderId: string;
-  replayed: boolean;
 }
 
 /** The signed-in buyer's name, followed as they sign in and out. */

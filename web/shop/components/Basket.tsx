@@ -2,13 +2,9 @@ import { useState } from 'preact/hooks';
 import { formatMoney } from '../format';
 import { navigate } from '../hooks';
 import type { OrderIntents, PlaceResult } from '../intent';
-import type { OrderRequest, Product, Slot } from '../types';
-import type { PlacedNotice } from './App';
+import type { BasketLines, OrderRequest, PlacedNotice, Product, Slot } from '../types';
 import { PlaceResultMessage } from './PlaceResult';
 import { SlotPicker } from './SlotPicker';
-
-/** The basket: a quantity per sku. */
-export type BasketLines = Record<string, number>;
 
 interface Props {
   intents: OrderIntents;

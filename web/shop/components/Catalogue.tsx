@@ -1,6 +1,5 @@
 import { formatMoney } from '../format';
-import type { Product } from '../types';
-import type { BasketLines } from './Basket';
+import type { BasketLines, Product } from '../types';
 
 const availability = (product: Product): { text: string; tone: string } => {
   if (product.available <= 0) return { text: 'Sold out', tone: 'out' };

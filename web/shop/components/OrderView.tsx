@@ -1,10 +1,9 @@
 import type { ShopApi } from '../api';
 import { formatDateTime, formatMoney, shortId } from '../format';
 import { useLoad } from '../hooks';
-import type { Order } from '../types';
+import type { Order, PlacedNotice } from '../types';
 import { isTerminal, reasonFor, statusBadge } from '../words';
 import { Alert } from './Alert';
-import type { PlacedNotice } from './App';
 import { Timeline } from './Timeline';
 
 /** How often an order in progress is read again; the saga takes a second or two locally. */

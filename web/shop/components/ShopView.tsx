@@ -3,10 +3,10 @@ import type { ShopApi } from '../api';
 import type { Auth } from '../auth';
 import { useLoad } from '../hooks';
 import type { OrderIntents } from '../intent';
+import type { BasketLines, PlacedNotice } from '../types';
 import { AccountCard } from './Account';
 import { Alert } from './Alert';
-import type { PlacedNotice } from './App';
-import { Basket, type BasketLines } from './Basket';
+import { Basket } from './Basket';
 import { Catalogue } from './Catalogue';
 
 /** How often the catalogue's availability and the slots' places are read again. */
