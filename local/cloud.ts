@@ -12,7 +12,7 @@ import { provisionTables } from './dynamodb/tables';
 import { createApiPort } from './http/api-port';
 import { type ControlSources } from './control/api';
 import { createEdge, type EdgeServices } from './http/edge';
-import { close, listen } from './http/server';
+import { close, listen } from './http/listening';
 import { startIssuer } from './issuer/server';
 import { functionSpecs } from './lambda/specs';
 import { LambdaRuntime } from './lambda/runtime';

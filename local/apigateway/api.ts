@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { type HttpResponse, json, toHttpRequest } from '../http/server';
+import { type HttpResponse, json, toHttpRequest } from '../http/messages';
 import type { RestApiGateway } from './gateway';
 
 /**

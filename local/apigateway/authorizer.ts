@@ -1,5 +1,5 @@
-import type { HttpResponse } from '../http/server';
-import type { InvokeResult } from '../lambda/runtime';
+import type { HttpResponse } from '../http/messages';
+import type { InvokeResult } from '../lambda/invocation';
 import type { ProxyEvent } from './event';
 import { AUTHORIZER_FAILED, DENIED, NOT_ALLOWED, UNAUTHORIZED } from './responses';
 import type { AuthorizerSpec } from './specs';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { HttpRequest } from '../http/server';
+import type { HttpRequest } from '../http/messages';
 import type { Route } from './router';
 
 /** The Lambda proxy integration's event (payload format 1.0), as API Gateway builds it for a REST API. */

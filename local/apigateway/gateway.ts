@@ -1,4 +1,4 @@
-import type { HttpRequest, HttpResponse } from '../http/server';
+import type { HttpRequest, HttpResponse } from '../http/messages';
 import { type Invoke, Authorizers } from './authorizer';
 import { type ProxyEvent, proxyEvent } from './event';
 import { BAD_REQUEST, isGatewayError, MISSING_TOKEN, proxyResponse, reword, TIMED_OUT, TOO_LARGE } from './responses';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { HttpResponse } from '../http/server';
-import type { InvokeResult } from '../lambda/runtime';
+import type { HttpResponse } from '../http/messages';
+import type { InvokeResult } from '../lambda/invocation';
 import type { GatewayResponseSpec } from './specs';
 
 /** One of API Gateway's own refusals, before the API's gateway responses reword it. */

@@ -1,4 +1,4 @@
-import { type HttpResponse, json } from '../http/server';
+import { type HttpResponse, json } from '../http/messages';
 import { ServiceError } from '../support/errors';
 import type { Chaos, FaultRuleInput } from './faults';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import type { HttpResponse } from '../http/server';
+import type { HttpResponse } from '../http/messages';
 import { ServiceError } from '../support/errors';
 import { invalidValue, type Params } from './input';
 import { OPERATIONS } from './operations';

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ApiCallRecord } from '../apigateway/gateway';
-import type { HttpResponse } from '../http/server';
+import type { HttpResponse } from '../http/messages';
 import type { InvocationRecord, MetricRecord } from '../logs/hub';
 import type { ExecutionRecord } from '../stepfunctions/executions';
 import type { ExecutionEvent } from './sources';

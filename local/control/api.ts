@@ -1,5 +1,6 @@
-import { type HttpResponse, json } from '../http/server';
-import type { FunctionSpec, LambdaRuntime } from '../lambda/runtime';
+import { type HttpResponse, json } from '../http/messages';
+import type { LambdaRuntime } from '../lambda/runtime';
+import type { FunctionSpec } from '../lambda/specs';
 import { shortName } from '../cloudformation/template';
 import type { LogHub } from '../logs/hub';
 

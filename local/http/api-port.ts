@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { RestApiGateway } from '../apigateway/gateway';
 import { BAD_REQUEST, HEADERS_TOO_LARGE, INTERNAL, MISSING_TOKEN, TOO_LARGE } from '../apigateway/responses';
 import { createFront } from './front';
-import { type HttpResponse, json, toHttpRequest } from './server';
+import { type HttpResponse, json, toHttpRequest } from './messages';
 
 /** API Gateway's limit on a REST API request's payload. */
 export const API_PAYLOAD_LIMIT = 10 * 1024 * 1024;

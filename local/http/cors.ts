@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HttpResponse } from './server';
+import type { HttpResponse } from './messages';
 
 /**
  * The response headers a browser may read: AWS's request ids and error types, which the SDK clients

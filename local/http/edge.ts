@@ -16,7 +16,7 @@ import type { ExecutionChanges } from '../stepfunctions/changes';
 import type { StepFunctionsService } from '../stepfunctions/service';
 import { edgeCors } from './cors';
 import { createFront, type FrontRequest } from './front';
-import { type HttpResponse, json } from './server';
+import { type HttpResponse, json } from './messages';
 
 export interface EdgeServices {
   dynamodb: (req: IncomingMessage, res: ServerResponse) => void;

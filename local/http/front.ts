@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type HttpResponse, send } from './server';
+import { type HttpResponse, send } from './messages';
 
 /** A request as a front hands it on: method, path (percent-encoding kept) and query parsed safely, the body read on demand. */
 export interface FrontRequest {

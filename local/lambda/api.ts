@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { type HttpResponse, json } from '../http/server';
+import { type HttpResponse, json } from '../http/messages';
 import type { LambdaQueue } from './async';
 import type { LambdaRuntime } from './runtime';
 import { randomUUID } from 'node:crypto';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { FunctionSpec, LambdaErrorPayload, RuntimeHooks } from './runtime';
+import type { FunctionSpec } from './specs';
+import type { LambdaErrorPayload, RuntimeHooks } from './invocation';
 
 const WORKER_PATH = join(__dirname, 'worker.cjs');
 

@@ -2,7 +2,8 @@ import { type BuildContext, context as esbuildContext, type Message } from 'esbu
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { shortName } from '../cloudformation/template';
-import type { FunctionSpec, LambdaRuntime } from './runtime';
+import type { LambdaRuntime } from './runtime';
+import type { FunctionSpec } from './specs';
 
 /** The source files a bundle was built from, as its source map lists them (absolute, outside node_modules). */
 const sourcesOfBundle = (entry: string): string[] => {

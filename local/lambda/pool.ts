@@ -1,5 +1,5 @@
 import type { ExecutionEnvironment } from './environment';
-import type { FunctionSpec } from './runtime';
+import type { FunctionSpec } from './specs';
 
 /**
  * How many workers the whole runtime may have alive: a worker thread holds a V8 heap and its own

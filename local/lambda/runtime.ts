@@ -2,79 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { type Chaos, sleep } from '../chaos/faults';
 import { shortName } from '../cloudformation/template';
 import { ExecutionEnvironment } from './environment';
+import type { InvokeResult, LambdaErrorPayload, RuntimeHooks } from './invocation';
 import { FunctionPool, WorkerBudget } from './pool';
+import type { FunctionSpec } from './specs';
 
-/** One function of the template, ready to run: its bundle, handler and resolved configuration. */
-export interface FunctionSpec {
-  logicalId: string;
-  name: string;
-  arn: string;
-  /** Absolute path of the handler's module (`<asset>/index.js`). */
-  entry: string;
-  exportName: string;
-  handler: string;
-  timeoutSeconds: number;
-  memorySize: number;
-  environment: Record<string, string>;
-  /** Reserved concurrency from the template, if any. */
-  reservedConcurrency?: number;
-  /** How its bundle is built (the template's esbuild metadata), for hot reload. */
-  build?: FunctionBuild;
-}
 
-/** The esbuild options a bundle was built with, its entry points absolute. */
-export interface FunctionBuild {
-  entryPoints: string[];
-  minify: boolean;
-  sourcemap: boolean;
-  target: string;
-  format: 'cjs' | 'esm';
-  external: string[];
-}
-
-/** The error payload Lambda reports for a failed invocation. */
-export interface LambdaErrorPayload {
-  errorType: string;
-  errorMessage: string;
-  trace?: string[];
-}
-
-export interface InvokeResult {
-  requestId: string;
-  payload: unknown;
-  /** Set, as in Lambda's `X-Amz-Function-Error`, when the function failed. */
-  functionError?: 'Unhandled';
-  durationMs: number;
-}
-
-export interface FunctionOutput {
-  fn: FunctionSpec;
-  requestId: string | undefined;
-  stream: 'stdout' | 'stderr';
-  text: string;
-}
-
-export interface InvocationReport {
-  fn: FunctionSpec;
-  requestId: string;
-  /** When the invocation was asked for (epoch ms). */
-  start: number;
-  /** Waiting for a worker (all of the function's busy, or the budget spent). */
-  queuedMs: number;
-  /** A cold start's init phase (loading the bundle), before the handler ran. */
-  initMs: number;
-  /** The handler, as Lambda's REPORT line counts it. */
-  durationMs: number;
-  coldStart: boolean;
-  error?: LambdaErrorPayload;
-}
-
-export interface RuntimeHooks {
-  /** Every chunk a function writes to stdout or stderr. */
-  onOutput?(output: FunctionOutput): void;
-  /** One report per invocation, as Lambda's REPORT line. */
-  onReport?(report: InvocationReport): void;
-}
 
 export interface RuntimeOptions extends RuntimeHooks {
   /** Concurrent executions per function when the template reserves none. */

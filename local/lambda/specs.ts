@@ -2,7 +2,34 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { StackModel } from '../cloudformation/model';
 import { type FunctionEnvironment, propertiesOf } from '../cloudformation/template';
-import type { FunctionBuild, FunctionSpec } from './runtime';
+
+/** One function of the template, ready to run: its bundle, handler and resolved configuration. */
+export interface FunctionSpec {
+  logicalId: string;
+  name: string;
+  arn: string;
+  /** Absolute path of the handler's module (`<asset>/index.js`). */
+  entry: string;
+  exportName: string;
+  handler: string;
+  timeoutSeconds: number;
+  memorySize: number;
+  environment: Record<string, string>;
+  /** Reserved concurrency from the template, if any. */
+  reservedConcurrency?: number;
+  /** How its bundle is built (the template's esbuild metadata), for hot reload. */
+  build?: FunctionBuild;
+}
+
+/** The esbuild options a bundle was built with, its entry points absolute. */
+export interface FunctionBuild {
+  entryPoints: string[];
+  minify: boolean;
+  sourcemap: boolean;
+  target: string;
+  format: 'cjs' | 'esm';
+  external: string[];
+}
 
 export class UnsupportedFunction extends Error {}
 

@@ -1,6 +1,6 @@
 import { metricsOfEmf } from '../../functions/shared/emf';
 import { shortName } from '../cloudformation/template';
-import type { FunctionOutput, InvocationReport } from '../lambda/runtime';
+import type { FunctionOutput, InvocationReport } from '../lambda/invocation';
 
 /** One EMF record (CloudWatch embedded metric format) a function printed. */
 export interface MetricRecord {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { HttpResponse } from '../http/server';
+import type { HttpResponse } from '../http/messages';
 import { ServiceError } from '../support/errors';
 import type { PublishInput, SnsService } from './service';
 import type { SubscriptionSpec } from './specs';

@@ -1,5 +1,5 @@
 import { type Chaos, sleep } from '../chaos/faults';
-import { type HttpResponse, json } from '../http/server';
+import { type HttpResponse, json } from '../http/messages';
 import { ServiceError } from '../support/errors';
 import { type JsonBody, optionalBoolean, optionalNumber, optionalString, parseJsonBody, requiredString } from '../support/json-body';
 import type { ExecutionRecord } from './executions';

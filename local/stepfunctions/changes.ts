@@ -1,5 +1,5 @@
-import type { HttpResponse } from '../http/server';
-import { json } from '../http/server';
+import type { HttpResponse } from '../http/messages';
+import { json } from '../http/messages';
 import type { ExecutionRecord } from './executions';
 
 export interface ExecutionChange {

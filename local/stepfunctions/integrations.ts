@@ -1,5 +1,5 @@
 import { DeleteItemCommand, type DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import type { LambdaErrorPayload } from '../lambda/runtime';
+import type { LambdaErrorPayload } from '../lambda/invocation';
 import type { PublishInput } from '../sns/service';
 
 /** What Task states reach: a Lambda runtime, SNS and DynamoDB. */

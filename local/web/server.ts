@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import { extname } from 'node:path';
 import { createFront, type FrontRequest } from '../http/front';
-import { type HttpResponse, json } from '../http/server';
+import { type HttpResponse, json } from '../http/messages';
 
 /** What the web server serves: the built files by path below the root, and the page's config. */
 export interface WebSite {

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { buildWebFiles, type WebFiles } from '../../web/build';
 import type { WebConfig } from '../../web/shared/config';
 import type { StackModel } from '../cloudformation/model';
-import { listen } from '../http/server';
+import { listen } from '../http/listening';
 import type { RealmClient } from '../issuer/realm';
 import { createWebServer } from './server';
 

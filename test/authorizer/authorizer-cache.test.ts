@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent, APIGatewayTokenAuthorizerEvent } from 'aws-l
 import { Authorizers } from '../../local/apigateway/authorizer';
 import type { ProxyEvent } from '../../local/apigateway/event';
 import type { AuthorizerSpec } from '../../local/apigateway/specs';
-import type { InvokeResult } from '../../local/lambda/runtime';
+import type { InvokeResult } from '../../local/lambda/invocation';
 import { fakeContext, lambdaError } from '../support/lambda';
 import { claims, nowSeconds, sign, startTestIssuer, stopTestIssuer } from './test-issuer';
 

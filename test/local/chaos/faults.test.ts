@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { handleChaosRequest } from '../../../local/chaos/api';
 import { Chaos, type FaultRule } from '../../../local/chaos/faults';
-import { type FunctionSpec, LambdaRuntime } from '../../../local/lambda/runtime';
+import { LambdaRuntime } from '../../../local/lambda/runtime';
+import type { FunctionSpec } from '../../../local/lambda/specs';
 
 // Fault injection: the rules (LocalStack's Chaos API verbs), and what a fault does to a function.
 

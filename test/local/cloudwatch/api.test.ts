@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { handleCloudWatchRequest, unflatten } from '../../../local/cloudwatch/api';
 import { CloudWatchService } from '../../../local/cloudwatch/service';
 import { MINUTE } from '../../../local/cloudwatch/store';
-import { send } from '../../../local/http/server';
+import { send } from '../../../local/http/messages';
 
 // CloudWatch's API on the edge, through both protocols: the SDK v3 (JSON 1.0, query-compatible) and
 // the query protocol (form-encoded, XML), over a store filled with known values.

@@ -4,7 +4,7 @@ import { Chaos } from '../../../local/chaos/faults';
 import { dynamoDbForwarder } from '../../../local/dynamodb/api';
 import { createEdge } from '../../../local/http/edge';
 import { originAllowed } from '../../../local/http/cors';
-import { close } from '../../../local/http/server';
+import { close } from '../../../local/http/listening';
 import { AsyncInvocations } from '../../../local/lambda/async';
 import { LambdaRuntime } from '../../../local/lambda/runtime';
 import { LogHub } from '../../../local/logs/hub';

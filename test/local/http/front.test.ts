@@ -3,9 +3,9 @@ import type { Server } from 'node:http';
 import { RestApiGateway } from '../../../local/apigateway/gateway';
 import type { MethodSpec, RestApiSpec } from '../../../local/apigateway/specs';
 import { createApiPort } from '../../../local/http/api-port';
-import { close } from '../../../local/http/server';
+import { close } from '../../../local/http/listening';
 import { rawJsonRequest } from '../../support/raw-http';
-import type { InvokeResult } from '../../../local/lambda/runtime';
+import type { InvokeResult } from '../../../local/lambda/invocation';
 
 // The API port's front, with a one-route API: nothing a client sends can stop it, and every answer
 // is in the contract's error shape, through the API's gateway responses as on API Gateway.

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HotReload } from '../../../local/lambda/hot-reload';
-import { type FunctionSpec, LambdaRuntime } from '../../../local/lambda/runtime';
+import { LambdaRuntime } from '../../../local/lambda/runtime';
+import type { FunctionSpec } from '../../../local/lambda/specs';
 
 // Hot reload on the worker-thread runtime: sources in a temporary folder, bundled by esbuild as the
 // template's esbuild metadata says, edited while the function serves.

@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type FunctionSpec, LambdaRuntime } from '../../../local/lambda/runtime';
+import { LambdaRuntime } from '../../../local/lambda/runtime';
+import type { FunctionSpec } from '../../../local/lambda/specs';
 
 // The runtime's worker budget: a cap on worker threads, all functions together, that never deadlocks.
 

@@ -1,4 +1,4 @@
-import type { FunctionSpec } from '../../../local/lambda/runtime';
+import type { FunctionSpec } from '../../../local/lambda/specs';
 import { LogHub } from '../../../local/logs/hub';
 
 const fn = { logicalId: 'OrderCreateOrder7834CB64', name: 'ServerlessShop-OrderCreateOrder7834CB64' } as FunctionSpec;

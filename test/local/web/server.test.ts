@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { close, listen } from '../../../local/http/server';
+import { close, listen } from '../../../local/http/listening';
 import { createWebServer } from '../../../local/web/server';
 import { buildWeb, buildWebFiles } from '../../../web/build';
 import { mergeConfig } from '../../../web/shared/config';

@@ -1,0 +1,46 @@
+// What an invocation of a function gives back and reports, for the runtime and whoever it reports to.
+import type { FunctionSpec } from './specs';
+
+/** The error payload Lambda reports for a failed invocation. */
+export interface LambdaErrorPayload {
+  errorType: string;
+  errorMessage: string;
+  trace?: string[];
+}
+
+export interface InvokeResult {
+  requestId: string;
+  payload: unknown;
+  /** Set, as in Lambda's `X-Amz-Function-Error`, when the function failed. */
+  functionError?: 'Unhandled';
+  durationMs: number;
+}
+
+export interface FunctionOutput {
+  fn: FunctionSpec;
+  requestId: string | undefined;
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+export interface InvocationReport {
+  fn: FunctionSpec;
+  requestId: string;
+  /** When the invocation was asked for (epoch ms). */
+  start: number;
+  /** Waiting for a worker (all of the function's busy, or the budget spent). */
+  queuedMs: number;
+  /** A cold start's init phase (loading the bundle), before the handler ran. */
+  initMs: number;
+  /** The handler, as Lambda's REPORT line counts it. */
+  durationMs: number;
+  coldStart: boolean;
+  error?: LambdaErrorPayload;
+}
+
+export interface RuntimeHooks {
+  /** Every chunk a function writes to stdout or stderr. */
+  onOutput?(output: FunctionOutput): void;
+  /** One report per invocation, as Lambda's REPORT line. */
+  onReport?(report: InvocationReport): void;
+}
