@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { LocalService } from '../http/local-service';
 import { type HttpResponse, json, toHttpRequest } from '../http/messages';
 import type { RestApiGateway } from './gateway';
 
@@ -24,3 +25,11 @@ export const handleApiGatewayRequest = async (
   if (!gateway) return json(404, { message: `API ${userRequest[1]} stage ${userRequest[2]} not found` });
   return gateway.handle(toHttpRequest(req, userRequest[3] ?? '/', query, await body()));
 };
+
+/** API Gateway on the edge, LocalStack-style: GetRestApis, and each stage at `/restapis/{apiId}/{stage}/_user_request_/…`. */
+export const apiGatewayEdge = (apis: ReadonlyMap<string, RestApiGateway>): LocalService => ({
+  name: 'apigateway',
+  recognises: (request) => (request.path === '/restapis' && request.method === 'GET') || /^\/restapis\/[^/]+\/[^/]+\/_user_request_(\/|$)/.test(request.path),
+  handle: (request) => handleApiGatewayRequest(apis, request.req, request.path, request.query, request.body),
+  health: () => 'running',
+});

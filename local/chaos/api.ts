@@ -1,3 +1,4 @@
+import type { LocalService } from '../http/local-service';
 import { type HttpResponse, json } from '../http/messages';
 import { ServiceError } from '../support/errors';
 import type { Chaos, FaultRuleInput } from './faults';
@@ -39,3 +40,10 @@ export const handleChaosRequest = (chaos: Chaos, method: string, body: Buffer): 
     throw error;
   }
 };
+
+/** The chaos API on the edge, `/_local/chaos/faults`. */
+export const chaosEdge = (chaos: Chaos): LocalService => ({
+  name: 'chaos',
+  recognises: (request) => request.path === '/_local/chaos/faults',
+  handle: async (request) => handleChaosRequest(chaos, request.method, await request.body()),
+});

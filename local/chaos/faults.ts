@@ -1,40 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { ServiceError } from '../support/errors';
+import type { FaultEffect, FaultRule, FaultService } from './rules';
 
-/** The services a fault can target: a function, or an operation of DynamoDB, SNS or Step Functions. */
-export const FAULT_SERVICES = ['lambda', 'dynamodb', 'sns', 'states'] as const;
-export type FaultService = (typeof FAULT_SERVICES)[number];
+export type { FaultEffect, FaultRule, FaultService } from './rules';
 
-/**
- * What a fault does. `error`: the call fails with the named error (for a function, as if it threw
- * it, before it runs). `timeout`: the work is done but the answer never comes (a function is held
- * until its timeout, `Sandbox.Timedout`; a DynamoDB request is forwarded and its answer dropped).
- * `crash`: a function runs and its worker dies before answering (`Runtime.ExitError`); a DynamoDB
- * connection is reset. `latency`: the call is delayed.
- */
-export const FAULT_EFFECTS = ['error', 'timeout', 'crash', 'latency'] as const;
-export type FaultEffect = (typeof FAULT_EFFECTS)[number];
+/** What a fault can do (see FaultEffect). */
+export const FAULT_EFFECTS = ['error', 'timeout', 'crash', 'latency'] as const satisfies readonly FaultEffect[];
 
-/** A fault rule as LocalStack's Chaos API has it (service, region, operation, probability, error), plus ours. */
-export interface FaultRule {
-  id: string;
-  service: FaultService;
-  /** An operation name (`TransactWriteItems`, `Publish`, `StartExecution`, `Invoke`); every one when absent. */
-  operation?: string;
-  /** For `lambda`: the function, by name, logical id, logical id without CDK's hash, or ARN. */
-  function?: string;
-  region?: string;
-  effect: FaultEffect;
-  error?: { code: string; statusCode?: number; message?: string };
-  latencyMs?: number;
-  /** Fires with this probability (default 1). */
-  probability: number;
-  /** Fires on the next N matching calls only; unlimited when absent. */
-  remaining?: number;
-  /** How many times it has fired. */
-  injected: number;
-  createdAt: number;
-}
+/** Every service takes errors and latency; a service that can also lose an answer or crash says so. */
+export const COMMON_EFFECTS: readonly FaultEffect[] = ['error', 'latency'];
 
 export type FaultRuleInput = Partial<Omit<FaultRule, 'id' | 'injected' | 'createdAt' | 'remaining'>> & { times?: number };
 
@@ -51,16 +25,21 @@ export type Injected = Pick<FaultRule, 'id' | 'effect' | 'error' | 'latencyMs'>;
 const invalid = (message: string) => new ServiceError('ValidationException', message);
 
 const isEffect = (value: unknown): value is FaultEffect => FAULT_EFFECTS.includes(value as FaultEffect);
-const isService = (value: unknown): value is FaultService => FAULT_SERVICES.includes(value as FaultService);
+
+/** The services faults may target, each with the effects it applies (the local cloud's registry says which). */
+export type FaultTargets = ReadonlyMap<FaultService, readonly FaultEffect[]>;
+
+const onlyFor = (effect: FaultEffect, targets: FaultTargets) => {
+  const services = [...targets].filter(([, effects]) => effects.includes(effect)).map(([service]) => service);
+  return `effect ${effect} applies to ${services.join(' and ')} only`;
+};
 
 /** Checks a rule as the API receives it, and fills in its defaults. */
-export const faultRule = (input: FaultRuleInput): FaultRule => {
-  if (!isService(input.service)) throw invalid(`service must be one of ${FAULT_SERVICES.join(', ')}`);
+export const faultRule = (input: FaultRuleInput, targets: FaultTargets): FaultRule => {
+  if (typeof input.service !== 'string' || !targets.has(input.service)) throw invalid(`service must be one of ${[...targets.keys()].join(', ')}`);
   const effect = input.effect ?? (input.latencyMs !== undefined && !input.error ? 'latency' : 'error');
   if (!isEffect(effect)) throw invalid(`effect must be one of ${FAULT_EFFECTS.join(', ')}`);
-  if ((effect === 'timeout' || effect === 'crash') && input.service !== 'lambda' && input.service !== 'dynamodb') {
-    throw invalid(`effect ${effect} applies to lambda and dynamodb only`);
-  }
+  if (!targets.get(input.service)!.includes(effect)) throw invalid(onlyFor(effect, targets));
   if (input.function !== undefined && (input.service !== 'lambda' || typeof input.function !== 'string' || !input.function)) throw invalid('function names a Lambda function (service lambda)');
   if (input.operation !== undefined && (typeof input.operation !== 'string' || !/^[A-Za-z]{1,64}$/.test(input.operation))) throw invalid('operation is an API operation name');
   const probability = input.probability ?? 1;
@@ -93,23 +72,30 @@ export const faultRule = (input: FaultRuleInput): FaultRule => {
  */
 export class Chaos {
   private rules: FaultRule[] = [];
+  private targets: FaultTargets = new Map();
 
   constructor(
     private readonly onInjected: (rule: FaultRule, call: Call) => void = () => undefined,
     private readonly random: () => number = Math.random,
   ) {}
 
+  /** The services rules may target, and the effects each applies: the cloud's registry, once it is built. */
+  accept(targets: FaultTargets): this {
+    this.targets = targets;
+    return this;
+  }
+
   list(): FaultRule[] {
     return this.rules.map((rule) => ({ ...rule }));
   }
 
   set(inputs: FaultRuleInput[]): FaultRule[] {
-    this.rules = inputs.map(faultRule);
+    this.rules = inputs.map((input) => faultRule(input, this.targets));
     return this.list();
   }
 
   add(inputs: FaultRuleInput[]): FaultRule[] {
-    this.rules.push(...inputs.map(faultRule));
+    this.rules.push(...inputs.map((input) => faultRule(input, this.targets)));
     return this.list();
   }
 
@@ -138,6 +124,25 @@ export class Chaos {
       return { id: rule.id, effect: rule.effect, error: rule.error, latencyMs: rule.latencyMs };
     }
     return undefined;
+  }
+
+  /**
+   * Draws a fault for the call and applies what every service applies alike: a latency is waited out
+   * (the call then goes on), an error is thrown as an InjectedError. A fault whose effect the service
+   * applies itself (a timeout, a crash) is returned.
+   */
+  async apply(call: Call): Promise<Injected | undefined> {
+    const fault = this.draw(call);
+    if (fault?.effect === 'latency') await sleep(fault.latencyMs ?? 0);
+    if (fault?.effect === 'error') throw new InjectedError(fault);
+    return fault?.effect === 'timeout' || fault?.effect === 'crash' ? fault : undefined;
+  }
+}
+
+/** An injected error: the rule's code and message, with its status (500 unless the rule names one). */
+export class InjectedError extends ServiceError {
+  constructor(readonly fault: Injected) {
+    super(fault.error?.code ?? 'ServiceUnavailable', fault.error?.message ?? 'Injected by the local cloud (chaos API)', fault.error?.statusCode ?? 500);
   }
 }
 

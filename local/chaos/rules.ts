@@ -1,8 +1,11 @@
 // The chaos API's rule, as types only and with no imports, so that a client (the console) can take
 // it without bundling anything of the local cloud. faults.ts checks and applies these rules.
 
-/** The services a fault can target: a function, or an operation of DynamoDB, SNS or Step Functions. */
-export type FaultService = 'lambda' | 'dynamodb' | 'sns' | 'states';
+/**
+ * The service a fault targets, by the name the local cloud's registry gives it: `lambda` (a function),
+ * or the operations of `dynamodb`, `sns`, `states` (Step Functions), and any service added later.
+ */
+export type FaultService = string;
 
 /**
  * What a fault does. `error`: the call fails with the named error (for a function, as if it threw

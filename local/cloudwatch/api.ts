@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { gunzipSync } from 'node:zlib';
+import { type LocalService, queryActionFor } from '../http/local-service';
 import type { HttpResponse } from '../http/messages';
 import { ServiceError } from '../support/errors';
 import { invalidValue, type Params } from './input';
@@ -135,19 +136,20 @@ const queryRequest = (service: CloudWatchService, form: URLSearchParams): HttpRe
   }
 };
 
-/** The service a SigV4-signed request is for, from its credential scope. */
-const signedService = (req: IncomingMessage): string | undefined => /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(String(req.headers.authorization ?? ''))?.[1];
-
 /**
- * A request for CloudWatch on the edge, if it is one: `GET /metrics` (Prometheus), the JSON protocol
- * (by its target) or the query protocol (by its version or its signature's service); undefined otherwise.
+ * CloudWatch on the edge: `GET /metrics` (Prometheus), the JSON protocol (by its target) or the query
+ * protocol (by its version or its signature's service).
  */
-export const handleCloudWatchRequest = async (service: CloudWatchService, req: IncomingMessage, path: string, body: Buffer): Promise<HttpResponse | undefined> => {
-  if (path === '/metrics' && (req.method === 'GET' || req.method === 'HEAD')) return service.prometheus.scrape();
-  const target = String(req.headers['x-amz-target'] ?? '');
-  if (target.startsWith(TARGET)) return jsonRequest(service, target.slice(TARGET.length), req, body);
-  if (req.method !== 'POST' || !String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return undefined;
-  const form = new URLSearchParams(body.toString('utf8'));
-  if (!form.has('Action') || (form.get('Version') !== '2010-08-01' && signedService(req) !== 'monitoring')) return undefined;
-  return queryRequest(service, form);
-};
+export const cloudwatchEdge = (service: CloudWatchService): LocalService => ({
+  name: 'cloudwatch',
+  recognises: async (request) =>
+    (request.path === '/metrics' && (request.method === 'GET' || request.method === 'HEAD')) ||
+    request.target.startsWith(TARGET) ||
+    (request.method === 'POST' && (await queryActionFor(request, '2010-08-01', 'monitoring'))),
+  handle: async (request) => {
+    if (request.path === '/metrics') return service.prometheus.scrape();
+    if (request.target.startsWith(TARGET)) return jsonRequest(service, request.target.slice(TARGET.length), request.req, await request.body());
+    return queryRequest(service, (await request.form())!);
+  },
+  health: () => 'running',
+});

@@ -1,3 +1,4 @@
+import type { LocalService } from '../http/local-service';
 import { type HttpResponse, json } from '../http/messages';
 import type { LambdaRuntime } from '../lambda/runtime';
 import type { FunctionSpec } from '../lambda/specs';
@@ -6,7 +7,8 @@ import type { LogHub } from '../logs/hub';
 
 /** What the local cloud tells about itself at `/_local/…` (and LocalStack's `/_localstack/health`). */
 export interface ControlSources {
-  services: string[];
+  /** The cloud's registry of services. */
+  services: () => readonly LocalService[];
   logs: LogHub;
   runtime: LambdaRuntime;
   /** The stack's outputs, resolved to their local values (as `aws cloudformation describe-stacks` lists them). */
@@ -27,7 +29,7 @@ const functionInfo = (fn: FunctionSpec) => ({
 
 /** The read-only endpoints, by name: each answers JSON. */
 const ENDPOINTS = {
-  health: (s: ControlSources) => ({ services: Object.fromEntries(s.services.map((name) => [name, 'running'])), edition: 'serverless-shop-local' }),
+  health: (s: ControlSources) => ({ services: Object.fromEntries(s.services().flatMap((service) => (service.health ? [[service.name, service.health()]] : []))), edition: 'serverless-shop-local' }),
   metrics: (s: ControlSources) => s.logs.metrics,
   logs: (s: ControlSources) => s.logs.lines,
   reports: (s: ControlSources) => s.logs.reports,
@@ -42,10 +44,19 @@ export type ControlEndpoint = keyof typeof ENDPOINTS;
 
 const isEndpoint = (name: string | undefined): name is ControlEndpoint => name !== undefined && Object.hasOwn(ENDPOINTS, name);
 
+const endpointOf = (path: string) => (path === '/_localstack/health' ? 'health' : /^\/_local\/([a-z-]+)$/.exec(path)?.[1]);
+
 /** Answers `GET /_local/{name}` and `/_localstack/health`; undefined for any other path. */
 export const handleControlRequest = (sources: ControlSources, method: string, path: string): HttpResponse | undefined => {
-  const name = path === '/_localstack/health' ? 'health' : /^\/_local\/([a-z-]+)$/.exec(path)?.[1];
+  const name = endpointOf(path);
   if (!isEndpoint(name)) return undefined;
   if (method !== 'GET' && method !== 'HEAD') return json(405, { __type: 'MethodNotAllowed', message: `${method} is not allowed on ${path}` });
   return json(200, ENDPOINTS[name](sources));
 };
+
+/** What the local cloud tells about itself, on the edge. */
+export const controlEdge = (sources: ControlSources): LocalService => ({
+  name: 'control',
+  recognises: (request) => isEndpoint(endpointOf(request.path)),
+  handle: (request) => handleControlRequest(sources, request.method, request.path),
+});

@@ -1,5 +1,6 @@
 import { Agent, type IncomingMessage, request as httpRequest, type ServerResponse } from 'node:http';
-import { type Chaos, type Injected, sleep } from '../chaos/faults';
+import { type Chaos, FAULT_EFFECTS, InjectedError } from '../chaos/faults';
+import type { FaultTarget, LocalService } from '../http/local-service';
 
 const JSON_TYPE = 'application/x-amz-json-1.0';
 
@@ -35,20 +36,35 @@ export const dynamoDbForwarder = (endpoint: string, onError: (error: Error) => v
     });
     req.pipe(call);
   };
-  const withFault = async (fault: Injected, req: IncomingMessage, res: ServerResponse) => {
-    if (fault.effect === 'error') return sendError(res, fault.error!.code, fault.error!.message ?? 'Injected by the local cloud (chaos API)', fault.error!.statusCode);
-    if (fault.effect === 'crash') return req.socket.destroy();
-    if (fault.effect === 'latency') await sleep(fault.latencyMs ?? 0);
-    forward(req, res, fault.effect === 'timeout');
+  const withFaults = async (chaos: Chaos, operation: string, req: IncomingMessage, res: ServerResponse) => {
+    try {
+      const fault = await chaos.apply({ service: 'dynamodb', operation });
+      if (fault?.effect === 'crash') return req.socket.destroy();
+      forward(req, res, fault?.effect === 'timeout');
+    } catch (error) {
+      if (!(error instanceof InjectedError)) throw error;
+      sendError(res, error.code, error.message, error.fault.error?.statusCode);
+    }
   };
   const forwarder = (req: IncomingMessage, res: ServerResponse): void => {
     const operation = String(req.headers['x-amz-target'] ?? '').replace(/^DynamoDB_\d+\./, '');
     forwarder.calls.set(operation, (forwarder.calls.get(operation) ?? 0) + 1);
-    const fault = chaos?.draw({ service: 'dynamodb', operation });
-    if (fault) void withFault(fault, req, res).catch(onError);
+    // Without rules, no promise: the forward starts at once.
+    if (chaos?.active) void withFaults(chaos, operation, req, res).catch(onError);
     else forward(req, res);
   };
   /** Calls forwarded, by operation: how many DynamoDB calls the functions make. */
   forwarder.calls = new Map<string, number>();
   return forwarder;
 };
+
+export const DYNAMODB_FAULTS: FaultTarget = { service: 'dynamodb', effects: FAULT_EFFECTS };
+
+/** DynamoDB on the edge (JSON 1.0, `X-Amz-Target: DynamoDB_20120810.*`), streamed to DynamoDB Local. */
+export const dynamodbEdge = (forwarder: ReturnType<typeof dynamoDbForwarder>, alive: () => boolean): LocalService => ({
+  name: 'dynamodb',
+  recognises: (request) => request.target.startsWith('DynamoDB_'),
+  handle: ({ req, res }) => void forwarder(req, res),
+  health: () => (alive() ? 'running' : 'error'),
+  faults: DYNAMODB_FAULTS,
+});

@@ -20,6 +20,8 @@ export interface DynamoDbLocal {
   startMs: number;
   /** A JVM a crash had left on the same data directory, stopped before this one started. */
   staleStopped?: number;
+  /** Whether the JVM is still running. */
+  alive(): boolean;
   stop(): Promise<void>;
 }
 
@@ -154,5 +156,5 @@ export const startDynamoDbLocal = async (options: { port?: number; dbPath?: stri
     killOnExit();
     if (pidFile) rmSync(pidFile, { force: true });
   };
-  return { endpoint: `http://127.0.0.1:${port}`, port, pid, startMs: performance.now() - started, ...(staleStopped && { staleStopped }), stop };
+  return { endpoint: `http://127.0.0.1:${port}`, port, pid, startMs: performance.now() - started, ...(staleStopped && { staleStopped }), alive: () => alive(pid), stop };
 };

@@ -1,4 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import { FAULT_EFFECTS } from '../chaos/faults';
+import type { FaultTarget, LocalService } from '../http/local-service';
 import { type HttpResponse, json } from '../http/messages';
 import type { LambdaQueue } from './async';
 import type { LambdaRuntime } from './runtime';
@@ -43,3 +45,16 @@ export const handleLambdaInvoke = async (runtime: LambdaRuntime, queue: LambdaQu
     body: JSON.stringify(result.payload),
   };
 };
+
+export const LAMBDA_FAULTS: FaultTarget = { service: 'lambda', effects: FAULT_EFFECTS };
+
+const INVOKE = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
+
+/** Lambda on the edge: Invoke (REST JSON). */
+export const lambdaEdge = (runtime: LambdaRuntime, queue: LambdaQueue): LocalService => ({
+  name: 'lambda',
+  recognises: (request) => request.method === 'POST' && INVOKE.test(request.path),
+  handle: async (request) => handleLambdaInvoke(runtime, queue, request.req, INVOKE.exec(request.path)![1]!, await request.body()),
+  health: () => 'running',
+  faults: LAMBDA_FAULTS,
+});

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Chaos, sleep } from '../chaos/faults';
+import { type Chaos, type Injected, InjectedError } from '../chaos/faults';
 import { shortName } from '../cloudformation/template';
 import { ExecutionEnvironment } from './environment';
 import type { InvokeResult, LambdaErrorPayload, RuntimeHooks } from './invocation';
@@ -102,15 +102,18 @@ export class LambdaRuntime {
     const requestId = randomUUID();
     const start = Date.now();
     const asked = performance.now();
-    const fault = this.options.chaos?.draw({ service: 'lambda', operation: 'Invoke', functionNames: functionNames(fn) });
-    if (fault?.effect === 'latency') await sleep(fault.latencyMs ?? 0);
-    let outcome: Outcome;
+    let outcome: Outcome | undefined;
+    let fault: Injected | undefined;
     let cold = false;
     let queuedMs = 0;
-    if (fault?.effect === 'error') {
+    try {
+      fault = await this.options.chaos?.apply({ service: 'lambda', operation: 'Invoke', functionNames: functionNames(fn) });
+    } catch (error) {
+      if (!(error instanceof InjectedError)) throw error;
       // As if the function threw it, before doing anything.
-      outcome = { error: { errorType: fault.error?.code ?? 'ServiceUnavailable', errorMessage: fault.error?.message ?? 'Injected by the local cloud (chaos API)', trace: [] } };
-    } else {
+      outcome = { error: { errorType: error.code, errorMessage: error.message, trace: [] } };
+    }
+    if (!outcome) {
       const pool = this.pools.get(fn.name)!;
       const acquired = await pool.acquire();
       cold = acquired.cold;

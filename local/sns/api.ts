@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { COMMON_EFFECTS } from '../chaos/faults';
+import { type FaultTarget, type LocalService, queryActionFor } from '../http/local-service';
 import type { HttpResponse } from '../http/messages';
 import { ServiceError } from '../support/errors';
 import type { PublishInput, SnsService } from './service';
@@ -75,3 +77,14 @@ export const handleSnsRequest = async (sns: SnsService, params: URLSearchParams)
     };
   }
 };
+
+export const SNS_FAULTS: FaultTarget = { service: 'sns', effects: COMMON_EFFECTS };
+
+/** SNS on the edge: the query protocol, by its version or its signature's service. */
+export const snsEdge = (sns: SnsService): LocalService => ({
+  name: 'sns',
+  recognises: (request) => queryActionFor(request, '2010-03-31', 'sns'),
+  handle: async (request) => handleSnsRequest(sns, (await request.form())!),
+  health: () => 'running',
+  faults: SNS_FAULTS,
+});

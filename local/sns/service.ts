@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Chaos, sleep } from '../chaos/faults';
+import type { Chaos } from '../chaos/faults';
 import type { LambdaQueue } from '../lambda/async';
 import { ServiceError } from '../support/errors';
 import { matchesRules } from '../support/content-filter';
@@ -44,9 +44,7 @@ export class SnsService {
 
   /** Publishes a message: it is kept, then delivered to each matching subscriber. Faults (service `sns`) fire first. */
   async publish(input: PublishInput): Promise<{ MessageId: string }> {
-    const fault = this.chaos?.draw({ service: 'sns', operation: 'Publish' });
-    if (fault?.effect === 'latency') await sleep(fault.latencyMs ?? 0);
-    if (fault?.error) throw new ServiceError(fault.error.code, fault.error.message ?? 'Injected by the local cloud (chaos API)', fault.error.statusCode ?? 500);
+    await this.chaos?.apply({ service: 'sns', operation: 'Publish' });
     const topic = this.topic(input.TopicArn ?? input.TargetArn);
     if (input.Message === undefined || input.Message === '') throw new ServiceError('InvalidParameter', 'Invalid parameter: Empty message');
     const message: SnsMessage = {

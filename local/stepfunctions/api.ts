@@ -1,4 +1,5 @@
-import { type Chaos, sleep } from '../chaos/faults';
+import { type Chaos, COMMON_EFFECTS } from '../chaos/faults';
+import type { FaultTarget, LocalService } from '../http/local-service';
 import { type HttpResponse, json } from '../http/messages';
 import { ServiceError } from '../support/errors';
 import { type JsonBody, optionalBoolean, optionalNumber, optionalString, parseJsonBody, requiredString } from '../support/json-body';
@@ -131,12 +132,23 @@ export const handleStepFunctionsAction = (service: StepFunctionsService, action:
 export const handleStepFunctionsRequest = async (service: StepFunctionsService, action: string, body: Buffer, chaos?: Chaos): Promise<HttpResponse> => {
   const headers = { 'content-type': 'application/x-amz-json-1.0' };
   try {
-    const fault = chaos?.draw({ service: 'states', operation: action });
-    if (fault?.effect === 'latency') await sleep(fault.latencyMs ?? 0);
-    if (fault?.error) throw new ServiceError(fault.error.code, fault.error.message ?? 'Injected by the local cloud (chaos API)', fault.error.statusCode ?? 500);
+    await chaos?.apply({ service: 'states', operation: action });
     return json(200, handleStepFunctionsAction(service, action, parseJsonBody(body)), headers);
   } catch (error) {
     if (error instanceof ServiceError) return json(error.status, { __type: error.code, message: error.message }, headers);
     throw error;
   }
 };
+
+export const STATES_FAULTS: FaultTarget = { service: 'states', effects: COMMON_EFFECTS };
+
+const TARGET = 'AWSStepFunctions.';
+
+/** Step Functions on the edge: JSON 1.0, `X-Amz-Target: AWSStepFunctions.<Action>`. */
+export const stepFunctionsEdge = (service: StepFunctionsService, chaos?: Chaos): LocalService => ({
+  name: 'stepfunctions',
+  recognises: (request) => request.target.startsWith(TARGET),
+  handle: async (request) => handleStepFunctionsRequest(service, request.target.slice(TARGET.length), await request.body(), chaos),
+  health: () => 'running',
+  faults: STATES_FAULTS,
+});

@@ -1,5 +1,5 @@
-import type { HttpResponse } from '../http/messages';
-import { json } from '../http/messages';
+import type { LocalService } from '../http/local-service';
+import { type HttpResponse, json } from '../http/messages';
 import type { ExecutionRecord } from './executions';
 
 export interface ExecutionChange {
@@ -63,3 +63,10 @@ export class ExecutionChanges {
     return json(200, await this.wait(since, waitMs));
   }
 }
+
+/** `/_local/executions/changes` on the edge. */
+export const changesEdge = (changes: ExecutionChanges): LocalService => ({
+  name: 'executions-changes',
+  recognises: (request) => request.path === '/_local/executions/changes' && request.method === 'GET',
+  handle: (request) => changes.handle(request.query),
+});

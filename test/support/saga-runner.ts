@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Chaos, type FaultRuleInput } from '../../local/chaos/faults';
+import { type Chaos, type FaultRuleInput, type Injected, InjectedError } from '../../local/chaos/faults';
+import { localChaos } from './chaos';
 import { StackModel } from '../../local/cloudformation/model';
 import { type CfnTemplate, propertiesOf, shortName } from '../../local/cloudformation/template';
 import { AsyncInvocations } from '../../local/lambda/async';
@@ -75,9 +76,13 @@ const failed = (errorType: string, errorMessage: string) => ({ functionError: 'U
  * applies it: an error instead of running; the handler's answer lost to a timeout or a crash; a delay.
  */
 const invokeWithChaos = async (chaos: Chaos, names: string[], handler: AnyHandler, payload: unknown) => {
-  const fault = chaos.draw({ service: 'lambda', operation: 'Invoke', functionNames: names });
-  if (fault?.effect === 'error') return failed(fault.error!.code, fault.error!.message ?? 'Injected by the test (chaos rule)');
-  if (fault?.effect === 'latency') await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+  let fault: Injected | undefined;
+  try {
+    fault = await chaos.apply({ service: 'lambda', operation: 'Invoke', functionNames: names });
+  } catch (error) {
+    if (error instanceof InjectedError) return failed(error.code, error.message);
+    throw error;
+  }
   const outcome = await invokeInProcess(handler, names[0]!, payload);
   if (fault?.effect === 'timeout') return failed('Sandbox.Timedout', 'Task timed out (chaos rule)');
   if (fault?.effect === 'crash') return failed('Runtime.ExitError', 'Runtime exited with error: signal: killed (chaos rule)');
@@ -107,7 +112,7 @@ const pathOf = (events: HistoryEvent[]) => {
  * `chaos` takes them away (the fault is gone) before a `redrive`.
  */
 export class SagaHarness {
-  readonly chaos = new Chaos();
+  readonly chaos = localChaos();
   private readonly calls: Record<string, number> = {};
   private readonly queue: AsyncInvocations;
   private readonly service: StepFunctionsService;

@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { handleChaosRequest } from '../../../local/chaos/api';
-import { Chaos, type FaultRule } from '../../../local/chaos/faults';
+import type { Chaos, FaultRule } from '../../../local/chaos/faults';
+import { localChaos } from '../../support/chaos';
 import { LambdaRuntime } from '../../../local/lambda/runtime';
 import type { FunctionSpec } from '../../../local/lambda/specs';
 
@@ -13,7 +14,7 @@ const call = { service: 'lambda' as const, operation: 'Invoke', functionNames: [
 describe('rules', () => {
   test('a rule with times fires on the next N matching calls only, and counts what it injected', () => {
     const injected: string[] = [];
-    const chaos = new Chaos((rule) => injected.push(rule.id));
+    const chaos = localChaos((rule) => injected.push(rule.id));
     const [rule] = chaos.set([{ service: 'lambda', function: 'BillingRefund', error: { code: 'Boom' }, times: 2 }]);
 
     const draws = [chaos.draw(call), chaos.draw({ ...call, functionNames: ['Other'] }), chaos.draw(call), chaos.draw(call)];
@@ -25,7 +26,7 @@ describe('rules', () => {
 
   test('a rule fires with its probability', () => {
     const values = [0.1, 0.9, 0.4];
-    const chaos = new Chaos(undefined, () => values.shift()!);
+    const chaos = localChaos(undefined, () => values.shift()!);
     chaos.set([{ service: 'dynamodb', operation: 'TransactWriteItems', probability: 0.5 }]);
 
     const draws = [0, 1, 2].map(() => chaos.draw({ service: 'dynamodb', operation: 'TransactWriteItems' }));
@@ -35,7 +36,7 @@ describe('rules', () => {
   });
 
   test('the API lists, replaces, adds and removes rules; bad rules are 400s in AWS error shape', () => {
-    const chaos = new Chaos();
+    const chaos = localChaos();
     const body = (value: unknown) => Buffer.from(JSON.stringify(value));
     const rules = (response: { body: Buffer | string }) => JSON.parse(String(response.body)) as FaultRule[];
 
@@ -75,7 +76,7 @@ describe('faults in the Lambda runtime', () => {
   };
 
   test('error: the function fails with the named error, without running', async () => {
-    const chaos = new Chaos();
+    const chaos = localChaos();
     chaos.set([{ service: 'lambda', function: 'Work', error: { code: 'Lambda.ServiceException', message: 'down' }, times: 1 }]);
     const runtime = start(chaos);
     const before = ran();
@@ -89,7 +90,7 @@ describe('faults in the Lambda runtime', () => {
   });
 
   test('crash: the handler runs, its worker dies before answering, and the next call starts cold', async () => {
-    const chaos = new Chaos();
+    const chaos = localChaos();
     chaos.set([{ service: 'lambda', function: 'WorkA1B2C3D4', effect: 'crash', times: 1 }]);
     const runtime = start(chaos);
     const before = ran();
@@ -103,7 +104,7 @@ describe('faults in the Lambda runtime', () => {
   });
 
   test('timeout: the handler runs, and the answer never comes: Sandbox.Timedout at the function timeout', async () => {
-    const chaos = new Chaos();
+    const chaos = localChaos();
     chaos.set([{ service: 'lambda', function: 'work', effect: 'timeout', times: 1 }]);
     const runtime = start(chaos, 1);
     const before = ran();

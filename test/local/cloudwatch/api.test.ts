@@ -1,11 +1,11 @@
 import { CloudWatchClient, GetMetricDataCommand, GetMetricStatisticsCommand, ListMetricsCommand, PutDashboardCommand, GetDashboardCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { handleCloudWatchRequest, unflatten } from '../../../local/cloudwatch/api';
+import { cloudwatchEdge, unflatten } from '../../../local/cloudwatch/api';
+import { createEdge } from '../../../local/http/edge';
 import { CloudWatchService } from '../../../local/cloudwatch/service';
 import { MINUTE } from '../../../local/cloudwatch/store';
-import { send } from '../../../local/http/messages';
 
 // CloudWatch's API on the edge, through both protocols: the SDK v3 (JSON 1.0, query-compatible) and
 // the query protocol (form-encoded, XML), over a store filled with known values.
@@ -22,12 +22,9 @@ let base: string;
 
 beforeAll(async () => {
   service = new CloudWatchService([], [{ name: 'Shop', body: '{"widgets":[]}' }], { accountId: '000000000000', now: () => NOW });
-  server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      void handleCloudWatchRequest(service, req, req.url ?? '/', Buffer.concat(chunks)).then((response) => send(res, response ?? { status: 404, headers: {}, body: '' }));
-    });
+  // CloudWatch alone on an edge, as the local cloud serves it.
+  server = createEdge([cloudwatchEdge(service)], (error) => {
+    throw error;
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,7 +1,13 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Chaos } from '../../../local/chaos/faults';
-import { dynamoDbForwarder } from '../../../local/dynamodb/api';
+import { localChaos } from '../../support/chaos';
+import { dynamodbEdge, dynamoDbForwarder } from '../../../local/dynamodb/api';
+import { apiGatewayEdge } from '../../../local/apigateway/api';
+import { chaosEdge } from '../../../local/chaos/api';
+import { controlEdge } from '../../../local/control/api';
+import { lambdaEdge } from '../../../local/lambda/api';
+import { snsEdge } from '../../../local/sns/api';
+import { stepFunctionsEdge } from '../../../local/stepfunctions/api';
 import { createEdge } from '../../../local/http/edge';
 import { originAllowed } from '../../../local/http/cors';
 import { close } from '../../../local/http/listening';
@@ -9,7 +15,7 @@ import { AsyncInvocations } from '../../../local/lambda/async';
 import { LambdaRuntime } from '../../../local/lambda/runtime';
 import { LogHub } from '../../../local/logs/hub';
 import { SnsService } from '../../../local/sns/service';
-import { ExecutionChanges } from '../../../local/stepfunctions/changes';
+import { changesEdge, ExecutionChanges } from '../../../local/stepfunctions/changes';
 import { StepFunctionsService } from '../../../local/stepfunctions/service';
 
 // The edge answers junk in AWS's error shapes, never with a 500, and goes on serving.
@@ -21,21 +27,20 @@ beforeAll(async () => {
   const runtime = new LambdaRuntime([]);
   const queue = new AsyncInvocations(() => Promise.resolve({ payload: null }));
   const onError = (error: Error) => errors.push(error);
-  server = createEdge(
-    {
-      // Nothing listens on port 9: DynamoDB Local "is down".
-      dynamodb: dynamoDbForwarder('http://127.0.0.1:9', () => undefined),
-      stepFunctions: new StepFunctionsService([], { invokeLambda: () => Promise.reject(new Error('none')), publish: () => ({ MessageId: 'm' }), dynamodb: () => Promise.resolve({}) }, { region: 'us-east-1' }),
-      sns: new SnsService([], [], queue),
-      lambda: runtime,
-      queue,
-      apis: new Map(),
-      control: { services: [], logs: new LogHub(() => undefined), runtime, outputs: {}, startup: {}, dynamodbCalls: new Map() },
-      chaos: new Chaos(),
-      changes: new ExecutionChanges(),
-    },
-    onError,
-  );
+  const chaos = localChaos();
+  const control = { logs: new LogHub(() => undefined), runtime, outputs: {}, startup: {}, dynamodbCalls: new Map<string, number>() };
+  const services = [
+    // Nothing listens on port 9: DynamoDB Local "is down".
+    dynamodbEdge(dynamoDbForwarder('http://127.0.0.1:9', () => undefined), () => false),
+    stepFunctionsEdge(new StepFunctionsService([], { invokeLambda: () => Promise.reject(new Error('none')), publish: () => ({ MessageId: 'm' }), dynamodb: () => Promise.resolve({}) }, { region: 'us-east-1' }), chaos),
+    lambdaEdge(runtime, queue),
+    apiGatewayEdge(new Map()),
+    snsEdge(new SnsService([], [], queue)),
+    chaosEdge(chaos),
+    changesEdge(new ExecutionChanges()),
+    controlEdge({ ...control, services: () => [] }),
+  ];
+  server = createEdge(services, onError);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
