@@ -4,6 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { type LocalService, queryActionFor } from '../http/local-service';
 import type { HttpResponse } from '../http/messages';
 import { ServiceError } from '../support/errors';
+import { answerQuery, xmlEscape } from '../support/query-protocol';
 import { invalidValue, type Params } from './input';
 import { OPERATIONS } from './operations';
 import type { CloudWatchService } from './service';
@@ -25,7 +26,6 @@ const SHAPES: Record<string, string> = {
   InternalServiceError: 'InternalServiceFault',
 };
 
-const xmlEscape = (text: string) => text.replace(/[<>&'"]/g, (c) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', "'": 'apos', '"': 'quot' }[c]};`);
 
 /** A value as the query protocol writes it: lists as `<member>`s, maps (ExtendedStatistics) as `<entry>`s, timestamps in ISO 8601. */
 export const toXml = (name: string, value: unknown): string => {
@@ -118,22 +118,12 @@ const jsonRequest = (service: CloudWatchService, action: string, req: IncomingMe
 };
 
 /** The query protocol (`Action=<Action>&Version=2010-08-01`, form-encoded, XML answers), as older AWS CLIs and SDKs send it. */
-const queryRequest = (service: CloudWatchService, form: URLSearchParams): HttpResponse => {
+const queryRequest = (service: CloudWatchService, form: URLSearchParams): Promise<HttpResponse> => {
   const action = form.get('Action') ?? '';
-  const requestId = randomUUID();
-  const headers = { 'content-type': 'text/xml', 'x-amzn-requestid': requestId };
-  try {
+  return answerQuery(XMLNS, action, () => {
     const result = run(service, action, unflatten(form));
-    const inner = Object.keys(result).length ? toXml(`${action}Result`, result) : '';
-    return { status: 200, headers, body: `<${action}Response xmlns="${XMLNS}">${inner}<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>` };
-  } catch (error) {
-    if (!(error instanceof ServiceError)) throw error;
-    return {
-      status: error.status,
-      headers,
-      body: `<ErrorResponse xmlns="${XMLNS}"><Error><Type>${error.status < 500 ? 'Sender' : 'Receiver'}</Type><Code>${xmlEscape(error.code)}</Code><Message>${xmlEscape(error.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
-    };
-  }
+    return Object.keys(result).length ? toXml(`${action}Result`, result) : '';
+  });
 };
 
 /**

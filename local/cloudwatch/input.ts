@@ -1,82 +1,40 @@
 import { ServiceError } from '../support/errors';
+import { type Expected, inputReaders, type Params } from '../support/input';
+import { page as pageOf } from '../support/paging';
 
 /**
  * A CloudWatch request's parameters, whatever the protocol: JSON (numbers, booleans, timestamps as
  * epoch seconds) or the query protocol (every value a string, timestamps in ISO 8601), read through
  * the helpers below, which answer CloudWatch's own errors.
  */
-export type Params = Record<string, unknown>;
+export type { Params };
 
 export const missing = (name: string) => new ServiceError('MissingParameter', `The parameter ${name} is required.`);
 export const invalidValue = (message: string) => new ServiceError('InvalidParameterValue', message);
 
-const present = (params: Params, name: string) => params[name] !== undefined && params[name] !== null;
-
-export const optionalText = (params: Params, name: string, max = 1024): string | undefined => {
-  if (!present(params, name)) return undefined;
-  const value = params[name];
-  if (typeof value !== 'string') throw invalidValue(`The parameter ${name} must be a string.`);
-  if (value.length > max) throw invalidValue(`The parameter ${name} must be at most ${max} characters long.`);
-  return value;
+const EXPECTED: Record<Exclude<Expected, object>, string> = {
+  string: 'a string',
+  number: 'a number',
+  boolean: 'true or false',
+  timestamp: 'a valid ISO 8601 timestamp',
+  structure: 'a structure',
+  list: 'a list',
 };
 
-export const text = (params: Params, name: string, max?: number): string => {
-  const value = optionalText(params, name, max);
-  if (value === undefined || value === '') throw missing(name);
-  return value;
+/** CloudWatch's words for a parameter that is not what it should be. */
+const invalid = (name: string, expected: Expected) => {
+  if (typeof expected !== 'object') return invalidValue(`The parameter ${name} must be ${EXPECTED[expected]}.`);
+  if ('maxLength' in expected) return invalidValue(`The parameter ${name} must be at most ${expected.maxLength} characters long.`);
+  return invalidValue(`The collection ${name} must not have more than ${expected.maxMembers} members.`);
 };
 
-export const optionalNumber = (params: Params, name: string): number | undefined => {
-  if (!present(params, name)) return undefined;
-  const raw = params[name];
-  const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalidValue(`The parameter ${name} must be a number.`);
-  return value;
-};
+const read = inputReaders({ missing, invalid }, { queryCompatible: true });
 
-export const number = (params: Params, name: string): number => {
-  const value = optionalNumber(params, name);
-  if (value === undefined) throw missing(name);
-  return value;
-};
-
-export const optionalBoolean = (params: Params, name: string): boolean | undefined => {
-  if (!present(params, name)) return undefined;
-  const value = params[name];
-  if (value === true || value === 'true') return true;
-  if (value === false || value === 'false') return false;
-  throw invalidValue(`The parameter ${name} must be true or false.`);
-};
-
-/** A timestamp, in milliseconds: epoch seconds (JSON) or ISO 8601 (query protocol). */
-export const optionalTime = (params: Params, name: string): number | undefined => {
-  if (!present(params, name)) return undefined;
-  const raw = params[name];
-  const ms = typeof raw === 'number' ? raw * 1000 : typeof raw === 'string' ? (/^\d+(\.\d+)?$/.test(raw) ? Number(raw) * 1000 : Date.parse(raw)) : NaN;
-  if (!Number.isFinite(ms)) throw invalidValue(`The parameter ${name} must be a valid ISO 8601 timestamp.`);
-  return ms;
-};
-
-export const time = (params: Params, name: string): number => {
-  const value = optionalTime(params, name);
-  if (value === undefined) throw missing(name);
-  return value;
-};
-
-export const optionalObject = (params: Params, name: string): Params | undefined => {
-  if (!present(params, name)) return undefined;
-  const value = params[name];
-  if (typeof value !== 'object' || Array.isArray(value)) throw invalidValue(`The parameter ${name} must be a structure.`);
-  return value as Params;
-};
-
-export const list = (params: Params, name: string, max = 1000): unknown[] => {
-  if (!present(params, name)) return [];
-  const value = params[name];
-  if (!Array.isArray(value)) throw invalidValue(`The parameter ${name} must be a list.`);
-  if (value.length > max) throw invalidValue(`The collection ${name} must not have more than ${max} members.`);
-  return value;
-};
+export const optionalText = (params: Params, name: string, max = 1024): string | undefined => read.optionalString(params, name, max);
+export const text = (params: Params, name: string, max = 1024): string => read.requiredString(params, name, max);
+export const { optionalNumber, optionalBoolean, optionalTime, optionalObject, list } = read;
+export const number = read.requiredNumber;
+export const time = read.requiredTime;
 
 export const objects = (params: Params, name: string, max?: number): Params[] =>
   list(params, name, max).map((item, i) => {
@@ -98,11 +56,6 @@ export const dimensions = (params: Params, name = 'Dimensions', valueRequired = 
 
 /** A page of a list, with the opaque token of the next one; a bad token is InvalidNextToken. */
 export const page = <T>(items: T[], size: number, token?: string): { items: T[]; next?: string } => {
-  let start = 0;
-  if (token) {
-    start = Number(Buffer.from(token, 'base64url').toString('utf8'));
-    if (!Number.isInteger(start) || start < 0 || start > items.length) throw new ServiceError('InvalidNextToken', 'The service couldn’t process the NextToken.');
-  }
-  const next = start + size < items.length ? Buffer.from(String(start + size)).toString('base64url') : undefined;
-  return { items: items.slice(start, start + size), ...(next && { next }) };
+  const { items: shown, nextToken } = pageOf(items, size, token, () => new ServiceError('InvalidNextToken', 'The service couldn’t process the NextToken.'));
+  return { items: shown, ...(nextToken && { next: nextToken }) };
 };

@@ -1,14 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { COMMON_EFFECTS } from '../chaos/faults';
 import { type FaultTarget, type LocalService, queryActionFor } from '../http/local-service';
 import type { HttpResponse } from '../http/messages';
 import { ServiceError } from '../support/errors';
+import { answerQuery, xmlEscape } from '../support/query-protocol';
 import type { PublishInput, SnsService } from './service';
 import type { SubscriptionSpec } from './specs';
 
-const XML = { 'content-type': 'text/xml' };
-
-const xmlEscape = (text: string) => text.replace(/[<>&'"]/g, (c) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', "'": 'apos', '"': 'quot' }[c]};`);
+const XMLNS = 'http://sns.amazonaws.com/doc/2010-03-31/';
 
 const subscriptionXml = (s: SubscriptionSpec) =>
   `<member><TopicArn>${s.topicArn}</TopicArn><Protocol>${s.protocol}</Protocol><SubscriptionArn>${s.arn}</SubscriptionArn><Owner>${s.topicArn.split(':')[4]}</Owner><Endpoint>${xmlEscape(s.endpoint)}</Endpoint></member>`;
@@ -58,24 +56,16 @@ const actionResult = async (sns: SnsService, action: string, params: URLSearchPa
 };
 
 /** The SNS Query API: form-encoded `Action=…` requests, XML responses, AWS's XML error shape. */
-export const handleSnsRequest = async (sns: SnsService, params: URLSearchParams): Promise<HttpResponse> => {
+export const handleSnsRequest = (sns: SnsService, params: URLSearchParams): Promise<HttpResponse> => {
   const action = params.get('Action') ?? '';
-  const requestId = randomUUID();
-  try {
-    const result = await actionResult(sns, action, params);
-    return {
-      status: 200,
-      headers: XML,
-      body: `<${action}Response xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`,
-    };
-  } catch (error) {
-    const e = error instanceof ServiceError ? error : new ServiceError('InternalError', 'Internal error', 500);
-    return {
-      status: e.status,
-      headers: XML,
-      body: `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>${e.status < 500 ? 'Sender' : 'Receiver'}</Type><Code>${e.code}</Code><Message>${xmlEscape(e.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
-    };
-  }
+  return answerQuery(XMLNS, action, async () => {
+    try {
+      return `<${action}Result>${await actionResult(sns, action, params)}</${action}Result>`;
+    } catch (error) {
+      // Whatever else went wrong is SNS's own InternalError, telling nothing of it.
+      throw error instanceof ServiceError ? error : new ServiceError('InternalError', 'Internal error', 500);
+    }
+  });
 };
 
 export const SNS_FAULTS: FaultTarget = { service: 'sns', effects: COMMON_EFFECTS };

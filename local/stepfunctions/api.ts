@@ -2,6 +2,7 @@ import { type Chaos, COMMON_EFFECTS } from '../chaos/faults';
 import type { FaultTarget, LocalService } from '../http/local-service';
 import { type HttpResponse, json } from '../http/messages';
 import { ServiceError } from '../support/errors';
+import { page as pageOf } from '../support/paging';
 import { type JsonBody, optionalBoolean, optionalNumber, optionalString, parseJsonBody, requiredString } from '../support/json-body';
 import type { ExecutionRecord } from './executions';
 import type { StepFunctionsService } from './service';
@@ -31,13 +32,9 @@ const optionalEnum = (body: JsonBody, name: string, values: string[]): string | 
   return value;
 };
 
-/** A page of a list, with the opaque token of the next one. */
-const page = <T>(items: T[], maxResults?: number, nextToken?: string) => {
-  const start = nextToken ? Number(Buffer.from(nextToken, 'base64url').toString()) : 0;
-  const size = maxResults && maxResults > 0 ? maxResults : 100;
-  const next = start + size < items.length ? Buffer.from(String(start + size)).toString('base64url') : undefined;
-  return { items: items.slice(start, start + size), nextToken: next };
-};
+/** A page of a list (maxResults, 100 when absent or 0), with the opaque token of the next one. */
+const page = <T>(items: T[], maxResults?: number, nextToken?: string) =>
+  pageOf(items, maxResults && maxResults > 0 ? maxResults : 100, nextToken, () => new ServiceError('InvalidToken', `Invalid Token: '${nextToken?.slice(0, 100)}'`));
 
 const describeExecution = (service: StepFunctionsService, r: ExecutionRecord) => {
   const output = service.outputOf(r);

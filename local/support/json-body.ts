@@ -1,4 +1,5 @@
 import { ServiceError } from './errors';
+import { type Expected, inputReaders } from './input';
 
 /** The body of a request in one of AWS's JSON protocols: an object, whose members are read with the helpers below. */
 export type JsonBody = Record<string, unknown>;
@@ -16,31 +17,15 @@ export const parseJsonBody = (body: Buffer): JsonBody => {
   return value as JsonBody;
 };
 
-const invalid = (name: string, kind: string) => new ServiceError('ValidationException', `1 validation error detected: Value at '${name}' failed to satisfy constraint: Member must be ${kind}`);
-
-export const optionalString = (body: JsonBody, name: string): string | undefined => {
-  const value = body[name];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw invalid(name, 'a string');
-  return value;
+const constraint = (expected: Expected | 'not null'): string => {
+  if (typeof expected !== 'object') return expected === 'not null' ? 'not null' : `a ${expected}`;
+  return 'maxLength' in expected ? `at most ${expected.maxLength} characters long` : `at most ${expected.maxMembers} members`;
 };
 
-export const requiredString = (body: JsonBody, name: string): string => {
-  const value = optionalString(body, name);
-  if (value === undefined) throw invalid(name, 'not null');
-  return value;
-};
+/** The JSON protocols' words for a member that is not what it should be (Step Functions' ValidationException). */
+const invalid = (name: string, expected: Expected | 'not null') =>
+  new ServiceError('ValidationException', `1 validation error detected: Value at '${name}' failed to satisfy constraint: Member must be ${constraint(expected)}`);
 
-export const optionalNumber = (body: JsonBody, name: string): number | undefined => {
-  const value = body[name];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(name, 'a number');
-  return value;
-};
+const read = inputReaders({ missing: (name) => invalid(name, 'not null'), invalid }, { queryCompatible: false });
 
-export const optionalBoolean = (body: JsonBody, name: string): boolean | undefined => {
-  const value = body[name];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'boolean') throw invalid(name, 'a boolean');
-  return value;
-};
+export const { optionalString, requiredString, optionalNumber, optionalBoolean } = read;
