@@ -1,7 +1,8 @@
 /**
  * EventBridge's comparison operators: one member of a field's list in a pattern against one leaf value
  * of the event, as Event Ruler (github.com/aws/event-ruler, the matcher EventBridge runs) compiles and
- * matches them. A leaf is a string, number, boolean or null; `undefined` is no leaf there.
+ * matches them, and the checks Ruler makes of a member when a rule is created (`memberError`, whose
+ * messages are Ruler's). A leaf is a string, number, boolean or null; `undefined` is no leaf there.
  */
 export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -16,6 +17,17 @@ const wildcardRegExp = (pattern: string): RegExp => {
     REGEXPS.set(pattern, regexp);
   }
   return regexp;
+};
+
+/** Why Ruler refuses a wildcard value: two `*` in a row, or a backslash that escapes neither `*` nor `\`. */
+const wildcardError = (pattern: string): string | undefined => {
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern[i] === '*' && pattern[i + 1] === '*') return `Consecutive wildcard characters at pos ${i}`;
+    if (pattern[i] !== '\\') continue;
+    if (pattern[i + 1] !== '*' && pattern[i + 1] !== '\\') return `Invalid escape character at pos ${i}`;
+    i++;
+  }
+  return undefined;
 };
 
 interface Ip {
@@ -120,4 +132,77 @@ export const matchesMember = (member: unknown, value: unknown): boolean => {
   const [name, operand] = Object.entries(member)[0] ?? [];
   const operator = name === undefined ? undefined : OPERATORS[name];
   return operator !== undefined && operator(operand, value);
+};
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+const affixError = (name: string) => (operand: unknown) => {
+  if (!isObject(operand)) return isString(operand) ? undefined : `${name} match pattern must be a string`;
+  const keys = Object.keys(operand);
+  if (keys.length !== 1 || keys[0] !== 'equals-ignore-case') return `Unsupported ${name} pattern: ${keys.join(', ')}`;
+  return isString(operand['equals-ignore-case']) ? undefined : 'equals-ignore-case match pattern must be a string';
+};
+
+/** `=`, `<`, `<=` and one number; or `>`/`>=` and a number, then optionally `<`/`<=` and a number. */
+const numericError = (operand: unknown): string | undefined => {
+  if (!Array.isArray(operand)) return 'Value of numeric must be an array.';
+  const [operator, bound, upper, top] = operand as unknown[];
+  if (!isString(operator)) return `Invalid member in numeric match: ${JSON.stringify(operator)}`;
+  if (!['=', '<', '<=', '>', '>='].includes(operator)) return `Unrecognized numeric range operator: ${operator}`;
+  if (typeof bound !== 'number') return `Value of ${operator} must be numeric`;
+  if (operand.length === 2) return undefined;
+  if (!operator.startsWith('>')) return 'Too many elements in numeric expression';
+  if (upper !== '<' && upper !== '<=') return `Bad numeric range operator: ${JSON.stringify(upper)}`;
+  if (typeof top !== 'number') return `Value of ${upper} must be numeric`;
+  return operand.length === 4 ? undefined : 'Too many terms in numeric range expression';
+};
+
+const anythingButListError = (list: unknown[]): string | undefined => {
+  if (list.some((value) => !isString(value) && typeof value !== 'number')) return 'Inside anything but list, start|null|boolean is not supported.';
+  const strings = list.filter(isString).length;
+  if (list.length === 0 || (strings !== 0 && strings !== list.length)) return 'Inside anything but list, either all values are number or string, mixed type is not supported';
+  return undefined;
+};
+
+/** Under anything-but, a string operator takes a string or a list of strings (prefix and suffix: not empty ones). */
+const anythingButOperatorError = (name: string, operand: unknown): string | undefined => {
+  if (!(name in STRING_TESTS)) return `Unsupported anything-but pattern: ${name}`;
+  for (const value of [operand].flat()) {
+    if (!isString(value)) return `${name} match pattern must be a string`;
+    if (value === '' && (name === 'prefix' || name === 'suffix')) return 'Null prefix/suffix not allowed';
+    const error = name === 'wildcard' ? wildcardError(value) : undefined;
+    if (error) return error;
+  }
+  return undefined;
+};
+
+const anythingButError = (operand: unknown): string | undefined => {
+  if (isString(operand) || typeof operand === 'number') return undefined;
+  if (Array.isArray(operand)) return anythingButListError(operand);
+  if (!isObject(operand)) return 'Value of anything-but must be an array or single string/number value.';
+  const entries = Object.entries(operand);
+  if (entries.length !== 1) return entries.length ? 'Only one key allowed in match expression' : 'Anything-But expression name not found';
+  return anythingButOperatorError(...entries[0]!);
+};
+
+const CHECKS: Record<string, (operand: unknown) => string | undefined> = {
+  prefix: affixError('prefix'),
+  suffix: affixError('suffix'),
+  'equals-ignore-case': (operand) => (isString(operand) ? undefined : 'equals-ignore-case match pattern must be a string'),
+  wildcard: (operand) => (isString(operand) ? wildcardError(operand) : 'wildcard match pattern must be a string'),
+  numeric: numericError,
+  'anything-but': anythingButError,
+  exists: (operand) => (typeof operand === 'boolean' ? undefined : 'exists match pattern must be either true or false.'),
+  cidr: (operand) => (!isString(operand) ? 'cidr match pattern must be a string' : parseCidr(operand) ? undefined : `Malformed CIDR: ${operand}`),
+};
+
+/** Why Ruler refuses a member of a field's list when the rule is created, or undefined. */
+export const memberError = (member: unknown): string | undefined => {
+  if (member === null || ['string', 'number', 'boolean'].includes(typeof member)) return undefined;
+  if (!isObject(member)) return 'Match value must be String, number, true, false, or null';
+  const entries = Object.entries(member);
+  if (entries.length !== 1) return entries.length ? 'Only one key allowed in match expression' : 'Match expression name not found';
+  const [name, operand] = entries[0]!;
+  const check = CHECKS[name];
+  return check ? check(operand) : `Unrecognized match type ${name}`;
 };

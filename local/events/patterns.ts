@@ -6,9 +6,10 @@
  * array stands for its elements (arrays in arrays too), so a list matches when one element does and a
  * nested pattern when one object of an array of objects does; an object is no leaf, so a list (even
  * `exists`) sees a field whose value is an object as absent. `$or` at any level takes any of its
- * patterns.
+ * patterns. `validatePattern` refuses what EventBridge refuses when a rule is created.
  */
-import { isObject, matchesMember } from './operators';
+import { ServiceError } from '../support/errors';
+import { isObject, matchesMember, memberError } from './operators';
 
 type Pattern = Record<string, unknown>;
 
@@ -39,3 +40,77 @@ export const matchesPattern = (pattern: Pattern, event: Record<string, unknown>)
     if (Array.isArray(rule)) return matchesField(rule, event[field]);
     return isObject(rule) && matchesNested(rule, event[field]);
   });
+
+/** Names Ruler keeps for itself: no field inside a `$or` may have one. */
+const RESERVED_IN_OR = new Set([
+  'exactly',
+  'equals-ignore-case',
+  'prefix',
+  'suffix',
+  'anything-but',
+  'exists',
+  'wildcard',
+  'numeric',
+  'cidr',
+  '=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'regex',
+  'not-wildcard',
+  'not-equals-ignore-case',
+  'date-after',
+  'date-on-or-after',
+  'date-before',
+  'date-on-or-before',
+  'in-date-range',
+  'ip-address-in-range',
+  'ip-address-not-in-range',
+]);
+
+const orError = (alternatives: unknown): string | undefined => {
+  if (!Array.isArray(alternatives)) return 'It must be an Array followed with $or.';
+  if (!alternatives.every(isObject)) return 'Only JSON object is allowed in array of $or relationship.';
+  if (alternatives.length < 2) return 'There must have at least 2 Objects in $or relationship.';
+  for (const alternative of alternatives) {
+    const error = objectError(alternative, true);
+    if (error) return error;
+  }
+  return undefined;
+};
+
+const fieldError = (field: string, rule: unknown, inOr: boolean): string | undefined => {
+  if (field === '$or') return orError(rule);
+  if (inOr && RESERVED_IN_OR.has(field)) return `${field} is Ruler reserved fieldName which cannot be used inside $or.`;
+  if (isObject(rule)) return objectError(rule, inOr);
+  if (!Array.isArray(rule)) return `"${field}" must be an object or an array`;
+  if (rule.length === 0) return 'Empty arrays are not allowed';
+  for (const member of rule) {
+    const error = memberError(member);
+    if (error) return error;
+  }
+  return undefined;
+};
+
+function objectError(pattern: Record<string, unknown>, inOr: boolean): string | undefined {
+  const fields = Object.entries(pattern);
+  if (fields.length === 0) return 'Empty objects are not allowed';
+  for (const [field, rule] of fields) {
+    const error = fieldError(field, rule, inOr);
+    if (error) return error;
+  }
+  return undefined;
+}
+
+/**
+ * Refuses a pattern EventBridge would refuse (PutRule, or the rule's deployment): InvalidEventPatternException
+ * with Ruler's reason. Checked: the shape (objects and non-empty lists, no empty object), each member's
+ * operator and operand, `$or` (a list of at least two patterns, without Ruler's reserved names inside),
+ * wildcards (no `**`, `\` escapes only `*` and `\`) and CIDR blocks. Not checked: numeric bounds' range,
+ * the pattern's size.
+ */
+export const validatePattern = (pattern: unknown): void => {
+  const reason = isObject(pattern) ? objectError(pattern, false) : 'Filter is not an object';
+  if (reason) throw new ServiceError('InvalidEventPatternException', `Event pattern is not valid. Reason: ${reason}`);
+};

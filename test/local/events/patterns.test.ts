@@ -1,4 +1,4 @@
-import { matchesPattern } from '../../../local/events/patterns';
+import { matchesPattern, validatePattern } from '../../../local/events/patterns';
 
 // EventBridge's content filtering, operator by operator, as AWS documents it (EventBridge user guide:
 // "Comparison operators for use in event patterns", "Content filtering", "Arrays in event patterns",
@@ -233,4 +233,70 @@ describe('anything-but with a list under a string operator', () => {
     ['anything-but wildcard list, the value matches none', { detail: { file: [{ 'anything-but': { wildcard: ['*/2024/*', '*/2025/*'] } }] } }, true],
     ['a string operator never excludes a number', { detail: { items: [{ 'anything-but': { prefix: '3' } }] } }, true],
   ]);
+});
+
+// What EventBridge refuses when a rule is created (InvalidEventPatternException, "Event pattern is not
+// valid. Reason: …" with Event Ruler's reason): Ruler's JsonRuleCompiler and wildcard parser.
+describe('validatePattern', () => {
+  const refusal = (pattern: unknown): unknown => {
+    try {
+      validatePattern(pattern);
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  };
+
+  test.each<[string, unknown]>([
+    ['every operator of this file', { source: ['shop.orders', 3, true, null], detail: { a: [{ prefix: 'x' }, { prefix: { 'equals-ignore-case': 'x' } }, { suffix: 'y' }, { 'equals-ignore-case': 'z' }, { wildcard: 'a*b\\*c\\\\' }, { numeric: ['>', 0, '<=', 5] }, { numeric: ['=', 3.018e2] }, { exists: false }, { cidr: '10.0.0.0/24' }, { cidr: '2001:db8::/32' }] } }],
+    ['anything-but in each of its forms', { a: [{ 'anything-but': 'x' }, { 'anything-but': 3 }, { 'anything-but': ['x', 'y'] }, { 'anything-but': [1, 2] }, { 'anything-but': { prefix: 'p' } }, { 'anything-but': { suffix: ['.png', '.gif'] } }, { 'anything-but': { 'equals-ignore-case': ['a', 'b'] } }, { 'anything-but': { wildcard: ['*/lib/*', '*/bin/*'] } }] }],
+    ['$or with two alternatives, nested', { source: ['shop'], $or: [{ a: ['1'] }, { b: { $or: [{ c: [1] }, { d: [2] }] } }] }],
+  ])('accepts %s', (_name, pattern) => {
+    expect(refusal(pattern)).toBeUndefined();
+  });
+
+  test.each<[string, unknown, string]>([
+    ['a pattern that is no object', ['shop'], 'Filter is not an object'],
+    ['an empty pattern', {}, 'Empty objects are not allowed'],
+    ['an empty nested object', { source: ['aws.health'], detail: {} }, 'Empty objects are not allowed'],
+    ['a field that is neither an object nor a list', { detail: { pipeline: { slug: 'some-pipeline' } } }, '"slug" must be an object or an array'],
+    ['an empty list', { source: [] }, 'Empty arrays are not allowed'],
+    ['a list in a list', { source: [['shop']] }, 'Match value must be String, number, true, false, or null'],
+    ['two operators in one member', { a: [{ prefix: 'x', suffix: 'y' }] }, 'Only one key allowed in match expression'],
+    ['an empty member', { a: [{}] }, 'Match expression name not found'],
+    ['an operator Ruler does not have', { a: [{ 'begins-with': 'x' }] }, 'Unrecognized match type begins-with'],
+    ['a suffix given a list', { a: [{ suffix: [':created'] }] }, 'suffix match pattern must be a string'],
+    ['prefix with another operator inside', { a: [{ prefix: { wildcard: 'x' } }] }, 'Unsupported prefix pattern: wildcard'],
+    ['equals-ignore-case of a number', { a: [{ 'equals-ignore-case': 1 }] }, 'equals-ignore-case match pattern must be a string'],
+    ['two * in a row in a wildcard', { a: [{ wildcard: 'a**b' }] }, 'Consecutive wildcard characters at pos 1'],
+    ['a backslash escaping something else than * or \\', { a: [{ wildcard: 'a\\b' }] }, 'Invalid escape character at pos 1'],
+    ['a trailing backslash', { a: [{ wildcard: 'a\\' }] }, 'Invalid escape character at pos 1'],
+    ['numeric that is no list', { a: [{ numeric: '>' }] }, 'Value of numeric must be an array.'],
+    ['numeric with an unknown operator', { a: [{ numeric: ['~', 1] }] }, 'Unrecognized numeric range operator: ~'],
+    ['numeric with a string bound', { a: [{ numeric: ['>', '1'] }] }, 'Value of > must be numeric'],
+    ['numeric = with a second comparison', { a: [{ numeric: ['=', 1, '<', 2] }] }, 'Too many elements in numeric expression'],
+    ['numeric range whose upper end is not < or <=', { a: [{ numeric: ['>', 1, '>', 2] }] }, 'Bad numeric range operator: ">"'],
+    ['numeric range with a third comparison', { a: [{ numeric: ['>', 1, '<', 5, '<', 6] }] }, 'Too many terms in numeric range expression'],
+    ['exists with a string', { a: [{ exists: 'true' }] }, 'exists match pattern must be either true or false.'],
+    ['a CIDR without a mask', { a: [{ cidr: '10.0.0.1' }] }, 'Malformed CIDR: 10.0.0.1'],
+    ['a CIDR mask past the address', { a: [{ cidr: '192.168.0.1/33' }] }, 'Malformed CIDR'],
+    ['a CIDR of no address', { a: [{ cidr: '2400:6500:3:3:-5::1/122' }] }, 'Malformed CIDR'],
+    ['anything-but of a boolean', { a: [{ 'anything-but': true }] }, 'Value of anything-but must be an array or single string/number value.'],
+    ['anything-but list of strings and numbers', { a: [{ 'anything-but': ['x', 1] }] }, 'Inside anything but list, either all values are number or string, mixed type is not supported'],
+    ['anything-but empty list', { a: [{ 'anything-but': [] }] }, 'Inside anything but list, either all values are number or string, mixed type is not supported'],
+    ['anything-but list with null', { a: [{ 'anything-but': ['x', null] }] }, 'Inside anything but list, start|null|boolean is not supported.'],
+    ['anything-but numeric', { a: [{ 'anything-but': { numeric: ['>', 1] } }] }, 'Unsupported anything-but pattern: numeric'],
+    ['anything-but prefix of a number', { a: [{ 'anything-but': { prefix: [1] } }] }, 'prefix match pattern must be a string'],
+    ['anything-but empty suffix', { a: [{ 'anything-but': { suffix: '' } }] }, 'Null prefix/suffix not allowed'],
+    ['anything-but wildcard with **', { a: [{ 'anything-but': { wildcard: ['ok*', 'a**'] } }] }, 'Consecutive wildcard characters at pos 1'],
+    ['anything-but with two operators', { a: [{ 'anything-but': { prefix: 'a', suffix: 'b' } }] }, 'Only one key allowed in match expression'],
+    ['$or with one alternative', { $or: [{ a: ['1'] }] }, 'There must have at least 2 Objects in $or relationship.'],
+    ['$or with no alternative', { $or: [] }, 'There must have at least 2 Objects in $or relationship.'],
+    ['$or that is no list', { $or: { a: ['1'] } }, 'It must be an Array followed with $or.'],
+    ['$or with a value among its alternatives', { $or: [{ a: ['1'] }, 'b'] }, 'Only JSON object is allowed in array of $or relationship.'],
+    ['an operator name as a field inside $or', { $or: [{ numeric: [123] }, { prefix: ['abc'] }] }, 'numeric is Ruler reserved fieldName which cannot be used inside $or.'],
+    ['a member refused inside $or', { detail: { $or: [{ a: ['1'] }, { b: [{ wildcard: '**' }] }] } }, 'Consecutive wildcard characters at pos 0'],
+  ])('refuses %s', (_name, pattern, reason) => {
+    expect(refusal(pattern)).toMatchObject({ code: 'InvalidEventPatternException', message: expect.stringContaining(`Event pattern is not valid. Reason: ${reason}`) as unknown });
+  });
 });
