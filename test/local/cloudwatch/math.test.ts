@@ -179,8 +179,10 @@ describe('expressions that do not parse are ValidationErrors, never a crash', ()
     ['an unclosed array', '[m1, m2', 'expected ]'],
     ['two values without an operator', '1 2', 'unexpected 2'],
     ['a closing parenthesis first', ')', 'unexpected )'],
-    ['a character metric math does not have', 'm1 @ 2', 'unexpected character'],
-    ['a number without its leading digit', '.5', 'unexpected character'],
+    ['a character metric math does not have, at its position', 'm1 @ 2', 'unexpected character at 3'],
+    ['a number without its leading digit', '.5', 'unexpected character at 0'],
+    ['a character after spaces and tokens, at its position', '  m1 + 2 $', 'unexpected character at 9'],
+    ['a string that is not closed, at its quote', "m1 + 'Sum", 'unexpected character at 5'],
     ['nesting past 64 levels', `${'('.repeat(64)}1${')'.repeat(64)}`, 'nested deeper than 64 levels'],
   ])('%s: %j', (_name, expression, message) => {
     expect(thrown(() => evaluate(expression))).toMatchObject(invalid(message));
