@@ -171,6 +171,23 @@ describe('functions of time series', () => {
   });
 });
 
+// CloudWatch's user guide ("Using metric math", "Basic arithmetic functions") lists + - * / ^ and unary
+// subtraction, and "Comparison and logical operators" the rest, but documents neither where unary
+// minus stands against ^ nor which way ^ groups. The local cloud keeps its reading and these pin it:
+// unary minus binds first (-2 ^ 2 is (-2) ^ 2) and ^ groups from the left like the other operators.
+describe('unary minus and ^, which CloudWatch does not document', () => {
+  test.each([
+    ['-2 ^ 2', 4],
+    ['-(2 ^ 2)', -4],
+    ['2 ^ 3 ^ 2', 64],
+    ['2 ^ (3 ^ 2)', 512],
+    ['2 ^ -1', 0.5],
+    ['--2', 2],
+  ])('%s = %d', (expression, value) => {
+    expect(evaluate(expression)).toEqual({ kind: 'scalar', value });
+  });
+});
+
 describe('expressions that do not parse are ValidationErrors, never a crash', () => {
   test.each([
     ['an operator without its right side', '1 +', 'unexpected end'],
