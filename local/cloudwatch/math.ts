@@ -33,14 +33,22 @@ const invalid = (message: string) => new ServiceError('ValidationError', `Invali
 
 const TOKEN = /\s*(?:(\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")|(>=|<=|==|!=|&&|\|\||[-+*/^(),<>[\]]))/y;
 
+/** The tokens of an expression; a character no token starts with is refused with its position (from 0). */
 const tokenize = (text: string): string[] => {
   const tokens: string[] = [];
-  TOKEN.lastIndex = 0;
-  while (TOKEN.lastIndex < text.length) {
-    if (/^\s*$/.test(text.slice(TOKEN.lastIndex))) break;
+  const skipSpaces = (from: number) => {
+    let at = from;
+    while (/\s/.test(text.charAt(at))) at++;
+    return at;
+  };
+  let at = skipSpaces(0);
+  while (at < text.length) {
+    TOKEN.lastIndex = at;
     const match = TOKEN.exec(text);
-    if (!match) throw invalid(`unexpected character at ${TOKEN.lastIndex}`);
+    // A sticky regular expression that fails sets lastIndex back to 0: the position is `at`, kept apart.
+    if (!match) throw invalid(`unexpected character at ${at}`);
     tokens.push(match[0].trim());
+    at = skipSpaces(TOKEN.lastIndex);
   }
   return tokens;
 };

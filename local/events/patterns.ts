@@ -1,76 +1,116 @@
 /**
- * EventBridge's event patterns, as AWS matches them: a pattern names fields of the event; a field whose
- * pattern is an object is matched field by field (nested), one whose pattern is an array matches when
- * the event's value (or, for an array in the event, any of its elements) matches any member of it.
- * Members: a string, number, boolean or null, equal to the value (a string never equals a number);
- * `prefix`, `suffix`, `equals-ignore-case`, `wildcard`; `anything-but` (values, or a prefix/suffix/
- * equals-ignore-case); `numeric` comparisons; `exists`. `$or` at any level takes any of its patterns.
+ * EventBridge's event patterns, as Event Ruler (github.com/aws/event-ruler, the matcher EventBridge
+ * runs) matches them. A pattern names fields of the event; a field whose pattern is an object is
+ * matched field by field (nested), one whose pattern is a list matches when any leaf of the event's
+ * value matches any member of the list (operators.ts). Ruler flattens the event into its leaves: an
+ * array stands for its elements (arrays in arrays too), so a list matches when one element does and a
+ * nested pattern when one object of an array of objects does; an object is no leaf, so a list (even
+ * `exists`) sees a field whose value is an object as absent. `$or` at any level takes any of its
+ * patterns. `validatePattern` refuses what EventBridge refuses when a rule is created.
  */
-type Value = unknown;
+import { ServiceError } from '../support/errors';
+import { isObject, matchesMember, memberError } from './operators';
+
 type Pattern = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** A field's value as Ruler sees it: an array is its elements, arrays in arrays flattened. */
+const elements = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? (value as unknown[]).flat(Infinity) : [value]);
 
-const wildcard = (pattern: string, value: string): boolean => {
-  const source = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-  return new RegExp(`^${source}$`, 's').test(value);
+/** A list against a field: any leaf matching any member; with no leaf (absent, an object, `[]`), what holds of an absent field. */
+const matchesField = (members: unknown[], value: unknown): boolean => {
+  const leaves = elements(value).filter((element) => !isObject(element));
+  if (leaves.length === 0) return members.some((member) => matchesMember(member, undefined));
+  return leaves.some((leaf) => members.some((member) => matchesMember(member, leaf)));
 };
 
-/** `{ numeric: ['>', 0, '<=', 5] }`: every comparison holds. */
-const numeric = (conditions: unknown[], value: Value): boolean => {
-  if (typeof value !== 'number') return false;
-  for (let i = 0; i + 1 < conditions.length; i += 2) {
-    const bound = Number(conditions[i + 1]);
-    const holds = { '=': value === bound, '<': value < bound, '<=': value <= bound, '>': value > bound, '>=': value >= bound }[String(conditions[i])];
-    if (!holds) return false;
-  }
-  return true;
-};
-
-/** The text of a rule's operand (a pattern member's value is JSON: a string, a number …). */
-const text = (operand: unknown): string => (typeof operand === 'string' ? operand : JSON.stringify(operand));
-
-/** A string rule (`prefix`, `suffix`, `equals-ignore-case`, `wildcard`): its own or under `anything-but`. */
-const stringRule = (rule: Record<string, unknown>, value: Value): boolean | undefined => {
-  const { prefix, suffix, wildcard: glob } = rule;
-  const ignoreCase = rule['equals-ignore-case'];
-  if (prefix === undefined && suffix === undefined && ignoreCase === undefined && glob === undefined) return undefined;
-  if (typeof value !== 'string') return false;
-  if (isObject(prefix)) return value.toLowerCase().startsWith(text(prefix['equals-ignore-case']).toLowerCase());
-  if (prefix !== undefined) return value.startsWith(text(prefix));
-  if (isObject(suffix)) return value.toLowerCase().endsWith(text(suffix['equals-ignore-case']).toLowerCase());
-  if (suffix !== undefined) return value.endsWith(text(suffix));
-  if (ignoreCase !== undefined) return value.toLowerCase() === text(ignoreCase).toLowerCase();
-  return wildcard(text(glob), value);
-};
-
-const anythingBut = (rule: unknown, value: Value): boolean => {
-  if (value === undefined) return false;
-  if (isObject(rule)) return !(stringRule(rule, value) ?? false);
-  return ![rule].flat().some((excluded) => excluded === value);
-};
-
-/** One member of a field's array against one value of the event (undefined: the field is absent). */
-const matchesMember = (member: unknown, value: Value): boolean => {
-  if (!isObject(member)) return value !== undefined && member === value;
-  if (member.exists !== undefined) return member.exists === (value !== undefined);
-  if (member['anything-but'] !== undefined) return anythingBut(member['anything-but'], value);
-  if (Array.isArray(member.numeric)) return numeric(member.numeric, value);
-  return stringRule(member, value) ?? false;
-};
-
-const matchesField = (members: unknown[], value: Value): boolean => {
-  if (Array.isArray(value)) return value.length === 0 ? members.some((m) => matchesMember(m, undefined)) : value.some((v) => members.some((m) => matchesMember(m, v)));
-  return members.some((member) => matchesMember(member, value));
+/**
+ * A nested pattern against the field's object, or any one object of an array of them (all of its
+ * fields from that one object, as Ruler's rulesForJSONEvent does); with no object, against nothing,
+ * where only absence (`exists: false`) holds.
+ */
+const matchesNested = (pattern: Pattern, value: unknown): boolean => {
+  const objects = elements(value).filter(isObject);
+  return objects.length === 0 ? matchesPattern(pattern, {}) : objects.some((object) => matchesPattern(pattern, object));
 };
 
 /** Whether an event (or a nested part of one) matches a pattern. */
 export const matchesPattern = (pattern: Pattern, event: Record<string, unknown>): boolean =>
   Object.entries(pattern).every(([field, rule]) => {
     if (field === '$or' && Array.isArray(rule)) return rule.some((alternative) => isObject(alternative) && matchesPattern(alternative, event));
-    const value = event[field];
-    if (Array.isArray(rule)) return matchesField(rule, value);
-    if (!isObject(rule)) return false;
-    // A nested pattern on an absent field still matches when all it asks is that things do not exist.
-    return matchesPattern(rule, isObject(value) ? value : {});
+    if (Array.isArray(rule)) return matchesField(rule, event[field]);
+    return isObject(rule) && matchesNested(rule, event[field]);
   });
+
+/** Names Ruler keeps for itself: no field inside a `$or` may have one. */
+const RESERVED_IN_OR = new Set([
+  'exactly',
+  'equals-ignore-case',
+  'prefix',
+  'suffix',
+  'anything-but',
+  'exists',
+  'wildcard',
+  'numeric',
+  'cidr',
+  '=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'regex',
+  'not-wildcard',
+  'not-equals-ignore-case',
+  'date-after',
+  'date-on-or-after',
+  'date-before',
+  'date-on-or-before',
+  'in-date-range',
+  'ip-address-in-range',
+  'ip-address-not-in-range',
+]);
+
+const orError = (alternatives: unknown): string | undefined => {
+  if (!Array.isArray(alternatives)) return 'It must be an Array followed with $or.';
+  if (!alternatives.every(isObject)) return 'Only JSON object is allowed in array of $or relationship.';
+  if (alternatives.length < 2) return 'There must have at least 2 Objects in $or relationship.';
+  for (const alternative of alternatives) {
+    const error = objectError(alternative, true);
+    if (error) return error;
+  }
+  return undefined;
+};
+
+const fieldError = (field: string, rule: unknown, inOr: boolean): string | undefined => {
+  if (field === '$or') return orError(rule);
+  if (inOr && RESERVED_IN_OR.has(field)) return `${field} is Ruler reserved fieldName which cannot be used inside $or.`;
+  if (isObject(rule)) return objectError(rule, inOr);
+  if (!Array.isArray(rule)) return `"${field}" must be an object or an array`;
+  if (rule.length === 0) return 'Empty arrays are not allowed';
+  for (const member of rule) {
+    const error = memberError(member);
+    if (error) return error;
+  }
+  return undefined;
+};
+
+function objectError(pattern: Record<string, unknown>, inOr: boolean): string | undefined {
+  const fields = Object.entries(pattern);
+  if (fields.length === 0) return 'Empty objects are not allowed';
+  for (const [field, rule] of fields) {
+    const error = fieldError(field, rule, inOr);
+    if (error) return error;
+  }
+  return undefined;
+}
+
+/**
+ * Refuses a pattern EventBridge would refuse (PutRule, or the rule's deployment): InvalidEventPatternException
+ * with Ruler's reason. Checked: the shape (objects and non-empty lists, no empty object), each member's
+ * operator and operand, `$or` (a list of at least two patterns, without Ruler's reserved names inside),
+ * wildcards (no `**`, `\` escapes only `*` and `\`) and CIDR blocks. Not checked: numeric bounds' range,
+ * the pattern's size.
+ */
+export const validatePattern = (pattern: unknown): void => {
+  const reason = isObject(pattern) ? objectError(pattern, false) : 'Filter is not an object';
+  if (reason) throw new ServiceError('InvalidEventPatternException', `Event pattern is not valid. Reason: ${reason}`);
+};

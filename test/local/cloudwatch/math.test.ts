@@ -171,6 +171,23 @@ describe('functions of time series', () => {
   });
 });
 
+// CloudWatch's user guide ("Using metric math", "Basic arithmetic functions") lists + - * / ^ and unary
+// subtraction, and "Comparison and logical operators" the rest, but documents neither where unary
+// minus stands against ^ nor which way ^ groups. The local cloud keeps its reading and these pin it:
+// unary minus binds first (-2 ^ 2 is (-2) ^ 2) and ^ groups from the left like the other operators.
+describe('unary minus and ^, which CloudWatch does not document', () => {
+  test.each([
+    ['-2 ^ 2', 4],
+    ['-(2 ^ 2)', -4],
+    ['2 ^ 3 ^ 2', 64],
+    ['2 ^ (3 ^ 2)', 512],
+    ['2 ^ -1', 0.5],
+    ['--2', 2],
+  ])('%s = %d', (expression, value) => {
+    expect(evaluate(expression)).toEqual({ kind: 'scalar', value });
+  });
+});
+
 describe('expressions that do not parse are ValidationErrors, never a crash', () => {
   test.each([
     ['an operator without its right side', '1 +', 'unexpected end'],
@@ -179,8 +196,10 @@ describe('expressions that do not parse are ValidationErrors, never a crash', ()
     ['an unclosed array', '[m1, m2', 'expected ]'],
     ['two values without an operator', '1 2', 'unexpected 2'],
     ['a closing parenthesis first', ')', 'unexpected )'],
-    ['a character metric math does not have', 'm1 @ 2', 'unexpected character'],
-    ['a number without its leading digit', '.5', 'unexpected character'],
+    ['a character metric math does not have, at its position', 'm1 @ 2', 'unexpected character at 3'],
+    ['a number without its leading digit', '.5', 'unexpected character at 0'],
+    ['a character after spaces and tokens, at its position', '  m1 + 2 $', 'unexpected character at 9'],
+    ['a string that is not closed, at its quote', "m1 + 'Sum", 'unexpected character at 5'],
     ['nesting past 64 levels', `${'('.repeat(64)}1${')'.repeat(64)}`, 'nested deeper than 64 levels'],
   ])('%s: %j', (_name, expression, message) => {
     expect(thrown(() => evaluate(expression))).toMatchObject(invalid(message));
