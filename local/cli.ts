@@ -1,11 +1,8 @@
 import './support/node-version-warning.cjs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { OPENING_BALANCES, seedDemo } from '../demo/seed';
-import { toDocumentClient } from '../functions/shared/dynamo';
-import { type CloudOptions, startLocalCloud, type LocalCloud } from './cloud';
-import { JavaMissing } from './dynamodb/process';
+import type { CloudOptions, LocalCloud } from './cloud';
+import { type DynamoDbLocal, JavaMissing, startDynamoDbLocalFor } from './dynamodb/process';
 import { freePort } from './support/ports';
 import { ensureTemplate, synthesize } from './synth';
 import { startDevLoop } from './dev-loop';
@@ -82,27 +79,9 @@ const retryScale = (): number => {
   return value;
 };
 
-const dollars = (cents: number) => `$${(cents / 100).toFixed(2)}`;
+const dataDir = () => (args['in-memory'] ? undefined : resolve(args['data-dir'] ?? process.env.SHOP_DATA_DIR ?? join(ROOT, '.local')));
 
-/** Seeds the demo data through the edge, and describes what is there. */
-const seedThroughEdge =
-  (edgePort: number): NonNullable<CloudOptions['seed']> =>
-  async (tableFor, realm) => {
-    // The seed writes through the services' own stores, with a client of its own pointed at the edge:
-    // this process's environment stays as it is.
-    const dynamo = new DynamoDBClient({ endpoint: `http://127.0.0.1:${edgePort}`, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    try {
-      const summary = await seedDemo(toDocumentClient(dynamo), tableFor, [...realm.usersById.values()]);
-      const users = [...realm.usersById.values()]
-        .map((u) => `${u.username}/${u.credentials?.find((c) => c.type === 'password')?.value ?? '…'} (${realm.rolesOf(u).join(', ')}${OPENING_BALANCES[u.username] !== undefined ? `, opening balance ${dollars(OPENING_BALANCES[u.username]!)}` : ''})`)
-        .join('; ');
-      return `${summary.products} products, ${summary.slots} delivery slots (${summary.fullSlot} is full); users ${users}`;
-    } finally {
-      dynamo.destroy();
-    }
-  };
-
-const cloudOptions = async (templatePath: string, stackName: string): Promise<CloudOptions> => {
+const cloudOptions = async (templatePath: string, stackName: string, storage: Promise<DynamoDbLocal>): Promise<CloudOptions> => {
   const ports = {
     api: await port(args.port, 'SHOP_API_PORT', 3000),
     edge: await port(args['edge-port'], 'SHOP_EDGE_PORT', 4566),
@@ -115,19 +94,22 @@ const cloudOptions = async (templatePath: string, stackName: string): Promise<Cl
     realmPath: join(ROOT, 'keycloak', 'realm-shop.json'),
     ...(args['issuer-url'] && { externalIssuer: args['issuer-url'] }),
     enforceAuthorizers: !args['no-authorizers'],
-    dataDir: args['in-memory'] ? undefined : resolve(args['data-dir'] ?? process.env.SHOP_DATA_DIR ?? join(ROOT, '.local')),
+    dataDir: dataDir(),
+    storage,
     host: args.host ?? process.env.SHOP_HOST ?? '127.0.0.1',
     ports,
     print: (line) => process.stdout.write(`${line}\n`),
     color: process.stdout.isTTY && !process.env.NO_COLOR,
     verbose: args.verbose,
     retryIntervalScale: retryScale(),
-    ...(!args['no-seed'] && { seed: seedThroughEdge(ports.edge) }),
+    ...(!args['no-seed'] && { seed: (await import('./demo-seed')).seedThroughEdge(ports.edge) }),
   };
 };
 
 const start = async (options: CloudOptions): Promise<LocalCloud> => {
   try {
+    // The rest of the cloud is loaded once the JVM is starting (see main).
+    const { startLocalCloud } = await import('./cloud');
     return await startLocalCloud(options);
   } catch (error) {
     if (error instanceof JavaMissing) return fail(error.message);
@@ -202,7 +184,7 @@ const restartInPlace = async (cloud: LocalCloud, options: CloudOptions): Promise
   const started = performance.now();
   cloud.log(`synthesized in ${(synth.ms / 1000).toFixed(1)} s: restarting in place (${options.dataDir ? 'data and running executions are kept' : 'in memory: the data is not kept'})…`);
   await cloud.stop();
-  const next = await start(options);
+  const next = await start({ ...options, storage: undefined });
   next.log(`restarted in place in ${((performance.now() - started) / 1000).toFixed(1)} s with the new template`);
   return next;
 };
@@ -219,8 +201,12 @@ const main = async () => {
   } catch (error) {
     fail((error as Error).message);
   }
+  // DynamoDB Local first: its JVM is the slowest part of a start, and needs nothing else of the cloud,
+  // whose modules load meanwhile. A failure is the cloud's to report, when it awaits the JVM.
+  const storage = startDynamoDbLocalFor(dataDir());
+  storage.catch(() => undefined);
   const { templatePath, stackName } = ensureTemplate(ROOT, { synth: args.synth ? 'always' : args['no-synth'] ? 'never' : 'when-stale', fail });
-  const options = await cloudOptions(templatePath, stackName);
+  const options = await cloudOptions(templatePath, stackName, storage);
   let cloud = await start(options);
   process.stdout.write(`${readyBanner(cloud, options, ((performance.now() - started) / 1000).toFixed(1)).join('\n')}\n`);
   const watch = args['no-watch']

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { apiGatewayEdge } from './apigateway/api';
 import { chaosEdge } from './chaos/api';
@@ -115,19 +116,29 @@ const serveFronts = async (context: Context, services: readonly LocalService[], 
   return { api: `http://${host}:${apiPort}`, edge: `http://${host}:${edgePort}` };
 };
 
+/** Written in the data directory once the demo data is seeded there. */
+const SEEDED_MARKER = 'demo-seeded';
+const keptData = (options: CloudOptions) => options.dataDir !== undefined && existsSync(join(options.dataDir, SEEDED_MARKER));
+
 /**
  * Every part of the cloud but the fronts: storage and the issuer (side by side: the JVM takes longest),
  * then the functions, messaging, state machines and APIs, wired to one another.
  */
 const startParts = async (context: Context, realm: Realm, logs: LogHub) => {
   const { log, chaos, cloudwatch, stops } = context;
-  const [{ dynamo, client }, issuer] = await Promise.all([startStorage(context), startIdentity(context, realm)]);
+  // DynamoDB Local and its tables take longest: everything that does not call it yet starts meanwhile.
+  const storage = startStorage(context);
+  const client = storage.then((s) => s.client);
+  // Awaited below; a failure meanwhile (the issuer's) must not leave them unhandled.
+  for (const pending of [storage, client]) pending.catch(() => undefined);
+  const issuer = await startIdentity(context, realm);
   // Closed after the functions stop: running executions reach DynamoDB through the edge.
   const fronts: { edge?: Server } = {};
   stops.add(async () => fronts.edge && close(fronts.edge));
   const { runtime, hotReload } = startFunctions(context, issuer, logs);
   const { queue, sns, events } = startMessaging(context, runtime);
   const { stepFunctions, apis, changes } = startServices(context, runtime, { sns, events }, client);
+  const { dynamo } = await storage;
   const dynamodb = dynamoDbForwarder(dynamo.endpoint, (error) => log(`dynamodb forwarding error: ${error.stack ?? error.message}`), chaos);
   return { dynamo, issuer, fronts, runtime, hotReload, queue, sns, events, stepFunctions, apis, changes, dynamodb, chaos, cloudwatch };
 };
@@ -175,7 +186,15 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
       startup.webBuildMs = await webBuild.ms;
     }
     phase('services');
-    const seeded = await seed(context, realm);
+    // A first start is ready once its demo data is there; a start on kept data is ready at once, and
+    // the seed (idempotent: the new days' delivery slots) follows.
+    const seeding = seed(context, realm);
+    const seeded = keptData(options) ? undefined : await seeding;
+    if (keptData(options)) {
+      seeding.then((summary) => summary && log(`demo data topped up: ${summary}`)).catch((error: Error) => log(`seed failed: ${error.message}`));
+    } else if (seeded && options.dataDir) {
+      writeFileSync(join(options.dataDir, SEEDED_MARKER), `${new Date().toISOString()}\n`);
+    }
     phase('seed');
     // What a crash or a stop left under way goes on: executions from their last transition, events not yet delivered.
     for (const arn of stepFunctions.resumeInterrupted()) log(`resumed interrupted execution ${arn.split(':').pop()}`);

@@ -8,7 +8,7 @@ import { type CfnTemplate, tableBindings } from './cloudformation/template';
 import type { CloudOptions } from './cloud';
 import { CloudWatchService } from './cloudwatch/service';
 import { alarmSpecs, dashboardSpecs } from './cloudwatch/specs';
-import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb/process';
+import { startDynamoDbLocalFor } from './dynamodb/process';
 import { provisionTables } from './dynamodb/tables';
 import { EventsService } from './events/service';
 import { ruleSpecs } from './events/specs';
@@ -30,12 +30,6 @@ import { STATUS_CHANGE_DETAIL_TYPE, STATUS_CHANGE_SOURCE } from './stepfunctions
 
 // The parts of a local cloud, each started from the template (see cloud.ts, which puts them together).
 
-/**
- * DynamoDB Local on the data directory (or in memory). The CLI starts it before it loads the rest of
- * the cloud, the JVM being the slowest part of a start, and hands the promise over (CloudOptions.storage).
- */
-export const startStorageProcess = (dataDir?: string): Promise<DynamoDbLocal> => startDynamoDbLocal(dataDir ? { dbPath: mkdir(join(dataDir, 'dynamodb')) } : {});
-
 /** What every part of a starting cloud shares. */
 export interface Context {
   options: CloudOptions;
@@ -56,7 +50,8 @@ const RUNTIME_MODULES = join(dirname(require.resolve('@aws-sdk/client-dynamodb/p
 
 /** DynamoDB Local, with every table of the template. */
 export const startStorage = async ({ options, model, region, stops, log }: Context) => {
-  const dynamo = await (options.storage ?? startStorageProcess(options.dataDir));
+  // The CLI starts the JVM before it loads the rest of the cloud, and hands it over.
+  const dynamo = await (options.storage ?? startDynamoDbLocalFor(options.dataDir));
   stops.add(() => dynamo.stop());
   if (dynamo.staleStopped) log(`stopped a DynamoDB Local (pid ${dynamo.staleStopped}) that a crash had left running on ${options.dataDir}`);
   const client = new DynamoDBClient({ region, endpoint: dynamo.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
@@ -128,7 +123,7 @@ export const startMessaging = (context: Context, runtime: LambdaRuntime) => {
  * State machines and REST APIs, wired to the functions, SNS and DynamoDB. Each change of an execution's
  * status goes on EventBridge's bus as Step Functions sends it ("Step Functions Execution Status Change").
  */
-export const startServices = (context: Context, runtime: LambdaRuntime, { sns, events }: { sns: SnsService; events: EventsService }, client: DynamoDBClient) => {
+export const startServices = (context: Context, runtime: LambdaRuntime, { sns, events }: { sns: SnsService; events: EventsService }, client: Promise<DynamoDBClient>) => {
   const { options, model, region, accountId, log, stops } = context;
   const changes = new ExecutionChanges();
   const invoke = (arn: string, event: unknown) => runtime.invoke(arn, event);

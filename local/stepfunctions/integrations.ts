@@ -86,11 +86,12 @@ export const taskIntegration = (resource: string, stateName: string, targets: In
 };
 
 /** The DynamoDB item actions of the optimized integration, sent with a DynamoDB client. */
-export const dynamodbActions = (client: DynamoDBClient): IntegrationTargets['dynamodb'] => {
+/** The DynamoDB integrations, on a client that may still be on its way (DynamoDB Local starting). */
+export const dynamodbActions = (client: DynamoDBClient | Promise<DynamoDBClient>): IntegrationTargets['dynamodb'] => {
   const commands = { getItem: GetItemCommand, putItem: PutItemCommand, updateItem: UpdateItemCommand, deleteItem: DeleteItemCommand } as const;
   return async (action, params) => {
     const Command = commands[action as keyof typeof commands] as unknown as new (input: unknown) => GetItemCommand;
-    const { $metadata: _, ...output } = await client.send(new Command(params));
+    const { $metadata: _, ...output } = await (await client).send(new Command(params));
     return output;
   };
 };
