@@ -1,3 +1,4 @@
+import type { ReloadFigure } from './reload';
 import type { StartupFigure } from './startup';
 import type { ThroughputFigure } from './saga';
 
@@ -37,6 +38,7 @@ export interface BenchResult {
   target: string;
   machine: { cpuModel: string; cores: number; memoryGb: number; node: string; java: string; os: string };
   startup?: { cold: StartupFigure; warm: StartupFigure; withSynth?: StartupFigure };
+  reload?: ReloadFigure;
   sagaLatency?: LatencyFigure;
   dynamodbCallsPerSaga?: Record<string, number>;
   throughput?: ThroughputFigure[];

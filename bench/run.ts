@@ -26,6 +26,7 @@ import { median, medianOfRounds, round1 } from './lib/stats';
 import type { BenchResult } from './result';
 import { renderTable } from './table';
 import { latencyFigures, runOrders, throughputOf } from './saga';
+import { measureReload } from './reload';
 import { measureStartup } from './startup';
 import { readFileSync } from 'node:fs';
 
@@ -127,6 +128,8 @@ const main = async () => {
   if (!args.target) {
     log('start-up…');
     result.startup = await measureStartup(!QUICK);
+    log('hot reload…');
+    result.reload = await measureReload(QUICK ? 3 : 5);
   }
   const local = args.target ? undefined : await localEndpoints();
   const target = args.target ? readTarget(args.target) : undefined;

@@ -19,6 +19,15 @@ export const renderTable = (result: BenchResult): string => {
     const s = result.startup;
     parts.push(table('start-up', ['start', 'ready (ms)', 'DynamoDB Local JVM (ms)'], [['cold (empty data, template current)', s.cold.readyMs, s.cold.jvmMs], ['warm (data kept)', s.warm.readyMs, s.warm.jvmMs], ...(s.withSynth ? [['with synth', s.withSynth.readyMs, s.withSynth.jvmMs]] : [])]));
   }
+  const r = result.reload;
+  if (r) {
+    parts.push(
+      table(`hot reload (median of ${r.rounds})`, ['change', 'ms'], [
+        ['a handler edited → its next response from the new code', r.handlerToServedMs],
+        [`a module all ${r.sharedFunctions} functions take touched → every bundle rebuilt`, r.sharedRebuildMs],
+      ]),
+    );
+  }
   const l = result.sagaLatency;
   if (l) {
     parts.push(table('saga latency, POST → COMPLETED, concurrency 1', ['orders', 'p50 (ms)', 'p95 (ms)', 'p99 (ms)', 'errors', 'floor p50 (ms)', 'saga / floor'], [[l.orders, l.p50, l.p95, l.p99, l.errors, result.floor?.latency.p50, result.overhead?.latencyP50]]));

@@ -51,8 +51,11 @@ const RUNTIME_MODULES = join(dirname(require.resolve('@aws-sdk/client-dynamodb/p
 /** DynamoDB Local, with every table of the template. */
 export const startStorage = async ({ options, model, region, stops, log }: Context) => {
   // The CLI starts the JVM before it loads the rest of the cloud, and hands it over.
-  const dynamo = await (options.storage ?? startDynamoDbLocalFor(options.dataDir));
-  stops.add(() => dynamo.stop());
+  const starting = options.storage ?? startDynamoDbLocalFor(options.dataDir);
+  // Its stop takes its place now, before everything started meanwhile: the database stops last, once
+  // running executions have drained.
+  stops.add(() => starting.then((started) => started.stop(), () => undefined));
+  const dynamo = await starting;
   if (dynamo.staleStopped) log(`stopped a DynamoDB Local (pid ${dynamo.staleStopped}) that a crash had left running on ${options.dataDir}`);
   const client = new DynamoDBClient({ region, endpoint: dynamo.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   for (const change of await provisionTables(model, client)) log(`table updated to the template: ${change}`);
