@@ -1,9 +1,26 @@
-import { type BuildContext, context as esbuildContext, type Message } from 'esbuild';
+import { type BuildContext, type BuildOptions, build as esbuild, context as esbuildContext, type Message } from 'esbuild';
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { shortName } from '../cloudformation/template';
+import type { FunctionBuild, FunctionSpec } from './specs';
 import type { LambdaRuntime } from './runtime';
-import type { FunctionSpec } from './specs';
+
+/** Up to this many functions to rebuild, each its own incremental build; more, one build for all. */
+const INCREMENTAL_UP_TO = 2;
+
+/** esbuild's options from the template's esbuild metadata. */
+const esbuildOptions = (build: FunctionBuild) =>
+  ({
+    bundle: true,
+    platform: 'node',
+    target: build.target,
+    format: build.format,
+    minify: build.minify,
+    sourcemap: build.sourcemap,
+    external: build.external,
+    metafile: true,
+    logLevel: 'silent',
+  }) satisfies BuildOptions;
 
 /** The source files a bundle was built from, as its source map lists them (absolute, outside node_modules). */
 const sourcesOfBundle = (entry: string): string[] => {
@@ -78,60 +95,75 @@ export class HotReload {
   private async rebuildAll(functions: FunctionSpec[]): Promise<Reload> {
     const started = performance.now();
     const generation = ++this.generation;
-    const outcomes = await Promise.all(functions.map((fn) => this.rebuild(fn, generation)));
+    // One function: its own incremental context. Several (a module they share): one build for each set
+    // of options, where esbuild parses the shared modules once for all of them.
+    const outcomes = functions.length <= INCREMENTAL_UP_TO ? await Promise.all(functions.map((fn) => this.rebuildOne(fn, generation))) : await this.rebuildTogether(functions, generation);
     const reloaded = functions.filter((_, i) => outcomes[i]).map((fn) => shortName(fn.logicalId));
     const failed = functions.filter((_, i) => !outcomes[i]).map((fn) => shortName(fn.logicalId));
     return { reloaded, failed, ms: performance.now() - started };
   }
 
-  private async rebuild(fn: FunctionSpec, generation: number): Promise<boolean> {
-    const build = fn.build!;
+  private async rebuildOne(fn: FunctionSpec, generation: number): Promise<boolean> {
     let context = this.contexts.get(fn.name);
-    if (!context) {
-      context = await esbuildContext({
-        entryPoints: build.entryPoints,
-        bundle: true,
-        platform: 'node',
-        target: build.target,
-        format: build.format,
-        minify: build.minify,
-        sourcemap: build.sourcemap,
-        external: build.external,
-        // Each build is written to a folder of its own: a busy environment's module stays as it was loaded.
-        outdir: join(this.outDir, fn.logicalId, 'current'),
-        entryNames: 'index',
-        metafile: true,
-        logLevel: 'silent',
-      });
-      this.contexts.set(fn.name, context);
-    }
+    // Each build goes to a folder of its own (see publish): a busy environment's module stays as it was loaded.
+    context ??= await esbuildContext({ ...esbuildOptions(fn.build!), entryPoints: fn.build!.entryPoints, outdir: join(this.outDir, fn.logicalId, 'current'), entryNames: 'index' });
+    this.contexts.set(fn.name, context);
     try {
       const result = await context.rebuild();
-      const inputs = Object.keys(result.metafile?.inputs ?? {}).map((input) => resolve(input)).filter((input) => !input.includes('/node_modules/'));
-      this.inputsOf().set(fn.name, new Set(inputs));
-      this.runtime.replaceCode(fn.name, this.publish(fn, generation));
+      const dir = join(this.outDir, fn.logicalId, String(generation));
+      renameSync(join(this.outDir, fn.logicalId, 'current'), dir);
+      this.deploy(fn, dir, Object.keys(result.metafile?.inputs ?? {}));
       return true;
     } catch (error) {
-      const errors = (error as { errors?: Message[] }).errors ?? [];
-      const where = (m: Message) => (m.location ? `${m.location.file}:${m.location.line}:${m.location.column}: ` : '');
-      this.log(`hot reload: ${shortName(fn.logicalId)} did not build, its old code keeps serving:\n${errors.map((m) => `  ${where(m)}${m.text}`).join('\n') || `  ${(error as Error).message}`}`);
+      this.failedToBuild([fn], error);
       return false;
     }
   }
 
+  private async rebuildTogether(functions: FunctionSpec[], generation: number): Promise<boolean[]> {
+    const groups = new Map<string, FunctionSpec[]>();
+    for (const fn of functions) {
+      const key = JSON.stringify({ ...fn.build, entryPoints: undefined });
+      groups.set(key, [...(groups.get(key) ?? []), fn]);
+    }
+    const built = new Set<FunctionSpec>();
+    await Promise.all(
+      [...groups.values()].map(async (group) => {
+        const entry = (fn: FunctionSpec) => `${fn.logicalId}/${generation}/index`;
+        try {
+          const result = await esbuild({ ...esbuildOptions(group[0]!.build!), entryPoints: Object.fromEntries(group.map((fn) => [entry(fn), fn.build!.entryPoints[0]!])), outdir: this.outDir });
+          const outputs = result.metafile.outputs;
+          for (const fn of group) {
+            const output = Object.entries(outputs).find(([path]) => resolve(path) === join(this.outDir, `${entry(fn)}.js`))?.[1];
+            this.deploy(fn, join(this.outDir, fn.logicalId, String(generation)), Object.keys(output?.inputs ?? {}));
+            built.add(fn);
+          }
+        } catch (error) {
+          this.failedToBuild(group, error);
+        }
+      }),
+    );
+    return functions.map((fn) => built.has(fn));
+  }
+
   /**
-   * Moves the build out of the context's folder into a folder of this generation's, where it stays while
-   * in use: the next rebuild cannot overwrite what a worker has yet to read (its source map). The
-   * generation before last is removed: no environment runs it any more.
+   * The new bundle in `dir` serves the function's next invocations (see LambdaRuntime.replaceCode). It
+   * stays there while in use: the next build cannot overwrite what a worker has yet to read (its source
+   * map). The build before last is removed: no environment loads it any more.
    */
-  private publish(fn: FunctionSpec, generation: number): string {
-    const dir = join(this.outDir, fn.logicalId);
-    const published = join(dir, String(generation));
-    renameSync(join(dir, 'current'), published);
+  private deploy(fn: FunctionSpec, dir: string, inputs: string[]): void {
+    this.inputsOf().set(fn.name, new Set(inputs.map((input) => resolve(input)).filter((input) => !input.includes('/node_modules/'))));
+    this.runtime.replaceCode(fn.name, join(dir, 'index.js'));
     const previous = this.published.get(fn.name) ?? [];
     for (const old of previous.slice(0, -1)) rmSync(old, { recursive: true, force: true });
-    this.published.set(fn.name, [...previous.slice(-1), published]);
-    return join(published, 'index.js');
+    this.published.set(fn.name, [...previous.slice(-1), dir]);
+  }
+
+  private failedToBuild(functions: FunctionSpec[], error: unknown): void {
+    const errors = (error as { errors?: Message[] }).errors ?? [];
+    const where = (m: Message) => (m.location ? `${m.location.file}:${m.location.line}:${m.location.column}: ` : '');
+    const names = functions.map((fn) => shortName(fn.logicalId)).join(', ');
+    this.log(`hot reload: ${names} did not build, ${functions.length > 1 ? 'their' : 'its'} old code keeps serving:\n${errors.map((m) => `  ${where(m)}${m.text}`).join('\n') || `  ${(error as Error).message}`}`);
   }
 
   async stop(): Promise<void> {
