@@ -10,11 +10,11 @@ import { cloudwatchEdge } from './cloudwatch/api';
 import type { CloudWatchService } from './cloudwatch/service';
 import { controlEdge } from './control/api';
 import { dynamodbEdge, dynamoDbForwarder } from './dynamodb/api';
-import type { DynamoDbLocal } from './dynamodb/process';
 import { createApiPort } from './http/api-port';
 import { createEdge } from './http/edge';
 import { close, listen } from './http/listening';
 import type { LocalService } from './http/local-service';
+import type { DynamoDbLocal } from './dynamodb/process';
 import { Realm, readRealm } from './issuer/realm';
 import { lambdaEdge } from './lambda/api';
 import type { HotReload } from './lambda/hot-reload';
@@ -22,42 +22,14 @@ import type { LambdaRuntime } from './lambda/runtime';
 import { Stops, timer } from './lifecycle';
 import { LogHub } from './logs/hub';
 import { snsEdge } from './sns/api';
+import type { CloudOptions } from './options';
 import { type Context, seed, startCloudWatch, startFunctions, startIdentity, startMessaging, startServices, startStorage } from './start';
 import { stepFunctionsEdge } from './stepfunctions/api';
 import { changesEdge } from './stepfunctions/changes';
 import type { StepFunctionsService } from './stepfunctions/service';
 import { serveWeb, startWebBuild, webConfig } from './web/site';
 
-export interface CloudOptions {
-  /** The synthesized template (`cdk.out/<Stack>.template.json`); its folder holds the function bundles. */
-  templatePath: string;
-  stackName: string;
-  /** Keycloak realm export the issuer is built from. */
-  realmPath: string;
-  /**
-   * An issuer to trust instead of the embedded one, e.g. a real Keycloak that imported the same
-   * realm (`http://localhost:8180/realms/shop`): no issuer is started, and the functions verify its tokens.
-   */
-  externalIssuer?: string;
-  /** False leaves authorizers unenforced, as on LocalStack's free tier (default true). */
-  enforceAuthorizers?: boolean;
-  /** Where data lives across restarts; in memory when absent. */
-  dataDir?: string;
-  /** DynamoDB Local, started already on `dataDir` (the CLI starts it first); started here when absent. */
-  storage?: Promise<DynamoDbLocal>;
-  host: string;
-  /** `web`: the shop page and the console (built from web/ at start); not served when absent. */
-  ports: { api: number; edge: number; issuer: number; web?: number };
-  region?: string;
-  accountId?: string;
-  /** Seeds demo data once the cloud is up; given the table bound to an environment variable and the realm. */
-  seed?: (tableFor: (variable: string) => string, realm: Realm) => Promise<string>;
-  print: (line: string) => void;
-  /** Multiplies the state machines' Retry intervals (1: as written). */
-  retryIntervalScale?: number;
-  color?: boolean;
-  verbose?: boolean;
-}
+export type { CloudOptions } from './options';
 
 export interface LocalCloud {
   urls: { api: string; edge: string; issuer: string; web?: string };

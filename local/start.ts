@@ -5,7 +5,7 @@ import { restApiSpecs } from './apigateway/specs';
 import type { Chaos } from './chaos/faults';
 import type { StackModel } from './cloudformation/model';
 import { type CfnTemplate, tableBindings } from './cloudformation/template';
-import type { CloudOptions } from './cloud';
+import type { CloudOptions } from './options';
 import { CloudWatchService } from './cloudwatch/service';
 import { alarmSpecs, dashboardSpecs } from './cloudwatch/specs';
 import { startDynamoDbLocalFor } from './dynamodb/process';
