@@ -10,14 +10,14 @@ const table = (title: string, head: string[], rows: Row[]): string => {
 
 import type { BenchResult } from './result';
 
-export const renderTable = (result: BenchResult): string => {
+/** Start-up and hot reload: how long the developer waits. */
+const devLoopTables = (result: BenchResult): string[] => {
   const parts: string[] = [];
-  const m = result.machine;
-  parts.push(`Serverless Shop benchmark — ${result.target}${result.quick ? ' (quick: smoke-sized, not for comparison)' : ''}, median of ${result.rounds} round(s)`);
-  parts.push(`machine: ${m.cores} cores, ${m.cpuModel}, ${m.memoryGb} GB; Node ${m.node}; ${m.java}`);
-  if (result.startup) {
-    const s = result.startup;
-    parts.push(table('start-up', ['start', 'ready (ms)', 'DynamoDB Local JVM (ms)'], [['cold (empty data, template current)', s.cold.readyMs, s.cold.jvmMs], ['warm (data kept)', s.warm.readyMs, s.warm.jvmMs], ...(s.withSynth ? [['with synth', s.withSynth.readyMs, s.withSynth.jvmMs]] : [])]));
+  const s = result.startup;
+  if (s) {
+    const rows: Row[] = [['cold (empty data, template current)', s.cold.readyMs, s.cold.jvmMs], ['warm (data kept)', s.warm.readyMs, s.warm.jvmMs]];
+    if (s.withSynth) rows.push(['with synth', s.withSynth.readyMs, s.withSynth.jvmMs]);
+    parts.push(table('start-up', ['start', 'ready (ms)', 'DynamoDB Local JVM (ms)'], rows));
   }
   const r = result.reload;
   if (r) {
@@ -28,19 +28,28 @@ export const renderTable = (result: BenchResult): string => {
       ]),
     );
   }
+  return parts;
+};
+
+/** Latency and throughput of the saga, beside the floor. */
+const sagaTables = (result: BenchResult): string[] => {
+  const parts: string[] = [];
   const l = result.sagaLatency;
   if (l) {
-    parts.push(table('saga latency, POST → COMPLETED, concurrency 1', ['orders', 'p50 (ms)', 'p95 (ms)', 'p99 (ms)', 'errors', 'floor p50 (ms)', 'saga / floor'], [[l.orders, l.p50, l.p95, l.p99, l.errors, result.floor?.latency.p50, result.overhead?.latencyP50]]));
+    const head = ['orders', 'p50 (ms)', 'p95 (ms)', 'p99 (ms)', 'errors', 'floor p50 (ms)', 'saga / floor'];
+    parts.push(table('saga latency, POST → COMPLETED, concurrency 1', head, [[l.orders, l.p50, l.p95, l.p99, l.errors, result.floor?.latency.p50, result.overhead?.latencyP50]]));
     if (Object.keys(l.breakdown).length) parts.push(table('where the time goes (median per order, concurrency 1)', ['stage', 'ms'], Object.entries(l.breakdown).map(([stage, ms]) => [stage, ms])));
   }
   const floorLevels = result.floor?.levels ?? [];
-  parts.push(
-    table(
-      'throughput (completed sagas per second)',
-      ['concurrency', 'orders', 'sagas/s', 'p50 (ms)', 'p99 (ms)', 'errors', 'floor/s', 'floor p50', 'saga / floor'],
-      (result.throughput ?? []).map((level, i) => [level.concurrency, level.orders, level.perSecond, level.p50, level.p99, level.errors, floorLevels[i]?.perSecond, floorLevels[i]?.p50, result.overhead?.throughput[i]?.sagaPerFloor]),
-    ),
-  );
+  const head = ['concurrency', 'orders', 'sagas/s', 'p50 (ms)', 'p99 (ms)', 'errors', 'floor/s', 'floor p50', 'saga / floor'];
+  const rows = (result.throughput ?? []).map((level, i) => [level.concurrency, level.orders, level.perSecond, level.p50, level.p99, level.errors, floorLevels[i]?.perSecond, floorLevels[i]?.p50, result.overhead?.throughput[i]?.sagaPerFloor]);
+  parts.push(table('throughput (completed sagas per second)', head, rows));
+  return parts;
+};
+
+/** What a saga costs: DynamoDB calls, memory, and each function's bundle and invocations. */
+const costTables = (result: BenchResult): string[] => {
+  const parts: string[] = [];
   const calls = result.dynamodbCallsPerSaga;
   if (calls) {
     const ops = [...new Set([...Object.keys(calls), ...Object.keys(result.floor?.callsPerSaga ?? {})])];
@@ -48,5 +57,16 @@ export const renderTable = (result: BenchResult): string => {
   }
   if (result.memory) parts.push(table('memory (peak RSS, MB)', ['concurrency', 'local cloud (workers included)', 'DynamoDB Local JVM'], Object.entries(result.memory).map(([level, mem]) => [level.replace('concurrency', ''), mem.cloudRssMb, mem.jvmRssMb])));
   if (result.functions) parts.push(table('functions (bundle minified, SDK external; invokes in the local runtime)', ['function', 'KB', 'cold init (ms)', 'cold (ms)', 'warm (ms)'], result.functions.map((f) => [f.function, f.kb, f.coldInitMs, f.coldMs, f.warmMs])));
-  return parts.join('\n');
+  return parts;
+};
+
+export const renderTable = (result: BenchResult): string => {
+  const m = result.machine;
+  return [
+    `Serverless Shop benchmark — ${result.target}${result.quick ? ' (quick: smoke-sized, not for comparison)' : ''}, median of ${result.rounds} round(s)`,
+    `machine: ${m.cores} cores, ${m.cpuModel}, ${m.memoryGb} GB; Node ${m.node}; ${m.java}`,
+    ...devLoopTables(result),
+    ...sagaTables(result),
+    ...costTables(result),
+  ].join('\n');
 };

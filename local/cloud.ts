@@ -93,6 +93,30 @@ const SEEDED_MARKER = 'demo-seeded';
 const keptData = (options: CloudOptions) => options.dataDir !== undefined && existsSync(join(options.dataDir, SEEDED_MARKER));
 
 /**
+ * The demo data: a first start is ready once it is there; a start on kept data is ready at once, and the
+ * seed (idempotent: the new days' delivery slots) follows.
+ */
+const seedDemo = async (context: Context, realm: Realm): Promise<string | undefined> => {
+  const { options, log } = context;
+  const seeding = seed(context, realm);
+  if (keptData(options)) {
+    seeding.then((summary) => summary && log(`demo data topped up: ${summary}`)).catch((error: Error) => log(`seed failed: ${error.message}`));
+    return undefined;
+  }
+  const seeded = await seeding;
+  if (seeded && options.dataDir) writeFileSync(join(options.dataDir, SEEDED_MARKER), `${new Date().toISOString()}\n`);
+  return seeded;
+};
+
+/** What a crash or a stop left under way goes on: executions from their last transition, events not yet delivered; the schedules start. */
+const resumeWork = ({ stepFunctions, queue, events }: Pick<Started, 'stepFunctions' | 'queue' | 'events'>, log: (message: string) => void) => {
+  for (const arn of stepFunctions.resumeInterrupted()) log(`resumed interrupted execution ${arn.split(':').pop()}`);
+  const redelivered = queue.resume();
+  if (redelivered > 0) log(`delivering ${redelivered} asynchronous invocations queued before the last stop`);
+  for (const rule of events.start()) log(`events: schedule ${rule} is not run locally (only rate expressions are)`);
+};
+
+/**
  * Every part of the cloud but the fronts: storage and the issuer (side by side: the JVM takes longest),
  * then the functions, messaging, state machines and APIs, wired to one another.
  */
@@ -144,7 +168,7 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
     const realm = new Realm(readRealm(options.realmPath));
     const webBuild = options.ports.web === undefined ? undefined : startWebBuild();
     const parts = await startParts(context, realm, logs);
-    const { dynamo, issuer, runtime, stepFunctions, queue, events } = parts;
+    const { dynamo, issuer, runtime, stepFunctions } = parts;
     Object.assign(startup, { dynamodbJvmMs: Math.round(dynamo.startMs), jvmPid: dynamo.pid, dynamodbEndpoint: dynamo.endpoint });
     phase('storageAndIssuer');
     const outputs = Object.fromEntries(Object.entries(template.Outputs ?? {}).map(([key, output]) => [key, String(model.resolve(output.Value))]));
@@ -158,21 +182,9 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
       startup.webBuildMs = await webBuild.ms;
     }
     phase('services');
-    // A first start is ready once its demo data is there; a start on kept data is ready at once, and
-    // the seed (idempotent: the new days' delivery slots) follows.
-    const seeding = seed(context, realm);
-    const seeded = keptData(options) ? undefined : await seeding;
-    if (keptData(options)) {
-      seeding.then((summary) => summary && log(`demo data topped up: ${summary}`)).catch((error: Error) => log(`seed failed: ${error.message}`));
-    } else if (seeded && options.dataDir) {
-      writeFileSync(join(options.dataDir, SEEDED_MARKER), `${new Date().toISOString()}\n`);
-    }
+    const seeded = await seedDemo(context, realm);
     phase('seed');
-    // What a crash or a stop left under way goes on: executions from their last transition, events not yet delivered.
-    for (const arn of stepFunctions.resumeInterrupted()) log(`resumed interrupted execution ${arn.split(':').pop()}`);
-    const redelivered = queue.resume();
-    if (redelivered > 0) log(`delivering ${redelivered} asynchronous invocations queued before the last stop`);
-    for (const rule of events.start()) log(`events: schedule ${rule} is not run locally (only rate expressions are)`);
+    resumeWork(parts, log);
     // Where the deployment answers, here: the API and the issuer as the local cloud serves them.
     Object.assign(outputs, { ...(outputs.ApiUrl && { ApiUrl: `${urls.api}/` }), ...(outputs.IssuerUrl && { IssuerUrl: issuer }) });
     return { urls, model, runtime, hotReload: parts.hotReload, stepFunctions, cloudwatch, logs, log, dynamo, seeded, startup, stop: () => stops.run() };

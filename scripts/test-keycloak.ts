@@ -16,7 +16,7 @@ import { startCloudProcess, stopCloudProcess, stopProcessGroup } from '../test/s
  * imported. The authorizer and the handlers then verify real Keycloak tokens.
  *
  * Then, the suites done, it checks that Keycloak locks a user out as the realm's brute-force settings
- * say, and as the embedded issuer does (test/local/issuer-brute-force.test.ts): what a locked-out user
+ * say, and as the embedded issuer does (test/local/issuer/brute-force.test.ts): what a locked-out user
  * is answered, and what Keycloak's attack detection recorded, read through its admin API.
  *
  * With --skip-if-unavailable (CI), a machine without Java 17+ or Maven, or one where Maven cannot

@@ -72,3 +72,16 @@ export class MemoryExecutionStore implements ExecutionStore {
 
   close(): void {}
 }
+
+/** The execution's input, as its ExecutionStarted event recorded it. */
+export const recordedInput = (store: ExecutionStore, record: ExecutionRecord): string => {
+  const [started] = store.history(record.executionArn);
+  return (started?.executionStartedEventDetails as { input?: string } | undefined)?.input ?? '{}';
+};
+
+/** The execution's output, as its ExecutionSucceeded event recorded it. */
+export const recordedOutput = (store: ExecutionStore, record: ExecutionRecord): string | undefined => {
+  if (record.status !== 'SUCCEEDED') return undefined;
+  const succeeded = store.history(record.executionArn).findLast((event) => event.type === 'ExecutionSucceeded');
+  return (succeeded?.executionSucceededEventDetails as { output?: string } | undefined)?.output;
+};

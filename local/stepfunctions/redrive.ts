@@ -1,6 +1,6 @@
 import { ServiceError } from '../support/errors';
 import type { AslDefinition } from './asl';
-import type { ExecutionRecord } from './executions';
+import type { ExecutionRecord, ExecutionStore } from './executions';
 import type { HistoryEvent, JSONValue } from './history';
 
 /** How long after it stopped an execution may be redriven (AWS: 14 days). */
@@ -90,4 +90,10 @@ export const recordedEnd = (events: HistoryEvent[]): Partial<ExecutionRecord> | 
   if (!last || !end) return undefined;
   const { error, cause } = (last[end.details] ?? {}) as { error?: string; cause?: string };
   return { status: end.status, stopDate: last.timestamp, ...(error !== undefined && { error }), ...(cause !== undefined && { cause }) };
+};
+
+/** The ExecutionRedriven event, appended to the execution's history. */
+export const appendRedriven = (store: ExecutionStore, record: ExecutionRecord, timestamp: number): void => {
+  const id = ++record.eventCount;
+  store.append(record.executionArn, { id, previousEventId: id - 1, timestamp, type: 'ExecutionRedriven', executionRedrivenEventDetails: { redriveCount: record.redriveCount } });
 };

@@ -3,6 +3,8 @@ import type { ExecutionRecord, ExecutionStore } from './executions';
 import { historyEventOf, type HistoryEvent, json, type JSONValue } from './history';
 import { describeResource, type IntegrationTargets, TaskFailure, type TaskInput, taskIntegration } from './integrations';
 import type { AslDefinition } from './asl';
+import { engineAt, type Machine, timeLeftMs } from './machines';
+import type { ResumePoint } from './redrive';
 import { taskStates } from './specs';
 
 /** What one attempt of an execution runs on. */
@@ -28,6 +30,13 @@ export interface Attempt {
   /** Milliseconds left before the execution times out (its TimeoutSeconds). */
   timeoutMs?: number;
 }
+
+/** Where an attempt starts: the resume point's state with its input, or StartAt with the execution's input. */
+export const attemptAt = (machine: Machine, record: ExecutionRecord, at: ResumePoint | undefined, started: boolean, executionInput: string): Attempt => {
+  const timeoutMs = timeLeftMs(machine, record.redriveDate ?? record.startDate);
+  if (!at) return { engine: engineAt(machine, machine.definition.StartAt), input: JSON.parse(executionInput) as JSONValue, started, timeoutMs };
+  return { engine: engineAt(machine, at.state), input: at.input, started, ...(at.entered && { entered: at.state }), timeoutMs };
+};
 
 export interface RunningExecution {
   stop(error?: string, cause?: string): void;

@@ -1,31 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { ServiceError } from '../support/errors';
 import { FileExecutionStore } from './execution-files';
-import { type ExecutionRecord, type ExecutionStore, MemoryExecutionStore } from './executions';
+import { type ExecutionRecord, type ExecutionStore, MemoryExecutionStore, recordedInput, recordedOutput } from './executions';
 import type { HistoryEvent, JSONValue } from './history';
 import type { IntegrationTargets } from './integrations';
-import { earlierRedrive, keepToken, recordedEnd, redriveStatusOf, type ResumePoint, resumePoint } from './redrive';
+import { appendRedriven, earlierRedrive, keepToken, recordedEnd, redriveStatusOf, resumePoint } from './redrive';
 import { engineAt, type Machine, machineOf, timeLeftMs } from './machines';
-import { type Attempt, type RunContext, runAttempt, type RunningExecution } from './run';
+import { type Attempt, attemptAt, type RunContext, runAttempt, type RunningExecution } from './run';
 import type { StateMachineSpec } from './specs';
-import { type StatusChangeDetail, statusChangeDetail } from './status-events';
+import type { StepFunctionsOptions } from './options';
+import { statusChangeDetail } from './status-events';
 
-export interface StepFunctionsOptions {
-  region: string;
-  /** Where execution records and histories are kept across restarts; in memory when absent. */
-  dataDir?: string;
-  /** Multiplies every Retry interval: 0 retries at once (tests), 1 waits as the definition says (default). */
-  retryIntervalScale?: number;
-  onEvent?: (record: ExecutionRecord, event: HistoryEvent) => void;
-  /**
-   * Each change of an execution's status (started, succeeded, failed, timed out, aborted, redriven),
-   * with the detail of its EventBridge event. Called at least once per change: a change made just
-   * before a crash is announced again at the next start.
-   */
-  onStatusChange?: (record: ExecutionRecord, detail: StatusChangeDetail) => void;
-  /** The most executions open at once (AWS's quota: 1,000,000); past it StartExecution and RedriveExecution refuse. */
-  maxRunning?: number;
-}
+export type { StepFunctionsOptions } from './options';
 
 const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/]{1,80}$/;
 
@@ -137,23 +123,11 @@ export class StepFunctionsService {
     const redriveDate = Date.now();
     const redriven: ExecutionRecord = { ...record, stopDate: undefined, error: undefined, cause: undefined, status: 'RUNNING', redriveCount: record.redriveCount + 1, redriveDate, redriveTokens: keepToken(record, clientToken, redriveDate) };
     this.store.save(redriven);
-    this.appendRedriven(redriven, redriveDate);
+    appendRedriven(this.store, redriven, redriveDate);
     // The state is entered again: its StateEntered goes into the history after ExecutionRedriven.
-    this.launch(machine, redriven, this.attemptAt(machine, redriven, failedAt && { ...failedAt, entered: false }, true));
+    this.launch(machine, redriven, attemptAt(machine, redriven, failedAt && { ...failedAt, entered: false }, true, this.inputOf(redriven)));
     this.announce(redriven);
     return { redriveDate };
-  }
-
-  private appendRedriven(record: ExecutionRecord, timestamp: number): void {
-    const id = ++record.eventCount;
-    this.store.append(record.executionArn, { id, previousEventId: id - 1, timestamp, type: 'ExecutionRedriven', executionRedrivenEventDetails: { redriveCount: record.redriveCount } });
-  }
-
-  /** Where an attempt starts: the resume point's state with its input, or StartAt with the execution's input. */
-  private attemptAt(machine: Machine, record: ExecutionRecord, at: ResumePoint | undefined, started: boolean): Attempt {
-    const timeoutMs = timeLeftMs(machine, record.redriveDate ?? record.startDate);
-    if (!at) return { engine: engineAt(machine, machine.definition.StartAt), input: JSON.parse(this.inputOf(record)) as JSONValue, started, timeoutMs };
-    return { engine: engineAt(machine, at.state), input: at.input, started, ...(at.entered && { entered: at.state }), timeoutMs };
   }
 
   /**
@@ -172,18 +146,9 @@ export class StepFunctionsService {
     this.store.save(record);
   }
 
-  /** The execution's input, as its ExecutionStarted event recorded it. */
-  inputOf(record: ExecutionRecord): string {
-    const [started] = this.store.history(record.executionArn);
-    return (started?.executionStartedEventDetails as { input?: string } | undefined)?.input ?? '{}';
-  }
-
-  /** The execution's output, as its ExecutionSucceeded event recorded it. */
-  outputOf(record: ExecutionRecord): string | undefined {
-    if (record.status !== 'SUCCEEDED') return undefined;
-    const succeeded = this.store.history(record.executionArn).findLast((event) => event.type === 'ExecutionSucceeded');
-    return (succeeded?.executionSucceededEventDetails as { output?: string } | undefined)?.output;
-  }
+  /** The execution's input and output, as its history recorded them. */
+  inputOf = (record: ExecutionRecord): string => recordedInput(this.store, record);
+  outputOf = (record: ExecutionRecord): string | undefined => recordedOutput(this.store, record);
 
   stopExecution(executionArn: string, error?: string, cause?: string): { stopDate: number } {
     const record = this.execution(executionArn);
@@ -225,14 +190,14 @@ export class StepFunctionsService {
       }
       const events = this.store.history(record.executionArn);
       const end = recordedEnd(events);
-      if (record.redriveCount > events.filter((e) => e.type === 'ExecutionRedriven').length) this.appendRedriven(record, record.redriveDate ?? Date.now());
+      if (record.redriveCount > events.filter((e) => e.type === 'ExecutionRedriven').length) appendRedriven(this.store, record, record.redriveDate ?? Date.now());
       else if (end) {
         Object.assign(record, end);
         this.store.save(record);
         this.announce(record);
         continue;
       }
-      this.launch(machine, record, this.attemptAt(machine, record, resumePoint(this.store.history(record.executionArn), machine.definition), events.length > 0));
+      this.launch(machine, record, attemptAt(machine, record, resumePoint(this.store.history(record.executionArn), machine.definition), events.length > 0, this.inputOf(record)));
       this.announce(record);
       resumed.push(record.executionArn);
     }

@@ -32,6 +32,20 @@ const search = (metricName: string, dimension: string, label: string) =>
     period: PERIOD,
   });
 
+/** The share of the saga's executions that failed, timed out or were aborted, in percent. */
+const sagaFailureRateOf = (stateMachine: StateMachine) =>
+  new MathExpression({
+    expression: 'IF(started > 0, 100 * (failed + timedOut + aborted) / started, 0)',
+    usingMetrics: {
+      started: stateMachine.metricStarted({ period: PERIOD }),
+      failed: stateMachine.metricFailed({ period: PERIOD }),
+      timedOut: stateMachine.metricTimedOut({ period: PERIOD }),
+      aborted: stateMachine.metricAborted({ period: PERIOD }),
+    },
+    label: 'Saga failure rate (%)',
+    period: PERIOD,
+  });
+
 /** The dashboard and alarms for the business metrics of ARCHITECTURE §7. */
 export class ShopObservability extends Construct {
   readonly dashboard: Dashboard;
@@ -52,17 +66,7 @@ export class ShopObservability extends Construct {
   ) {
     super(scope, id);
     const { stateMachine } = props;
-    const sagaFailureRate = new MathExpression({
-      expression: 'IF(started > 0, 100 * (failed + timedOut + aborted) / started, 0)',
-      usingMetrics: {
-        started: stateMachine.metricStarted({ period: PERIOD }),
-        failed: stateMachine.metricFailed({ period: PERIOD }),
-        timedOut: stateMachine.metricTimedOut({ period: PERIOD }),
-        aborted: stateMachine.metricAborted({ period: PERIOD }),
-      },
-      label: 'Saga failure rate (%)',
-      period: PERIOD,
-    });
+    const sagaFailureRate = sagaFailureRateOf(stateMachine);
 
     this.compensationFailuresAlarm = new Alarm(this, 'CompensationFailures', {
       alarmDescription: 'An order could not be compensated and needs a person (status COMPENSATION_FAILED).',

@@ -37,6 +37,30 @@ const Row = ({ execution }: { execution: ExecutionListItem }) => {
  * The state machine's executions, newest first (ListExecutions): filtered by status, paged by
  * nextToken, and refreshed every few seconds.
  */
+/** The status filter and the Start button. */
+const Actions = ({ status, onFilter }: { status: ExecutionStatus | ''; onFilter: (event: Event) => void }) => (
+  <>
+    <label class="inline">
+      Status
+      <select aria-label="Filter by status" value={status} onChange={onFilter}>
+        {STATUSES.map((s) => (
+          <option key={s} value={s}>{s ? s.replace(/_/g, ' ') : 'Any'}</option>
+        ))}
+      </select>
+    </label>
+    <a class="button primary" href={href('start')}>Start execution</a>
+  </>
+);
+
+/** Newer and older pages: the tokens of the pages before this one, and this one's. */
+const Pager = ({ tokens, next, onPage }: { tokens: (string | undefined)[]; next?: string; onPage: (tokens: (string | undefined)[]) => void }) => (
+  <nav class="pager" aria-label="Pages">
+    <button type="button" disabled={tokens.length < 2} onClick={() => onPage(tokens.slice(0, -1))}>← Newer</button>
+    <span class="muted">Page {tokens.length}</span>
+    <button type="button" disabled={!next} onClick={() => onPage([...tokens, next])}>Older →</button>
+  </nav>
+);
+
 export const ExecutionsView = () => {
   const { sfn, config } = useServices();
   const [status, setStatus] = useState<ExecutionStatus | ''>('');
@@ -52,19 +76,7 @@ export const ExecutionsView = () => {
     setStatus((event.currentTarget as HTMLSelectElement).value as ExecutionStatus | '');
     setTokens([undefined]);
   };
-  const actions = (
-    <>
-      <label class="inline">
-        Status
-        <select aria-label="Filter by status" value={status} onChange={filter}>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>{s ? s.replace(/_/g, ' ') : 'Any'}</option>
-          ))}
-        </select>
-      </label>
-      <a class="button primary" href={href('start')}>Start execution</a>
-    </>
-  );
+  const actions = <Actions status={status} onFilter={filter} />;
   if (!config.stateMachineArn) return <Panel title="Executions"><p class="error" role="alert">No state machine: give its ARN as ?stateMachineArn=…</p></Panel>;
   const executions = page.data?.executions ?? [];
   return (
@@ -82,11 +94,7 @@ export const ExecutionsView = () => {
           )}
         </tbody>
       </table>
-      <nav class="pager" aria-label="Pages">
-        <button type="button" disabled={tokens.length < 2} onClick={() => setTokens(tokens.slice(0, -1))}>← Newer</button>
-        <span class="muted">Page {tokens.length}</span>
-        <button type="button" disabled={!page.data?.nextToken} onClick={() => setTokens([...tokens, page.data?.nextToken])}>Older →</button>
-      </nav>
+      <Pager tokens={tokens} next={page.data?.nextToken} onPage={setTokens} />
     </Panel>
   );
 };

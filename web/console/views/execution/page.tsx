@@ -1,3 +1,4 @@
+import type { DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import { useMemo, useState } from 'preact/hooks';
 import { describeError, useServices } from '../../aws';
 import { Details, ErrorNote, JsonBlock, Panel, StatusBadge } from '../../components/common';
@@ -5,7 +6,8 @@ import { arnName, formatDuration, formatTime } from '../../components/format';
 import { download } from '../../download';
 import { GraphView } from '../../graph/graph-view';
 import { href, usePolling } from '../../hooks';
-import { deriveStates } from '../../model/history';
+import type { AslDefinition } from '../../model/definition';
+import { deriveStates, type ExecutionStates } from '../../model/history';
 import { orderLink } from '../executions';
 import { ExecutionActions } from './actions';
 import { EventsView } from './events';
@@ -17,11 +19,49 @@ type Tab = 'graph' | 'table' | 'events';
 const TABS: [Tab, string][] = [['graph', 'Graph view'], ['table', 'Table view'], ['events', 'Event view']];
 const LIVE_MS = 1_500;
 
+/** The execution's summary: status, order, times, redrive, error and ARN. */
+const Summary = ({ execution, name, span }: { execution: DescribeExecutionCommandOutput; name: string; span: { from: number; to: number } }) => (
+  <Details
+    items={[
+      ['Status', <StatusBadge key="s" status={execution.status} />],
+      ['Order', <a key="o" href={orderLink(name)}>{name}</a>],
+      ['Started', formatTime(execution.startDate)],
+      ['Duration', formatDuration(span.to - span.from)],
+      ['Redrive count', <span key="r" data-redrive-count={execution.redriveCount ?? 0}>{execution.redriveCount ?? 0}</span>],
+      ['Redrive status', execution.redriveStatus],
+      ['Error', execution.error],
+      ['Execution ARN', <code key="a">{execution.executionArn}</code>],
+    ]}
+  />
+);
+
+/** The tabs (graph, table, events) and, beside them, the step panel of the state selected. */
+const Views = ({ execution, definition, states, name, span }: { execution: DescribeExecutionCommandOutput; definition: AslDefinition; states: ExecutionStates; name: string; span: { from: number; to: number } }) => {
+  const [tab, setTab] = useState<Tab>('graph');
+  const [selected, setSelected] = useState<string>();
+  const running = execution.status === 'RUNNING';
+  return (
+    <>
+      <div class="tabs" role="tablist" aria-label="Views">
+        {TABS.map(([id, label]) => (
+          <button key={id} type="button" role="tab" aria-selected={tab === id} onClick={() => setTab(id)}>{label}</button>
+        ))}
+      </div>
+      <div class={`execution-body${selected ? ' with-step' : ''}`} role="tabpanel">
+        <div class="execution-main">
+          {tab === 'graph' && <GraphView definition={definition} states={states} ended={!running} selected={selected} onSelect={setSelected} name={name} />}
+          {tab === 'table' && <RunsTable runs={states.runs} definition={definition} span={span} selected={selected} onSelect={setSelected} />}
+          {tab === 'events' && <EventsView executionArn={execution.executionArn!} live={running} startedAt={span.from} />}
+        </div>
+        {selected && <StepPanel name={selected} state={definition.States[selected]} states={states} onClose={() => setSelected(undefined)} />}
+      </div>
+    </>
+  );
+};
+
 /** The execution page, as the AWS console's: summary, actions, graph / table / events, and the step panel. */
 export const ExecutionPage = ({ executionArn }: { executionArn: string }) => {
   const { sfn } = useServices();
-  const [tab, setTab] = useState<Tab>('graph');
-  const [selected, setSelected] = useState<string>();
   const [running, setRunning] = useState(true);
   const loaded = usePolling(
     async () => {
@@ -37,22 +77,7 @@ export const ExecutionPage = ({ executionArn }: { executionArn: string }) => {
   if (!loaded.data) return loaded.error ? <Panel title="Execution"><p class="error" role="alert">{describeError(loaded.error)}</p></Panel> : <p class="muted">Loading…</p>;
   const { execution, definition } = loaded.data;
   const name = execution.name ?? arnName(executionArn);
-  const from = execution.startDate?.getTime() ?? 0;
-  const to = execution.stopDate?.getTime() ?? Date.now();
-  const summary = (
-    <Details
-      items={[
-        ['Status', <StatusBadge key="s" status={execution.status} />],
-        ['Order', <a key="o" href={orderLink(name)}>{name}</a>],
-        ['Started', formatTime(execution.startDate)],
-        ['Duration', formatDuration(to - from)],
-        ['Redrive count', <span key="r" data-redrive-count={execution.redriveCount ?? 0}>{execution.redriveCount ?? 0}</span>],
-        ['Redrive status', execution.redriveStatus],
-        ['Error', execution.error],
-        ['Execution ARN', <code key="a">{executionArn}</code>],
-      ]}
-    />
-  );
+  const span = { from: execution.startDate?.getTime() ?? 0, to: execution.stopDate?.getTime() ?? Date.now() };
   return (
     <>
       <nav class="crumbs" aria-label="Breadcrumbs">
@@ -60,7 +85,7 @@ export const ExecutionPage = ({ executionArn }: { executionArn: string }) => {
         {execution.status === 'RUNNING' && <span class="live" role="status">● Live</span>}
       </nav>
       <Panel title={<>Execution <span class="mono">{name}</span></>} label="Execution" actions={<ExecutionActions execution={execution} onChanged={loaded.reload} onExport={() => download(`${name}.json`, exportJson(loaded.data!, definition), 'application/json')} />}>
-        {summary}
+        <Summary execution={{ ...execution, executionArn }} name={name} span={span} />
         {execution.cause && <JsonBlock label="Cause" text={execution.cause} />}
         <ErrorNote error={loaded.error} />
         <details class="io">
@@ -71,19 +96,7 @@ export const ExecutionPage = ({ executionArn }: { executionArn: string }) => {
           </div>
         </details>
       </Panel>
-      <div class="tabs" role="tablist" aria-label="Views">
-        {TABS.map(([id, label]) => (
-          <button key={id} type="button" role="tab" aria-selected={tab === id} onClick={() => setTab(id)}>{label}</button>
-        ))}
-      </div>
-      <div class={`execution-body${selected ? ' with-step' : ''}`} role="tabpanel">
-        <div class="execution-main">
-          {tab === 'graph' && <GraphView definition={definition} states={states} ended={execution.status !== 'RUNNING'} selected={selected} onSelect={setSelected} name={name} />}
-          {tab === 'table' && <RunsTable runs={states.runs} definition={definition} span={{ from, to }} selected={selected} onSelect={setSelected} />}
-          {tab === 'events' && <EventsView executionArn={executionArn} live={execution.status === 'RUNNING'} startedAt={from} />}
-        </div>
-        {selected && <StepPanel name={selected} state={definition.States[selected]} states={states} onClose={() => setSelected(undefined)} />}
-      </div>
+      <Views execution={{ ...execution, executionArn }} definition={definition} states={states} name={name} span={span} />
     </>
   );
 };

@@ -1,0 +1,21 @@
+import type { ExecutionRecord } from './executions';
+import type { HistoryEvent } from './history';
+import type { StatusChangeDetail } from './status-events';
+
+/** How the local Step Functions runs (see StepFunctionsService). */
+export interface StepFunctionsOptions {
+  region: string;
+  /** Where execution records and histories are kept across restarts; in memory when absent. */
+  dataDir?: string;
+  /** Multiplies every Retry interval: 0 retries at once (tests), 1 waits as the definition says (default). */
+  retryIntervalScale?: number;
+  onEvent?: (record: ExecutionRecord, event: HistoryEvent) => void;
+  /**
+   * Each change of an execution's status (started, succeeded, failed, timed out, aborted, redriven),
+   * with the detail of its EventBridge event. Called at least once per change: a change made just
+   * before a crash is announced again at the next start.
+   */
+  onStatusChange?: (record: ExecutionRecord, detail: StatusChangeDetail) => void;
+  /** The most executions open at once (AWS's quota: 1,000,000); past it StartExecution and RedriveExecution refuse. */
+  maxRunning?: number;
+}
