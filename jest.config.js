@@ -3,9 +3,11 @@ const shared = {
   transform: { '^.+\\.[cm]?[jt]s$': '<rootDir>/test/support/esbuild-transform.cjs' },
   // middy 6 ships ESM only: let the transform turn it into CommonJS like the rest.
   transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'],
-  moduleNameMapper: { '^#(shared|billing|warehouse|delivery|order|notification|auth|observability)/(.*)$': '<rootDir>/functions/$1/$2',
+  moduleNameMapper: {
+    '^#(shared|billing|warehouse|delivery|order|notification|auth|observability)/(.*)$': '<rootDir>/functions/$1/$2',
     '^#demo/(.*)$': '<rootDir>/demo/$1',
-    '^#chaos/(.*)$': '<rootDir>/local/chaos/$1' },
+    '^#chaos/(.*)$': '<rootDir>/local/chaos/$1',
+  },
   setupFiles: ['<rootDir>/test/support/env.ts'],
   testEnvironment: 'node',
 };

@@ -12,7 +12,9 @@ import type { SagaTiming } from './saga';
  */
 export const breakdown = (orders: PlacedOrder[], timings: SagaTiming[], reports: InvocationRecord[]) => {
   const byRequest = new Map(reports.map((report) => [report.requestId, report]));
-  const notifications = reports.filter((report) => report.function === 'NotificationOnOrderEvent').sort((a, b) => a.start - b.start);
+  const notifications = reports
+    .filter((report) => report.function === 'NotificationOnOrderEvent')
+    .sort((a, b) => a.start - b.start);
   const timingOf = new Map(timings.map((t) => [t.orderId, t]));
   const rows: Record<string, number>[] = [];
   for (const order of orders) {
@@ -20,16 +22,28 @@ export const breakdown = (orders: PlacedOrder[], timings: SagaTiming[], reports:
     const create = order.requestId ? byRequest.get(order.requestId) : undefined;
     if (!timing || timing.outcome !== 'COMPLETED' || !create) continue;
     const createMs = create.queuedMs + create.initMs + create.durationMs;
-    const delivery = timing.published === undefined ? undefined : notifications.find((report) => report.start >= timing.published! - 5);
+    const delivery =
+      timing.published === undefined
+        ? undefined
+        : notifications.find((report) => report.start >= timing.published! - 5);
     rows.push({
       'API front + authorizer': order.postMs - createMs,
       'create-order (function)': createMs,
-      ...Object.fromEntries(Object.entries(timing.tasks).filter(([state]) => state !== 'NotifyCompleted').map(([state, ms]) => [`task ${state}`, ms])),
+      ...Object.fromEntries(
+        Object.entries(timing.tasks)
+          .filter(([state]) => state !== 'NotifyCompleted')
+          .map(([state, ms]) => [`task ${state}`, ms]),
+      ),
       'engine between states': timing.engineMs,
       ...(delivery && { 'SNS delivery (after COMPLETED)': delivery.end - timing.published! }),
       'total: POST → COMPLETED': timing.latencyMs,
     });
   }
   const stages = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  return Object.fromEntries(stages.map((stage) => [stage, round1(median(rows.map((row) => row[stage]).filter((v): v is number => v !== undefined)))]));
+  return Object.fromEntries(
+    stages.map((stage) => [
+      stage,
+      round1(median(rows.map((row) => row[stage]).filter((v): v is number => v !== undefined))),
+    ]),
+  );
 };

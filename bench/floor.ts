@@ -17,7 +17,10 @@ import type { User } from './lib/client';
 import { percentiles, round1 } from './lib/stats';
 
 /** The tables, by the environment variable the functions read them from. */
-export type Tables = Record<'BILLING_TABLE' | 'WAREHOUSE_TABLE' | 'DELIVERY_TABLE' | 'ORDERS_TABLE' | 'NOTIFICATIONS_TABLE' | 'IDEMPOTENCY_TABLE', string>;
+export type Tables = Record<
+  'BILLING_TABLE' | 'WAREHOUSE_TABLE' | 'DELIVERY_TABLE' | 'ORDERS_TABLE' | 'NOTIFICATIONS_TABLE' | 'IDEMPOTENCY_TABLE',
+  string
+>;
 
 /**
  * The floor: what one saga does to DynamoDB, and nothing else. The same store operations the
@@ -32,11 +35,22 @@ export class Floor {
   /** DynamoDB calls made, by operation. */
   readonly calls = new Map<string, number>();
 
-  constructor(endpoint: string, tables: Tables, private readonly world: { skus: string[]; slots: string[]; users: Record<User, string> }) {
-    this.client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+  constructor(
+    endpoint: string,
+    tables: Tables,
+    private readonly world: { skus: string[]; slots: string[]; users: Record<User, string> },
+  ) {
+    this.client = new DynamoDBClient({
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    });
     this.client.middlewareStack.add(
       (next, context) => (args) => {
-        this.calls.set(context.commandName!.replace(/Command$/, ''), (this.calls.get(context.commandName!.replace(/Command$/, '')) ?? 0) + 1);
+        this.calls.set(
+          context.commandName!.replace(/Command$/, ''),
+          (this.calls.get(context.commandName!.replace(/Command$/, '')) ?? 0) + 1,
+        );
         return next(args);
       },
       { step: 'initialize', name: 'countCalls' },
@@ -49,13 +63,27 @@ export class Floor {
       orders: new DynamoOrderStore(documents, tables.ORDERS_TABLE),
       notifications: new DynamoNotificationStore(documents, tables.NOTIFICATIONS_TABLE),
     };
-    const config = new IdempotencyConfig({ eventKeyJmesPath: '[userId, idempotencyKey]', payloadValidationJmesPath: 'request', expiresAfterSeconds: 86_400 });
+    const config = new IdempotencyConfig({
+      eventKeyJmesPath: '[userId, idempotencyKey]',
+      payloadValidationJmesPath: 'request',
+      expiresAfterSeconds: 86_400,
+    });
     // As POST /orders does, with the time its function has left (Powertools records it in the in-progress item).
     config.registerLambdaContext({ getRemainingTimeInMillis: () => 10_000 } as Context);
-    const persistenceStore = new DynamoDBPersistenceLayer({ tableName: tables.IDEMPOTENCY_TABLE, awsSdkV3Client: this.client });
+    const persistenceStore = new DynamoDBPersistenceLayer({
+      tableName: tables.IDEMPOTENCY_TABLE,
+      awsSdkV3Client: this.client,
+    });
     const { warehouse, orders } = this.stores;
     const create = (input: Parameters<typeof createOrder>[1]) =>
-      createOrder({ store: orders, catalogue: { quote: async (items) => quote(items, await warehouse.getProducts(items.map((i) => i.sku))) }, saga: { start: () => Promise.resolve() } }, input);
+      createOrder(
+        {
+          store: orders,
+          catalogue: { quote: async (items) => quote(items, await warehouse.getProducts(items.map((i) => i.sku))) },
+          saga: { start: () => Promise.resolve() },
+        },
+        input,
+      );
     this.createOnce = makeIdempotent(create, { persistenceStore, config, keyPrefix: 'bench-floor' });
   }
 
@@ -69,7 +97,11 @@ export class Floor {
     const items = basketOf(skus, n);
     const slotId = slots[n % slots.length]!;
     const started = performance.now();
-    const order = await this.createOnce({ userId, idempotencyKey: `floor-${randomUUID()}`, request: { items, delivery: { slotId, address: '1 Floor Street' } } });
+    const order = await this.createOnce({
+      userId,
+      idempotencyKey: `floor-${randomUUID()}`,
+      request: { items, delivery: { slotId, address: '1 Floor Street' } },
+    });
     await billing.pay(order.orderId, userId, order.total);
     await orders.applyStatus(order.orderId, { status: 'PAYMENT_COMPLETED' });
     await warehouse.reserve(order.orderId, order.items);
@@ -78,7 +110,13 @@ export class Floor {
     await orders.applyStatus(order.orderId, { status: 'DELIVERY_BOOKED' });
     await orders.applyStatus(order.orderId, { status: 'COMPLETED' });
     const event = { orderId: order.orderId, userId, status: 'COMPLETED' as const };
-    await notifications.add(userId, { notificationId: notificationIdFor(event), orderId: order.orderId, status: 'COMPLETED', message: messageFor(event), createdAt: new Date().toISOString() });
+    await notifications.add(userId, {
+      notificationId: notificationIdFor(event),
+      orderId: order.orderId,
+      status: 'COMPLETED',
+      message: messageFor(event),
+      createdAt: new Date().toISOString(),
+    });
     return performance.now() - started;
   }
 

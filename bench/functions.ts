@@ -9,7 +9,10 @@ import { median, round1 } from './lib/stats';
 export const bundleSizes = (templatePath: string): { function: string; bytes: number }[] => {
   const template = JSON.parse(readFileSync(templatePath, 'utf8')) as CfnTemplate;
   return Object.entries(template.Resources)
-    .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function' && typeof resource.Metadata?.['aws:asset:path'] === 'string')
+    .filter(
+      ([, resource]) =>
+        resource.Type === 'AWS::Lambda::Function' && typeof resource.Metadata?.['aws:asset:path'] === 'string',
+    )
     .map(([logicalId, resource]) => {
       const entry = join(dirname(templatePath), String(resource.Metadata!['aws:asset:path']), 'index.js');
       return { function: shortName(logicalId), bytes: existsSync(entry) ? statSync(entry).size : 0 };

@@ -33,13 +33,20 @@ export const measureReload = async (rounds: number): Promise<ReloadFigure> => {
   try {
     const handler = join(copy.root, 'functions', 'warehouse', 'list-products.ts');
     const original = readFileSync(handler, 'utf8');
-    const firstName = async () => ((await (await fetch(`${cloud.api}/products`)).json()) as { name: string }[])[0]?.name ?? '';
+    const firstName = async () =>
+      ((await (await fetch(`${cloud.api}/products`)).json()) as { name: string }[])[0]?.name ?? '';
     await firstName();
     const served: number[] = [];
     for (let round = 1; round <= rounds; round++) {
       const mark = `(edit ${round})`;
       const started = performance.now();
-      writeFileSync(handler, original.replace('products.map(toView)', `products.map((product) => ({ ...toView(product), name: \`\${product.name} ${mark}\` }))`));
+      writeFileSync(
+        handler,
+        original.replace(
+          'products.map(toView)',
+          `products.map((product) => ({ ...toView(product), name: \`\${product.name} ${mark}\` }))`,
+        ),
+      );
       await until(async () => ((await firstName()).endsWith(mark) ? true : undefined));
       served.push(performance.now() - started);
     }
@@ -51,9 +58,17 @@ export const measureReload = async (rounds: number): Promise<ReloadFigure> => {
       appendFileSync(shared, `\n// touched ${round}\n`);
       const line = await until(() => Promise.resolve(log().match(/hot reload: .* rebuilt in \d+ ms/g)?.[seen]));
       const more = Number(/and (\d+) more/.exec(line)?.[1] ?? 0);
-      rebuilds.push({ ms: Number(/rebuilt in (\d+) ms/.exec(line)![1]), functions: (more ? 4 : line.split(',').length) + more });
+      rebuilds.push({
+        ms: Number(/rebuilt in (\d+) ms/.exec(line)![1]),
+        functions: (more ? 4 : line.split(',').length) + more,
+      });
     }
-    return { rounds, handlerToServedMs: round1(median(served)), sharedRebuildMs: round1(median(rebuilds.map((r) => r.ms))), sharedFunctions: rebuilds[0]?.functions ?? 0 };
+    return {
+      rounds,
+      handlerToServedMs: round1(median(served)),
+      sharedRebuildMs: round1(median(rebuilds.map((r) => r.ms))),
+      sharedFunctions: rebuilds[0]?.functions ?? 0,
+    };
   } finally {
     await stopCloudProcess(cloud.child);
     copy.remove();

@@ -13,7 +13,6 @@ export interface LatencyFigure {
   breakdown: Record<string, number>;
 }
 
-
 export interface FloorFigure {
   latency: { concurrency: number; sagas: number; perSecond: number; p50: number; p95: number; p99: number };
   levels: { concurrency: number; sagas: number; perSecond: number; p50: number; p95: number; p99: number }[];

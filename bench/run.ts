@@ -31,7 +31,14 @@ import { measureStartup } from './startup';
 import { readFileSync } from 'node:fs';
 
 const ROOT = resolve(__dirname, '..');
-const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, target: { type: 'string' }, rounds: { type: 'string' }, orders: { type: 'string' } } });
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    target: { type: 'string' },
+    rounds: { type: 'string' },
+    orders: { type: 'string' },
+  },
+});
 const QUICK = args.quick;
 const ROUNDS = Number(args.rounds ?? (QUICK ? 1 : 3));
 const LATENCY_ORDERS = Number(args.orders ?? (QUICK ? 20 : 300));
@@ -44,8 +51,14 @@ const TEMPLATE = join(ROOT, 'cdk.out', 'ServerlessShop.template.json');
 /** Table names as the local cloud names them (`<stack>-<logicalId>`), by the variable the functions read. */
 const localTables = (): Tables => {
   const template = JSON.parse(readFileSync(TEMPLATE, 'utf8')) as CfnTemplate;
-  const model = new StackModel(template, { region: 'us-east-1', accountId: '000000000000', stackName: 'ServerlessShop' });
-  return Object.fromEntries([...tableBindings(template)].map(([variable, logicalId]) => [variable, model.physicalName(logicalId)])) as Tables;
+  const model = new StackModel(template, {
+    region: 'us-east-1',
+    accountId: '000000000000',
+    stackName: 'ServerlessShop',
+  });
+  return Object.fromEntries(
+    [...tableBindings(template)].map(([variable, logicalId]) => [variable, model.physicalName(logicalId)]),
+  ) as Tables;
 };
 
 const userIds = (): Record<User, string> => {
@@ -60,7 +73,11 @@ const measureLatency = async (client: BenchClient, follower: ChangeFollower | un
   let reports: InvocationRecord[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const { placed, timings } = await runOrders(client, follower, LATENCY_ORDERS, 1);
-    rounds.push({ orders: placed.length, errors: placed.length - timings.filter((t) => t.outcome === 'COMPLETED').length, ...latencyFigures(timings) });
+    rounds.push({
+      orders: placed.length,
+      errors: placed.length - timings.filter((t) => t.outcome === 'COMPLETED').length,
+      ...latencyFigures(timings),
+    });
     if (round === 0 && edge) {
       reports = (await (await fetch(`${edge}/_local/reports`)).json()) as InvocationRecord[];
       stages = breakdown(placed, timings, reports);
@@ -69,7 +86,11 @@ const measureLatency = async (client: BenchClient, follower: ChangeFollower | un
   return { figure: { ...medianOfRounds(rounds), rounds: ROUNDS }, stages, reports };
 };
 
-const measureThroughput = async (client: BenchClient, follower: ChangeFollower | undefined, pids?: { cloud: number; jvm: number }) => {
+const measureThroughput = async (
+  client: BenchClient,
+  follower: ChangeFollower | undefined,
+  pids?: { cloud: number; jvm: number },
+) => {
   const levels = [];
   const memory: Record<string, { cloudRssMb: number; jvmRssMb: number }> = {};
   for (const concurrency of LEVELS) {
@@ -83,10 +104,13 @@ const measureThroughput = async (client: BenchClient, follower: ChangeFollower |
         peaks.jvm.push(stop.jvm());
       }
       rounds.push(throughputOf(concurrency, placed, timings));
-      log(`  throughput at ${concurrency}: ${rounds.at(-1)!.perSecond}/s, p50 ${rounds.at(-1)!.p50} ms, ${rounds.at(-1)!.errors} errors`);
+      log(
+        `  throughput at ${concurrency}: ${rounds.at(-1)!.perSecond}/s, p50 ${rounds.at(-1)!.p50} ms, ${rounds.at(-1)!.errors} errors`,
+      );
     }
     levels.push(medianOfRounds(rounds));
-    if (pids && (concurrency === 32 || concurrency === 128)) memory[`concurrency${concurrency}`] = { cloudRssMb: median(peaks.cloud), jvmRssMb: median(peaks.jvm) };
+    if (pids && (concurrency === 32 || concurrency === 128))
+      memory[`concurrency${concurrency}`] = { cloudRssMb: median(peaks.cloud), jvmRssMb: median(peaks.jvm) };
   }
   return { levels, memory };
 };
@@ -98,7 +122,9 @@ const measureFloor = async (endpoint: string, world: { skus: string[]; slots: st
     floor.calls.clear();
     const latencyRounds = [];
     for (let round = 0; round < ROUNDS; round++) latencyRounds.push(await floor.run(LATENCY_ORDERS, 1));
-    const callsPerSaga = Object.fromEntries([...floor.calls].map(([operation, count]) => [operation, round1(count / (LATENCY_ORDERS * ROUNDS))]));
+    const callsPerSaga = Object.fromEntries(
+      [...floor.calls].map(([operation, count]) => [operation, round1(count / (LATENCY_ORDERS * ROUNDS))]),
+    );
     const levels = [];
     for (const concurrency of LEVELS) {
       const rounds = [];
@@ -111,12 +137,24 @@ const measureFloor = async (endpoint: string, world: { skus: string[]; slots: st
   }
 };
 
-const localEndpoints = async (): Promise<{ endpoints: Endpoints; stop: () => Promise<void>; pids: { cloud: number; jvm: number }; dynamodb: string }> => {
+const localEndpoints = async (): Promise<{
+  endpoints: Endpoints;
+  stop: () => Promise<void>;
+  pids: { cloud: number; jvm: number };
+  dynamodb: string;
+}> => {
   const cloud = await startCloudProcess('bench');
   const outputs = (await (await fetch(`${cloud.edge}/_local/outputs`)).json()) as Record<string, string>;
   const startup = (await (await fetch(`${cloud.edge}/_local/startup`)).json()) as Record<string, number | string>;
   return {
-    endpoints: { api: cloud.api, issuer: cloud.issuer, edge: cloud.edge, stateMachineArn: outputs.StateMachineArn!, deliveryTable: outputs.DeliveryTableName!, local: true },
+    endpoints: {
+      api: cloud.api,
+      issuer: cloud.issuer,
+      edge: cloud.edge,
+      stateMachineArn: outputs.StateMachineArn!,
+      deliveryTable: outputs.DeliveryTableName!,
+      local: true,
+    },
     stop: () => stopCloudProcess(cloud.child),
     pids: { cloud: Number(startup.pid), jvm: Number(startup.jvmPid) },
     dynamodb: String(startup.dynamodbEndpoint),
@@ -124,7 +162,13 @@ const localEndpoints = async (): Promise<{ endpoints: Endpoints; stop: () => Pro
 };
 
 const main = async () => {
-  const result: BenchResult = { benchmark: 'serverless-shop', quick: QUICK, rounds: ROUNDS, target: args.target ?? 'local (in memory)', machine: machine() };
+  const result: BenchResult = {
+    benchmark: 'serverless-shop',
+    quick: QUICK,
+    rounds: ROUNDS,
+    target: args.target ?? 'local (in memory)',
+    machine: machine(),
+  };
   if (!args.target) {
     log('start-up…');
     result.startup = await measureStartup(!QUICK);
@@ -133,20 +177,34 @@ const main = async () => {
   }
   const local = args.target ? undefined : await localEndpoints();
   const target = args.target ? readTarget(args.target) : undefined;
-  const endpoints: Endpoints = local?.endpoints ?? { api: target!.apiUrl, issuer: target!.issuerUrl, edge: target!.edgeUrl, stateMachineArn: target!.stateMachineArn, deliveryTable: target!.tables.DELIVERY_TABLE!, local: false };
+  const endpoints: Endpoints = local?.endpoints ?? {
+    api: target!.apiUrl,
+    issuer: target!.issuerUrl,
+    edge: target!.edgeUrl,
+    stateMachineArn: target!.stateMachineArn,
+    deliveryTable: target!.tables.DELIVERY_TABLE!,
+    local: false,
+  };
   const client = new BenchClient(endpoints);
   const follower = local ? new ChangeFollower(endpoints.edge!) : undefined;
   try {
     await follower?.start();
     await client.prepare(LATENCY_ORDERS * ROUNDS + LEVELS.reduce((n, c) => n + ordersAt(c) * ROUNDS, 0) + 100);
     await runOrders(client, follower, 10, 2); // warm every function once
-    const dynamodbBefore = local ? ((await (await fetch(`${endpoints.edge}/_local/dynamodb-calls`)).json()) as Record<string, number>) : {};
+    const dynamodbBefore = local
+      ? ((await (await fetch(`${endpoints.edge}/_local/dynamodb-calls`)).json()) as Record<string, number>)
+      : {};
     log('saga latency at concurrency 1…');
     const latency = await measureLatency(client, follower, endpoints.edge && local ? endpoints.edge : undefined);
     result.sagaLatency = { ...latency.figure, breakdown: latency.stages };
     if (local) {
       const after = (await (await fetch(`${endpoints.edge}/_local/dynamodb-calls`)).json()) as Record<string, number>;
-      const perSaga = Object.fromEntries(Object.entries(after).map(([op, count]) => [op, round1((count - (dynamodbBefore[op] ?? 0)) / (LATENCY_ORDERS * ROUNDS))]));
+      const perSaga = Object.fromEntries(
+        Object.entries(after).map(([op, count]) => [
+          op,
+          round1((count - (dynamodbBefore[op] ?? 0)) / (LATENCY_ORDERS * ROUNDS)),
+        ]),
+      );
       result.dynamodbCallsPerSaga = perSaga;
     }
     log('throughput…');
@@ -158,7 +216,10 @@ const main = async () => {
       result.floor = floor;
       result.overhead = {
         latencyP50: round1(latency.figure.p50 / floor.latency.p50),
-        throughput: throughput.levels.map((level, i) => ({ concurrency: level.concurrency, sagaPerFloor: round1(level.perSecond / floor.levels[i]!.perSecond) })),
+        throughput: throughput.levels.map((level, i) => ({
+          concurrency: level.concurrency,
+          sagaPerFloor: round1(level.perSecond / floor.levels[i]!.perSecond),
+        })),
       };
       result.memory = throughput.memory;
       result.functions = mergeFunctions(bundleSizes(TEMPLATE), invokeTimes(latency.reports));
@@ -173,7 +234,11 @@ const main = async () => {
 };
 
 const mergeFunctions = (bundles: { function: string; bytes: number }[], invokes: ReturnType<typeof invokeTimes>) =>
-  bundles.map((bundle) => ({ ...bundle, kb: round1(bundle.bytes / 1024), ...invokes.find((i) => i.function === bundle.function) }));
+  bundles.map((bundle) => ({
+    ...bundle,
+    kb: round1(bundle.bytes / 1024),
+    ...invokes.find((i) => i.function === bundle.function),
+  }));
 
 main().catch((error: Error) => {
   process.stderr.write(`${error.stack ?? error.message}\n`);

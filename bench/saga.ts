@@ -36,7 +36,9 @@ export const timing = (order: PlacedOrder, events: HistoryEvent[]): SagaTiming =
     }
   }
   const executionStart = time(events[0]!);
-  const beforeCompletion = Object.entries(tasks).filter(([name]) => name !== 'NotifyCompleted').reduce((total, [, ms]) => total + ms, 0);
+  const beforeCompletion = Object.entries(tasks)
+    .filter(([name]) => name !== 'NotifyCompleted')
+    .reduce((total, [, ms]) => total + ms, 0);
   const failed = events.at(-1)?.type !== 'ExecutionSucceeded';
   return {
     orderId: order.orderId!,
@@ -51,7 +53,12 @@ export const timing = (order: PlacedOrder, events: HistoryEvent[]): SagaTiming =
 };
 
 /** Orders from `clients` concurrent clients, each placing an order and waiting for its saga to end before the next. */
-export const runOrders = async (client: BenchClient, follower: ChangeFollower | undefined, count: number, clients: number) => {
+export const runOrders = async (
+  client: BenchClient,
+  follower: ChangeFollower | undefined,
+  count: number,
+  clients: number,
+) => {
   const placed: PlacedOrder[] = [];
   let next = 0;
   const worker = async () => {
@@ -87,7 +94,15 @@ export const throughputOf = (concurrency: number, placed: PlacedOrder[], timings
   const start = Math.min(...placed.map((o) => o.sentAt));
   const end = Math.max(...completed.map((t) => t.completedAt));
   const latencies = completed.map((t) => t.latencyMs);
-  return { concurrency, orders: placed.length, perSecond: round1((completed.length * 1000) / (end - start)), p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), errors };
+  return {
+    concurrency,
+    orders: placed.length,
+    perSecond: round1((completed.length * 1000) / (end - start)),
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    errors,
+  };
 };
 
-export const latencyFigures = (timings: SagaTiming[]) => percentiles(timings.filter((t) => t.outcome === 'COMPLETED').map((t) => t.latencyMs));
+export const latencyFigures = (timings: SagaTiming[]) =>
+  percentiles(timings.filter((t) => t.outcome === 'COMPLETED').map((t) => t.latencyMs));

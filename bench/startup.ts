@@ -20,7 +20,9 @@ const startOnce = async (dataDir: string, args: string[]): Promise<StartupFigure
   const readyMs = performance.now() - started;
   try {
     const startup = (await (await fetch(`${cloud.edge}/_local/startup`)).json()) as Record<string, number | string>;
-    const phases = Object.fromEntries(Object.entries(startup).filter(([key, value]) => key.endsWith('Ms') && typeof value === 'number')) as Record<string, number>;
+    const phases = Object.fromEntries(
+      Object.entries(startup).filter(([key, value]) => key.endsWith('Ms') && typeof value === 'number'),
+    ) as Record<string, number>;
     return { readyMs: round1(readyMs), jvmMs: Number(startup.dynamodbJvmMs), phases };
   } finally {
     await stopCloudProcess(cloud.child);

@@ -59,14 +59,26 @@ export const seedDemo = async (
   // Each write is a put-if-absent of its own: they go out together (a start seeds again, for the new days' slots).
   const existing = await warehouse.getProducts(PRODUCTS.map((p) => p.sku));
   const days = Array.from({ length: 7 }, (_, i) => day(now, i + 1));
-  const slots = days.flatMap((date) => WINDOWS.map(({ id, window }) => ({ slotId: `${date}-${id}`, date, window, capacity: SLOT_CAPACITY })));
+  const slots = days.flatMap((date) =>
+    WINDOWS.map(({ id, window }) => ({ slotId: `${date}-${id}`, date, window, capacity: SLOT_CAPACITY })),
+  );
   // Tomorrow evening is already full: one place, taken by a standing booking.
   const fullSlot = `${day(now, 1)}-full`;
   const [opened] = await Promise.all([
-    Promise.all(users.map(async (user) => OPENING_BALANCES[user.username] !== undefined && (await billing.openAccount(user.id, OPENING_BALANCES[user.username]!)))),
-    ...PRODUCTS.filter((product) => !existing.has(product.sku)).map((product) => warehouse.putProduct(product.sku, { name: product.name, price: product.price, stock: product.stock })),
+    Promise.all(
+      users.map(
+        async (user) =>
+          OPENING_BALANCES[user.username] !== undefined &&
+          (await billing.openAccount(user.id, OPENING_BALANCES[user.username]!)),
+      ),
+    ),
+    ...PRODUCTS.filter((product) => !existing.has(product.sku)).map((product) =>
+      warehouse.putProduct(product.sku, { name: product.name, price: product.price, stock: product.stock }),
+    ),
     ...slots.map((slot) => delivery.putSlot(slot)),
-    delivery.putSlot({ slotId: fullSlot, date: day(now, 1), window: '21:00-22:00', capacity: 1 }).then(() => delivery.book(`seed-booking-${fullSlot}`, fullSlot, 'Seed booking')),
+    delivery
+      .putSlot({ slotId: fullSlot, date: day(now, 1), window: '21:00-22:00', capacity: 1 })
+      .then(() => delivery.book(`seed-booking-${fullSlot}`, fullSlot, 'Seed booking')),
   ]);
   const accounts = opened.filter(Boolean).length;
   return { products: PRODUCTS.length, slots: slots.length + 1, fullSlot, accounts };

@@ -75,13 +75,19 @@ const port = async (flag: string | undefined, variable: string, fallback: number
 const retryScale = (): number => {
   const raw = args['retry-interval-scale'] ?? process.env.SHOP_RETRY_INTERVAL_SCALE ?? '1';
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0 || value > 1) fail(`${raw} is not a retry interval scale between 0 and 1 (SHOP_RETRY_INTERVAL_SCALE)`);
+  if (!Number.isFinite(value) || value < 0 || value > 1)
+    fail(`${raw} is not a retry interval scale between 0 and 1 (SHOP_RETRY_INTERVAL_SCALE)`);
   return value;
 };
 
-const dataDir = () => (args['in-memory'] ? undefined : resolve(args['data-dir'] ?? process.env.SHOP_DATA_DIR ?? join(ROOT, '.local')));
+const dataDir = () =>
+  args['in-memory'] ? undefined : resolve(args['data-dir'] ?? process.env.SHOP_DATA_DIR ?? join(ROOT, '.local'));
 
-const cloudOptions = async (templatePath: string, stackName: string, storage: Promise<DynamoDbLocal>): Promise<CloudOptions> => {
+const cloudOptions = async (
+  templatePath: string,
+  stackName: string,
+  storage: Promise<DynamoDbLocal>,
+): Promise<CloudOptions> => {
   const ports = {
     api: await port(args.port, 'SHOP_API_PORT', 3000),
     edge: await port(args['edge-port'], 'SHOP_EDGE_PORT', 4566),
@@ -114,7 +120,10 @@ const start = async (options: CloudOptions): Promise<LocalCloud> => {
   } catch (error) {
     if (error instanceof JavaMissing) return fail(error.message);
     const e = error as NodeJS.ErrnoException & { port?: number };
-    if (e.code === 'EADDRINUSE') return fail(`Port ${e.port ?? ''} is already in use. Stop what uses it, or pick other ports: npm start -- --port 3100 --edge-port 4600 --issuer-port 8100 --web-port 8200`);
+    if (e.code === 'EADDRINUSE')
+      return fail(
+        `Port ${e.port ?? ''} is already in use. Stop what uses it, or pick other ports: npm start -- --port 3100 --edge-port 4600 --issuer-port 8100 --web-port 8200`,
+      );
     throw error;
   }
 };
@@ -136,7 +145,9 @@ const readyBanner = (cloud: LocalCloud, options: CloudOptions, seconds: string):
     `  Issuer     ${urls.issuer}`,
     `  AWS edge   ${urls.edge}    aws --endpoint-url ${urls.edge} stepfunctions list-state-machines`,
     `  Data       ${dataDir ? `${relative(ROOT, dataDir) || dataDir} (kept across restarts)` : 'in memory'}`,
-    args['no-watch'] ? '  Watching   nothing (--no-watch)' : '  Watching   functions/ (hot reload), stacks/ and statemachines/ (synth, then restart in place)',
+    args['no-watch']
+      ? '  Watching   nothing (--no-watch)'
+      : '  Watching   functions/ (hot reload), stacks/ and statemachines/ (synth, then restart in place)',
     ...(cloud.seeded ? [`  Demo       ${cloud.seeded}`] : []),
     '',
     'Try it:',
@@ -178,11 +189,15 @@ const stopOnSignals = (current: () => LocalCloud, before: () => void): void => {
 const restartInPlace = async (cloud: LocalCloud, options: CloudOptions): Promise<LocalCloud | undefined> => {
   const synth = await synthesize(ROOT);
   if (!synth.ok) {
-    cloud.log(`cdk synth failed: the cloud keeps running the last template\n${synth.output.trim().split('\n').slice(-30).join('\n')}`);
+    cloud.log(
+      `cdk synth failed: the cloud keeps running the last template\n${synth.output.trim().split('\n').slice(-30).join('\n')}`,
+    );
     return undefined;
   }
   const started = performance.now();
-  cloud.log(`synthesized in ${(synth.ms / 1000).toFixed(1)} s: restarting in place (${options.dataDir ? 'data and running executions are kept' : 'in memory: the data is not kept'})…`);
+  cloud.log(
+    `synthesized in ${(synth.ms / 1000).toFixed(1)} s: restarting in place (${options.dataDir ? 'data and running executions are kept' : 'in memory: the data is not kept'})…`,
+  );
   await cloud.stop();
   const next = await start({ ...options, storage: undefined });
   next.log(`restarted in place in ${((performance.now() - started) / 1000).toFixed(1)} s with the new template`);
@@ -205,10 +220,15 @@ const main = async () => {
   // whose modules load meanwhile. A failure is the cloud's to report, when it awaits the JVM.
   const storage = startDynamoDbLocalFor(dataDir());
   storage.catch(() => undefined);
-  const { templatePath, stackName } = ensureTemplate(ROOT, { synth: args.synth ? 'always' : args['no-synth'] ? 'never' : 'when-stale', fail });
+  const { templatePath, stackName } = ensureTemplate(ROOT, {
+    synth: args.synth ? 'always' : args['no-synth'] ? 'never' : 'when-stale',
+    fail,
+  });
   const options = await cloudOptions(templatePath, stackName, storage);
   let cloud = await start(options);
-  process.stdout.write(`${readyBanner(cloud, options, ((performance.now() - started) / 1000).toFixed(1)).join('\n')}\n`);
+  process.stdout.write(
+    `${readyBanner(cloud, options, ((performance.now() - started) / 1000).toFixed(1)).join('\n')}\n`,
+  );
   const watch = args['no-watch']
     ? undefined
     : startDevLoop({
@@ -222,7 +242,10 @@ const main = async () => {
           return next !== undefined;
         },
       });
-  stopOnSignals(() => cloud, () => watch?.close());
+  stopOnSignals(
+    () => cloud,
+    () => watch?.close(),
+  );
 };
 
 main().catch((error: Error) => fail(error.stack ?? error.message));

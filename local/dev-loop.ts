@@ -18,7 +18,8 @@ export interface DevLoopOptions {
   onReload?: (reload: Reload) => void;
 }
 
-const names = (functions: string[]) => (functions.length > 4 ? `${functions.slice(0, 4).join(', ')} and ${functions.length - 4} more` : functions.join(', '));
+const names = (functions: string[]) =>
+  functions.length > 4 ? `${functions.slice(0, 4).join(', ')} and ${functions.length - 4} more` : functions.join(', ');
 
 /**
  * `npm start`'s watch: a handler edit is live for the next invocation (only the bundles that include
@@ -38,7 +39,10 @@ export const startDevLoop = (options: DevLoopOptions): Watcher => {
     queue(async () => {
       if (restartPending) return;
       const reload = await options.cloud().hotReload.changed(files);
-      if (reload.reloaded.length > 0) log(`hot reload: ${names(reload.reloaded)} rebuilt in ${Math.round(reload.ms)} ms; the next invocations run the new code`);
+      if (reload.reloaded.length > 0)
+        log(
+          `hot reload: ${names(reload.reloaded)} rebuilt in ${Math.round(reload.ms)} ms; the next invocations run the new code`,
+        );
       if (reload.reloaded.length + reload.failed.length > 0) options.onReload?.(reload);
     });
 
@@ -47,14 +51,24 @@ export const startDevLoop = (options: DevLoopOptions): Watcher => {
     restartPending = true;
     queue(async () => {
       restartPending = false;
-      log(`the stack changed (${files.map((file) => file.slice(options.root.length + 1)).join(', ')}): synthesizing, then restarting in place…`);
+      log(
+        `the stack changed (${files.map((file) => file.slice(options.root.length + 1)).join(', ')}): synthesizing, then restarting in place…`,
+      );
       await options.restart();
     });
   };
 
   const watchers = [
-    watchPaths(options.sources.map((path) => join(options.root, path)), functionsChanged, { onError: (error) => log(`watch: ${error.message}`) }),
-    watchPaths(options.stack.map((path) => join(options.root, path)), stackChanged, { quietMs: 300, onError: (error) => log(`watch: ${error.message}`) }),
+    watchPaths(
+      options.sources.map((path) => join(options.root, path)),
+      functionsChanged,
+      { onError: (error) => log(`watch: ${error.message}`) },
+    ),
+    watchPaths(
+      options.stack.map((path) => join(options.root, path)),
+      stackChanged,
+      { quietMs: 300, onError: (error) => log(`watch: ${error.message}`) },
+    ),
   ];
   return { close: () => watchers.forEach((watcher) => watcher.close()) };
 };

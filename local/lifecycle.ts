@@ -10,7 +10,8 @@ export class Stops {
     this.stops.push(stop);
   }
   async run(): Promise<void> {
-    for (const stop of this.stops.reverse()) await stop().catch((error: Error) => this.log(`stop failed: ${error.message}`));
+    for (const stop of this.stops.reverse())
+      await stop().catch((error: Error) => this.log(`stop failed: ${error.message}`));
   }
 }
 
@@ -56,4 +57,3 @@ export const timer = (startup: Record<string, number | string>) => {
     last = now;
   };
 };
-

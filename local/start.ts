@@ -54,10 +54,20 @@ export const startStorage = async ({ options, model, region, stops, log }: Conte
   const starting = options.storage ?? startDynamoDbLocalFor(options.dataDir);
   // Its stop takes its place now, before everything started meanwhile: the database stops last, once
   // running executions have drained.
-  stops.add(() => starting.then((started) => started.stop(), () => undefined));
+  stops.add(() =>
+    starting.then(
+      (started) => started.stop(),
+      () => undefined,
+    ),
+  );
   const dynamo = await starting;
-  if (dynamo.staleStopped) log(`stopped a DynamoDB Local (pid ${dynamo.staleStopped}) that a crash had left running on ${options.dataDir}`);
-  const client = new DynamoDBClient({ region, endpoint: dynamo.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  if (dynamo.staleStopped)
+    log(`stopped a DynamoDB Local (pid ${dynamo.staleStopped}) that a crash had left running on ${options.dataDir}`);
+  const client = new DynamoDBClient({
+    region,
+    endpoint: dynamo.endpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   for (const change of await provisionTables(model, client)) log(`table updated to the template: ${change}`);
   return { dynamo, client };
 };
@@ -81,7 +91,8 @@ export const startFunctions = (context: Context, issuer: string, logs: LogHub) =
   const { options, model, template, region, log, stops, chaos } = context;
   // The stack trusts the issuer it was synthesized with; locally that issuer is ours, wherever it listens.
   const templateIssuer = model.resolve(template.Outputs?.IssuerUrl?.Value ?? '') as string;
-  const rewrite = (value: string) => (templateIssuer && value.startsWith(templateIssuer) ? issuer + value.slice(templateIssuer.length) : value);
+  const rewrite = (value: string) =>
+    templateIssuer && value.startsWith(templateIssuer) ? issuer + value.slice(templateIssuer.length) : value;
   const { functions, skipped } = functionSpecs(model, join(options.templatePath, '..'), rewrite);
   for (const reason of skipped) log(`function skipped: ${reason}`);
   const runtime = new LambdaRuntime(functions, {
@@ -110,7 +121,10 @@ export const startFunctions = (context: Context, issuer: string, logs: LogHub) =
 /** Lambda's queue of asynchronous invocations, topics and EventBridge rules, which put their events on it. */
 export const startMessaging = (context: Context, runtime: LambdaRuntime) => {
   const { model, region, accountId, log, stops, chaos } = context;
-  const queue = new AsyncInvocations((arn, event) => runtime.invoke(arn, event), { dir: mkdir(join(stateDir(context), 'lambda')), log });
+  const queue = new AsyncInvocations((arn, event) => runtime.invoke(arn, event), {
+    dir: mkdir(join(stateDir(context), 'lambda')),
+    log,
+  });
   stops.add(async () => {
     const left = await queue.drain(5000);
     if (left > 0) log(`${left} asynchronous invocations not delivered yet: they will be on the next start`);
@@ -126,7 +140,12 @@ export const startMessaging = (context: Context, runtime: LambdaRuntime) => {
  * State machines and REST APIs, wired to the functions, SNS and DynamoDB. Each change of an execution's
  * status goes on EventBridge's bus as Step Functions sends it ("Step Functions Execution Status Change").
  */
-export const startServices = (context: Context, runtime: LambdaRuntime, { sns, events }: { sns: SnsService; events: EventsService }, client: Promise<DynamoDBClient>) => {
+export const startServices = (
+  context: Context,
+  runtime: LambdaRuntime,
+  { sns, events }: { sns: SnsService; events: EventsService },
+  client: Promise<DynamoDBClient>,
+) => {
   const { options, model, region, accountId, log, stops } = context;
   const changes = new ExecutionChanges();
   const invoke = (arn: string, event: unknown) => runtime.invoke(arn, event);
@@ -143,7 +162,10 @@ export const startServices = (context: Context, runtime: LambdaRuntime, { sns, e
         events.put(events.event(STATUS_CHANGE_SOURCE, STATUS_CHANGE_DETAIL_TYPE, { ...detail }, [record.executionArn]));
       },
       onEvent: (record, event) => {
-        if (event.type.startsWith('Execution')) log(`${event.type.replace('Execution', 'execution ').toLowerCase()}: ${record.name} (${record.stateMachineArn.split(':').pop()})`);
+        if (event.type.startsWith('Execution'))
+          log(
+            `${event.type.replace('Execution', 'execution ').toLowerCase()}: ${record.name} (${record.stateMachineArn.split(':').pop()})`,
+          );
       },
     },
   );
@@ -154,14 +176,24 @@ export const startServices = (context: Context, runtime: LambdaRuntime, { sns, e
   });
   const apis = new Map<string, RestApiGateway>();
   for (const spec of restApiSpecs(model)) {
-    for (const stage of spec.stages) apis.set(`${spec.id}/${stage}`, new RestApiGateway(spec, stage, invoke, { region, accountId }, options.enforceAuthorizers ?? true));
+    for (const stage of spec.stages)
+      apis.set(
+        `${spec.id}/${stage}`,
+        new RestApiGateway(spec, stage, invoke, { region, accountId }, options.enforceAuthorizers ?? true),
+      );
   }
   for (const gateway of apis.values()) gateway.onCall = (call) => context.cloudwatch.apiCall(call);
   return { stepFunctions, apis, changes };
 };
 
 /** CloudWatch: the template's alarms and dashboards, fed by the functions' EMF records and invocation reports. */
-export const startCloudWatch = (model: StackModel, accountId: string, logs: LogHub, log: (message: string) => void, stops: Stops) => {
+export const startCloudWatch = (
+  model: StackModel,
+  accountId: string,
+  logs: LogHub,
+  log: (message: string) => void,
+  stops: Stops,
+) => {
   const { alarms, skipped } = alarmSpecs(model);
   for (const reason of skipped) log(`alarm not evaluated locally: ${reason}`);
   const cloudwatch = new CloudWatchService(alarms, dashboardSpecs(model), { accountId, log });
@@ -182,4 +214,3 @@ export const seed = async ({ options, model, template }: Context, realm: Realm):
   };
   return options.seed(tableFor, realm);
 };
-

@@ -20,7 +20,13 @@ const newestChange = (root: string, paths: string[]): number => {
 const SYNTH_ARGS = [require.resolve('aws-cdk/bin/cdk'), 'synth', '--quiet', '--no-notices'];
 const synthOptions = (root: string) => ({
   cwd: root,
-  env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true', CDK_DISABLE_VERSION_CHECK: 'true', npm_config_offline: 'true', npm_config_update_notifier: 'false' },
+  env: {
+    ...process.env,
+    CDK_DISABLE_CLI_TELEMETRY: 'true',
+    CDK_DISABLE_VERSION_CHECK: 'true',
+    npm_config_offline: 'true',
+    npm_config_update_notifier: 'false',
+  },
   timeout: SYNTH_TIMEOUT_MS,
   killSignal: 'SIGKILL' as const,
 });
@@ -37,22 +43,33 @@ export const synthesize = (root: string): Promise<{ ok: boolean; output: string;
     const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
-    child.on('error', (error) => resolve({ ok: false, output: `${output}${error.message}`, ms: performance.now() - started }));
+    child.on('error', (error) =>
+      resolve({ ok: false, output: `${output}${error.message}`, ms: performance.now() - started }),
+    );
     child.on('close', (code) => resolve({ ok: code === 0, output, ms: performance.now() - started }));
   });
 
 /** The stack's template, synthesized first when it is missing or older than the sources. */
-export const ensureTemplate = (root: string, options: { synth: 'always' | 'when-stale' | 'never'; fail: (message: string) => never }): { templatePath: string; stackName: string } => {
+export const ensureTemplate = (
+  root: string,
+  options: { synth: 'always' | 'when-stale' | 'never'; fail: (message: string) => never },
+): { templatePath: string; stackName: string } => {
   const { fail } = options;
   const outDir = join(root, 'cdk.out');
   const find = () => (existsSync(outDir) ? readdirSync(outDir).filter((f) => f.endsWith('.template.json')) : []);
   let templates = find();
   const templateAge = templates.length ? statSync(join(outDir, templates[0]!)).mtimeMs : 0;
-  const stale = newestChange(root, ['functions', 'stacks', 'statemachines', 'cdk.json', 'package-lock.json']) > templateAge;
+  const stale =
+    newestChange(root, ['functions', 'stacks', 'statemachines', 'cdk.json', 'package-lock.json']) > templateAge;
   if (templates.length === 0 || options.synth === 'always' || (stale && options.synth === 'when-stale')) {
-    process.stdout.write(templates.length ? 'The sources changed since the last synth: synthesizing the stack…\n' : 'Synthesizing the stack…\n');
+    process.stdout.write(
+      templates.length
+        ? 'The sources changed since the last synth: synthesizing the stack…\n'
+        : 'Synthesizing the stack…\n',
+    );
     // Its output is shown as it comes. A synth that hangs is stopped and tried once more.
-    const runSynth = () => spawnSync(process.execPath, SYNTH_ARGS, { ...synthOptions(root), stdio: ['ignore', 'inherit', 'inherit'] });
+    const runSynth = () =>
+      spawnSync(process.execPath, SYNTH_ARGS, { ...synthOptions(root), stdio: ['ignore', 'inherit', 'inherit'] });
     let synth = runSynth();
     if (synth.error) {
       process.stdout.write(`cdk synth did not finish (${synth.error.message}): trying once more…\n`);

@@ -11,7 +11,15 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { locate, SKIPPABLE, skippedTools, type Tool, TOOL_VARIABLES, ToolMissing, type ToolName } from '../local/support/tools';
+import {
+  locate,
+  SKIPPABLE,
+  skippedTools,
+  type Tool,
+  TOOL_VARIABLES,
+  ToolMissing,
+  type ToolName,
+} from '../local/support/tools';
 
 type Installer = 'apt' | 'dnf' | 'pacman' | 'brew' | 'unknown';
 
@@ -55,14 +63,17 @@ const aptJavaPackage = (run: (args: string[]) => ReturnType<typeof spawnSync>): 
 };
 
 export const installCommand = (installer: Installer, tools: ToolName[]): string => {
-  if (installer === 'unknown') return `install ${tools.map((tool) => (tool === 'java' ? 'Java 17 or later' : tool)).join(', ')} with this system's package manager`;
+  if (installer === 'unknown')
+    return `install ${tools.map((tool) => (tool === 'java' ? 'Java 17 or later' : tool)).join(', ')} with this system's package manager`;
   const names = tools.map((tool) => PACKAGES[installer][tool]);
   if (installer === 'apt') return `sudo apt-get update && sudo apt-get install -y ${names.join(' ')}`;
   if (installer === 'dnf') return `sudo dnf install -y ${names.join(' ')}`;
   if (installer === 'pacman') return `sudo pacman -S --needed ${names.join(' ')}`;
   const casks = names.filter((name) => name.startsWith('--cask'));
   const formulae = names.filter((name) => !name.startsWith('--cask'));
-  return [formulae.length ? `brew install ${formulae.join(' ')}` : '', ...casks.map((cask) => `brew install ${cask}`)].filter(Boolean).join(' && ');
+  return [formulae.length ? `brew install ${formulae.join(' ')}` : '', ...casks.map((cask) => `brew install ${cask}`)]
+    .filter(Boolean)
+    .join(' && ');
 };
 
 /** Installs the tools from Debian's or Ubuntu's packages, as root or through sudo; false when it failed. */
@@ -93,9 +104,13 @@ export interface PreflightResult {
  * Finds each tool asked for, installing what is missing where it can. Throws with the reason and the
  * install command when a tool is still missing.
  */
-export const preflight = (wanted: ToolName[], say: (line: string) => void = (line) => process.stderr.write(`[preflight] ${line}\n`)): PreflightResult => {
+export const preflight = (
+  wanted: ToolName[],
+  say: (line: string) => void = (line) => process.stderr.write(`[preflight] ${line}\n`),
+): PreflightResult => {
   const skipped = skippedTools().filter((tool) => wanted.includes(tool));
-  if (skipped.length > 0 && process.env.CI) throw new Error(`SHOP_SKIP_TOOLS=${process.env.SHOP_SKIP_TOOLS} is refused in CI: CI runs every test`);
+  if (skipped.length > 0 && process.env.CI)
+    throw new Error(`SHOP_SKIP_TOOLS=${process.env.SHOP_SKIP_TOOLS} is refused in CI: CI runs every test`);
   for (const tool of skipped) say(`⚠ SHOP_SKIP_TOOLS leaves out ${tool}: the tests that need it are skipped`);
   const needed = wanted.filter((tool) => !skipped.includes(tool));
   const missing = (tools: ToolName[]) =>
@@ -112,14 +127,23 @@ export const preflight = (wanted: ToolName[], say: (line: string) => void = (lin
   if (problems.length === 0) return { found: needed.map((tool) => locate(tool)), skipped };
   const installer = installerOf(osRelease());
   // A tool whose variable names a path of its own is the user's to fix: installing would not change it.
-  const installable = problems.filter((problem) => !process.env[TOOL_VARIABLES[problem.tool]]).map((problem) => problem.tool);
+  const installable = problems
+    .filter((problem) => !process.env[TOOL_VARIABLES[problem.tool]])
+    .map((problem) => problem.tool);
   if (installable.length > 0 && installer === 'apt' && (isRoot() || passwordlessSudo())) {
     for (const problem of problems) say(problem.message);
     if (aptInstall(installable, say)) problems = missing(needed);
   }
   if (problems.length > 0) {
-    const optOut = problems.every((problem) => SKIPPABLE.includes(problem.tool)) ? `\nOr leave them out, skipping their tests: SHOP_SKIP_TOOLS=${problems.map((p) => p.tool).join(',')}` : '';
-    throw new Error(`${problems.map((problem) => `✖ ${problem.message}`).join('\n')}\nInstall ${problems.length > 1 ? 'them' : 'it'} with:\n  ${installCommand(installer, problems.map((p) => p.tool))}${optOut}`);
+    const optOut = problems.every((problem) => SKIPPABLE.includes(problem.tool))
+      ? `\nOr leave them out, skipping their tests: SHOP_SKIP_TOOLS=${problems.map((p) => p.tool).join(',')}`
+      : '';
+    throw new Error(
+      `${problems.map((problem) => `✖ ${problem.message}`).join('\n')}\nInstall ${problems.length > 1 ? 'them' : 'it'} with:\n  ${installCommand(
+        installer,
+        problems.map((p) => p.tool),
+      )}${optOut}`,
+    );
   }
   return { found: needed.map((tool) => locate(tool)), skipped };
 };
@@ -128,12 +152,16 @@ const main = () => {
   const wanted = process.argv.slice(2);
   const unknown = wanted.filter((name) => !['java', 'chromium', 'prometheus'].includes(name));
   if (wanted.length === 0 || unknown.length > 0) {
-    process.stderr.write(`usage: tsx scripts/preflight.ts java [chromium] [prometheus]${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}\n`);
+    process.stderr.write(
+      `usage: tsx scripts/preflight.ts java [chromium] [prometheus]${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}\n`,
+    );
     process.exit(2);
   }
   try {
     const { found } = preflight(wanted as ToolName[]);
-    process.stderr.write(`[preflight] ${found.map((tool) => `${tool.name}${tool.version ? ` ${tool.version}` : ''} (${tool.path})`).join(', ')}\n`);
+    process.stderr.write(
+      `[preflight] ${found.map((tool) => `${tool.name}${tool.version ? ` ${tool.version}` : ''} (${tool.path})`).join(', ')}\n`,
+    );
   } catch (error) {
     process.stderr.write(`\n${(error as Error).message}\n\n`);
     process.exit(1);

@@ -33,12 +33,17 @@ const dynamoConfigFor = (target: DeployedTarget): DynamoDBClientConfig =>
 const main = async () => {
   const target = readTarget(process.argv[2] ?? '');
   const missing = Object.entries(target.tables).filter(([, name]) => !name);
-  if (missing.length > 0) throw new Error(`The outputs lack the table names of ${missing.map(([v]) => v).join(', ')}: redeploy`);
+  if (missing.length > 0)
+    throw new Error(`The outputs lack the table names of ${missing.map(([v]) => v).join(', ')}: redeploy`);
   const realm = new Realm(readRealm(join(resolve(__dirname, '..'), 'keycloak', 'realm-shop.json')));
   const dynamo = new DynamoDBClient(dynamoConfigFor(target));
   try {
-    const summary = await seedDemo(toDocumentClient(dynamo), (variable) => target.tables[variable]!, [...realm.usersById.values()]);
-    process.stdout.write(`Seeded ${target.name}: ${summary.products} products, ${summary.slots} delivery slots (${summary.fullSlot} is full)\n`);
+    const summary = await seedDemo(toDocumentClient(dynamo), (variable) => target.tables[variable]!, [
+      ...realm.usersById.values(),
+    ]);
+    process.stdout.write(
+      `Seeded ${target.name}: ${summary.products} products, ${summary.slots} delivery slots (${summary.fullSlot} is full)\n`,
+    );
   } finally {
     dynamo.destroy();
   }

@@ -33,7 +33,8 @@ export const readTarget = (name: string): DeployedTarget => {
   if (!existsSync(file)) throw new Error(`${file} does not exist: deploy first with npm run deploy:${name}`);
   const stacks = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, string>>;
   const outputs = Object.values(stacks)[0];
-  if (!outputs?.ApiUrl || !outputs.IssuerUrl || !outputs.StateMachineArn) throw new Error(`${file} lacks ApiUrl, IssuerUrl or StateMachineArn`);
+  if (!outputs?.ApiUrl || !outputs.IssuerUrl || !outputs.StateMachineArn)
+    throw new Error(`${file} lacks ApiUrl, IssuerUrl or StateMachineArn`);
   return {
     name,
     apiUrl: (name === 'localstack' ? localstackApiUrl(outputs.ApiUrl) : outputs.ApiUrl).replace(/\/$/, ''),
@@ -54,7 +55,9 @@ export const readTarget = (name: string): DeployedTarget => {
 if (require.main === module) {
   try {
     const target = readTarget(process.argv[2] ?? '');
-    process.stdout.write(`API        ${target.apiUrl}\nIssuer     ${target.issuerUrl}\nSaga       ${target.stateMachineArn}\n${target.edgeUrl ? `AWS edge   ${target.edgeUrl}\n` : ''}`);
+    process.stdout.write(
+      `API        ${target.apiUrl}\nIssuer     ${target.issuerUrl}\nSaga       ${target.stateMachineArn}\n${target.edgeUrl ? `AWS edge   ${target.edgeUrl}\n` : ''}`,
+    );
   } catch (error) {
     process.stderr.write(`✖ ${(error as Error).message}\n`);
     process.exit(1);

@@ -38,23 +38,40 @@ const javaMajor = (): number => {
   if (result.error) throw new Unavailable('java is not installed (Keycloak needs Java 17 or later)');
   const match = /version "(\d+)(?:\.(\d+))?/.exec(result.stderr);
   const major = match ? Number(match[1] === '1' ? match[2] : match[1]) : 0;
-  if (major < 17) throw new Unavailable(`java ${major || '(unknown)'} is too old: Keycloak ${KEYCLOAK_VERSION} needs Java 17 or later`);
+  if (major < 17)
+    throw new Unavailable(
+      `java ${major || '(unknown)'} is too old: Keycloak ${KEYCLOAK_VERSION} needs Java 17 or later`,
+    );
   return major;
 };
 
 /** Fetches the distribution with Maven into the cache and unpacks it, once. */
 const ensureKeycloak = (): void => {
   if (existsSync(join(HOME, 'bin', 'kc.sh'))) return;
-  if (spawnSync('mvn', ['--version'], { stdio: 'ignore' }).error) throw new Unavailable('mvn is not installed: it fetches Keycloak from Maven Central');
+  if (spawnSync('mvn', ['--version'], { stdio: 'ignore' }).error)
+    throw new Unavailable('mvn is not installed: it fetches Keycloak from Maven Central');
   mkdirSync(CACHE, { recursive: true });
   const zip = join(CACHE, `keycloak-quarkus-dist-${KEYCLOAK_VERSION}.zip`);
   if (!existsSync(zip)) {
     say(`fetching org.keycloak:keycloak-quarkus-dist:${KEYCLOAK_VERSION}:zip with Maven…`);
-    const fetched = spawnSync('mvn', ['-q', '-B', 'dependency:copy', `-Dartifact=org.keycloak:keycloak-quarkus-dist:${KEYCLOAK_VERSION}:zip`, `-DoutputDirectory=${CACHE}`], {
-      encoding: 'utf8',
-      cwd: CACHE,
-    });
-    if (fetched.status !== 0 || !existsSync(zip)) throw new Unavailable(`Maven could not fetch Keycloak: ${(fetched.stdout + fetched.stderr).trim().split('\n').slice(-3).join(' | ')}`);
+    const fetched = spawnSync(
+      'mvn',
+      [
+        '-q',
+        '-B',
+        'dependency:copy',
+        `-Dartifact=org.keycloak:keycloak-quarkus-dist:${KEYCLOAK_VERSION}:zip`,
+        `-DoutputDirectory=${CACHE}`,
+      ],
+      {
+        encoding: 'utf8',
+        cwd: CACHE,
+      },
+    );
+    if (fetched.status !== 0 || !existsSync(zip))
+      throw new Unavailable(
+        `Maven could not fetch Keycloak: ${(fetched.stdout + fetched.stderr).trim().split('\n').slice(-3).join(' | ')}`,
+      );
   }
   const unpacked = spawnSync('python3', ['-m', 'zipfile', '-e', zip, CACHE], { encoding: 'utf8' });
   if (unpacked.status !== 0) throw new Error(`Could not unpack ${zip}: ${unpacked.stderr}`);
@@ -67,25 +84,38 @@ const startKeycloak = async (port: number): Promise<{ child: ChildProcess; issue
   rmSync(join(HOME, 'data', 'h2'), { recursive: true, force: true });
   const issuer = `http://localhost:${port}/realms/shop`;
   const started = performance.now();
-  const child = spawn('bash', [join(HOME, 'bin', 'kc.sh'), 'start-dev', '--db=dev-mem', `--http-port=${port}`, '--import-realm', `--hostname=http://localhost:${port}`], {
-    cwd: HOME,
-    env: { ...process.env, KC_BOOTSTRAP_ADMIN_USERNAME: 'admin', KC_BOOTSTRAP_ADMIN_PASSWORD: 'admin' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const child = spawn(
+    'bash',
+    [
+      join(HOME, 'bin', 'kc.sh'),
+      'start-dev',
+      '--db=dev-mem',
+      `--http-port=${port}`,
+      '--import-realm',
+      `--hostname=http://localhost:${port}`,
+    ],
+    {
+      cwd: HOME,
+      env: { ...process.env, KC_BOOTSTRAP_ADMIN_USERNAME: 'admin', KC_BOOTSTRAP_ADMIN_PASSWORD: 'admin' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
   child.stderr.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000)));
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`Keycloak exited with code ${child.exitCode}:\n${output.slice(-3000)}`);
+    if (child.exitCode !== null)
+      throw new Error(`Keycloak exited with code ${child.exitCode}:\n${output.slice(-3000)}`);
     try {
       const response = await fetch(`${issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(2000) });
       if (response.ok) break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`Keycloak was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${output.slice(-3000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`Keycloak was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${output.slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 500));
   }
   return { child, issuer, seconds: (performance.now() - started) / 1000 };
@@ -110,7 +140,12 @@ const keycloakClient = async (issuer: string) => {
     const response = await fetch(url, { method: 'POST', body: new URLSearchParams(form) });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
-  const admin = await post(`${origin}/realms/master/protocol/openid-connect/token`, { grant_type: 'password', client_id: 'admin-cli', username: 'admin', password: 'admin' });
+  const admin = await post(`${origin}/realms/master/protocol/openid-connect/token`, {
+    grant_type: 'password',
+    client_id: 'admin-cli',
+    username: 'admin',
+    password: 'admin',
+  });
   const idOf = (username: string) => REALM.users!.find((u) => u.username === username)!.id;
   const attackDetection = (username: string, method = 'GET') =>
     fetch(`${origin}/admin/realms/${REALM.realm}/attack-detection/brute-force/users/${idOf(username)}`, {
@@ -121,14 +156,21 @@ const keycloakClient = async (issuer: string) => {
   return {
     /** Forgets the user's failures, as an admin can (the suites may have left one). */
     reset: async (username: string) => strictEqual((await attackDetection(username, 'DELETE')).status, 204),
-    signIn: (username: string, password: string) => post(`${issuer}/protocol/openid-connect/token`, { grant_type: 'password', client_id: 'shop-cli', username, password }),
+    signIn: (username: string, password: string) =>
+      post(`${issuer}/protocol/openid-connect/token`, {
+        grant_type: 'password',
+        client_id: 'shop-cli',
+        username,
+        password,
+      }),
     /** The user's record once Keycloak has counted `failures` (it records them off the request's thread). */
     counted: async (username: string, failures: number): Promise<LockoutStatus> => {
       const deadline = Date.now() + 10_000;
       for (;;) {
         const recorded = await status(username);
         if (recorded.numFailures >= failures) return recorded;
-        if (Date.now() > deadline) throw new Error(`Keycloak counted ${recorded.numFailures} failures of ${username}, not ${failures}`);
+        if (Date.now() > deadline)
+          throw new Error(`Keycloak counted ${recorded.numFailures} failures of ${username}, not ${failures}`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
@@ -141,13 +183,21 @@ const keycloakClient = async (issuer: string) => {
  * right password is then answered as a wrong one, and not counted.
  */
 const checkLockout = async (issuer: string): Promise<void> => {
-  const { failureFactor = 30, waitIncrementSeconds = 60, quickLoginCheckMilliSeconds = 1000, minimumQuickLoginWaitSeconds = 60 } = REALM;
+  const {
+    failureFactor = 30,
+    waitIncrementSeconds = 60,
+    quickLoginCheckMilliSeconds = 1000,
+    minimumQuickLoginWaitSeconds = 60,
+  } = REALM;
   const keycloak = await keycloakClient(issuer);
   await keycloak.reset('bob');
   await keycloak.reset('alice');
   let bob: LockoutStatus | undefined;
   for (let failures = 1; failures <= failureFactor; failures++) {
-    if (bob) await new Promise((resolve) => setTimeout(resolve, bob!.lastFailure + quickLoginCheckMilliSeconds + 200 - Date.now()));
+    if (bob)
+      await new Promise((resolve) =>
+        setTimeout(resolve, bob!.lastFailure + quickLoginCheckMilliSeconds + 200 - Date.now()),
+      );
     deepStrictEqual(await keycloak.signIn('bob', 'wrong'), REFUSED);
     bob = await keycloak.counted('bob', failures);
   }
@@ -156,7 +206,9 @@ const checkLockout = async (issuer: string): Promise<void> => {
   deepStrictEqual(locked, bob);
   deepStrictEqual([locked.disabled, locked.numTemporaryLockouts], [true, 1]);
   strictEqual(locked.failedLoginNotBefore, Math.floor(locked.lastFailure / 1000) + waitIncrementSeconds);
-  say(`bob locked out after ${failureFactor} failures for ${waitIncrementSeconds} s; the right password is refused as a wrong one`);
+  say(
+    `bob locked out after ${failureFactor} failures for ${waitIncrementSeconds} s; the right password is refused as a wrong one`,
+  );
 
   deepStrictEqual(await keycloak.signIn('alice', 'wrong'), REFUSED);
   await keycloak.counted('alice', 1);
@@ -165,7 +217,9 @@ const checkLockout = async (issuer: string): Promise<void> => {
   deepStrictEqual(await keycloak.signIn('alice', 'alice'), REFUSED);
   deepStrictEqual([quick.disabled, quick.numTemporaryLockouts], [true, 0]);
   strictEqual(quick.failedLoginNotBefore, Math.floor(quick.lastFailure / 1000) + minimumQuickLoginWaitSeconds);
-  say(`alice locked out for ${minimumQuickLoginWaitSeconds} s after two failures within ${quickLoginCheckMilliSeconds} ms`);
+  say(
+    `alice locked out for ${minimumQuickLoginWaitSeconds} s after two failures within ${quickLoginCheckMilliSeconds} ms`,
+  );
 };
 
 const main = async (): Promise<number> => {
@@ -181,7 +235,13 @@ const main = async (): Promise<number> => {
     const jest = join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
     const run = spawnSync(process.execPath, [jest, '--ci', '--runInBand', '--selectProjects', 'e2e', 'postman'], {
       stdio: 'inherit',
-      env: { ...process.env, SHOP_TARGET: 'keycloak', SHOP_API_URL: cloud.api, SHOP_ISSUER_URL: keycloak.issuer, SHOP_EDGE_URL: cloud.edge },
+      env: {
+        ...process.env,
+        SHOP_TARGET: 'keycloak',
+        SHOP_API_URL: cloud.api,
+        SHOP_ISSUER_URL: keycloak.issuer,
+        SHOP_EDGE_URL: cloud.edge,
+      },
     });
     // Last, as it locks users out.
     await checkLockout(keycloak.issuer);

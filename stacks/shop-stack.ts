@@ -5,7 +5,14 @@ import { EmfBridge, ShopObservability } from './constructs/observability';
 import { OrderReconciler } from './constructs/order-reconciler';
 import { OrderSaga } from './constructs/order-saga';
 import { SagaFailures } from './constructs/saga-failures';
-import { BillingService, DeliveryService, type IdentitySettings, NotificationService, OrderService, WarehouseService } from './constructs/services';
+import {
+  BillingService,
+  DeliveryService,
+  type IdentitySettings,
+  NotificationService,
+  OrderService,
+  WarehouseService,
+} from './constructs/services';
 import { ShopApi } from './constructs/shop-api';
 import { ShopFunction } from './constructs/shop-function';
 
@@ -26,7 +33,10 @@ export class ShopStack extends Stack {
     super(scope, id, props);
     const { identity } = props;
 
-    const orderEvents = new Topic(this, 'OrderEvents', { topicName: `${this.stackName}-order-events`, displayName: 'Order outcomes' });
+    const orderEvents = new Topic(this, 'OrderEvents', {
+      topicName: `${this.stackName}-order-events`,
+      displayName: 'Order outcomes',
+    });
     const billing = new BillingService(this, 'Billing', identity);
     const warehouse = new WarehouseService(this, 'Warehouse', identity);
     const delivery = new DeliveryService(this, 'Delivery');
@@ -48,14 +58,21 @@ export class ShopStack extends Stack {
     });
     order.createOrder.addEnvironment('STATE_MACHINE_ARN', saga.stateMachine.stateMachineArn);
     saga.stateMachine.grantStartExecution(order.createOrder);
-    const reconciler = new OrderReconciler(this, 'OrderReconciler', { ordersTable: order.table, stateMachine: saga.stateMachine });
+    const reconciler = new OrderReconciler(this, 'OrderReconciler', {
+      ordersTable: order.table,
+      stateMachine: saga.stateMachine,
+    });
     new SagaFailures(this, 'SagaFailures', { ordersTable: order.table, stateMachine: saga.stateMachine, orderEvents });
 
     const authorizer = new ShopFunction(this, 'Authorizer', {
       service: 'auth',
       handler: 'authorizer',
       description: 'API Gateway TOKEN authorizer: verifies Keycloak access tokens',
-      environment: { ISSUER_URL: identity.issuerUrl, AUDIENCE: identity.audience, ...(identity.jwksUri && { JWKS_URI: identity.jwksUri }) },
+      environment: {
+        ISSUER_URL: identity.issuerUrl,
+        AUDIENCE: identity.audience,
+        ...(identity.jwksUri && { JWKS_URI: identity.jwksUri }),
+      },
     });
 
     const api = new ShopApi(this, 'ShopApi', {
@@ -74,13 +91,22 @@ export class ShopStack extends Stack {
     });
 
     new ShopObservability(this, 'Observability', { stateMachine: saga.stateMachine, dashboard: props.dashboard });
-    if (props.emfBridge) new EmfBridge(this, 'EmfBridge', { functions: this.node.findAll().filter((c): c is ShopFunction => c instanceof ShopFunction) });
+    if (props.emfBridge)
+      new EmfBridge(this, 'EmfBridge', {
+        functions: this.node.findAll().filter((c): c is ShopFunction => c instanceof ShopFunction),
+      });
 
     new CfnOutput(this, 'ApiUrl', { value: api.api.url, description: 'Base URL of the shop API (stage v1)' });
-    new CfnOutput(this, 'IssuerUrl', { value: identity.issuerUrl, description: 'OpenID Connect issuer the API trusts' });
+    new CfnOutput(this, 'IssuerUrl', {
+      value: identity.issuerUrl,
+      description: 'OpenID Connect issuer the API trusts',
+    });
     new CfnOutput(this, 'StateMachineArn', { value: saga.stateMachine.stateMachineArn });
     new CfnOutput(this, 'OrderEventsTopicArn', { value: orderEvents.topicArn });
-    new CfnOutput(this, 'ReconcileFunctionName', { value: reconciler.function.functionName, description: 'Invoke with {"olderThanSeconds":N} to start the sagas of orders PENDING for longer' });
+    new CfnOutput(this, 'ReconcileFunctionName', {
+      value: reconciler.function.functionName,
+      description: 'Invoke with {"olderThanSeconds":N} to start the sagas of orders PENDING for longer',
+    });
     // Where each service keeps its data: for the AWS CLI, and for seeding a deployed stack (npm run seed:deployed).
     new CfnOutput(this, 'BillingTableName', { value: billing.table.tableName });
     new CfnOutput(this, 'WarehouseTableName', { value: warehouse.table.tableName });

@@ -16,7 +16,12 @@ if (at >= 0) {
   const [, name] = argv.splice(at, 2);
   try {
     const target = readTarget(name ?? '');
-    Object.assign(env, { SHOP_TARGET: target.name, SHOP_API_URL: target.apiUrl, SHOP_ISSUER_URL: target.issuerUrl, SHOP_STATE_MACHINE_ARN: target.stateMachineArn });
+    Object.assign(env, {
+      SHOP_TARGET: target.name,
+      SHOP_API_URL: target.apiUrl,
+      SHOP_ISSUER_URL: target.issuerUrl,
+      SHOP_STATE_MACHINE_ARN: target.stateMachineArn,
+    });
     if (target.edgeUrl) env.SHOP_EDGE_URL = target.edgeUrl;
     process.stdout.write(`${project} against ${target.name}: API ${target.apiUrl}, issuer ${target.issuerUrl}\n`);
   } catch (error) {
@@ -25,5 +30,8 @@ if (at >= 0) {
   }
 }
 const jest = resolve(__dirname, '..', 'node_modules', 'jest', 'bin', 'jest.js');
-const result = spawnSync(process.execPath, [jest, '--selectProjects', project ?? 'e2e', ...argv], { stdio: 'inherit', env });
+const result = spawnSync(process.execPath, [jest, '--selectProjects', project ?? 'e2e', ...argv], {
+  stdio: 'inherit',
+  env,
+});
 process.exit(result.status ?? 1);

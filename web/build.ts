@@ -51,7 +51,8 @@ export const buildWebFiles = async (root: string = WEB): Promise<WebFiles> => {
   for (const file of result.outputFiles) files.set(file.path.replace(/^\//, ''), file.contents);
   for (const { name, mount, assets } of apps) {
     files.set(`${mount}index.html`, readFileSync(join(root, name, 'index.html')));
-    for (const asset of assets) files.set(`${mount}${basename(asset)}`, readFileSync(join(WEB, '..', 'node_modules', asset)));
+    for (const asset of assets)
+      files.set(`${mount}${basename(asset)}`, readFileSync(join(WEB, '..', 'node_modules', asset)));
   }
   return files;
 };
@@ -91,7 +92,11 @@ if (require.main === module) {
   const outDir = resolve(process.argv[2] ?? join(WEB, 'dist'));
   const started = performance.now();
   buildWeb(outDir)
-    .then((paths) => process.stdout.write(`Built ${paths.length} files into ${outDir} in ${Math.round(performance.now() - started)} ms:\n  ${paths.join('\n  ')}\n`))
+    .then((paths) =>
+      process.stdout.write(
+        `Built ${paths.length} files into ${outDir} in ${Math.round(performance.now() - started)} ms:\n  ${paths.join('\n  ')}\n`,
+      ),
+    )
     .catch((error: Error) => {
       process.stderr.write(`${error.message}\n`);
       process.exit(1);

@@ -1,5 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import { randomUUID } from 'node:crypto';
 import { DynamoDeliveryStore } from '../../functions/delivery/store';
 import { toDocumentClient } from '../../functions/shared/dynamo';
@@ -53,7 +58,10 @@ export class BenchClient {
     if (!this.tokens.has(user)) {
       this.tokens.set(
         user,
-        fetch(`${this.endpoints.issuer}/protocol/openid-connect/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'password', client_id: 'shop-cli', username: user, password: user }) })
+        fetch(`${this.endpoints.issuer}/protocol/openid-connect/token`, {
+          method: 'POST',
+          body: new URLSearchParams({ grant_type: 'password', client_id: 'shop-cli', username: user, password: user }),
+        })
           .then((r) => r.json() as Promise<{ access_token?: string }>)
           .then((body) => {
             if (!body.access_token) throw new Error(`No token for ${user}`);
@@ -64,10 +72,23 @@ export class BenchClient {
     return this.tokens.get(user)!;
   }
 
-  async api<T>(user: User | undefined, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    const all: Record<string, string> = { ...headers, ...(body !== undefined && { 'content-type': 'application/json' }) };
+  async api<T>(
+    user: User | undefined,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) {
+    const all: Record<string, string> = {
+      ...headers,
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+    };
     if (user) all.authorization = `Bearer ${await this.token(user)}`;
-    const response = await fetch(`${this.endpoints.api}${path}`, { method, headers: all, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${this.endpoints.api}${path}`, {
+      method,
+      headers: all,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T, headers: response.headers };
   }
@@ -77,7 +98,11 @@ export class BenchClient {
     const skus: string[] = [];
     for (let i = 0; i < 3; i++) {
       const sku = `BENCH-${randomUUID().slice(0, 8).toUpperCase()}`;
-      const { status } = await this.api('admin', 'PUT', `/products/${sku}`, { name: `Bench ${sku}`, price: 1, stock: 1_000_000 });
+      const { status } = await this.api('admin', 'PUT', `/products/${sku}`, {
+        name: `Bench ${sku}`,
+        price: 1,
+        stock: 1_000_000,
+      });
       if (status !== 200) throw new Error(`PUT /products answered ${status}`);
       skus.push(sku);
     }
@@ -102,8 +127,21 @@ export class BenchClient {
     const items = basketOf(skus, n);
     const sentAt = Date.now();
     const started = performance.now();
-    const response = await this.api<{ orderId?: string }>(USERS[n % USERS.length], 'POST', '/orders', { items, delivery: { slotId: slots[n % slots.length]!, address: '1 Bench Street' } }, { 'idempotency-key': `bench-${randomUUID()}` });
-    return { n, orderId: response.body?.orderId, status: response.status, sentAt, postMs: performance.now() - started, requestId: response.headers.get('x-amzn-requestid') ?? undefined };
+    const response = await this.api<{ orderId?: string }>(
+      USERS[n % USERS.length],
+      'POST',
+      '/orders',
+      { items, delivery: { slotId: slots[n % slots.length]!, address: '1 Bench Street' } },
+      { 'idempotency-key': `bench-${randomUUID()}` },
+    );
+    return {
+      n,
+      orderId: response.body?.orderId,
+      status: response.status,
+      sentAt,
+      postMs: performance.now() - started,
+      requestId: response.headers.get('x-amzn-requestid') ?? undefined,
+    };
   }
 
   executionArn(orderId: string): string {
@@ -114,7 +152,9 @@ export class BenchClient {
     const events: HistoryEvent[] = [];
     let nextToken: string | undefined;
     do {
-      const page = await this.sfn.send(new GetExecutionHistoryCommand({ executionArn: this.executionArn(orderId), maxResults: 1000, nextToken }));
+      const page = await this.sfn.send(
+        new GetExecutionHistoryCommand({ executionArn: this.executionArn(orderId), maxResults: 1000, nextToken }),
+      );
       events.push(...(page.events ?? []));
       nextToken = page.nextToken;
     } while (nextToken);
@@ -124,7 +164,9 @@ export class BenchClient {
   /** Polls one execution at 5 ms until it ends (for targets, where there is no change feed). */
   async waitByPolling(orderId: string, deadline: number): Promise<string> {
     for (;;) {
-      const { status } = await this.sfn.send(new DescribeExecutionCommand({ executionArn: this.executionArn(orderId) })).catch(() => ({ status: 'RUNNING' }));
+      const { status } = await this.sfn
+        .send(new DescribeExecutionCommand({ executionArn: this.executionArn(orderId) }))
+        .catch(() => ({ status: 'RUNNING' }));
       if (status && status !== 'RUNNING') return status;
       if (Date.now() > deadline) return 'TIMED_OUT_WAITING';
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -159,7 +201,9 @@ export class ChangeFollower {
     while (this.running) {
       let page: { changes: { name: string; status: string }[]; next: number };
       try {
-        page = (await (await fetch(`${this.edge}/_local/executions/changes?since=${this.since}&wait=1000`)).json()) as typeof page;
+        page = (await (
+          await fetch(`${this.edge}/_local/executions/changes?since=${this.since}&wait=1000`)
+        ).json()) as typeof page;
       } catch (error) {
         if (!this.running) return; // the cloud stopped under a long poll
         throw error;

@@ -10,7 +10,9 @@ import { DynamoBillingStore } from './store';
 const store = new DynamoBillingStore(documentClient, env('BILLING_TABLE'));
 
 const DepositRequest = z.object({
-  amount: z.number().check(z.int('amount must be a whole number of cents'), z.positive('amount must be positive'), z.lte(MAX_DEPOSIT)),
+  amount: z
+    .number()
+    .check(z.int('amount must be a whole number of cents'), z.positive('amount must be positive'), z.lte(MAX_DEPOSIT)),
 });
 
 export const handler = httpHandler(async (event) => {

@@ -28,7 +28,8 @@ export type PayOutcome = { kind: 'paid'; payment: Payment } | { kind: 'declined'
 /** What a retried pay must answer once a payment record exists for the order. */
 export const payOutcomeForExisting = (existing: Payment, amount: number): PayOutcome => {
   if (existing.status === 'PAID' && existing.amount === amount) return { kind: 'paid', payment: existing };
-  if (existing.status === 'PAID') return { kind: 'declined', reason: `order was already paid with another amount (${existing.amount})` };
+  if (existing.status === 'PAID')
+    return { kind: 'declined', reason: `order was already paid with another amount (${existing.amount})` };
   // A re-run after the refund must not charge again: the order is being, or has been, cancelled.
   if (existing.status === 'REFUNDED') return { kind: 'declined', reason: 'the order was paid and refunded already' };
   return { kind: 'declined', reason: 'the order was cancelled before payment' };

@@ -3,7 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { getRecord, keyOf } from '#shared/dynamo';
 import { doOnce, undoOnce } from '#shared/once';
 import { CURRENCY } from '#shared/money';
-import { type Account, emptyAccount, PAYMENT_LIFE, type Payment, payOutcomeForExisting, type PayOutcome } from './domain';
+import {
+  type Account,
+  emptyAccount,
+  PAYMENT_LIFE,
+  type Payment,
+  payOutcomeForExisting,
+  type PayOutcome,
+} from './domain';
 
 export interface RefundOutcome {
   refunded: boolean;
@@ -21,7 +28,12 @@ export interface BillingStore {
 
 const accountKey = keyOf('ACCOUNT');
 const paymentKey = keyOf('PAYMENT');
-const toPayment = (orderId: string, item: Payment): Payment => ({ orderId, userId: item.userId, amount: item.amount, status: item.status });
+const toPayment = (orderId: string, item: Payment): Payment => ({
+  orderId,
+  userId: item.userId,
+  amount: item.amount,
+  status: item.status,
+});
 const ledgerEntry = (userId: string, type: string, amount: number, orderId?: string) => {
   const at = new Date().toISOString();
   return { pk: `ACCOUNT#${userId}`, sk: `TX#${at}#${orderId ?? randomUUID()}#${type}`, type, amount, orderId, at };
@@ -50,8 +62,14 @@ export class DynamoBillingStore implements BillingStore {
             Update: {
               TableName: this.tableName,
               Key: accountKey(userId),
-              UpdateExpression: 'SET balance = if_not_exists(balance, :zero) + :amount, currency = :currency, updatedAt = :now',
-              ExpressionAttributeValues: { ':zero': 0, ':amount': amount, ':currency': CURRENCY, ':now': new Date().toISOString() },
+              UpdateExpression:
+                'SET balance = if_not_exists(balance, :zero) + :amount, currency = :currency, updatedAt = :now',
+              ExpressionAttributeValues: {
+                ':zero': 0,
+                ':amount': amount,
+                ':currency': CURRENCY,
+                ':now': new Date().toISOString(),
+              },
             },
           },
           { Put: { TableName: this.tableName, Item: ledgerEntry(userId, 'DEPOSIT', amount) } },

@@ -20,7 +20,8 @@ interface Booking {
 
 const slotKey = keyOf('SLOT');
 const bookingKey = keyOf('BOOKING');
-const toSlot = (item: Record<string, unknown>) => pick(item, ['slotId', 'date', 'window', 'capacity', 'booked']) as Slot;
+const toSlot = (item: Record<string, unknown>) =>
+  pick(item, ['slotId', 'date', 'window', 'capacity', 'booked']) as Slot;
 
 /** Slots with their capacity and bookings in one table; `byKind` lists slots in date order. */
 export class DynamoDeliveryStore implements DeliveryStore {
@@ -42,7 +43,12 @@ export class DynamoDeliveryStore implements DeliveryStore {
 
   /** Creates a slot with nothing booked; an existing slot is left as it is. */
   async putSlot(slot: Omit<Slot, 'booked'>): Promise<void> {
-    await putIfAbsent(this.client, this.tableName, slotKey(slot.slotId), { ...slot, booked: 0, kind: 'SLOT', listOrder: slotOrder(slot) });
+    await putIfAbsent(this.client, this.tableName, slotKey(slot.slotId), {
+      ...slot,
+      booked: 0,
+      kind: 'SLOT',
+      listOrder: slotOrder(slot),
+    });
   }
 
   async getSlot(slotId: string): Promise<Slot | undefined> {
@@ -55,15 +61,27 @@ export class DynamoDeliveryStore implements DeliveryStore {
       tableName: this.tableName,
       key: bookingKey(orderId),
       record: { orderId, slotId, address, status: 'BOOKED', createdAt: new Date().toISOString() },
-      guards: [adjust(this.tableName, slotKey(slotId), 'booked', 1, { expression: 'attribute_exists(pk) AND #n < #capacity', names: { '#capacity': 'capacity' } })],
+      guards: [
+        adjust(this.tableName, slotKey(slotId), 'booked', 1, {
+          expression: 'attribute_exists(pk) AND #n < #capacity',
+          names: { '#capacity': 'capacity' },
+        }),
+      ],
     });
     if (result.kind === 'done') return { kind: 'booked' };
     if (result.kind === 'existing') {
       const { status, slotId: bookedSlot } = result.record;
       if (status === 'BOOKED' && bookedSlot === slotId) return { kind: 'booked' };
-      if (status === 'BOOKED') return { kind: 'rejected', reason: `the order was booked in another slot (${bookedSlot})` };
+      if (status === 'BOOKED')
+        return { kind: 'rejected', reason: `the order was booked in another slot (${bookedSlot})` };
       // A re-run after the cancel must not take the place again.
-      return { kind: 'rejected', reason: status === 'CANCELLED' ? 'the order was booked and cancelled already' : 'the order was cancelled before booking' };
+      return {
+        kind: 'rejected',
+        reason:
+          status === 'CANCELLED'
+            ? 'the order was booked and cancelled already'
+            : 'the order was cancelled before booking',
+      };
     }
     return { kind: 'rejected', reason: `slot ${slotId} is full or does not exist` };
   }
@@ -74,7 +92,12 @@ export class DynamoDeliveryStore implements DeliveryStore {
       key: bookingKey(orderId),
       life: BOOKING_LIFE,
       tombstone: { orderId },
-      undoWrites: (booking) => [adjust(this.tableName, slotKey(booking.slotId), 'booked', -1, { expression: '#n > :zero', values: { ':zero': 0 } })],
+      undoWrites: (booking) => [
+        adjust(this.tableName, slotKey(booking.slotId), 'booked', -1, {
+          expression: '#n > :zero',
+          values: { ':zero': 0 },
+        }),
+      ],
     });
     return { cancelled: undone };
   }

@@ -23,6 +23,9 @@ export const handler = taskHandler(async (event: SNSEvent) => {
       createdAt: new Date(record.Sns.Timestamp).toISOString(),
     };
     const added = await store.add(message.userId, notification);
-    logger.info(added ? 'Notification stored' : 'Duplicate event ignored', { orderId: message.orderId, status: message.status });
+    logger.info(added ? 'Notification stored' : 'Duplicate event ignored', {
+      orderId: message.orderId,
+      status: message.status,
+    });
   }
 });

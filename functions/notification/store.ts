@@ -42,16 +42,26 @@ export class DynamoNotificationStore implements NotificationStore {
       tableName: this.tableName,
       key: markerKey(notification.notificationId),
       record: { owner: userId, notificationSk: key.sk },
-      guards: [{ Put: { TableName: this.tableName, Item: { ...key, ...notification }, ConditionExpression: absent(key) } }],
+      guards: [
+        { Put: { TableName: this.tableName, Item: { ...key, ...notification }, ConditionExpression: absent(key) } },
+      ],
     });
     // `refused`: the notification itself was there, stored before markers existed.
     return result.kind === 'done';
   }
 
-  async listByUser(userId: string, { limit, after }: PageRequest<NotificationCursor>): Promise<Page<Notification, NotificationCursor>> {
+  async listByUser(
+    userId: string,
+    { limit, after }: PageRequest<NotificationCursor>,
+  ): Promise<Page<Notification, NotificationCursor>> {
     const { items, last } = await queryPage(
       this.client,
-      { TableName: this.tableName, KeyConditionExpression: 'userId = :userId', ExpressionAttributeValues: { ':userId': userId }, ScanIndexForward: false },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'userId = :userId',
+        ExpressionAttributeValues: { ':userId': userId },
+        ScanIndexForward: false,
+      },
       limit,
       after && { userId, ...after },
     );

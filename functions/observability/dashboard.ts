@@ -10,14 +10,22 @@ export interface DashboardProperties {
 }
 
 /** Tells CloudFormation the outcome: a PUT of the response document to the presigned URL it gave. */
-export const respond = async (event: CloudFormationCustomResourceEvent, response: Pick<CloudFormationCustomResourceResponse, 'Status' | 'Reason' | 'PhysicalResourceId'>): Promise<void> => {
+export const respond = async (
+  event: CloudFormationCustomResourceEvent,
+  response: Pick<CloudFormationCustomResourceResponse, 'Status' | 'Reason' | 'PhysicalResourceId'>,
+): Promise<void> => {
   const body = JSON.stringify({
     ...response,
     StackId: event.StackId,
     RequestId: event.RequestId,
     LogicalResourceId: event.LogicalResourceId,
   });
-  const result = await fetch(event.ResponseURL, { method: 'PUT', body, headers: { 'content-type': '' }, signal: AbortSignal.timeout(10_000) });
+  const result = await fetch(event.ResponseURL, {
+    method: 'PUT',
+    body,
+    headers: { 'content-type': '' },
+    signal: AbortSignal.timeout(10_000),
+  });
   if (!result.ok) throw new Error(`CloudFormation's response URL answered HTTP ${result.status}`);
 };
 
@@ -26,7 +34,9 @@ export const respond = async (event: CloudFormationCustomResourceEvent, response
  * AWS::CloudWatch::Dashboard provider (LocalStack): the same body, put with PutDashboard.
  */
 export const handler = async (event: CloudFormationCustomResourceEvent): Promise<void> => {
-  const { DashboardName, DashboardBody } = event.ResourceProperties as unknown as DashboardProperties & { ServiceToken: string };
+  const { DashboardName, DashboardBody } = event.ResourceProperties as unknown as DashboardProperties & {
+    ServiceToken: string;
+  };
   try {
     if (event.RequestType === 'Delete') {
       await cloudwatch.send(new DeleteDashboardsCommand({ DashboardNames: [event.PhysicalResourceId] }));
@@ -37,11 +47,18 @@ export const handler = async (event: CloudFormationCustomResourceEvent): Promise
         await cloudwatch.send(new DeleteDashboardsCommand({ DashboardNames: [event.PhysicalResourceId] }));
       }
     }
-    await respond(event, { Status: 'SUCCESS', PhysicalResourceId: event.RequestType === 'Delete' ? event.PhysicalResourceId : DashboardName });
+    await respond(event, {
+      Status: 'SUCCESS',
+      PhysicalResourceId: event.RequestType === 'Delete' ? event.PhysicalResourceId : DashboardName,
+    });
   } catch (error) {
     logger.error('Dashboard request failed', { requestType: event.RequestType, error: error as Error });
     // A failed delete must not block the stack's deletion: the dashboard may never have been made.
     const status = event.RequestType === 'Delete' ? 'SUCCESS' : 'FAILED';
-    await respond(event, { Status: status, Reason: (error as Error).message.slice(0, 200), PhysicalResourceId: 'PhysicalResourceId' in event ? event.PhysicalResourceId : DashboardName });
+    await respond(event, {
+      Status: status,
+      Reason: (error as Error).message.slice(0, 200),
+      PhysicalResourceId: 'PhysicalResourceId' in event ? event.PhysicalResourceId : DashboardName,
+    });
   }
 };

@@ -1,4 +1,9 @@
-import { CloudWatchClient, PutMetricDataCommand, type MetricDatum, type StandardUnit } from '@aws-sdk/client-cloudwatch';
+import {
+  CloudWatchClient,
+  PutMetricDataCommand,
+  type MetricDatum,
+  type StandardUnit,
+} from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogsDecodedData, CloudWatchLogsEvent } from 'aws-lambda';
 import { gunzipSync } from 'node:zlib';
 import { jsonOnLine, metricsOfEmf, type EmfMetric } from '#shared/emf';
@@ -42,7 +47,8 @@ export const metricRequests = (messages: string[]): { Namespace: string; MetricD
   }
   const requests: { Namespace: string; MetricData: MetricDatum[] }[] = [];
   for (const [Namespace, datums] of byNamespace) {
-    for (let i = 0; i < datums.length; i += DATUMS_PER_CALL) requests.push({ Namespace, MetricData: datums.slice(i, i + DATUMS_PER_CALL) });
+    for (let i = 0; i < datums.length; i += DATUMS_PER_CALL)
+      requests.push({ Namespace, MetricData: datums.slice(i, i + DATUMS_PER_CALL) });
   }
   return requests;
 };
@@ -59,6 +65,9 @@ export const handler = async (event: CloudWatchLogsEvent): Promise<void> => {
   const requests = metricRequests(logs.logEvents.map((e) => e.message));
   for (const request of requests) await cloudwatch.send(new PutMetricDataCommand(request));
   if (requests.length > 0) {
-    logger.debug('Metrics bridged', { logGroup: logs.logGroup, datums: requests.reduce((n, r) => n + r.MetricData.length, 0) });
+    logger.debug('Metrics bridged', {
+      logGroup: logs.logGroup,
+      datums: requests.reduce((n, r) => n + r.MetricData.length, 0),
+    });
   }
 };

@@ -17,7 +17,9 @@ import { createOrder, type CreateOrderDeps, type CreateOrderRequest } from './cr
 import type { Order } from './domain';
 
 const CreateOrderBody = z.object({
-  items: z.array(OrderLine).check(z.minLength(1, 'an order needs at least one item'), z.maxLength(20, 'an order holds at most 20 lines')),
+  items: z
+    .array(OrderLine)
+    .check(z.minLength(1, 'an order needs at least one item'), z.maxLength(20, 'an order holds at most 20 lines')),
   delivery: z.object({ slotId: SlotId, address: z.string().check(z.trim(), z.minLength(1), z.maxLength(300)) }),
 });
 
@@ -56,7 +58,10 @@ export const makeCreateOrderHandler = (deps: CreateOrderDeps & { persistenceStor
     const idempotencyKey = header(event, 'idempotency-key');
     if (!idempotencyKey) throw new BadRequest('The Idempotency-Key header is required', 'MISSING_IDEMPOTENCY_KEY');
     if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      throw new BadRequest('Idempotency-Key must be 1-128 characters of A-Z, a-z, 0-9, _ - : .', 'INVALID_IDEMPOTENCY_KEY');
+      throw new BadRequest(
+        'Idempotency-Key must be 1-128 characters of A-Z, a-z, 0-9, _ - : .',
+        'INVALID_IDEMPOTENCY_KEY',
+      );
     }
     const request = parseBody(event, CreateOrderBody);
     let result: CreateResult;
@@ -64,7 +69,10 @@ export const makeCreateOrderHandler = (deps: CreateOrderDeps & { persistenceStor
       result = await createOnce({ userId, idempotencyKey, request });
     } catch (error) {
       if (error instanceof IdempotencyValidationError) {
-        throw new Unprocessable('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body');
+        throw new Unprocessable(
+          'IDEMPOTENCY_KEY_REUSED',
+          'This Idempotency-Key was used with a different request body',
+        );
       }
       if (error instanceof IdempotencyAlreadyInProgressError) {
         throw new Conflict('IDEMPOTENCY_KEY_IN_FLIGHT', 'A request with this Idempotency-Key is still being processed');
@@ -78,4 +86,3 @@ export const makeCreateOrderHandler = (deps: CreateOrderDeps & { persistenceStor
     return json(201, result.order, { Location: `/orders/${result.order.orderId}` });
   });
 };
-

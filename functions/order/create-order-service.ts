@@ -19,7 +19,9 @@ export interface CreateOrderDeps {
 
 export class DuplicateOrder extends Conflict {
   constructor(existing: Order) {
-    super('DUPLICATE_ORDER', `A similar order ${existing.orderId} was placed less than 5 minutes ago`, { order: existing });
+    super('DUPLICATE_ORDER', `A similar order ${existing.orderId} was placed less than 5 minutes ago`, {
+      order: existing,
+    });
   }
 }
 
@@ -35,7 +37,9 @@ export const createOrder = async (
   const { userId, idempotencyKey, request } = input;
   const quote = await deps.catalogue.quote(request.items);
   if (!quote.ok) {
-    throw new BadRequest(`Unknown products: ${quote.unknownSkus.join(', ')}`, 'UNKNOWN_PRODUCT', { skus: quote.unknownSkus });
+    throw new BadRequest(`Unknown products: ${quote.unknownSkus.join(', ')}`, 'UNKNOWN_PRODUCT', {
+      skus: quote.unknownSkus,
+    });
   }
   const at = (deps.now?.() ?? new Date()).toISOString();
   const order: Order = {

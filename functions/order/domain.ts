@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import type { PricedLine } from '#shared/contracts';
 import type { OrderLine } from '#shared/schemas';
 import { CURRENCY } from '#shared/money';
-import { type CompensationEvent, type FailureReason, FORWARD, type ForwardStatus, isTerminal, type OrderStatus } from './status';
+import {
+  type CompensationEvent,
+  type FailureReason,
+  FORWARD,
+  type ForwardStatus,
+  isTerminal,
+  type OrderStatus,
+} from './status';
 
 // The statuses and failure reasons are status.ts's (dependency-free, shared with the shop page).
 export * from './status';
@@ -109,7 +116,8 @@ export interface StatusUpdate {
   };
 }
 
-export type Transition = { kind: 'noop' } | { kind: 'apply'; status: OrderStatus; failureReason?: FailureReason; entries: HistoryEntry[] };
+export type Transition =
+  { kind: 'noop' } | { kind: 'apply'; status: OrderStatus; failureReason?: FailureReason; entries: HistoryEntry[] };
 
 /** Extracts the human message from a Lambda error cause (`{"errorType","errorMessage"}`), or keeps the text. */
 export const describeCause = (cause: string | undefined): string | undefined => {
@@ -130,8 +138,10 @@ export const hasPassed = (order: Pick<Order, 'status' | 'history'>, status: Orde
 /** Refuses an illegal move, with the named error the saga routes on where there is one. */
 const refuse = (from: OrderStatus, to: OrderStatus): never => {
   const message = `Order cannot go from ${from} to ${to}`;
-  if (from === 'COMPLETED' && isBackward(to)) throw new OrderAlreadyCompleted(`${message}: a completed order is not compensated`);
-  if (from === 'CANCELLED' && to === 'COMPENSATION_FAILED') throw new OrderAlreadyCancelled(`${message}: its compensations are done`);
+  if (from === 'COMPLETED' && isBackward(to))
+    throw new OrderAlreadyCompleted(`${message}: a completed order is not compensated`);
+  if (from === 'CANCELLED' && to === 'COMPENSATION_FAILED')
+    throw new OrderAlreadyCancelled(`${message}: its compensations are done`);
   throw new InvalidTransition(message);
 };
 
@@ -139,9 +149,24 @@ const refuse = (from: OrderStatus, to: OrderStatus): never => {
 const compensationEntries = (compensations: StatusUpdate['compensations'], at: string): HistoryEntry[] => {
   const entries: HistoryEntry[] = [];
   const { cancelDelivery, release, refund } = compensations ?? {};
-  if (cancelDelivery) entries.push({ status: 'DELIVERY_CANCELLED', at, reason: cancelDelivery.cancelled ? 'delivery slot released' : 'no booking to cancel' });
-  if (release) entries.push({ status: 'ITEMS_RELEASED', at, reason: release.released ? 'reserved stock returned' : 'no reservation to release' });
-  if (refund) entries.push({ status: 'PAYMENT_REFUNDED', at, reason: refund.refunded ? `refunded ${refund.amount} ${CURRENCY}` : 'no payment to refund' });
+  if (cancelDelivery)
+    entries.push({
+      status: 'DELIVERY_CANCELLED',
+      at,
+      reason: cancelDelivery.cancelled ? 'delivery slot released' : 'no booking to cancel',
+    });
+  if (release)
+    entries.push({
+      status: 'ITEMS_RELEASED',
+      at,
+      reason: release.released ? 'reserved stock returned' : 'no reservation to release',
+    });
+  if (refund)
+    entries.push({
+      status: 'PAYMENT_REFUNDED',
+      at,
+      reason: refund.refunded ? `refunded ${refund.amount} ${CURRENCY}` : 'no payment to refund',
+    });
   return entries;
 };
 
@@ -150,7 +175,11 @@ const compensationEntries = (compensations: StatusUpdate['compensations'], at: s
  * retry, or a state re-run after a crash); an illegal move is an error; and a cancellation records
  * the compensations that ran, in the order they ran, before the final status.
  */
-export const planTransition = (order: Pick<Order, 'status' | 'history'>, update: StatusUpdate, at: string): Transition => {
+export const planTransition = (
+  order: Pick<Order, 'status' | 'history'>,
+  update: StatusUpdate,
+  at: string,
+): Transition => {
   if (hasPassed(order, update.status)) return { kind: 'noop' };
   if (!canTransition(order.status, update.status)) refuse(order.status, update.status);
   const entries = compensationEntries(update.compensations, at);

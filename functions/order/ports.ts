@@ -49,7 +49,9 @@ export class LambdaCatalogue implements Catalogue {
     );
     const payload: unknown = result.Payload ? JSON.parse(Buffer.from(result.Payload).toString('utf8')) : undefined;
     if (result.FunctionError) {
-      throw new Error(`Quote failed: ${(payload as FunctionErrorPayload | null | undefined)?.errorType ?? result.FunctionError}`);
+      throw new Error(
+        `Quote failed: ${(payload as FunctionErrorPayload | null | undefined)?.errorType ?? result.FunctionError}`,
+      );
     }
     return parseContract('quote', Quote, payload);
   }
@@ -79,7 +81,11 @@ export class StepFunctionsSagaStarter implements SagaExecutions {
   async start(order: Order): Promise<void> {
     try {
       await this.client.send(
-        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: order.orderId, input: JSON.stringify(sagaInput(order)) }),
+        new StartExecutionCommand({
+          stateMachineArn: this.stateMachineArn,
+          name: order.orderId,
+          input: JSON.stringify(sagaInput(order)),
+        }),
       );
     } catch (error) {
       // Standard workflows answer a repeated name with the same input idempotently; a different input

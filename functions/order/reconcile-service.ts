@@ -23,7 +23,10 @@ export interface ReconcileResult {
  * execution is in its saga already, and is left to it. Starting is idempotent by execution name
  * (the order id), so a run racing the order's own start, or another run, starts nothing twice.
  */
-export const reconcilePendingOrders = async (deps: ReconcileDeps, olderThanSeconds: number): Promise<ReconcileResult> => {
+export const reconcilePendingOrders = async (
+  deps: ReconcileDeps,
+  olderThanSeconds: number,
+): Promise<ReconcileResult> => {
   const now = deps.now?.() ?? new Date();
   const createdBefore = new Date(now.getTime() - olderThanSeconds * 1000).toISOString();
   const pending = await deps.store.listPendingCreatedBefore(createdBefore, MAX_ORDERS_PER_RUN);

@@ -12,13 +12,16 @@ const store = new DynamoOrderStore(documentClient, env('ORDERS_TABLE'));
 const executions = new StepFunctionsSagaStarter(new SFNClient({}), env('STATE_MACHINE_ARN'));
 
 /** The schedule's input (the rule's target Input), or an operator's: how old a PENDING order must be. */
-const ReconcileInput = z.object({ olderThanSeconds: z._default(z.number().check(z.int(), z.gte(0), z.lte(7 * 24 * 3600)), 60) });
+const ReconcileInput = z.object({
+  olderThanSeconds: z._default(z.number().check(z.int(), z.gte(0), z.lte(7 * 24 * 3600)), 60),
+});
 
 /** Scheduled (EventBridge, every minute): start the saga of every order stuck PENDING with no execution. */
 export const handler = taskHandler(async (event: unknown) => {
   const { olderThanSeconds } = parseTask(ReconcileInput, event ?? {});
   const result = await reconcilePendingOrders({ store, executions }, olderThanSeconds);
   metrics.addMetric('OrdersReconciled', MetricUnit.Count, result.started.length);
-  if (result.started.length > 0) logger.warn('Sagas started for orders left PENDING', { olderThanSeconds, orderIds: result.started });
+  if (result.started.length > 0)
+    logger.warn('Sagas started for orders left PENDING', { olderThanSeconds, orderIds: result.started });
   return { olderThanSeconds, ...result };
 });

@@ -31,12 +31,21 @@ export interface SagaFailedDeps {
 
 export type Settled = { kind: 'unknown-order' } | { kind: 'settled'; order: Order; changed: boolean };
 
-const causeOf = ({ status, error, cause }: SagaEnded['detail']): string => cause ?? error ?? `the saga's execution ended ${status}`;
+const causeOf = ({ status, error, cause }: SagaEnded['detail']): string =>
+  cause ?? error ?? `the saga's execution ended ${status}`;
 
 /** Marks a live order COMPENSATION_FAILED; one that ended meanwhile (its CompleteOrder or CancelOrder landed) keeps its outcome. */
-const markCompensationFailed = async (store: SagaFailedDeps['store'], order: Order, cause: string): Promise<{ order: Order; changed: boolean }> => {
+const markCompensationFailed = async (
+  store: SagaFailedDeps['store'],
+  order: Order,
+  cause: string,
+): Promise<{ order: Order; changed: boolean }> => {
   try {
-    return await store.applyStatus(order.orderId, { status: 'COMPENSATION_FAILED', reason: 'COMPENSATION_FAILED', cause });
+    return await store.applyStatus(order.orderId, {
+      status: 'COMPENSATION_FAILED',
+      reason: 'COMPENSATION_FAILED',
+      cause,
+    });
   } catch (error) {
     if (!(error instanceof OrderAlreadyCompleted || error instanceof OrderAlreadyCancelled)) throw error;
     return { order: (await store.get(order.orderId)) ?? order, changed: false };
@@ -55,7 +64,9 @@ const markCompensationFailed = async (store: SagaFailedDeps['store'], order: Ord
 export const settleFailedSaga = async (deps: SagaFailedDeps, ended: SagaEnded['detail']): Promise<Settled> => {
   const order = await deps.store.get(ended.name);
   if (!order) return { kind: 'unknown-order' };
-  const { order: settled, changed } = isTerminal(order.status) ? { order, changed: false } : await markCompensationFailed(deps.store, order, causeOf(ended));
+  const { order: settled, changed } = isTerminal(order.status)
+    ? { order, changed: false }
+    : await markCompensationFailed(deps.store, order, causeOf(ended));
   await deps.events.publish(outcomeOf(settled));
   return { kind: 'settled', order: settled, changed };
 };
@@ -71,7 +82,12 @@ export const makeSagaFailedHandler = (deps: SagaFailedDeps) =>
     }
     if (settled.changed) {
       recordStatusMetrics(settled.order);
-      logger.error('Saga ended without finishing: order marked COMPENSATION_FAILED', { orderId: detail.name, executionStatus: detail.status, error: detail.error, redriveCount: detail.redriveCount });
+      logger.error('Saga ended without finishing: order marked COMPENSATION_FAILED', {
+        orderId: detail.name,
+        executionStatus: detail.status,
+        error: detail.error,
+        redriveCount: detail.redriveCount,
+      });
     }
     return { orderId: detail.name, executionStatus: detail.status, outcome: settled.order.status };
   });

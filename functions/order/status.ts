@@ -14,7 +14,12 @@ export const TERMINAL: ReadonlySet<OrderStatus> = new Set(['COMPLETED', 'CANCELL
 export const isTerminal = (status: OrderStatus): boolean => TERMINAL.has(status);
 
 /** Why an order did not complete (its `failureReason`). */
-export const FAILURE_REASONS = ['PAYMENT_DECLINED', 'OUT_OF_STOCK', 'DELIVERY_UNAVAILABLE', 'COMPENSATION_FAILED'] as const;
+export const FAILURE_REASONS = [
+  'PAYMENT_DECLINED',
+  'OUT_OF_STOCK',
+  'DELIVERY_UNAVAILABLE',
+  'COMPENSATION_FAILED',
+] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];
 
 /** History also records each compensation the saga ran, between the failure and the final status. */

@@ -47,10 +47,23 @@ interface StoredOrder extends Order {
   compensatingSince?: string;
 }
 
-const ORDER_FIELDS = ['orderId', 'userId', 'status', 'items', 'total', 'currency', 'delivery', 'failureReason', 'history', 'createdAt', 'updatedAt'] as const;
+const ORDER_FIELDS = [
+  'orderId',
+  'userId',
+  'status',
+  'items',
+  'total',
+  'currency',
+  'delivery',
+  'failureReason',
+  'history',
+  'createdAt',
+  'updatedAt',
+] as const;
 
 /** The public shape of an order, without storage bookkeeping. */
-export const toOrder = (stored: object): Order => pick(stored as Record<string, unknown>, ORDER_FIELDS) as unknown as Order;
+export const toOrder = (stored: object): Order =>
+  pick(stored as Record<string, unknown>, ORDER_FIELDS) as unknown as Order;
 
 /**
  * The similarity lock lives in the orders table under its own key: one item per user and basket,
@@ -84,11 +97,20 @@ export class DynamoOrderStore implements OrderStore {
   async listByUser(userId: string, { limit, after }: PageRequest<OrderCursor>): Promise<Page<Order, OrderCursor>> {
     const { items, last } = await queryPage(
       this.client,
-      { TableName: this.tableName, IndexName: 'byUser', KeyConditionExpression: 'userId = :userId', ExpressionAttributeValues: { ':userId': userId }, ScanIndexForward: false },
+      {
+        TableName: this.tableName,
+        IndexName: 'byUser',
+        KeyConditionExpression: 'userId = :userId',
+        ExpressionAttributeValues: { ':userId': userId },
+        ScanIndexForward: false,
+      },
       limit,
       after && { userId, ...after },
     );
-    return { items: items.map(toOrder), ...(last && { next: { createdAt: last.createdAt as string, orderId: last.orderId as string } }) };
+    return {
+      items: items.map(toOrder),
+      ...(last && { next: { createdAt: last.createdAt as string, orderId: last.orderId as string } }),
+    };
   }
 
   async listPendingCreatedBefore(createdBefore: string, limit: number): Promise<Order[]> {
@@ -122,7 +144,9 @@ export class DynamoOrderStore implements OrderStore {
       });
       if (result.kind === 'done') return { kind: 'created', order };
       if (result.kind === 'existing') return { kind: 'exists', order: toOrder(result.record) };
-      const lock = await getRecord<Lock>(this.client, this.tableName, { orderId: lockKey(order.userId, similarityKey) });
+      const lock = await getRecord<Lock>(this.client, this.tableName, {
+        orderId: lockKey(order.userId, similarityKey),
+      });
       const holder = lock ? await this.get(lock.holder) : undefined;
       if (holder && holder.status !== 'CANCELLED') return { kind: 'similar', order: holder };
       // The holder was cancelled (or vanished): take the lock over from it, conditionally.
@@ -140,8 +164,13 @@ export class DynamoOrderStore implements OrderStore {
     return {
       Put: {
         TableName: this.tableName,
-        Item: { orderId: lockKey(order.userId, similarityKey), holder: order.orderId, expiresAt: now + SIMILARITY_WINDOW_SECONDS },
-        ConditionExpression: 'attribute_not_exists(orderId) OR expiresAt <= :now OR holder = :self OR holder = :takeover',
+        Item: {
+          orderId: lockKey(order.userId, similarityKey),
+          holder: order.orderId,
+          expiresAt: now + SIMILARITY_WINDOW_SECONDS,
+        },
+        ConditionExpression:
+          'attribute_not_exists(orderId) OR expiresAt <= :now OR holder = :self OR holder = :takeover',
         ExpressionAttributeValues: { ':now': now, ':self': order.orderId, ':takeover': takeover },
       },
     };
@@ -155,7 +184,9 @@ export class DynamoOrderStore implements OrderStore {
       const plan = planTransition(stored, update, at);
       if (plan.kind === 'noop') return { order: toOrder(stored), changed: false };
       if (stored.compensatingSince && !isBackward(plan.status)) {
-        throw new OrderBeingCompensated(`Order ${orderId} cannot go to ${plan.status}: its compensation began at ${stored.compensatingSince}`);
+        throw new OrderBeingCompensated(
+          `Order ${orderId} cannot go to ${plan.status}: its compensation began at ${stored.compensatingSince}`,
+        );
       }
       try {
         const { Attributes } = await this.client.send(new UpdateCommand(this.statusWrite(stored, plan, at)));
@@ -176,14 +207,21 @@ export class DynamoOrderStore implements OrderStore {
    */
   private statusWrite(stored: StoredOrder, plan: Extract<Transition, { kind: 'apply' }>, at: string) {
     const backward = isBackward(plan.status);
-    const sets = ['#status = :status', 'history = list_append(history, :entries)', 'updatedAt = :at', 'version = version + :one'];
+    const sets = [
+      '#status = :status',
+      'history = list_append(history, :entries)',
+      'updatedAt = :at',
+      'version = version + :one',
+    ];
     if (plan.failureReason) sets.push('failureReason = :reason');
     if (backward) sets.push('compensatingSince = if_not_exists(compensatingSince, :at)');
     return {
       TableName: this.tableName,
       Key: { orderId: stored.orderId },
       UpdateExpression: `SET ${sets.join(', ')} REMOVE pending`,
-      ConditionExpression: backward ? 'version = :version' : 'version = :version AND attribute_not_exists(compensatingSince)',
+      ConditionExpression: backward
+        ? 'version = :version'
+        : 'version = :version AND attribute_not_exists(compensatingSince)',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':status': plan.status,
@@ -219,7 +257,9 @@ export class DynamoOrderStore implements OrderStore {
       if (!isConditionFailure(error)) throw error;
       const stored = await this.getStored(orderId);
       if (!stored) throw new Error(`Order ${orderId} does not exist`, { cause: error });
-      throw new OrderAlreadyCompleted(`Order ${orderId} is COMPLETED: a completed order is not compensated`, { cause: error });
+      throw new OrderAlreadyCompleted(`Order ${orderId} is COMPLETED: a completed order is not compensated`, {
+        cause: error,
+      });
     }
   }
 

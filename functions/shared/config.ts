@@ -5,5 +5,4 @@ export const env = (key: string): string =>
   getStringFromEnv({ key, errorMessage: `Environment variable ${key} is required` });
 
 /** Reads an optional environment variable with a default. */
-export const envOr = (key: string, defaultValue: string): string =>
-  getStringFromEnv({ key, defaultValue });
+export const envOr = (key: string, defaultValue: string): string => getStringFromEnv({ key, defaultValue });

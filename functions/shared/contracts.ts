@@ -16,7 +16,8 @@ export class ContractViolation extends Error {
 /** Checks a message against its contract, and answers the parsed message (unknown fields dropped). */
 export const parseContract = <T extends z.ZodMiniType>(contract: string, schema: T, message: unknown): z.infer<T> => {
   const result = schema.safeParse(message);
-  if (!result.success) throw new ContractViolation(`The ${contract} breaks its contract: ${describeIssues(result.error)}`);
+  if (!result.success)
+    throw new ContractViolation(`The ${contract} breaks its contract: ${describeIssues(result.error)}`);
   return result.data;
 };
 
@@ -64,7 +65,10 @@ export type SagaInput = z.infer<typeof SagaInput>;
  * reservation may be.
  */
 export const PayInput = z.object({ orderId: OrderId, userId: SagaInput.shape.userId, amount: Cents });
-export const ReserveInput = z.object({ orderId: OrderId, items: z.array(OrderLine).check(z.minLength(1), z.maxLength(50)) });
+export const ReserveInput = z.object({
+  orderId: OrderId,
+  items: z.array(OrderLine).check(z.minLength(1), z.maxLength(50)),
+});
 export const BookInput = z.object({ orderId: OrderId, slotId: Delivery.shape.slotId, address: Delivery.shape.address });
 /** Refund, release and cancel need the order and nothing else. */
 export const CompensationInput = z.object({ orderId: OrderId });

@@ -19,7 +19,11 @@ export const toDocumentClient = (client: DynamoDBClient): DynamoDBDocumentClient
   DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 
 /** Reads an item by key with a consistent read: the saga's decisions must see the latest write. */
-export const getRecord = async <R>(client: DynamoDBDocumentClient, tableName: string, key: Key): Promise<R | undefined> => {
+export const getRecord = async <R>(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  key: Key,
+): Promise<R | undefined> => {
   const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
   return Item as R | undefined;
 };
@@ -31,7 +35,9 @@ export const keyOf =
 
 /** The named attributes of a stored item (those it has), leaving its keys and index attributes behind. */
 export const pick = <K extends string>(item: Record<string, unknown>, fields: readonly K[]): Record<K, unknown> =>
-  Object.fromEntries(fields.filter((field) => item[field] !== undefined).map((field) => [field, item[field]])) as Record<K, unknown>;
+  Object.fromEntries(
+    fields.filter((field) => item[field] !== undefined).map((field) => [field, item[field]]),
+  ) as Record<K, unknown>;
 
 /** `attribute_not_exists` on any attribute of the key holds exactly when no item has that key. */
 export const absent = (key: Key): string => `attribute_not_exists(${Object.keys(key)[0]})`;
@@ -44,7 +50,9 @@ export const putIfAbsent = async (
   attributes: Record<string, unknown>,
 ): Promise<boolean> => {
   try {
-    await client.send(new PutCommand({ TableName: tableName, Item: { ...key, ...attributes }, ConditionExpression: absent(key) }));
+    await client.send(
+      new PutCommand({ TableName: tableName, Item: { ...key, ...attributes }, ConditionExpression: absent(key) }),
+    );
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;
@@ -78,7 +86,9 @@ export const queryPage = async (
   limit: number,
   startKey?: Record<string, unknown>,
 ): Promise<QueryPage> => {
-  const { Items = [], LastEvaluatedKey } = await client.send(new QueryCommand({ ...query, Limit: limit + 1, ExclusiveStartKey: startKey }));
+  const { Items = [], LastEvaluatedKey } = await client.send(
+    new QueryCommand({ ...query, Limit: limit + 1, ExclusiveStartKey: startKey }),
+  );
   const items = Items.slice(0, limit);
   const more = Items.length > limit || (LastEvaluatedKey !== undefined && items.length > 0);
   return { items, ...(more && { last: items.at(-1) }) };
@@ -92,7 +102,13 @@ export interface AdjustCondition {
 }
 
 /** A transaction item that adds `delta` (negative to take away) to a number attribute: stock, places booked. */
-export const adjust = (tableName: string, key: Key, attribute: string, delta: number, condition?: AdjustCondition): TransactItem => ({
+export const adjust = (
+  tableName: string,
+  key: Key,
+  attribute: string,
+  delta: number,
+  condition?: AdjustCondition,
+): TransactItem => ({
   Update: {
     TableName: tableName,
     Key: key,

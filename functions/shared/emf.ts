@@ -22,7 +22,8 @@ interface MetricDirective {
   Metrics?: unknown;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The JSON object on a log line, if it is one; Lambda may prefix lines with a timestamp and request id. */
 export const jsonOnLine = (line: string): Record<string, unknown> | undefined => {
@@ -48,14 +49,20 @@ export const metricsOfEmf = (record: Record<string, unknown>): EmfMetric[] => {
   const metrics: EmfMetric[] = [];
   for (const directive of aws.CloudWatchMetrics as MetricDirective[]) {
     if (typeof directive?.Namespace !== 'string' || !Array.isArray(directive.Metrics)) continue;
-    const dimensionSets = Array.isArray(directive.Dimensions) && directive.Dimensions.length > 0 ? (directive.Dimensions as unknown[]) : [[]];
+    const dimensionSets =
+      Array.isArray(directive.Dimensions) && directive.Dimensions.length > 0
+        ? (directive.Dimensions as unknown[])
+        : [[]];
     for (const set of dimensionSets) {
-      if (!Array.isArray(set) || !set.every((name) => typeof name === 'string' && typeof record[name] === 'string')) continue;
+      if (!Array.isArray(set) || !set.every((name) => typeof name === 'string' && typeof record[name] === 'string'))
+        continue;
       const dimensions = Object.fromEntries((set as string[]).map((name) => [name, record[name] as string]));
       for (const metric of directive.Metrics as { Name?: unknown; Unit?: unknown; StorageResolution?: unknown }[]) {
         if (typeof metric?.Name !== 'string') continue;
         const raw = record[metric.Name];
-        const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+        const values = (Array.isArray(raw) ? raw : [raw]).filter(
+          (v): v is number => typeof v === 'number' && Number.isFinite(v),
+        );
         if (values.length === 0) continue;
         metrics.push({
           namespace: directive.Namespace,

@@ -6,9 +6,7 @@ import { httpErrors } from './http';
 import { logger, metrics } from './observability';
 
 /** An API handler: logger and metrics first, the error mapper last. */
-export const httpHandler = (
-  fn: (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>,
-) =>
+export const httpHandler = (fn: (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>) =>
   middy(fn)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
@@ -16,4 +14,6 @@ export const httpHandler = (
 
 /** A saga step or event consumer: errors propagate, so Step Functions and SNS can retry and route them. */
 export const taskHandler = <E, R>(fn: (event: E, context: Context) => Promise<R>) =>
-  middy(fn).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics));
+  middy(fn)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics));

@@ -31,7 +31,8 @@ const ALLOWED_ALGORITHMS = new Set(['RS256']);
 export const CLOCK_SKEW_SECONDS = 30;
 
 /** True when `exp` is missing, or not in the future: a token is refused from its `exp` on (RFC 7519, 4.1.4). */
-export const expired = (exp: unknown, nowSeconds = Date.now() / 1000): boolean => typeof exp !== 'number' || !Number.isFinite(exp) || nowSeconds >= exp;
+export const expired = (exp: unknown, nowSeconds = Date.now() / 1000): boolean =>
+  typeof exp !== 'number' || !Number.isFinite(exp) || nowSeconds >= exp;
 
 /**
  * The time checks aws-jwt-verify leaves to us. It checks `exp` and `nbf` only when they are present (with
@@ -41,7 +42,8 @@ export const expired = (exp: unknown, nowSeconds = Date.now() / 1000): boolean =
 const checkTimes = ({ payload }: { payload: JwtPayload }): void => {
   const now = Date.now() / 1000;
   if (expired(payload.exp, now)) throw new Error(payload.exp === undefined ? 'Token has no exp' : 'Token has expired');
-  if (payload.iat !== undefined && payload.iat > now + CLOCK_SKEW_SECONDS) throw new Error('Token is issued in the future');
+  if (payload.iat !== undefined && payload.iat > now + CLOCK_SKEW_SECONDS)
+    throw new Error('Token is issued in the future');
 };
 
 /**
@@ -66,17 +68,26 @@ export const keycloakJwksUri = (issuer: string): string => `${issuer.replace(/\/
  */
 export const createTokenVerifier = ({ issuer, audience, jwksUri }: TokenVerifierConfig) => {
   const verifier = JwtVerifier.create(
-    { issuer, audience, jwksUri: jwksUri ?? keycloakJwksUri(issuer), graceSeconds: CLOCK_SKEW_SECONDS, customJwtCheck: checkTimes },
+    {
+      issuer,
+      audience,
+      jwksUri: jwksUri ?? keycloakJwksUri(issuer),
+      graceSeconds: CLOCK_SKEW_SECONDS,
+      customJwtCheck: checkTimes,
+    },
     { jwksCache: new SimpleJwksCache({ fetcher: new JwksFetcher() }) },
   );
 
   return async (token: string): Promise<VerifiedIdentity> => {
     const { header } = decomposeUnverifiedJwt(token);
-    if (typeof header.alg !== 'string' || !ALLOWED_ALGORITHMS.has(header.alg)) throw new Error(`Algorithm ${String(header.alg)} is not allowed`);
+    if (typeof header.alg !== 'string' || !ALLOWED_ALGORITHMS.has(header.alg))
+      throw new Error(`Algorithm ${String(header.alg)} is not allowed`);
     const payload = await verifier.verify(token);
     if (typeof payload.sub !== 'string' || payload.sub === '') throw new Error('Token has no subject');
     const realmAccess = payload.realm_access as { roles?: unknown } | undefined;
-    const roles = Array.isArray(realmAccess?.roles) ? realmAccess.roles.filter((r): r is string => typeof r === 'string') : [];
+    const roles = Array.isArray(realmAccess?.roles)
+      ? realmAccess.roles.filter((r): r is string => typeof r === 'string')
+      : [];
     const username = typeof payload.preferred_username === 'string' ? payload.preferred_username : payload.sub;
     return { userId: payload.sub, username, roles, expiresAt: payload.exp! };
   };
@@ -88,7 +99,12 @@ export const createTokenVerifier = ({ issuer, audience, jwksUri }: TokenVerifier
  * Keycloak's usual place, JWKS_URI. Each call builds a verifier (with its own JWKS cache): call it once.
  */
 export const tokenVerifier = () =>
-  createTokenVerifier({ issuer: env('ISSUER_URL'), audience: env('AUDIENCE'), jwksUri: envOr('JWKS_URI', '') || undefined });
+  createTokenVerifier({
+    issuer: env('ISSUER_URL'),
+    audience: env('AUDIENCE'),
+    jwksUri: envOr('JWKS_URI', '') || undefined,
+  });
 
 /** The token of an `Authorization: Bearer <token>` value (scheme case-insensitive), or undefined. */
-export const bearerToken = (authorization: string | undefined): string | undefined => /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+export const bearerToken = (authorization: string | undefined): string | undefined =>
+  /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];

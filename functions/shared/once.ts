@@ -40,7 +40,10 @@ export const doOnce = async <R>(client: DynamoDBDocumentClient, spec: DoOnce<R>)
   try {
     await client.send(
       new TransactWriteCommand({
-        TransactItems: [{ Put: { TableName: tableName, Item: { ...key, ...spec.record }, ConditionExpression: absent(key) } }, ...spec.guards],
+        TransactItems: [
+          { Put: { TableName: tableName, Item: { ...key, ...spec.record }, ConditionExpression: absent(key) } },
+          ...spec.guards,
+        ],
       }),
     );
     return { kind: 'done' };
@@ -93,7 +96,11 @@ export const undoOnce = async <R extends { status: string }>(
     const record = await getRecord<R>(client, tableName, key);
     try {
       if (!record) {
-        const voided = await putIfAbsent(client, tableName, key, { ...spec.tombstone, status: 'VOIDED', createdAt: new Date().toISOString() });
+        const voided = await putIfAbsent(client, tableName, key, {
+          ...spec.tombstone,
+          status: 'VOIDED',
+          createdAt: new Date().toISOString(),
+        });
         if (voided) return { undone: false };
         continue;
       }
@@ -108,7 +115,11 @@ export const undoOnce = async <R extends { status: string }>(
                 UpdateExpression: 'SET #status = :undone, undoneAt = :now',
                 ConditionExpression: '#status = :active',
                 ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':undone': spec.life.undone, ':active': spec.life.active, ':now': new Date().toISOString() },
+                ExpressionAttributeValues: {
+                  ':undone': spec.life.undone,
+                  ':active': spec.life.active,
+                  ':now': new Date().toISOString(),
+                },
               },
             },
             ...spec.undoWrites(record),

@@ -33,7 +33,8 @@ export interface Page<T, C> {
 /** Tells browsers they may read the token: CORS hides every response header not listed here. */
 const EXPOSED = { 'Access-Control-Expose-Headers': 'Next-Token' };
 
-const tagOf = (list: string, userId: string) => createHash('sha256').update(`${list}\n${userId}`).digest('base64url').slice(0, 22);
+const tagOf = (list: string, userId: string) =>
+  createHash('sha256').update(`${list}\n${userId}`).digest('base64url').slice(0, 22);
 
 const Token = z.strictObject({ t: z.string(), c: z.unknown() });
 
@@ -61,12 +62,18 @@ export const decodeToken = <C>(list: string, userId: string, token: string, curs
 const parseLimit = (value: string | undefined): number => {
   if (value === undefined) return DEFAULT_PAGE_SIZE;
   const limit = /^[0-9]{1,3}$/.test(value) ? Number(value) : NaN;
-  if (!(limit >= 1 && limit <= MAX_PAGE_SIZE)) throw new BadRequest(`limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`, 'INVALID_LIMIT');
+  if (!(limit >= 1 && limit <= MAX_PAGE_SIZE))
+    throw new BadRequest(`limit must be a whole number from 1 to ${MAX_PAGE_SIZE}`, 'INVALID_LIMIT');
   return limit;
 };
 
 /** The page a request asks for: `limit` (1-100, default 50) and `nextToken` (a token of this list, for this caller). */
-export const pageRequest = <C>(event: APIGatewayProxyEvent, list: string, userId: string, cursor: z.ZodMiniType<C>): PageRequest<C> => {
+export const pageRequest = <C>(
+  event: APIGatewayProxyEvent,
+  list: string,
+  userId: string,
+  cursor: z.ZodMiniType<C>,
+): PageRequest<C> => {
   const query = event.queryStringParameters ?? {};
   const limit = parseLimit(query.limit);
   const token = query.nextToken;
@@ -75,4 +82,7 @@ export const pageRequest = <C>(event: APIGatewayProxyEvent, list: string, userId
 
 /** 200 with the page's items, and the next page's token in `Next-Token` when there is a next page. */
 export const pageResponse = <T, C>(list: string, userId: string, page: Page<T, C>): APIGatewayProxyResult =>
-  json(200, page.items, { ...EXPOSED, ...(page.next !== undefined && { 'Next-Token': encodeToken(list, userId, page.next) }) });
+  json(200, page.items, {
+    ...EXPOSED,
+    ...(page.next !== undefined && { 'Next-Token': encodeToken(list, userId, page.next) }),
+  });

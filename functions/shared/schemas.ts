@@ -6,13 +6,16 @@ export const Sku = z.string().check(z.regex(SKU_PATTERN, 'must be 1-40 character
 export const OrderId = z.string().check(z.regex(/^[0-9a-f-]{36}$/, 'must be an order id'));
 export const SlotId = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a slot id'));
 /** Money in minor units (cents). */
-export const Cents = z.number().check(z.int('must be a whole number of cents'), z.positive('must be positive'), z.lte(100_000_000));
+export const Cents = z
+  .number()
+  .check(z.int('must be a whole number of cents'), z.positive('must be positive'), z.lte(100_000_000));
 export const Quantity = z.number().check(z.int('must be a whole number'), z.gte(1), z.lte(1000));
 export const OrderLine = z.object({ sku: Sku, quantity: Quantity });
 export type OrderLine = z.infer<typeof OrderLine>;
 
 /** Every issue of a failed validation, as `path: problem` pairs. */
-export const describeIssues = (error: z.core.$ZodError): string => error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+export const describeIssues = (error: z.core.$ZodError): string =>
+  error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
 
 /** Validates a saga step's input; a malformed input is a bug, so it fails loudly (and is retried, then compensated). */
 export const parseTask = <T extends z.ZodMiniType>(schema: T, input: unknown): z.infer<T> => {

@@ -23,6 +23,10 @@ export const handler = httpHandler(async (event) => {
   const sku = pathParam(event, 'sku', SKU_PATTERN);
   const change = parseBody(event, ProductRequest);
   const product = await store.putProduct(sku, change);
-  if (!product) throw new BadRequest(`Product ${sku} does not exist yet: name and price are required to create it`, 'VALIDATION_FAILED');
+  if (!product)
+    throw new BadRequest(
+      `Product ${sku} does not exist yet: name and price are required to create it`,
+      'VALIDATION_FAILED',
+    );
   return json(200, toView(product));
 });

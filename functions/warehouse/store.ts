@@ -1,4 +1,9 @@
-import { BatchGetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { adjust, keyOf, pick, queryAll } from '#shared/dynamo';
 import { isConditionFailure } from '#shared/errors';
 import { doOnce, undoOnce } from '#shared/once';
@@ -29,7 +34,10 @@ interface Reservation {
 
 const productKey = keyOf('PRODUCT');
 const reservationKey = keyOf('RESERVATION');
-const toProduct = (item: Record<string, unknown>): Product => ({ ...(pick(item, ['sku', 'name', 'price', 'stock']) as Omit<Product, 'currency'>), currency: CURRENCY });
+const toProduct = (item: Record<string, unknown>): Product => ({
+  ...(pick(item, ['sku', 'name', 'price', 'stock']) as Omit<Product, 'currency'>),
+  currency: CURRENCY,
+});
 
 /** Products and reservations in one table; the `byKind` index lists the catalogue without a scan. */
 export class DynamoWarehouseStore implements WarehouseStore {
@@ -84,7 +92,9 @@ export class DynamoWarehouseStore implements WarehouseStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: productKey(sku),
-          UpdateExpression: `SET ${Object.keys(fields).map((field) => `#${field} = :${field}`).join(', ')}`,
+          UpdateExpression: `SET ${Object.keys(fields)
+            .map((field) => `#${field} = :${field}`)
+            .join(', ')}`,
           // A new product must come with its name and price; an existing one may change any field.
           ConditionExpression: isComplete ? undefined : 'attribute_exists(pk)',
           ExpressionAttributeNames: names,
@@ -105,14 +115,25 @@ export class DynamoWarehouseStore implements WarehouseStore {
       tableName: this.tableName,
       key: reservationKey(orderId),
       record: { orderId, lines: merged, status: 'RESERVED', createdAt: new Date().toISOString() },
-      guards: merged.map(({ sku, quantity }) => adjust(this.tableName, productKey(sku), 'stock', -quantity, { expression: 'attribute_exists(pk) AND #n >= :quantity', values: { ':quantity': quantity } })),
+      guards: merged.map(({ sku, quantity }) =>
+        adjust(this.tableName, productKey(sku), 'stock', -quantity, {
+          expression: 'attribute_exists(pk) AND #n >= :quantity',
+          values: { ':quantity': quantity },
+        }),
+      ),
     });
     if (result.kind === 'done') return { kind: 'reserved' };
     if (result.kind === 'existing') {
       const { status } = result.record;
       if (status === 'RESERVED') return { kind: 'reserved' };
       // A re-run after the release must not take the stock again.
-      return { kind: 'rejected', reason: status === 'RELEASED' ? 'the order was reserved and released already' : 'the order was cancelled before reservation' };
+      return {
+        kind: 'rejected',
+        reason:
+          status === 'RELEASED'
+            ? 'the order was reserved and released already'
+            : 'the order was cancelled before reservation',
+      };
     }
     const short = merged.filter((_, i) => result.refused[i]).map(({ sku }) => sku);
     return { kind: 'rejected', reason: `not enough stock for ${short.join(', ')}` };
@@ -124,7 +145,8 @@ export class DynamoWarehouseStore implements WarehouseStore {
       key: reservationKey(orderId),
       life: RESERVATION_LIFE,
       tombstone: { orderId, lines: [] },
-      undoWrites: (reservation) => reservation.lines.map(({ sku, quantity }) => adjust(this.tableName, productKey(sku), 'stock', quantity)),
+      undoWrites: (reservation) =>
+        reservation.lines.map(({ sku, quantity }) => adjust(this.tableName, productKey(sku), 'stock', quantity)),
     });
     return { released: undone };
   }

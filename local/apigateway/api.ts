@@ -29,7 +29,9 @@ export const handleApiGatewayRequest = async (
 /** API Gateway on the edge, LocalStack-style: GetRestApis, and each stage at `/restapis/{apiId}/{stage}/_user_request_/…`. */
 export const apiGatewayEdge = (apis: ReadonlyMap<string, RestApiGateway>): LocalService => ({
   name: 'apigateway',
-  recognises: (request) => (request.path === '/restapis' && request.method === 'GET') || /^\/restapis\/[^/]+\/[^/]+\/_user_request_(\/|$)/.test(request.path),
+  recognises: (request) =>
+    (request.path === '/restapis' && request.method === 'GET') ||
+    /^\/restapis\/[^/]+\/[^/]+\/_user_request_(\/|$)/.test(request.path),
   handle: (request) => handleApiGatewayRequest(apis, request.req, request.path, request.query, request.body),
   health: () => 'running',
 });

@@ -8,7 +8,12 @@ export type Invoke = (functionArn: string, event: unknown) => Promise<InvokeResu
 
 /** IAM-style wildcard matching of `execute-api` ARNs: `*` any run, `?` one character. */
 const arnMatches = (pattern: string, arn: string): boolean =>
-  new RegExp(`^${pattern.split(/(\*|\?)/).map((part) => (part === '*' ? '.*' : part === '?' ? '.' : part.replace(/[.+^${}()|[\]\\/]/g, '\\$&'))).join('')}$`).test(arn);
+  new RegExp(
+    `^${pattern
+      .split(/(\*|\?)/)
+      .map((part) => (part === '*' ? '.*' : part === '?' ? '.' : part.replace(/[.+^${}()|[\]\\/]/g, '\\$&')))
+      .join('')}$`,
+  ).test(arn);
 
 interface PolicyStatement {
   Effect?: string;
@@ -22,10 +27,14 @@ export interface PolicyDocument {
 }
 
 /** Evaluates an authorizer's policy for one method ARN: an explicit Deny wins, else an Allow is needed. */
-export const evaluatePolicy = (policy: PolicyDocument | undefined, methodArn: string): 'allow' | 'deny' | 'implicit-deny' => {
+export const evaluatePolicy = (
+  policy: PolicyDocument | undefined,
+  methodArn: string,
+): 'allow' | 'deny' | 'implicit-deny' => {
   const statements = [policy?.Statement ?? []].flat();
   const applies = (s: PolicyStatement) =>
-    [s.Action ?? []].flat().some((a) => a === '*' || a === 'execute-api:*' || a === 'execute-api:Invoke') && [s.Resource ?? []].flat().some((r) => arnMatches(r, methodArn));
+    [s.Action ?? []].flat().some((a) => a === '*' || a === 'execute-api:*' || a === 'execute-api:Invoke') &&
+    [s.Resource ?? []].flat().some((r) => arnMatches(r, methodArn));
   if (statements.some((s) => s.Effect === 'Deny' && applies(s))) return 'deny';
   if (statements.some((s) => s.Effect === 'Allow' && applies(s))) return 'allow';
   return 'implicit-deny';
@@ -48,10 +57,19 @@ export class Authorizers {
 
   constructor(private readonly invoke: Invoke) {}
 
-  async authorize(authorizer: AuthorizerSpec, methodArn: string, event: ProxyEvent): Promise<{ context: Record<string, unknown> } | { response: HttpResponse }> {
+  async authorize(
+    authorizer: AuthorizerSpec,
+    methodArn: string,
+    event: ProxyEvent,
+  ): Promise<{ context: Record<string, unknown> } | { response: HttpResponse }> {
     const identity = authorizer.identitySources.map((source) => identityValue(source, event));
     if (identity.some((value) => value === undefined || value === '')) return { response: UNAUTHORIZED() };
-    if (authorizer.type === 'TOKEN' && authorizer.validationExpression && !authorizer.validationExpression.test(identity[0]!)) return { response: UNAUTHORIZED() };
+    if (
+      authorizer.type === 'TOKEN' &&
+      authorizer.validationExpression &&
+      !authorizer.validationExpression.test(identity[0]!)
+    )
+      return { response: UNAUTHORIZED() };
 
     const cacheKey = `${authorizer.id}\n${identity.join('\n')}`;
     let decision = authorizer.ttlSeconds > 0 ? this.cache.get(cacheKey) : undefined;
@@ -68,18 +86,38 @@ export class Authorizers {
   }
 
   /** Calls the authorizer function and reads its answer: a principal, a policy and a context of scalars. */
-  private async decide(authorizer: AuthorizerSpec, methodArn: string, event: ProxyEvent, identity: (string | undefined)[]): Promise<{ decision: Decision } | { response: HttpResponse }> {
+  private async decide(
+    authorizer: AuthorizerSpec,
+    methodArn: string,
+    event: ProxyEvent,
+    identity: (string | undefined)[],
+  ): Promise<{ decision: Decision } | { response: HttpResponse }> {
     const authorizerEvent =
-      authorizer.type === 'TOKEN' ? { type: 'TOKEN', authorizationToken: identity[0], methodArn } : { type: 'REQUEST', methodArn, ...event, requestContext: event.requestContext };
+      authorizer.type === 'TOKEN'
+        ? { type: 'TOKEN', authorizationToken: identity[0], methodArn }
+        : { type: 'REQUEST', methodArn, ...event, requestContext: event.requestContext };
     const result = await this.invoke(authorizer.functionArn, authorizerEvent);
     if (result.functionError) {
       const message = (result.payload as { errorMessage?: string })?.errorMessage;
       return { response: message === 'Unauthorized' ? UNAUTHORIZED() : AUTHORIZER_FAILED() };
     }
-    const output = result.payload as { principalId?: string; policyDocument?: PolicyDocument; context?: Record<string, unknown> } | null;
+    const output = result.payload as {
+      principalId?: string;
+      policyDocument?: PolicyDocument;
+      context?: Record<string, unknown>;
+    } | null;
     if (!output?.principalId || !output.policyDocument) return { response: AUTHORIZER_FAILED() };
-    const context = Object.fromEntries(Object.entries(output.context ?? {}).filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v)));
-    return { decision: { expires: Date.now() + authorizer.ttlSeconds * 1000, policy: output.policyDocument, principalId: output.principalId, context } };
+    const context = Object.fromEntries(
+      Object.entries(output.context ?? {}).filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v)),
+    );
+    return {
+      decision: {
+        expires: Date.now() + authorizer.ttlSeconds * 1000,
+        policy: output.policyDocument,
+        principalId: output.principalId,
+        context,
+      },
+    };
   }
 }
 

@@ -48,7 +48,14 @@ export class RestApiGateway {
     const timing: { integrationMs?: number } = {};
     const response = this.answer(await this.dispatch(request, timing));
     const latencyMs = performance.now() - started;
-    this.onCall?.({ apiName: this.spec.name, stage: this.stage, method: request.method, status: response.status, latencyMs, ...(timing.integrationMs !== undefined && { integrationLatencyMs: timing.integrationMs }) });
+    this.onCall?.({
+      apiName: this.spec.name,
+      stage: this.stage,
+      method: request.method,
+      status: response.status,
+      latencyMs,
+      ...(timing.integrationMs !== undefined && { integrationLatencyMs: timing.integrationMs }),
+    });
     return response;
   }
 
@@ -69,7 +76,11 @@ export class RestApiGateway {
     if (method.integration.type === 'MOCK') {
       return { status: method.integration.statusCode, headers: { ...method.integration.headers }, body: '' };
     }
-    const event = proxyEvent(request, route, { accountId: this.account.accountId, apiId: this.spec.id, stage: this.stage });
+    const event = proxyEvent(request, route, {
+      accountId: this.account.accountId,
+      apiId: this.spec.id,
+      stage: this.stage,
+    });
     if (this.enforceAuthorizers && method.authorizationType === 'CUSTOM' && method.authorizer) {
       const methodArn = `arn:aws:execute-api:${this.account.region}:${this.account.accountId}:${this.spec.id}/${this.stage}/${request.method}${request.path === '/' ? '/' : request.path}`;
       const outcome = await this.authorizers.authorize(method.authorizer, methodArn, event);
@@ -81,10 +92,16 @@ export class RestApiGateway {
   }
 
   /** The Lambda proxy integration, bounded by API Gateway's integration timeout (the function goes on running). */
-  private async integrate(functionArn: string, event: ProxyEvent, timing: { integrationMs?: number }): Promise<HttpResponse> {
+  private async integrate(
+    functionArn: string,
+    event: ProxyEvent,
+    timing: { integrationMs?: number },
+  ): Promise<HttpResponse> {
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<HttpResponse>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT()), this.integrationTimeoutMs)));
+    const timeout = new Promise<HttpResponse>(
+      (resolve) => (timer = setTimeout(() => resolve(TIMED_OUT()), this.integrationTimeoutMs)),
+    );
     const invoked = this.invoke(functionArn, event).then(proxyResponse);
     try {
       return await Promise.race([invoked, timeout]);

@@ -10,7 +10,10 @@ export interface Route {
  * `{param}` segments, which win over a greedy `{proxy+}`; path parameters are percent-decoded.
  */
 export const matchRoute = (resources: readonly ResourceSpec[], path: string): Route | undefined => {
-  const segments = path.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+  const segments = path
+    .split('/')
+    .filter(Boolean)
+    .map((s) => decodeURIComponent(s));
   let best: (Route & { score: number }) | undefined;
   for (const resource of resources) {
     const match = matchResource(resource, segments);
@@ -19,7 +22,10 @@ export const matchRoute = (resources: readonly ResourceSpec[], path: string): Ro
   return best && { resource: best.resource, params: best.params };
 };
 
-const matchResource = (resource: ResourceSpec, segments: string[]): { params: Record<string, string>; score: number } | undefined => {
+const matchResource = (
+  resource: ResourceSpec,
+  segments: string[],
+): { params: Record<string, string>; score: number } | undefined => {
   const params: Record<string, string> = {};
   let score = 0;
   for (let i = 0; i < resource.segments.length; i++) {

@@ -15,7 +15,8 @@ export interface MethodSpec {
   httpMethod: string;
   authorizationType: string;
   authorizer?: AuthorizerSpec;
-  integration: { type: 'AWS_PROXY'; functionArn: string } | { type: 'MOCK'; statusCode: number; headers: Record<string, string> };
+  integration:
+    { type: 'AWS_PROXY'; functionArn: string } | { type: 'MOCK'; statusCode: number; headers: Record<string, string> };
 }
 
 export interface ResourceSpec {
@@ -87,27 +88,38 @@ const authorizerSpecs = (model: StackModel, belongs: Belongs): Map<string, Autho
     const p = props(resource);
     if (!belongs(p)) continue;
     const type = String(p.Type);
-    if (type !== 'TOKEN' && type !== 'REQUEST') throw new Error(`Authorizer ${logicalId}: type ${type} is not supported locally`);
+    if (type !== 'TOKEN' && type !== 'REQUEST')
+      throw new Error(`Authorizer ${logicalId}: type ${type} is not supported locally`);
     authorizers.set(model.ref(logicalId), {
       id: model.ref(logicalId),
       name: String(model.resolve(p.Name ?? logicalId)),
       type,
       functionArn: functionArnOf(model.resolve(p.AuthorizerUri)),
-      identitySources: String(p.IdentitySource ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+      identitySources: String(p.IdentitySource ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
       ttlSeconds: Number(p.AuthorizerResultTtlInSeconds ?? 300),
-      ...(p.IdentityValidationExpression !== undefined && { validationExpression: new RegExp(`^(?:${p.IdentityValidationExpression})$`) }),
+      ...(p.IdentityValidationExpression !== undefined && {
+        validationExpression: new RegExp(`^(?:${p.IdentityValidationExpression})$`),
+      }),
     });
   }
   return authorizers;
 };
 
 /** The path of each resource of the API, from its chain of parents up to the root resource. */
-const resourcePaths = (model: StackModel, apiLogicalId: string, belongs: Belongs): { rootId: string; pathOf: (id: string) => string } => {
+const resourcePaths = (
+  model: StackModel,
+  apiLogicalId: string,
+  belongs: Belongs,
+): { rootId: string; pathOf: (id: string) => string } => {
   const rootId = String(model.getAtt(apiLogicalId, 'RootResourceId'));
   const parts = new Map<string, { parent: string; part: string }>();
   for (const [logicalId, resource] of model.ofType('AWS::ApiGateway::Resource')) {
     const p = props(resource);
-    if (belongs(p)) parts.set(model.ref(logicalId), { parent: String(model.resolve(p.ParentId)), part: String(p.PathPart) });
+    if (belongs(p))
+      parts.set(model.ref(logicalId), { parent: String(model.resolve(p.ParentId)), part: String(p.PathPart) });
   }
   const pathOf = (id: string): string => {
     if (id === rootId) return '';
@@ -118,8 +130,13 @@ const resourcePaths = (model: StackModel, apiLogicalId: string, belongs: Belongs
   return { rootId, pathOf };
 };
 
-const integrationSpec = (logicalId: string, integration: Partial<IntegrationProperties>, model: StackModel): MethodSpec['integration'] => {
-  if (integration.Type === 'AWS_PROXY') return { type: 'AWS_PROXY', functionArn: functionArnOf(model.resolve(integration.Uri)) };
+const integrationSpec = (
+  logicalId: string,
+  integration: Partial<IntegrationProperties>,
+  model: StackModel,
+): MethodSpec['integration'] => {
+  if (integration.Type === 'AWS_PROXY')
+    return { type: 'AWS_PROXY', functionArn: functionArnOf(model.resolve(integration.Uri)) };
   if (integration.Type === 'MOCK') {
     const response = (integration.IntegrationResponses ?? [])[0] ?? {};
     const headers = Object.fromEntries(
@@ -169,7 +186,10 @@ const gatewayResponseSpecs = (model: StackModel, belongs: Belongs): Map<string, 
     const headers = Object.fromEntries(
       Object.entries(parameters)
         .filter(([name]) => name.startsWith('gatewayresponse.header.'))
-        .map(([name, value]) => [name.slice('gatewayresponse.header.'.length).toLowerCase(), String(value).replace(/^'(.*)'$/, '$1')]),
+        .map(([name, value]) => [
+          name.slice('gatewayresponse.header.'.length).toLowerCase(),
+          String(value).replace(/^'(.*)'$/, '$1'),
+        ]),
     );
     const templates = (model.resolve(p.ResponseTemplates ?? {}) ?? {}) as Record<string, string>;
     gatewayResponses.set(String(p.ResponseType), {

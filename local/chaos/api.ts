@@ -12,7 +12,8 @@ const parseRules = (body: Buffer): FaultRuleInput[] => {
     throw new ServiceError('SerializationException', 'The body is not valid JSON: send a list of fault rules');
   }
   const list = Array.isArray(value) ? value : [value];
-  if (!list.every((rule) => typeof rule === 'object' && rule !== null && !Array.isArray(rule))) throw new ServiceError('ValidationException', 'Each fault rule is a JSON object');
+  if (!list.every((rule) => typeof rule === 'object' && rule !== null && !Array.isArray(rule)))
+    throw new ServiceError('ValidationException', 'Each fault rule is a JSON object');
   return list as FaultRuleInput[];
 };
 
@@ -33,7 +34,10 @@ export const handleChaosRequest = (chaos: Chaos, method: string, body: Buffer): 
       case 'DELETE':
         return json(200, chaos.remove(parseRules(body)));
       default:
-        return json(405, { __type: 'MethodNotAllowed', message: `${method} is not allowed on /_local/chaos/faults: use GET, POST, PATCH or DELETE` });
+        return json(405, {
+          __type: 'MethodNotAllowed',
+          message: `${method} is not allowed on /_local/chaos/faults: use GET, POST, PATCH or DELETE`,
+        });
     }
   } catch (error) {
     if (error instanceof ServiceError) return json(error.status, { __type: error.code, message: error.message });

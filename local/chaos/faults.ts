@@ -10,7 +10,9 @@ export const FAULT_EFFECTS = ['error', 'timeout', 'crash', 'latency'] as const s
 /** Every service takes errors and latency; a service that can also lose an answer or crash says so. */
 export const COMMON_EFFECTS: readonly FaultEffect[] = ['error', 'latency'];
 
-export type FaultRuleInput = Partial<Omit<FaultRule, 'id' | 'injected' | 'createdAt' | 'remaining'>> & { times?: number };
+export type FaultRuleInput = Partial<Omit<FaultRule, 'id' | 'injected' | 'createdAt' | 'remaining'>> & {
+  times?: number;
+};
 
 /** A call that faults may target. */
 export interface Call {
@@ -36,19 +38,39 @@ const onlyFor = (effect: FaultEffect, targets: FaultTargets) => {
 
 /** Checks a rule as the API receives it, and fills in its defaults. */
 export const faultRule = (input: FaultRuleInput, targets: FaultTargets): FaultRule => {
-  if (typeof input.service !== 'string' || !targets.has(input.service)) throw invalid(`service must be one of ${[...targets.keys()].join(', ')}`);
+  if (typeof input.service !== 'string' || !targets.has(input.service))
+    throw invalid(`service must be one of ${[...targets.keys()].join(', ')}`);
   const effect = input.effect ?? (input.latencyMs !== undefined && !input.error ? 'latency' : 'error');
   if (!isEffect(effect)) throw invalid(`effect must be one of ${FAULT_EFFECTS.join(', ')}`);
   if (!targets.get(input.service)!.includes(effect)) throw invalid(onlyFor(effect, targets));
-  if (input.function !== undefined && (input.service !== 'lambda' || typeof input.function !== 'string' || !input.function)) throw invalid('function names a Lambda function (service lambda)');
-  if (input.operation !== undefined && (typeof input.operation !== 'string' || !/^[A-Za-z]{1,64}$/.test(input.operation))) throw invalid('operation is an API operation name');
+  if (
+    input.function !== undefined &&
+    (input.service !== 'lambda' || typeof input.function !== 'string' || !input.function)
+  )
+    throw invalid('function names a Lambda function (service lambda)');
+  if (
+    input.operation !== undefined &&
+    (typeof input.operation !== 'string' || !/^[A-Za-z]{1,64}$/.test(input.operation))
+  )
+    throw invalid('operation is an API operation name');
   const probability = input.probability ?? 1;
-  if (typeof probability !== 'number' || !(probability > 0 && probability <= 1)) throw invalid('probability is a number in (0, 1]');
-  if (input.times !== undefined && (!Number.isInteger(input.times) || input.times < 1)) throw invalid('times is a whole number of calls, 1 or more');
-  if (effect === 'latency' && (!Number.isInteger(input.latencyMs) || input.latencyMs! < 0 || input.latencyMs! > 120_000)) throw invalid('latencyMs is a whole number of milliseconds up to 120000');
+  if (typeof probability !== 'number' || !(probability > 0 && probability <= 1))
+    throw invalid('probability is a number in (0, 1]');
+  if (input.times !== undefined && (!Number.isInteger(input.times) || input.times < 1))
+    throw invalid('times is a whole number of calls, 1 or more');
+  if (
+    effect === 'latency' &&
+    (!Number.isInteger(input.latencyMs) || input.latencyMs! < 0 || input.latencyMs! > 120_000)
+  )
+    throw invalid('latencyMs is a whole number of milliseconds up to 120000');
   const error = effect === 'error' ? { code: input.error?.code ?? 'ServiceUnavailable', ...input.error } : undefined;
-  if (error && (typeof error.code !== 'string' || !/^[A-Za-z][\w.]{0,99}$/.test(error.code))) throw invalid('error.code is an error name');
-  if (error?.statusCode !== undefined && !(Number.isInteger(error.statusCode) && error.statusCode >= 400 && error.statusCode <= 599)) throw invalid('error.statusCode is an HTTP error status');
+  if (error && (typeof error.code !== 'string' || !/^[A-Za-z][\w.]{0,99}$/.test(error.code)))
+    throw invalid('error.code is an error name');
+  if (
+    error?.statusCode !== undefined &&
+    !(Number.isInteger(error.statusCode) && error.statusCode >= 400 && error.statusCode <= 599)
+  )
+    throw invalid('error.statusCode is an HTTP error status');
   return {
     id: randomUUID(),
     service: input.service,
@@ -102,7 +124,15 @@ export class Chaos {
   /** Removes the rules with these ids, or every rule that has all the given fields; all rules when given none. */
   remove(selectors: (Partial<FaultRule> & { id?: string })[]): FaultRule[] {
     if (selectors.length === 0) this.rules = [];
-    else this.rules = this.rules.filter((rule) => !selectors.some((selector) => Object.entries(selector).every(([k, v]) => JSON.stringify(rule[k as keyof FaultRule]) === JSON.stringify(v))));
+    else
+      this.rules = this.rules.filter(
+        (rule) =>
+          !selectors.some((selector) =>
+            Object.entries(selector).every(
+              ([k, v]) => JSON.stringify(rule[k as keyof FaultRule]) === JSON.stringify(v),
+            ),
+          ),
+      );
     return this.list();
   }
 
@@ -142,7 +172,11 @@ export class Chaos {
 /** An injected error: the rule's code and message, with its status (500 unless the rule names one). */
 export class InjectedError extends ServiceError {
   constructor(readonly fault: Injected) {
-    super(fault.error?.code ?? 'ServiceUnavailable', fault.error?.message ?? 'Injected by the local cloud (chaos API)', fault.error?.statusCode ?? 500);
+    super(
+      fault.error?.code ?? 'ServiceUnavailable',
+      fault.error?.message ?? 'Injected by the local cloud (chaos API)',
+      fault.error?.statusCode ?? 500,
+    );
   }
 }
 

@@ -12,7 +12,12 @@ export class UnresolvableIntrinsic extends Error {}
 
 /** A short, stable id in API Gateway's style (10 lowercase alphanumerics), derived from a logical id. */
 export const shortId = (seed: string, length = 10): string =>
-  createHash('sha256').update(seed).digest('base64url').replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, length);
+  createHash('sha256')
+    .update(seed)
+    .digest('base64url')
+    .replace(/[^a-z0-9]/gi, '')
+    .toLowerCase()
+    .slice(0, length);
 
 /**
  * The template, with each resource's local physical name, ARN and attributes, and a resolver for the
@@ -68,7 +73,10 @@ export class StackModel {
       'AWS::Partition': 'aws',
       'AWS::URLSuffix': 'amazonaws.com',
       'AWS::StackName': this.account.stackName,
-      'AWS::StackId': this.arn('cloudformation', `stack/${this.account.stackName}/${shortId(this.account.stackName, 8)}`),
+      'AWS::StackId': this.arn(
+        'cloudformation',
+        `stack/${this.account.stackName}/${shortId(this.account.stackName, 8)}`,
+      ),
     };
     if (logicalId in pseudo) return pseudo[logicalId]!;
     const resource = this.resource(logicalId);
@@ -163,7 +171,8 @@ export class StackModel {
           });
         }
         default:
-          if (fn.startsWith('Fn::') || fn === 'Condition') throw new UnresolvableIntrinsic(`${fn} is not supported locally`);
+          if (fn.startsWith('Fn::') || fn === 'Condition')
+            throw new UnresolvableIntrinsic(`${fn} is not supported locally`);
       }
     }
     return Object.fromEntries(entries.map(([key, item]) => [key, this.resolve(item)]));

@@ -29,9 +29,12 @@ export const resourcesOfType = (template: CfnTemplate, type: string): [string, C
 export const tableBindings = (template: CfnTemplate): Map<string, string> => {
   const bindings = new Map<string, string>();
   for (const [, fn] of resourcesOfType(template, 'AWS::Lambda::Function')) {
-    for (const [variable, value] of Object.entries(propertiesOf<FunctionEnvironment>(fn).Environment?.Variables ?? {})) {
+    for (const [variable, value] of Object.entries(
+      propertiesOf<FunctionEnvironment>(fn).Environment?.Variables ?? {},
+    )) {
       const ref = (value as { Ref?: unknown } | null)?.Ref;
-      if (typeof ref === 'string' && template.Resources[ref]?.Type === 'AWS::DynamoDB::Table') bindings.set(variable, ref);
+      if (typeof ref === 'string' && template.Resources[ref]?.Type === 'AWS::DynamoDB::Table')
+        bindings.set(variable, ref);
     }
   }
   return bindings;

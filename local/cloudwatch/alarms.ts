@@ -32,7 +32,8 @@ const HISTORY_KEPT = 1000;
 /** MaxRecords: 1 to 100. */
 const maxRecords = (params: Params, fallback: number) => {
   const value = optionalNumber(params, 'MaxRecords') ?? fallback;
-  if (!Number.isInteger(value) || value < 1 || value > 100) throw invalidValue('The parameter MaxRecords must be a whole number from 1 to 100.');
+  if (!Number.isInteger(value) || value < 1 || value > 100)
+    throw invalidValue('The parameter MaxRecords must be a whole number from 1 to 100.');
   return value;
 };
 
@@ -54,8 +55,26 @@ export class Alarms {
   ) {
     const now = store.now();
     for (const spec of specs) {
-      this.statuses.set(spec.name, { spec, state: 'INSUFFICIENT_DATA', reason: 'Unchecked: Initial alarm creation', updated: now, transitioned: now, configured: now });
-      this.record({ AlarmName: spec.name, AlarmType: 'MetricAlarm', Timestamp: now, HistoryItemType: 'ConfigurationUpdate', HistorySummary: `Alarm "${spec.name}" created`, HistoryData: JSON.stringify({ type: 'Create', version: '1.0', createdAlarm: { alarmName: spec.name, threshold: spec.threshold, evaluationPeriods: spec.evaluationPeriods } }) });
+      this.statuses.set(spec.name, {
+        spec,
+        state: 'INSUFFICIENT_DATA',
+        reason: 'Unchecked: Initial alarm creation',
+        updated: now,
+        transitioned: now,
+        configured: now,
+      });
+      this.record({
+        AlarmName: spec.name,
+        AlarmType: 'MetricAlarm',
+        Timestamp: now,
+        HistoryItemType: 'ConfigurationUpdate',
+        HistorySummary: `Alarm "${spec.name}" created`,
+        HistoryData: JSON.stringify({
+          type: 'Create',
+          version: '1.0',
+          createdAlarm: { alarmName: spec.name, threshold: spec.threshold, evaluationPeriods: spec.evaluationPeriods },
+        }),
+      });
     }
   }
 
@@ -75,7 +94,13 @@ export class Alarms {
       const results = evaluateQueries(this.store, spec.queries!, { start, end });
       points = results.get(spec.queries!.find((q) => q.returnData)!.id)?.[0]?.points ?? new Map<number, number>();
     }
-    return { start, datapoints: Array.from({ length: spec.evaluationPeriods + EXTRA_PERIODS }, (_, i) => ({ at: start + i * periodMs, value: points.get(start + i * periodMs) })) };
+    return {
+      start,
+      datapoints: Array.from({ length: spec.evaluationPeriods + EXTRA_PERIODS }, (_, i) => ({
+        at: start + i * periodMs,
+        value: points.get(start + i * periodMs),
+      })),
+    };
   }
 
   evaluate(now = this.store.now()): void {
@@ -84,7 +109,11 @@ export class Alarms {
       const { start, datapoints } = this.datapoints(spec, now);
       const result = evaluateAlarm({ ...spec, datapoints, current: status.state });
       if (result.state === status.state) continue;
-      const previous = { stateValue: status.state, stateReason: status.reason, ...(status.reasonData && { stateReasonData: JSON.parse(status.reasonData) as unknown }) };
+      const previous = {
+        stateValue: status.state,
+        stateReason: status.reason,
+        ...(status.reasonData && { stateReasonData: JSON.parse(status.reasonData) as unknown }),
+      };
       const reasonData = {
         version: '1.0',
         queryDate: iso(now),
@@ -95,14 +124,24 @@ export class Alarms {
         threshold: spec.threshold,
         evaluatedDatapoints: result.evaluated.map((d) => ({ timestamp: iso(d.at), value: d.value })),
       };
-      Object.assign(status, { state: result.state, reason: result.reason, reasonData: JSON.stringify(reasonData), updated: now, transitioned: now });
+      Object.assign(status, {
+        state: result.state,
+        reason: result.reason,
+        reasonData: JSON.stringify(reasonData),
+        updated: now,
+        transitioned: now,
+      });
       this.record({
         AlarmName: spec.name,
         AlarmType: 'MetricAlarm',
         Timestamp: now,
         HistoryItemType: 'StateUpdate',
         HistorySummary: `Alarm updated from ${previous.stateValue} to ${result.state}`,
-        HistoryData: JSON.stringify({ version: '1.0', oldState: previous, newState: { stateValue: result.state, stateReason: result.reason, stateReasonData: reasonData } }),
+        HistoryData: JSON.stringify({
+          version: '1.0',
+          oldState: previous,
+          newState: { stateValue: result.state, stateReason: result.reason, stateReasonData: reasonData },
+        }),
       });
       this.onChange(status, previous.stateValue);
     }
@@ -117,10 +156,17 @@ export class Alarms {
     const names = list(params, 'AlarmNames', 100).map(String);
     const prefix = optionalText(params, 'AlarmNamePrefix', 255);
     const state = optionalText(params, 'StateValue');
-    if (names.length && prefix !== undefined) throw new ServiceError('InvalidParameterCombination', 'AlarmNames and AlarmNamePrefix cannot be given together.');
-    if (state && !['OK', 'ALARM', 'INSUFFICIENT_DATA'].includes(state)) throw invalidValue('The parameter StateValue must be OK, ALARM or INSUFFICIENT_DATA.');
+    if (names.length && prefix !== undefined)
+      throw new ServiceError('InvalidParameterCombination', 'AlarmNames and AlarmNamePrefix cannot be given together.');
+    if (state && !['OK', 'ALARM', 'INSUFFICIENT_DATA'].includes(state))
+      throw invalidValue('The parameter StateValue must be OK, ALARM or INSUFFICIENT_DATA.');
     const types = list(params, 'AlarmTypes').map(String);
-    const matching = this.all.filter((s) => (!names.length || names.includes(s.spec.name)) && (prefix === undefined || s.spec.name.startsWith(prefix)) && (!state || s.state === state));
+    const matching = this.all.filter(
+      (s) =>
+        (!names.length || names.includes(s.spec.name)) &&
+        (prefix === undefined || s.spec.name.startsWith(prefix)) &&
+        (!state || s.state === state),
+    );
     const wanted = types.length === 0 || types.includes('MetricAlarm') ? matching : [];
     const { items, next } = page(wanted, maxRecords(params, 50), optionalText(params, 'NextToken'));
     return { MetricAlarms: items.map(describeAlarm), CompositeAlarms: [], ...(next && { NextToken: next }) };
@@ -133,10 +179,19 @@ export class Alarms {
     const from = optionalTime(params, 'StartDate') ?? 0;
     const to = optionalTime(params, 'EndDate') ?? Infinity;
     const ascending = optionalText(params, 'ScanBy') === 'TimestampAscending';
-    const items = this.history.filter((h) => (!name || h.AlarmName === name) && (!type || h.HistoryItemType === type) && h.Timestamp >= from && h.Timestamp <= to);
+    const items = this.history.filter(
+      (h) =>
+        (!name || h.AlarmName === name) &&
+        (!type || h.HistoryItemType === type) &&
+        h.Timestamp >= from &&
+        h.Timestamp <= to,
+    );
     if (!ascending) items.reverse();
     const { items: shown, next } = page(items, maxRecords(params, 100), optionalText(params, 'NextToken'));
-    return { AlarmHistoryItems: shown.map((h) => ({ ...h, Timestamp: new Date(h.Timestamp) })), ...(next && { NextToken: next }) };
+    return {
+      AlarmHistoryItems: shown.map((h) => ({ ...h, Timestamp: new Date(h.Timestamp) })),
+      ...(next && { NextToken: next }),
+    };
   }
 }
 
@@ -159,7 +214,9 @@ const describeAlarm = (s: AlarmStatus) => {
     ...(s.spec.metric && {
       MetricName: s.spec.metric.id.name,
       Namespace: s.spec.metric.id.namespace,
-      ...(/^p/.test(s.spec.metric.stat) ? { ExtendedStatistic: s.spec.metric.stat } : { Statistic: s.spec.metric.stat }),
+      ...(/^p/.test(s.spec.metric.stat)
+        ? { ExtendedStatistic: s.spec.metric.stat }
+        : { Statistic: s.spec.metric.stat }),
       Dimensions: Object.entries(s.spec.metric.id.dimensions).map(([Name, Value]) => ({ Name, Value })),
       Period: s.spec.periodSeconds,
       ...(s.spec.metric.unit && { Unit: s.spec.metric.unit }),

@@ -26,7 +26,6 @@ const SHAPES: Record<string, string> = {
   InternalServiceError: 'InternalServiceFault',
 };
 
-
 /** A value as the query protocol writes it: lists as `<member>`s, maps (ExtendedStatistics) as `<entry>`s, timestamps in ISO 8601. */
 export const toXml = (name: string, value: unknown): string => {
   if (value === undefined || value === null) return '';
@@ -34,7 +33,8 @@ export const toXml = (name: string, value: unknown): string => {
   if (Array.isArray(value)) return `<${name}>${value.map((item) => toXml('member', item)).join('')}</${name}>`;
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>);
-    if (name === 'ExtendedStatistics') return `<${name}>${entries.map(([k, v]) => `<entry><key>${xmlEscape(k)}</key><value>${Number(v)}</value></entry>`).join('')}</${name}>`;
+    if (name === 'ExtendedStatistics')
+      return `<${name}>${entries.map(([k, v]) => `<entry><key>${xmlEscape(k)}</key><value>${Number(v)}</value></entry>`).join('')}</${name}>`;
     return `<${name}>${entries.map(([k, v]) => toXml(k, v)).join('')}</${name}>`;
   }
   return `<${name}>${xmlEscape(typeof value === 'string' ? value : JSON.stringify(value))}</${name}>`;
@@ -58,13 +58,16 @@ export const unflatten = (form: URLSearchParams): Params => {
     const parts = key.split('.');
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i]!;
-      if ((part === 'member' || part === 'entry') && /^\d{1,4}$/.test(parts[i + 1] ?? '')) path.push(Number(parts[++i]) - 1);
-      else if (FORBIDDEN.has(part) || part === '') throw invalidValue(`The parameter name ${key.slice(0, 200)} is not valid.`);
+      if ((part === 'member' || part === 'entry') && /^\d{1,4}$/.test(parts[i + 1] ?? ''))
+        path.push(Number(parts[++i]) - 1);
+      else if (FORBIDDEN.has(part) || part === '')
+        throw invalidValue(`The parameter name ${key.slice(0, 200)} is not valid.`);
       else path.push(part);
     }
     let node: Record<string | number, unknown> = root;
     path.forEach((segment, i) => {
-      if (typeof segment === 'number' && (segment < 0 || segment >= 1000)) throw invalidValue(`The parameter ${key.slice(0, 200)} has an index out of range.`);
+      if (typeof segment === 'number' && (segment < 0 || segment >= 1000))
+        throw invalidValue(`The parameter ${key.slice(0, 200)} has an index out of range.`);
       if (i === path.length - 1) return void (node[segment] = value);
       const existing = node[segment];
       if (typeof existing !== 'object' || existing === null) node[segment] = typeof path[i + 1] === 'number' ? [] : {};
@@ -76,7 +79,11 @@ export const unflatten = (form: URLSearchParams): Params => {
 
 const run = (service: CloudWatchService, action: string, params: Params): object => {
   const operation = Object.hasOwn(OPERATIONS, action) ? OPERATIONS[action] : undefined;
-  if (!operation) throw new ServiceError('InvalidAction', `CloudWatch action ${action.slice(0, 100)} is not supported by the local cloud`);
+  if (!operation)
+    throw new ServiceError(
+      'InvalidAction',
+      `CloudWatch action ${action.slice(0, 100)} is not supported by the local cloud`,
+    );
   return operation(service, params);
 };
 
@@ -103,7 +110,8 @@ const jsonRequest = (service: CloudWatchService, action: string, req: IncomingMe
     } catch {
       throw new ServiceError('SerializationException', 'The request body is not valid JSON');
     }
-    if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new ServiceError('SerializationException', 'The request body must be a JSON object');
+    if (typeof params !== 'object' || params === null || Array.isArray(params))
+      throw new ServiceError('SerializationException', 'The request body must be a JSON object');
     return { status: 200, headers, body: toJson(run(service, action, params as Params)) };
   } catch (error) {
     if (!(error instanceof ServiceError)) throw error;
@@ -111,7 +119,11 @@ const jsonRequest = (service: CloudWatchService, action: string, req: IncomingMe
     const shape = SHAPES[code] ?? code;
     return {
       status: error.status,
-      headers: { ...headers, 'x-amzn-query-error': `${code};${error.status < 500 ? 'Sender' : 'Receiver'}`, 'x-amzn-errortype': shape },
+      headers: {
+        ...headers,
+        'x-amzn-query-error': `${code};${error.status < 500 ? 'Sender' : 'Receiver'}`,
+        'x-amzn-errortype': shape,
+      },
       body: JSON.stringify({ __type: `com.amazonaws.cloudwatch#${shape}`, message: error.message }),
     };
   }
@@ -138,7 +150,8 @@ export const cloudwatchEdge = (service: CloudWatchService): LocalService => ({
     (request.method === 'POST' && (await queryActionFor(request, '2010-08-01', 'monitoring'))),
   handle: async (request) => {
     if (request.path === '/metrics') return service.prometheus.scrape();
-    if (request.target.startsWith(TARGET)) return jsonRequest(service, request.target.slice(TARGET.length), request.req, await request.body());
+    if (request.target.startsWith(TARGET))
+      return jsonRequest(service, request.target.slice(TARGET.length), request.req, await request.body());
     return queryRequest(service, (await request.form())!);
   },
   health: () => 'running',

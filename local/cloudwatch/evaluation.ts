@@ -73,11 +73,20 @@ export const evaluateAlarm = (input: EvaluationInput): Evaluation => {
   if (real.length >= n) return crossed(breaching >= m ? 'ALARM' : 'OK');
   const filled = n - real.length;
   if (real.length === 0) {
-    if (treatMissingData === 'missing') return { state: 'INSUFFICIENT_DATA', evaluated, reason: `Insufficient Data: ${plural(n, 'datapoint')} ${n === 1 ? 'was' : 'were'} unknown.` };
+    if (treatMissingData === 'missing')
+      return {
+        state: 'INSUFFICIENT_DATA',
+        evaluated,
+        reason: `Insufficient Data: ${plural(n, 'datapoint')} ${n === 1 ? 'was' : 'were'} unknown.`,
+      };
     if (treatMissingData === 'ignore') return { state: current, evaluated, reason: '' };
     const state = treatMissingData === 'breaching' ? (n >= m ? 'ALARM' : 'OK') : 'OK';
     const as = treatMissingData === 'breaching' ? 'Breaching' : 'NonBreaching';
-    return { state, evaluated, reason: `Threshold Crossed: no datapoints were received for ${plural(n, 'period')} and ${plural(n, 'missing datapoint')} ${n === 1 ? 'was' : 'were'} treated as [${as}].` };
+    return {
+      state,
+      evaluated,
+      reason: `Threshold Crossed: no datapoints were received for ${plural(n, 'period')} and ${plural(n, 'missing datapoint')} ${n === 1 ? 'was' : 'were'} treated as [${as}].`,
+    };
   }
   const note = (as: string) => ` (${plural(filled, 'missing datapoint')} treated as [${as}])`;
   if (treatMissingData === 'breaching') return crossed(breaching + filled >= m ? 'ALARM' : 'OK', note('Breaching'));

@@ -24,13 +24,15 @@ const EXPECTED: Record<Exclude<Expected, object>, string> = {
 /** CloudWatch's words for a parameter that is not what it should be. */
 const invalid = (name: string, expected: Expected) => {
   if (typeof expected !== 'object') return invalidValue(`The parameter ${name} must be ${EXPECTED[expected]}.`);
-  if ('maxLength' in expected) return invalidValue(`The parameter ${name} must be at most ${expected.maxLength} characters long.`);
+  if ('maxLength' in expected)
+    return invalidValue(`The parameter ${name} must be at most ${expected.maxLength} characters long.`);
   return invalidValue(`The collection ${name} must not have more than ${expected.maxMembers} members.`);
 };
 
 const read = inputReaders({ missing, invalid }, { queryCompatible: true });
 
-export const optionalText = (params: Params, name: string, max = 1024): string | undefined => read.optionalString(params, name, max);
+export const optionalText = (params: Params, name: string, max = 1024): string | undefined =>
+  read.optionalString(params, name, max);
 export const text = (params: Params, name: string, max = 1024): string => read.requiredString(params, name, max);
 export const { optionalNumber, optionalBoolean, optionalTime, optionalObject, list } = read;
 export const number = read.requiredNumber;
@@ -38,7 +40,8 @@ export const time = read.requiredTime;
 
 export const objects = (params: Params, name: string, max?: number): Params[] =>
   list(params, name, max).map((item, i) => {
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) throw invalidValue(`The parameter ${name}.member.${i + 1} must be a structure.`);
+    if (typeof item !== 'object' || item === null || Array.isArray(item))
+      throw invalidValue(`The parameter ${name}.member.${i + 1} must be a structure.`);
     return item as Params;
   });
 
@@ -56,6 +59,11 @@ export const dimensions = (params: Params, name = 'Dimensions', valueRequired = 
 
 /** A page of a list, with the opaque token of the next one; a bad token is InvalidNextToken. */
 export const page = <T>(items: T[], size: number, token?: string): { items: T[]; next?: string } => {
-  const { items: shown, nextToken } = pageOf(items, size, token, () => new ServiceError('InvalidNextToken', 'The service couldn’t process the NextToken.'));
+  const { items: shown, nextToken } = pageOf(
+    items,
+    size,
+    token,
+    () => new ServiceError('InvalidNextToken', 'The service couldn’t process the NextToken.'),
+  );
   return { items: shown, ...(nextToken && { next: nextToken }) };
 };

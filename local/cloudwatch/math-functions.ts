@@ -1,4 +1,15 @@
-import { binary, invalid, mapPoints, type MathContext, type MathNode, type MathValue, parseExpression, scalar, series, type TimeSeries } from './math';
+import {
+  binary,
+  invalid,
+  mapPoints,
+  type MathContext,
+  type MathNode,
+  type MathValue,
+  parseExpression,
+  scalar,
+  series,
+  type TimeSeries,
+} from './math';
 
 type Fn = (args: MathValue[], context: MathContext) => MathValue;
 
@@ -12,12 +23,17 @@ const numberOf = (value: MathValue | undefined, fn: string): number => {
   return value.value;
 };
 
-const unary = (f: (v: number) => number): Fn => ([x]) => {
-  if (!x) throw invalid('missing argument');
-  if (x.kind === 'scalar') return scalar(f(x.value));
-  if (x.kind === 'string') throw invalid('a function of numbers got a string');
-  return series(x.series.map((s) => mapPoints(s, f)), x.array);
-};
+const unary =
+  (f: (v: number) => number): Fn =>
+  ([x]) => {
+    if (!x) throw invalid('missing argument');
+    if (x.kind === 'scalar') return scalar(f(x.value));
+    if (x.kind === 'string') throw invalid('a function of numbers got a string');
+    return series(
+      x.series.map((s) => mapPoints(s, f)),
+      x.array,
+    );
+  };
 
 const REDUCERS: Record<string, (values: number[]) => number> = {
   SUM: (v) => v.reduce((a, b) => a + b, 0),
@@ -28,18 +44,20 @@ const REDUCERS: Record<string, (values: number[]) => number> = {
 };
 
 /** SUM, AVG, MIN, MAX of an array of time series: one series, point by point; of one series: a number. */
-const reducer = (name: string): Fn => ([x]) => {
-  const reduce = REDUCERS[name]!;
-  if (!x || x.kind !== 'series') throw invalid(`${name} needs a time series`);
-  if (!x.array) {
-    const values = [...(x.series[0]?.points.values() ?? [])];
-    return values.length ? scalar(reduce(values)) : series([]);
-  }
-  const byTime = new Map<number, number[]>();
-  for (const s of x.series) for (const [at, v] of s.points) byTime.set(at, [...(byTime.get(at) ?? []), v]);
-  const points = new Map([...byTime].sort(([a], [b]) => a - b).map(([at, values]) => [at, reduce(values)]));
-  return series([{ label: name, points }], false);
-};
+const reducer =
+  (name: string): Fn =>
+  ([x]) => {
+    const reduce = REDUCERS[name]!;
+    if (!x || x.kind !== 'series') throw invalid(`${name} needs a time series`);
+    if (!x.array) {
+      const values = [...(x.series[0]?.points.values() ?? [])];
+      return values.length ? scalar(reduce(values)) : series([]);
+    }
+    const byTime = new Map<number, number[]>();
+    for (const s of x.series) for (const [at, v] of s.points) byTime.set(at, [...(byTime.get(at) ?? []), v]);
+    const points = new Map([...byTime].sort(([a], [b]) => a - b).map(([at, values]) => [at, reduce(values)]));
+    return series([{ label: name, points }], false);
+  };
 
 /** FILL(x, value | REPEAT | LINEAR): a value at every period of the range. */
 const fill: Fn = ([x, how], context) => {
@@ -50,7 +68,15 @@ const fill: Fn = ([x, how], context) => {
     let previous: number | undefined;
     for (const at of context.grid) {
       const own = s.points.get(at);
-      const value = own ?? (strategy === 'REPEAT' ? previous : how?.kind === 'scalar' ? how.value : how?.kind === 'series' ? how.series[0]?.points.get(at) : undefined);
+      const value =
+        own ??
+        (strategy === 'REPEAT'
+          ? previous
+          : how?.kind === 'scalar'
+            ? how.value
+            : how?.kind === 'series'
+              ? how.series[0]?.points.get(at)
+              : undefined);
       if (value !== undefined) points.set(at, value);
       if (own !== undefined) previous = own;
     }
@@ -63,7 +89,8 @@ const fill: Fn = ([x, how], context) => {
 /** IF(condition, then[, else]): at each timestamp of the condition, the value of `then` or `else` there. */
 const ifFn: Fn = ([condition, then, otherwise]) => {
   if (!condition || !then) throw invalid('IF needs a condition and a value');
-  const valueAt = (value: MathValue | undefined, at: number): number | undefined => (value?.kind === 'scalar' ? value.value : value?.kind === 'series' ? value.series[0]?.points.get(at) : undefined);
+  const valueAt = (value: MathValue | undefined, at: number): number | undefined =>
+    value?.kind === 'scalar' ? value.value : value?.kind === 'series' ? value.series[0]?.points.get(at) : undefined;
   if (condition.kind === 'scalar') return condition.value !== 0 ? then : (otherwise ?? series([]));
   return series(
     seriesOf(condition, 'IF').map((s) => mapPoints(s, (v, at) => valueAt(v !== 0 ? then : otherwise, at))),
@@ -98,11 +125,20 @@ const FUNCTIONS: Record<string, Fn> = {
   },
   METRICS: ([filter], context) => {
     const text = filter?.kind === 'string' ? filter.value : '';
-    return series(context.metrics().filter((s) => s.label.includes(text)), true);
+    return series(
+      context.metrics().filter((s) => s.label.includes(text)),
+      true,
+    );
   },
   SEARCH: ([query, stat, period], context) => {
-    if (query?.kind !== 'string' || stat?.kind !== 'string') throw invalid("SEARCH takes a query, a statistic and a period: SEARCH('{Namespace,Dimension} MetricName=\"Name\"', 'Sum', 300)");
-    return series(context.search(query.value, stat.value, period ? numberOf(period, 'SEARCH') : context.periodSeconds), true);
+    if (query?.kind !== 'string' || stat?.kind !== 'string')
+      throw invalid(
+        "SEARCH takes a query, a statistic and a period: SEARCH('{Namespace,Dimension} MetricName=\"Name\"', 'Sum', 300)",
+      );
+    return series(
+      context.search(query.value, stat.value, period ? numberOf(period, 'SEARCH') : context.periodSeconds),
+      true,
+    );
   },
 };
 
@@ -120,7 +156,10 @@ const evaluateNode = (node: MathNode, context: MathContext): MathValue => {
     case 'bin':
       return binary(node.op, evaluateNode(node.left, context), evaluateNode(node.right, context));
     case 'list':
-      return series(node.items.flatMap((item) => seriesOf(evaluateNode(item, context), 'an array')), true);
+      return series(
+        node.items.flatMap((item) => seriesOf(evaluateNode(item, context), 'an array')),
+        true,
+      );
     case 'id': {
       if (KEYWORDS.test(node.name)) return { kind: 'string', value: node.name };
       const found = context.ref(node.name);
@@ -130,13 +169,17 @@ const evaluateNode = (node: MathNode, context: MathContext): MathValue => {
     case 'call': {
       const fn = FUNCTIONS[node.name];
       if (!fn) throw invalid(`the local cloud does not support the function ${node.name}`);
-      return fn(node.args.map((arg) => evaluateNode(arg, context)), context);
+      return fn(
+        node.args.map((arg) => evaluateNode(arg, context)),
+        context,
+      );
     }
   }
 };
 
 /** Evaluates a metric math expression (GetMetricData's `Expression`) against the other queries of the request. */
-export const evaluateExpression = (expression: string, context: MathContext): MathValue => evaluateNode(parseExpression(expression), context);
+export const evaluateExpression = (expression: string, context: MathContext): MathValue =>
+  evaluateNode(parseExpression(expression), context);
 
 /** The ids an expression refers to (to evaluate the queries it needs first). */
 export const referencedIds = (expression: string): string[] => {

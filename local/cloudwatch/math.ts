@@ -7,7 +7,10 @@ export interface TimeSeries {
 }
 
 /** What an expression evaluates to: a number, or one or more time series. */
-export type MathValue = { kind: 'scalar'; value: number } | { kind: 'series'; series: TimeSeries[]; array: boolean } | { kind: 'string'; value: string };
+export type MathValue =
+  | { kind: 'scalar'; value: number }
+  | { kind: 'series'; series: TimeSeries[]; array: boolean }
+  | { kind: 'string'; value: string };
 
 /** What an expression can see: the other queries' results, SEARCH, and the query's time grid. */
 export interface MathContext {
@@ -31,7 +34,8 @@ type Node =
 
 const invalid = (message: string) => new ServiceError('ValidationError', `Invalid metric math expression: ${message}`);
 
-const TOKEN = /\s*(?:(\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")|(>=|<=|==|!=|&&|\|\||[-+*/^(),<>[\]]))/y;
+const TOKEN =
+  /\s*(?:(\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)|([A-Za-z_][A-Za-z0-9_]*)|('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")|(>=|<=|==|!=|&&|\|\||[-+*/^(),<>[\]]))/y;
 
 /** The tokens of an expression; a character no token starts with is refused with its position (from 0). */
 const tokenize = (text: string): string[] => {
@@ -56,7 +60,14 @@ const tokenize = (text: string): string[] => {
 /** How deep parentheses, brackets and unary minus may nest: deeper is refused, not a stack overflow. */
 const MAX_DEPTH = 64;
 
-const LEVELS: string[][] = [['OR', '||'], ['AND', '&&'], ['>', '<', '>=', '<=', '==', '!='], ['+', '-'], ['*', '/'], ['^']];
+const LEVELS: string[][] = [
+  ['OR', '||'],
+  ['AND', '&&'],
+  ['>', '<', '>=', '<=', '==', '!='],
+  ['+', '-'],
+  ['*', '/'],
+  ['^'],
+];
 
 /** A recursive-descent parser over the tokens, one precedence level at a time. */
 const parse = (text: string): Node => {
@@ -141,7 +152,11 @@ const scalar = (value: number): MathValue => ({ kind: 'scalar', value });
 const series = (list: TimeSeries[], array = list.length !== 1): MathValue => ({ kind: 'series', series: list, array });
 
 /** Each point through `f`; a result that is not a finite number is no point. */
-const mapPoints = (s: TimeSeries, f: (value: number, at: number) => number | undefined, label = s.label): TimeSeries => {
+const mapPoints = (
+  s: TimeSeries,
+  f: (value: number, at: number) => number | undefined,
+  label = s.label,
+): TimeSeries => {
   const points = new Map<number, number>();
   for (const [at, value] of s.points) {
     const result = f(value, at);
@@ -155,12 +170,29 @@ const binary = (op: string, left: MathValue, right: MathValue): MathValue => {
   const f = OPS[op]!;
   if (left.kind === 'string' || right.kind === 'string') throw invalid(`${op} needs numbers or time series`);
   if (left.kind === 'scalar' && right.kind === 'scalar') return scalar(f(left.value, right.value));
-  if (left.kind === 'scalar') return series((right as { series: TimeSeries[] }).series.map((s) => mapPoints(s, (v) => f(left.value, v))), right.kind === 'series' && right.array);
-  if (right.kind === 'scalar') return series(left.series.map((s) => mapPoints(s, (v) => f(v, right.value))), left.array);
+  if (left.kind === 'scalar')
+    return series(
+      (right as { series: TimeSeries[] }).series.map((s) => mapPoints(s, (v) => f(left.value, v))),
+      right.kind === 'series' && right.array,
+    );
+  if (right.kind === 'scalar')
+    return series(
+      left.series.map((s) => mapPoints(s, (v) => f(v, right.value))),
+      left.array,
+    );
   if (left.array && right.array) throw invalid(`${op} cannot combine two arrays of time series`);
   const [many, one, flip] = left.array ? [left.series, right.series[0], false] : [right.series, left.series[0], true];
   if (!one) return series([]);
-  return series(many.map((s) => mapPoints(s, (v, at) => (one.points.has(at) ? (flip ? f(one.points.get(at)!, v) : f(v, one.points.get(at)!)) : undefined), flip ? one.label : s.label)), left.array || right.array);
+  return series(
+    many.map((s) =>
+      mapPoints(
+        s,
+        (v, at) => (one.points.has(at) ? (flip ? f(one.points.get(at)!, v) : f(v, one.points.get(at)!)) : undefined),
+        flip ? one.label : s.label,
+      ),
+    ),
+    left.array || right.array,
+  );
 };
 
 export { parse as parseExpression, type Node as MathNode, binary, mapPoints, scalar, series, invalid };

@@ -36,15 +36,63 @@ const statusOf = (status: string) => status.toLowerCase();
 export class PrometheusMetrics {
   readonly registry = new Registry();
   private readonly dynamic = new Map<string, { metric: Counter | Histogram; labels: string[]; seen: Set<string> }>();
-  private readonly invocations = new Counter({ name: 'shop_lambda_invocations_total', help: 'Lambda invocations, by function', labelNames: ['function'], registers: [this.registry] });
-  private readonly errors = new Counter({ name: 'shop_lambda_errors_total', help: 'Lambda invocations that failed, by function', labelNames: ['function'], registers: [this.registry] });
-  private readonly coldStarts = new Counter({ name: 'shop_lambda_cold_starts_total', help: 'Lambda invocations that started a new worker, by function', labelNames: ['function'], registers: [this.registry] });
-  private readonly duration = new Histogram({ name: 'shop_lambda_duration_seconds', help: 'Lambda invocation duration (handler time), by function', labelNames: ['function'], buckets: FAST, registers: [this.registry] });
-  private readonly executions = new Counter({ name: 'shop_stepfunctions_executions_total', help: 'Step Functions executions, by state machine and status (started, succeeded, failed, timed_out, aborted, redriven)', labelNames: ['state_machine', 'status'], registers: [this.registry] });
-  private readonly executionTime = new Histogram({ name: 'shop_stepfunctions_execution_duration_seconds', help: 'Step Functions execution time, by state machine and outcome', labelNames: ['state_machine', 'status'], buckets: SLOW, registers: [this.registry] });
-  private readonly requests = new Counter({ name: 'shop_api_requests_total', help: 'REST API requests, by API, stage, method and status class (2xx, 4xx, 5xx)', labelNames: ['api', 'stage', 'method', 'status_class'], registers: [this.registry] });
-  private readonly latency = new Histogram({ name: 'shop_api_request_duration_seconds', help: 'REST API latency as API Gateway measures it, by API, stage and status class', labelNames: ['api', 'stage', 'status_class'], buckets: FAST, registers: [this.registry] });
-  private readonly alarms = new Gauge({ name: 'shop_cloudwatch_alarm_state', help: 'The state of each CloudWatch alarm: 1 for the state it is in, 0 for the others', labelNames: ['alarm', 'state'], registers: [this.registry] });
+  private readonly invocations = new Counter({
+    name: 'shop_lambda_invocations_total',
+    help: 'Lambda invocations, by function',
+    labelNames: ['function'],
+    registers: [this.registry],
+  });
+  private readonly errors = new Counter({
+    name: 'shop_lambda_errors_total',
+    help: 'Lambda invocations that failed, by function',
+    labelNames: ['function'],
+    registers: [this.registry],
+  });
+  private readonly coldStarts = new Counter({
+    name: 'shop_lambda_cold_starts_total',
+    help: 'Lambda invocations that started a new worker, by function',
+    labelNames: ['function'],
+    registers: [this.registry],
+  });
+  private readonly duration = new Histogram({
+    name: 'shop_lambda_duration_seconds',
+    help: 'Lambda invocation duration (handler time), by function',
+    labelNames: ['function'],
+    buckets: FAST,
+    registers: [this.registry],
+  });
+  private readonly executions = new Counter({
+    name: 'shop_stepfunctions_executions_total',
+    help: 'Step Functions executions, by state machine and status (started, succeeded, failed, timed_out, aborted, redriven)',
+    labelNames: ['state_machine', 'status'],
+    registers: [this.registry],
+  });
+  private readonly executionTime = new Histogram({
+    name: 'shop_stepfunctions_execution_duration_seconds',
+    help: 'Step Functions execution time, by state machine and outcome',
+    labelNames: ['state_machine', 'status'],
+    buckets: SLOW,
+    registers: [this.registry],
+  });
+  private readonly requests = new Counter({
+    name: 'shop_api_requests_total',
+    help: 'REST API requests, by API, stage, method and status class (2xx, 4xx, 5xx)',
+    labelNames: ['api', 'stage', 'method', 'status_class'],
+    registers: [this.registry],
+  });
+  private readonly latency = new Histogram({
+    name: 'shop_api_request_duration_seconds',
+    help: 'REST API latency as API Gateway measures it, by API, stage and status class',
+    labelNames: ['api', 'stage', 'status_class'],
+    buckets: FAST,
+    registers: [this.registry],
+  });
+  private readonly alarms = new Gauge({
+    name: 'shop_cloudwatch_alarm_state',
+    help: 'The state of each CloudWatch alarm: 1 for the state it is in, 0 for the others',
+    labelNames: ['alarm', 'state'],
+    registers: [this.registry],
+  });
 
   invocation(report: InvocationRecord): void {
     const labels = { function: report.function };
@@ -60,7 +108,11 @@ export class PrometheusMetrics {
     const machine = record.stateMachineArn.split(':').pop()!;
     const status = event === 'ended' ? statusOf(record.status) : event;
     this.executions.inc({ state_machine: machine, status });
-    if (event === 'ended') this.executionTime.observe({ state_machine: machine, status }, Math.max(0, (record.stopDate ?? Date.now()) - record.startDate) / 1000);
+    if (event === 'ended')
+      this.executionTime.observe(
+        { state_machine: machine, status },
+        Math.max(0, (record.stopDate ?? Date.now()) - record.startDate) / 1000,
+      );
   }
 
   apiCall(call: ApiCallRecord): void {
@@ -70,7 +122,8 @@ export class PrometheusMetrics {
   }
 
   alarm(name: string, state: string): void {
-    for (const each of ['OK', 'ALARM', 'INSUFFICIENT_DATA']) this.alarms.set({ alarm: name, state: each }, each === state ? 1 : 0);
+    for (const each of ['OK', 'ALARM', 'INSUFFICIENT_DATA'])
+      this.alarms.set({ alarm: name, state: each }, each === state ? 1 : 0);
   }
 
   /** An EMF record: each metric a counter (`_total`) or, in seconds or milliseconds, a `_seconds` histogram. */
@@ -81,14 +134,20 @@ export class PrometheusMetrics {
       const prefix = record.namespace === 'ServerlessShop' ? 'shop_' : `shop_${snakeCase(record.namespace)}_`;
       const entry = this.metricFor(`${prefix}${snakeCase(name)}${timed ? '_seconds' : '_total'}`, timed, record, name);
       if (!entry) continue;
-      const labels = Object.fromEntries(entry.labels.map((label) => [label, Object.entries(record.dimensions).find(([k]) => snakeCase(k) === label)?.[1] ?? '']));
+      const labels = Object.fromEntries(
+        entry.labels.map((label) => [
+          label,
+          Object.entries(record.dimensions).find(([k]) => snakeCase(k) === label)?.[1] ?? '',
+        ]),
+      );
       const combination = JSON.stringify(labels);
       if (!entry.seen.has(combination)) {
         if (entry.seen.size >= MAX_SERIES) continue;
         entry.seen.add(combination);
       }
       for (const value of Array.isArray(raw) ? raw : [raw]) {
-        if (entry.metric instanceof Histogram) entry.metric.observe(labels, unit === 'Milliseconds' ? value / 1000 : value);
+        if (entry.metric instanceof Histogram)
+          entry.metric.observe(labels, unit === 'Milliseconds' ? value / 1000 : value);
         else if (value >= 0) entry.metric.inc(labels, value);
       }
     }
@@ -98,7 +157,9 @@ export class PrometheusMetrics {
     let entry = this.dynamic.get(promName);
     if (!entry) {
       if (this.registry.getSingleMetric(promName) || this.dynamic.size >= MAX_METRICS) return undefined;
-      const labels = Object.keys(record.dimensions).map(snakeCase).filter((label) => label && !IDENTIFYING.test(label) && /^[a-z_]/.test(label));
+      const labels = Object.keys(record.dimensions)
+        .map(snakeCase)
+        .filter((label) => label && !IDENTIFYING.test(label) && /^[a-z_]/.test(label));
       const help = `${name} (${record.namespace}, EMF)`;
       const metric = timed
         ? new Histogram({ name: promName, help, labelNames: labels, buckets: SLOW, registers: [this.registry] })

@@ -38,7 +38,8 @@ export class CloudWatchService implements LogListener {
   ) {
     this.store = new MetricStore({ now: options.now });
     this.alarms = new Alarms(alarms, this.store, (status, previous) => this.changed(status, previous));
-    for (const dashboard of dashboards) this.dashboards.set(dashboard.name, { ...dashboard, modified: this.store.now() });
+    for (const dashboard of dashboards)
+      this.dashboards.set(dashboard.name, { ...dashboard, modified: this.store.now() });
     for (const status of this.alarms.all) this.prometheus.alarm(status.spec.name, status.state);
   }
 

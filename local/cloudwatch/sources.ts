@@ -51,7 +51,12 @@ export const invocationData = (report: InvocationRecord, concurrency: number): M
   ];
 };
 
-const OUTCOMES: Record<string, string> = { SUCCEEDED: 'ExecutionsSucceeded', FAILED: 'ExecutionsFailed', TIMED_OUT: 'ExecutionsTimedOut', ABORTED: 'ExecutionsAborted' };
+const OUTCOMES: Record<string, string> = {
+  SUCCEEDED: 'ExecutionsSucceeded',
+  FAILED: 'ExecutionsFailed',
+  TIMED_OUT: 'ExecutionsTimedOut',
+  ABORTED: 'ExecutionsAborted',
+};
 
 /** What a status change counts as: started, redriven, an outcome, or nothing (a resumption after a restart, a repeat). */
 export type ExecutionEvent = 'started' | 'redriven' | 'ended' | undefined;
@@ -64,7 +69,14 @@ export type ExecutionEvent = 'started' | 'redriven' | 'ended' | undefined;
 export const executionData = (record: ExecutionRecord, event: ExecutionEvent, now: number): MetricDatum[] => {
   if (!event) return [];
   const dimensions = { StateMachineArn: record.stateMachineArn };
-  const datum = (name: string, value: number, unit = 'Count'): MetricDatum => ({ namespace: 'AWS/States', name, dimensions, timestamp: now, values: [value], unit });
+  const datum = (name: string, value: number, unit = 'Count'): MetricDatum => ({
+    namespace: 'AWS/States',
+    name,
+    dimensions,
+    timestamp: now,
+    values: [value],
+    unit,
+  });
   const counts = Object.values(OUTCOMES).map((name) => datum(name, OUTCOMES[record.status] === name ? 1 : 0));
   if (event === 'started') return [datum('ExecutionsStarted', 1), ...counts];
   if (event === 'redriven') return [datum('ExecutionsRedriven', 1)];
@@ -90,13 +102,24 @@ export class ExecutionEvents {
 
 /** AWS/ApiGateway from one request, by API and by API and stage: Count, 4XXError, 5XXError, Latency, IntegrationLatency. */
 export const apiData = (call: ApiCallRecord, now: number): MetricDatum[] =>
-  ([{ ApiName: call.apiName }, { ApiName: call.apiName, Stage: call.stage }] as Record<string, string>[]).flatMap((dimensions) => {
-    const datum = (name: string, value: number, unit: string): MetricDatum => ({ namespace: 'AWS/ApiGateway', name, dimensions, timestamp: now, values: [value], unit });
-    return [
-      datum('Count', 1, 'Count'),
-      datum('4XXError', call.status >= 400 && call.status < 500 ? 1 : 0, 'Count'),
-      datum('5XXError', call.status >= 500 ? 1 : 0, 'Count'),
-      datum('Latency', call.latencyMs, 'Milliseconds'),
-      ...(call.integrationLatencyMs !== undefined ? [datum('IntegrationLatency', call.integrationLatencyMs, 'Milliseconds')] : []),
-    ];
-  });
+  ([{ ApiName: call.apiName }, { ApiName: call.apiName, Stage: call.stage }] as Record<string, string>[]).flatMap(
+    (dimensions) => {
+      const datum = (name: string, value: number, unit: string): MetricDatum => ({
+        namespace: 'AWS/ApiGateway',
+        name,
+        dimensions,
+        timestamp: now,
+        values: [value],
+        unit,
+      });
+      return [
+        datum('Count', 1, 'Count'),
+        datum('4XXError', call.status >= 400 && call.status < 500 ? 1 : 0, 'Count'),
+        datum('5XXError', call.status >= 500 ? 1 : 0, 'Count'),
+        datum('Latency', call.latencyMs, 'Milliseconds'),
+        ...(call.integrationLatencyMs !== undefined
+          ? [datum('IntegrationLatency', call.integrationLatencyMs, 'Milliseconds')]
+          : []),
+      ];
+    },
+  );

@@ -3,7 +3,8 @@ import { type Params } from './input';
 import { checkPeriod, metricOf, type MetricQuery, parseQuery } from './query';
 import { isStatistic, type MetricId } from './store';
 
-export type Comparison = 'GreaterThanThreshold' | 'GreaterThanOrEqualToThreshold' | 'LessThanThreshold' | 'LessThanOrEqualToThreshold';
+export type Comparison =
+  'GreaterThanThreshold' | 'GreaterThanOrEqualToThreshold' | 'LessThanThreshold' | 'LessThanOrEqualToThreshold';
 export type TreatMissingData = 'missing' | 'ignore' | 'breaching' | 'notBreaching';
 
 /** A metric alarm as the template defines it: one metric and statistic, or metric math (`Metrics`). */
@@ -29,7 +30,12 @@ export interface DashboardSpec {
   body: string;
 }
 
-const COMPARISONS: Comparison[] = ['GreaterThanThreshold', 'GreaterThanOrEqualToThreshold', 'LessThanThreshold', 'LessThanOrEqualToThreshold'];
+const COMPARISONS: Comparison[] = [
+  'GreaterThanThreshold',
+  'GreaterThanOrEqualToThreshold',
+  'LessThanThreshold',
+  'LessThanOrEqualToThreshold',
+];
 const TREATMENTS: TreatMissingData[] = ['missing', 'ignore', 'breaching', 'notBreaching'];
 
 /** One alarm from its resolved properties; throws when the local cloud cannot evaluate it (anomaly bands, composite). */
@@ -37,7 +43,8 @@ export const alarmSpec = (name: string, arn: string, p: Params): AlarmSpec => {
   const comparison = String(p.ComparisonOperator) as Comparison;
   if (!COMPARISONS.includes(comparison)) throw new Error(`comparison ${comparison} is not evaluated locally`);
   const treatMissingData = (p.TreatMissingData ?? 'missing') as TreatMissingData;
-  if (!TREATMENTS.includes(treatMissingData)) throw new Error(`TreatMissingData ${String(p.TreatMissingData)} is unknown`);
+  if (!TREATMENTS.includes(treatMissingData))
+    throw new Error(`TreatMissingData ${String(p.TreatMissingData)} is unknown`);
   const evaluationPeriods = Number(p.EvaluationPeriods);
   const base = {
     name,
@@ -51,17 +58,28 @@ export const alarmSpec = (name: string, arn: string, p: Params): AlarmSpec => {
     treatMissingData,
     properties: p,
   };
-  if (!(evaluationPeriods >= 1) || !(base.datapointsToAlarm >= 1 && base.datapointsToAlarm <= evaluationPeriods) || !Number.isFinite(base.threshold)) {
-    throw new Error('EvaluationPeriods, DatapointsToAlarm and Threshold must be numbers, with 1 ≤ DatapointsToAlarm ≤ EvaluationPeriods');
+  if (
+    !(evaluationPeriods >= 1) ||
+    !(base.datapointsToAlarm >= 1 && base.datapointsToAlarm <= evaluationPeriods) ||
+    !Number.isFinite(base.threshold)
+  ) {
+    throw new Error(
+      'EvaluationPeriods, DatapointsToAlarm and Threshold must be numbers, with 1 ≤ DatapointsToAlarm ≤ EvaluationPeriods',
+    );
   }
   if (Array.isArray(p.Metrics)) {
     const queries = (p.Metrics as Params[]).map(parseQuery);
     const returned = queries.filter((q) => q.returnData);
     if (returned.length !== 1) throw new Error('a metric math alarm returns exactly one query (ReturnData)');
-    const periodSeconds = returned[0]!.stat?.periodSeconds ?? returned[0]!.periodSeconds ?? queries.find((q) => q.stat)?.stat?.periodSeconds ?? 300;
+    const periodSeconds =
+      returned[0]!.stat?.periodSeconds ??
+      returned[0]!.periodSeconds ??
+      queries.find((q) => q.stat)?.stat?.periodSeconds ??
+      300;
     return { ...base, queries, periodSeconds };
   }
-  const stat = typeof p.Statistic === 'string' ? p.Statistic : typeof p.ExtendedStatistic === 'string' ? p.ExtendedStatistic : '';
+  const stat =
+    typeof p.Statistic === 'string' ? p.Statistic : typeof p.ExtendedStatistic === 'string' ? p.ExtendedStatistic : '';
   if (!isStatistic(stat)) throw new Error(`statistic ${stat} is not evaluated locally`);
   return {
     ...base,

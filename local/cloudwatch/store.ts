@@ -67,9 +67,7 @@ const addValue = (bucket: Bucket, value: number, count: number) => {
 export class MetricStore {
   private readonly series = new Map<string, Series>();
 
-  constructor(
-    private readonly options: { retentionMs?: number; maxSeries?: number; now?: () => number } = {},
-  ) {}
+  constructor(private readonly options: { retentionMs?: number; maxSeries?: number; now?: () => number } = {}) {}
 
   get retentionMs(): number {
     return this.options.retentionMs ?? 4 * 60 * MINUTE;
@@ -83,7 +81,14 @@ export class MetricStore {
     const key = seriesKey(datum);
     let series = this.series.get(key);
     if (!series) {
-      series = { key, namespace: datum.namespace, name: datum.name, dimensions: { ...datum.dimensions }, buckets: new Map(), updated: 0 };
+      series = {
+        key,
+        namespace: datum.namespace,
+        name: datum.name,
+        dimensions: { ...datum.dimensions },
+        buckets: new Map(),
+        updated: 0,
+      };
       this.series.set(key, series);
       this.bound();
     }
@@ -178,4 +183,5 @@ export const statistic = (bucket: Bucket, stat: string): number | undefined => {
   return sorted[Math.min(rank, sorted.length) - 1];
 };
 
-export const isStatistic = (stat: string): boolean => ['Sum', 'Average', 'Minimum', 'Maximum', 'SampleCount'].includes(stat) || /^p(\d{1,2}(?:\.\d+)?|100)$/.test(stat);
+export const isStatistic = (stat: string): boolean =>
+  ['Sum', 'Average', 'Minimum', 'Maximum', 'SampleCount'].includes(stat) || /^p(\d{1,2}(?:\.\d+)?|100)$/.test(stat);

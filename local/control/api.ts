@@ -29,7 +29,12 @@ const functionInfo = (fn: FunctionSpec) => ({
 
 /** The read-only endpoints, by name: each answers JSON. */
 const ENDPOINTS = {
-  health: (s: ControlSources) => ({ services: Object.fromEntries(s.services().flatMap((service) => (service.health ? [[service.name, service.health()]] : []))), edition: 'serverless-shop-local' }),
+  health: (s: ControlSources) => ({
+    services: Object.fromEntries(
+      s.services().flatMap((service) => (service.health ? [[service.name, service.health()]] : [])),
+    ),
+    edition: 'serverless-shop-local',
+  }),
   metrics: (s: ControlSources) => s.logs.metrics,
   logs: (s: ControlSources) => s.logs.lines,
   reports: (s: ControlSources) => s.logs.reports,
@@ -42,15 +47,22 @@ const ENDPOINTS = {
 
 export type ControlEndpoint = keyof typeof ENDPOINTS;
 
-const isEndpoint = (name: string | undefined): name is ControlEndpoint => name !== undefined && Object.hasOwn(ENDPOINTS, name);
+const isEndpoint = (name: string | undefined): name is ControlEndpoint =>
+  name !== undefined && Object.hasOwn(ENDPOINTS, name);
 
-const endpointOf = (path: string) => (path === '/_localstack/health' ? 'health' : /^\/_local\/([a-z-]+)$/.exec(path)?.[1]);
+const endpointOf = (path: string) =>
+  path === '/_localstack/health' ? 'health' : /^\/_local\/([a-z-]+)$/.exec(path)?.[1];
 
 /** Answers `GET /_local/{name}` and `/_localstack/health`; undefined for any other path. */
-export const handleControlRequest = (sources: ControlSources, method: string, path: string): HttpResponse | undefined => {
+export const handleControlRequest = (
+  sources: ControlSources,
+  method: string,
+  path: string,
+): HttpResponse | undefined => {
   const name = endpointOf(path);
   if (!isEndpoint(name)) return undefined;
-  if (method !== 'GET' && method !== 'HEAD') return json(405, { __type: 'MethodNotAllowed', message: `${method} is not allowed on ${path}` });
+  if (method !== 'GET' && method !== 'HEAD')
+    return json(405, { __type: 'MethodNotAllowed', message: `${method} is not allowed on ${path}` });
   return json(200, ENDPOINTS[name](sources));
 };
 

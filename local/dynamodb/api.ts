@@ -21,15 +21,18 @@ export const dynamoDbForwarder = (endpoint: string, onError: (error: Error) => v
   const upstream = new URL(endpoint);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const forward = (req: IncomingMessage, res: ServerResponse, answerLost = false) => {
-    const call = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent }, (answer) => {
-      if (answerLost) {
-        answer.resume();
-        answer.on('end', () => req.socket.destroy());
-        return;
-      }
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const call = httpRequest(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent },
+      (answer) => {
+        if (answerLost) {
+          answer.resume();
+          answer.on('end', () => req.socket.destroy());
+          return;
+        }
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     call.on('error', (error) => {
       onError(error);
       if (!res.headersSent) sendError(res, 'ServiceUnavailableException', 'DynamoDB Local is not answering', 503);

@@ -8,7 +8,9 @@ import { locate, ToolMissing } from '../support/tools';
 /** No Java 17+ to run DynamoDB Local: the reason, and what to run. */
 export class JavaMissing extends Error {
   constructor(reason: string) {
-    super(`DynamoDB Local needs Java 17 or later. ${reason}.\nRun \`npx tsx scripts/preflight.ts java\` to install it (Debian/Ubuntu as root), or see its message for this system.`);
+    super(
+      `DynamoDB Local needs Java 17 or later. ${reason}.\nRun \`npx tsx scripts/preflight.ts java\` to install it (Debian/Ubuntu as root), or see its message for this system.`,
+    );
   }
 }
 
@@ -27,7 +29,8 @@ export interface DynamoDbLocal {
 }
 
 /** The DynamoDB Local distribution that ships inside the npm package amplify-dynamodb-simulator. */
-export const emulatorDir = (): string => join(dirname(require.resolve('amplify-dynamodb-simulator/package.json')), 'emulator');
+export const emulatorDir = (): string =>
+  join(dirname(require.resolve('amplify-dynamodb-simulator/package.json')), 'emulator');
 
 /**
  * The watchdog the JVM runs under: a shell in a process group of its own (so the terminal's Ctrl-C
@@ -35,7 +38,8 @@ export const emulatorDir = (): string => join(dirname(require.resolve('amplify-d
  * prints its pid, and waits on a pipe from the cloud. The pipe closes when the cloud stops it or
  * when the cloud's process dies, however it dies (kill -9 included): then the JVM is stopped.
  */
-const WATCHDOG = 'java="$1"; shift; "$java" "$@" & child=$!; echo "$child"; cat >/dev/null; kill -TERM "$child" 2>/dev/null; wait "$child"';
+const WATCHDOG =
+  'java="$1"; shift; "$java" "$@" & child=$!; echo "$child"; cat >/dev/null; kill -TERM "$child" 2>/dev/null; wait "$child"';
 
 const alive = (pid: number): boolean => {
   try {
@@ -98,7 +102,22 @@ const javaArgs = (port: number, dbPath?: string): string[] => {
   // request), the serial collector, and no perf-data file.
   // Its classes, from the jar of AWS's that the npm package ships, are not verified again: a quarter less
   // time to answer on a 2-core machine, and nothing once loaded.
-  return ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-XX:-UsePerfData', '-XX:+UnlockDiagnosticVMOptions', '-XX:-BytecodeVerificationRemote', '-Xms64m', '-Xmx512m', `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-jar', join(dir, 'DynamoDBLocal.jar'), '-port', String(port), '-disableTelemetry', ...storage];
+  return [
+    '-XX:TieredStopAtLevel=1',
+    '-XX:+UseSerialGC',
+    '-XX:-UsePerfData',
+    '-XX:+UnlockDiagnosticVMOptions',
+    '-XX:-BytecodeVerificationRemote',
+    '-Xms64m',
+    '-Xmx512m',
+    `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+    '-jar',
+    join(dir, 'DynamoDBLocal.jar'),
+    '-port',
+    String(port),
+    '-disableTelemetry',
+    ...storage,
+  ];
 };
 
 /** The JVM's pid, the first line the watchdog prints. */
@@ -133,7 +152,10 @@ export const startDynamoDbLocal = async (options: { port?: number; dbPath?: stri
   const staleStopped = pidFile ? await stopStale(pidFile, options.dbPath!) : undefined;
   const port = options.port ?? (await freePort());
   const started = performance.now();
-  const watchdog = spawn('/bin/sh', ['-c', WATCHDOG, 'dynamodb-local', javaPath, ...javaArgs(port, options.dbPath)], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  const watchdog = spawn('/bin/sh', ['-c', WATCHDOG, 'dynamodb-local', javaPath, ...javaArgs(port, options.dbPath)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
   const pid = await jvmPid(watchdog);
   if (pidFile) writeFileSync(pidFile, `${pid}\n`);
   // On a normal exit of this process, stop it at once (the watchdog would too, a moment later).
@@ -159,8 +181,17 @@ export const startDynamoDbLocal = async (options: { port?: number; dbPath?: stri
     killOnExit();
     if (pidFile) rmSync(pidFile, { force: true });
   };
-  return { endpoint: `http://127.0.0.1:${port}`, port, pid, startMs: performance.now() - started, ...(staleStopped && { staleStopped }), alive: () => alive(pid), stop };
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    pid,
+    startMs: performance.now() - started,
+    ...(staleStopped && { staleStopped }),
+    alive: () => alive(pid),
+    stop,
+  };
 };
 
 /** DynamoDB Local on a data directory's `dynamodb/` folder, or in memory. */
-export const startDynamoDbLocalFor = (dataDir?: string): Promise<DynamoDbLocal> => startDynamoDbLocal(dataDir ? { dbPath: mkdir(join(dataDir, 'dynamodb')) } : {});
+export const startDynamoDbLocalFor = (dataDir?: string): Promise<DynamoDbLocal> =>
+  startDynamoDbLocal(dataDir ? { dbPath: mkdir(join(dataDir, 'dynamodb')) } : {});

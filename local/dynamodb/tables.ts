@@ -32,7 +32,11 @@ export const createTableInput = (resource: CfnResource, tableName: string): Crea
     KeySchema: p.KeySchema,
     BillingMode: 'PAY_PER_REQUEST',
     ...(indexes.length > 0 && {
-      GlobalSecondaryIndexes: indexes.map((index) => ({ IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection })),
+      GlobalSecondaryIndexes: indexes.map((index) => ({
+        IndexName: index.IndexName,
+        KeySchema: index.KeySchema,
+        Projection: index.Projection,
+      })),
     }),
   };
 };
@@ -52,7 +56,9 @@ const updateTable = async (client: DynamoDBClient, resource: CfnResource, name: 
       new UpdateTableCommand({
         TableName: name,
         AttributeDefinitions: wanted.AttributeDefinitions,
-        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
+        GlobalSecondaryIndexUpdates: [
+          { Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } },
+        ],
       }),
     );
     added.push(index.IndexName!);
@@ -72,7 +78,8 @@ export const provisionTables = async (model: StackModel, client: DynamoDBClient)
     try {
       await client.send(new CreateTableCommand(createTableInput(resource, name)));
       const ttl = propertiesOf<TableProperties>(resource).TimeToLiveSpecification;
-      if (ttl?.Enabled) await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: ttl }));
+      if (ttl?.Enabled)
+        await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: ttl }));
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error;
       for (const index of await updateTable(client, resource, name)) changes.push(`${name}: index ${index} created`);

@@ -4,7 +4,8 @@
  * matches them, and the checks Ruler makes of a member when a rule is created (`memberError`, whose
  * messages are Ruler's). A leaf is a string, number, boolean or null; `undefined` is no leaf there.
  */
-export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const REGEXPS = new Map<string, RegExp>();
 
@@ -12,7 +13,9 @@ const REGEXPS = new Map<string, RegExp>();
 const wildcardRegExp = (pattern: string): RegExp => {
   let regexp = REGEXPS.get(pattern);
   if (!regexp) {
-    const source = pattern.replace(/\\[*\\]|\*|[.+?^${}()|[\]\\]/g, (token) => (token === '*' ? '.*' : `\\${token.at(-1)}`));
+    const source = pattern.replace(/\\[*\\]|\*|[.+?^${}()|[\]\\]/g, (token) =>
+      token === '*' ? '.*' : `\\${token.at(-1)}`,
+    );
     regexp = new RegExp(`^${source}$`, 's');
     REGEXPS.set(pattern, regexp);
   }
@@ -47,7 +50,8 @@ const ipv6 = (text: string): bigint | undefined => {
   const written = halves.flat();
   if (halves.length > 2 || written.some((group) => !/^[0-9a-fA-F]{1,4}$/.test(group))) return undefined;
   if (halves.length === 1 ? written.length !== 8 : written.length > 7) return undefined;
-  const groups = halves.length === 1 ? written : [...halves[0]!, ...Array<string>(8 - written.length).fill('0'), ...halves[1]!];
+  const groups =
+    halves.length === 1 ? written : [...halves[0]!, ...Array<string>(8 - written.length).fill('0'), ...halves[1]!];
   return groups.reduce((value, group) => (value << 16n) | BigInt(parseInt(group, 16)), 0n);
 };
 
@@ -86,7 +90,13 @@ const numeric = (conditions: unknown, value: unknown): boolean => {
   if (!Array.isArray(conditions) || typeof value !== 'number') return false;
   for (let i = 0; i + 1 < conditions.length; i += 2) {
     const bound = Number(conditions[i + 1]);
-    const holds = { '=': value === bound, '<': value < bound, '<=': value <= bound, '>': value > bound, '>=': value >= bound }[String(conditions[i])];
+    const holds = {
+      '=': value === bound,
+      '<': value < bound,
+      '<=': value <= bound,
+      '>': value > bound,
+      '>=': value >= bound,
+    }[String(conditions[i])];
     if (!holds) return false;
   }
   return true;
@@ -104,7 +114,11 @@ const stringMatches = (name: string, operand: unknown, value: string): boolean =
   const test = STRING_TESTS[name]!;
   if (isObject(operand)) {
     const ignoringCase = operand['equals-ignore-case'];
-    return (name === 'prefix' || name === 'suffix') && typeof ignoringCase === 'string' && test(ignoringCase.toLowerCase(), value.toLowerCase());
+    return (
+      (name === 'prefix' || name === 'suffix') &&
+      typeof ignoringCase === 'string' &&
+      test(ignoringCase.toLowerCase(), value.toLowerCase())
+    );
   }
   return [operand].flat().some((each) => typeof each === 'string' && test(each, value));
 };
@@ -123,7 +137,12 @@ const OPERATORS: Record<string, (operand: unknown, value: unknown) => boolean> =
   'anything-but': anythingBut,
   numeric,
   cidr: inCidr,
-  ...Object.fromEntries(Object.keys(STRING_TESTS).map((name) => [name, (operand: unknown, value: unknown) => typeof value === 'string' && stringMatches(name, operand, value)])),
+  ...Object.fromEntries(
+    Object.keys(STRING_TESTS).map((name) => [
+      name,
+      (operand: unknown, value: unknown) => typeof value === 'string' && stringMatches(name, operand, value),
+    ]),
+  ),
 };
 
 /** One member of a field's list (a value, or `{ operator: operand }`) against one leaf of the event (undefined: the field has none). */
@@ -158,9 +177,11 @@ const numericError = (operand: unknown): string | undefined => {
 };
 
 const anythingButListError = (list: unknown[]): string | undefined => {
-  if (list.some((value) => !isString(value) && typeof value !== 'number')) return 'Inside anything but list, start|null|boolean is not supported.';
+  if (list.some((value) => !isString(value) && typeof value !== 'number'))
+    return 'Inside anything but list, start|null|boolean is not supported.';
   const strings = list.filter(isString).length;
-  if (list.length === 0 || (strings !== 0 && strings !== list.length)) return 'Inside anything but list, either all values are number or string, mixed type is not supported';
+  if (list.length === 0 || (strings !== 0 && strings !== list.length))
+    return 'Inside anything but list, either all values are number or string, mixed type is not supported';
   return undefined;
 };
 
@@ -181,19 +202,27 @@ const anythingButError = (operand: unknown): string | undefined => {
   if (Array.isArray(operand)) return anythingButListError(operand);
   if (!isObject(operand)) return 'Value of anything-but must be an array or single string/number value.';
   const entries = Object.entries(operand);
-  if (entries.length !== 1) return entries.length ? 'Only one key allowed in match expression' : 'Anything-But expression name not found';
+  if (entries.length !== 1)
+    return entries.length ? 'Only one key allowed in match expression' : 'Anything-But expression name not found';
   return anythingButOperatorError(...entries[0]!);
 };
 
 const CHECKS: Record<string, (operand: unknown) => string | undefined> = {
   prefix: affixError('prefix'),
   suffix: affixError('suffix'),
-  'equals-ignore-case': (operand) => (isString(operand) ? undefined : 'equals-ignore-case match pattern must be a string'),
+  'equals-ignore-case': (operand) =>
+    isString(operand) ? undefined : 'equals-ignore-case match pattern must be a string',
   wildcard: (operand) => (isString(operand) ? wildcardError(operand) : 'wildcard match pattern must be a string'),
   numeric: numericError,
   'anything-but': anythingButError,
-  exists: (operand) => (typeof operand === 'boolean' ? undefined : 'exists match pattern must be either true or false.'),
-  cidr: (operand) => (!isString(operand) ? 'cidr match pattern must be a string' : parseCidr(operand) ? undefined : `Malformed CIDR: ${operand}`),
+  exists: (operand) =>
+    typeof operand === 'boolean' ? undefined : 'exists match pattern must be either true or false.',
+  cidr: (operand) =>
+    !isString(operand)
+      ? 'cidr match pattern must be a string'
+      : parseCidr(operand)
+        ? undefined
+        : `Malformed CIDR: ${operand}`,
 };
 
 /** Why Ruler refuses a member of a field's list when the rule is created, or undefined. */
@@ -201,7 +230,8 @@ export const memberError = (member: unknown): string | undefined => {
   if (member === null || ['string', 'number', 'boolean'].includes(typeof member)) return undefined;
   if (!isObject(member)) return 'Match value must be String, number, true, false, or null';
   const entries = Object.entries(member);
-  if (entries.length !== 1) return entries.length ? 'Only one key allowed in match expression' : 'Match expression name not found';
+  if (entries.length !== 1)
+    return entries.length ? 'Only one key allowed in match expression' : 'Match expression name not found';
   const [name, operand] = entries[0]!;
   const check = CHECKS[name];
   return check ? check(operand) : `Unrecognized match type ${name}`;

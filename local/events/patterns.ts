@@ -14,7 +14,8 @@ import { isObject, matchesMember, memberError } from './operators';
 type Pattern = Record<string, unknown>;
 
 /** A field's value as Ruler sees it: an array is its elements, arrays in arrays flattened. */
-const elements = (value: unknown): unknown[] => (value === undefined ? [] : Array.isArray(value) ? (value as unknown[]).flat(Infinity) : [value]);
+const elements = (value: unknown): unknown[] =>
+  value === undefined ? [] : Array.isArray(value) ? (value as unknown[]).flat(Infinity) : [value];
 
 /** A list against a field: any leaf matching any member; with no leaf (absent, an object, `[]`), what holds of an absent field. */
 const matchesField = (members: unknown[], value: unknown): boolean => {
@@ -36,7 +37,8 @@ const matchesNested = (pattern: Pattern, value: unknown): boolean => {
 /** Whether an event (or a nested part of one) matches a pattern. */
 export const matchesPattern = (pattern: Pattern, event: Record<string, unknown>): boolean =>
   Object.entries(pattern).every(([field, rule]) => {
-    if (field === '$or' && Array.isArray(rule)) return rule.some((alternative) => isObject(alternative) && matchesPattern(alternative, event));
+    if (field === '$or' && Array.isArray(rule))
+      return rule.some((alternative) => isObject(alternative) && matchesPattern(alternative, event));
     if (Array.isArray(rule)) return matchesField(rule, event[field]);
     return isObject(rule) && matchesNested(rule, event[field]);
   });

@@ -72,14 +72,29 @@ export class EventsService {
 
   /** An event in EventBridge's envelope. */
   event(source: string, detailType: string, detail: Record<string, unknown>, resources: string[] = []): BusEvent {
-    return { version: '0', id: randomUUID(), 'detail-type': detailType, source, account: this.account.accountId, time: new Date().toISOString(), region: this.account.region, resources, detail };
+    return {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': detailType,
+      source,
+      account: this.account.accountId,
+      time: new Date().toISOString(),
+      region: this.account.region,
+      resources,
+      detail,
+    };
   }
 
   /** Puts an event on the bus: every enabled rule whose pattern matches fires. */
   put(event: BusEvent): number {
     let fired = 0;
     for (const rule of this.rules) {
-      if (!rule.enabled || !rule.eventPattern || !matchesPattern(rule.eventPattern, event as unknown as Record<string, unknown>)) continue;
+      if (
+        !rule.enabled ||
+        !rule.eventPattern ||
+        !matchesPattern(rule.eventPattern, event as unknown as Record<string, unknown>)
+      )
+        continue;
       this.fire(rule, event);
       fired++;
     }

@@ -40,7 +40,9 @@ export const ruleSpecs = (model: StackModel): RuleSpec[] =>
       arn: String(model.getAtt(logicalId, 'Arn')),
       enabled: p.State === undefined || p.State === 'ENABLED',
       ...(p.ScheduleExpression !== undefined && { scheduleExpression: String(model.resolve(p.ScheduleExpression)) }),
-      ...(pattern !== undefined && { eventPattern: (typeof pattern === 'string' ? JSON.parse(pattern) : pattern) as Record<string, unknown> }),
+      ...(pattern !== undefined && {
+        eventPattern: (typeof pattern === 'string' ? JSON.parse(pattern) : pattern) as Record<string, unknown>,
+      }),
       targets: (p.Targets ?? []).map((target) => ({
         id: String(model.resolve(target.Id)),
         arn: String(model.resolve(target.Arn)),
@@ -50,7 +52,14 @@ export const ruleSpecs = (model: StackModel): RuleSpec[] =>
     };
   });
 
-const UNITS: Record<string, number> = { minute: 60_000, minutes: 60_000, hour: 3_600_000, hours: 3_600_000, day: 86_400_000, days: 86_400_000 };
+const UNITS: Record<string, number> = {
+  minute: 60_000,
+  minutes: 60_000,
+  hour: 3_600_000,
+  hours: 3_600_000,
+  day: 86_400_000,
+  days: 86_400_000,
+};
 
 /** The period of a `rate(…)` expression in milliseconds; undefined for anything else (cron). */
 export const ratePeriodMs = (expression: string): number | undefined => {

@@ -13,7 +13,8 @@ export const API_PAYLOAD_LIMIT = 10 * 1024 * 1024;
  * method, a request Node cannot parse), goes through the API's gateway responses.
  */
 export const createApiPort = (gateway: RestApiGateway | undefined, onError: (error: Error) => void): Server => {
-  const answer = (response: HttpResponse) => (gateway ? gateway.answer(response) : json(404, { message: 'The stack has no REST API' }));
+  const answer = (response: HttpResponse) =>
+    gateway ? gateway.answer(response) : json(404, { message: 'The stack has no REST API' });
   return createFront(
     async ({ req, path, query, body }) => {
       if (!gateway) return json(404, { message: 'The stack has no REST API' });
@@ -26,7 +27,8 @@ export const createApiPort = (gateway: RestApiGateway | undefined, onError: (err
         tooLarge: () => answer(TOO_LARGE()),
         headersTooLarge: () => answer(HEADERS_TOO_LARGE()),
         // A method Node does not know has no route, as any other method without one.
-        malformed: (reason) => answer(reason === 'HPE_INVALID_METHOD' ? MISSING_TOKEN() : BAD_REQUEST('The request could not be parsed')),
+        malformed: (reason) =>
+          answer(reason === 'HPE_INVALID_METHOD' ? MISSING_TOKEN() : BAD_REQUEST('The request could not be parsed')),
         failed: () => answer(INTERNAL()),
       },
     },

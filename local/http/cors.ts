@@ -38,14 +38,20 @@ const LOOPBACK_ORIGIN = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?
  * from the browser: publish to a topic (a form post needs no preflight), add faults, read tables.
  */
 export const originAllowed = (origin: string, extra = process.env.SHOP_CORS_ALLOWED_ORIGINS ?? ''): boolean => {
-  const listed = extra.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const listed = extra
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   return LOOPBACK_ORIGIN.test(origin) || listed.includes('*') || listed.includes(origin);
 };
 
 const refused = (origin: string): HttpResponse => ({
   status: 403,
   headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': 'AccessDeniedException' },
-  body: JSON.stringify({ __type: 'AccessDeniedException', message: `Requests from the origin ${origin.slice(0, 200)} are not allowed: set SHOP_CORS_ALLOWED_ORIGINS to allow it` }),
+  body: JSON.stringify({
+    __type: 'AccessDeniedException',
+    message: `Requests from the origin ${origin.slice(0, 200)} are not allowed: set SHOP_CORS_ALLOWED_ORIGINS to allow it`,
+  }),
 });
 
 /**
@@ -57,7 +63,12 @@ const refused = (origin: string): HttpResponse => ({
  * answer to give at once, or undefined after setting the headers every other answer carries (also
  * the ones streamed, as DynamoDB's).
  */
-export const edgeCors = (req: IncomingMessage, res: ServerResponse, method: string, path: string): HttpResponse | undefined => {
+export const edgeCors = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  path: string,
+): HttpResponse | undefined => {
   const origin = req.headers.origin;
   if (isApiPath(path) || typeof origin !== 'string') return undefined;
   if (!originAllowed(origin)) return refused(origin);
@@ -69,7 +80,8 @@ export const edgeCors = (req: IncomingMessage, res: ServerResponse, method: stri
       headers: {
         'access-control-allow-origin': origin,
         'access-control-allow-methods': requestedMethod,
-        ...(typeof requestedHeaders === 'string' && requestedHeaders && { 'access-control-allow-headers': requestedHeaders }),
+        ...(typeof requestedHeaders === 'string' &&
+          requestedHeaders && { 'access-control-allow-headers': requestedHeaders }),
         'access-control-max-age': PREFLIGHT_MAX_AGE,
         vary: 'Origin, Access-Control-Request-Method, Access-Control-Request-Headers',
       },

@@ -18,11 +18,15 @@ const dispatch = async (services: readonly LocalService[], front: FrontRequest):
     if (service.recognises && service.handle && (await service.recognises(request))) return service.handle(request);
   }
   const { target } = request;
-  return json(400, { __type: 'UnknownOperationException', message: `The local cloud does not serve ${method} ${path.slice(0, 200)}${target ? ` (${target.slice(0, 100)})` : ''}` });
+  return json(400, {
+    __type: 'UnknownOperationException',
+    message: `The local cloud does not serve ${method} ${path.slice(0, 200)}${target ? ` (${target.slice(0, 100)})` : ''}`,
+  });
 };
 
 /** The edge's own refusals, in the JSON error shape AWS's JSON protocols use. */
-const refusal = (status: number, type: string, message: string) => json(status, { __type: type, message }, { 'x-amzn-errortype': type });
+const refusal = (status: number, type: string, message: string) =>
+  json(status, { __type: type, message }, { 'x-amzn-errortype': type });
 
 /**
  * The edge on LocalStack's port: one HTTP endpoint that speaks each service's AWS wire protocol, so
@@ -34,7 +38,8 @@ export const createEdge = (services: readonly LocalService[], onError: (error: E
     maxBody: EDGE_PAYLOAD_LIMIT,
     onError,
     answers: {
-      tooLarge: (limit) => refusal(413, 'RequestEntityTooLargeException', `Request must be smaller than ${limit} bytes`),
+      tooLarge: (limit) =>
+        refusal(413, 'RequestEntityTooLargeException', `Request must be smaller than ${limit} bytes`),
       headersTooLarge: () => refusal(431, 'RequestHeaderFieldsTooLarge', 'The request headers are too large'),
       malformed: (reason) => refusal(400, 'BadRequestException', `The request could not be parsed (${reason})`),
       failed: () => refusal(500, 'InternalFailure', 'The local cloud failed to handle this request'),

@@ -66,14 +66,27 @@ const parseTarget = (target: string): { path: string; query: URLSearchParams } |
     }
   }
   const mark = path.indexOf('?');
-  return mark < 0 ? { path, query: new URLSearchParams() } : { path: path.slice(0, mark), query: new URLSearchParams(path.slice(mark + 1)) };
+  return mark < 0
+    ? { path, query: new URLSearchParams() }
+    : { path: path.slice(0, mark), query: new URLSearchParams(path.slice(mark + 1)) };
 };
 
 /** An answer written straight to a socket, for requests Node refused to parse (no ServerResponse exists for them). */
 const writeRaw = (socket: Duplex, response: HttpResponse) => {
   const body = Buffer.from(response.body);
-  const headers = Object.entries({ ...response.headers, 'content-length': String(body.length), connection: 'close' }).map(([k, v]) => `${k}: ${[v].flat().join(', ')}`);
-  socket.end(Buffer.concat([Buffer.from(`HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ''}\r\n${headers.join('\r\n')}\r\n\r\n`), body]));
+  const headers = Object.entries({
+    ...response.headers,
+    'content-length': String(body.length),
+    connection: 'close',
+  }).map(([k, v]) => `${k}: ${[v].flat().join(', ')}`);
+  socket.end(
+    Buffer.concat([
+      Buffer.from(
+        `HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ''}\r\n${headers.join('\r\n')}\r\n\r\n`,
+      ),
+      body,
+    ]),
+  );
 };
 
 /**
@@ -99,7 +112,13 @@ export const createFront = (
       readBody(req, maxBody).catch(() => undefined);
       return answer(res, answers.tooLarge(maxBody), true);
     }
-    const request: FrontRequest = { req, res, method: String(req.method), ...target, body: () => readBody(req, maxBody) };
+    const request: FrontRequest = {
+      req,
+      res,
+      method: String(req.method),
+      ...target,
+      body: () => readBody(req, maxBody),
+    };
     handle(request)
       .then((response) => response && answer(res, response))
       .catch((error: Error) => {
@@ -117,7 +136,10 @@ export const createFront = (
   });
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (!socket.writable || error.code === 'ECONNRESET') return socket.destroy();
-    writeRaw(socket, error.code === 'HPE_HEADER_OVERFLOW' ? answers.headersTooLarge() : answers.malformed(error.code ?? 'HPE_INVALID'));
+    writeRaw(
+      socket,
+      error.code === 'HPE_HEADER_OVERFLOW' ? answers.headersTooLarge() : answers.malformed(error.code ?? 'HPE_INVALID'),
+    );
   });
   return server;
 };

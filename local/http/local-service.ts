@@ -45,7 +45,8 @@ export interface LocalService {
 const signedServiceOf = (req: IncomingMessage): string | undefined =>
   /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(String(req.headers.authorization ?? ''))?.[1];
 
-const isForm = (req: IncomingMessage) => String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+const isForm = (req: IncomingMessage) =>
+  String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
 
 /** A front's request as the services on the edge look at it: the body and the form read at most once. */
 export const edgeRequest = (request: FrontRequest): EdgeRequest => {
@@ -57,7 +58,10 @@ export const edgeRequest = (request: FrontRequest): EdgeRequest => {
     target: String(request.req.headers['x-amz-target'] ?? ''),
     signedService: signedServiceOf(request.req),
     body: read,
-    form: () => (form ??= isForm(request.req) ? read().then((b) => new URLSearchParams(b.toString('utf8'))) : Promise.resolve(undefined)),
+    form: () =>
+      (form ??= isForm(request.req)
+        ? read().then((b) => new URLSearchParams(b.toString('utf8')))
+        : Promise.resolve(undefined)),
   };
 };
 

@@ -18,7 +18,12 @@ export interface HttpResponse {
   body: Buffer | string;
 }
 
-export const toHttpRequest = (req: IncomingMessage, path: string, query: URLSearchParams, body: Buffer): HttpRequest => ({
+export const toHttpRequest = (
+  req: IncomingMessage,
+  path: string,
+  query: URLSearchParams,
+  body: Buffer,
+): HttpRequest => ({
   method: String(req.method),
   path: path || '/',
   query,

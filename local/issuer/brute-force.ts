@@ -55,7 +55,8 @@ export class BruteForceProtector {
   private readonly disabled = new Set<string>();
 
   constructor(readonly settings: BruteForceSettings) {
-    if (settings.bruteForceProtected && !(settings.failureFactor >= 1)) throw new Error('failureFactor must be at least 1');
+    if (settings.bruteForceProtected && !(settings.failureFactor >= 1))
+      throw new Error('failureFactor must be at least 1');
   }
 
   /** Keycloak checks this before the password: a locked-out user is refused whatever password is given. */
@@ -71,13 +72,19 @@ export class BruteForceProtector {
     if (!this.settings.bruteForceProtected) return;
     const s = this.settings;
     const permanentOnly = s.permanentLockout && s.maxTemporaryLockouts === 0;
-    const failures = this.failures.get(userId) ?? { numFailures: 0, numTemporaryLockouts: 0, lastFailure: 0, notBefore: 0 };
+    const failures = this.failures.get(userId) ?? {
+      numFailures: 0,
+      numTemporaryLockouts: 0,
+      lastFailure: 0,
+      notBefore: 0,
+    };
     this.failures.set(userId, failures);
     const last = failures.lastFailure;
     const delta = last > 0 ? now - last : 0;
     failures.lastFailure = Math.max(last, now);
     // Failures further apart than maxDeltaTimeSeconds start the count again (this one included).
-    if (!permanentOnly && delta > s.maxDeltaTimeSeconds * 1000) Object.assign(failures, { numFailures: 0, numTemporaryLockouts: 0, lastFailure: 0, notBefore: 0 });
+    if (!permanentOnly && delta > s.maxDeltaTimeSeconds * 1000)
+      Object.assign(failures, { numFailures: 0, numTemporaryLockouts: 0, lastFailure: 0, notBefore: 0 });
     failures.numFailures += 1;
 
     let wait = permanentOnly ? 0 : this.temporaryWait(failures.numFailures);
@@ -91,7 +98,11 @@ export class BruteForceProtector {
         failures.notBefore = Math.max(failures.notBefore, Math.floor(now / 1000) + wait);
       }
     }
-    if (s.permanentLockout && (failures.numTemporaryLockouts > s.maxTemporaryLockouts || (s.maxTemporaryLockouts === 0 && failures.numFailures >= s.failureFactor))) {
+    if (
+      s.permanentLockout &&
+      (failures.numTemporaryLockouts > s.maxTemporaryLockouts ||
+        (s.maxTemporaryLockouts === 0 && failures.numFailures >= s.failureFactor))
+    ) {
       this.disabled.add(userId);
     }
   }
@@ -107,6 +118,8 @@ export class BruteForceProtector {
    */
   private temporaryWait(numFailures: number): number {
     const { bruteForceStrategy, waitIncrementSeconds, failureFactor } = this.settings;
-    return bruteForceStrategy === 'MULTIPLE' ? waitIncrementSeconds * Math.floor(numFailures / failureFactor) : waitIncrementSeconds * (1 + numFailures - failureFactor);
+    return bruteForceStrategy === 'MULTIPLE'
+      ? waitIncrementSeconds * Math.floor(numFailures / failureFactor)
+      : waitIncrementSeconds * (1 + numFailures - failureFactor);
   }
 }

@@ -67,6 +67,11 @@ export class LoginActions {
       res.writeHead(200, HTML).end(loginPage(this.realm, action, 'Invalid username or password.'));
       return;
     }
-    await this.provider.interactionFinished(req, res, { login: { accountId: user.id } }, { mergeWithLastSubmission: false });
+    await this.provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: user.id } },
+      { mergeWithLastSubmission: false },
+    );
   }
 }

@@ -4,7 +4,14 @@ import type { Adapter, AdapterFactory, AdapterPayload } from 'oidc-provider';
 const GRACE_SECONDS = 15;
 
 /** The models whose records belong to a grant, and go when the grant is revoked. */
-const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PreAuthorizedCode']);
+const GRANTABLE = new Set([
+  'AccessToken',
+  'AuthorizationCode',
+  'RefreshToken',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+  'PreAuthorizedCode',
+]);
 
 interface Entry {
   value: unknown;
@@ -68,7 +75,8 @@ export class MemoryAdapter implements Adapter {
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     await this.destroy(id);
-    const expiresAt = typeof expiresIn === 'number' ? Date.now() + (expiresIn + GRACE_SECONDS) * 1000 : Number.POSITIVE_INFINITY;
+    const expiresAt =
+      typeof expiresIn === 'number' ? Date.now() + (expiresIn + GRACE_SECONDS) * 1000 : Number.POSITIVE_INFINITY;
     const key = this.key(id);
     this.store.set(key, payload, expiresAt);
     if (this.model === 'Session' && payload.uid) this.store.set(`sessionUid:${payload.uid}`, id, expiresAt);
@@ -122,7 +130,8 @@ const forget = (store: BoundedStore, key: string, payload: AdapterPayload): void
   store.delete(key);
   const id = key.slice(key.indexOf(':') + 1);
   if (payload.uid && store.get(`sessionUid:${payload.uid}`) === id) store.delete(`sessionUid:${payload.uid}`);
-  if (payload.userCode && store.get(`userCode:${payload.userCode}`) === id) store.delete(`userCode:${payload.userCode}`);
+  if (payload.userCode && store.get(`userCode:${payload.userCode}`) === id)
+    store.delete(`userCode:${payload.userCode}`);
   if (payload.grantId) store.get<Map<string, number>>(`grant:${payload.grantId}`)?.delete(key);
 };
 

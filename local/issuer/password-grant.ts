@@ -31,7 +31,11 @@ export class PasswordGrant {
   ) {}
 
   register(): void {
-    this.provider.registerGrantType<PasswordParams>('password', (ctx) => this.handle(ctx), ['username', 'password', 'scope']);
+    this.provider.registerGrantType<PasswordParams>('password', (ctx) => this.handle(ctx), [
+      'username',
+      'password',
+      'scope',
+    ]);
   }
 
   private async handle(ctx: PasswordContext): Promise<void> {

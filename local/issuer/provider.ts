@@ -46,7 +46,9 @@ const clientMetadata = (client: RealmClient): ClientMetadata => {
   if (grantTypes.some((g) => g === 'authorization_code' || g === 'password')) grantTypes.push('refresh_token');
   return {
     client_id: client.clientId,
-    ...(client.publicClient ? { token_endpoint_auth_method: 'none' } : { client_secret: client.secret ?? '', token_endpoint_auth_method: 'client_secret_basic' }),
+    ...(client.publicClient
+      ? { token_endpoint_auth_method: 'none' }
+      : { client_secret: client.secret ?? '', token_endpoint_auth_method: 'client_secret_basic' }),
     grant_types: grantTypes,
     response_types: browser ? ['code'] : [],
     ...redirectMetadata(client, browser),

@@ -46,7 +46,10 @@ export interface RealmExport extends Partial<BruteForceSettings> {
 export const readRealm = (path: string): RealmExport => {
   const realm = JSON.parse(readFileSync(path, 'utf8')) as RealmExport;
   for (const user of realm.users ?? []) {
-    if (!user.id) throw new Error(`${path}: user ${user.username} needs a fixed "id", so that its sub is the same from Keycloak and the local issuer`);
+    if (!user.id)
+      throw new Error(
+        `${path}: user ${user.username} needs a fixed "id", so that its sub is the same from Keycloak and the local issuer`,
+      );
   }
   return realm;
 };
@@ -84,7 +87,10 @@ export class Realm {
    * Every refusal is the same undefined, as Keycloak answers them all alike ("Invalid user credentials").
    */
   authenticate(username: unknown, password: unknown, now = Date.now()): RealmUser | undefined {
-    const user = typeof username === 'string' ? [...this.usersById.values()].find((u) => u.username === username.toLowerCase() || u.email === username) : undefined;
+    const user =
+      typeof username === 'string'
+        ? [...this.usersById.values()].find((u) => u.username === username.toLowerCase() || u.email === username)
+        : undefined;
     if (!user || this.bruteForce.isLockedOut(user.id, now)) return undefined;
     if (!passwordMatches(user, password)) {
       this.bruteForce.failure(user.id, now);

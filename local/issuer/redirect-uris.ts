@@ -26,7 +26,9 @@ export const redirectMetadata = (client: RealmClient, browser: boolean): Omit<Cl
 };
 
 /** Keycloak's rule, checked when oidc-provider builds a client: `*` only as the last character of an absolute URI. */
-export const redirectPatternsMetadata = (errors: typeof OidcErrors): NonNullable<Configuration['extraClientMetadata']> => ({
+export const redirectPatternsMetadata = (
+  errors: typeof OidcErrors,
+): NonNullable<Configuration['extraClientMetadata']> => ({
   properties: [REDIRECT_PATTERNS],
   validator(_ctx, key, value) {
     if (key !== REDIRECT_PATTERNS || value === undefined) return;
@@ -34,7 +36,9 @@ export const redirectPatternsMetadata = (errors: typeof OidcErrors): NonNullable
     for (const pattern of value) {
       const base = typeof pattern === 'string' ? (prefixOf(pattern) ?? pattern) : '';
       if (base.includes('*') || !URL.canParse(base)) {
-        throw new errors.InvalidClientMetadata(`${key}: ${String(pattern)} is not an absolute URI with at most a trailing *`);
+        throw new errors.InvalidClientMetadata(
+          `${key}: ${String(pattern)} is not an absolute URI with at most a trailing *`,
+        );
       }
     }
   },
@@ -67,7 +71,10 @@ export const allowRedirectPatterns = (Client: ClientClass): void => {
   Client.prototype.redirectUriAllowed = function keycloakRedirectUriAllowed(this: object, uri: string) {
     return redirectUriAllowed.call(this, uri) || matchesPattern(this, uri);
   };
-  Client.prototype.postLogoutRedirectUriAllowed = function keycloakPostLogoutRedirectUriAllowed(this: object, uri: string) {
+  Client.prototype.postLogoutRedirectUriAllowed = function keycloakPostLogoutRedirectUriAllowed(
+    this: object,
+    uri: string,
+  ) {
     return postLogoutRedirectUriAllowed.call(this, uri) || matchesPattern(this, uri);
   };
 };

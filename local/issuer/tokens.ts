@@ -57,9 +57,15 @@ export class TokenPolicy {
   extraClaims(token: AccessToken | ClientCredentials): Record<string, unknown> {
     const claims: Record<string, unknown> = { typ: 'Bearer', azp: token.clientId };
     if (token.kind === 'ClientCredentials') {
-      return { ...claims, preferred_username: `service-account-${token.clientId}`, realm_access: { roles: this.realm.defaultRoles() } };
+      return {
+        ...claims,
+        preferred_username: `service-account-${token.clientId}`,
+        realm_access: { roles: this.realm.defaultRoles() },
+      };
     }
     const user = this.realm.usersById.get(token.accountId);
-    return user ? { ...claims, ...this.realm.profileOf(user), realm_access: { roles: this.realm.rolesOf(user) } } : claims;
+    return user
+      ? { ...claims, ...this.realm.profileOf(user), realm_access: { roles: this.realm.rolesOf(user) } }
+      : claims;
   }
 }

@@ -6,19 +6,30 @@ import type { LambdaQueue } from './async';
 import type { LambdaRuntime } from './runtime';
 import { randomUUID } from 'node:crypto';
 
-const userError = (status: number, type: string, message: string): HttpResponse => json(status, { Type: 'User', message }, { 'x-amzn-errortype': type });
+const userError = (status: number, type: string, message: string): HttpResponse =>
+  json(status, { Type: 'User', message }, { 'x-amzn-errortype': type });
 
 /**
  * Lambda's Invoke API (`POST /2015-03-31/functions/{name}/invocations`, REST JSON): RequestResponse
  * answers the function's result (with `X-Amz-Function-Error` when it failed), Event queues it and
  * answers 202, DryRun answers 204.
  */
-export const handleLambdaInvoke = async (runtime: LambdaRuntime, queue: LambdaQueue, req: IncomingMessage, name: string, body: Buffer): Promise<HttpResponse> => {
+export const handleLambdaInvoke = async (
+  runtime: LambdaRuntime,
+  queue: LambdaQueue,
+  req: IncomingMessage,
+  name: string,
+  body: Buffer,
+): Promise<HttpResponse> => {
   let functionName: string;
   try {
     functionName = decodeURIComponent(name);
   } catch {
-    return userError(400, 'ValidationException', "1 validation error detected: Value at 'functionName' failed to satisfy constraint: Member must be a function name or ARN");
+    return userError(
+      400,
+      'ValidationException',
+      "1 validation error detected: Value at 'functionName' failed to satisfy constraint: Member must be a function name or ARN",
+    );
   }
   const fn = runtime.find(functionName);
   if (!fn) return userError(404, 'ResourceNotFoundException', `Function not found: ${functionName.slice(0, 200)}`);
@@ -54,7 +65,8 @@ const INVOKE = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 export const lambdaEdge = (runtime: LambdaRuntime, queue: LambdaQueue): LocalService => ({
   name: 'lambda',
   recognises: (request) => request.method === 'POST' && INVOKE.test(request.path),
-  handle: async (request) => handleLambdaInvoke(runtime, queue, request.req, INVOKE.exec(request.path)![1]!, await request.body()),
+  handle: async (request) =>
+    handleLambdaInvoke(runtime, queue, request.req, INVOKE.exec(request.path)![1]!, await request.body()),
   health: () => 'running',
   faults: LAMBDA_FAULTS,
 });

@@ -81,7 +81,8 @@ export class AsyncInvocations implements LambdaQueue {
 
   /** Queues an event for a function: written down, then delivered in the background. */
   enqueue(functionArn: string, event: unknown, source: string): string {
-    if (this.closed) throw new ServiceError('ServiceUnavailableException', 'Lambda is stopping: the event was not queued', 503);
+    if (this.closed)
+      throw new ServiceError('ServiceUnavailableException', 'Lambda is stopping: the event was not queued', 503);
     const invocation: AsyncInvocation = { id: randomUUID(), functionArn, event, source, queuedAt: Date.now() };
     this.pending.set(invocation.id, invocation);
     this.write({ queued: invocation });
@@ -98,12 +99,17 @@ export class AsyncInvocations implements LambdaQueue {
   private async attempt(invocation: AsyncInvocation): Promise<void> {
     const delays = this.options.retryDelaysMs ?? RETRY_DELAYS_MS;
     for (let attempt = 0; ; attempt++) {
-      const outcome = await this.invoke(invocation.functionArn, invocation.event).catch((error: Error) => ({ functionError: error.name, payload: error.message }));
+      const outcome = await this.invoke(invocation.functionArn, invocation.event).catch((error: Error) => ({
+        functionError: error.name,
+        payload: error.message,
+      }));
       if (!outcome.functionError) break;
       if (this.stopping) return;
       const delay = delays[attempt];
       if (delay === undefined) {
-        this.options.log?.(`${invocation.source}: event ${invocation.id} to ${invocation.functionArn} failed ${attempt + 1} times and is dropped`);
+        this.options.log?.(
+          `${invocation.source}: event ${invocation.id} to ${invocation.functionArn} failed ${attempt + 1} times and is dropped`,
+        );
         break;
       }
       await new Promise((resolve) => setTimeout(resolve, delay));
@@ -121,7 +127,10 @@ export class AsyncInvocations implements LambdaQueue {
     const deadline = Date.now() + graceMs;
     while (this.deliveries.size > 0 && Date.now() < deadline) {
       const left = deadline - Date.now();
-      await Promise.race([Promise.allSettled([...this.deliveries]), new Promise((resolve) => setTimeout(resolve, left).unref())]);
+      await Promise.race([
+        Promise.allSettled([...this.deliveries]),
+        new Promise((resolve) => setTimeout(resolve, left).unref()),
+      ]);
     }
     return this.pending.size;
   }

@@ -57,11 +57,19 @@ export class ExecutionEnvironment {
       resourceLimits: { maxOldGenerationSizeMb: fn.memorySize, maxYoungGenerationSizeMb: 4 },
     });
     this.worker.on('message', (message: WorkerMessage) => this.onMessage(message));
-    this.worker.on('error', (error) => this.fail({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${this.pending?.requestId} Error: ${error.message}` }));
+    this.worker.on('error', (error) =>
+      this.fail({
+        errorType: 'Runtime.ExitError',
+        errorMessage: `RequestId: ${this.pending?.requestId} Error: ${error.message}`,
+      }),
+    );
     this.worker.on('exit', (code) => {
       this.dead = true;
       this.markReady();
-      this.fail({ errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${this.pending?.requestId} Error: Runtime exited with error: exit status ${code}` });
+      this.fail({
+        errorType: 'Runtime.ExitError',
+        errorMessage: `RequestId: ${this.pending?.requestId} Error: Runtime exited with error: exit status ${code}`,
+      });
       onExit(this);
     });
   }
@@ -109,4 +117,3 @@ export class ExecutionEnvironment {
     return this.worker.terminate();
   }
 }
-

@@ -1,4 +1,10 @@
-import { type BuildContext, type BuildOptions, build as esbuild, context as esbuildContext, type Message } from 'esbuild';
+import {
+  type BuildContext,
+  type BuildOptions,
+  build as esbuild,
+  context as esbuildContext,
+  type Message,
+} from 'esbuild';
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { shortName } from '../cloudformation/template';
@@ -28,7 +34,9 @@ const sourcesOfBundle = (entry: string): string[] => {
   if (!existsSync(mapFile)) return [];
   const map = JSON.parse(readFileSync(mapFile, 'utf8')) as { sources?: string[]; sourceRoot?: string };
   const root = resolve(dirname(mapFile), map.sourceRoot ?? '');
-  return (map.sources ?? []).map((source) => resolve(root, source)).filter((source) => !source.includes(`${'/'}node_modules${'/'}`));
+  return (map.sources ?? [])
+    .map((source) => resolve(root, source))
+    .filter((source) => !source.includes(`${'/'}node_modules${'/'}`));
 };
 
 export interface Reload {
@@ -65,7 +73,9 @@ export class HotReload {
   }
 
   private inputsOf(): Map<string, Set<string>> {
-    this.inputs ??= new Map(this.runtime.functions.filter((fn) => fn.build).map((fn) => [fn.name, new Set(sourcesOfBundle(fn.entry))]));
+    this.inputs ??= new Map(
+      this.runtime.functions.filter((fn) => fn.build).map((fn) => [fn.name, new Set(sourcesOfBundle(fn.entry))]),
+    );
     return this.inputs;
   }
 
@@ -97,7 +107,10 @@ export class HotReload {
     const generation = ++this.generation;
     // One function: its own incremental context. Several (a module they share): one build for each set
     // of options, where esbuild parses the shared modules once for all of them.
-    const outcomes = functions.length <= INCREMENTAL_UP_TO ? await Promise.all(functions.map((fn) => this.rebuildOne(fn, generation))) : await this.rebuildTogether(functions, generation);
+    const outcomes =
+      functions.length <= INCREMENTAL_UP_TO
+        ? await Promise.all(functions.map((fn) => this.rebuildOne(fn, generation)))
+        : await this.rebuildTogether(functions, generation);
     const reloaded = functions.filter((_, i) => outcomes[i]).map((fn) => shortName(fn.logicalId));
     const failed = functions.filter((_, i) => !outcomes[i]).map((fn) => shortName(fn.logicalId));
     return { reloaded, failed, ms: performance.now() - started };
@@ -106,7 +119,12 @@ export class HotReload {
   private async rebuildOne(fn: FunctionSpec, generation: number): Promise<boolean> {
     let context = this.contexts.get(fn.name);
     // Each build goes to a folder of its own (see publish): a busy environment's module stays as it was loaded.
-    context ??= await esbuildContext({ ...esbuildOptions(fn.build!), entryPoints: fn.build!.entryPoints, outdir: join(this.outDir, fn.logicalId, 'current'), entryNames: 'index' });
+    context ??= await esbuildContext({
+      ...esbuildOptions(fn.build!),
+      entryPoints: fn.build!.entryPoints,
+      outdir: join(this.outDir, fn.logicalId, 'current'),
+      entryNames: 'index',
+    });
     this.contexts.set(fn.name, context);
     try {
       const result = await context.rebuild();
@@ -131,10 +149,16 @@ export class HotReload {
       [...groups.values()].map(async (group) => {
         const entry = (fn: FunctionSpec) => `${fn.logicalId}/${generation}/index`;
         try {
-          const result = await esbuild({ ...esbuildOptions(group[0]!.build!), entryPoints: Object.fromEntries(group.map((fn) => [entry(fn), fn.build!.entryPoints[0]!])), outdir: this.outDir });
+          const result = await esbuild({
+            ...esbuildOptions(group[0]!.build!),
+            entryPoints: Object.fromEntries(group.map((fn) => [entry(fn), fn.build!.entryPoints[0]!])),
+            outdir: this.outDir,
+          });
           const outputs = result.metafile.outputs;
           for (const fn of group) {
-            const output = Object.entries(outputs).find(([path]) => resolve(path) === join(this.outDir, `${entry(fn)}.js`))?.[1];
+            const output = Object.entries(outputs).find(
+              ([path]) => resolve(path) === join(this.outDir, `${entry(fn)}.js`),
+            )?.[1];
             this.deploy(fn, join(this.outDir, fn.logicalId, String(generation)), Object.keys(output?.inputs ?? {}));
             built.add(fn);
           }
@@ -152,7 +176,10 @@ export class HotReload {
    * map). The build before last is removed: no environment loads it any more.
    */
   private deploy(fn: FunctionSpec, dir: string, inputs: string[]): void {
-    this.inputsOf().set(fn.name, new Set(inputs.map((input) => resolve(input)).filter((input) => !input.includes('/node_modules/'))));
+    this.inputsOf().set(
+      fn.name,
+      new Set(inputs.map((input) => resolve(input)).filter((input) => !input.includes('/node_modules/'))),
+    );
     this.runtime.replaceCode(fn.name, join(dir, 'index.js'));
     const previous = this.published.get(fn.name) ?? [];
     for (const old of previous.slice(0, -1)) rmSync(old, { recursive: true, force: true });
@@ -163,7 +190,9 @@ export class HotReload {
     const errors = (error as { errors?: Message[] }).errors ?? [];
     const where = (m: Message) => (m.location ? `${m.location.file}:${m.location.line}:${m.location.column}: ` : '');
     const names = functions.map((fn) => shortName(fn.logicalId)).join(', ');
-    this.log(`hot reload: ${names} did not build, ${functions.length > 1 ? 'their' : 'its'} old code keeps serving:\n${errors.map((m) => `  ${where(m)}${m.text}`).join('\n') || `  ${(error as Error).message}`}`);
+    this.log(
+      `hot reload: ${names} did not build, ${functions.length > 1 ? 'their' : 'its'} old code keeps serving:\n${errors.map((m) => `  ${where(m)}${m.text}`).join('\n') || `  ${(error as Error).message}`}`,
+    );
   }
 
   async stop(): Promise<void> {

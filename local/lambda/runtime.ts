@@ -6,8 +6,6 @@ import type { InvokeResult, LambdaErrorPayload, RuntimeHooks } from './invocatio
 import { FunctionPool, WorkerBudget } from './pool';
 import type { FunctionSpec } from './specs';
 
-
-
 export interface RuntimeOptions extends RuntimeHooks {
   /** Concurrent executions per function when the template reserves none. */
   defaultConcurrency?: number;
@@ -64,8 +62,14 @@ export class LambdaRuntime {
       for (const key of [fn.name, fn.arn, fn.logicalId]) this.byKey.set(key, fn);
       const limit = fn.reservedConcurrency ?? options.defaultConcurrency ?? DEFAULT_CONCURRENCY;
       // A fresh environment runs the function's code as it is now (see replaceCode).
-      const spawn = (current: FunctionSpec) => new ExecutionEnvironment(current, options.baseEnvironment ?? {}, options, (env) => this.pools.get(fn.name)?.discard(env));
-      this.pools.set(fn.name, new FunctionPool(fn, limit, spawn, options.idleTimeoutMs ?? IDLE_TIMEOUT_MS, this.budget));
+      const spawn = (current: FunctionSpec) =>
+        new ExecutionEnvironment(current, options.baseEnvironment ?? {}, options, (env) =>
+          this.pools.get(fn.name)?.discard(env),
+        );
+      this.pools.set(
+        fn.name,
+        new FunctionPool(fn, limit, spawn, options.idleTimeoutMs ?? IDLE_TIMEOUT_MS, this.budget),
+      );
     }
   }
 
@@ -107,7 +111,11 @@ export class LambdaRuntime {
     let cold = false;
     let queuedMs = 0;
     try {
-      fault = await this.options.chaos?.apply({ service: 'lambda', operation: 'Invoke', functionNames: functionNames(fn) });
+      fault = await this.options.chaos?.apply({
+        service: 'lambda',
+        operation: 'Invoke',
+        functionNames: functionNames(fn),
+      });
     } catch (error) {
       if (!(error instanceof InjectedError)) throw error;
       // As if the function threw it, before doing anything.
@@ -122,7 +130,16 @@ export class LambdaRuntime {
     }
     const initMs = outcome.initMs ?? 0;
     const durationMs = performance.now() - asked - queuedMs - initMs;
-    this.options.onReport?.({ fn, requestId, start, queuedMs, initMs, durationMs, coldStart: cold, error: outcome.error });
+    this.options.onReport?.({
+      fn,
+      requestId,
+      start,
+      queuedMs,
+      initMs,
+      durationMs,
+      coldStart: cold,
+      error: outcome.error,
+    });
     return outcome.error
       ? { requestId, payload: outcome.error, functionError: 'Unhandled', durationMs }
       : { requestId, payload: outcome.payload ?? null, durationMs };
@@ -134,26 +151,54 @@ export class LambdaRuntime {
    * `crash` lets it finish and ends its worker before it answers. Lambda ends an environment that
    * timed out, crashed or failed to start: the next invocation starts cold.
    */
-  private async runIn(pool: FunctionPool, env: ExecutionEnvironment, fn: FunctionSpec, requestId: string, event: unknown, fault?: string): Promise<Outcome> {
+  private async runIn(
+    pool: FunctionPool,
+    env: ExecutionEnvironment,
+    fn: FunctionSpec,
+    requestId: string,
+    event: unknown,
+    fault?: string,
+  ): Promise<Outcome> {
     // As on Lambda, the function's timeout starts once its environment is initialized; the init has a limit of its own.
     const initStarted = performance.now();
     if (!(await env.initialized(INIT_TIMEOUT_MS))) {
       await env.terminate();
       pool.discard(env);
-      return { error: { errorType: 'Runtime.InitTimeout', errorMessage: `RequestId: ${requestId} Error: the function's initialization did not finish within ${INIT_TIMEOUT_MS / 1000} seconds` } };
+      return {
+        error: {
+          errorType: 'Runtime.InitTimeout',
+          errorMessage: `RequestId: ${requestId} Error: the function's initialization did not finish within ${INIT_TIMEOUT_MS / 1000} seconds`,
+        },
+      };
     }
     const initMs = performance.now() - initStarted;
     const timeoutMs = fn.timeoutSeconds * 1000;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<Outcome>((resolve) => {
       timer = setTimeout(
-        () => resolve({ timedOut: true, error: { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds` } }),
+        () =>
+          resolve({
+            timedOut: true,
+            error: {
+              errorType: 'Sandbox.Timedout',
+              errorMessage: `RequestId: ${requestId} Error: Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`,
+            },
+          }),
         timeoutMs,
       );
     });
-    let outcome: Outcome = env.initError ? { error: env.initError } : await Promise.race([env.run(requestId, event, Date.now() + timeoutMs), timedOut]);
+    let outcome: Outcome = env.initError
+      ? { error: env.initError }
+      : await Promise.race([env.run(requestId, event, Date.now() + timeoutMs), timedOut]);
     if (fault === 'timeout' && !outcome.timedOut) outcome = await timedOut;
-    if (fault === 'crash' && !outcome.timedOut) outcome = { crashed: true, error: { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: signal: killed` } };
+    if (fault === 'crash' && !outcome.timedOut)
+      outcome = {
+        crashed: true,
+        error: {
+          errorType: 'Runtime.ExitError',
+          errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: signal: killed`,
+        },
+      };
     clearTimeout(timer);
     if (outcome.timedOut || outcome.crashed || env.initError) {
       await env.terminate();

@@ -42,8 +42,14 @@ interface FunctionProperties extends FunctionEnvironment {
 }
 
 /** Where a function's bundle lives: the asset directory CDK wrote for it in the cloud assembly. */
-const entryOf = (assemblyDir: string, logicalId: string, assetPath: unknown, handler: string): { entry: string; exportName: string } => {
-  if (typeof assetPath !== 'string') throw new UnsupportedFunction(`${logicalId} has no asset (inline code is not run locally)`);
+const entryOf = (
+  assemblyDir: string,
+  logicalId: string,
+  assetPath: unknown,
+  handler: string,
+): { entry: string; exportName: string } => {
+  if (typeof assetPath !== 'string')
+    throw new UnsupportedFunction(`${logicalId} has no asset (inline code is not run locally)`);
   const dot = handler.lastIndexOf('.');
   const file = handler.slice(0, dot);
   const exportName = handler.slice(dot + 1);
@@ -51,7 +57,9 @@ const entryOf = (assemblyDir: string, logicalId: string, assetPath: unknown, han
     const entry = join(assemblyDir, assetPath, `${file}${extension}`);
     if (existsSync(entry)) return { entry, exportName };
   }
-  throw new UnsupportedFunction(`${logicalId}: no ${file}.js in ${assetPath} (was the template synthesized with bundling?)`);
+  throw new UnsupportedFunction(
+    `${logicalId}: no ${file}.js in ${assetPath} (was the template synthesized with bundling?)`,
+  );
 };
 
 /**
@@ -103,7 +111,9 @@ export const functionSpecs = (
         timeoutSeconds: Number(p.Timeout ?? 3),
         memorySize: Number(p.MemorySize ?? 128),
         environment: Object.fromEntries(Object.entries(variables).map(([key, value]) => [key, rewrite(String(value))])),
-        ...(p.ReservedConcurrentExecutions !== undefined && { reservedConcurrency: Number(p.ReservedConcurrentExecutions) }),
+        ...(p.ReservedConcurrentExecutions !== undefined && {
+          reservedConcurrency: Number(p.ReservedConcurrentExecutions),
+        }),
         ...(build && { build }),
       });
     } catch (error) {

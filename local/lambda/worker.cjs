@@ -11,7 +11,8 @@ let currentRequestId;
 
 for (const stream of ['stdout', 'stderr']) {
   process[stream].write = (chunk, encoding, callback) => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? encoding : 'utf8');
+    const text =
+      typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? encoding : 'utf8');
     parentPort.postMessage({ type: 'log', stream, requestId: currentRequestId, text });
     if (typeof encoding === 'function') encoding();
     else if (typeof callback === 'function') callback();
@@ -31,7 +32,9 @@ try {
   const mod = require(workerData.entry);
   handler = mod[workerData.exportName];
   if (typeof handler !== 'function') {
-    throw Object.assign(new Error(`${workerData.handler} is undefined or not exported`), { name: 'Runtime.HandlerNotFound' });
+    throw Object.assign(new Error(`${workerData.handler} is undefined or not exported`), {
+      name: 'Runtime.HandlerNotFound',
+    });
   }
 } catch (error) {
   initError = shapeError(error);

@@ -46,13 +46,18 @@ const KEEP = 2000;
 const NOISE = [/^No application metrics to publish/];
 const COLORS = [36, 35, 33, 32, 34, 96, 95, 93, 92, 94];
 
-
 /** One MetricRecord per metric directive and dimension set, read with the same EMF parser as the bridge. */
 const parseEmf = (fn: string, record: Record<string, unknown>): MetricRecord[] => {
   const records = new Map<string, MetricRecord>();
   for (const metric of metricsOfEmf(record)) {
     const key = JSON.stringify([metric.namespace, metric.dimensions]);
-    const entry = records.get(key) ?? { function: fn, timestamp: metric.timestamp, namespace: metric.namespace, dimensions: metric.dimensions, values: {} };
+    const entry = records.get(key) ?? {
+      function: fn,
+      timestamp: metric.timestamp,
+      namespace: metric.namespace,
+      dimensions: metric.dimensions,
+      values: {},
+    };
     entry.values[metric.name] = metric.values.length === 1 ? metric.values[0]! : metric.values;
     if (metric.unit) entry.units = { ...entry.units, [metric.name]: metric.unit };
     records.set(key, entry);
@@ -127,20 +132,50 @@ export class LogHub {
         continue;
       }
       if (record && typeof record.message === 'string') {
-        const { level, message: _message, timestamp: _t, service: _s, cold_start: _c, function_arn: _a, function_memory_size: _m, function_name: _n, function_request_id: _r, sampling_rate: _sr, xray_trace_id: _x, ...extra } = record;
+        const {
+          level,
+          message: _message,
+          timestamp: _t,
+          service: _s,
+          cold_start: _c,
+          function_arn: _a,
+          function_memory_size: _m,
+          function_name: _n,
+          function_request_id: _r,
+          sampling_rate: _sr,
+          xray_trace_id: _x,
+          ...extra
+        } = record;
         const rest = Object.keys(extra).length ? ` ${JSON.stringify(extra)}` : '';
         this.emit(name, requestId, typeof level === 'string' ? level : 'INFO', `${record.message}${rest}`);
-      } else if (!NOISE.some((pattern) => pattern.test(line)) || this.options.verbose) this.emit(name, requestId, 'LOG', line);
+      } else if (!NOISE.some((pattern) => pattern.test(line)) || this.options.verbose)
+        this.emit(name, requestId, 'LOG', line);
     }
   }
 
   report({ fn, requestId, start, queuedMs, initMs, durationMs, coldStart, error }: InvocationReport): void {
     const name = shortName(fn.logicalId);
-    const invocation = { function: name, functionName: fn.name, requestId, start, end: start + queuedMs + initMs + durationMs, queuedMs, initMs, durationMs, coldStart, ...(error && { error: error.errorType }) };
+    const invocation = {
+      function: name,
+      functionName: fn.name,
+      requestId,
+      start,
+      end: start + queuedMs + initMs + durationMs,
+      queuedMs,
+      initMs,
+      durationMs,
+      coldStart,
+      ...(error && { error: error.errorType }),
+    };
     this.keep(this.reports, invocation, KEEP * 5);
     for (const listener of this.listeners) listener.report?.(invocation);
     const outcome = error ? ` ${error.errorType}: ${error.errorMessage}` : '';
     const init = coldStart ? ` Init Duration: ${initMs.toFixed(1)} ms` : '';
-    this.emit(name, requestId, error ? 'ERROR' : 'END', `REPORT Duration: ${durationMs.toFixed(1)} ms${init}${queuedMs >= 1 ? ` Queued: ${queuedMs.toFixed(1)} ms` : ''}${outcome}`);
+    this.emit(
+      name,
+      requestId,
+      error ? 'ERROR' : 'END',
+      `REPORT Duration: ${durationMs.toFixed(1)} ms${init}${queuedMs >= 1 ? ` Queued: ${queuedMs.toFixed(1)} ms` : ''}${outcome}`,
+    );
   }
 }

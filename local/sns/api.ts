@@ -42,13 +42,24 @@ const actionResult = async (sns: SnsService, action: string, params: URLSearchPa
       return `<Subscriptions>${sns.subscriptions.map(subscriptionXml).join('')}</Subscriptions>`;
     case 'ListSubscriptionsByTopic': {
       const topic = sns.topic(params.get('TopicArn') ?? '');
-      return `<Subscriptions>${sns.subscriptions.filter((s) => s.topicArn === topic.arn).map(subscriptionXml).join('')}</Subscriptions>`;
+      return `<Subscriptions>${sns.subscriptions
+        .filter((s) => s.topicArn === topic.arn)
+        .map(subscriptionXml)
+        .join('')}</Subscriptions>`;
     }
     case 'GetTopicAttributes': {
       const topic = sns.topic(params.get('TopicArn') ?? '');
       const count = sns.subscriptions.filter((s) => s.topicArn === topic.arn).length;
-      const entries = { TopicArn: topic.arn, DisplayName: topic.name, SubscriptionsConfirmed: String(count), SubscriptionsPending: '0', SubscriptionsDeleted: '0' };
-      return `<Attributes>${Object.entries(entries).map(([k, v]) => `<entry><key>${k}</key><value>${xmlEscape(v)}</value></entry>`).join('')}</Attributes>`;
+      const entries = {
+        TopicArn: topic.arn,
+        DisplayName: topic.name,
+        SubscriptionsConfirmed: String(count),
+        SubscriptionsPending: '0',
+        SubscriptionsDeleted: '0',
+      };
+      return `<Attributes>${Object.entries(entries)
+        .map(([k, v]) => `<entry><key>${k}</key><value>${xmlEscape(v)}</value></entry>`)
+        .join('')}</Attributes>`;
     }
     default:
       throw new ServiceError('InvalidAction', `SNS action ${action} is not supported by the local cloud`);

@@ -28,7 +28,12 @@ export const snsLambdaEvent = (subscription: SubscriptionSpec, message: SnsMessa
         Signature: 'local',
         SigningCertUrl: '',
         UnsubscribeUrl: '',
-        MessageAttributes: Object.fromEntries(Object.entries(message.attributes).map(([name, value]) => [name, { Type: value.DataType, Value: value.StringValue }])),
+        MessageAttributes: Object.fromEntries(
+          Object.entries(message.attributes).map(([name, value]) => [
+            name,
+            { Type: value.DataType, Value: value.StringValue },
+          ]),
+        ),
       },
     },
   ],

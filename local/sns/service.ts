@@ -16,7 +16,8 @@ export interface PublishInput {
 
 /** The common part of SNS filter policies: exact values, `prefix`, `anything-but` and `exists` on message attributes. */
 const matchesFilter = (policy: Record<string, unknown> | undefined, attributes: SnsMessage['attributes']): boolean =>
-  !policy || Object.entries(policy).every(([name, allowed]) => matchesRules(allowed as unknown[], attributes[name]?.StringValue));
+  !policy ||
+  Object.entries(policy).every(([name, allowed]) => matchesRules(allowed as unknown[], attributes[name]?.StringValue));
 
 /**
  * SNS on this machine: the template's topics and Lambda subscriptions. A publish answers once the
@@ -46,7 +47,8 @@ export class SnsService {
   async publish(input: PublishInput): Promise<{ MessageId: string }> {
     await this.chaos?.apply({ service: 'sns', operation: 'Publish' });
     const topic = this.topic(input.TopicArn ?? input.TargetArn);
-    if (input.Message === undefined || input.Message === '') throw new ServiceError('InvalidParameter', 'Invalid parameter: Empty message');
+    if (input.Message === undefined || input.Message === '')
+      throw new ServiceError('InvalidParameter', 'Invalid parameter: Empty message');
     const message: SnsMessage = {
       messageId: randomUUID(),
       topic,
@@ -56,7 +58,8 @@ export class SnsService {
       attributes: input.MessageAttributes ?? {},
     };
     for (const subscription of this.subscriptions) {
-      if (subscription.topicArn !== topic.arn || !matchesFilter(subscription.filterPolicy, message.attributes)) continue;
+      if (subscription.topicArn !== topic.arn || !matchesFilter(subscription.filterPolicy, message.attributes))
+        continue;
       if (subscription.protocol !== 'lambda') {
         this.log(`SNS: ${subscription.protocol} subscription ${subscription.arn} is not delivered locally`);
         continue;

@@ -15,11 +15,19 @@ export interface SubscriptionSpec {
 }
 
 export const topicSpecs = (model: StackModel): TopicSpec[] =>
-  model.ofType('AWS::SNS::Topic').map(([logicalId]) => ({ arn: model.ref(logicalId), name: model.physicalName(logicalId) }));
+  model
+    .ofType('AWS::SNS::Topic')
+    .map(([logicalId]) => ({ arn: model.ref(logicalId), name: model.physicalName(logicalId) }));
 
 export const subscriptionSpecs = (model: StackModel): SubscriptionSpec[] =>
   model.ofType('AWS::SNS::Subscription').map(([logicalId, resource]) => {
-    const p = model.resolve(resource.Properties ?? {}) as { TopicArn?: unknown; Protocol?: unknown; Endpoint?: unknown; FilterPolicy?: Record<string, unknown>; RawMessageDelivery?: unknown };
+    const p = model.resolve(resource.Properties ?? {}) as {
+      TopicArn?: unknown;
+      Protocol?: unknown;
+      Endpoint?: unknown;
+      FilterPolicy?: Record<string, unknown>;
+      RawMessageDelivery?: unknown;
+    };
     return {
       arn: model.ref(logicalId),
       topicArn: String(p.TopicArn),

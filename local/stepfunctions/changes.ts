@@ -27,7 +27,15 @@ export class ExecutionChanges {
 
   record(record: ExecutionRecord): void {
     const { executionArn, stateMachineArn, name, status, startDate, stopDate } = record;
-    this.changes.push({ seq: ++this.seq, executionArn, stateMachineArn, name, status, startDate, ...(stopDate !== undefined && { stopDate }) });
+    this.changes.push({
+      seq: ++this.seq,
+      executionArn,
+      stateMachineArn,
+      name,
+      status,
+      startDate,
+      ...(stopDate !== undefined && { stopDate }),
+    });
     if (this.changes.length > KEEP * 1.25) this.changes.splice(0, this.changes.length - KEEP);
     const waiters = this.waiters;
     this.waiters = [];
@@ -58,7 +66,10 @@ export class ExecutionChanges {
     const since = Number(query.get('since') ?? 0);
     const waitMs = Math.min(Number(query.get('wait') ?? 0), 30_000);
     if (!Number.isInteger(since) || since < 0 || !Number.isFinite(waitMs) || waitMs < 0) {
-      return json(400, { __type: 'ValidationException', message: 'since is a change number (0 or more) and wait a number of milliseconds' });
+      return json(400, {
+        __type: 'ValidationException',
+        message: 'since is a change number (0 or more) and wait a number of milliseconds',
+      });
     }
     return json(200, await this.wait(since, waitMs));
   }

@@ -41,7 +41,8 @@ export class FileExecutionStore implements ExecutionStore {
       const record = line as ExecutionRecord;
       this.index.set(record.executionArn, record);
     }
-    for (const record of this.index.values()) if (record.status === 'RUNNING') record.eventCount = this.repairHistory(record.executionArn);
+    for (const record of this.index.values())
+      if (record.status === 'RUNNING') record.eventCount = this.repairHistory(record.executionArn);
     // Compaction: one line per execution, written beside the journal and renamed over it.
     const compacted = `${journalFile}.tmp`;
     const fd = openSync(compacted, 'w');

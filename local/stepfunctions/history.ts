@@ -24,7 +24,14 @@ export interface NewEvent {
 }
 
 const EVENT_PREFIX: Record<string, string> = {
-  Task: 'Task', Pass: 'Pass', Choice: 'Choice', Wait: 'Wait', Succeed: 'Succeed', Fail: 'Fail', Map: 'Map', Parallel: 'Parallel',
+  Task: 'Task',
+  Pass: 'Pass',
+  Choice: 'Choice',
+  Wait: 'Wait',
+  Succeed: 'Succeed',
+  Fail: 'Fail',
+  Map: 'Map',
+  Parallel: 'Parallel',
 };
 
 export const json = (value: unknown): string => JSON.stringify(value ?? null);
@@ -39,27 +46,43 @@ const event = (type: string, details: Record<string, unknown> = {}): NewEvent =>
 export const historyEventOf = (e: EngineEvent, roleArn: string): NewEvent | undefined => {
   switch (e.type) {
     case 'ExecutionStarted':
-      return event('ExecutionStarted', { executionStartedEventDetails: { input: json(e.input), inputDetails: { truncated: false }, roleArn } });
+      return event('ExecutionStarted', {
+        executionStartedEventDetails: { input: json(e.input), inputDetails: { truncated: false }, roleArn },
+      });
     case 'ExecutionSucceeded':
-      return event('ExecutionSucceeded', { executionSucceededEventDetails: { output: json(e.output), outputDetails: { truncated: false } } });
+      return event('ExecutionSucceeded', {
+        executionSucceededEventDetails: { output: json(e.output), outputDetails: { truncated: false } },
+      });
     case 'ExecutionFailed':
-      return event('ExecutionFailed', { executionFailedEventDetails: { error: e.Error, cause: typeof e.Cause === 'string' ? e.Cause : json(e.Cause) } });
+      return event('ExecutionFailed', {
+        executionFailedEventDetails: { error: e.Error, cause: typeof e.Cause === 'string' ? e.Cause : json(e.Cause) },
+      });
     case 'ExecutionAborted':
       return event('ExecutionAborted', { executionAbortedEventDetails: {} });
     case 'ExecutionTimeout':
       return event('ExecutionTimedOut', { executionTimedOutEventDetails: { error: 'States.Timeout' } });
     case 'StateEntered':
       return event(`${EVENT_PREFIX[e.state.type]}StateEntered`, {
-        stateEnteredEventDetails: { name: e.state.name, input: json(e.state.input), inputDetails: { truncated: false } },
+        stateEnteredEventDetails: {
+          name: e.state.name,
+          input: json(e.state.input),
+          inputDetails: { truncated: false },
+        },
       });
     case 'StateExited':
       return event(`${EVENT_PREFIX[e.state.type]}StateExited`, {
-        stateExitedEventDetails: { name: e.state.name, output: json(e.state.output), outputDetails: { truncated: false } },
+        stateExitedEventDetails: {
+          name: e.state.name,
+          output: json(e.state.output),
+          outputDetails: { truncated: false },
+        },
       });
     case 'MapIterationStarted':
     case 'MapIterationSucceeded':
     case 'MapIterationFailed':
-      return event(e.type, { [`${e.type[0]!.toLowerCase()}${e.type.slice(1)}EventDetails`]: { name: e.parentState.name, index: e.index } });
+      return event(e.type, {
+        [`${e.type[0]!.toLowerCase()}${e.type.slice(1)}EventDetails`]: { name: e.parentState.name, index: e.index },
+      });
     default:
       return undefined;
   }

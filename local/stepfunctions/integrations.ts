@@ -1,4 +1,10 @@
-import { DeleteItemCommand, type DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { LambdaErrorPayload } from '../lambda/invocation';
 import type { PublishInput } from '../sns/service';
 
@@ -64,7 +70,12 @@ export const taskIntegration = (resource: string, stateName: string, targets: In
     return async (input) => {
       const result = await invoke(targets, String(input.FunctionName), input.Payload ?? {});
       if (result.functionError) throw lambdaFailure(result.payload);
-      return { ExecutedVersion: '$LATEST', Payload: result.payload, StatusCode: 200, SdkHttpMetadata: { httpStatusCode: 200 } };
+      return {
+        ExecutedVersion: '$LATEST',
+        Payload: result.payload,
+        StatusCode: 200,
+        SdkHttpMetadata: { httpStatusCode: 200 },
+      };
     };
   }
   if (/^arn:aws:lambda:[^:]*:[^:]*:function:/.test(resource)) {
@@ -88,7 +99,12 @@ export const taskIntegration = (resource: string, stateName: string, targets: In
 /** The DynamoDB item actions of the optimized integration, sent with a DynamoDB client. */
 /** The DynamoDB integrations, on a client that may still be on its way (DynamoDB Local starting). */
 export const dynamodbActions = (client: DynamoDBClient | Promise<DynamoDBClient>): IntegrationTargets['dynamodb'] => {
-  const commands = { getItem: GetItemCommand, putItem: PutItemCommand, updateItem: UpdateItemCommand, deleteItem: DeleteItemCommand } as const;
+  const commands = {
+    getItem: GetItemCommand,
+    putItem: PutItemCommand,
+    updateItem: UpdateItemCommand,
+    deleteItem: DeleteItemCommand,
+  } as const;
   return async (action, params) => {
     const Command = commands[action as keyof typeof commands] as unknown as new (input: unknown) => GetItemCommand;
     const { $metadata: _, ...output } = await (await client).send(new Command(params));

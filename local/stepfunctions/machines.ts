@@ -34,7 +34,9 @@ export const machineOf = (spec: StateMachineSpec, retryIntervalScale: number): M
 export const engineAt = (machine: Machine, startAt: string): StateMachine => {
   let engine = machine.engines.get(startAt);
   if (!engine) {
-    engine = new StateMachine(forEngine({ ...machine.definition, StartAt: startAt }), { validationOptions: { noValidate: true } });
+    engine = new StateMachine(forEngine({ ...machine.definition, StartAt: startAt }), {
+      validationOptions: { noValidate: true },
+    });
     machine.engines.set(startAt, engine);
   }
   return engine;

@@ -29,7 +29,8 @@ export const redriveStatusOf = (
   if (record.status === 'SUCCEEDED') return not('Execution is SUCCEEDED and cannot be redriven');
   if (record.eventCount >= HISTORY_EVENT_LIMIT) return not('Execution history event limit exceeded');
   if (now - record.startDate > MAX_EXECUTION_TIME_MS) return not('Execution has exceeded the max execution time');
-  if (now - (record.stopDate ?? record.startDate) > REDRIVABLE_PERIOD_MS) return not('Execution redrivable period exceeded');
+  if (now - (record.stopDate ?? record.startDate) > REDRIVABLE_PERIOD_MS)
+    return not('Execution redrivable period exceeded');
   return { status: 'REDRIVABLE' };
 };
 
@@ -37,17 +38,30 @@ export const redriveStatusOf = (
  * A repeated RedriveExecution with a client token among the last 10 used, within 15 minutes, answers
  * the redrive it made then (AWS's idempotency); answers undefined for a new or expired token.
  */
-export const earlierRedrive = (record: ExecutionRecord, clientToken: string | undefined, now = Date.now()): number | undefined => {
+export const earlierRedrive = (
+  record: ExecutionRecord,
+  clientToken: string | undefined,
+  now = Date.now(),
+): number | undefined => {
   if (clientToken === undefined) return undefined;
   if (!CLIENT_TOKEN.test(clientToken)) {
-    throw new ServiceError('ValidationException', "1 validation error detected: Value at 'clientToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [!-~]+ and have length between 1 and 64");
+    throw new ServiceError(
+      'ValidationException',
+      "1 validation error detected: Value at 'clientToken' failed to satisfy constraint: Member must satisfy regular expression pattern: [!-~]+ and have length between 1 and 64",
+    );
   }
   return record.redriveTokens?.find((t) => t.token === clientToken && now - t.date <= CLIENT_TOKEN_TTL_MS)?.date;
 };
 
 /** The tokens kept after a redrive with this one. */
-export const keepToken = (record: ExecutionRecord, clientToken: string | undefined, date: number): ExecutionRecord['redriveTokens'] =>
-  clientToken === undefined ? record.redriveTokens : [...(record.redriveTokens ?? []), { token: clientToken, date }].slice(-CLIENT_TOKENS_KEPT);
+export const keepToken = (
+  record: ExecutionRecord,
+  clientToken: string | undefined,
+  date: number,
+): ExecutionRecord['redriveTokens'] =>
+  clientToken === undefined
+    ? record.redriveTokens
+    : [...(record.redriveTokens ?? []), { token: clientToken, date }].slice(-CLIENT_TOKENS_KEPT);
 
 /** Where an execution goes on from: the top-level state it last entered, with that state's input. */
 export interface ResumePoint {
@@ -68,7 +82,8 @@ export const resumePoint = (events: HistoryEvent[], definition: AslDefinition): 
     const event = events[i]!;
     if (event.type === 'ExecutionRedriven') restartedAfter = true;
     const details = event.stateEnteredEventDetails as { name: string; input: string } | undefined;
-    if (details && details.name in definition.States) return { state: details.name, input: JSON.parse(details.input) as JSONValue, entered: !restartedAfter };
+    if (details && details.name in definition.States)
+      return { state: details.name, input: JSON.parse(details.input) as JSONValue, entered: !restartedAfter };
   }
   return undefined;
 };
@@ -89,11 +104,22 @@ export const recordedEnd = (events: HistoryEvent[]): Partial<ExecutionRecord> | 
   const end = last && TERMINAL_EVENTS[last.type];
   if (!last || !end) return undefined;
   const { error, cause } = (last[end.details] ?? {}) as { error?: string; cause?: string };
-  return { status: end.status, stopDate: last.timestamp, ...(error !== undefined && { error }), ...(cause !== undefined && { cause }) };
+  return {
+    status: end.status,
+    stopDate: last.timestamp,
+    ...(error !== undefined && { error }),
+    ...(cause !== undefined && { cause }),
+  };
 };
 
 /** The ExecutionRedriven event, appended to the execution's history. */
 export const appendRedriven = (store: ExecutionStore, record: ExecutionRecord, timestamp: number): void => {
   const id = ++record.eventCount;
-  store.append(record.executionArn, { id, previousEventId: id - 1, timestamp, type: 'ExecutionRedriven', executionRedrivenEventDetails: { redriveCount: record.redriveCount } });
+  store.append(record.executionArn, {
+    id,
+    previousEventId: id - 1,
+    timestamp,
+    type: 'ExecutionRedriven',
+    executionRedrivenEventDetails: { redriveCount: record.redriveCount },
+  });
 };

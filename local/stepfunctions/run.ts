@@ -1,7 +1,13 @@
 import { ExecutionAbortedError, ExecutionError, type StateMachine } from 'aws-local-stepfunctions';
 import type { ExecutionRecord, ExecutionStore } from './executions';
 import { historyEventOf, type HistoryEvent, json, type JSONValue } from './history';
-import { describeResource, type IntegrationTargets, TaskFailure, type TaskInput, taskIntegration } from './integrations';
+import {
+  describeResource,
+  type IntegrationTargets,
+  TaskFailure,
+  type TaskInput,
+  taskIntegration,
+} from './integrations';
 import type { AslDefinition } from './asl';
 import { engineAt, type Machine, timeLeftMs } from './machines';
 import type { ResumePoint } from './redrive';
@@ -32,10 +38,28 @@ export interface Attempt {
 }
 
 /** Where an attempt starts: the resume point's state with its input, or StartAt with the execution's input. */
-export const attemptAt = (machine: Machine, record: ExecutionRecord, at: ResumePoint | undefined, started: boolean, executionInput: string): Attempt => {
+export const attemptAt = (
+  machine: Machine,
+  record: ExecutionRecord,
+  at: ResumePoint | undefined,
+  started: boolean,
+  executionInput: string,
+): Attempt => {
   const timeoutMs = timeLeftMs(machine, record.redriveDate ?? record.startDate);
-  if (!at) return { engine: engineAt(machine, machine.definition.StartAt), input: JSON.parse(executionInput) as JSONValue, started, timeoutMs };
-  return { engine: engineAt(machine, at.state), input: at.input, started, ...(at.entered && { entered: at.state }), timeoutMs };
+  if (!at)
+    return {
+      engine: engineAt(machine, machine.definition.StartAt),
+      input: JSON.parse(executionInput) as JSONValue,
+      started,
+      timeoutMs,
+    };
+  return {
+    engine: engineAt(machine, at.state),
+    input: at.input,
+    started,
+    ...(at.entered && { entered: at.state }),
+    timeoutMs,
+  };
 };
 
 export interface RunningExecution {
@@ -71,15 +95,23 @@ export const runAttempt = (ctx: RunContext, record: ExecutionRecord, attempt: At
   });
   let ending: { status: 'ABORTED' | 'TIMED_OUT'; error?: string; cause?: string } | undefined;
   let suspended = false;
-  const timer = attempt.timeoutMs === undefined ? undefined : setTimeout(() => ((ending = { status: 'TIMED_OUT', error: 'States.Timeout' }), execution.abort()), Math.max(0, attempt.timeoutMs));
+  const timer =
+    attempt.timeoutMs === undefined
+      ? undefined
+      : setTimeout(
+          () => ((ending = { status: 'TIMED_OUT', error: 'States.Timeout' }), execution.abort()),
+          Math.max(0, attempt.timeoutMs),
+        );
   const recording = (async () => {
     let skipStarted = attempt.started;
     let skipEntered = attempt.entered;
     for await (const event of execution.eventLogs) {
       if (event.type === 'ExecutionStarted' && skipStarted) skipStarted = false;
       else if (event.type === 'StateEntered' && skipEntered === event.state.name) skipEntered = undefined;
-      else if (event.type === 'ExecutionAborted' && ending?.status === 'TIMED_OUT') push('ExecutionTimedOut', { executionTimedOutEventDetails: { error: 'States.Timeout' } });
-      else if (event.type === 'ExecutionAborted') push('ExecutionAborted', { executionAbortedEventDetails: { error: ending?.error, cause: ending?.cause } });
+      else if (event.type === 'ExecutionAborted' && ending?.status === 'TIMED_OUT')
+        push('ExecutionTimedOut', { executionTimedOutEventDetails: { error: 'States.Timeout' } });
+      else if (event.type === 'ExecutionAborted')
+        push('ExecutionAborted', { executionAbortedEventDetails: { error: ending?.error, cause: ending?.cause } });
       else {
         const mapped = historyEventOf(event, ctx.roleArn);
         if (mapped) push(mapped.type, mapped.details);
@@ -123,7 +155,11 @@ const outcomeOf = (error: unknown): Partial<ExecutionRecord> => {
   if (error instanceof ExecutionError) {
     const cause = (error as { cause?: { name?: string; message?: string; cause?: unknown } }).cause;
     const detail = cause?.cause ?? cause?.message;
-    return { status: 'FAILED', error: cause?.name ?? 'States.Runtime', cause: typeof detail === 'string' ? detail : json(detail) };
+    return {
+      status: 'FAILED',
+      error: cause?.name ?? 'States.Runtime',
+      cause: typeof detail === 'string' ? detail : json(detail),
+    };
   }
   return { status: 'FAILED', error: 'States.Runtime', cause: (error as Error).message };
 };
@@ -140,15 +176,27 @@ const taskHandlers = (ctx: RunContext, push: Push) => {
       // Let the engine's StateEntered event reach the history first.
       await new Promise((resolve) => setImmediate(resolve));
       const started = Date.now();
-      push('TaskScheduled', { taskScheduledEventDetails: { ...described, region: ctx.region, parameters: json(input), timeoutInSeconds: timeoutSeconds } });
+      push('TaskScheduled', {
+        taskScheduledEventDetails: {
+          ...described,
+          region: ctx.region,
+          parameters: json(input),
+          timeoutInSeconds: timeoutSeconds,
+        },
+      });
       push('TaskStarted', { taskStartedEventDetails: described });
       try {
         const output = await call(input as TaskInput);
-        if (Date.now() - started >= timeoutSeconds * 1000) push('TaskTimedOut', { taskTimedOutEventDetails: { ...described, error: 'States.Timeout' } });
-        else push('TaskSucceeded', { taskSucceededEventDetails: { ...described, output: json(output), outputDetails: { truncated: false } } });
+        if (Date.now() - started >= timeoutSeconds * 1000)
+          push('TaskTimedOut', { taskTimedOutEventDetails: { ...described, error: 'States.Timeout' } });
+        else
+          push('TaskSucceeded', {
+            taskSucceededEventDetails: { ...described, output: json(output), outputDetails: { truncated: false } },
+          });
         return output as JSONValue;
       } catch (error) {
-        const failure = error instanceof TaskFailure ? error : new TaskFailure('States.TaskFailed', (error as Error).message);
+        const failure =
+          error instanceof TaskFailure ? error : new TaskFailure('States.TaskFailed', (error as Error).message);
         push('TaskFailed', { taskFailedEventDetails: { ...described, error: failure.name, cause: failure.message } });
         throw failure;
       }

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { ServiceError } from '../support/errors';
 import { FileExecutionStore } from './execution-files';
-import { type ExecutionRecord, type ExecutionStore, MemoryExecutionStore, recordedInput, recordedOutput } from './executions';
+import {
+  type ExecutionRecord,
+  type ExecutionStore,
+  MemoryExecutionStore,
+  recordedInput,
+  recordedOutput,
+} from './executions';
 import type { HistoryEvent, JSONValue } from './history';
 import type { IntegrationTargets } from './integrations';
 import { appendRedriven, earlierRedrive, keepToken, recordedEnd, redriveStatusOf, resumePoint } from './redrive';
@@ -61,7 +67,11 @@ export class StepFunctionsService {
     return this.store.history(executionArn);
   }
 
-  startExecution(stateMachineArn: string, name: string | undefined, input = '{}'): ExecutionRecord & { reused: boolean } {
+  startExecution(
+    stateMachineArn: string,
+    name: string | undefined,
+    input = '{}',
+  ): ExecutionRecord & { reused: boolean } {
     const machine = this.machine(stateMachineArn);
     const executionName = name ?? randomUUID();
     if (!EXECUTION_NAME.test(executionName)) throw new ServiceError('InvalidName', `Invalid Name: '${executionName}'`);
@@ -69,18 +79,31 @@ export class StepFunctionsService {
     try {
       parsed = JSON.parse(input) as JSONValue;
     } catch {
-      throw new ServiceError('InvalidExecutionInput', 'Invalid State Machine Execution Input: the input is not valid JSON');
+      throw new ServiceError(
+        'InvalidExecutionInput',
+        'Invalid State Machine Execution Input: the input is not valid JSON',
+      );
     }
     const executionArn = `${machine.spec.arn.replace(':stateMachine:', ':execution:')}:${executionName}`;
     const existing = this.store.get(executionArn);
     if (existing) {
       // Standard workflows: the same name and input while running is the same execution; anything else is a conflict.
-      if (machine.spec.type === 'STANDARD' && existing.status === 'RUNNING' && this.inputOf(existing) === input) return { ...existing, reused: true };
+      if (machine.spec.type === 'STANDARD' && existing.status === 'RUNNING' && this.inputOf(existing) === input)
+        return { ...existing, reused: true };
       throw new ServiceError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
     }
     this.checkRunningLimit();
     const startDate = Date.now();
-    const record: ExecutionRecord = { executionArn, stateMachineArn: machine.spec.arn, name: executionName, status: 'RUNNING', startDate, redriveCount: 0, announced: '', eventCount: 1 };
+    const record: ExecutionRecord = {
+      executionArn,
+      stateMachineArn: machine.spec.arn,
+      name: executionName,
+      status: 'RUNNING',
+      startDate,
+      redriveCount: 0,
+      announced: '',
+      eventCount: 1,
+    };
     this.store.save(record);
     // Recorded here rather than from the engine's log, so that it is on disk before StartExecution answers.
     this.store.append(executionArn, {
@@ -90,14 +113,20 @@ export class StepFunctionsService {
       type: 'ExecutionStarted',
       executionStartedEventDetails: { input, inputDetails: { truncated: false }, roleArn: machine.spec.roleArn },
     });
-    this.launch(machine, record, { engine: engineAt(machine, machine.definition.StartAt), input: parsed, started: true, timeoutMs: timeLeftMs(machine, startDate) });
+    this.launch(machine, record, {
+      engine: engineAt(machine, machine.definition.StartAt),
+      input: parsed,
+      started: true,
+      timeoutMs: timeLeftMs(machine, startDate),
+    });
     this.announce(record);
     return { ...record, reused: false };
   }
 
   private checkRunningLimit(): void {
     const max = this.options.maxRunning ?? 1_000_000;
-    if (this.running.size >= max) throw new ServiceError('ExecutionLimitExceeded', `Execution Limit Exceeded: ${max} executions are running`);
+    if (this.running.size >= max)
+      throw new ServiceError('ExecutionLimitExceeded', `Execution Limit Exceeded: ${max} executions are running`);
   }
 
   /** Whether the execution may be redriven now, and why not (DescribeExecution's redriveStatus). */
@@ -117,15 +146,29 @@ export class StepFunctionsService {
     if (earlier !== undefined) return { redriveDate: earlier };
     const machine = this.machines.get(record.stateMachineArn);
     const { reason } = this.redriveStatus(record);
-    if (reason !== undefined || !machine) throw new ServiceError('ExecutionNotRedrivable', `Execution Not Redrivable: '${executionArn}': ${reason}`);
+    if (reason !== undefined || !machine)
+      throw new ServiceError('ExecutionNotRedrivable', `Execution Not Redrivable: '${executionArn}': ${reason}`);
     this.checkRunningLimit();
     const failedAt = resumePoint(this.store.history(executionArn), machine.definition);
     const redriveDate = Date.now();
-    const redriven: ExecutionRecord = { ...record, stopDate: undefined, error: undefined, cause: undefined, status: 'RUNNING', redriveCount: record.redriveCount + 1, redriveDate, redriveTokens: keepToken(record, clientToken, redriveDate) };
+    const redriven: ExecutionRecord = {
+      ...record,
+      stopDate: undefined,
+      error: undefined,
+      cause: undefined,
+      status: 'RUNNING',
+      redriveCount: record.redriveCount + 1,
+      redriveDate,
+      redriveTokens: keepToken(record, clientToken, redriveDate),
+    };
     this.store.save(redriven);
     appendRedriven(this.store, redriven, redriveDate);
     // The state is entered again: its StateEntered goes into the history after ExecutionRedriven.
-    this.launch(machine, redriven, attemptAt(machine, redriven, failedAt && { ...failedAt, entered: false }, true, this.inputOf(redriven)));
+    this.launch(
+      machine,
+      redriven,
+      attemptAt(machine, redriven, failedAt && { ...failedAt, entered: false }, true, this.inputOf(redriven)),
+    );
     this.announce(redriven);
     return { redriveDate };
   }
@@ -138,7 +181,14 @@ export class StepFunctionsService {
     const key = `${record.status}#${record.redriveCount}`;
     if (!this.options.onStatusChange || record.announced === undefined || record.announced === key) return;
     try {
-      this.options.onStatusChange(record, statusChangeDetail(record, { input: this.inputOf(record), output: this.outputOf(record) }, this.redriveStatus(record)));
+      this.options.onStatusChange(
+        record,
+        statusChangeDetail(
+          record,
+          { input: this.inputOf(record), output: this.outputOf(record) },
+          this.redriveStatus(record),
+        ),
+      );
     } catch {
       return; // not queued (the cloud is stopping): announced at the next start
     }
@@ -190,14 +240,25 @@ export class StepFunctionsService {
       }
       const events = this.store.history(record.executionArn);
       const end = recordedEnd(events);
-      if (record.redriveCount > events.filter((e) => e.type === 'ExecutionRedriven').length) appendRedriven(this.store, record, record.redriveDate ?? Date.now());
+      if (record.redriveCount > events.filter((e) => e.type === 'ExecutionRedriven').length)
+        appendRedriven(this.store, record, record.redriveDate ?? Date.now());
       else if (end) {
         Object.assign(record, end);
         this.store.save(record);
         this.announce(record);
         continue;
       }
-      this.launch(machine, record, attemptAt(machine, record, resumePoint(this.store.history(record.executionArn), machine.definition), events.length > 0, this.inputOf(record)));
+      this.launch(
+        machine,
+        record,
+        attemptAt(
+          machine,
+          record,
+          resumePoint(this.store.history(record.executionArn), machine.definition),
+          events.length > 0,
+          this.inputOf(record),
+        ),
+      );
       this.announce(record);
       resumed.push(record.executionArn);
     }

@@ -15,11 +15,17 @@ export interface StateMachineSpec {
 export const stateMachineSpecs = (model: StackModel): StateMachineSpec[] =>
   model.ofType('AWS::StepFunctions::StateMachine').map(([logicalId, resource]) => {
     const p = resource.Properties ?? {};
-    let definition = p.DefinitionString !== undefined ? String(model.resolve(p.DefinitionString)) : JSON.stringify(model.resolve(p.Definition));
+    let definition =
+      p.DefinitionString !== undefined
+        ? String(model.resolve(p.DefinitionString))
+        : JSON.stringify(model.resolve(p.Definition));
     const substitutions = model.resolve(p.DefinitionSubstitutions ?? {}) as Record<string, unknown>;
-    definition = definition.replace(/\$\{([A-Za-z0-9_]+)\}/g, (match, key: string) => (key in substitutions ? String(substitutions[key]) : match));
+    definition = definition.replace(/\$\{([A-Za-z0-9_]+)\}/g, (match, key: string) =>
+      key in substitutions ? String(substitutions[key]) : match,
+    );
     const unresolved = /\$\{([A-Za-z0-9_]+)\}/.exec(definition);
-    if (unresolved) throw new Error(`State machine ${logicalId}: placeholder ${unresolved[0]} has no DefinitionSubstitutions entry`);
+    if (unresolved)
+      throw new Error(`State machine ${logicalId}: placeholder ${unresolved[0]} has no DefinitionSubstitutions entry`);
     return {
       logicalId,
       name: model.physicalName(logicalId),
@@ -64,4 +70,5 @@ const scaleStates = (definition: AslDefinition, scale: number): AslDefinition =>
  * The definition with every retrier's interval and maximum delay multiplied by `scale`: 0 retries at
  * once (tests), 1 waits as written. Backoff rate and jitter keep their shape.
  */
-export const scaleRetryIntervals = (definition: AslDefinition, scale: number): AslDefinition => (scale === 1 ? definition : scaleStates(definition, scale));
+export const scaleRetryIntervals = (definition: AslDefinition, scale: number): AslDefinition =>
+  scale === 1 ? definition : scaleStates(definition, scale);

@@ -7,7 +7,8 @@
 export type Params = Record<string, unknown>;
 
 /** What a parameter should have been. */
-export type Expected = 'string' | 'number' | 'boolean' | 'timestamp' | 'structure' | 'list' | { maxLength: number } | { maxMembers: number };
+export type Expected =
+  'string' | 'number' | 'boolean' | 'timestamp' | 'structure' | 'list' | { maxLength: number } | { maxMembers: number };
 
 export interface InputErrors {
   missing(name: string): Error;
@@ -54,7 +55,14 @@ export const inputReaders = (errors: InputErrors, options: { queryCompatible: bo
     if (!present(params, name)) return undefined;
     const raw = params[name];
     const text = queryCompatible && typeof raw === 'string' ? raw : undefined;
-    const ms = typeof raw === 'number' ? raw * 1000 : text !== undefined ? (/^\d+(\.\d+)?$/.test(text) ? Number(text) * 1000 : Date.parse(text)) : NaN;
+    const ms =
+      typeof raw === 'number'
+        ? raw * 1000
+        : text !== undefined
+          ? /^\d+(\.\d+)?$/.test(text)
+            ? Number(text) * 1000
+            : Date.parse(text)
+          : NaN;
     if (!Number.isFinite(ms)) throw errors.invalid(name, 'timestamp');
     return ms;
   };
@@ -76,5 +84,15 @@ export const inputReaders = (errors: InputErrors, options: { queryCompatible: bo
     if (value.length > maxMembers) throw errors.invalid(name, { maxMembers });
     return value;
   };
-  return { optionalString, requiredString, optionalNumber, requiredNumber, optionalBoolean, optionalTime, requiredTime, optionalObject, list };
+  return {
+    optionalString,
+    requiredString,
+    optionalNumber,
+    requiredNumber,
+    optionalBoolean,
+    optionalTime,
+    requiredTime,
+    optionalObject,
+    list,
+  };
 };

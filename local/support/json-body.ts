@@ -13,18 +13,24 @@ export const parseJsonBody = (body: Buffer): JsonBody => {
   } catch {
     throw new ServiceError('SerializationException', 'The request body is not valid JSON');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ServiceError('SerializationException', 'The request body must be a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ServiceError('SerializationException', 'The request body must be a JSON object');
   return value as JsonBody;
 };
 
 const constraint = (expected: Expected | 'not null'): string => {
   if (typeof expected !== 'object') return expected === 'not null' ? 'not null' : `a ${expected}`;
-  return 'maxLength' in expected ? `at most ${expected.maxLength} characters long` : `at most ${expected.maxMembers} members`;
+  return 'maxLength' in expected
+    ? `at most ${expected.maxLength} characters long`
+    : `at most ${expected.maxMembers} members`;
 };
 
 /** The JSON protocols' words for a member that is not what it should be (Step Functions' ValidationException). */
 const invalid = (name: string, expected: Expected | 'not null') =>
-  new ServiceError('ValidationException', `1 validation error detected: Value at '${name}' failed to satisfy constraint: Member must be ${constraint(expected)}`);
+  new ServiceError(
+    'ValidationException',
+    `1 validation error detected: Value at '${name}' failed to satisfy constraint: Member must be ${constraint(expected)}`,
+  );
 
 const read = inputReaders({ missing: (name) => invalid(name, 'not null'), invalid }, { queryCompatible: false });
 

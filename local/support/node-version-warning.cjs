@@ -6,7 +6,9 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const emitWarning = process.emitWarning.bind(process);
 const isNodeVersionNotice = (warning, type) =>
-  type === 'NodeVersionSupportWarning' || (warning && warning.name === 'NodeVersionSupportWarning') || String(warning).startsWith('NodeVersionSupportWarning');
+  type === 'NodeVersionSupportWarning' ||
+  (warning && warning.name === 'NodeVersionSupportWarning') ||
+  String(warning).startsWith('NodeVersionSupportWarning');
 process.emitWarning = (warning, ...rest) => {
   if (isNodeVersionNotice(warning, typeof rest[0] === 'string' ? rest[0] : rest[0] && rest[0].type)) return;
   emitWarning(warning, ...rest);

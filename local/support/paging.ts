@@ -2,7 +2,12 @@
  * A page of a list, with the opaque token of the next one, as AWS's List and Describe calls page: the
  * token is the next item's position (base64url), and a token that is not one of ours is `invalidToken`.
  */
-export const page = <T>(items: readonly T[], size: number, token: string | undefined, invalidToken: () => Error): { items: T[]; nextToken?: string } => {
+export const page = <T>(
+  items: readonly T[],
+  size: number,
+  token: string | undefined,
+  invalidToken: () => Error,
+): { items: T[]; nextToken?: string } => {
   let start = 0;
   if (token) {
     start = Number(Buffer.from(token, 'base64url').toString('utf8'));

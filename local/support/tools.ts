@@ -26,7 +26,11 @@ export class ToolMissing extends Error {
 }
 
 /** The variable that names each tool, and what it names. */
-export const TOOL_VARIABLES: Record<ToolName, string> = { java: 'JAVA_HOME', chromium: 'CHROMIUM_PATH', prometheus: 'PROMETHEUS_PATH' };
+export const TOOL_VARIABLES: Record<ToolName, string> = {
+  java: 'JAVA_HOME',
+  chromium: 'CHROMIUM_PATH',
+  prometheus: 'PROMETHEUS_PATH',
+};
 
 const MIN_JAVA = 17;
 const CHROMIUM_COMMANDS = ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome'];
@@ -75,11 +79,17 @@ const locateJava = (env: NodeJS.ProcessEnv): Tool => {
   const home = env.JAVA_HOME;
   const path = home ? join(home, 'bin', 'java') : onPath(['java'], env.PATH);
   if (!path || !executable(path)) {
-    throw new ToolMissing('java', home ? `JAVA_HOME is ${home}, but ${join(home, 'bin', 'java')} is not an executable` : 'Java (17 or later) was not found: no `java` on the PATH and no JAVA_HOME');
+    throw new ToolMissing(
+      'java',
+      home
+        ? `JAVA_HOME is ${home}, but ${join(home, 'bin', 'java')} is not an executable`
+        : 'Java (17 or later) was not found: no `java` on the PATH and no JAVA_HOME',
+    );
   }
   const version = javaVersion(path);
   if (version === undefined) throw new ToolMissing('java', `${path} did not say its version`);
-  if (javaMajor(version) < MIN_JAVA) throw new ToolMissing('java', `${path} is Java ${version}; DynamoDB Local needs Java ${MIN_JAVA} or later`);
+  if (javaMajor(version) < MIN_JAVA)
+    throw new ToolMissing('java', `${path} is Java ${version}; DynamoDB Local needs Java ${MIN_JAVA} or later`);
   return { name: 'java', path, version };
 };
 
@@ -91,7 +101,11 @@ const locateNamed = (name: ToolName, commands: string[], env: NodeJS.ProcessEnv)
     return { name, path: named };
   }
   const path = onPath(commands, env.PATH);
-  if (!path) throw new ToolMissing(name, `${name} was not found: none of ${commands.join(', ')} is on the PATH, and ${variable} is not set`);
+  if (!path)
+    throw new ToolMissing(
+      name,
+      `${name} was not found: none of ${commands.join(', ')} is on the PATH, and ${variable} is not set`,
+    );
   return { name, path };
 };
 
@@ -134,6 +148,9 @@ export const toolForTest = (name: ToolName): Tool | undefined => {
     return locate(name);
   } catch (error) {
     if (!(error instanceof ToolMissing)) throw error;
-    throw new Error(`${error.message}. Run \`npx tsx scripts/preflight.ts ${name}\` to install it, or set SHOP_SKIP_TOOLS=${name} to skip these tests.`, { cause: error });
+    throw new Error(
+      `${error.message}. Run \`npx tsx scripts/preflight.ts ${name}\` to install it, or set SHOP_SKIP_TOOLS=${name} to skip these tests.`,
+      { cause: error },
+    );
   }
 };

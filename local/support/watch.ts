@@ -4,7 +4,13 @@ import { basename, join } from 'node:path';
 /** Files no build reads: editors' swap and backup files, and what lives under node_modules or .git. */
 const ignored = (file: string): boolean => {
   const name = basename(file);
-  return /(^|\/)(node_modules|\.git)\//.test(file) || name.startsWith('.') || name.endsWith('~') || name.endsWith('.swp') || /^\d+$/.test(name);
+  return (
+    /(^|\/)(node_modules|\.git)\//.test(file) ||
+    name.startsWith('.') ||
+    name.endsWith('~') ||
+    name.endsWith('.swp') ||
+    /^\d+$/.test(name)
+  );
 };
 
 export interface Watcher {
@@ -18,7 +24,11 @@ export interface Watcher {
  * a file that an editor replaces (a new inode) rather than rewrites. A folder made later is watched
  * from its first event.
  */
-export const watchPaths = (paths: string[], onChange: (files: string[]) => void, options: { quietMs?: number; onError?: (error: Error) => void } = {}): Watcher => {
+export const watchPaths = (
+  paths: string[],
+  onChange: (files: string[]) => void,
+  options: { quietMs?: number; onError?: (error: Error) => void } = {},
+): Watcher => {
   const pending = new Set<string>();
   const watchers = new Map<string, FSWatcher>();
   let timer: NodeJS.Timeout | undefined;
@@ -47,7 +57,8 @@ export const watchPaths = (paths: string[], onChange: (files: string[]) => void,
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') options.onError?.(error);
       });
       watchers.set(dir, watcher);
-      for (const entry of readdirSync(dir, { withFileTypes: true })) if (entry.isDirectory()) watchFolder(join(dir, entry.name));
+      for (const entry of readdirSync(dir, { withFileTypes: true }))
+        if (entry.isDirectory()) watchFolder(join(dir, entry.name));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') options.onError?.(error as Error);
     }

@@ -24,7 +24,11 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** Headers on every answer: no sniffing, no framing by other sites, no referrer sent to the API. */
-const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' };
+const SECURITY_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
 
 /** Request bodies are never read: a static server takes none. */
 const MAX_BODY = 64 * 1024;
@@ -41,7 +45,11 @@ interface Asset {
 
 const asset = (path: string, contents: Uint8Array | string): Asset => {
   const body = Buffer.from(contents);
-  return { body, type: CONTENT_TYPES[extname(path)] ?? 'application/octet-stream', etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+  return {
+    body,
+    type: CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
+    etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
+  };
 };
 
 /**
@@ -57,12 +65,17 @@ const locate = (rawPath: string, assets: Map<string, Asset>): { path: string } |
     return error(400, 'BAD_REQUEST', 'The path is not valid percent-encoding');
   }
   const segments = path.split('/').slice(1);
-  if (!path.startsWith('/') || /[\\\0]/.test(path) || segments.some((s, i) => s === '..' || s === '.' || (s === '' && i < segments.length - 1))) {
+  if (
+    !path.startsWith('/') ||
+    /[\\\0]/.test(path) ||
+    segments.some((s, i) => s === '..' || s === '.' || (s === '' && i < segments.length - 1))
+  ) {
     return error(400, 'BAD_REQUEST', 'The path must be a plain path below the site root');
   }
   const relative = segments.join('/');
   if (relative === '' || relative.endsWith('/')) return { path: `${relative}index.html` };
-  if (assets.has(`${relative}/index.html`)) return { status: 301, headers: { ...SECURITY_HEADERS, location: `/${relative}/` }, body: '' };
+  if (assets.has(`${relative}/index.html`))
+    return { status: 301, headers: { ...SECURITY_HEADERS, location: `/${relative}/` }, body: '' };
   return { path: relative };
 };
 
@@ -70,13 +83,22 @@ const locate = (rawPath: string, assets: Map<string, Asset>): { path: string } |
 const serveAsset = (request: FrontRequest, found: Asset): HttpResponse => {
   const headers = { ...SECURITY_HEADERS, 'content-type': found.type, etag: found.etag, 'cache-control': 'no-cache' };
   if (request.req.headers['if-none-match'] === found.etag) return { status: 304, headers, body: '' };
-  return { status: 200, headers: { ...headers, 'content-length': String(found.body.length) }, body: request.method === 'HEAD' ? '' : found.body };
+  return {
+    status: 200,
+    headers: { ...headers, 'content-length': String(found.body.length) },
+    body: request.method === 'HEAD' ? '' : found.body,
+  };
 };
 
 /** Answers one request from the site's assets. */
 const answer = (request: FrontRequest, assets: Map<string, Asset>): HttpResponse => {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
-    return error(405, 'METHOD_NOT_ALLOWED', `${request.method} is not allowed: this server serves static files (GET, HEAD)`, { allow: 'GET, HEAD' });
+    return error(
+      405,
+      'METHOD_NOT_ALLOWED',
+      `${request.method} is not allowed: this server serves static files (GET, HEAD)`,
+      { allow: 'GET, HEAD' },
+    );
   }
   const located = locate(request.path, assets);
   if ('status' in located) return located;

@@ -116,7 +116,11 @@ export class ShopObservability extends Construct {
       new GraphWidget({
         title: 'Payments and duplicates',
         width: 12,
-        left: [business('PaymentsDeclined', 'billing'), business('IdempotentReplays', 'order'), business('DuplicateOrdersRejected', 'order')],
+        left: [
+          business('PaymentsDeclined', 'billing'),
+          business('IdempotentReplays', 'order'),
+          business('DuplicateOrdersRejected', 'order'),
+        ],
       }),
       new GraphWidget({
         title: 'Saga duration (s)',
@@ -143,7 +147,9 @@ export class ShopObservability extends Construct {
       new PolicyStatement({
         effect: Effect.ALLOW,
         actions: ['cloudwatch:PutDashboard', 'cloudwatch:DeleteDashboards'],
-        resources: [Stack.of(this).formatArn({ service: 'cloudwatch', region: '', resource: 'dashboard', resourceName: name })],
+        resources: [
+          Stack.of(this).formatArn({ service: 'cloudwatch', region: '', resource: 'dashboard', resourceName: name }),
+        ],
       }),
     );
     new CustomResource(this, 'DashboardThroughApi', {

@@ -23,7 +23,10 @@ export class OrderSaga extends Construct {
 
   constructor(scope: Construct, id: string, props: OrderSagaProps) {
     super(scope, id);
-    const logs = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_WEEK, removalPolicy: RemovalPolicy.DESTROY });
+    const logs = new LogGroup(this, 'Logs', {
+      retention: RetentionDays.ONE_WEEK,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromString(readFileSync(SAGA_DEFINITION_PATH, 'utf8')),

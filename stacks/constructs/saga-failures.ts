@@ -28,7 +28,8 @@ export class SagaFailures extends Construct {
     this.function = new ShopFunction(this, 'Function', {
       service: 'order',
       handler: 'on-saga-failed',
-      description: 'EventBridge: a saga execution ended FAILED, TIMED_OUT or ABORTED: mark the order COMPENSATION_FAILED and notify',
+      description:
+        'EventBridge: a saga execution ended FAILED, TIMED_OUT or ABORTED: mark the order COMPENSATION_FAILED and notify',
       environment: { ORDER_EVENTS_TOPIC_ARN: props.orderEvents.topicArn },
     }).bindTable(props.ordersTable, 'ORDERS_TABLE', 'readWrite');
     props.orderEvents.grantPublish(this.function);

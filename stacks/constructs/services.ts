@@ -38,8 +38,18 @@ export class BillingService extends Construct {
   constructor(scope: Construct, id: string, identity: IdentitySettings) {
     super(scope, id);
     this.table = serviceTable(this, 'Table');
-    const fn = (name: string, handler: string, description: string, access: 'read' | 'readWrite', env: Record<string, string> = {}) =>
-      new ShopFunction(this, name, { service: 'billing', handler, description, environment: env }).bindTable(this.table, 'BILLING_TABLE', access);
+    const fn = (
+      name: string,
+      handler: string,
+      description: string,
+      access: 'read' | 'readWrite',
+      env: Record<string, string> = {},
+    ) =>
+      new ShopFunction(this, name, { service: 'billing', handler, description, environment: env }).bindTable(
+        this.table,
+        'BILLING_TABLE',
+        access,
+      );
     this.getAccount = fn('GetAccount', 'get-account', 'GET /billing/account', 'read', identityEnv(identity));
     this.deposit = fn('Deposit', 'deposit', 'POST /billing/account/deposit', 'readWrite', identityEnv(identity));
     this.pay = fn('Pay', 'pay', 'Saga: debit the buyer once per order', 'readWrite');
@@ -59,10 +69,26 @@ export class WarehouseService extends Construct {
     super(scope, id);
     this.table = serviceTable(this, 'Table');
     byKind(this.table, 'sku');
-    const fn = (name: string, handler: string, description: string, access: 'read' | 'readWrite', env: Record<string, string> = {}) =>
-      new ShopFunction(this, name, { service: 'warehouse', handler, description, environment: env }).bindTable(this.table, 'WAREHOUSE_TABLE', access);
+    const fn = (
+      name: string,
+      handler: string,
+      description: string,
+      access: 'read' | 'readWrite',
+      env: Record<string, string> = {},
+    ) =>
+      new ShopFunction(this, name, { service: 'warehouse', handler, description, environment: env }).bindTable(
+        this.table,
+        'WAREHOUSE_TABLE',
+        access,
+      );
     this.listProducts = fn('ListProducts', 'list-products', 'GET /products', 'read');
-    this.putProduct = fn('PutProduct', 'put-product', 'PUT /products/{sku} (admin)', 'readWrite', identityEnv(identity));
+    this.putProduct = fn(
+      'PutProduct',
+      'put-product',
+      'PUT /products/{sku} (admin)',
+      'readWrite',
+      identityEnv(identity),
+    );
     this.quote = fn('Quote', 'quote', 'Internal: price a basket for the Order service', 'read');
     this.reserve = fn('Reserve', 'reserve', 'Saga: reserve all lines or none', 'readWrite');
     this.release = fn('Release', 'release', 'Saga compensation: release once', 'readWrite');
@@ -80,7 +106,11 @@ export class DeliveryService extends Construct {
     this.table = serviceTable(this, 'Table');
     byKind(this.table, 'listOrder');
     const fn = (name: string, handler: string, description: string, access: 'read' | 'readWrite') =>
-      new ShopFunction(this, name, { service: 'delivery', handler, description }).bindTable(this.table, 'DELIVERY_TABLE', access);
+      new ShopFunction(this, name, { service: 'delivery', handler, description }).bindTable(
+        this.table,
+        'DELIVERY_TABLE',
+        access,
+      );
     this.listSlots = fn('ListSlots', 'list-slots', 'GET /delivery/slots', 'read');
     this.book = fn('Book', 'book', 'Saga: book a place in a slot', 'readWrite');
     this.cancel = fn('Cancel', 'cancel', 'Saga compensation: cancel a booking once', 'readWrite');
@@ -158,10 +188,18 @@ export class OrderService extends Construct {
       .bindTable(this.table, 'ORDERS_TABLE', 'readWrite')
       .bindTable(this.idempotencyTable, 'IDEMPOTENCY_TABLE', 'readWrite');
     props.quote.grantInvoke(this.createOrder);
-    this.getOrder = new ShopFunction(this, 'GetOrder', { service: 'order', handler: 'get-order', description: 'GET /orders/{orderId}', environment: api })
-      .bindTable(this.table, 'ORDERS_TABLE', 'read');
-    this.listOrders = new ShopFunction(this, 'ListOrders', { service: 'order', handler: 'list-orders', description: 'GET /orders', environment: api })
-      .bindTable(this.table, 'ORDERS_TABLE', 'read');
+    this.getOrder = new ShopFunction(this, 'GetOrder', {
+      service: 'order',
+      handler: 'get-order',
+      description: 'GET /orders/{orderId}',
+      environment: api,
+    }).bindTable(this.table, 'ORDERS_TABLE', 'read');
+    this.listOrders = new ShopFunction(this, 'ListOrders', {
+      service: 'order',
+      handler: 'list-orders',
+      description: 'GET /orders',
+      environment: api,
+    }).bindTable(this.table, 'ORDERS_TABLE', 'read');
     this.updateStatus = new ShopFunction(this, 'UpdateStatus', {
       service: 'order',
       handler: 'update-status',

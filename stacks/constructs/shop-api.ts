@@ -1,5 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
-import { Cors, type IAuthorizer, LambdaIntegration, MethodLoggingLevel, ResponseType, RestApi, TokenAuthorizer } from 'aws-cdk-lib/aws-apigateway';
+import {
+  Cors,
+  type IAuthorizer,
+  LambdaIntegration,
+  MethodLoggingLevel,
+  ResponseType,
+  RestApi,
+  TokenAuthorizer,
+} from 'aws-cdk-lib/aws-apigateway';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 
@@ -41,13 +49,20 @@ export class ShopApi extends Construct {
       resultsCacheTtl: Duration.minutes(5),
     });
     // API Gateway's own refusals get the contract's error shape, and CORS so a page can read them.
-    const errorBody = (code: string, message = '$context.error.messageString') => ({ 'application/json': `{"error":"${code}","message":${message}}` });
+    const errorBody = (code: string, message = '$context.error.messageString') => ({
+      'application/json': `{"error":"${code}","message":${message}}`,
+    });
     const cors = { 'Access-Control-Allow-Origin': "'*'" };
     const gatewayResponses: [string, ResponseType, string, Record<string, string>][] = [
       ['Unauthorized', ResponseType.UNAUTHORIZED, '401', errorBody('UNAUTHORIZED')],
       ['AccessDenied', ResponseType.ACCESS_DENIED, '403', errorBody('FORBIDDEN')],
       // No route matched: API Gateway calls it a missing token and answers 403; it is a 404.
-      ['NoRoute', ResponseType.MISSING_AUTHENTICATION_TOKEN, '404', errorBody('NOT_FOUND', '"No route for this method and path"')],
+      [
+        'NoRoute',
+        ResponseType.MISSING_AUTHENTICATION_TOKEN,
+        '404',
+        errorBody('NOT_FOUND', '"No route for this method and path"'),
+      ],
       ['Default4xx', ResponseType.DEFAULT_4XX, '', errorBody('BAD_REQUEST')],
       ['Default5xx', ResponseType.DEFAULT_5XX, '', errorBody('INTERNAL_ERROR')],
     ];
@@ -57,7 +72,11 @@ export class ShopApi extends Construct {
 
     for (const route of props.routes) {
       const resource = this.api.root.resourceForPath(route.path);
-      resource.addMethod(route.method, new LambdaIntegration(route.handler, { proxy: true }), route.public ? {} : { authorizer: this.authorizer });
+      resource.addMethod(
+        route.method,
+        new LambdaIntegration(route.handler, { proxy: true }),
+        route.public ? {} : { authorizer: this.authorizer },
+      );
     }
   }
 }

@@ -66,7 +66,11 @@ export class ShopFunction extends NodejsFunction {
     // CloudFormation ignores a resource's Metadata.
     const cfn = this.node.defaultChild as CfnFunction;
     cfn.addMetadata('BuildMethod', 'esbuild');
-    cfn.addMetadata('BuildProperties', { ...BUNDLING, Format: 'cjs', EntryPoints: [relative(APP_DIR, join(FUNCTIONS_DIR, props.service, `${props.handler}.ts`))] });
+    cfn.addMetadata('BuildProperties', {
+      ...BUNDLING,
+      Format: 'cjs',
+      EntryPoints: [relative(APP_DIR, join(FUNCTIONS_DIR, props.service, `${props.handler}.ts`))],
+    });
   }
 
   /** Sets the table's name in the function's environment and grants exactly the access asked for. */

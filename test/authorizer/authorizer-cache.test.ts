@@ -36,7 +36,11 @@ beforeAll(async () => {
     authorizerCalls += 1;
     const requestId = `req-${authorizerCalls}`;
     try {
-      return { requestId, durationMs: 0, payload: await handler(event as APIGatewayTokenAuthorizerEvent, fakeContext('Authorizer')) };
+      return {
+        requestId,
+        durationMs: 0,
+        payload: await handler(event as APIGatewayTokenAuthorizerEvent, fakeContext('Authorizer')),
+      };
     } catch (error) {
       return { requestId, durationMs: 0, functionError: 'Unhandled', payload: lambdaError(error) };
     }
@@ -50,7 +54,10 @@ const request = async (token: string) => {
   const event = { headers: { authorization: `Bearer ${token}` }, requestContext: {} } as unknown as ProxyEvent;
   const outcome = await authorizers.authorize(spec, methodArn, event);
   if ('response' in outcome) return { gateway: outcome.response.status };
-  const proxyEvent = { headers: event.headers, requestContext: { authorizer: outcome.context } } as unknown as APIGatewayProxyEvent;
+  const proxyEvent = {
+    headers: event.headers,
+    requestContext: { authorizer: outcome.context },
+  } as unknown as APIGatewayProxyEvent;
   return identityOf(proxyEvent).then(
     (identity) => ({ served: identity.userId }),
     (error: { statusCode: number }) => ({ handler: error.statusCode }),
@@ -59,7 +66,20 @@ const request = async (token: string) => {
 
 /** Moves the clock (Date only: the JWKS server and its timeouts keep real time). */
 const travelTo = (epochSeconds: number) => {
-  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'queueMicrotask', 'hrtime', 'performance'] });
+  jest.useFakeTimers({
+    doNotFake: [
+      'nextTick',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout',
+      'queueMicrotask',
+      'hrtime',
+      'performance',
+    ],
+  });
   jest.setSystemTime(epochSeconds * 1000);
 };
 
@@ -84,7 +104,13 @@ test('a token that expires while its Allow is cached is refused by the handler, 
 });
 
 test('a service-account token is cached as an Allow too, and refused by the customer routes with 403', async () => {
-  const token = sign(claims({ sub: 'service-1', preferred_username: 'service-account-shop-service', realm_access: { roles: ['default-roles-shop', 'offline_access', 'uma_authorization'] } }));
+  const token = sign(
+    claims({
+      sub: 'service-1',
+      preferred_username: 'service-account-shop-service',
+      realm_access: { roles: ['default-roles-shop', 'offline_access', 'uma_authorization'] },
+    }),
+  );
 
   await expect(request(token)).resolves.toEqual({ handler: 403 });
 });

@@ -11,7 +11,11 @@ let authorize: (event: APIGatewayTokenAuthorizerEvent) => ReturnType<AuthorizerM
 let identityOf: IdentityModule['identityOf'];
 
 const methodArn = 'arn:aws:execute-api:us-east-1:000000000000:api123/v1/GET/orders';
-const tokenEvent = (token: string): APIGatewayTokenAuthorizerEvent => ({ type: 'TOKEN', methodArn, authorizationToken: `Bearer ${token}` });
+const tokenEvent = (token: string): APIGatewayTokenAuthorizerEvent => ({
+  type: 'TOKEN',
+  methodArn,
+  authorizationToken: `Bearer ${token}`,
+});
 
 beforeAll(async () => {
   await startTestIssuer();
@@ -30,9 +34,18 @@ test('a valid Keycloak token is allowed, with the identity and its expiry in the
 
   expect(result.principalId).toBe('user-1');
   expect(result.policyDocument.Statement).toEqual([
-    { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: 'arn:aws:execute-api:us-east-1:000000000000:api123/v1/*/*' },
+    {
+      Action: 'execute-api:Invoke',
+      Effect: 'Allow',
+      Resource: 'arn:aws:execute-api:us-east-1:000000000000:api123/v1/*/*',
+    },
   ]);
-  expect(result.context).toEqual({ sub: 'user-1', username: 'alice', roles: 'customer,offline_access', exp: token.exp });
+  expect(result.context).toEqual({
+    sub: 'user-1',
+    username: 'alice',
+    roles: 'customer,offline_access',
+    exp: token.exp,
+  });
 });
 
 test.each([
@@ -56,15 +69,21 @@ const rejected: [string, () => string][] = [
   ['at its exp', () => sign(claims({ exp: nowSeconds() }))],
   ['without exp', () => sign(claims({ exp: undefined }))],
   ['issued in the future, beyond the clock skew', () => sign(claims({ iat: nowSeconds() + CLOCK_SKEW_SECONDS + 60 }))],
-  ['not valid before a time beyond the clock skew', () => sign(claims({ nbf: nowSeconds() + CLOCK_SKEW_SECONDS + 60 }))],
+  [
+    'not valid before a time beyond the clock skew',
+    () => sign(claims({ nbf: nowSeconds() + CLOCK_SKEW_SECONDS + 60 })),
+  ],
   ['from another issuer', () => sign(claims({ iss: 'http://evil.example/realms/shop' }))],
   ['for another audience', () => sign(claims({ aud: 'account' }))],
   ["with alg 'none'", () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims())}.`],
   ['HS256-signed with the public key', hs256WithPublicKey],
-  ['with a tampered payload', () => {
-    const [header, , signature] = sign(claims()).split('.');
-    return `${header}.${b64(claims({ sub: 'admin' }))}.${signature}`;
-  }],
+  [
+    'with a tampered payload',
+    () => {
+      const [header, , signature] = sign(claims()).split('.');
+      return `${header}.${b64(claims({ sub: 'admin' }))}.${signature}`;
+    },
+  ],
   ['signed by an unknown key id', () => sign(claims(), { key: otherKeys.privateKey, kid: 'unknown-kid' })],
   ['signed by another key under our key id', () => sign(claims(), { key: otherKeys.privateKey })],
   ['not a JWT at all', () => 'not-a-jwt'],
@@ -76,7 +95,9 @@ test.each(rejected)('a token %s is rejected as Unauthorized', async (_, token) =
 
 test('a missing or non-Bearer header is rejected', async () => {
   await expect(authorize({ type: 'TOKEN', methodArn, authorizationToken: '' })).rejects.toThrow('Unauthorized');
-  await expect(authorize({ type: 'TOKEN', methodArn, authorizationToken: `Basic ${sign(claims())}` })).rejects.toThrow('Unauthorized');
+  await expect(authorize({ type: 'TOKEN', methodArn, authorizationToken: `Basic ${sign(claims())}` })).rejects.toThrow(
+    'Unauthorized',
+  );
 });
 
 /** The realm roles of a `shop-service` client-credentials token, as Keycloak 26 issues it. */
@@ -98,7 +119,9 @@ describe('handlers verify the token themselves when no authorizer ran (LocalStac
   });
 
   test.each(rejected)('a token %s is answered 401', async (_, token) => {
-    await expect(identityOf(apiEvent({ Authorization: `Bearer ${token()}` }))).rejects.toMatchObject({ statusCode: 401 });
+    await expect(identityOf(apiEvent({ Authorization: `Bearer ${token()}` }))).rejects.toMatchObject({
+      statusCode: 401,
+    });
   });
 
   test('no token is answered 401', async () => {
@@ -111,7 +134,9 @@ describe("the authorizer's context, which API Gateway may serve from its cache a
     const exp = nowSeconds() + 60;
 
     for (const given of [exp, String(exp)]) {
-      await expect(identityOf(apiEvent({}, { sub: 'u2', username: 'bob', roles: 'customer', exp: given }))).resolves.toEqual({
+      await expect(
+        identityOf(apiEvent({}, { sub: 'u2', username: 'bob', roles: 'customer', exp: given })),
+      ).resolves.toEqual({
         userId: 'u2',
         username: 'bob',
         roles: ['customer'],
@@ -134,10 +159,25 @@ describe("the authorizer's context, which API Gateway may serve from its cache a
 
 describe('roles: customer routes ask for customer, PUT /products for admin', () => {
   test("a service account's token (client credentials: Keycloak's default roles, no customer) is 403 on customer routes", async () => {
-    const serviceToken = sign(claims({ sub: 'service-1', azp: 'shop-service', preferred_username: 'service-account-shop-service', realm_access: { roles: SERVICE_ACCOUNT_ROLES } }));
-    const context = { sub: 'service-1', username: 'service-account-shop-service', roles: SERVICE_ACCOUNT_ROLES.join(','), exp: nowSeconds() + 60 };
+    const serviceToken = sign(
+      claims({
+        sub: 'service-1',
+        azp: 'shop-service',
+        preferred_username: 'service-account-shop-service',
+        realm_access: { roles: SERVICE_ACCOUNT_ROLES },
+      }),
+    );
+    const context = {
+      sub: 'service-1',
+      username: 'service-account-shop-service',
+      roles: SERVICE_ACCOUNT_ROLES.join(','),
+      exp: nowSeconds() + 60,
+    };
 
-    await expect(identityOf(apiEvent({ authorization: `Bearer ${serviceToken}` }))).rejects.toMatchObject({ statusCode: 403, code: 'FORBIDDEN' });
+    await expect(identityOf(apiEvent({ authorization: `Bearer ${serviceToken}` }))).rejects.toMatchObject({
+      statusCode: 403,
+      code: 'FORBIDDEN',
+    });
     await expect(identityOf(apiEvent({}, context))).rejects.toMatchObject({ statusCode: 403, code: 'FORBIDDEN' });
   });
 
@@ -145,8 +185,13 @@ describe('roles: customer routes ask for customer, PUT /products for admin', () 
     const customer = sign(claims());
     const admin = sign(claims({ realm_access: { roles: ['admin', 'customer'] } }));
 
-    await expect(identityOf(apiEvent({ authorization: `Bearer ${customer}` }), 'admin')).rejects.toMatchObject({ statusCode: 403, code: 'FORBIDDEN' });
-    await expect(identityOf(apiEvent({ authorization: `Bearer ${admin}` }), 'admin')).resolves.toMatchObject({ roles: ['admin', 'customer'] });
+    await expect(identityOf(apiEvent({ authorization: `Bearer ${customer}` }), 'admin')).rejects.toMatchObject({
+      statusCode: 403,
+      code: 'FORBIDDEN',
+    });
+    await expect(identityOf(apiEvent({ authorization: `Bearer ${admin}` }), 'admin')).resolves.toMatchObject({
+      roles: ['admin', 'customer'],
+    });
   });
 
   test('an expired token is 401 before its roles are looked at', async () => {

@@ -15,12 +15,18 @@ let issuerUrl = '';
 
 export const issuer = (): string => issuerUrl;
 
-export const b64 = (value: object | Buffer) => (Buffer.isBuffer(value) ? value : Buffer.from(JSON.stringify(value))).toString('base64url');
+export const b64 = (value: object | Buffer) =>
+  (Buffer.isBuffer(value) ? value : Buffer.from(JSON.stringify(value))).toString('base64url');
 
-export const sign = (claims: Record<string, unknown>, options: { key?: KeyObject; kid?: string; alg?: string } = {}) => {
+export const sign = (
+  claims: Record<string, unknown>,
+  options: { key?: KeyObject; kid?: string; alg?: string } = {},
+) => {
   const header = { alg: options.alg ?? 'RS256', typ: 'JWT', kid: options.kid ?? KID };
   const input = `${b64(header)}.${b64(claims)}`;
-  const signature = createSign('RSA-SHA256').update(input).sign(options.key ?? keys.privateKey);
+  const signature = createSign('RSA-SHA256')
+    .update(input)
+    .sign(options.key ?? keys.privateKey);
   return `${input}.${b64(signature)}`;
 };
 
@@ -58,4 +64,5 @@ export const startTestIssuer = async (): Promise<void> => {
   process.env.AUDIENCE = 'shop-api';
 };
 
-export const stopTestIssuer = (): Promise<void> => new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));
+export const stopTestIssuer = (): Promise<void> =>
+  new Promise((resolve) => (server ? server.close(() => resolve()) : resolve()));

@@ -1,6 +1,17 @@
 import { match } from '../support/matchers';
 import type { Account, ErrorBody, Notification, Order, Product, Slot } from './bodies';
-import { api, type ApiResponse, createProduct, newKey, openSlot, placeOrder, target, tokenFor, uniqueSku, waitForOutcome } from './support';
+import {
+  api,
+  type ApiResponse,
+  createProduct,
+  newKey,
+  openSlot,
+  placeOrder,
+  target,
+  tokenFor,
+  uniqueSku,
+  waitForOutcome,
+} from './support';
 
 // Every route of the contract, its validation and its access rules, over HTTP.
 
@@ -9,18 +20,29 @@ describe('public routes', () => {
     const { status, body } = await api<Product[]>('GET', '/products');
     expect(status).toBe(200);
     expect(body.length).toBeGreaterThanOrEqual(10);
-    for (const product of body) expect(Object.keys(product).sort()).toEqual(['available', 'currency', 'name', 'price', 'sku']);
+    for (const product of body)
+      expect(Object.keys(product).sort()).toEqual(['available', 'currency', 'name', 'price', 'sku']);
   });
 
   test('GET /delivery/slots lists slots with capacity and remaining places', async () => {
     const { status, body } = await api<Slot[]>('GET', '/delivery/slots');
     expect(status).toBe(200);
     expect(body.length).toBeGreaterThanOrEqual(7);
-    for (const slot of body) expect(slot).toEqual({ slotId: match.any(String), date: match.stringMatching(/^\d{4}-\d{2}-\d{2}$/), window: match.any(String), capacity: match.any(Number), remaining: match.any(Number) });
+    for (const slot of body)
+      expect(slot).toEqual({
+        slotId: match.any(String),
+        date: match.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+        window: match.any(String),
+        capacity: match.any(Number),
+        remaining: match.any(Number),
+      });
   });
 
   test('CORS preflight answers with the allowed headers', async () => {
-    const response = await fetch(`${target().api}/orders`, { method: 'OPTIONS', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' } });
+    const response = await fetch(`${target().api}/orders`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' },
+    });
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     expect(response.headers.get('access-control-allow-headers')).toContain('Idempotency-Key');
@@ -52,7 +74,10 @@ describe('access', () => {
   });
 
   test('PUT /products/{sku} needs the admin role: 403 for a customer', async () => {
-    const { status, body } = await api<ErrorBody>('PUT', `/products/${uniqueSku()}`, { as: 'alice', body: { name: 'x', price: 100, stock: 1 } });
+    const { status, body } = await api<ErrorBody>('PUT', `/products/${uniqueSku()}`, {
+      as: 'alice',
+      body: { name: 'x', price: 100, stock: 1 },
+    });
     expect(status).toBe(403);
     expect(body.error).toBe('FORBIDDEN');
   });
@@ -69,7 +94,9 @@ describe('access', () => {
     expect(foreign.status).toBe(404);
     expect(foreign.body.error).toBe('NOT_FOUND');
     expect((await api('GET', '/orders/00000000-0000-0000-0000-000000000000', { as: 'bob' })).status).toBe(404);
-    expect((await api<Order[]>('GET', '/orders', { as: 'bob' })).body.map((o) => o.orderId)).not.toContain(created.body.orderId);
+    expect((await api<Order[]>('GET', '/orders', { as: 'bob' })).body.map((o) => o.orderId)).not.toContain(
+      created.body.orderId,
+    );
   });
 
   test('an unknown route is 404 in the error shape of the contract (API Gateway reworded)', async () => {
@@ -102,7 +129,10 @@ describe('billing', () => {
 describe('catalogue administration', () => {
   test('an admin creates a product and changes its stock', async () => {
     const sku = uniqueSku();
-    const created = await api<Product>('PUT', `/products/${sku}`, { as: 'admin', body: { name: 'Matcha, 30 g', price: 1800, stock: 7 } });
+    const created = await api<Product>('PUT', `/products/${sku}`, {
+      as: 'admin',
+      body: { name: 'Matcha, 30 g', price: 1800, stock: 7 },
+    });
     const restocked = await api<Product>('PUT', `/products/${sku}`, { as: 'admin', body: { stock: 9 } });
     expect(created.status).toBe(200);
     expect(created.body).toEqual({ sku, name: 'Matcha, 30 g', price: 1800, currency: 'USD', available: 7 });
@@ -110,18 +140,27 @@ describe('catalogue administration', () => {
   });
 
   test('a new product without name and price is 400', async () => {
-    const { status, body } = await api<ErrorBody>('PUT', `/products/${uniqueSku()}`, { as: 'admin', body: { stock: 3 } });
+    const { status, body } = await api<ErrorBody>('PUT', `/products/${uniqueSku()}`, {
+      as: 'admin',
+      body: { stock: 3 },
+    });
     expect(status).toBe(400);
     expect(body.error).toEqual(expect.any(String));
   });
 });
 
 describe('POST /orders validation', () => {
-  const body = (sku: string, slotId: string) => ({ items: [{ sku, quantity: 1 }], delivery: { slotId, address: '1 Test Street' } });
+  const body = (sku: string, slotId: string) => ({
+    items: [{ sku, quantity: 1 }],
+    delivery: { slotId, address: '1 Test Street' },
+  });
 
   test('without an Idempotency-Key it is 400', async () => {
     const { slotId } = await openSlot();
-    const { status, body: error } = await api<ErrorBody>('POST', '/orders', { as: 'alice', body: body('TEA-01', slotId) });
+    const { status, body: error } = await api<ErrorBody>('POST', '/orders', {
+      as: 'alice',
+      body: body('TEA-01', slotId),
+    });
     expect(status).toBe(400);
     expect(error.error).toBe('MISSING_IDEMPOTENCY_KEY');
   });
@@ -129,9 +168,17 @@ describe('POST /orders validation', () => {
   test.each([
     ['malformed JSON', { rawBody: '{"items":' }, 'INVALID_JSON'],
     ['no items', { body: { items: [], delivery: { slotId: 'x', address: 'y' } } }, 'VALIDATION_FAILED'],
-    ['a zero quantity', { body: { items: [{ sku: 'TEA-01', quantity: 0 }], delivery: { slotId: 'x', address: 'y' } } }, 'VALIDATION_FAILED'],
+    [
+      'a zero quantity',
+      { body: { items: [{ sku: 'TEA-01', quantity: 0 }], delivery: { slotId: 'x', address: 'y' } } },
+      'VALIDATION_FAILED',
+    ],
   ])('with %s it is 400', async (_, payload, code) => {
-    const { status, body: error } = await api('POST', '/orders', { as: 'alice', headers: { 'Idempotency-Key': newKey() }, ...payload });
+    const { status, body: error } = await api('POST', '/orders', {
+      as: 'alice',
+      headers: { 'Idempotency-Key': newKey() },
+      ...payload,
+    });
     expect(status).toBe(400);
     expect(error).toEqual({ error: code, message: match.any(String) });
   });
@@ -191,7 +238,7 @@ describe('paging GET /orders and GET /notifications', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  test("a token given to another user is a 400, and shows nothing of theirs", async () => {
+  test('a token given to another user is a 400, and shows nothing of theirs', async () => {
     const first = await api<Order[]>('GET', '/orders?limit=1', { as: 'admin' });
     const token = first.headers.get('next-token');
     expect(token).toEqual(match.stringMatching(/^[A-Za-z0-9_-]+$/));
@@ -220,13 +267,17 @@ const describeWithEdge = target().edge ? describe : describe.skip;
 
 describeWithEdge('the API, LocalStack-style through the edge', () => {
   test('/restapis/{apiId}/v1/_user_request_/… serves the same routes and authorizer', async () => {
-    const { item } = (await (await fetch(`${target().edge}/restapis`)).json()) as { item: { id: string; name: string }[] };
+    const { item } = (await (await fetch(`${target().edge}/restapis`)).json()) as {
+      item: { id: string; name: string }[];
+    };
     const apiId = item.find((a) => a.name === 'serverless-shop')!.id;
     const base = `${target().edge}/restapis/${apiId}/v1/_user_request_`;
 
     const products = await fetch(`${base}/products`);
     const anonymous = await fetch(`${base}/billing/account`);
-    const account = await fetch(`${base}/billing/account`, { headers: { authorization: `Bearer ${await tokenFor('alice')}` } });
+    const account = await fetch(`${base}/billing/account`, {
+      headers: { authorization: `Bearer ${await tokenFor('alice')}` },
+    });
 
     expect(products.status).toBe(200);
     expect(((await products.json()) as unknown[]).length).toBeGreaterThanOrEqual(10);

@@ -36,7 +36,14 @@ export interface Account {
   currency: 'USD';
 }
 
-export type OrderStatus = 'PENDING' | 'PAYMENT_COMPLETED' | 'ITEMS_RESERVED' | 'DELIVERY_BOOKED' | 'COMPLETED' | 'CANCELLED' | 'COMPENSATION_FAILED';
+export type OrderStatus =
+  | 'PENDING'
+  | 'PAYMENT_COMPLETED'
+  | 'ITEMS_RESERVED'
+  | 'DELIVERY_BOOKED'
+  | 'COMPLETED'
+  | 'CANCELLED'
+  | 'COMPENSATION_FAILED';
 
 export interface Order {
   orderId: string;
@@ -48,7 +55,11 @@ export interface Order {
   delivery: { slotId: string; address: string };
   failureReason?: 'PAYMENT_DECLINED' | 'OUT_OF_STOCK' | 'DELIVERY_UNAVAILABLE' | 'COMPENSATION_FAILED';
   /** Every status the order took, and each compensation the saga ran, oldest first. */
-  history: { status: OrderStatus | 'DELIVERY_CANCELLED' | 'ITEMS_RELEASED' | 'PAYMENT_REFUNDED'; at: string; reason?: string }[];
+  history: {
+    status: OrderStatus | 'DELIVERY_CANCELLED' | 'ITEMS_RELEASED' | 'PAYMENT_REFUNDED';
+    at: string;
+    reason?: string;
+  }[];
   createdAt: string;
   updatedAt: string;
 }

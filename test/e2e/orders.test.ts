@@ -1,10 +1,28 @@
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListStateMachinesCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import type { Account, DuplicateOrder, ErrorBody, Notification, Order } from './bodies';
-import { api, balanceOf, createProduct, eventually, fullSlot, newKey, openSlot, placeOrder, productAvailable, slots, target, waitForOutcome } from './support';
+import {
+  api,
+  balanceOf,
+  createProduct,
+  eventually,
+  fullSlot,
+  newKey,
+  openSlot,
+  placeOrder,
+  productAvailable,
+  slots,
+  target,
+  waitForOutcome,
+} from './support';
 
 // The order user story over HTTP only: tokens from the issuer, then the API. One file, so that the
 // balance checks of alice and bob are not raced by another file.
@@ -29,9 +47,20 @@ describe('placing an order', () => {
     // Assess
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe(`/orders/${created.body.orderId}`);
-    expect(created.body).toMatchObject({ status: 'PENDING', total: 1400, currency: 'USD', items: [{ sku, quantity: 2, unitPrice: 700 }] });
+    expect(created.body).toMatchObject({
+      status: 'PENDING',
+      total: 1400,
+      currency: 'USD',
+      items: [{ sku, quantity: 2, unitPrice: 700 }],
+    });
     expect(order.status).toBe('COMPLETED');
-    expect(order.history.map((h) => h.status)).toEqual(['PENDING', 'PAYMENT_COMPLETED', 'ITEMS_RESERVED', 'DELIVERY_BOOKED', 'COMPLETED']);
+    expect(order.history.map((h) => h.status)).toEqual([
+      'PENDING',
+      'PAYMENT_COMPLETED',
+      'ITEMS_RESERVED',
+      'DELIVERY_BOOKED',
+      'COMPLETED',
+    ]);
     expect(await balanceOf('alice')).toBe(balance - 1400);
     expect(await productAvailable(sku)).toBe(8);
     expect(await remainingOf(slot.slotId)).toBe(slot.remaining - 1);
@@ -73,8 +102,12 @@ describe('placing an order', () => {
     const { slotId } = await openSlot();
     const key = newKey();
 
-    const sameKey = await Promise.all(Array.from({ length: 5 }, () => placeOrder('alice', [{ sku, quantity: 1 }], slotId, key)));
-    const newKeys = await Promise.all(Array.from({ length: 5 }, () => placeOrder<DuplicateOrder>('alice', [{ sku, quantity: 1 }], slotId)));
+    const sameKey = await Promise.all(
+      Array.from({ length: 5 }, () => placeOrder('alice', [{ sku, quantity: 1 }], slotId, key)),
+    );
+    const newKeys = await Promise.all(
+      Array.from({ length: 5 }, () => placeOrder<DuplicateOrder>('alice', [{ sku, quantity: 1 }], slotId)),
+    );
 
     const created = sameKey.filter((r) => r.status === 201);
     expect(created).toHaveLength(1);
@@ -84,7 +117,9 @@ describe('placing an order', () => {
       expect(r.body.order.orderId).toBe(created[0]!.body.orderId);
     }
     await waitForOutcome(created[0]!.body.orderId, 'alice');
-    const mine = (await api<Order[]>('GET', '/orders', { as: 'alice' })).body.filter((o) => o.items.some((i) => i.sku === sku));
+    const mine = (await api<Order[]>('GET', '/orders', { as: 'alice' })).body.filter((o) =>
+      o.items.some((i) => i.sku === sku),
+    );
     expect(mine).toHaveLength(1);
     expect(await productAvailable(sku)).toBe(49);
   });
@@ -115,7 +150,12 @@ describe('when a step fails, what was done is undone', () => {
     const order = await waitForOutcome(created.body.orderId, 'alice');
 
     expect(order).toMatchObject({ status: 'CANCELLED', failureReason: 'OUT_OF_STOCK' });
-    expect(order.history.map((h) => h.status)).toEqual(['PENDING', 'PAYMENT_COMPLETED', 'PAYMENT_REFUNDED', 'CANCELLED']);
+    expect(order.history.map((h) => h.status)).toEqual([
+      'PENDING',
+      'PAYMENT_COMPLETED',
+      'PAYMENT_REFUNDED',
+      'CANCELLED',
+    ]);
     expect(await balanceOf('alice')).toBe(balance);
     expect(await productAvailable(sku)).toBe(2);
   });
@@ -130,7 +170,12 @@ describe('when a step fails, what was done is undone', () => {
 
     expect(order).toMatchObject({ status: 'CANCELLED', failureReason: 'DELIVERY_UNAVAILABLE' });
     expect(order.history.map((h) => h.status)).toEqual([
-      'PENDING', 'PAYMENT_COMPLETED', 'ITEMS_RESERVED', 'ITEMS_RELEASED', 'PAYMENT_REFUNDED', 'CANCELLED',
+      'PENDING',
+      'PAYMENT_COMPLETED',
+      'ITEMS_RESERVED',
+      'ITEMS_RELEASED',
+      'PAYMENT_REFUNDED',
+      'CANCELLED',
     ]);
     expect(await balanceOf('alice')).toBe(balance);
     expect(await productAvailable(sku)).toBe(4);
@@ -151,7 +196,11 @@ describeWithEdge('the saga through the AWS SDK, against the edge', () => {
     const { slotId } = await openSlot();
     const created = await placeOrder('alice', [{ sku, quantity: 2 }], slotId);
     await waitForOutcome(created.body.orderId, 'alice');
-    const sfn = new SFNClient({ endpoint: target().edge, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const sfn = new SFNClient({
+      endpoint: target().edge,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
 
     const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));
     const saga = stateMachines.find((m) => m.name?.includes('OrderSaga'));
@@ -164,14 +213,20 @@ describeWithEdge('the saga through the AWS SDK, against the edge', () => {
     expect(failed?.taskFailedEventDetails?.error).toBe('OutOfStock');
     expect(JSON.parse(failed!.taskFailedEventDetails!.cause!)).toMatchObject({ errorType: 'OutOfStock' });
     const entered = events.filter((e) => e.type?.endsWith('StateEntered')).map((e) => e.stateEnteredEventDetails?.name);
-    expect(entered).toEqual(expect.arrayContaining(['ProcessPayment', 'ReserveItems', 'RefundPayment', 'CancelOrder', 'NotifyCancelled']));
+    expect(entered).toEqual(
+      expect.arrayContaining(['ProcessPayment', 'ReserveItems', 'RefundPayment', 'CancelOrder', 'NotifyCancelled']),
+    );
     expect(entered.indexOf('RefundPayment')).toBeGreaterThan(entered.indexOf('ReserveItems'));
     for (const [i, event] of events.entries()) expect(event.id).toBe(i + 1);
   });
 });
 
 describeWithEdge('the reconciler, invoked through Lambda on the edge', () => {
-  const aws = () => ({ endpoint: target().edge, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const aws = () => ({
+    endpoint: target().edge,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
 
   test('starts the saga of an order left PENDING with no execution, and the order completes', async () => {
     // Prepare: an order of alice's, written 30 s ago as POST /orders writes it, whose StartExecution never came.
@@ -187,17 +242,35 @@ describeWithEdge('the reconciler, invoked through Lambda on the edge', () => {
       new PutCommand({
         TableName: ordersTable,
         Item: {
-          orderId, userId, status: 'PENDING', items: [{ sku, quantity: 1, unitPrice: 100 }], total: 100, currency: 'USD',
-          delivery: { slotId, address: '1 Test Street' }, history: [{ status: 'PENDING', at }], createdAt: at, updatedAt: at,
-          similarityKey: randomUUID(), version: 1, pending: 'PENDING',
+          orderId,
+          userId,
+          status: 'PENDING',
+          items: [{ sku, quantity: 1, unitPrice: 100 }],
+          total: 100,
+          currency: 'USD',
+          delivery: { slotId, address: '1 Test Street' },
+          history: [{ status: 'PENDING', at }],
+          createdAt: at,
+          updatedAt: at,
+          similarityKey: randomUUID(),
+          version: 1,
+          pending: 'PENDING',
         },
       }),
     );
 
     // Act: run it as an operator would, with a threshold the schedule (60 s) has not reached yet.
     const lambda = new LambdaClient(aws());
-    const invoked = await lambda.send(new InvokeCommand({ FunctionName: `${process.env.SHOP_STACK_NAME ?? 'ServerlessShop'}-reconcile-orders`, Payload: Buffer.from(JSON.stringify({ olderThanSeconds: 10 })) }));
-    const result = JSON.parse(Buffer.from(invoked.Payload!).toString('utf8')) as { olderThanSeconds: number; started: string[] };
+    const invoked = await lambda.send(
+      new InvokeCommand({
+        FunctionName: `${process.env.SHOP_STACK_NAME ?? 'ServerlessShop'}-reconcile-orders`,
+        Payload: Buffer.from(JSON.stringify({ olderThanSeconds: 10 })),
+      }),
+    );
+    const result = JSON.parse(Buffer.from(invoked.Payload!).toString('utf8')) as {
+      olderThanSeconds: number;
+      started: string[];
+    };
     const order = await waitForOutcome(orderId, 'alice');
 
     // Assess
@@ -207,7 +280,11 @@ describeWithEdge('the reconciler, invoked through Lambda on the edge', () => {
     const sfn = new SFNClient(aws());
     const { stateMachines = [] } = await sfn.send(new ListStateMachinesCommand({}));
     const saga = stateMachines.find((m) => m.name?.includes('OrderSaga'))!;
-    const execution = await sfn.send(new DescribeExecutionCommand({ executionArn: `${saga.stateMachineArn!.replace(':stateMachine:', ':execution:')}:${orderId}` }));
+    const execution = await sfn.send(
+      new DescribeExecutionCommand({
+        executionArn: `${saga.stateMachineArn!.replace(':stateMachine:', ':execution:')}:${orderId}`,
+      }),
+    );
     expect(execution.status).toBe('SUCCEEDED');
   });
 });

@@ -23,7 +23,8 @@ export const tokenFor = (user: User): Promise<string> => {
           body: new URLSearchParams({ grant_type: 'password', client_id: 'shop-cli', username: user, password: user }),
         });
         const body = (await response.json()) as { access_token?: string };
-        if (!response.ok || !body.access_token) throw new Error(`No token for ${user}: HTTP ${response.status} ${JSON.stringify(body)}`);
+        if (!response.ok || !body.access_token)
+          throw new Error(`No token for ${user}: HTTP ${response.status} ${JSON.stringify(body)}`);
         return body.access_token;
       })(),
     );
@@ -76,8 +77,12 @@ export const newKey = () => randomUUID();
 /** A product of our own, so that tests share no stock and no similar orders. */
 export const createProduct = async (price: number, stock: number) => {
   const sku = uniqueSku();
-  const response = await api('PUT', `/products/${sku}`, { as: 'admin', body: { name: `Test product ${sku}`, price, stock } });
-  if (response.status !== 200) throw new Error(`Could not create ${sku}: ${response.status} ${JSON.stringify(response.body)}`);
+  const response = await api('PUT', `/products/${sku}`, {
+    as: 'admin',
+    body: { name: `Test product ${sku}`, price, stock },
+  });
+  if (response.status !== 200)
+    throw new Error(`Could not create ${sku}: ${response.status} ${JSON.stringify(response.body)}`);
   return sku;
 };
 
@@ -88,7 +93,8 @@ export const productAvailable = async (sku: string): Promise<number> => {
   return product.available;
 };
 
-export const balanceOf = async (user: User): Promise<number> => (await api<Account>('GET', '/billing/account', { as: user })).body.balance;
+export const balanceOf = async (user: User): Promise<number> =>
+  (await api<Account>('GET', '/billing/account', { as: user })).body.balance;
 
 export const slots = async () => (await api<Slot[]>('GET', '/delivery/slots')).body;
 
@@ -119,7 +125,11 @@ export const waitForOutcome = async (orderId: string, as: User, deadlineMs = 30_
 };
 
 /** Polls until `check` returns a value, or fails at the deadline. */
-export const eventually = async <T>(check: () => Promise<T | undefined>, what: string, deadlineMs = 15_000): Promise<T> => {
+export const eventually = async <T>(
+  check: () => Promise<T | undefined>,
+  what: string,
+  deadlineMs = 15_000,
+): Promise<T> => {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
     const value = await check();
@@ -130,5 +140,14 @@ export const eventually = async <T>(check: () => Promise<T | undefined>, what: s
 };
 
 /** POST /orders answers the order (201, or 200 on a replay); a caller that expects a refusal names its body. */
-export const placeOrder = <T = Order>(as: User, items: { sku: string; quantity: number }[], slotId: string, key = newKey()) =>
-  api<T>('POST', '/orders', { as, headers: { 'Idempotency-Key': key }, body: { items, delivery: { slotId, address: '1 Test Street' } } });
+export const placeOrder = <T = Order>(
+  as: User,
+  items: { sku: string; quantity: number }[],
+  slotId: string,
+  key = newKey(),
+) =>
+  api<T>('POST', '/orders', {
+    as,
+    headers: { 'Idempotency-Key': key },
+    body: { items, delivery: { slotId, address: '1 Test Street' } },
+  });

@@ -31,7 +31,8 @@ beforeAll(async () => {
     body: new URLSearchParams({ grant_type: 'client_credentials' }),
   });
   const body = (await response.json()) as { access_token?: string };
-  if (!response.ok || !body.access_token) throw new Error(`No service account token: HTTP ${response.status} ${JSON.stringify(body)}`);
+  if (!response.ok || !body.access_token)
+    throw new Error(`No service account token: HTTP ${response.status} ${JSON.stringify(body)}`);
   serviceToken = body.access_token;
 });
 
@@ -40,7 +41,9 @@ test("a service account's token is for the API, with Keycloak's default roles an
 
   expect([claims.aud].flat()).toContain('shop-api');
   expect(claims).toMatchObject({ azp: 'shop-service', preferred_username: 'service-account-shop-service' });
-  expect(claims.realm_access.roles).toEqual(expect.arrayContaining([`default-roles-${realm.realm}`, 'offline_access', 'uma_authorization']));
+  expect(claims.realm_access.roles).toEqual(
+    expect.arrayContaining([`default-roles-${realm.realm}`, 'offline_access', 'uma_authorization']),
+  );
   expect(claims.realm_access.roles).not.toContain('customer');
   expect(claims.realm_access.roles).not.toContain('admin');
 });
@@ -48,13 +51,21 @@ test("a service account's token is for the API, with Keycloak's default roles an
 test.each([
   ['GET', '/billing/account', undefined],
   ['POST', '/billing/account/deposit', { amount: 100 }],
-  ['POST', '/orders', { items: [{ sku: 'TEA-01', quantity: 1 }], delivery: { slotId: 'any', address: '1 Test Street' } }],
+  [
+    'POST',
+    '/orders',
+    { items: [{ sku: 'TEA-01', quantity: 1 }], delivery: { slotId: 'any', address: '1 Test Street' } },
+  ],
   ['GET', '/orders', undefined],
   ['GET', '/orders/00000000-0000-0000-0000-000000000000', undefined],
   ['GET', '/notifications', undefined],
   ['PUT', `/products/${uniqueSku()}`, { name: 'x', price: 100, stock: 1 }],
 ])("%s %s with a service account's token is 403 in the contract's error shape", async (method, path, body) => {
-  const { status, body: error } = await api(method, path, { token: serviceToken, body, headers: { 'Idempotency-Key': newKey() } });
+  const { status, body: error } = await api(method, path, {
+    token: serviceToken,
+    body,
+    headers: { 'Idempotency-Key': newKey() },
+  });
 
   expect(status).toBe(403);
   expect(error).toEqual({ error: 'FORBIDDEN', message: match.any(String) });

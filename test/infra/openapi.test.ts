@@ -11,15 +11,23 @@ const openApi = parse(readFileSync(join(__dirname, '..', '..', 'openapi.yaml'), 
   security: unknown[];
   paths: Record<string, Record<string, { security?: unknown[] }>>;
 };
-const model = new StackModel(synthShop().toJSON() as CfnTemplate, { region: 'us-east-1', accountId: '000000000000', stackName: 'ServerlessShop' });
+const model = new StackModel(synthShop().toJSON() as CfnTemplate, {
+  region: 'us-east-1',
+  accountId: '000000000000',
+  stackName: 'ServerlessShop',
+});
 const [api] = restApiSpecs(model);
 
 const routes = api!.resources.flatMap((resource) =>
-  [...resource.methods.entries()].filter(([method]) => method !== 'OPTIONS').map(([method, spec]) => ({ route: `${method} ${resource.path}`, secured: Boolean(spec.authorizer) })),
+  [...resource.methods.entries()]
+    .filter(([method]) => method !== 'OPTIONS')
+    .map(([method, spec]) => ({ route: `${method} ${resource.path}`, secured: Boolean(spec.authorizer) })),
 );
 
 test('openapi.yaml documents exactly the routes of the stack', () => {
-  const documented = Object.entries(openApi.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
+  const documented = Object.entries(openApi.paths).flatMap(([path, operations]) =>
+    Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+  );
   expect(openApi.openapi).toMatch(/^3\./);
   expect(documented.sort()).toEqual(routes.map((r) => r.route).sort());
 });

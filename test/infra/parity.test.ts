@@ -11,9 +11,18 @@ import { synthShop } from '../support/synth';
 const ROOT = join(__dirname, '..', '..');
 const variants = {
   aws: synthShop().toJSON() as CfnTemplate,
-  localstack: synthShop({ emfBridge: true, dashboard: 'api', identity: { issuerUrl: 'http://localhost:8080/realms/shop', audience: 'shop-api', jwksUri: 'http://keycloak:8080/realms/shop/protocol/openid-connect/certs' } }).toJSON() as CfnTemplate,
+  localstack: synthShop({
+    emfBridge: true,
+    dashboard: 'api',
+    identity: {
+      issuerUrl: 'http://localhost:8080/realms/shop',
+      audience: 'shop-api',
+      jwksUri: 'http://keycloak:8080/realms/shop/protocol/openid-connect/certs',
+    },
+  }).toJSON() as CfnTemplate,
 };
-const modelOf = (template: CfnTemplate) => new StackModel(template, { region: 'us-east-1', accountId: '000000000000', stackName: 'ServerlessShop' });
+const modelOf = (template: CfnTemplate) =>
+  new StackModel(template, { region: 'us-east-1', accountId: '000000000000', stackName: 'ServerlessShop' });
 
 interface FreeTier {
   supported: Record<string, { properties: string[]; ignoredProperties?: Record<string, string> }>;
@@ -36,9 +45,15 @@ describe.each(Object.entries(variants))('the %s template', (_name, template) => 
     const functions = model.ofType('AWS::Lambda::Function');
     expect(functions.length).toBeGreaterThan(0);
     for (const [logicalId, resource] of functions) {
-      const variables = model.resolve(propertiesOf<FunctionEnvironment>(resource).Environment?.Variables ?? {}) as Record<string, unknown>;
+      const variables = model.resolve(
+        propertiesOf<FunctionEnvironment>(resource).Environment?.Variables ?? {},
+      ) as Record<string, unknown>;
       for (const [name, value] of Object.entries(variables)) {
-        expect({ function: logicalId, variable: name, type: typeof value }).toEqual({ function: logicalId, variable: name, type: 'string' });
+        expect({ function: logicalId, variable: name, type: typeof value }).toEqual({
+          function: logicalId,
+          variable: name,
+          type: 'string',
+        });
       }
     }
   });
@@ -63,12 +78,15 @@ describe.each(Object.entries(variants))('the %s template', (_name, template) => 
 test('only the known types go without a LocalStack provider, and each says what happens instead', () => {
   const types = new Set(Object.values(variants).flatMap((t) => Object.values(t.Resources).map((r) => r.Type)));
   const withoutProvider = [...types].filter((type) => !freeTier.supported[type] && !isCustom(type)).sort();
-  expect(withoutProvider).toEqual(['AWS::ApiGateway::Authorizer', 'AWS::CDK::Metadata', 'AWS::CloudWatch::Dashboard'].filter((t) => types.has(t)));
+  expect(withoutProvider).toEqual(
+    ['AWS::ApiGateway::Authorizer', 'AWS::CDK::Metadata', 'AWS::CloudWatch::Dashboard'].filter((t) => types.has(t)),
+  );
   for (const type of withoutProvider) expect(freeTier.withoutProvider[type]?.length).toBeGreaterThan(40);
 });
 
 test('the dashboard: a resource on AWS; on LocalStack, which has no provider for it, the same body through PutDashboard', () => {
-  const dashboardOf = (template: CfnTemplate) => Object.values(template.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard');
+  const dashboardOf = (template: CfnTemplate) =>
+    Object.values(template.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard');
   const puts = Object.values(variants.localstack.Resources).filter((r) => r.Type === 'Custom::Dashboard');
   expect(dashboardOf(variants.aws)).toHaveLength(1);
   expect(dashboardOf(variants.localstack)).toHaveLength(0);
@@ -94,7 +112,9 @@ test('the LocalStack variant bridges EMF from every function but its own, and on
     expect(JSON.stringify(filter.Properties?.LogGroupName)).not.toContain('EmfBridge'); // never its own logs
     expect(JSON.stringify(filter.Properties?.DestinationArn)).toContain(bridge![0]);
   }
-  const permissions = localstack.ofType('AWS::Lambda::Permission').filter(([, p]) => p.Properties?.Principal === 'logs.amazonaws.com');
+  const permissions = localstack
+    .ofType('AWS::Lambda::Permission')
+    .filter(([, p]) => p.Properties?.Principal === 'logs.amazonaws.com');
   expect(permissions.length).toBeGreaterThan(0);
   const policy = JSON.stringify(localstack.ofType('AWS::IAM::Policy').map(([, p]) => p.Properties?.PolicyDocument));
   expect(policy).toContain('cloudwatch:PutMetricData');

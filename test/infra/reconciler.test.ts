@@ -14,12 +14,14 @@ interface RuleProperties {
 }
 
 const cfn = synthShop().toJSON() as CfnTemplate;
-const [[functionId, fn]] = resourcesOfType(cfn, 'AWS::Lambda::Function').filter(([, f]) => String(propertiesOf<{ Description: string }>(f).Description).startsWith('Scheduled:')) as [
-  [string, CfnResource],
-];
+const [[functionId, fn]] = resourcesOfType(cfn, 'AWS::Lambda::Function').filter(([, f]) =>
+  String(propertiesOf<{ Description: string }>(f).Description).startsWith('Scheduled:'),
+) as [[string, CfnResource]];
 const [[ruleId, rule]] = resourcesOfType(cfn, 'AWS::Events::Rule') as [[string, CfnResource]];
 const [[machineId]] = resourcesOfType(cfn, 'AWS::StepFunctions::StateMachine') as [[string, CfnResource]];
-const [[ordersTableId]] = resourcesOfType(cfn, 'AWS::DynamoDB::Table').filter(([id]) => id.startsWith('OrderTable')) as [[string, CfnResource]];
+const [[ordersTableId]] = resourcesOfType(cfn, 'AWS::DynamoDB::Table').filter(([id]) =>
+  id.startsWith('OrderTable'),
+) as [[string, CfnResource]];
 
 /** Every statement of the policies attached to the reconciler's role. */
 const statements = (): Statement[] => {
@@ -41,7 +43,9 @@ test('one rule runs the reconcile function every minute, with the age threshold 
   expect(JSON.parse(Targets[0]!.Input!)).toEqual({ olderThanSeconds: 60 });
   expect(propertiesOf<{ FunctionName: string }>(fn).FunctionName).toBe('ServerlessShop-reconcile-orders'); // an operator invokes it by hand
   expect(cfn.Outputs?.ReconcileFunctionName?.Value).toEqual({ Ref: functionId });
-  expect(propertiesOf<{ Environment: { Variables: Record<string, unknown> } }>(fn).Environment?.Variables).toMatchObject({
+  expect(
+    propertiesOf<{ Environment: { Variables: Record<string, unknown> } }>(fn).Environment?.Variables,
+  ).toMatchObject({
     STATE_MACHINE_ARN: { Ref: machineId },
     ORDERS_TABLE: { Ref: ordersTableId },
   });
@@ -49,10 +53,19 @@ test('one rule runs the reconcile function every minute, with the age threshold 
 
 test('EventBridge, and only from this rule, may invoke the function', () => {
   const permissions = resourcesOfType(cfn, 'AWS::Lambda::Permission')
-    .map(([, p]) => propertiesOf<{ FunctionName: Reference; Principal: string; SourceArn: Reference; Action: string }>(p))
+    .map(([, p]) =>
+      propertiesOf<{ FunctionName: Reference; Principal: string; SourceArn: Reference; Action: string }>(p),
+    )
     .filter((p) => p.FunctionName?.['Fn::GetAtt']?.[0] === functionId);
 
-  expect(permissions).toEqual([{ Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': [functionId, 'Arn'] }, Principal: 'events.amazonaws.com', SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] } }]);
+  expect(permissions).toEqual([
+    {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [functionId, 'Arn'] },
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
+    },
+  ]);
 });
 
 test('it may start the saga and describe its executions, and nothing else of Step Functions', () => {
@@ -73,8 +86,13 @@ test('it reads the orders table and writes to no table', () => {
   const actions = dynamo.flatMap(actionsOf);
 
   expect(actions).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:GetItem']));
-  for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) expect(actions).not.toContain(write);
-  const tables = new Set(dynamo.flatMap((s) => [s.Resource].flat()).map((r) => JSON.stringify(r).match(/"([A-Za-z0-9]+Table[A-Za-z0-9]+)"/)?.[1]));
+  for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'])
+    expect(actions).not.toContain(write);
+  const tables = new Set(
+    dynamo
+      .flatMap((s) => [s.Resource].flat())
+      .map((r) => JSON.stringify(r).match(/"([A-Za-z0-9]+Table[A-Za-z0-9]+)"/)?.[1]),
+  );
   expect([...tables]).toEqual([ordersTableId]);
 });
 

@@ -16,12 +16,28 @@ interface State {
   Retry?: { ErrorEquals: string[]; MaxAttempts?: number }[];
   Parameters?: Record<string, unknown>;
 }
-const asl = JSON.parse(readFileSync(SAGA_DEFINITION_PATH, 'utf8')) as { StartAt: string; States: Record<string, State> };
+const asl = JSON.parse(readFileSync(SAGA_DEFINITION_PATH, 'utf8')) as {
+  StartAt: string;
+  States: Record<string, State>;
+};
 const states = asl.States;
 const COMPENSATIONS = ['CancelDelivery', 'ReleaseItems', 'RefundPayment', 'CancelOrder'];
-const FAILURES = ['PaymentWasDeclined', 'PaymentFailed', 'ItemsWereOutOfStock', 'ReservationFailed', 'DeliveryWasUnavailable', 'BookingFailed'];
+const FAILURES = [
+  'PaymentWasDeclined',
+  'PaymentFailed',
+  'ItemsWereOutOfStock',
+  'ReservationFailed',
+  'DeliveryWasUnavailable',
+  'BookingFailed',
+];
 
-const successorsOf = (state: State): string[] => [state.Next, state.Default, ...(state.Choices ?? []).map((c) => c.Next), ...(state.Catch ?? []).map((c) => c.Next)].filter((n): n is string => Boolean(n));
+const successorsOf = (state: State): string[] =>
+  [
+    state.Next,
+    state.Default,
+    ...(state.Choices ?? []).map((c) => c.Next),
+    ...(state.Catch ?? []).map((c) => c.Next),
+  ].filter((n): n is string => Boolean(n));
 
 /** The states reachable from StartAt without passing through `removed`. */
 const reachableWithout = (removed: string): Set<string> => {
@@ -38,7 +54,8 @@ const reachableWithout = (removed: string): Set<string> => {
 
 test('every compensation path goes through BeginCompensation first', () => {
   const reachable = reachableWithout('BeginCompensation');
-  for (const compensation of COMPENSATIONS) expect([compensation, reachable.has(compensation)]).toEqual([compensation, false]);
+  for (const compensation of COMPENSATIONS)
+    expect([compensation, reachable.has(compensation)]).toEqual([compensation, false]);
   for (const failure of FAILURES) expect([failure, states[failure]!.Next]).toEqual([failure, 'BeginCompensation']);
 });
 
@@ -54,8 +71,10 @@ test('each failure records the compensation to start from, and the Choice after 
 });
 
 test('a refused compensation goes back to the success end', () => {
-  const catchOf = (state: string, error: string) => states[state]!.Catch!.find((c) => c.ErrorEquals.includes(error))?.Next;
-  const retriesOf = (state: string, error: string) => states[state]!.Retry!.find((r) => r.ErrorEquals.includes(error))?.MaxAttempts;
+  const catchOf = (state: string, error: string) =>
+    states[state]!.Catch!.find((c) => c.ErrorEquals.includes(error))?.Next;
+  const retriesOf = (state: string, error: string) =>
+    states[state]!.Retry!.find((r) => r.ErrorEquals.includes(error))?.MaxAttempts;
 
   expect(catchOf('BeginCompensation', 'OrderAlreadyCompleted')).toBe('NotifyCompleted');
   expect(retriesOf('BeginCompensation', 'OrderAlreadyCompleted')).toBe(0);
@@ -66,13 +85,21 @@ test('the fence and each compensation retry many times, then fail the execution 
     const state = states[name]!;
     expect([name, state.Retry!.find((r) => r.ErrorEquals.includes('States.ALL'))?.MaxAttempts]).toEqual([name, 10]);
     // Only the fence's named refusal is caught; anything else ends the execution in this state.
-    expect([name, (state.Catch ?? []).flatMap((c) => c.ErrorEquals)]).toEqual([name, name === 'BeginCompensation' ? ['OrderAlreadyCompleted'] : []]);
+    expect([name, (state.Catch ?? []).flatMap((c) => c.ErrorEquals)]).toEqual([
+      name,
+      name === 'BeginCompensation' ? ['OrderAlreadyCompleted'] : [],
+    ]);
   }
   expect(Object.entries(states).filter(([, state]) => state.Type === 'Fail')).toEqual([]);
   expect(Object.keys(states)).not.toEqual(expect.arrayContaining(['MarkCompensationFailed']));
 });
 
 test('every forward failure that is caught leads to the fence; every end of the saga is a Succeed state', () => {
-  const ends = Object.entries(states).filter(([, state]) => successorsOf(state).length === 0 || (state as { End?: boolean }).End);
-  expect(ends.map(([name, state]) => [name, state.Type]).sort()).toEqual([['OrderCancelled', 'Succeed'], ['OrderCompleted', 'Succeed']]);
+  const ends = Object.entries(states).filter(
+    ([, state]) => successorsOf(state).length === 0 || (state as { End?: boolean }).End,
+  );
+  expect(ends.map(([name, state]) => [name, state.Type]).sort()).toEqual([
+    ['OrderCancelled', 'Succeed'],
+    ['OrderCompleted', 'Succeed'],
+  ]);
 });

@@ -2,22 +2,46 @@ import aslValidator from 'asl-validator';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { readFileSync } from 'node:fs';
 import { SAGA_DEFINITION_PATH } from '../../stacks/constructs/order-saga';
-import { type CfnResource, type CfnTemplate, type FunctionEnvironment, propertiesOf, resourcesOfType, tableBindings } from '../../local/cloudformation/template';
+import {
+  type CfnResource,
+  type CfnTemplate,
+  type FunctionEnvironment,
+  propertiesOf,
+  resourcesOfType,
+  tableBindings,
+} from '../../local/cloudformation/template';
 import type { AslDefinition } from '../../local/stepfunctions/asl';
 import { match } from '../support/matchers';
 import { synthShop } from '../support/synth';
 
 /** The members of the resources these tests read. */
 type Reference = { Ref?: string; 'Fn::GetAtt'?: [string, string] };
-const fnProps = (fn: CfnResource) => propertiesOf<FunctionEnvironment & { Role: { 'Fn::GetAtt': [string, string] } }>(fn);
+const fnProps = (fn: CfnResource) =>
+  propertiesOf<FunctionEnvironment & { Role: { 'Fn::GetAtt': [string, string] } }>(fn);
 const policyProps = (policy: CfnResource) =>
-  propertiesOf<{ Roles: Reference[]; PolicyDocument: { Statement: { Action: string | string[]; Resource: string | Reference | (string | Reference)[] }[] } }>(policy);
+  propertiesOf<{
+    Roles: Reference[];
+    PolicyDocument: {
+      Statement: { Action: string | string[]; Resource: string | Reference | (string | Reference)[] }[];
+    };
+  }>(policy);
 const apiResourceProps = (resource: CfnResource) => propertiesOf<{ ParentId: Reference; PathPart: string }>(resource);
-const methodProps = (method: CfnResource) => propertiesOf<{ HttpMethod: string; ResourceId: Reference; AuthorizationType: string }>(method);
+const methodProps = (method: CfnResource) =>
+  propertiesOf<{ HttpMethod: string; ResourceId: Reference; AuthorizationType: string }>(method);
 const stateMachineProps = (machine: CfnResource) =>
-  propertiesOf<{ StateMachineType: string; DefinitionString: string; DefinitionSubstitutions: Record<string, unknown>; LoggingConfiguration: unknown }>(machine);
+  propertiesOf<{
+    StateMachineType: string;
+    DefinitionString: string;
+    DefinitionSubstitutions: Record<string, unknown>;
+    LoggingConfiguration: unknown;
+  }>(machine);
 const gatewayResponseProps = (response: CfnResource) =>
-  propertiesOf<{ ResponseType: string; StatusCode: string; ResponseTemplates: Record<string, string>; ResponseParameters: Record<string, string> }>(response);
+  propertiesOf<{
+    ResponseType: string;
+    StatusCode: string;
+    ResponseTemplates: Record<string, string>;
+    ResponseParameters: Record<string, string>;
+  }>(response);
 
 /** Assertions on what matters in the synthesized template (no whole-template snapshot). */
 let template: Template;
@@ -45,11 +69,20 @@ const routes = () => {
 };
 
 test('the API has exactly the contract routes, with stage v1', () => {
-  const contract = routes().map((r) => r.route).filter((r) => !r.startsWith('OPTIONS'));
+  const contract = routes()
+    .map((r) => r.route)
+    .filter((r) => !r.startsWith('OPTIONS'));
   expect(contract.sort()).toEqual(
     [
-      'GET /products', 'PUT /products/{sku}', 'GET /delivery/slots', 'GET /billing/account', 'POST /billing/account/deposit',
-      'POST /orders', 'GET /orders', 'GET /orders/{orderId}', 'GET /notifications',
+      'GET /products',
+      'PUT /products/{sku}',
+      'GET /delivery/slots',
+      'GET /billing/account',
+      'POST /billing/account/deposit',
+      'POST /orders',
+      'GET /orders',
+      'GET /orders/{orderId}',
+      'GET /notifications',
     ].sort(),
   );
   template.hasResourceProperties('AWS::ApiGateway::Stage', { StageName: 'v1' });
@@ -71,7 +104,10 @@ test('every function runs Node 22 on arm64 with Powertools settings', () => {
   expect(functions).toHaveLength(22); // 21 handlers (19 of the services, the reconciler, the saga-failure rule's target) and the authorizer
   for (const [, fn] of functions) {
     expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
-    expect(fnProps(fn).Environment?.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: match.any(String), POWERTOOLS_METRICS_NAMESPACE: 'ServerlessShop' });
+    expect(fnProps(fn).Environment?.Variables).toMatchObject({
+      POWERTOOLS_SERVICE_NAME: match.any(String),
+      POWERTOOLS_METRICS_NAMESPACE: 'ServerlessShop',
+    });
   }
 });
 
@@ -80,15 +116,31 @@ test('each service has its own on-demand table, and the same variable always nam
   expect(tables).toHaveLength(6); // billing, warehouse, delivery, notification, orders, idempotency
   for (const [, table] of tables) expect(table.Properties!.BillingMode).toBe('PAY_PER_REQUEST');
   const bindings = tableBindings(cfn);
-  expect([...bindings.keys()].sort()).toEqual(['BILLING_TABLE', 'DELIVERY_TABLE', 'IDEMPOTENCY_TABLE', 'NOTIFICATIONS_TABLE', 'ORDERS_TABLE', 'WAREHOUSE_TABLE']);
+  expect([...bindings.keys()].sort()).toEqual([
+    'BILLING_TABLE',
+    'DELIVERY_TABLE',
+    'IDEMPOTENCY_TABLE',
+    'NOTIFICATIONS_TABLE',
+    'ORDERS_TABLE',
+    'WAREHOUSE_TABLE',
+  ]);
   expect(new Set(bindings.values()).size).toBe(6);
   template.hasResourceProperties('AWS::DynamoDB::Table', {
     GlobalSecondaryIndexes: [
-      Match.objectLike({ IndexName: 'byUser', KeySchema: [{ AttributeName: 'userId', KeyType: 'HASH' }, { AttributeName: 'createdAt', KeyType: 'RANGE' }] }),
+      Match.objectLike({
+        IndexName: 'byUser',
+        KeySchema: [
+          { AttributeName: 'userId', KeyType: 'HASH' },
+          { AttributeName: 'createdAt', KeyType: 'RANGE' },
+        ],
+      }),
       // Sparse: only PENDING orders carry `pending`, so the reconciler reads just those, by age, keys only.
       {
         IndexName: 'pendingByAge',
-        KeySchema: [{ AttributeName: 'pending', KeyType: 'HASH' }, { AttributeName: 'createdAt', KeyType: 'RANGE' }],
+        KeySchema: [
+          { AttributeName: 'pending', KeyType: 'HASH' },
+          { AttributeName: 'createdAt', KeyType: 'RANGE' },
+        ],
         Projection: { ProjectionType: 'KEYS_ONLY' },
       },
     ],
@@ -117,7 +169,9 @@ test('each function is granted only the tables it is bound to', () => {
 });
 
 test('read-only handlers get no write access', () => {
-  const listProducts = resourcesOfType(cfn, 'AWS::Lambda::Function').find(([id]) => id.startsWith('WarehouseListProducts'))!;
+  const listProducts = resourcesOfType(cfn, 'AWS::Lambda::Function').find(([id]) =>
+    id.startsWith('WarehouseListProducts'),
+  )!;
   const role = fnProps(listProducts[1]).Role?.['Fn::GetAtt'][0];
   const actions = resourcesOfType(cfn, 'AWS::IAM::Policy')
     .filter(([, p]) => policyProps(p).Roles?.some((r) => r.Ref === role))
@@ -138,7 +192,12 @@ test('the state machine is the ASL file, inline, with every substitution bound',
 });
 
 test('the state machine definition is valid by asl-validator', () => {
-  const asl: unknown = JSON.parse(readFileSync(SAGA_DEFINITION_PATH, 'utf8').replace(/\$\{(\w+)\}/g, 'arn:aws:lambda:us-east-1:000000000000:function:$1'));
+  const asl: unknown = JSON.parse(
+    readFileSync(SAGA_DEFINITION_PATH, 'utf8').replace(
+      /\$\{(\w+)\}/g,
+      'arn:aws:lambda:us-east-1:000000000000:function:$1',
+    ),
+  );
   const { isValid, errors } = aslValidator(asl);
   expect(errors).toEqual([]);
   expect(isValid).toBe(true);
@@ -161,7 +220,9 @@ test('the notification function subscribes to the order-events topic', () => {
 
 test("a rule on the saga's own FAILED, TIMED_OUT and ABORTED status changes runs order/on-saga-failed, which may publish the outcome", () => {
   const [machineId] = resourcesOfType(cfn, 'AWS::StepFunctions::StateMachine')[0]!;
-  const rules = resourcesOfType(cfn, 'AWS::Events::Rule').filter(([, rule]) => rule.Properties?.EventPattern !== undefined);
+  const rules = resourcesOfType(cfn, 'AWS::Events::Rule').filter(
+    ([, rule]) => rule.Properties?.EventPattern !== undefined,
+  );
   expect(rules).toHaveLength(1);
   const rule = propertiesOf<{ EventPattern: unknown; Targets: { Arn: Reference }[]; State?: string }>(rules[0]![1]);
   expect(rule.EventPattern).toEqual({
@@ -174,7 +235,10 @@ test("a rule on the saga's own FAILED, TIMED_OUT and ABORTED status changes runs
   expect(target.Type).toBe('AWS::Lambda::Function');
   expect(JSON.stringify(fnProps(target).Environment?.Variables)).toContain('ORDERS_TABLE');
   expect(Object.keys(fnProps(target).Environment?.Variables ?? {})).toContain('ORDER_EVENTS_TOPIC_ARN');
-  template.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'events.amazonaws.com', FunctionName: { 'Fn::GetAtt': [targetId, 'Arn'] } });
+  template.hasResourceProperties('AWS::Lambda::Permission', {
+    Principal: 'events.amazonaws.com',
+    FunctionName: { 'Fn::GetAtt': [targetId, 'Arn'] },
+  });
   const role = fnProps(target).Role?.['Fn::GetAtt'][0];
   const actions = resourcesOfType(cfn, 'AWS::IAM::Policy')
     .filter(([, p]) => policyProps(p).Roles?.some((r) => r.Ref === role))
@@ -184,25 +248,46 @@ test("a rule on the saga's own FAILED, TIMED_OUT and ABORTED status changes runs
 
 test('the dashboard and the alarms of the business metrics exist', () => {
   template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-  template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'CompensationFailures', Namespace: 'ServerlessShop', Threshold: 0 });
-  template.hasResourceProperties('AWS::CloudWatch::Alarm', { Metrics: Match.arrayWith([Match.objectLike({ Expression: Match.stringLikeRegexp('failed') })]) });
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    MetricName: 'CompensationFailures',
+    Namespace: 'ServerlessShop',
+    Threshold: 0,
+  });
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    Metrics: Match.arrayWith([Match.objectLike({ Expression: Match.stringLikeRegexp('failed') })]),
+  });
 });
 
 test('the authorizer trusts the configured issuer and audience', () => {
   const issuer = 'http://keycloak:8080/realms/shop';
   const custom = synthShop({ identity: { issuerUrl: issuer, audience: 'shop-api', jwksUri: 'http://kc/certs' } });
   custom.hasResourceProperties('AWS::Lambda::Function', {
-    Environment: { Variables: Match.objectLike({ ISSUER_URL: issuer, AUDIENCE: 'shop-api', JWKS_URI: 'http://kc/certs' }) },
+    Environment: {
+      Variables: Match.objectLike({ ISSUER_URL: issuer, AUDIENCE: 'shop-api', JWKS_URI: 'http://kc/certs' }),
+    },
   });
 });
 
 test("API Gateway's own refusals use the contract's error shape, with CORS", () => {
-  const responses = resourcesOfType(cfn, 'AWS::ApiGateway::GatewayResponse').map(([, response]) => gatewayResponseProps(response));
-  const byType = Object.fromEntries(responses.map((properties) => [String(properties.ResponseType), properties] as const));
-  expect(Object.keys(byType).sort()).toEqual(['ACCESS_DENIED', 'DEFAULT_4XX', 'DEFAULT_5XX', 'MISSING_AUTHENTICATION_TOKEN', 'UNAUTHORIZED']);
+  const responses = resourcesOfType(cfn, 'AWS::ApiGateway::GatewayResponse').map(([, response]) =>
+    gatewayResponseProps(response),
+  );
+  const byType = Object.fromEntries(
+    responses.map((properties) => [String(properties.ResponseType), properties] as const),
+  );
+  expect(Object.keys(byType).sort()).toEqual([
+    'ACCESS_DENIED',
+    'DEFAULT_4XX',
+    'DEFAULT_5XX',
+    'MISSING_AUTHENTICATION_TOKEN',
+    'UNAUTHORIZED',
+  ]);
   expect(byType.MISSING_AUTHENTICATION_TOKEN!.StatusCode).toBe('404');
   for (const properties of Object.values(byType)) {
-    const body = properties.ResponseTemplates!['application/json']!.replace('$context.error.messageString', '"a message"');
+    const body = properties.ResponseTemplates!['application/json']!.replace(
+      '$context.error.messageString',
+      '"a message"',
+    );
     expect(JSON.parse(body)).toEqual({ error: match.stringMatching(/^[A-Z_]+$/), message: match.any(String) });
     expect(properties.ResponseParameters!['gatewayresponse.header.Access-Control-Allow-Origin']).toBe("'*'");
   }

@@ -36,11 +36,20 @@ interface ErrorBody {
 }
 
 /** POST /orders as `user`; `json` is the body the caller expects: the order, unless it names another. */
-const post = async <T = Order>(user: string, body: unknown, key: string | null = randomUUID()): Promise<APIGatewayProxyResult & { json: T }> => {
+const post = async <T = Order>(
+  user: string,
+  body: unknown,
+  key: string | null = randomUUID(),
+): Promise<APIGatewayProxyResult & { json: T }> => {
   const event = structuredClone(fixture) as unknown as APIGatewayProxyEvent;
   event.headers = { 'Content-Type': 'application/json', ...(key !== null && { 'Idempotency-Key': key }) };
   // As the authorizer passes it: the caller, their roles, and the token's exp (checked on every request).
-  event.requestContext.authorizer = { sub: user, username: user, roles: 'customer', exp: Math.floor(Date.now() / 1000) + 300 };
+  event.requestContext.authorizer = {
+    sub: user,
+    username: user,
+    roles: 'customer',
+    exp: Math.floor(Date.now() / 1000) + 300,
+  };
   event.body = typeof body === 'string' ? body : JSON.stringify(body);
   const response = await handler(event, fakeContext('create-order'));
   const json: unknown = JSON.parse(response.body);
@@ -56,7 +65,13 @@ test('the first request creates the order (201) and starts its saga', async () =
   const response = await post(user, basket(2));
 
   expect(response.statusCode).toBe(201);
-  expect(response.json).toMatchObject({ userId: user, status: 'PENDING', total: 3000, currency: 'USD', items: [{ sku, quantity: 2, unitPrice: 1500 }] });
+  expect(response.json).toMatchObject({
+    userId: user,
+    status: 'PENDING',
+    total: 3000,
+    currency: 'USD',
+    items: [{ sku, quantity: 2, unitPrice: 1500 }],
+  });
   expect(response.headers?.Location).toBe(`/orders/${response.json.orderId}`);
   await saga.run(response.json.orderId);
   expect((await shop.orders.get(response.json.orderId))!.status).toBe('COMPLETED');
@@ -101,7 +116,13 @@ test('the same key from another user is another order', async () => {
 test('a similar order under a new key within 5 minutes answers 409 with the existing order', async () => {
   const user = uniqueUser('alice');
   await shop.billing.deposit(user, 10_000);
-  const first = await post(user, { items: [{ sku, quantity: 1 }, { sku, quantity: 1 }], delivery: { slotId, address: 'a' } });
+  const first = await post(user, {
+    items: [
+      { sku, quantity: 1 },
+      { sku, quantity: 1 },
+    ],
+    delivery: { slotId, address: 'a' },
+  });
 
   const second = await post(user, { items: [{ sku, quantity: 2 }], delivery: { slotId, address: 'b' } });
 
@@ -135,7 +156,12 @@ test.each([
   ['a malformed Idempotency-Key', { items: [] }, 'has spaces in it', 'INVALID_IDEMPOTENCY_KEY'],
   ['a body that is not JSON', '{not json', 'k1', 'INVALID_JSON'],
   ['no items', { items: [], delivery: { slotId: 'slot-1', address: 'a' } }, 'k2', 'VALIDATION_FAILED'],
-  ['a fractional quantity', { items: [{ sku: 'SKU-A', quantity: 1.5 }], delivery: { slotId: 'slot-1', address: 'a' } }, 'k3', 'VALIDATION_FAILED'],
+  [
+    'a fractional quantity',
+    { items: [{ sku: 'SKU-A', quantity: 1.5 }], delivery: { slotId: 'slot-1', address: 'a' } },
+    'k3',
+    'VALIDATION_FAILED',
+  ],
   ['no delivery', { items: [{ sku: 'SKU-A', quantity: 1 }] }, 'k4', 'VALIDATION_FAILED'],
 ])('%s answers 400', async (_, body, key, code) => {
   const response = await post(uniqueUser('alice'), body, key);
@@ -153,6 +179,9 @@ test('an unknown product answers 400 and creates nothing', async () => {
 });
 
 test('a field error names the field', async () => {
-  const response = await post<ErrorBody>(uniqueUser('alice'), { items: [{ sku: 'SKU-A', quantity: 0 }], delivery: { slotId, address: 'a' } });
+  const response = await post<ErrorBody>(uniqueUser('alice'), {
+    items: [{ sku: 'SKU-A', quantity: 0 }],
+    delivery: { slotId, address: 'a' },
+  });
   expect(response.json.message).toContain('items.0.quantity');
 });

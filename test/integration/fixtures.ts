@@ -5,7 +5,10 @@ import { stores, uniqueSku, uniqueSlot } from '../support/shop';
 /** What the integration tests build their worlds from. */
 
 /** A PENDING order of `userId`, as POST /orders writes it: one line of `sku`, created at `createdAt`. */
-export const pendingOrder = (userId: string, { sku = 'SKU-A', createdAt = new Date() }: { sku?: string; createdAt?: Date } = {}): Order => {
+export const pendingOrder = (
+  userId: string,
+  { sku = 'SKU-A', createdAt = new Date() }: { sku?: string; createdAt?: Date } = {},
+): Order => {
   const at = createdAt.toISOString();
   return {
     orderId: orderIdFor(userId, randomUUID()),

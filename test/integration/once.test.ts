@@ -33,7 +33,12 @@ afterAll(deleteShopTables);
 describe('doOnce', () => {
   test('writes the record and its guards once; a repeat reads the record back and writes nothing', async () => {
     const counterKey = await counter(0);
-    const action = { tableName: table(), key: key('action'), record: { status: 'DONE', note: 'first' }, guards: [increment(counterKey, 5)] };
+    const action = {
+      tableName: table(),
+      key: key('action'),
+      record: { status: 'DONE', note: 'first' },
+      guards: [increment(counterKey, 5)],
+    };
 
     const first = await doOnce(documentClient, action);
     const repeat = await doOnce(documentClient, { ...action, record: { status: 'DONE', note: 'second' } });
@@ -62,10 +67,21 @@ describe('doOnce', () => {
 
   test('after an undo that came first, the action finds its tombstone', async () => {
     const actionKey = key('late');
-    const undo = { tableName: table(), key: actionKey, life: { active: 'DONE', undone: 'UNDONE' }, tombstone: { note: 'never done' }, undoWrites: () => [] };
+    const undo = {
+      tableName: table(),
+      key: actionKey,
+      life: { active: 'DONE', undone: 'UNDONE' },
+      tombstone: { note: 'never done' },
+      undoWrites: () => [],
+    };
 
     expect(await undoOnce(documentClient, undo)).toEqual({ undone: false });
-    const late = await doOnce(documentClient, { tableName: table(), key: actionKey, record: { status: 'DONE' }, guards: [] });
+    const late = await doOnce(documentClient, {
+      tableName: table(),
+      key: actionKey,
+      record: { status: 'DONE' },
+      guards: [],
+    });
 
     expect(late).toMatchObject({ kind: 'existing', record: { status: 'VOIDED', note: 'never done' } });
   });
@@ -81,7 +97,8 @@ describe('putIfAbsent and queryAll', () => {
 
   test('queryAll follows every page', async () => {
     const kind = `TEST-${randomUUID()}`;
-    for (let i = 0; i < 5; i++) await putIfAbsent(documentClient, table(), key('listed'), { kind, listOrder: `item-${i}` });
+    for (let i = 0; i < 5; i++)
+      await putIfAbsent(documentClient, table(), key('listed'), { kind, listOrder: `item-${i}` });
 
     const items = await queryAll(documentClient, {
       TableName: table(),
@@ -107,8 +124,14 @@ describe('the reasons a repeated or late saga step gives', () => {
     const refundedFirst = newOrderId();
     await shop.billing.refund(refundedFirst);
 
-    expect(await shop.billing.pay(paid, user, 500)).toEqual({ kind: 'declined', reason: 'order was already paid with another amount (400)' });
-    expect(await shop.billing.pay(refundedFirst, user, 100)).toEqual({ kind: 'declined', reason: 'the order was cancelled before payment' });
+    expect(await shop.billing.pay(paid, user, 500)).toEqual({
+      kind: 'declined',
+      reason: 'order was already paid with another amount (400)',
+    });
+    expect(await shop.billing.pay(refundedFirst, user, 100)).toEqual({
+      kind: 'declined',
+      reason: 'the order was cancelled before payment',
+    });
     expect((await shop.billing.getAccount(user)).balance).toBe(600);
   });
 
@@ -122,8 +145,14 @@ describe('the reasons a repeated or late saga step gives', () => {
     const booked = newOrderId();
     await shop.delivery.book(booked, slotId, 'here');
 
-    expect(await shop.warehouse.reserve(released, [{ sku, quantity: 1 }])).toEqual({ kind: 'rejected', reason: 'the order was cancelled before reservation' });
-    expect(await shop.delivery.book(booked, uniqueSlot(), 'here')).toEqual({ kind: 'rejected', reason: `the order was booked in another slot (${slotId})` });
+    expect(await shop.warehouse.reserve(released, [{ sku, quantity: 1 }])).toEqual({
+      kind: 'rejected',
+      reason: 'the order was cancelled before reservation',
+    });
+    expect(await shop.delivery.book(booked, uniqueSlot(), 'here')).toEqual({
+      kind: 'rejected',
+      reason: `the order was booked in another slot (${slotId})`,
+    });
     expect(await shop.delivery.getSlot(slotId)).toMatchObject({ booked: 1 });
   });
 });

@@ -24,7 +24,12 @@ const get = async <T>(handler: Handler, user: string, query: Record<string, stri
   event.requestContext.authorizer = { ...event.requestContext.authorizer, sub: user, username: user };
   event.queryStringParameters = query;
   const response = await handler(event, fakeContext('list'));
-  return { status: response.statusCode, body: JSON.parse(response.body) as T, nextToken: response.headers?.['Next-Token'] as string | undefined, headers: response.headers };
+  return {
+    status: response.statusCode,
+    body: JSON.parse(response.body) as T,
+    nextToken: response.headers?.['Next-Token'] as string | undefined,
+    headers: response.headers,
+  };
 };
 
 /** Every page, following Next-Token until there is none. */
@@ -78,7 +83,10 @@ describe('GET /orders', () => {
 
     expect(page.body).toHaveLength(1);
     expect(page.nextToken).toBeUndefined();
-    expect(page.headers).toMatchObject({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'Next-Token' });
+    expect(page.headers).toMatchObject({
+      'Access-Control-Allow-Origin': '*',
+      'Access-Control-Expose-Headers': 'Next-Token',
+    });
   });
 
   test("another user's token is a 400, and pages nothing of either user", async () => {
@@ -111,7 +119,13 @@ describe('GET /notifications', () => {
     const user = uniqueUser('alice');
     const orderIds = await ordersOf(uniqueUser('other'), 3);
     for (const [i, orderId] of orderIds.entries()) {
-      const notification: Notification = { notificationId: `${orderId}:COMPLETED`, orderId, status: 'COMPLETED', message: 'done', createdAt: new Date(Date.UTC(2026, 0, 2, 0, 0, i)).toISOString() };
+      const notification: Notification = {
+        notificationId: `${orderId}:COMPLETED`,
+        orderId,
+        status: 'COMPLETED',
+        message: 'done',
+        createdAt: new Date(Date.UTC(2026, 0, 2, 0, 0, i)).toISOString(),
+      };
       await shop.notifications.add(user, notification);
     }
 

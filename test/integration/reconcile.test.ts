@@ -46,7 +46,10 @@ const strandedOrder = async (ageSeconds: number, user = uniqueUser('buyer')) => 
   const created = new Date(Date.now() - ageSeconds * 1000);
   const request = { items: [{ sku, quantity: 1 }], delivery: { slotId, address: '1 Test Street' } };
   await expect(
-    createOrder({ store: shop.orders, catalogue: new InProcessCatalogue(), saga: crashingStarter, now: () => created }, { userId: user, idempotencyKey: randomUUID(), request }),
+    createOrder(
+      { store: shop.orders, catalogue: new InProcessCatalogue(), saga: crashingStarter, now: () => created },
+      { userId: user, idempotencyKey: randomUUID(), request },
+    ),
   ).rejects.toThrow('killed before StartExecution');
   const [order] = (await shop.orders.listByUser(user, { limit: 10 })).items;
   return order!;
@@ -62,7 +65,9 @@ test('an order left PENDING past the threshold with no execution is started, and
   await executions.run(stranded.orderId);
   expect(await shop.orders.get(stranded.orderId)).toMatchObject({ status: 'COMPLETED' });
   // Out of the index once it moved on: the next run does not see it.
-  expect((await reconcilePendingOrders({ store: shop.orders, executions }, 60)).started).not.toContain(stranded.orderId);
+  expect((await reconcilePendingOrders({ store: shop.orders, executions }, 60)).started).not.toContain(
+    stranded.orderId,
+  );
 });
 
 test('an order younger than the threshold is left to its own start; a smaller threshold takes it', async () => {
@@ -92,7 +97,10 @@ test('two runs at once start each stranded order once (the start is idempotent b
   const stranded = await strandedOrder(90);
   const executions = new InProcessExecutions();
 
-  await Promise.all([reconcilePendingOrders({ store: shop.orders, executions }, 60), reconcilePendingOrders({ store: shop.orders, executions }, 60)]);
+  await Promise.all([
+    reconcilePendingOrders({ store: shop.orders, executions }, 60),
+    reconcilePendingOrders({ store: shop.orders, executions }, 60),
+  ]);
 
   expect(executions.runs.has(stranded.orderId)).toBe(true);
   await executions.run(stranded.orderId);
@@ -110,5 +118,7 @@ test('orders that left PENDING are not in the index, and a run takes the oldest 
   expect(pending.map((o) => o.orderId)).not.toContain(moved.orderId);
   expect(pending.map((o) => o.orderId).slice(0, 2)).toEqual([oldest.orderId, older.orderId]);
   expect(pending.every((o) => o.status === 'PENDING')).toBe(true);
-  expect((await shop.orders.listPendingCreatedBefore(new Date().toISOString(), 1)).map((o) => o.orderId)).toEqual([oldest.orderId]);
+  expect((await shop.orders.listPendingCreatedBefore(new Date().toISOString(), 1)).map((o) => o.orderId)).toEqual([
+    oldest.orderId,
+  ]);
 });

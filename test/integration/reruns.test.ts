@@ -25,23 +25,31 @@ afterAll(deleteShopTables);
 const orderThrough = async (...statuses: OrderStatus[]) => {
   const order = pendingOrder(uniqueUser('alice'));
   await shop.orders.create(order, randomUUID());
-  for (const status of statuses) await shop.orders.applyStatus(order.orderId, { status, reason: status === 'CANCELLED' ? 'OUT_OF_STOCK' : undefined });
+  for (const status of statuses)
+    await shop.orders.applyStatus(order.orderId, {
+      status,
+      reason: status === 'CANCELLED' ? 'OUT_OF_STOCK' : undefined,
+    });
   return order.orderId;
 };
 
 const FORWARD_TO_COMPLETED: OrderStatus[] = ['PAYMENT_COMPLETED', 'ITEMS_RESERVED', 'DELIVERY_BOOKED', 'COMPLETED'];
 const historyOf = async (orderId: string) => (await shop.orders.get(orderId))!.history.map((h) => h.status);
 /** The update-status and begin-compensation handlers, as the state machine invokes them. */
-const mark = (orderId: string, status: OrderStatus, extra: Record<string, unknown> = {}) => updateStatus({ orderId, status, ...extra }, fakeContext('update-status'));
+const mark = (orderId: string, status: OrderStatus, extra: Record<string, unknown> = {}) =>
+  updateStatus({ orderId, status, ...extra }, fakeContext('update-status'));
 const fence = (orderId: string) => beginCompensation({ orderId }, fakeContext('begin-compensation'));
 
 describe('update-status', () => {
-  test.each(FORWARD_TO_COMPLETED)('a re-run of %s after the order went on to COMPLETED is a no-op that answers the order', async (status) => {
-    const orderId = await orderThrough(...FORWARD_TO_COMPLETED);
+  test.each(FORWARD_TO_COMPLETED)(
+    'a re-run of %s after the order went on to COMPLETED is a no-op that answers the order',
+    async (status) => {
+      const orderId = await orderThrough(...FORWARD_TO_COMPLETED);
 
-    expect(await mark(orderId, status)).toEqual({ orderId, status: 'COMPLETED' });
-    expect(await historyOf(orderId)).toEqual(['PENDING', ...FORWARD_TO_COMPLETED]);
-  });
+      expect(await mark(orderId, status)).toEqual({ orderId, status: 'COMPLETED' });
+      expect(await historyOf(orderId)).toEqual(['PENDING', ...FORWARD_TO_COMPLETED]);
+    },
+  );
 
   test('MarkPaymentCompleted re-run on an order at ITEMS_RESERVED (the crash of issue 10) is a no-op', async () => {
     const orderId = await orderThrough('PAYMENT_COMPLETED', 'ITEMS_RESERVED');
@@ -63,7 +71,9 @@ describe('update-status', () => {
     const orderId = await orderThrough('PAYMENT_COMPLETED', 'CANCELLED');
 
     expect(await mark(orderId, 'CANCELLED', { reason: 'OUT_OF_STOCK' })).toEqual({ orderId, status: 'CANCELLED' });
-    await expect(mark(orderId, 'COMPENSATION_FAILED', { reason: 'COMPENSATION_FAILED' })).rejects.toMatchObject({ name: 'OrderAlreadyCancelled' });
+    await expect(mark(orderId, 'COMPENSATION_FAILED', { reason: 'COMPENSATION_FAILED' })).rejects.toMatchObject({
+      name: 'OrderAlreadyCancelled',
+    });
     expect(await historyOf(orderId)).toEqual(['PENDING', 'PAYMENT_COMPLETED', 'CANCELLED']);
   });
 
@@ -72,7 +82,10 @@ describe('update-status', () => {
     await fence(orderId);
     await mark(orderId, 'COMPENSATION_FAILED', { reason: 'COMPENSATION_FAILED', cause: 'refund timed out' });
 
-    const redriven = await mark(orderId, 'CANCELLED', { reason: 'OUT_OF_STOCK', compensations: { refund: { refunded: true, amount: 100 } } });
+    const redriven = await mark(orderId, 'CANCELLED', {
+      reason: 'OUT_OF_STOCK',
+      compensations: { refund: { refunded: true, amount: 100 } },
+    });
 
     expect(redriven).toEqual({ orderId, status: 'CANCELLED' });
     const order = (await shop.orders.get(orderId))!;
@@ -93,8 +106,12 @@ describe('the compensation fence', () => {
     const orderId = await orderThrough(...FORWARD_TO_COMPLETED);
 
     await expect(fence(orderId)).rejects.toMatchObject({ name: 'OrderAlreadyCompleted' });
-    await expect(mark(orderId, 'CANCELLED', { reason: 'DELIVERY_UNAVAILABLE' })).rejects.toMatchObject({ name: 'OrderAlreadyCompleted' });
-    await expect(mark(orderId, 'COMPENSATION_FAILED', { reason: 'COMPENSATION_FAILED' })).rejects.toMatchObject({ name: 'OrderAlreadyCompleted' });
+    await expect(mark(orderId, 'CANCELLED', { reason: 'DELIVERY_UNAVAILABLE' })).rejects.toMatchObject({
+      name: 'OrderAlreadyCompleted',
+    });
+    await expect(mark(orderId, 'COMPENSATION_FAILED', { reason: 'COMPENSATION_FAILED' })).rejects.toMatchObject({
+      name: 'OrderAlreadyCompleted',
+    });
     expect(await shop.orders.get(orderId)).toMatchObject({ status: 'COMPLETED' });
     expect(await historyOf(orderId)).toEqual(['PENDING', ...FORWARD_TO_COMPLETED]);
   });
@@ -106,16 +123,28 @@ describe('the compensation fence', () => {
     expect(await fence(orderId)).toEqual({ orderId, status: 'DELIVERY_BOOKED' }); // a re-run
     await expect(mark(orderId, 'COMPLETED')).rejects.toMatchObject({ name: 'OrderBeingCompensated' });
     expect(await mark(orderId, 'ITEMS_RESERVED')).toEqual({ orderId, status: 'DELIVERY_BOOKED' }); // passed already: still a no-op
-    expect(await mark(orderId, 'CANCELLED', { reason: 'DELIVERY_UNAVAILABLE' })).toEqual({ orderId, status: 'CANCELLED' });
+    expect(await mark(orderId, 'CANCELLED', { reason: 'DELIVERY_UNAVAILABLE' })).toEqual({
+      orderId,
+      status: 'CANCELLED',
+    });
     expect(await fence(orderId)).toEqual({ orderId, status: 'CANCELLED' }); // a resumed compensation path
   });
 
   test('the fence is internal: the order keeps its public shape', async () => {
     const orderId = await orderThrough('PAYMENT_COMPLETED');
     await fence(orderId);
-    expect(Object.keys((await shop.orders.get(orderId))!).sort()).toEqual(
-      ['createdAt', 'currency', 'delivery', 'history', 'items', 'orderId', 'status', 'total', 'updatedAt', 'userId'],
-    );
+    expect(Object.keys((await shop.orders.get(orderId))!).sort()).toEqual([
+      'createdAt',
+      'currency',
+      'delivery',
+      'history',
+      'items',
+      'orderId',
+      'status',
+      'total',
+      'updatedAt',
+      'userId',
+    ]);
   });
 
   test('CompleteOrder racing BeginCompensation: exactly one of them lands', async () => {
@@ -146,7 +175,10 @@ describe('the participants, re-run after their action and after its undo', () =>
     expect((await shop.billing.getAccount(user)).balance).toBe(700);
     expect(await shop.billing.refund(orderId)).toEqual({ refunded: true, amount: 300 });
     expect(await shop.billing.refund(orderId)).toEqual({ refunded: true, amount: 300 });
-    expect(await shop.billing.pay(orderId, user, 300)).toEqual({ kind: 'declined', reason: 'the order was paid and refunded already' });
+    expect(await shop.billing.pay(orderId, user, 300)).toEqual({
+      kind: 'declined',
+      reason: 'the order was paid and refunded already',
+    });
     expect((await shop.billing.getAccount(user)).balance).toBe(1000);
   });
 
@@ -158,7 +190,10 @@ describe('the participants, re-run after their action and after its undo', () =>
     await shop.warehouse.reserve(orderId, [{ sku, quantity: 2 }]);
     expect(await shop.warehouse.release(orderId)).toEqual({ released: true });
     expect(await shop.warehouse.release(orderId)).toEqual({ released: true });
-    expect(await shop.warehouse.reserve(orderId, [{ sku, quantity: 2 }])).toEqual({ kind: 'rejected', reason: 'the order was reserved and released already' });
+    expect(await shop.warehouse.reserve(orderId, [{ sku, quantity: 2 }])).toEqual({
+      kind: 'rejected',
+      reason: 'the order was reserved and released already',
+    });
     expect((await shop.warehouse.getProducts([sku])).get(sku)!.stock).toBe(5);
   });
 
@@ -170,7 +205,10 @@ describe('the participants, re-run after their action and after its undo', () =>
     await shop.delivery.book(orderId, slotId, 'here');
     expect(await shop.delivery.cancel(orderId)).toEqual({ cancelled: true });
     expect(await shop.delivery.cancel(orderId)).toEqual({ cancelled: true });
-    expect(await shop.delivery.book(orderId, slotId, 'here')).toEqual({ kind: 'rejected', reason: 'the order was booked and cancelled already' });
+    expect(await shop.delivery.book(orderId, slotId, 'here')).toEqual({
+      kind: 'rejected',
+      reason: 'the order was booked and cancelled already',
+    });
     expect(await shop.delivery.getSlot(slotId)).toMatchObject({ booked: 0 });
   });
 
@@ -189,7 +227,10 @@ describe('the participants, re-run after their action and after its undo', () =>
     /** The fixture's SNS delivery of this outcome, published at `timestamp`. */
     const event = (timestamp: string): SNSEvent => {
       const delivery = structuredClone(orderEventFixture) as unknown as SNSEvent;
-      Object.assign(delivery.Records[0]!.Sns, { Message: JSON.stringify({ orderId, userId: user, status: 'COMPLETED' }), Timestamp: timestamp });
+      Object.assign(delivery.Records[0]!.Sns, {
+        Message: JSON.stringify({ orderId, userId: user, status: 'COMPLETED' }),
+        Timestamp: timestamp,
+      });
       return delivery;
     };
 
@@ -198,6 +239,8 @@ describe('the participants, re-run after their action and after its undo', () =>
     await onOrderEvent(event('2026-01-01T10:00:00.000Z'), fakeContext('on-order-event'));
 
     const { items } = await shop.notifications.listByUser(user, { limit: 10 });
-    expect(items).toEqual([expect.objectContaining({ orderId, status: 'COMPLETED', createdAt: '2026-01-01T10:00:00.000Z' })]);
+    expect(items).toEqual([
+      expect.objectContaining({ orderId, status: 'COMPLETED', createdAt: '2026-01-01T10:00:00.000Z' }),
+    ]);
   });
 });

@@ -38,7 +38,10 @@ describe('billing', () => {
     const orderId = newOrderId();
 
     expect(await shop.billing.pay(orderId, user, 101)).toEqual({ kind: 'declined', reason: 'insufficient funds' });
-    expect(await shop.billing.pay(newOrderId(), uniqueUser('nobody'), 1)).toEqual({ kind: 'declined', reason: 'insufficient funds' });
+    expect(await shop.billing.pay(newOrderId(), uniqueUser('nobody'), 1)).toEqual({
+      kind: 'declined',
+      reason: 'insufficient funds',
+    });
     expect((await shop.billing.getAccount(user)).balance).toBe(100);
     expect(await shop.billing.getPayment(orderId)).toBeUndefined();
   });
@@ -88,7 +91,12 @@ describe('warehouse', () => {
     const sku = uniqueSku();
     expect(await shop.warehouse.putProduct(sku, { stock: 3 })).toBeUndefined();
     await shop.warehouse.putProduct(sku, { name: 'Kettle', price: 2999, stock: 3 });
-    expect(await shop.warehouse.putProduct(sku, { stock: 7 })).toMatchObject({ sku, name: 'Kettle', price: 2999, stock: 7 });
+    expect(await shop.warehouse.putProduct(sku, { stock: 7 })).toMatchObject({
+      sku,
+      name: 'Kettle',
+      price: 2999,
+      stock: 7,
+    });
     expect((await shop.warehouse.listProducts()).map((p) => p.sku)).toContain(sku);
   });
 
@@ -97,7 +105,10 @@ describe('warehouse', () => {
     const scarce = await addProduct(1);
     const orderId = newOrderId();
 
-    const outcome = await shop.warehouse.reserve(orderId, [{ sku: plenty, quantity: 2 }, { sku: scarce, quantity: 2 }]);
+    const outcome = await shop.warehouse.reserve(orderId, [
+      { sku: plenty, quantity: 2 },
+      { sku: scarce, quantity: 2 },
+    ]);
 
     expect(outcome).toEqual({ kind: 'rejected', reason: `not enough stock for ${scarce}` });
     expect(await stockOf(plenty)).toBe(10);
@@ -113,7 +124,10 @@ describe('warehouse', () => {
     const sku = await addProduct(5);
     const orderId = newOrderId();
 
-    await shop.warehouse.reserve(orderId, [{ sku, quantity: 2 }, { sku, quantity: 1 }]);
+    await shop.warehouse.reserve(orderId, [
+      { sku, quantity: 2 },
+      { sku, quantity: 1 },
+    ]);
     expect(await shop.warehouse.reserve(orderId, [{ sku, quantity: 3 }])).toEqual({ kind: 'reserved' });
     expect(await stockOf(sku)).toBe(2);
 
@@ -133,7 +147,9 @@ describe('warehouse', () => {
 
   test('concurrent reservations never oversell', async () => {
     const sku = await addProduct(3);
-    const outcomes = await Promise.all(Array.from({ length: 6 }, () => shop.warehouse.reserve(newOrderId(), [{ sku, quantity: 1 }])));
+    const outcomes = await Promise.all(
+      Array.from({ length: 6 }, () => shop.warehouse.reserve(newOrderId(), [{ sku, quantity: 1 }])),
+    );
     expect(outcomes.filter((o) => o.kind === 'reserved')).toHaveLength(3);
     expect(await stockOf(sku)).toBe(0);
   });
@@ -200,7 +216,10 @@ describe('orders', () => {
   test('the same order id twice answers the existing order', async () => {
     const order = newOrder(uniqueUser('alice'));
     await shop.orders.create(order, 'basket');
-    expect(await shop.orders.create({ ...order, total: 999 }, 'basket')).toMatchObject({ kind: 'exists', order: { total: 100 } });
+    expect(await shop.orders.create({ ...order, total: 999 }, 'basket')).toMatchObject({
+      kind: 'exists',
+      order: { total: 100 },
+    });
   });
 
   test('a cancelled order no longer blocks a similar one', async () => {
@@ -231,7 +250,9 @@ describe('orders', () => {
 
     expect((await shop.orders.applyStatus(order.orderId, { status: 'PAYMENT_COMPLETED' })).changed).toBe(true);
     expect((await shop.orders.applyStatus(order.orderId, { status: 'PAYMENT_COMPLETED' })).changed).toBe(false);
-    await expect(shop.orders.applyStatus(order.orderId, { status: 'COMPLETED' })).rejects.toThrow('cannot go from PAYMENT_COMPLETED to COMPLETED');
+    await expect(shop.orders.applyStatus(order.orderId, { status: 'COMPLETED' })).rejects.toThrow(
+      'cannot go from PAYMENT_COMPLETED to COMPLETED',
+    );
     const stored = await shop.orders.get(order.orderId);
     expect(stored!.history.map((h) => h.status)).toEqual(['PENDING', 'PAYMENT_COMPLETED']);
   });
@@ -252,7 +273,13 @@ describe('orders', () => {
 describe('notifications', () => {
   test('a redelivered notification is stored once', async () => {
     const user = uniqueUser('alice');
-    const notification = { notificationId: 'o:COMPLETED', orderId: 'o', status: 'COMPLETED' as const, message: 'done', createdAt: new Date().toISOString() };
+    const notification = {
+      notificationId: 'o:COMPLETED',
+      orderId: 'o',
+      status: 'COMPLETED' as const,
+      message: 'done',
+      createdAt: new Date().toISOString(),
+    };
     expect(await shop.notifications.add(user, notification)).toBe(true);
     expect(await shop.notifications.add(user, notification)).toBe(false);
     expect(await shop.notifications.listByUser(user, { limit: 10 })).toEqual({ items: [notification] });

@@ -14,7 +14,10 @@ import { type PlannedOrder, ReliabilityShop } from './shop';
 jest.setTimeout(900_000);
 
 const ORDERS = Number(process.env.CRASH_ORDERS ?? 100);
-const shop = new ReliabilityShop('crash', mkdtempSync(join(tmpdir(), 'shop-crash-')), ['--retry-interval-scale', '0.05']);
+const shop = new ReliabilityShop('crash', mkdtempSync(join(tmpdir(), 'shop-crash-')), [
+  '--retry-interval-scale',
+  '0.05',
+]);
 afterAll(() => shop.stop());
 
 /** 100 orders of every outcome: most complete; some run out of stock, are declined, or find their slot full. */
@@ -31,9 +34,25 @@ const plan = async (): Promise<PlannedOrder[]> => {
     const kind = i % 10;
     const quantity = 1 + i;
     const slotId = open[i % open.length]!.slotId;
-    if (kind === 7) orders.push({ user: 'bob', items: [{ sku: plenty, quantity }], slotId, key: `bob-${i}-${Date.now()}` });
-    else if (kind === 8) orders.push({ user: 'alice', items: [{ sku: scarce, quantity: 1 + (i % 4) }, { sku: plenty, quantity }], slotId, key: `scarce-${i}-${Date.now()}` });
-    else if (kind === 9) orders.push({ user: 'alice', items: [{ sku: plenty, quantity }], slotId: full.slotId, key: `full-${i}-${Date.now()}` });
+    if (kind === 7)
+      orders.push({ user: 'bob', items: [{ sku: plenty, quantity }], slotId, key: `bob-${i}-${Date.now()}` });
+    else if (kind === 8)
+      orders.push({
+        user: 'alice',
+        items: [
+          { sku: scarce, quantity: 1 + (i % 4) },
+          { sku: plenty, quantity },
+        ],
+        slotId,
+        key: `scarce-${i}-${Date.now()}`,
+      });
+    else if (kind === 9)
+      orders.push({
+        user: 'alice',
+        items: [{ sku: plenty, quantity }],
+        slotId: full.slotId,
+        key: `full-${i}-${Date.now()}`,
+      });
     else orders.push({ user: 'alice', items: [{ sku: plenty, quantity }], slotId, key: `alice-${i}-${Date.now()}` });
   }
   return orders;
@@ -68,11 +87,15 @@ test('kill -9 of the whole cloud in the middle of 100 sagas: after a restart eve
   const resumed = shop.logLines(/resumed interrupted execution/).length;
   const violations = await shop.settle(baseline);
   const outcomes = await shop.outcomes(baseline);
-  process.stdout.write(`kill -9: ${answered} POSTs answered before the kill, ${resumed} executions resumed; outcomes ${JSON.stringify(outcomes)}\n`);
+  process.stdout.write(
+    `kill -9: ${answered} POSTs answered before the kill, ${resumed} executions resumed; outcomes ${JSON.stringify(outcomes)}\n`,
+  );
 
   // The run means something: sagas were cut mid-way and resumed, and every kind of outcome happened.
   expect(resumed).toBeGreaterThan(0);
-  expect(Object.keys(outcomes)).toEqual(expect.arrayContaining(['COMPLETED', 'CANCELLED PAYMENT_DECLINED', 'CANCELLED DELIVERY_UNAVAILABLE']));
+  expect(Object.keys(outcomes)).toEqual(
+    expect.arrayContaining(['COMPLETED', 'CANCELLED PAYMENT_DECLINED', 'CANCELLED DELIVERY_UNAVAILABLE']),
+  );
   expect(report(violations)).toEqual([]);
 });
 
@@ -84,7 +107,9 @@ test('Ctrl-C in the middle of 100 sagas: the cloud drains with its database up; 
   await shop.start(['--no-seed']);
   const violations = await shop.settle(baseline);
   const outcomes = await shop.outcomes(baseline);
-  process.stdout.write(`Ctrl-C: ${answered} POSTs answered before the interrupt; outcomes ${JSON.stringify(outcomes)}\n`);
+  process.stdout.write(
+    `Ctrl-C: ${answered} POSTs answered before the interrupt; outcomes ${JSON.stringify(outcomes)}\n`,
+  );
 
   expect(Object.values(outcomes).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(answered * 0.5);
   expect(report(violations)).toEqual([]);

@@ -1,4 +1,9 @@
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, RedriveExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  RedriveExecutionCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,11 +21,17 @@ import { ReliabilityShop } from './shop';
  */
 jest.setTimeout(600_000);
 
-const shop = new ReliabilityShop('redrive', mkdtempSync(join(tmpdir(), 'shop-redrive-')), ['--retry-interval-scale', '0.01']);
+const shop = new ReliabilityShop('redrive', mkdtempSync(join(tmpdir(), 'shop-redrive-')), [
+  '--retry-interval-scale',
+  '0.01',
+]);
 afterAll(() => shop.stop());
 
 const chaos = async (method: 'POST' | 'DELETE', rules?: FaultRuleInput[]) => {
-  const response = await fetch(`${shop.urls.edge}/_local/chaos/faults`, { method, ...(rules && { body: JSON.stringify(rules) }) });
+  const response = await fetch(`${shop.urls.edge}/_local/chaos/faults`, {
+    method,
+    ...(rules && { body: JSON.stringify(rules) }),
+  });
   if (response.status !== 200) throw new Error(`chaos ${method} answered ${response.status}`);
 };
 
@@ -37,7 +48,9 @@ interface Order {
 const sfn = () => new SFNClient(edgeConfig(shop.urls));
 const orderOf = async (orderId: string) => (await shop.api<Order>('alice', 'GET', `/orders/${orderId}`)).body;
 const notificationsOf = async (orderId: string) =>
-  (await shop.api<{ orderId: string; status: string }[]>('alice', 'GET', '/notifications?limit=100')).body.filter((n) => n.orderId === orderId).map((n) => n.status);
+  (await shop.api<{ orderId: string; status: string }[]>('alice', 'GET', '/notifications?limit=100')).body
+    .filter((n) => n.orderId === orderId)
+    .map((n) => n.status);
 
 test('COMPENSATION_FAILED through the rule, then a redrive interrupted by kill -9 ends the order CANCELLED, every invariant holding', async () => {
   await shop.start();
@@ -48,7 +61,13 @@ test('COMPENSATION_FAILED through the rule, then a redrive interrupted by kill -
   await chaos('POST', [{ service: 'lambda', function: 'BillingRefund', error: { code: 'Lambda.ServiceException' } }]);
 
   // Out of stock: the payment is refunded — or would be.
-  const placed = await shop.api<Order>('alice', 'POST', '/orders', { items: [{ sku: scarce, quantity: 2 }], delivery: { slotId: slot!.slotId, address: '1 Redrive Road' } }, { 'idempotency-key': `redrive-${Date.now()}` });
+  const placed = await shop.api<Order>(
+    'alice',
+    'POST',
+    '/orders',
+    { items: [{ sku: scarce, quantity: 2 }], delivery: { slotId: slot!.slotId, address: '1 Redrive Road' } },
+    { 'idempotency-key': `redrive-${Date.now()}` },
+  );
   expect(placed.status).toBe(201);
   const { orderId } = placed.body;
   const stuck = await until('COMPENSATION_FAILED', async () => {
@@ -61,15 +80,24 @@ test('COMPENSATION_FAILED through the rule, then a redrive interrupted by kill -
 
   expect(stuck.failureReason).toBe('COMPENSATION_FAILED');
   expect(await notificationsOf(orderId)).toEqual(['COMPENSATION_FAILED']);
-  expect(failed).toMatchObject({ status: 'FAILED', error: 'Lambda.ServiceException', redriveCount: 0, redriveStatus: 'REDRIVABLE' });
+  expect(failed).toMatchObject({
+    status: 'FAILED',
+    error: 'Lambda.ServiceException',
+    redriveCount: 0,
+    redriveStatus: 'REDRIVABLE',
+  });
 
   // The fault is gone; the redriven refund is slow, and the cloud dies under it.
   await chaos('DELETE');
   await chaos('POST', [{ service: 'lambda', function: 'BillingRefund', effect: 'latency', latencyMs: 5000, times: 1 }]);
   const { redriveDate } = await client.send(new RedriveExecutionCommand({ executionArn }));
   await until('the redriven refund', async () => {
-    const { events = [] } = await client.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 5 }));
-    return events.some((e) => e.type === 'TaskScheduled') && events.some((e) => e.type === 'ExecutionRedriven') ? true : undefined;
+    const { events = [] } = await client.send(
+      new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 5 }),
+    );
+    return events.some((e) => e.type === 'TaskScheduled') && events.some((e) => e.type === 'ExecutionRedriven')
+      ? true
+      : undefined;
   });
   client.destroy();
   await shop.kill();

@@ -71,7 +71,9 @@ export class ReliabilityShop {
 
   /** The lines of the cloud's log (all its starts) that match. */
   logLines(pattern: RegExp): string[] {
-    return readFileSync(this.urls.logFile, 'utf8').split('\n').filter((line) => pattern.test(line));
+    return readFileSync(this.urls.logFile, 'utf8')
+      .split('\n')
+      .filter((line) => pattern.test(line));
   }
 
   /** How the orders since the baseline ended: `STATUS` or `STATUS REASON`, with counts. */
@@ -80,7 +82,10 @@ export class ReliabilityShop {
     try {
       const known = new Set(baseline.orderIds);
       const counts: Record<string, number> = {};
-      for await (const page of paginateScan({ client }, { TableName: this.outputs.OrderTableName, ConsistentRead: true })) {
+      for await (const page of paginateScan(
+        { client },
+        { TableName: this.outputs.OrderTableName, ConsistentRead: true },
+      )) {
         for (const item of page.Items ?? []) {
           const order = item as { orderId: string; userId?: string; status: string; failureReason?: string };
           if (!order.userId || known.has(order.orderId)) continue;
@@ -103,11 +108,21 @@ export class ReliabilityShop {
     return this.tokens.get(user)!;
   }
 
-  async api<T>(user: User | undefined, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+  async api<T>(
+    user: User | undefined,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: T }> {
     const all: Record<string, string> = { ...headers };
     if (user) all.authorization = `Bearer ${await this.token(user)}`;
     if (body !== undefined) all['content-type'] = 'application/json';
-    const response = await fetch(`${this.urls.api}${path}`, { method, headers: all, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${this.urls.api}${path}`, {
+      method,
+      headers: all,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
   }
@@ -121,7 +136,9 @@ export class ReliabilityShop {
   }
 
   async slots(): Promise<{ slotId: string; remaining: number; capacity: number }[]> {
-    return (await this.api<{ slotId: string; remaining: number; capacity: number }[]>(undefined, 'GET', '/delivery/slots')).body;
+    return (
+      await this.api<{ slotId: string; remaining: number; capacity: number }[]>(undefined, 'GET', '/delivery/slots')
+    ).body;
   }
 
   async deposit(user: User, amount: number): Promise<void> {
@@ -132,7 +149,13 @@ export class ReliabilityShop {
   /** POST /orders as a careful client: on a 5xx or a lost connection, the same request again with the same key. */
   async placeOrder(order: PlannedOrder, tries = 1): Promise<number | 'lost'> {
     for (let attempt = 1; ; attempt++) {
-      const status = await this.api(order.user, 'POST', '/orders', { items: order.items, delivery: { slotId: order.slotId, address: '1 Reliability Road' } }, { 'idempotency-key': order.key }).then(
+      const status = await this.api(
+        order.user,
+        'POST',
+        '/orders',
+        { items: order.items, delivery: { slotId: order.slotId, address: '1 Reliability Road' } },
+        { 'idempotency-key': order.key },
+      ).then(
         (response) => response.status,
         () => 'lost' as const,
       );
@@ -148,7 +171,12 @@ export class ReliabilityShop {
   async reconcile(olderThanSeconds = 0): Promise<{ started: string[] }> {
     const lambda = new LambdaClient(edgeConfig(this.urls));
     try {
-      const result = await lambda.send(new InvokeCommand({ FunctionName: this.outputs.ReconcileFunctionName, Payload: Buffer.from(JSON.stringify({ olderThanSeconds })) }));
+      const result = await lambda.send(
+        new InvokeCommand({
+          FunctionName: this.outputs.ReconcileFunctionName,
+          Payload: Buffer.from(JSON.stringify({ olderThanSeconds })),
+        }),
+      );
       const payload = JSON.parse(Buffer.from(result.Payload ?? []).toString('utf8') || '{}') as { started?: string[] };
       if (result.FunctionError) throw new Error(`The reconciler failed: ${JSON.stringify(payload)}`);
       return { started: payload.started ?? [] };
@@ -161,7 +189,10 @@ export class ReliabilityShop {
    * Waits until the shop is quiet: every order since the baseline has ended and its notification has
    * come (notifications are asynchronous); then answers every violation. At the deadline, answers what it has.
    */
-  async settle(baseline: Awaited<ReturnType<ReturnType<ReliabilityShop['invariants']>['snapshot']>>, deadlineMs = 180_000): Promise<Violation[]> {
+  async settle(
+    baseline: Awaited<ReturnType<ReturnType<ReliabilityShop['invariants']>['snapshot']>>,
+    deadlineMs = 180_000,
+  ): Promise<Violation[]> {
     const invariants = this.invariants();
     const deadline = Date.now() + deadlineMs;
     let reconcileAt: number | undefined = Date.now() + 3000;

@@ -17,7 +17,9 @@ afterAll(() => shop.stop());
 test('orders under faults at every step: every batch ends with every invariant holding, no order lost or counted twice', async () => {
   const seed = Number(process.env.SOAK_SEED ?? Math.floor(Math.random() * 2 ** 31));
   const orders = Number(process.env.SOAK_ORDERS ?? 500);
-  process.stdout.write(`soak seed ${seed} (replay: SOAK_SEED=${seed} npm run test:reliability, or npm run test:soak -- --seed ${seed})\n`);
+  process.stdout.write(
+    `soak seed ${seed} (replay: SOAK_SEED=${seed} npm run test:reliability, or npm run test:soak -- --seed ${seed})\n`,
+  );
 
   const report = await runSoak(shop, { orders, seed, log: (line) => process.stdout.write(`${line}\n`) });
   process.stdout.write(`soak: ${JSON.stringify({ ...report, violations: report.violations.map((v) => v.length) })}\n`);

@@ -36,7 +36,16 @@ export interface SoakReport {
 }
 
 /** The saga's steps and compensations, by the function names fault rules match. */
-const SAGA_FUNCTIONS = ['BillingPay', 'WarehouseReserve', 'DeliveryBook', 'OrderUpdateStatus', 'OrderBeginCompensation', 'DeliveryCancel', 'WarehouseRelease', 'BillingRefund'];
+const SAGA_FUNCTIONS = [
+  'BillingPay',
+  'WarehouseReserve',
+  'DeliveryBook',
+  'OrderUpdateStatus',
+  'OrderBeginCompensation',
+  'DeliveryCancel',
+  'WarehouseRelease',
+  'BillingRefund',
+];
 const ERRORS = ['Lambda.ServiceException', 'Lambda.TooManyRequestsException', 'Boom'];
 const TABLE_OPERATIONS = ['TransactWriteItems', 'UpdateItem', 'GetItem', 'PutItem', 'Query'];
 
@@ -53,22 +62,53 @@ export const faultsFor = (rng: ReturnType<typeof random>): FaultRuleInput[] => {
     if (kind <= 5) {
       const effect = rng.pick(['error', 'error', 'timeout', 'crash'] as const);
       const often = rng.next() < 0.3 ? { probability: 0.05 + rng.next() * 0.1 } : { times };
-      rules.push({ service: 'lambda', function: rng.pick(SAGA_FUNCTIONS), effect, ...(effect === 'error' && { error: { code: rng.pick(ERRORS) } }), ...often });
+      rules.push({
+        service: 'lambda',
+        function: rng.pick(SAGA_FUNCTIONS),
+        effect,
+        ...(effect === 'error' && { error: { code: rng.pick(ERRORS) } }),
+        ...often,
+      });
     } else if (kind <= 7) {
       const effect = rng.pick(['error', 'crash', 'timeout', 'latency'] as const);
       const error = { code: rng.pick(['ProvisionedThroughputExceededException', 'InternalServerError']) };
-      rules.push({ service: 'dynamodb', operation: rng.pick(TABLE_OPERATIONS), effect, times, ...(effect === 'error' && { error }), ...(effect === 'latency' && { latencyMs: rng.int(20, 300) }) });
+      rules.push({
+        service: 'dynamodb',
+        operation: rng.pick(TABLE_OPERATIONS),
+        effect,
+        times,
+        ...(effect === 'error' && { error }),
+        ...(effect === 'latency' && { latencyMs: rng.int(20, 300) }),
+      });
     } else if (kind === 8) {
-      rules.push(rng.next() < 0.5 ? { service: 'sns', operation: 'Publish', error: { code: 'InternalError' }, times } : { service: 'lambda', function: 'NotificationOnOrderEvent', effect: rng.pick(['error', 'crash'] as const), error: { code: 'Boom' }, times: rng.int(1, 2) });
+      rules.push(
+        rng.next() < 0.5
+          ? { service: 'sns', operation: 'Publish', error: { code: 'InternalError' }, times }
+          : {
+              service: 'lambda',
+              function: 'NotificationOnOrderEvent',
+              effect: rng.pick(['error', 'crash'] as const),
+              error: { code: 'Boom' },
+              times: rng.int(1, 2),
+            },
+      );
     } else {
-      rules.push({ service: 'states', operation: 'StartExecution', error: { code: 'ServiceUnavailable' }, times: rng.int(1, 2) });
+      rules.push({
+        service: 'states',
+        operation: 'StartExecution',
+        error: { code: 'ServiceUnavailable' },
+        times: rng.int(1, 2),
+      });
     }
   }
   return rules;
 };
 
 const chaos = async (shop: ReliabilityShop, method: 'POST' | 'GET', rules?: FaultRuleInput[]) => {
-  const response = await fetch(`${shop.urls.edge}/_local/chaos/faults`, { method, ...(rules && { body: JSON.stringify(rules) }) });
+  const response = await fetch(`${shop.urls.edge}/_local/chaos/faults`, {
+    method,
+    ...(rules && { body: JSON.stringify(rules) }),
+  });
   return (await response.json()) as { injected: number }[];
 };
 
@@ -124,23 +164,37 @@ export const runSoak = async (shop: ReliabilityShop, options: SoakOptions): Prom
   const invariants = shop.invariants();
   const baseline = await invariants.snapshot();
   const batchSize = Math.max(50, Math.ceil(options.orders / 20));
-  const report: SoakReport = { seed: options.seed, orders: 0, batches: 0, faultsInjected: 0, outcomes: {}, violations: [], seconds: 0 };
+  const report: SoakReport = {
+    seed: options.seed,
+    orders: 0,
+    batches: 0,
+    faultsInjected: 0,
+    outcomes: {},
+    violations: [],
+    seconds: 0,
+  };
   const run = options.seed.toString(36);
   for (let first = 0; first < options.orders; first += batchSize) {
     const rules = faultsFor(rng);
     await chaos(shop, 'POST', rules);
-    const batch = Array.from({ length: Math.min(batchSize, options.orders - first) }, (_, i) => orderFor(first + i, world, run));
+    const batch = Array.from({ length: Math.min(batchSize, options.orders - first) }, (_, i) =>
+      orderFor(first + i, world, run),
+    );
     const queue = [...batch];
-    await Promise.all(Array.from({ length: options.concurrency ?? 8 }, async () => {
-      for (let order = queue.shift(); order; order = queue.shift()) await shop.placeOrder(order, 4);
-    }));
+    await Promise.all(
+      Array.from({ length: options.concurrency ?? 8 }, async () => {
+        for (let order = queue.shift(); order; order = queue.shift()) await shop.placeOrder(order, 4);
+      }),
+    );
     report.faultsInjected += (await chaos(shop, 'GET')).reduce((sum, rule) => sum + rule.injected, 0);
     await chaos(shop, 'POST', []);
     const violations = await shop.settle(baseline);
     report.orders += batch.length;
     report.batches++;
     report.violations.push(violations);
-    log(`batch ${report.batches}: ${batch.length} orders under ${JSON.stringify(rules)}; ${violations.length} violations`);
+    log(
+      `batch ${report.batches}: ${batch.length} orders under ${JSON.stringify(rules)}; ${violations.length} violations`,
+    );
     for (const v of violations) log(`  violation ${v.rule} ${v.subject}: ${v.message}`);
     if (violations.length > 0) break;
   }
@@ -151,13 +205,27 @@ export const runSoak = async (shop: ReliabilityShop, options: SoakOptions): Prom
 
 /** `npm run test:soak -- --orders 20000 [--seed N]`: a soak on a cloud of its own, with a JSON report. */
 const main = async () => {
-  const { values } = parseArgs({ options: { orders: { type: 'string', default: '500' }, seed: { type: 'string' }, concurrency: { type: 'string', default: '8' } } });
+  const { values } = parseArgs({
+    options: {
+      orders: { type: 'string', default: '500' },
+      seed: { type: 'string' },
+      concurrency: { type: 'string', default: '8' },
+    },
+  });
   const seed = values.seed ? Number(values.seed) : Math.floor(Math.random() * 2 ** 31);
   process.stdout.write(`soak seed ${seed} (replay with --seed ${seed})\n`);
-  const shop = new ReliabilityShop('soak', mkdtempSync(join(tmpdir(), 'shop-soak-')), ['--retry-interval-scale', '0.02']);
+  const shop = new ReliabilityShop('soak', mkdtempSync(join(tmpdir(), 'shop-soak-')), [
+    '--retry-interval-scale',
+    '0.02',
+  ]);
   await shop.start();
   try {
-    const report = await runSoak(shop, { orders: Number(values.orders), seed, concurrency: Number(values.concurrency), log: (line) => process.stdout.write(`${line}\n`) });
+    const report = await runSoak(shop, {
+      orders: Number(values.orders),
+      seed,
+      concurrency: Number(values.concurrency),
+      log: (line) => process.stdout.write(`${line}\n`),
+    });
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     if (report.violations.some((v) => v.length > 0)) process.exitCode = 1;
   } finally {
@@ -165,7 +233,8 @@ const main = async () => {
   }
 };
 
-if (require.main === module) main().catch((error: Error) => {
-  process.stderr.write(`${error.stack ?? error.message}\n`);
-  process.exit(1);
-});
+if (require.main === module)
+  main().catch((error: Error) => {
+    process.stderr.write(`${error.stack ?? error.message}\n`);
+    process.exit(1);
+  });

@@ -26,21 +26,29 @@ export const tokenFor = async (cloud: Pick<CloudProcess, 'issuer'>, user: User):
 export const difference = (before: { lines: string[] }, after: { lines: string[] }) => {
   const had = new Set(before.lines);
   const has = new Set(after.lines);
-  return { added: after.lines.filter((line) => !had.has(line)), removed: before.lines.filter((line) => !has.has(line)) };
+  return {
+    added: after.lines.filter((line) => !had.has(line)),
+    removed: before.lines.filter((line) => !has.has(line)),
+  };
 };
 
 /**
  * Everything the stack stores, read through the edge: every item of every table, in a stable order,
  * hashed. Two equal fingerprints mean nothing was written in between.
  */
-export const fingerprint = async (cloud: Pick<CloudProcess, 'edge'>): Promise<{ hash: string; items: number; lines: string[] }> => {
+export const fingerprint = async (
+  cloud: Pick<CloudProcess, 'edge'>,
+): Promise<{ hash: string; items: number; lines: string[] }> => {
   const client = new DynamoDBClient(edgeConfig(cloud));
   try {
     const { TableNames = [] } = await client.send(new ListTablesCommand({}));
     const lines: string[] = [];
     for (const table of [...TableNames].sort()) {
       for await (const page of paginateScan({ client }, { TableName: table, ConsistentRead: true })) {
-        for (const item of page.Items ?? []) lines.push(`${table} ${JSON.stringify(Object.fromEntries(Object.entries(item).sort(([a], [b]) => a.localeCompare(b))))}`);
+        for (const item of page.Items ?? [])
+          lines.push(
+            `${table} ${JSON.stringify(Object.fromEntries(Object.entries(item).sort(([a], [b]) => a.localeCompare(b))))}`,
+          );
       }
     }
     lines.sort();

@@ -2,7 +2,15 @@ import { createOrder } from '../../functions/order/create-order-service';
 import type { Order } from '../../functions/order/domain';
 import type { FaultRuleInput } from '../../local/chaos/faults';
 import { fakeContext } from '../support/lambda';
-import { InProcessCatalogue, InProcessSaga, sagaFailedHandler, stores, uniqueSku, uniqueSlot, uniqueUser } from '../support/shop';
+import {
+  InProcessCatalogue,
+  InProcessSaga,
+  sagaFailedHandler,
+  stores,
+  uniqueSku,
+  uniqueSlot,
+  uniqueUser,
+} from '../support/shop';
 import { createShopTables, deleteShopTables } from '../support/tables';
 
 /**
@@ -21,7 +29,17 @@ interface World {
 }
 
 /** Prepare: a buyer with a balance, one product with stock, one slot with capacity. */
-const prepare = async ({ balance, stock, capacity, price = 1250 }: { balance: number; stock: number; capacity: number; price?: number }): Promise<World> => {
+const prepare = async ({
+  balance,
+  stock,
+  capacity,
+  price = 1250,
+}: {
+  balance: number;
+  stock: number;
+  capacity: number;
+  price?: number;
+}): Promise<World> => {
   const world = { user: uniqueUser('buyer'), sku: uniqueSku(), slotId: uniqueSlot() };
   if (balance > 0) await shop.billing.deposit(world.user, balance);
   await shop.warehouse.putProduct(world.sku, { name: 'Test product', price, stock });
@@ -48,7 +66,8 @@ const placeWith = async (saga: InProcessSaga, world: World, quantity: number) =>
   return { run, order: final };
 };
 
-const order = (world: World, quantity: number, faults: FaultRuleInput[] = []) => placeWith(new InProcessSaga(faults), world, quantity);
+const order = (world: World, quantity: number, faults: FaultRuleInput[] = []) =>
+  placeWith(new InProcessSaga(faults), world, quantity);
 
 const state = async (world: World) => ({
   balance: (await shop.billing.getAccount(world.user)).balance,
@@ -59,7 +78,12 @@ const state = async (world: World) => ({
 const statuses = (order: Order) => order.history.map((entry) => entry.status);
 
 /** A fault rule, as `/_local/chaos/faults` takes it: this function fails with this error, on its next `times` calls (every call when absent). */
-const failWith = (fn: string, code: string, times?: number): FaultRuleInput => ({ service: 'lambda', function: fn, error: { code }, ...(times && { times }) });
+const failWith = (fn: string, code: string, times?: number): FaultRuleInput => ({
+  service: 'lambda',
+  function: fn,
+  error: { code },
+  ...(times && { times }),
+});
 
 test('happy path: paid, reserved, booked, completed and notified', async () => {
   const world = await prepare({ balance: 10_000, stock: 5, capacity: 2 });
@@ -84,7 +108,9 @@ test('insufficient funds: declined, nothing to compensate', async () => {
 
   expect(placed.status).toBe('CANCELLED');
   expect(placed.failureReason).toBe('PAYMENT_DECLINED');
-  expect(run.path).toEqual(expect.arrayContaining(['ProcessPayment', 'PaymentWasDeclined', 'CancelOrder', 'NotifyCancelled']));
+  expect(run.path).toEqual(
+    expect.arrayContaining(['ProcessPayment', 'PaymentWasDeclined', 'CancelOrder', 'NotifyCancelled']),
+  );
   expect(run.path).not.toContain('RefundPayment');
   expect(run.path).not.toContain('ReserveItems');
   expect(statuses(placed)).toEqual(['PENDING', 'CANCELLED']);
@@ -101,7 +127,9 @@ test('out of stock: the payment is refunded', async () => {
 
   expect(placed.status).toBe('CANCELLED');
   expect(placed.failureReason).toBe('OUT_OF_STOCK');
-  expect(run.path).toEqual(expect.arrayContaining(['ReserveItems', 'ItemsWereOutOfStock', 'RefundPayment', 'CancelOrder']));
+  expect(run.path).toEqual(
+    expect.arrayContaining(['ReserveItems', 'ItemsWereOutOfStock', 'RefundPayment', 'CancelOrder']),
+  );
   expect(run.path).not.toContain('ReleaseItems');
   expect(statuses(placed)).toEqual(['PENDING', 'PAYMENT_COMPLETED', 'PAYMENT_REFUNDED', 'CANCELLED']);
   expect(await state(world)).toEqual({ balance: 10_000, stock: 5, remaining: 2 });
@@ -119,7 +147,14 @@ test('delivery unavailable: items released, then payment refunded', async () => 
   const releaseAt = run.path.indexOf('ReleaseItems');
   expect(releaseAt).toBeGreaterThan(run.path.indexOf('BookDelivery'));
   expect(run.path.indexOf('RefundPayment')).toBeGreaterThan(releaseAt);
-  expect(statuses(placed)).toEqual(['PENDING', 'PAYMENT_COMPLETED', 'ITEMS_RESERVED', 'ITEMS_RELEASED', 'PAYMENT_REFUNDED', 'CANCELLED']);
+  expect(statuses(placed)).toEqual([
+    'PENDING',
+    'PAYMENT_COMPLETED',
+    'ITEMS_RESERVED',
+    'ITEMS_RELEASED',
+    'PAYMENT_REFUNDED',
+    'CANCELLED',
+  ]);
   // Only the first, completed order consumed anything.
   expect(await state(world)).toEqual({ balance: 10_000 - 1250, stock: 4, remaining: 0 });
 });
@@ -141,7 +176,9 @@ test('a forward step that keeps failing is compensated, including itself', async
   const { run, order: placed } = await order(world, 1, [failWith('DeliveryBook', 'Lambda.ServiceException')]);
 
   expect(run.calls.DeliveryBookFunctionArn).toBe(4);
-  expect(run.path).toEqual(expect.arrayContaining(['BookingFailed', 'CancelDelivery', 'ReleaseItems', 'RefundPayment']));
+  expect(run.path).toEqual(
+    expect.arrayContaining(['BookingFailed', 'CancelDelivery', 'ReleaseItems', 'RefundPayment']),
+  );
   expect(placed.status).toBe('CANCELLED');
   expect(placed.failureReason).toBe('DELIVERY_UNAVAILABLE');
   expect(await state(world)).toEqual({ balance: 10_000, stock: 5, remaining: 2 });
@@ -150,7 +187,9 @@ test('a forward step that keeps failing is compensated, including itself', async
 test('a compensation that fails once is retried and succeeds', async () => {
   const world = await prepare({ balance: 10_000, stock: 5, capacity: 2 });
 
-  const { run, order: placed } = await order(world, 6, [failWith('BillingRefund', 'Lambda.TooManyRequestsException', 1)]);
+  const { run, order: placed } = await order(world, 6, [
+    failWith('BillingRefund', 'Lambda.TooManyRequestsException', 1),
+  ]);
 
   expect(placed.status).toBe('CANCELLED');
   expect(run.retries).toEqual(['RefundPayment']);
@@ -174,7 +213,9 @@ test('a compensation that never succeeds fails the execution at that compensatio
   expect(placed.history.at(-1)!.reason).toMatch(/^COMPENSATION_FAILED: /);
   // The money is still debited: that is what the alarm and the person it wakes are for.
   expect(await state(world)).toEqual({ balance: 10_000 - 6 * 1250, stock: 5, remaining: 2 });
-  expect(await notificationsOf(world)).toEqual([expect.objectContaining({ orderId: placed.orderId, status: 'COMPENSATION_FAILED' })]);
+  expect(await notificationsOf(world)).toEqual([
+    expect.objectContaining({ orderId: placed.orderId, status: 'COMPENSATION_FAILED' }),
+  ]);
 });
 
 test('once the fault is gone, a redrive re-runs the failed compensation, finishes the others and cancels the order: everything given back once', async () => {
@@ -196,13 +237,26 @@ test('once the fault is gone, a redrive re-runs the failed compensation, finishe
   expect(redrivenAt).toBe(failed.events.length);
   expect(run.events.filter((type) => type === 'ExecutionRedriven')).toHaveLength(1);
   // The path after the redrive: the failed compensation again, then the rest; nothing before it runs twice.
-  expect(run.path.slice(failed.path.length)).toEqual(['RefundPayment', 'CancelOrder', 'NotifyCancelled', 'OrderCancelled']);
+  expect(run.path.slice(failed.path.length)).toEqual([
+    'RefundPayment',
+    'CancelOrder',
+    'NotifyCancelled',
+    'OrderCancelled',
+  ]);
   expect(run.calls.WarehouseReleaseFunctionArn).toBe(1);
   expect(run.calls.BillingRefundFunctionArn).toBe(12);
   expect(placed.status).toBe('CANCELLED');
   expect(placed.failureReason).toBe('DELIVERY_UNAVAILABLE');
   // The compensations that ran before the failure and after the redrive, in the order they ran, before the final status.
-  expect(statuses(placed)).toEqual(['PENDING', 'PAYMENT_COMPLETED', 'ITEMS_RESERVED', 'COMPENSATION_FAILED', 'ITEMS_RELEASED', 'PAYMENT_REFUNDED', 'CANCELLED']);
+  expect(statuses(placed)).toEqual([
+    'PENDING',
+    'PAYMENT_COMPLETED',
+    'ITEMS_RESERVED',
+    'COMPENSATION_FAILED',
+    'ITEMS_RELEASED',
+    'PAYMENT_REFUNDED',
+    'CANCELLED',
+  ]);
   // Stock and places back, the balance refunded once: only the first, completed order consumed anything.
   expect(await state(world)).toEqual({ balance: 10_000 - 1250, stock: 4, remaining: 0 });
   expect(await shop.billing.getPayment(placed.orderId)).toMatchObject({ status: 'REFUNDED', amount: 2500 });
@@ -220,7 +274,14 @@ test('the fence failing after its retries fails the execution at BeginCompensati
 
   expect(failed.path.at(-1)).toBe('BeginCompensation');
   expect(stuck.status).toBe('COMPENSATION_FAILED');
-  expect(run.path.slice(failed.path.length)).toEqual(['BeginCompensation', 'StartCompensationWhereTheSagaStopped', 'RefundPayment', 'CancelOrder', 'NotifyCancelled', 'OrderCancelled']);
+  expect(run.path.slice(failed.path.length)).toEqual([
+    'BeginCompensation',
+    'StartCompensationWhereTheSagaStopped',
+    'RefundPayment',
+    'CancelOrder',
+    'NotifyCancelled',
+    'OrderCancelled',
+  ]);
   expect(placed.status).toBe('CANCELLED');
   expect(placed.failureReason).toBe('OUT_OF_STOCK');
   expect(await state(world)).toEqual({ balance: 10_000, stock: 5, remaining: 2 });
@@ -228,7 +289,9 @@ test('the fence failing after its retries fails the execution at BeginCompensati
 
 test('a saga stopped by hand in its forward path: the rule marks it COMPENSATION_FAILED (the fence goes up), and a redrive can only undo it', async () => {
   const world = await prepare({ balance: 10_000, stock: 5, capacity: 2 });
-  const saga = new InProcessSaga([{ service: 'lambda', function: 'DeliveryBook', effect: 'latency', latencyMs: 300, times: 1 }]);
+  const saga = new InProcessSaga([
+    { service: 'lambda', function: 'DeliveryBook', effect: 'latency', latencyMs: 300, times: 1 },
+  ]);
   const created = await create(saga, world, 1);
   await new Promise((resolve) => setTimeout(resolve, 150));
   saga.stop(created.orderId);
@@ -243,7 +306,17 @@ test('a saga stopped by hand in its forward path: the rule marks it COMPENSATION
   expect(aborted.path.at(-1)).toBe('BookDelivery');
   expect(stuck.status).toBe('COMPENSATION_FAILED');
   // Booked again (idempotently), refused by the fence, then undone in reverse order.
-  expect(run.path.slice(aborted.path.length)).toEqual(expect.arrayContaining(['BookDelivery', 'MarkDeliveryBooked', 'BookingFailed', 'CancelDelivery', 'ReleaseItems', 'RefundPayment', 'CancelOrder']));
+  expect(run.path.slice(aborted.path.length)).toEqual(
+    expect.arrayContaining([
+      'BookDelivery',
+      'MarkDeliveryBooked',
+      'BookingFailed',
+      'CancelDelivery',
+      'ReleaseItems',
+      'RefundPayment',
+      'CancelOrder',
+    ]),
+  );
   expect(run.path).not.toContain('CompleteOrder');
   expect(placed.status).toBe('CANCELLED');
   expect(await state(world)).toEqual({ balance: 10_000, stock: 5, remaining: 2 });
@@ -254,7 +327,11 @@ test('the same failure event delivered twice changes nothing and tells the buyer
   const world = await prepare({ balance: 10_000, stock: 5, capacity: 2 });
   const { order: placed } = await order(world, 6, [failWith('BillingRefund', 'Lambda.ServiceException')]);
   const onFailure = sagaFailedHandler();
-  const event = { 'detail-type': 'Step Functions Execution Status Change', source: 'aws.states', detail: { name: placed.orderId, status: 'FAILED', error: 'Lambda.ServiceException', cause: 'again' } };
+  const event = {
+    'detail-type': 'Step Functions Execution Status Change',
+    source: 'aws.states',
+    detail: { name: placed.orderId, status: 'FAILED', error: 'Lambda.ServiceException', cause: 'again' },
+  };
 
   const answer = await onFailure(event, fakeContext('saga-failed'));
   const again = (await shop.orders.get(placed.orderId))!;
@@ -269,31 +346,59 @@ test('the same failure event delivered twice changes nothing and tells the buyer
  * the same step again. The runner's chaos rules match a function, not a payload, so a rule that
  * fires with no effect (0 ms of latency) lets the calls before the one under test through.
  */
-const passThrough = (fn: string, times: number): FaultRuleInput => ({ service: 'lambda', function: fn, effect: 'latency', latencyMs: 0, times });
-const answerLost = (fn: string, times?: number): FaultRuleInput => ({ service: 'lambda', function: fn, effect: 'crash', ...(times && { times }) });
+const passThrough = (fn: string, times: number): FaultRuleInput => ({
+  service: 'lambda',
+  function: fn,
+  effect: 'latency',
+  latencyMs: 0,
+  times,
+});
+const answerLost = (fn: string, times?: number): FaultRuleInput => ({
+  service: 'lambda',
+  function: fn,
+  effect: 'crash',
+  ...(times && { times }),
+});
 const notificationsOf = async (world: World) => (await shop.notifications.listByUser(world.user, { limit: 10 })).items;
 
 test("CompleteOrder's answer lost on every try: the order stays COMPLETED, nothing is refunded, released or cancelled", async () => {
   const world = await prepare({ balance: 10_000, stock: 5, capacity: 2 });
 
   // MarkPaymentCompleted, MarkItemsReserved and MarkDeliveryBooked answer; CompleteOrder lands four times, unheard.
-  const { run, order: placed } = await order(world, 2, [passThrough('OrderUpdateStatus', 3), answerLost('OrderUpdateStatus', 4)]);
+  const { run, order: placed } = await order(world, 2, [
+    passThrough('OrderUpdateStatus', 3),
+    answerLost('OrderUpdateStatus', 4),
+  ]);
 
   expect(run.error).toBeUndefined();
   expect(run.retries).toEqual(['CompleteOrder', 'CompleteOrder', 'CompleteOrder']);
-  expect(run.path).toEqual(expect.arrayContaining(['CompleteOrder', 'BookingFailed', 'BeginCompensation', 'NotifyCompleted', 'OrderCompleted']));
-  for (const compensation of ['CancelDelivery', 'ReleaseItems', 'RefundPayment', 'CancelOrder']) expect(run.path).not.toContain(compensation);
+  expect(run.path).toEqual(
+    expect.arrayContaining([
+      'CompleteOrder',
+      'BookingFailed',
+      'BeginCompensation',
+      'NotifyCompleted',
+      'OrderCompleted',
+    ]),
+  );
+  for (const compensation of ['CancelDelivery', 'ReleaseItems', 'RefundPayment', 'CancelOrder'])
+    expect(run.path).not.toContain(compensation);
   expect(placed.status).toBe('COMPLETED');
   expect(statuses(placed)).toEqual(['PENDING', 'PAYMENT_COMPLETED', 'ITEMS_RESERVED', 'DELIVERY_BOOKED', 'COMPLETED']);
   expect(await state(world)).toEqual({ balance: 7500, stock: 3, remaining: 1 });
   expect(await shop.billing.getPayment(placed.orderId)).toMatchObject({ status: 'PAID', amount: 2500 });
-  expect(await notificationsOf(world)).toEqual([expect.objectContaining({ orderId: placed.orderId, status: 'COMPLETED' })]);
+  expect(await notificationsOf(world)).toEqual([
+    expect.objectContaining({ orderId: placed.orderId, status: 'COMPLETED' }),
+  ]);
 });
 
 test('MarkItemsReserved re-run after ITEMS_RESERVED landed is a no-op, and the order completes', async () => {
   const world = await prepare({ balance: 10_000, stock: 5, capacity: 2 });
 
-  const { run, order: placed } = await order(world, 1, [passThrough('OrderUpdateStatus', 1), answerLost('OrderUpdateStatus', 1)]);
+  const { run, order: placed } = await order(world, 1, [
+    passThrough('OrderUpdateStatus', 1),
+    answerLost('OrderUpdateStatus', 1),
+  ]);
 
   expect(run.retries).toEqual(['MarkItemsReserved']);
   expect(placed.status).toBe('COMPLETED');
@@ -320,7 +425,10 @@ test('compensations re-run after their work landed give back once, and the histo
   const world = await prepare({ balance: 10_000, stock: 5, capacity: 1 });
   await order(world, 1); // fills the slot
 
-  const { run, order: placed } = await order(world, 2, [answerLost('WarehouseRelease', 1), answerLost('BillingRefund', 1)]);
+  const { run, order: placed } = await order(world, 2, [
+    answerLost('WarehouseRelease', 1),
+    answerLost('BillingRefund', 1),
+  ]);
 
   expect(run.retries).toEqual(['ReleaseItems', 'RefundPayment']);
   expect(placed.status).toBe('CANCELLED');
@@ -335,7 +443,10 @@ test("CancelOrder's answer lost on every try: the order stays CANCELLED and is n
   const world = await prepare({ balance: 10_000, stock: 5, capacity: 2 });
 
   // MarkPaymentCompleted answers; CancelOrder lands on its first try and its eleven answers are lost.
-  const { run, order: placed } = await order(world, 6, [passThrough('OrderUpdateStatus', 1), answerLost('OrderUpdateStatus', 11)]);
+  const { run, order: placed } = await order(world, 6, [
+    passThrough('OrderUpdateStatus', 1),
+    answerLost('OrderUpdateStatus', 11),
+  ]);
 
   // The execution fails at CancelOrder; the rule finds the order CANCELLED already and tells the buyer that.
   expect(run.error?.Error).toBe('Runtime.ExitError');
@@ -344,7 +455,9 @@ test("CancelOrder's answer lost on every try: the order stays CANCELLED and is n
   expect(placed.status).toBe('CANCELLED');
   expect(placed.failureReason).toBe('OUT_OF_STOCK');
   expect(await state(world)).toEqual({ balance: 10_000, stock: 5, remaining: 2 });
-  expect(await notificationsOf(world)).toEqual([expect.objectContaining({ orderId: placed.orderId, status: 'CANCELLED' })]);
+  expect(await notificationsOf(world)).toEqual([
+    expect.objectContaining({ orderId: placed.orderId, status: 'CANCELLED' }),
+  ]);
 });
 
 test('a payment declined goes through the fence before the order is cancelled', async () => {

@@ -23,18 +23,44 @@ export interface CloudProcess {
  * file in the temp directory (appended to, when the same cloud is started again). `nodeArgs` go to
  * Node itself (`--cpu-prof`, for one). `root` runs it from another copy of the project (see project-copy.ts).
  */
-export const startCloudProcess = async (name: string, extraArgs: string[] = [], options: { dataDir?: string; nodeArgs?: string[]; root?: string } = {}): Promise<CloudProcess> => {
+export const startCloudProcess = async (
+  name: string,
+  extraArgs: string[] = [],
+  options: { dataDir?: string; nodeArgs?: string[]; root?: string } = {},
+): Promise<CloudProcess> => {
   const logFile = join(tmpdir(), `shop-${name}-cloud-${process.pid}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
   const storage = options.dataDir ? ['--data-dir', options.dataDir] : ['--in-memory'];
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'local/cli.ts', ...storage, '--port', '0', '--edge-port', '0', '--issuer-port', '0', '--web-port', '0', ...extraArgs], {
-    cwd: options.root ?? ROOT,
-    // Other projects' setups export AWS_* variables (their DynamoDB Local): the cloud must not inherit them.
-    env: { ...Object.fromEntries(Object.entries(process.env).filter(([variable]) => !variable.startsWith('AWS_'))), NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group, so that stopping it reaches everything the cloud started.
-    detached: true,
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(options.nodeArgs ?? []),
+      '--import',
+      'tsx',
+      'local/cli.ts',
+      ...storage,
+      '--port',
+      '0',
+      '--edge-port',
+      '0',
+      '--issuer-port',
+      '0',
+      '--web-port',
+      '0',
+      ...extraArgs,
+    ],
+    {
+      cwd: options.root ?? ROOT,
+      // Other projects' setups export AWS_* variables (their DynamoDB Local): the cloud must not inherit them.
+      env: {
+        ...Object.fromEntries(Object.entries(process.env).filter(([variable]) => !variable.startsWith('AWS_'))),
+        NO_COLOR: '1',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so that stopping it reaches everything the cloud started.
+      detached: true,
+    },
+  );
   child.stderr.pipe(log, { end: false });
   child.stdout.pipe(log, { end: false });
 
@@ -42,7 +68,11 @@ export const startCloudProcess = async (name: string, extraArgs: string[] = [], 
     let output = '';
     const onExit = (code: number | null) => {
       clearTimeout(timer);
-      reject(new Error(`The local cloud exited with code ${code} before it was ready; see ${logFile}\n${output.slice(-2000)}`));
+      reject(
+        new Error(
+          `The local cloud exited with code ${code} before it was ready; see ${logFile}\n${output.slice(-2000)}`,
+        ),
+      );
     };
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -51,7 +81,12 @@ export const startCloudProcess = async (name: string, extraArgs: string[] = [], 
       child.off('exit', onExit);
       child.stdout.off('data', onData);
       const url = (label: string) => new RegExp(`^  ${label}\\s+(http\\S+)`, 'm').exec(output)?.[1] ?? '';
-      resolvePromise({ api: url('API'), issuer: url('Issuer'), edge: url('AWS edge'), web: url('Shop').replace(/\/$/, '') });
+      resolvePromise({
+        api: url('API'),
+        issuer: url('Issuer'),
+        edge: url('AWS edge'),
+        web: url('Shop').replace(/\/$/, ''),
+      });
     };
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -67,7 +102,10 @@ export const startCloudProcess = async (name: string, extraArgs: string[] = [], 
  * Stops a process started in its own group: SIGTERM (to the process, or to its whole group), then
  * SIGKILL to the group if it has not exited within the grace period.
  */
-export const stopProcessGroup = async (child: ChildProcess | undefined, options: { graceMs?: number; terminate?: 'process' | 'group' } = {}): Promise<void> => {
+export const stopProcessGroup = async (
+  child: ChildProcess | undefined,
+  options: { graceMs?: number; terminate?: 'process' | 'group' } = {},
+): Promise<void> => {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   await new Promise<void>((resolvePromise) => {
     const signalGroup = (signal: NodeJS.Signals) => {

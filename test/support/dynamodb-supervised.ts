@@ -13,7 +13,10 @@ const main = async () => {
   process.on('SIGINT', () => {
     void (async () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
-      const answer = await fetch(dynamo.endpoint, { method: 'POST' }).then((r) => r.status, () => 0);
+      const answer = await fetch(dynamo.endpoint, { method: 'POST' }).then(
+        (r) => r.status,
+        () => 0,
+      );
       process.stdout.write(`after SIGINT the database answers ${answer}\n`);
       await dynamo.stop();
       process.exit(0);

@@ -20,7 +20,9 @@ export const importGraph = (dir: string): Map<string, string[]> => {
   const files = sources(dir);
   return new Map(
     files.map((file) => {
-      const resolved = importsOf(file).map(({ fileName }) => ts.resolveModuleName(fileName, file, options, ts.sys).resolvedModule?.resolvedFileName);
+      const resolved = importsOf(file).map(
+        ({ fileName }) => ts.resolveModuleName(fileName, file, options, ts.sys).resolvedModule?.resolvedFileName,
+      );
       return [file, resolved.filter((path): path is string => path !== undefined && files.includes(path))];
     }),
   );
@@ -41,4 +43,3 @@ export const cyclesOf = (graph: Map<string, string[]>): string[] => {
   for (const file of graph.keys()) if (!done.has(file)) visit(file, [file]);
   return cycles;
 };
-

@@ -108,20 +108,29 @@ type Item = Record<string, unknown>;
 
 const scanAll = async (client: DynamoDBDocumentClient, tableName: string): Promise<Item[]> => {
   const items: Item[] = [];
-  for await (const page of paginateScan({ client }, { TableName: tableName, ConsistentRead: true })) items.push(...(page.Items ?? []));
+  for await (const page of paginateScan({ client }, { TableName: tableName, ConsistentRead: true }))
+    items.push(...(page.Items ?? []));
   return items;
 };
 
 /** `KIND#id` keys of the single-table services: the items of one kind, by id. */
 const byKind = (items: Item[], kind: string): Map<string, Item> =>
-  new Map(items.filter((item) => item.sk === kind && String(item.pk).startsWith(`${kind}#`)).map((item) => [String(item.pk).slice(kind.length + 1), item]));
+  new Map(
+    items
+      .filter((item) => item.sk === kind && String(item.pk).startsWith(`${kind}#`))
+      .map((item) => [String(item.pk).slice(kind.length + 1), item]),
+  );
 
 const readWorld = async (client: DynamoDBDocumentClient, tables: ShopTables): Promise<World> => {
   const [billing, warehouse, delivery, orders, notifications] = await Promise.all(
-    [tables.billing, tables.warehouse, tables.delivery, tables.orders, tables.notifications].map((table) => scanAll(client, table)),
+    [tables.billing, tables.warehouse, tables.delivery, tables.orders, tables.notifications].map((table) =>
+      scanAll(client, table),
+    ),
   );
   const perOrder = new Map<string, string[]>();
-  for (const item of notifications!.filter((n) => typeof n.orderId === 'string' && !String(n.userId).startsWith('notification#'))) {
+  for (const item of notifications!.filter(
+    (n) => typeof n.orderId === 'string' && !String(n.userId).startsWith('notification#'),
+  )) {
     const told = perOrder.get(item.orderId as string) ?? [];
     told.push(item.status as string);
     perOrder.set(item.orderId as string, told);
@@ -130,14 +139,27 @@ const readWorld = async (client: DynamoDBDocumentClient, tables: ShopTables): Pr
     balances: new Map([...byKind(billing!, 'ACCOUNT')].map(([userId, item]) => [userId, item.balance as number])),
     ledger: billing!
       .filter((item) => String(item.sk).startsWith('TX#'))
-      .map((item) => ({ key: `${String(item.pk)}|${String(item.sk)}`, userId: String(item.pk).slice('ACCOUNT#'.length), type: item.type as string, amount: item.amount as number, orderId: item.orderId as string | undefined })),
+      .map((item) => ({
+        key: `${String(item.pk)}|${String(item.sk)}`,
+        userId: String(item.pk).slice('ACCOUNT#'.length),
+        type: item.type as string,
+        amount: item.amount as number,
+        orderId: item.orderId as string | undefined,
+      })),
     payments: byKind(billing!, 'PAYMENT') as Map<string, Item & Payment>,
     stock: new Map([...byKind(warehouse!, 'PRODUCT')].map(([sku, item]) => [sku, item.stock as number])),
     reservations: byKind(warehouse!, 'RESERVATION') as Map<string, Item & Reservation>,
-    slots: new Map([...byKind(delivery!, 'SLOT')].map(([slotId, item]) => [slotId, { capacity: item.capacity as number, booked: item.booked as number }])),
+    slots: new Map(
+      [...byKind(delivery!, 'SLOT')].map(([slotId, item]) => [
+        slotId,
+        { capacity: item.capacity as number, booked: item.booked as number },
+      ]),
+    ),
     bookings: byKind(delivery!, 'BOOKING') as Map<string, Item & Booking>,
     // The similarity locks share the orders table; they have no status.
-    orders: orders!.filter((item) => typeof item.status === 'string' && typeof item.userId === 'string') as unknown as OrderRecord[],
+    orders: orders!.filter(
+      (item) => typeof item.status === 'string' && typeof item.userId === 'string',
+    ) as unknown as OrderRecord[],
     notifications: perOrder,
   };
 };
@@ -157,14 +179,29 @@ const checkTerminal = (orders: OrderRecord[]): Violation[] =>
     .filter((order) => !isSettled(order.status))
     .map((order) =>
       order.status === 'COMPENSATION_FAILED'
-        ? { rule: 'compensation-failed', subject: `order ${order.orderId}`, message: 'the order could not be compensated', actual: order.status }
-        : { rule: 'terminal', subject: `order ${order.orderId}`, message: 'the order is not in a terminal status', expected: 'COMPLETED or CANCELLED', actual: order.status },
+        ? {
+            rule: 'compensation-failed',
+            subject: `order ${order.orderId}`,
+            message: 'the order could not be compensated',
+            actual: order.status,
+          }
+        : {
+            rule: 'terminal',
+            subject: `order ${order.orderId}`,
+            message: 'the order is not in a terminal status',
+            expected: 'COMPLETED or CANCELLED',
+            actual: order.status,
+          },
     );
 
 /** The statuses each record may have: a completed order's steps all stand; a cancelled order's are undone or never happened. */
 const EXPECTED: Record<'COMPLETED' | 'CANCELLED', { payment: string[]; reservation: string[]; booking: string[] }> = {
   COMPLETED: { payment: ['PAID'], reservation: ['RESERVED'], booking: ['BOOKED'] },
-  CANCELLED: { payment: ['REFUNDED', 'VOIDED', 'ABSENT'], reservation: ['RELEASED', 'VOIDED', 'ABSENT'], booking: ['CANCELLED', 'VOIDED', 'ABSENT'] },
+  CANCELLED: {
+    payment: ['REFUNDED', 'VOIDED', 'ABSENT'],
+    reservation: ['RELEASED', 'VOIDED', 'ABSENT'],
+    booking: ['CANCELLED', 'VOIDED', 'ABSENT'],
+  },
 };
 
 const checkCompensations = (orders: OrderRecord[], world: World): Violation[] => {
@@ -178,12 +215,24 @@ const checkCompensations = (orders: OrderRecord[], world: World): Violation[] =>
     };
     for (const step of ['payment', 'reservation', 'booking'] as const) {
       if (!expected[step].includes(actual[step])) {
-        violations.push({ rule: 'compensation', subject: `order ${order.orderId}`, message: `the ${step} of a ${order.status} order`, expected: expected[step].join(' or '), actual: actual[step] });
+        violations.push({
+          rule: 'compensation',
+          subject: `order ${order.orderId}`,
+          message: `the ${step} of a ${order.status} order`,
+          expected: expected[step].join(' or '),
+          actual: actual[step],
+        });
       }
     }
     const payment = world.payments.get(order.orderId);
     if (order.status === 'COMPLETED' && payment && payment.amount !== order.total) {
-      violations.push({ rule: 'money', subject: `order ${order.orderId}`, message: 'the payment of a completed order is not its total', expected: order.total, actual: payment.amount });
+      violations.push({
+        rule: 'money',
+        subject: `order ${order.orderId}`,
+        message: 'the payment of a completed order is not its total',
+        expected: order.total,
+        actual: payment.amount,
+      });
     }
   }
   return violations;
@@ -193,7 +242,8 @@ const checkCompensations = (orders: OrderRecord[], world: World): Violation[] =>
 const checkLedger = (orders: OrderRecord[], world: World): Violation[] => {
   const violations: Violation[] = [];
   const byOrder = new Map<string, LedgerEntry[]>();
-  for (const entry of world.ledger.filter((e) => e.orderId !== undefined)) byOrder.set(entry.orderId!, [...(byOrder.get(entry.orderId!) ?? []), entry]);
+  for (const entry of world.ledger.filter((e) => e.orderId !== undefined))
+    byOrder.set(entry.orderId!, [...(byOrder.get(entry.orderId!) ?? []), entry]);
   for (const order of orders) {
     const entries = byOrder.get(order.orderId) ?? [];
     const payments = entries.filter((entry) => entry.type === 'PAYMENT');
@@ -201,13 +251,33 @@ const checkLedger = (orders: OrderRecord[], world: World): Violation[] => {
     const payment = world.payments.get(order.orderId);
     const paid = payment?.status === 'PAID' || payment?.status === 'REFUNDED';
     const subject = `order ${order.orderId}`;
-    if (payments.length !== (paid ? 1 : 0)) violations.push({ rule: 'money', subject, message: 'PAYMENT ledger entries of the order', expected: paid ? 1 : 0, actual: payments.length });
+    if (payments.length !== (paid ? 1 : 0))
+      violations.push({
+        rule: 'money',
+        subject,
+        message: 'PAYMENT ledger entries of the order',
+        expected: paid ? 1 : 0,
+        actual: payments.length,
+      });
     if (refunds.length !== (payment?.status === 'REFUNDED' ? 1 : 0)) {
-      violations.push({ rule: 'money', subject, message: 'REFUND ledger entries of the order', expected: payment?.status === 'REFUNDED' ? 1 : 0, actual: refunds.length });
+      violations.push({
+        rule: 'money',
+        subject,
+        message: 'REFUND ledger entries of the order',
+        expected: payment?.status === 'REFUNDED' ? 1 : 0,
+        actual: refunds.length,
+      });
     }
     for (const refund of refunds) {
       const paidAmount = -(payments[0]?.amount ?? 0);
-      if (refund.amount !== paidAmount) violations.push({ rule: 'money', subject, message: 'a refund is not its payment', expected: paidAmount, actual: refund.amount });
+      if (refund.amount !== paidAmount)
+        violations.push({
+          rule: 'money',
+          subject,
+          message: 'a refund is not its payment',
+          expected: paidAmount,
+          actual: refund.amount,
+        });
     }
   }
   return violations;
@@ -222,7 +292,11 @@ const checkMoney = (baseline: Baseline, orders: OrderRecord[], world: World): Vi
     (entry) => entry.amount,
   );
   const spent = sumBy(
-    orders.filter((order) => order.status === 'COMPLETED' || (!isSettled(order.status) && world.payments.get(order.orderId)?.status === 'PAID')),
+    orders.filter(
+      (order) =>
+        order.status === 'COMPLETED' ||
+        (!isSettled(order.status) && world.payments.get(order.orderId)?.status === 'PAID'),
+    ),
     (order) => order.userId,
     (order) => (order.status === 'COMPLETED' ? order.total : world.payments.get(order.orderId)!.amount),
   );
@@ -231,7 +305,14 @@ const checkMoney = (baseline: Baseline, orders: OrderRecord[], world: World): Vi
   for (const userId of users) {
     const expected = (baseline.balances[userId] ?? 0) + (deposits.get(userId) ?? 0) - (spent.get(userId) ?? 0);
     const actual = world.balances.get(userId) ?? 0;
-    if (expected !== actual) violations.push({ rule: 'money', subject: `user ${userId}`, message: 'balance at the baseline + deposits since - completed orders', expected, actual });
+    if (expected !== actual)
+      violations.push({
+        rule: 'money',
+        subject: `user ${userId}`,
+        message: 'balance at the baseline + deposits since - completed orders',
+        expected,
+        actual,
+      });
   }
   return violations;
 };
@@ -239,14 +320,36 @@ const checkMoney = (baseline: Baseline, orders: OrderRecord[], world: World): Vi
 /** Stock at the baseline - units of completed orders (and of unsettled orders still holding) = stock now; nothing held by a cancelled order. */
 const checkStock = (baseline: Baseline, orders: OrderRecord[], world: World): Violation[] => {
   const violations: Violation[] = [];
-  const holding = orders.filter((o) => o.status === 'COMPLETED' || (!isSettled(o.status) && world.reservations.get(o.orderId)?.status === 'RESERVED'));
-  const taken = sumBy(holding.flatMap((order) => order.items), (line) => line.sku, (line) => line.quantity);
+  const holding = orders.filter(
+    (o) =>
+      o.status === 'COMPLETED' || (!isSettled(o.status) && world.reservations.get(o.orderId)?.status === 'RESERVED'),
+  );
+  const taken = sumBy(
+    holding.flatMap((order) => order.items),
+    (line) => line.sku,
+    (line) => line.quantity,
+  );
   for (const [sku, was] of Object.entries(baseline.stock)) {
     const now = world.stock.get(sku);
-    if (now !== was - (taken.get(sku) ?? 0)) violations.push({ rule: 'stock', subject: `sku ${sku}`, message: 'stock at the baseline - units of completed orders', expected: was - (taken.get(sku) ?? 0), actual: now ?? 'ABSENT' });
+    if (now !== was - (taken.get(sku) ?? 0))
+      violations.push({
+        rule: 'stock',
+        subject: `sku ${sku}`,
+        message: 'stock at the baseline - units of completed orders',
+        expected: was - (taken.get(sku) ?? 0),
+        actual: now ?? 'ABSENT',
+      });
   }
-  for (const order of orders.filter((o) => o.status === 'CANCELLED' && world.reservations.get(o.orderId)?.status === 'RESERVED')) {
-    violations.push({ rule: 'stock', subject: `order ${order.orderId}`, message: 'a cancelled order still holds its reservation', expected: 'RELEASED', actual: 'RESERVED' });
+  for (const order of orders.filter(
+    (o) => o.status === 'CANCELLED' && world.reservations.get(o.orderId)?.status === 'RESERVED',
+  )) {
+    violations.push({
+      rule: 'stock',
+      subject: `order ${order.orderId}`,
+      message: 'a cancelled order still holds its reservation',
+      expected: 'RELEASED',
+      actual: 'RESERVED',
+    });
   }
   return violations;
 };
@@ -254,16 +357,44 @@ const checkStock = (baseline: Baseline, orders: OrderRecord[], world: World): Vi
 /** The same rule for slots: places booked at the baseline + completed orders' bookings = booked now; no booking held by a cancelled order. */
 const checkSlots = (baseline: Baseline, orders: OrderRecord[], world: World): Violation[] => {
   const violations: Violation[] = [];
-  const holding = orders.filter((o) => o.status === 'COMPLETED' || (!isSettled(o.status) && world.bookings.get(o.orderId)?.status === 'BOOKED'));
-  const taken = sumBy(holding, (order) => world.bookings.get(order.orderId)?.slotId ?? order.delivery.slotId, () => 1);
+  const holding = orders.filter(
+    (o) => o.status === 'COMPLETED' || (!isSettled(o.status) && world.bookings.get(o.orderId)?.status === 'BOOKED'),
+  );
+  const taken = sumBy(
+    holding,
+    (order) => world.bookings.get(order.orderId)?.slotId ?? order.delivery.slotId,
+    () => 1,
+  );
   for (const [slotId, was] of Object.entries(baseline.booked)) {
     const slot = world.slots.get(slotId);
     const expected = was + (taken.get(slotId) ?? 0);
-    if (slot?.booked !== expected) violations.push({ rule: 'slots', subject: `slot ${slotId}`, message: 'places booked at the baseline + bookings of completed orders', expected, actual: slot?.booked ?? 'ABSENT' });
-    if (slot && slot.booked > slot.capacity && slot.booked > was) violations.push({ rule: 'slots', subject: `slot ${slotId}`, message: 'more places booked than the slot has', expected: slot.capacity, actual: slot.booked });
+    if (slot?.booked !== expected)
+      violations.push({
+        rule: 'slots',
+        subject: `slot ${slotId}`,
+        message: 'places booked at the baseline + bookings of completed orders',
+        expected,
+        actual: slot?.booked ?? 'ABSENT',
+      });
+    if (slot && slot.booked > slot.capacity && slot.booked > was)
+      violations.push({
+        rule: 'slots',
+        subject: `slot ${slotId}`,
+        message: 'more places booked than the slot has',
+        expected: slot.capacity,
+        actual: slot.booked,
+      });
   }
-  for (const order of orders.filter((o) => o.status === 'CANCELLED' && world.bookings.get(o.orderId)?.status === 'BOOKED')) {
-    violations.push({ rule: 'slots', subject: `order ${order.orderId}`, message: 'a cancelled order still holds its booking', expected: 'CANCELLED', actual: 'BOOKED' });
+  for (const order of orders.filter(
+    (o) => o.status === 'CANCELLED' && world.bookings.get(o.orderId)?.status === 'BOOKED',
+  )) {
+    violations.push({
+      rule: 'slots',
+      subject: `order ${order.orderId}`,
+      message: 'a cancelled order still holds its booking',
+      expected: 'CANCELLED',
+      actual: 'BOOKED',
+    });
   }
   return violations;
 };
@@ -275,12 +406,33 @@ const checkNotifications = (orders: OrderRecord[], world: World): Violation[] =>
     const told = world.notifications.get(order.orderId) ?? [];
     const subject = `order ${order.orderId}`;
     const outcome = told.filter((status) => status === order.status).length;
-    if (outcome !== 1) violations.push({ rule: 'notification', subject, message: `notifications of its outcome ${order.status}`, expected: 1, actual: outcome });
+    if (outcome !== 1)
+      violations.push({
+        rule: 'notification',
+        subject,
+        message: `notifications of its outcome ${order.status}`,
+        expected: 1,
+        actual: outcome,
+      });
     const allowed = order.status === 'CANCELLED' ? [order.status, 'COMPENSATION_FAILED'] : [order.status];
     for (const status of new Set(told)) {
       const count = told.filter((s) => s === status).length;
-      if (!allowed.includes(status)) violations.push({ rule: 'notification', subject, message: `a notification of ${status} for a ${order.status} order`, expected: 0, actual: count });
-      else if (status !== order.status && count > 1) violations.push({ rule: 'notification', subject, message: `notifications of ${status}`, expected: 1, actual: count });
+      if (!allowed.includes(status))
+        violations.push({
+          rule: 'notification',
+          subject,
+          message: `a notification of ${status} for a ${order.status} order`,
+          expected: 0,
+          actual: count,
+        });
+      else if (status !== order.status && count > 1)
+        violations.push({
+          rule: 'notification',
+          subject,
+          message: `notifications of ${status}`,
+          expected: 1,
+          actual: count,
+        });
     }
   }
   return violations;
@@ -302,7 +454,12 @@ export interface InvariantChecker {
 
 export const invariantChecker = (target: InvariantTarget): InvariantChecker => {
   const client = DynamoDBDocumentClient.from(
-    target.client ?? new DynamoDBClient({ endpoint: target.endpoint, region: target.region ?? process.env.AWS_REGION ?? 'us-east-1', credentials: target.credentials }),
+    target.client ??
+      new DynamoDBClient({
+        endpoint: target.endpoint,
+        region: target.region ?? process.env.AWS_REGION ?? 'us-east-1',
+        credentials: target.credentials,
+      }),
   );
   return {
     async snapshot() {

@@ -16,7 +16,11 @@ export const rawJsonRequest = (port: number, request: string | Buffer): Promise<
       const head = text.slice(0, split);
       let body = text.slice(split + 4);
       // A chunked body: its chunks' data, without their sizes.
-      if (/transfer-encoding: chunked/i.test(head)) body = body.split('\r\n').filter((_, i) => i % 2 === 1).join('');
+      if (/transfer-encoding: chunked/i.test(head))
+        body = body
+          .split('\r\n')
+          .filter((_, i) => i % 2 === 1)
+          .join('');
       try {
         resolve({ status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(head)?.[1]), body: JSON.parse(body) as unknown });
       } catch (error) {

@@ -48,16 +48,27 @@ const stack = (() => {
   return () => {
     if (cached) return cached;
     const template = JSON.parse(readFileSync(process.env.SHOP_TEST_TEMPLATE!, 'utf8')) as CfnTemplate;
-    const model = new StackModel(template, { region: 'us-east-1', accountId: '000000000000', stackName: 'ServerlessShop' });
+    const model = new StackModel(template, {
+      region: 'us-east-1',
+      accountId: '000000000000',
+      stackName: 'ServerlessShop',
+    });
     const [logicalId, resource] = model.ofType('AWS::StepFunctions::StateMachine')[0]!;
-    const substitutions = model.resolve(propertiesOf<{ DefinitionSubstitutions: unknown }>(resource).DefinitionSubstitutions) as Record<string, string>;
+    const substitutions = model.resolve(
+      propertiesOf<{ DefinitionSubstitutions: unknown }>(resource).DefinitionSubstitutions,
+    ) as Record<string, string>;
     const saga = stateMachineSpecs(model).find((spec) => spec.logicalId === logicalId)!;
-    cached = { model, saga, variableOf: new Map(Object.entries(substitutions).map(([variable, arn]) => [arn, variable])) };
+    cached = {
+      model,
+      saga,
+      variableOf: new Map(Object.entries(substitutions).map(([variable, arn]) => [arn, variable])),
+    };
     return cached;
   };
 })();
 
-const logicalIdOf = (model: StackModel, arn: string) => model.ofType('AWS::Lambda::Function').find(([id]) => model.getAtt(id, 'Arn') === arn)?.[0];
+const logicalIdOf = (model: StackModel, arn: string) =>
+  model.ofType('AWS::Lambda::Function').find(([id]) => model.getAtt(id, 'Arn') === arn)?.[0];
 
 /** Runs an in-process handler as Lambda would: a failure is reported in Lambda's error shape. */
 const invokeInProcess = async (handler: AnyHandler, name: string, payload: unknown) => {
@@ -69,7 +80,10 @@ const invokeInProcess = async (handler: AnyHandler, name: string, payload: unkno
   }
 };
 
-const failed = (errorType: string, errorMessage: string) => ({ functionError: 'Unhandled', payload: { errorType, errorMessage, trace: [] } });
+const failed = (errorType: string, errorMessage: string) => ({
+  functionError: 'Unhandled',
+  payload: { errorType, errorMessage, trace: [] },
+});
 
 /**
  * An in-process invocation with the fault the chaos rules draw for it, as the local Lambda runtime
@@ -85,7 +99,8 @@ const invokeWithChaos = async (chaos: Chaos, names: string[], handler: AnyHandle
   }
   const outcome = await invokeInProcess(handler, names[0]!, payload);
   if (fault?.effect === 'timeout') return failed('Sandbox.Timedout', 'Task timed out (chaos rule)');
-  if (fault?.effect === 'crash') return failed('Runtime.ExitError', 'Runtime exited with error: signal: killed (chaos rule)');
+  if (fault?.effect === 'crash')
+    return failed('Runtime.ExitError', 'Runtime exited with error: signal: killed (chaos rule)');
   return outcome;
 };
 
@@ -146,12 +161,17 @@ export class SagaHarness {
     this.service = new StepFunctionsService([saga], targets, {
       region: 'us-east-1',
       retryIntervalScale: 0,
-      onStatusChange: (record, detail) => events.put(events.event(STATUS_CHANGE_SOURCE, STATUS_CHANGE_DETAIL_TYPE, { ...detail }, [record.executionArn])),
+      onStatusChange: (record, detail) =>
+        events.put(events.event(STATUS_CHANGE_SOURCE, STATUS_CHANGE_DETAIL_TYPE, { ...detail }, [record.executionArn])),
     });
   }
 
   async start(input: { orderId: string }): Promise<SagaRun> {
-    this.executionArn = this.service.startExecution(stack().saga.arn, input.orderId, JSON.stringify(input)).executionArn;
+    this.executionArn = this.service.startExecution(
+      stack().saga.arn,
+      input.orderId,
+      JSON.stringify(input),
+    ).executionArn;
     return this.outcome();
   }
 
@@ -180,10 +200,20 @@ export class SagaHarness {
     const record = await this.service.finished(executionArn);
     await this.queue.idle(10_000);
     const history = this.service.history(executionArn);
-    const run = { ...pathOf(history), calls: { ...this.calls }, executionArn, redriveCount: record.redriveCount, events: history.map((e) => e.type) };
+    const run = {
+      ...pathOf(history),
+      calls: { ...this.calls },
+      executionArn,
+      redriveCount: record.redriveCount,
+      events: history.map((e) => e.type),
+    };
     if (record.status === 'SUCCEEDED') return { output: JSON.parse(this.service.outputOf(record) ?? 'null'), ...run };
     return { error: { Error: record.error ?? 'Unknown', Cause: record.cause }, ...run };
   }
 }
 
-export const runSaga = (input: { orderId: string }, bindings: SagaBindings, faults: FaultRuleInput[] = []): Promise<SagaRun> => new SagaHarness(bindings, faults).start(input);
+export const runSaga = (
+  input: { orderId: string },
+  bindings: SagaBindings,
+  faults: FaultRuleInput[] = [],
+): Promise<SagaRun> => new SagaHarness(bindings, faults).start(input);

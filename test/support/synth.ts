@@ -11,11 +11,22 @@ export const TEST_IDENTITY = { issuerUrl: 'http://localhost:8080/realms/shop', a
  * Synthesizes the stack in-process. Bundling is skipped unless asked for: the template is the
  * same, only the asset hashes differ.
  */
-export const synthShop = (options: { bundle?: boolean; identity?: ShopStackProps['identity']; emfBridge?: boolean; dashboard?: ShopStackProps['dashboard'] } = {}): Template => {
+export const synthShop = (
+  options: {
+    bundle?: boolean;
+    identity?: ShopStackProps['identity'];
+    emfBridge?: boolean;
+    dashboard?: ShopStackProps['dashboard'];
+  } = {},
+): Template => {
   const app = new App({
     outdir: mkdtempSync(join(tmpdir(), 'shop-synth-')),
     context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] },
   });
-  const stack = new ShopStack(app, 'ServerlessShop', { identity: options.identity ?? TEST_IDENTITY, emfBridge: options.emfBridge, dashboard: options.dashboard });
+  const stack = new ShopStack(app, 'ServerlessShop', {
+    identity: options.identity ?? TEST_IDENTITY,
+    emfBridge: options.emfBridge,
+    dashboard: options.dashboard,
+  });
   return Template.fromStack(stack);
 };

@@ -7,7 +7,10 @@ const client = new DynamoDBClient({});
 
 const boundTables = () => {
   const template = JSON.parse(readFileSync(process.env.SHOP_TEST_TEMPLATE!, 'utf8')) as CfnTemplate;
-  return [...tableBindings(template)].map(([variable, logicalId]) => ({ name: process.env[variable]!, resource: template.Resources[logicalId]! }));
+  return [...tableBindings(template)].map(([variable, logicalId]) => ({
+    name: process.env[variable]!,
+    resource: template.Resources[logicalId]!,
+  }));
 };
 
 /** Creates this test file's copy of every table the stack defines. */

@@ -8,7 +8,9 @@ const at = (seconds: number) => START + seconds * 1000;
 const USER = 'user-1';
 
 const protector = (settings: Partial<BruteForceSettings> = {}) =>
-  new BruteForceProtector(bruteForceSettings({ bruteForceProtected: true, failureFactor: 5, waitIncrementSeconds: 60, ...settings }));
+  new BruteForceProtector(
+    bruteForceSettings({ bruteForceProtected: true, failureFactor: 5, waitIncrementSeconds: 60, ...settings }),
+  );
 
 /** Failures `gap` seconds apart (more than the 1 s quick-login check unless said otherwise), from `from`. */
 const failures = (p: BruteForceProtector, count: number, { from = 0, gap = 2 } = {}) => {
@@ -27,7 +29,17 @@ test("an absent setting takes Keycloak's default, and detection is off unless th
   const off = new BruteForceProtector(bruteForceSettings({}));
   for (let i = 0; i < 100; i++) off.failure(USER, at(i / 10));
 
-  expect(bruteForceSettings({ failureFactor: 5 })).toMatchObject({ bruteForceProtected: false, failureFactor: 5, waitIncrementSeconds: 60, maxFailureWaitSeconds: 900, quickLoginCheckMilliSeconds: 1000, minimumQuickLoginWaitSeconds: 60, maxDeltaTimeSeconds: 43_200, permanentLockout: false, bruteForceStrategy: 'MULTIPLE' });
+  expect(bruteForceSettings({ failureFactor: 5 })).toMatchObject({
+    bruteForceProtected: false,
+    failureFactor: 5,
+    waitIncrementSeconds: 60,
+    maxFailureWaitSeconds: 900,
+    quickLoginCheckMilliSeconds: 1000,
+    minimumQuickLoginWaitSeconds: 60,
+    maxDeltaTimeSeconds: 43_200,
+    permanentLockout: false,
+    bruteForceStrategy: 'MULTIPLE',
+  });
   expect(off.isLockedOut(USER, at(10))).toBe(false);
 });
 

@@ -33,7 +33,9 @@ const order: Order = {
 };
 
 describe('quote', () => {
-  const catalogue = new Map<string, Product>([['TEA-01', { sku: 'TEA-01', name: 'Tea', price: 450, currency: 'USD', stock: 5 }]]);
+  const catalogue = new Map<string, Product>([
+    ['TEA-01', { sku: 'TEA-01', name: 'Tea', price: 450, currency: 'USD', stock: 5 }],
+  ]);
 
   test("Warehouse's priced basket and its unknown skus both keep the contract", () => {
     expect(Quote.safeParse(quote([{ sku: 'TEA-01', quantity: 2 }], catalogue)).success).toBe(true);
@@ -41,8 +43,17 @@ describe('quote', () => {
   });
 
   test('a quote without its currency, or with a fractional price, breaks it', () => {
-    expect(Quote.safeParse({ ok: true, lines: [{ sku: 'TEA-01', quantity: 1, unitPrice: 450 }], total: 450 }).success).toBe(false);
-    expect(Quote.safeParse({ ok: true, lines: [{ sku: 'TEA-01', quantity: 1, unitPrice: 4.5 }], total: 4.5, currency: 'USD' }).success).toBe(false);
+    expect(
+      Quote.safeParse({ ok: true, lines: [{ sku: 'TEA-01', quantity: 1, unitPrice: 450 }], total: 450 }).success,
+    ).toBe(false);
+    expect(
+      Quote.safeParse({
+        ok: true,
+        lines: [{ sku: 'TEA-01', quantity: 1, unitPrice: 4.5 }],
+        total: 4.5,
+        currency: 'USD',
+      }).success,
+    ).toBe(false);
   });
 });
 
@@ -65,27 +76,40 @@ describe('saga input', () => {
 });
 
 /** One step of a path (`$.a.b`): the member of an object. */
-const member = (at: unknown, step: string): unknown => (typeof at === 'object' && at !== null ? (at as Record<string, unknown>)[step] : undefined);
+const member = (at: unknown, step: string): unknown =>
+  typeof at === 'object' && at !== null ? (at as Record<string, unknown>)[step] : undefined;
 
 /** The state machine's parameter templates, resolved against the execution's data as Step Functions does. */
 const resolve = (template: unknown, data: unknown): unknown => {
   if (typeof template !== 'object' || template === null) return template;
   return Object.fromEntries(
     Object.entries(template).map(([name, value]) =>
-      name.endsWith('.$') ? [name.slice(0, -2), String(value).slice(2).split('.').reduce(member, data)] : [name, resolve(value, data)],
+      name.endsWith('.$')
+        ? [name.slice(0, -2), String(value).slice(2).split('.').reduce(member, data)]
+        : [name, resolve(value, data)],
     ),
   );
 };
 
 /** The parameters these tests read of the saga's Task states: the Lambda and SNS integrations'. */
 interface SagaState extends AslState {
-  Parameters?: { FunctionName?: string; Payload?: unknown; Message?: unknown; MessageAttributes?: { status: { StringValue: string } } };
+  Parameters?: {
+    FunctionName?: string;
+    Payload?: unknown;
+    Message?: unknown;
+    MessageAttributes?: { status: { StringValue: string } };
+  };
 }
 
 describe('the state machine between the contracts', () => {
-  const states = Object.entries((JSON.parse(readFileSync(SAGA_DEFINITION_PATH, 'utf8')) as { States: Record<string, SagaState> }).States);
+  const states = Object.entries(
+    (JSON.parse(readFileSync(SAGA_DEFINITION_PATH, 'utf8')) as { States: Record<string, SagaState> }).States,
+  );
   const input = SagaInput.parse(sagaInput(order));
-  const afterFailure = { ...input, failure: { reason: 'OUT_OF_STOCK', error: 'OutOfStock', cause: '{}', compensations: {} } };
+  const afterFailure = {
+    ...input,
+    failure: { reason: 'OUT_OF_STOCK', error: 'OutOfStock', cause: '{}', compensations: {} },
+  };
   const stepInputs: Record<string, z.ZodMiniType> = {
     '${BillingPayFunctionArn}': PayInput,
     '${WarehouseReserveFunctionArn}': ReserveInput,
@@ -114,17 +138,34 @@ describe('the state machine between the contracts', () => {
       expect({ name, success: message.success }).toEqual({ name, success: true });
       expect(message.data?.status).toBe(state.Parameters?.MessageAttributes?.status.StringValue);
     }
-    expect(OrderEvent.parse(resolve(states.find(([name]) => name === 'NotifyCancelled')![1].Parameters?.Message, afterFailure))).toMatchObject({
+    expect(
+      OrderEvent.parse(
+        resolve(states.find(([name]) => name === 'NotifyCancelled')![1].Parameters?.Message, afterFailure),
+      ),
+    ).toMatchObject({
       reason: 'OUT_OF_STOCK',
     });
   });
 
   test('the saga-failure rule publishes each outcome as the Notify states do: an order event with its status attribute', () => {
-    const ended = (status: Order['status'], failureReason?: Order['failureReason']): Order => ({ ...order, status, ...(failureReason && { failureReason }) });
-    for (const settled of [ended('COMPENSATION_FAILED', 'COMPENSATION_FAILED'), ended('CANCELLED', 'OUT_OF_STOCK'), ended('COMPLETED')]) {
+    const ended = (status: Order['status'], failureReason?: Order['failureReason']): Order => ({
+      ...order,
+      status,
+      ...(failureReason && { failureReason }),
+    });
+    for (const settled of [
+      ended('COMPENSATION_FAILED', 'COMPENSATION_FAILED'),
+      ended('CANCELLED', 'OUT_OF_STOCK'),
+      ended('COMPLETED'),
+    ]) {
       const request = publishRequest('arn:aws:sns:us-east-1:000000000000:order-events', outcomeOf(settled));
       const message = OrderEvent.parse(JSON.parse(request.Message));
-      expect(message).toEqual({ orderId: order.orderId, userId: order.userId, status: settled.status, ...(settled.status === 'CANCELLED' && { reason: 'OUT_OF_STOCK' }) });
+      expect(message).toEqual({
+        orderId: order.orderId,
+        userId: order.userId,
+        status: settled.status,
+        ...(settled.status === 'CANCELLED' && { reason: 'OUT_OF_STOCK' }),
+      });
       expect(request.MessageAttributes.status.StringValue).toBe(settled.status);
     }
     expect(() => outcomeOf(ended('ITEMS_RESERVED'))).toThrow(/breaks its contract/);

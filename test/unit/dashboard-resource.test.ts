@@ -30,7 +30,10 @@ const calls: Recorded[] = [];
 const responses: Recorded<CloudFormationCustomResourceResponse>[] = [];
 let failCloudWatch = false;
 
-const listen = (server: Server) => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+const listen = (server: Server) =>
+  new Promise<string>((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
 
 let handler: typeof import('#observability/dashboard').handler;
 let responseUrl: string;
@@ -40,7 +43,9 @@ beforeAll(async () => {
     void record(request).then((call) => {
       calls.push(call);
       if (failCloudWatch) {
-        response.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ __type: 'InvalidParameterInput', message: 'Body is invalid' }));
+        response
+          .writeHead(400, { 'content-type': 'application/x-amz-json-1.0' })
+          .end(JSON.stringify({ __type: 'InvalidParameterInput', message: 'Body is invalid' }));
       } else response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}');
     });
   });
@@ -72,7 +77,10 @@ beforeEach(() => {
 /** The request CloudFormation sends; an update carries the properties it had before, as CloudFormation's does. */
 function event(RequestType: 'Create'): CloudFormationCustomResourceEvent;
 function event(RequestType: 'Update' | 'Delete', PhysicalResourceId: string): CloudFormationCustomResourceEvent;
-function event(RequestType: 'Create' | 'Update' | 'Delete', PhysicalResourceId = ''): CloudFormationCustomResourceEvent {
+function event(
+  RequestType: 'Create' | 'Update' | 'Delete',
+  PhysicalResourceId = '',
+): CloudFormationCustomResourceEvent {
   const common = {
     ServiceToken: 'arn:aws:lambda:us-east-1:000000000000:function:dashboard',
     ResponseURL: responseUrl,
@@ -83,13 +91,20 @@ function event(RequestType: 'Create' | 'Update' | 'Delete', PhysicalResourceId =
     ResourceProperties: { ServiceToken: 'x', DashboardName: 'ServerlessShop', DashboardBody: '{"widgets":[]}' },
   };
   if (RequestType === 'Create') return { ...common, RequestType };
-  if (RequestType === 'Update') return { ...common, RequestType, PhysicalResourceId, OldResourceProperties: common.ResourceProperties };
+  if (RequestType === 'Update')
+    return { ...common, RequestType, PhysicalResourceId, OldResourceProperties: common.ResourceProperties };
   return { ...common, RequestType, PhysicalResourceId };
 }
 
 test('Create puts the dashboard and reports SUCCESS with its name as the physical id', async () => {
   await handler(event('Create'));
-  expect(calls).toEqual([{ target: 'GraniteServiceVersion20100801.PutDashboard', url: '/', body: { DashboardName: 'ServerlessShop', DashboardBody: '{"widgets":[]}' } }]);
+  expect(calls).toEqual([
+    {
+      target: 'GraniteServiceVersion20100801.PutDashboard',
+      url: '/',
+      body: { DashboardName: 'ServerlessShop', DashboardBody: '{"widgets":[]}' },
+    },
+  ]);
   expect(responses).toHaveLength(1);
   expect(responses[0]!.url).toBe('/presigned?signature=x');
   expect(responses[0]!.body).toEqual({
@@ -109,14 +124,20 @@ test('a rejected body fails the resource, with CloudWatch reason, so the stack r
 
 test('a renamed dashboard replaces the old one', async () => {
   await handler(event('Update', 'OldName'));
-  expect(calls.map((c) => c.target)).toEqual(['GraniteServiceVersion20100801.PutDashboard', 'GraniteServiceVersion20100801.DeleteDashboards']);
+  expect(calls.map((c) => c.target)).toEqual([
+    'GraniteServiceVersion20100801.PutDashboard',
+    'GraniteServiceVersion20100801.DeleteDashboards',
+  ]);
   expect(calls[1]!.body).toEqual({ DashboardNames: ['OldName'] });
   expect(responses[0]!.body).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'ServerlessShop' });
 });
 
 test('Delete removes it, and a failed delete never blocks the stack', async () => {
   await handler(event('Delete', 'ServerlessShop'));
-  expect(calls[0]).toMatchObject({ target: 'GraniteServiceVersion20100801.DeleteDashboards', body: { DashboardNames: ['ServerlessShop'] } });
+  expect(calls[0]).toMatchObject({
+    target: 'GraniteServiceVersion20100801.DeleteDashboards',
+    body: { DashboardNames: ['ServerlessShop'] },
+  });
   failCloudWatch = true;
   await handler(event('Delete', 'ServerlessShop'));
   expect(responses.map((r) => r.body.Status)).toEqual(['SUCCESS', 'SUCCESS']);

@@ -60,25 +60,45 @@ describe('order status transitions', () => {
   });
 
   test('a repeated status is a no-op and an illegal one throws', () => {
-    expect(planTransition(orderAt('ITEMS_RESERVED', 'PAYMENT_COMPLETED'), { status: 'ITEMS_RESERVED' }, AT)).toEqual({ kind: 'noop' });
+    expect(planTransition(orderAt('ITEMS_RESERVED', 'PAYMENT_COMPLETED'), { status: 'ITEMS_RESERVED' }, AT)).toEqual({
+      kind: 'noop',
+    });
     expect(() => planTransition(orderAt('PAYMENT_COMPLETED'), { status: 'COMPLETED' }, AT)).toThrow(InvalidTransition);
-    expect(() => planTransition(orderAt('PENDING'), { status: 'ITEMS_RESERVED' }, AT)).toThrow('cannot go from PENDING to ITEMS_RESERVED');
+    expect(() => planTransition(orderAt('PENDING'), { status: 'ITEMS_RESERVED' }, AT)).toThrow(
+      'cannot go from PENDING to ITEMS_RESERVED',
+    );
   });
 
   test('a status the order has passed already is a no-op (a replayed step), whatever came after', () => {
     for (const passed of ['PENDING', 'PAYMENT_COMPLETED', 'ITEMS_RESERVED', 'DELIVERY_BOOKED'] as const) {
-      expect(planTransition(orderAt('COMPLETED', 'PAYMENT_COMPLETED', 'ITEMS_RESERVED', 'DELIVERY_BOOKED'), { status: passed }, AT)).toEqual({ kind: 'noop' });
+      expect(
+        planTransition(
+          orderAt('COMPLETED', 'PAYMENT_COMPLETED', 'ITEMS_RESERVED', 'DELIVERY_BOOKED'),
+          { status: passed },
+          AT,
+        ),
+      ).toEqual({ kind: 'noop' });
     }
-    expect(planTransition(orderAt('ITEMS_RESERVED', 'PAYMENT_COMPLETED'), { status: 'PAYMENT_COMPLETED' }, AT)).toEqual({ kind: 'noop' });
-    expect(planTransition(orderAt('CANCELLED', 'PAYMENT_COMPLETED'), { status: 'PAYMENT_COMPLETED' }, AT)).toEqual({ kind: 'noop' });
-    expect(planTransition(orderAt('CANCELLED', 'COMPENSATION_FAILED'), { status: 'COMPENSATION_FAILED' }, AT)).toEqual({ kind: 'noop' });
+    expect(planTransition(orderAt('ITEMS_RESERVED', 'PAYMENT_COMPLETED'), { status: 'PAYMENT_COMPLETED' }, AT)).toEqual(
+      { kind: 'noop' },
+    );
+    expect(planTransition(orderAt('CANCELLED', 'PAYMENT_COMPLETED'), { status: 'PAYMENT_COMPLETED' }, AT)).toEqual({
+      kind: 'noop',
+    });
+    expect(planTransition(orderAt('CANCELLED', 'COMPENSATION_FAILED'), { status: 'COMPENSATION_FAILED' }, AT)).toEqual({
+      kind: 'noop',
+    });
   });
 
   test('a completed order refuses to be compensated, and a cancelled one to be marked COMPENSATION_FAILED, by name', () => {
     const completed = orderAt('COMPLETED', 'PAYMENT_COMPLETED', 'ITEMS_RESERVED', 'DELIVERY_BOOKED');
     expect(() => planTransition(completed, { status: 'CANCELLED' }, AT)).toThrow(OrderAlreadyCompleted);
-    expect(() => planTransition(completed, { status: 'COMPENSATION_FAILED' }, AT)).toThrow('cannot go from COMPLETED to COMPENSATION_FAILED');
-    expect(() => planTransition(orderAt('CANCELLED'), { status: 'COMPENSATION_FAILED' }, AT)).toThrow(OrderAlreadyCancelled);
+    expect(() => planTransition(completed, { status: 'COMPENSATION_FAILED' }, AT)).toThrow(
+      'cannot go from COMPLETED to COMPENSATION_FAILED',
+    );
+    expect(() => planTransition(orderAt('CANCELLED'), { status: 'COMPENSATION_FAILED' }, AT)).toThrow(
+      OrderAlreadyCancelled,
+    );
     expect(() => planTransition(orderAt('CANCELLED'), { status: 'ITEMS_RESERVED' }, AT)).toThrow(InvalidTransition);
     expect(new OrderAlreadyCompleted('x').name).toBe('OrderAlreadyCompleted');
     expect(new OrderAlreadyCancelled('x').name).toBe('OrderAlreadyCancelled');
@@ -115,14 +135,28 @@ describe('order status transitions', () => {
 
 describe('similar orders', () => {
   test('the same multiset of skus is similar, however it is split or ordered', () => {
-    const key = similarityKey([{ sku: 'B', quantity: 1 }, { sku: 'A', quantity: 2 }]);
-    expect(similarityKey([{ sku: 'A', quantity: 1 }, { sku: 'B', quantity: 1 }, { sku: 'A', quantity: 1 }])).toBe(key);
+    const key = similarityKey([
+      { sku: 'B', quantity: 1 },
+      { sku: 'A', quantity: 2 },
+    ]);
+    expect(
+      similarityKey([
+        { sku: 'A', quantity: 1 },
+        { sku: 'B', quantity: 1 },
+        { sku: 'A', quantity: 1 },
+      ]),
+    ).toBe(key);
   });
 
   test('another quantity or another sku is not similar', () => {
     const key = similarityKey([{ sku: 'A', quantity: 2 }]);
     expect(similarityKey([{ sku: 'A', quantity: 3 }])).not.toBe(key);
-    expect(similarityKey([{ sku: 'A', quantity: 2 }, { sku: 'B', quantity: 1 }])).not.toBe(key);
+    expect(
+      similarityKey([
+        { sku: 'A', quantity: 2 },
+        { sku: 'B', quantity: 1 },
+      ]),
+    ).not.toBe(key);
   });
 
   test('order ids are stable per user and key, and shaped as UUIDs', () => {
@@ -140,20 +174,48 @@ describe('money and stock', () => {
   ]);
 
   test('a basket is priced in cents, with repeated skus merged', () => {
-    expect(quote([{ sku: 'B', quantity: 1 }, { sku: 'A', quantity: 2 }, { sku: 'A', quantity: 1 }], catalogue)).toEqual({
+    expect(
+      quote(
+        [
+          { sku: 'B', quantity: 1 },
+          { sku: 'A', quantity: 2 },
+          { sku: 'A', quantity: 1 },
+        ],
+        catalogue,
+      ),
+    ).toEqual({
       ok: true,
-      lines: [{ sku: 'A', quantity: 3, unitPrice: 125 }, { sku: 'B', quantity: 1, unitPrice: 300 }],
+      lines: [
+        { sku: 'A', quantity: 3, unitPrice: 125 },
+        { sku: 'B', quantity: 1, unitPrice: 300 },
+      ],
       total: 675,
       currency: 'USD',
     });
   });
 
   test('unknown skus are reported, never priced', () => {
-    expect(quote([{ sku: 'A', quantity: 1 }, { sku: 'Z', quantity: 1 }], catalogue)).toEqual({ ok: false, unknownSkus: ['Z'] });
+    expect(
+      quote(
+        [
+          { sku: 'A', quantity: 1 },
+          { sku: 'Z', quantity: 1 },
+        ],
+        catalogue,
+      ),
+    ).toEqual({ ok: false, unknownSkus: ['Z'] });
   });
 
   test('merged lines are sorted by sku', () => {
-    expect(mergeLines([{ sku: 'C', quantity: 1 }, { sku: 'A', quantity: 1 }])).toEqual([{ sku: 'A', quantity: 1 }, { sku: 'C', quantity: 1 }]);
+    expect(
+      mergeLines([
+        { sku: 'C', quantity: 1 },
+        { sku: 'A', quantity: 1 },
+      ]),
+    ).toEqual([
+      { sku: 'A', quantity: 1 },
+      { sku: 'C', quantity: 1 },
+    ]);
   });
 
   test('a retried payment is accepted only for the same amount of a live payment', () => {
@@ -165,7 +227,13 @@ describe('money and stock', () => {
 
   test('slot capacity remaining never goes below zero', () => {
     expect(remaining({ slotId: 's', date: 'd', window: 'w', capacity: 2, booked: 3 })).toBe(0);
-    expect(slotView({ slotId: 's', date: 'd', window: 'w', capacity: 5, booked: 2 })).toEqual({ slotId: 's', date: 'd', window: 'w', capacity: 5, remaining: 3 });
+    expect(slotView({ slotId: 's', date: 'd', window: 'w', capacity: 5, booked: 2 })).toEqual({
+      slotId: 's',
+      date: 'd',
+      window: 'w',
+      capacity: 5,
+      remaining: 3,
+    });
   });
 });
 

@@ -33,19 +33,35 @@ test('Powertools EMF becomes PutMetricData datums with the same names, units, di
   expect(requests).toHaveLength(1);
   expect(requests[0]!.Namespace).toBe('ServerlessShop');
   const byName = Object.fromEntries(requests[0]!.MetricData.map((d) => [String(d.MetricName), d] as const));
-  expect(byName.OrdersCreated).toMatchObject({ Unit: 'Count', Values: [1], Dimensions: [{ Name: 'service', Value: 'order' }] });
+  expect(byName.OrdersCreated).toMatchObject({
+    Unit: 'Count',
+    Values: [1],
+    Dimensions: [{ Name: 'service', Value: 'order' }],
+  });
   expect(byName.SagaDuration).toMatchObject({ Unit: 'Seconds', Values: [0.2, 0.4] });
   expect(byName.OrdersCreated!.Timestamp).toBeInstanceOf(Date);
 });
 
 test('a metric with an extra dimension keeps it, and every dimension set is its own metric', () => {
   const record = {
-    _aws: { Timestamp: 1_700_000_000_000, CloudWatchMetrics: [{ Namespace: 'ServerlessShop', Dimensions: [['service'], ['service', 'Reason']], Metrics: [{ Name: 'OrdersCancelled', Unit: 'Count' }] }] },
+    _aws: {
+      Timestamp: 1_700_000_000_000,
+      CloudWatchMetrics: [
+        {
+          Namespace: 'ServerlessShop',
+          Dimensions: [['service'], ['service', 'Reason']],
+          Metrics: [{ Name: 'OrdersCancelled', Unit: 'Count' }],
+        },
+      ],
+    },
     service: 'order',
     Reason: 'PAYMENT_DECLINED',
     OrdersCancelled: 1,
   };
-  expect(metricsOfEmf(record).map((m) => m.dimensions)).toEqual([{ service: 'order' }, { service: 'order', Reason: 'PAYMENT_DECLINED' }]);
+  expect(metricsOfEmf(record).map((m) => m.dimensions)).toEqual([
+    { service: 'order' },
+    { service: 'order', Reason: 'PAYMENT_DECLINED' },
+  ]);
 });
 
 test('lines that are not EMF, or break the specification, give no metrics', () => {
@@ -60,7 +76,10 @@ test('lines that are not EMF, or break the specification, give no metrics', () =
 });
 
 test('a Lambda-prefixed line is read too, and a big batch is split to the API limits', () => {
-  const record = { _aws: { Timestamp: 1, CloudWatchMetrics: [{ Namespace: 'N', Dimensions: [[]], Metrics: [{ Name: 'M' }] }] }, M: Array.from({ length: 400 }, (_, i) => i) };
+  const record = {
+    _aws: { Timestamp: 1, CloudWatchMetrics: [{ Namespace: 'N', Dimensions: [[]], Metrics: [{ Name: 'M' }] }] },
+    M: Array.from({ length: 400 }, (_, i) => i),
+  };
   const line = `2026-11-25T00:00:00.000Z\t1c2d\tINFO\t${JSON.stringify(record)}`;
   const requests = metricRequests(Array.from({ length: 1100 }, () => line));
   expect(requests.map((r) => r.MetricData.length)).toEqual([1000, 1000, 1000, 300]);
@@ -68,7 +87,14 @@ test('a Lambda-prefixed line is read too, and a big batch is split to the API li
 });
 
 test('the subscription payload is decoded as CloudWatch Logs sends it (gzip, base64)', () => {
-  const payload = { messageType: 'DATA_MESSAGE', owner: '000000000000', logGroup: '/aws/lambda/x', logStream: 's', subscriptionFilters: ['f'], logEvents: [{ id: '1', timestamp: 1, message: 'hello' }] };
+  const payload = {
+    messageType: 'DATA_MESSAGE',
+    owner: '000000000000',
+    logGroup: '/aws/lambda/x',
+    logStream: 's',
+    subscriptionFilters: ['f'],
+    logEvents: [{ id: '1', timestamp: 1, message: 'hello' }],
+  };
   const event = { awslogs: { data: gzipSync(JSON.stringify(payload)).toString('base64') } };
   expect(decodeLogs(event)).toEqual(payload);
 });

@@ -21,7 +21,12 @@ describe.each([
   });
 
   test('the cycle check finds a cycle when there is one', () => {
-    const graph = new Map([['/a.ts', ['/b.ts']], ['/b.ts', ['/c.ts']], ['/c.ts', ['/a.ts']], ['/d.ts', ['/a.ts']]]);
+    const graph = new Map([
+      ['/a.ts', ['/b.ts']],
+      ['/b.ts', ['/c.ts']],
+      ['/c.ts', ['/a.ts']],
+      ['/d.ts', ['/a.ts']],
+    ]);
     expect(cyclesOf(graph)).toHaveLength(1);
   });
 });
@@ -32,7 +37,12 @@ describe('the web bundles', () => {
   beforeAll(async () => {
     const inputs = await bundledInputs();
     foreign = Object.fromEntries(
-      Object.entries(inputs).map(([bundle, paths]) => [bundle, paths.filter((path) => !path.includes('/node_modules/') && !path.startsWith(`${WEB}/`)).map((path) => relative(ROOT, path))]),
+      Object.entries(inputs).map(([bundle, paths]) => [
+        bundle,
+        paths
+          .filter((path) => !path.includes('/node_modules/') && !path.startsWith(`${WEB}/`))
+          .map((path) => relative(ROOT, path)),
+      ]),
     );
   });
 
@@ -40,7 +50,10 @@ describe('the web bundles', () => {
     expect(foreign).toEqual({ 'main.js': ['functions/order/status.ts'], 'console/main.js': [] });
   });
 
-  test.each(['functions/order/status.ts', 'local/chaos/rules.ts'])('%s, which the apps share with the server, imports nothing', (file) => {
-    expect(importsOf(join(ROOT, file))).toEqual([]);
-  });
+  test.each(['functions/order/status.ts', 'local/chaos/rules.ts'])(
+    '%s, which the apps share with the server, imports nothing',
+    (file) => {
+      expect(importsOf(join(ROOT, file))).toEqual([]);
+    },
+  );
 });

@@ -15,7 +15,10 @@ describe('the shop page has words for', () => {
   });
 
   test.each(FAILURE_REASONS)('failure reason %s, its title and what it means', (reason) => {
-    expect(REASONS[reason]).toEqual({ title: expect.stringMatching(/\S/) as string, detail: expect.stringMatching(/\S/) as string });
+    expect(REASONS[reason]).toEqual({
+      title: expect.stringMatching(/\S/) as string,
+      detail: expect.stringMatching(/\S/) as string,
+    });
     expect(reasonFor(reason)).toBe(REASONS[reason]);
   });
 

@@ -32,18 +32,24 @@ describe('limit', () => {
     expect(pageRequest(requestWith({ limit: '100' }), 'orders', 'alice', Cursor)).toEqual({ limit: 100 });
   });
 
-  test.each(['0', '101', '1000', '-1', '1.5', 'ten', '', ' 5', '5 ', '0x10', '1e2'])('%p is a 400 INVALID_LIMIT', (limit) => {
-    const error = errorOf(() => pageRequest(requestWith({ limit }), 'orders', 'alice', Cursor));
-    expect(error).toBeInstanceOf(BadRequest);
-    expect({ status: error.statusCode, code: error.code }).toEqual({ status: 400, code: 'INVALID_LIMIT' });
-  });
+  test.each(['0', '101', '1000', '-1', '1.5', 'ten', '', ' 5', '5 ', '0x10', '1e2'])(
+    '%p is a 400 INVALID_LIMIT',
+    (limit) => {
+      const error = errorOf(() => pageRequest(requestWith({ limit }), 'orders', 'alice', Cursor));
+      expect(error).toBeInstanceOf(BadRequest);
+      expect({ status: error.statusCode, code: error.code }).toEqual({ status: 400, code: 'INVALID_LIMIT' });
+    },
+  );
 });
 
 describe('nextToken', () => {
   test('a token round-trips to its cursor, for the list and caller it was made for', () => {
     const token = encodeToken('orders', 'alice', cursor);
     expect(token).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(pageRequest(requestWith({ nextToken: token, limit: '2' }), 'orders', 'alice', Cursor)).toEqual({ limit: 2, after: cursor });
+    expect(pageRequest(requestWith({ nextToken: token, limit: '2' }), 'orders', 'alice', Cursor)).toEqual({
+      limit: 2,
+      after: cursor,
+    });
   });
 
   test.each([
@@ -52,14 +58,21 @@ describe('nextToken', () => {
     ['empty', () => ''],
     ['not base64url', () => 'a+b/c='],
     ['base64url of no JSON', () => Buffer.from('hello').toString('base64url')],
-    ['JSON of another shape', () => Buffer.from(JSON.stringify({ userId: 'alice', createdAt: cursor.createdAt })).toString('base64url')],
+    [
+      'JSON of another shape',
+      () => Buffer.from(JSON.stringify({ userId: 'alice', createdAt: cursor.createdAt })).toString('base64url'),
+    ],
     ['a cursor that breaks its schema', () => encodeToken('orders', 'alice', { ...cursor, orderId: 'x' })],
     ['a cursor with a key of its own', () => encodeToken('orders', 'alice', { ...cursor, userId: 'bob' })],
     ['oversized', () => 'A'.repeat(5000)],
   ])('a token %s is a 400 INVALID_NEXT_TOKEN', (_, token) => {
     const error = errorOf(() => decodeToken('orders', 'alice', token(), Cursor));
     expect(error).toBeInstanceOf(BadRequest);
-    expect({ status: error.statusCode, code: error.code, message: error.message }).toEqual({ status: 400, code: 'INVALID_NEXT_TOKEN', message: match.any(String) });
+    expect({ status: error.statusCode, code: error.code, message: error.message }).toEqual({
+      status: 400,
+      code: 'INVALID_NEXT_TOKEN',
+      message: match.any(String),
+    });
   });
 });
 
@@ -68,7 +81,10 @@ describe('the response', () => {
     const response = pageResponse('orders', 'alice', { items: [1, 2], next: cursor });
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body)).toEqual([1, 2]);
-    expect(response.headers).toMatchObject({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'Next-Token' });
+    expect(response.headers).toMatchObject({
+      'Access-Control-Allow-Origin': '*',
+      'Access-Control-Expose-Headers': 'Next-Token',
+    });
     expect(decodeToken('orders', 'alice', String(response.headers!['Next-Token']), Cursor)).toEqual(cursor);
   });
 

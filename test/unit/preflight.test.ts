@@ -37,7 +37,9 @@ describe('locating the tools', () => {
   test('a Java older than 17 is refused, saying which it found', () => {
     const tools = fakeTools('11.0.22');
     try {
-      expect(() => locate('java', { JAVA_HOME: tools.jdk })).toThrow(/is Java 11\.0\.22; DynamoDB Local needs Java 17 or later/);
+      expect(() => locate('java', { JAVA_HOME: tools.jdk })).toThrow(
+        /is Java 11\.0\.22; DynamoDB Local needs Java 17 or later/,
+      );
     } finally {
       tools.cleanup();
     }
@@ -56,8 +58,12 @@ describe('locating the tools', () => {
   test('a variable naming a path that is not an executable is an error, whatever the PATH has', () => {
     const tools = fakeTools('17.0.1');
     try {
-      expect(() => locate('chromium', { PATH: tools.bin, CHROMIUM_PATH: join(tools.dir, 'nothing') })).toThrow(ToolMissing);
-      expect(() => locate('prometheus', { PATH: tools.bin, PROMETHEUS_PATH: join(tools.dir, 'nothing') })).toThrow(/PROMETHEUS_PATH is .*nothing, which is not an executable/);
+      expect(() => locate('chromium', { PATH: tools.bin, CHROMIUM_PATH: join(tools.dir, 'nothing') })).toThrow(
+        ToolMissing,
+      );
+      expect(() => locate('prometheus', { PATH: tools.bin, PROMETHEUS_PATH: join(tools.dir, 'nothing') })).toThrow(
+        /PROMETHEUS_PATH is .*nothing, which is not an executable/,
+      );
     } finally {
       tools.cleanup();
     }
@@ -92,9 +98,13 @@ describe('the install command for each system', () => {
   });
 
   test('each names the packages of its own archive', () => {
-    expect(installCommand('apt', ['java', 'chromium', 'prometheus'])).toBe('sudo apt-get update && sudo apt-get install -y openjdk-17-jre-headless chromium prometheus');
+    expect(installCommand('apt', ['java', 'chromium', 'prometheus'])).toBe(
+      'sudo apt-get update && sudo apt-get install -y openjdk-17-jre-headless chromium prometheus',
+    );
     expect(installCommand('dnf', ['prometheus'])).toBe('sudo dnf install -y golang-github-prometheus');
-    expect(installCommand('brew', ['java', 'chromium'])).toBe('brew install openjdk@17 && brew install --cask chromium');
+    expect(installCommand('brew', ['java', 'chromium'])).toBe(
+      'brew install openjdk@17 && brew install --cask chromium',
+    );
     expect(installCommand('unknown', ['java'])).toMatch(/Java 17 or later/);
   });
 });
@@ -104,14 +114,24 @@ describe('the preflight as a user without root', () => {
     const empty = mkdtempSync(join(tmpdir(), 'shop-preflight-path-'));
     chmodSync(empty, 0o777);
     try {
-      const run = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'scripts', 'preflight.ts'), 'java', 'chromium', 'prometheus'], {
-        cwd: ROOT,
-        encoding: 'utf8',
-        // nobody: no root, and no sudo to reach it; a PATH with none of the tools.
-        ...(process.getuid?.() === 0 && { uid: 65534, gid: 65534 }),
-        env: { PATH: empty, HOME: empty, TMPDIR: empty },
-        timeout: 30_000,
-      });
+      const run = spawnSync(
+        process.execPath,
+        [
+          join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+          join(ROOT, 'scripts', 'preflight.ts'),
+          'java',
+          'chromium',
+          'prometheus',
+        ],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+          // nobody: no root, and no sudo to reach it; a PATH with none of the tools.
+          ...(process.getuid?.() === 0 && { uid: 65534, gid: 65534 }),
+          env: { PATH: empty, HOME: empty, TMPDIR: empty },
+          timeout: 30_000,
+        },
+      );
 
       expect(run.status).toBe(1);
       expect(run.stderr).toMatch(/✖ Java \(17 or later\) was not found/);
@@ -125,12 +145,16 @@ describe('the preflight as a user without root', () => {
   });
 
   test('SHOP_SKIP_TOOLS is refused in CI', () => {
-    const run = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'scripts', 'preflight.ts'), 'java', 'chromium'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, CI: 'true', SHOP_SKIP_TOOLS: 'chromium' },
-      timeout: 30_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'scripts', 'preflight.ts'), 'java', 'chromium'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, CI: 'true', SHOP_SKIP_TOOLS: 'chromium' },
+        timeout: 30_000,
+      },
+    );
 
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/SHOP_SKIP_TOOLS=chromium is refused in CI/);

@@ -1,6 +1,17 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import fixture from '../events/create-order.json';
-import { BookInput, CompensationInput, ContractViolation, OrderEvent, parseContract, PayInput, Quote, QuoteRequest, ReserveInput, SagaInput } from '../../functions/shared/contracts';
+import {
+  BookInput,
+  CompensationInput,
+  ContractViolation,
+  OrderEvent,
+  parseContract,
+  PayInput,
+  Quote,
+  QuoteRequest,
+  ReserveInput,
+  SagaInput,
+} from '../../functions/shared/contracts';
 import { parseTask } from '../../functions/shared/schemas';
 import { fakeContext } from '../support/lambda';
 
@@ -39,7 +50,12 @@ const request = (body: unknown, pathParameters: Record<string, string> | null = 
   const event = structuredClone(fixture) as unknown as APIGatewayProxyEvent;
   event.headers = { 'Content-Type': 'application/json', 'Idempotency-Key': 'validation-messages' };
   event.pathParameters = pathParameters;
-  event.requestContext.authorizer = { sub: 'user-1', username: 'admin', roles: 'customer,admin', exp: Math.floor(Date.now() / 1000) + 300 };
+  event.requestContext.authorizer = {
+    sub: 'user-1',
+    username: 'admin',
+    roles: 'customer,admin',
+    exp: Math.floor(Date.now() / 1000) + 300,
+  };
   event.body = typeof body === 'string' ? body : JSON.stringify(body);
   return event;
 };
@@ -79,28 +95,50 @@ describe('PUT /products/{sku}', () => {
     [{ price: 4.5, stock: 1 }, 'price: must be a whole number of cents'],
     [{ name: 'Tea' }, 'stock: Invalid input: expected number, received undefined'],
   ])('%j answers 400: %s', async (body, message) => {
-    expect(await refusal('putProduct', body, { sku: 'TEA-01' })).toEqual({ statusCode: 400, body: { error: 'VALIDATION_FAILED', message } });
+    expect(await refusal('putProduct', body, { sku: 'TEA-01' })).toEqual({
+      statusCode: 400,
+      body: { error: 'VALIDATION_FAILED', message },
+    });
   });
 });
 
 describe('POST /orders', () => {
   test.each([
-    [{ items: [{ sku: 'TEA-01', quantity: 1001 }], delivery }, 'items.0.quantity: Too big: expected number to be <=1000'],
+    [
+      { items: [{ sku: 'TEA-01', quantity: 1001 }], delivery },
+      'items.0.quantity: Too big: expected number to be <=1000',
+    ],
     [{ items: [{ sku: 'TEA-01', quantity: 0 }], delivery }, 'items.0.quantity: Too small: expected number to be >=1'],
     [{ items: [{ sku: 'TEA-01', quantity: 1.5 }], delivery }, 'items.0.quantity: must be a whole number'],
     [{ items: [], delivery }, 'items: an order needs at least one item'],
     [{ items: Array.from({ length: 21 }, () => line), delivery }, 'items: an order holds at most 20 lines'],
     [{ items: [{ sku: 'tea', quantity: 1 }], delivery }, 'items.0.sku: must be 1-40 characters of A-Z, 0-9 and -'],
-    [{ items: [line], delivery: { ...delivery, address: '  ' } }, 'delivery.address: Too small: expected string to have >=1 characters'],
-    [{ items: [line], delivery: { ...delivery, address: 'x'.repeat(301) } }, 'delivery.address: Too big: expected string to have <=300 characters'],
+    [
+      { items: [line], delivery: { ...delivery, address: '  ' } },
+      'delivery.address: Too small: expected string to have >=1 characters',
+    ],
+    [
+      { items: [line], delivery: { ...delivery, address: 'x'.repeat(301) } },
+      'delivery.address: Too big: expected string to have <=300 characters',
+    ],
     [{ items: [line], delivery: { ...delivery, slotId: 'Slot 1' } }, 'delivery.slotId: must be a slot id'],
     [{ items: [line] }, 'delivery: Invalid input: expected object, received undefined'],
   ])('%j answers 400: %s', async (body, message) => {
-    expect(await refusal('createOrder', body)).toEqual({ statusCode: 400, body: { error: 'VALIDATION_FAILED', message } });
+    expect(await refusal('createOrder', body)).toEqual({
+      statusCode: 400,
+      body: { error: 'VALIDATION_FAILED', message },
+    });
   });
 
   test('a body wrong in many places names the first five problems', async () => {
-    const body = { items: [{ sku: 'a', quantity: 0 }, { sku: 'b', quantity: 1.5 }, { sku: 'c', quantity: 'x' }], delivery: { slotId: 'X', address: '' } };
+    const body = {
+      items: [
+        { sku: 'a', quantity: 0 },
+        { sku: 'b', quantity: 1.5 },
+        { sku: 'c', quantity: 'x' },
+      ],
+      delivery: { slotId: 'X', address: '' },
+    };
 
     const { body: answer } = await refusal('createOrder', body);
 
@@ -117,9 +155,24 @@ describe('POST /orders', () => {
 describe('saga steps', () => {
   test.each([
     ['pay', PayInput, { orderId: ORDER_ID, userId: 'u', amount: 0 }, 'Invalid task input: amount: must be positive'],
-    ['reserve', ReserveInput, { orderId: 'nope', items: [] }, 'Invalid task input: orderId: must be an order id; items: Too small: expected array to have >=1 items'],
-    ['book', BookInput, { orderId: ORDER_ID, slotId: '2099-01-01-am' }, 'Invalid task input: address: Invalid input: expected string, received undefined'],
-    ['a compensation', CompensationInput, {}, 'Invalid task input: orderId: Invalid input: expected string, received undefined'],
+    [
+      'reserve',
+      ReserveInput,
+      { orderId: 'nope', items: [] },
+      'Invalid task input: orderId: must be an order id; items: Too small: expected array to have >=1 items',
+    ],
+    [
+      'book',
+      BookInput,
+      { orderId: ORDER_ID, slotId: '2099-01-01-am' },
+      'Invalid task input: address: Invalid input: expected string, received undefined',
+    ],
+    [
+      'a compensation',
+      CompensationInput,
+      {},
+      'Invalid task input: orderId: Invalid input: expected string, received undefined',
+    ],
     [
       'the order event',
       OrderEvent,
@@ -130,8 +183,10 @@ describe('saga steps', () => {
     expect(() => parseTask(schema, input)).toThrow(new Error(message));
   });
 
-  test("update-status names each field and the options it takes", async () => {
-    await expect(handlers.updateStatus!({ orderId: ORDER_ID, status: 'SHIPPED', reason: 'LATE' }, fakeContext('update-status'))).rejects.toThrow(
+  test('update-status names each field and the options it takes', async () => {
+    await expect(
+      handlers.updateStatus!({ orderId: ORDER_ID, status: 'SHIPPED', reason: 'LATE' }, fakeContext('update-status')),
+    ).rejects.toThrow(
       new Error(
         'Invalid task input: status: Invalid option: expected one of "PENDING"|"PAYMENT_COMPLETED"|"ITEMS_RESERVED"|"DELIVERY_BOOKED"|"COMPLETED"|"CANCELLED"|"COMPENSATION_FAILED"; ' +
           'reason: Invalid option: expected one of "PAYMENT_DECLINED"|"OUT_OF_STOCK"|"DELIVERY_UNAVAILABLE"|"COMPENSATION_FAILED"',
@@ -156,14 +211,24 @@ describe('contracts between services', () => {
       'The saga input breaks its contract: userId: Too small: expected string to have >=1 characters; items: Too small: expected array to have >=1 items; ' +
         'total: Too small: expected number to be >=0; currency: Invalid input: expected "USD"',
     ],
-    ['quote', Quote, { ok: 'yes' }, "The quote breaks its contract: ok: Invalid discriminator value. Expected 'true' | 'false'"],
+    [
+      'quote',
+      Quote,
+      { ok: 'yes' },
+      "The quote breaks its contract: ok: Invalid discriminator value. Expected 'true' | 'false'",
+    ],
     [
       'quote',
       Quote,
       { ok: true, lines: [{ sku: 'TEA-01', quantity: 0, unitPrice: 4.5 }], total: 450, currency: 'USD' },
       'The quote breaks its contract: lines.0.quantity: Too small: expected number to be >0; lines.0.unitPrice: Invalid input: expected int, received number',
     ],
-    ['quote', Quote, { ok: false, unknownSkus: [] }, 'The quote breaks its contract: unknownSkus: Too small: expected array to have >=1 items'],
+    [
+      'quote',
+      Quote,
+      { ok: false, unknownSkus: [] },
+      'The quote breaks its contract: unknownSkus: Too small: expected array to have >=1 items',
+    ],
     [
       'quote request',
       QuoteRequest,

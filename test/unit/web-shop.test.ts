@@ -10,9 +10,16 @@ import { REASONS, reasonFor } from '../../web/shop/words';
 // The shop page's logic that needs no DOM: money, the idempotency of an intent to buy, PKCE, the
 // token refresh, the reasons in words.
 
-const request = (sku = 'TEA-01', quantity = 1): OrderRequest => ({ items: [{ sku, quantity }], delivery: { slotId: 's1', address: 'a' } });
+const request = (sku = 'TEA-01', quantity = 1): OrderRequest => ({
+  items: [{ sku, quantity }],
+  delivery: { slotId: 's1', address: 'a' },
+});
 const order = (orderId: string) => ({ orderId }) as Order;
-const answer = (status: number, orderId: string): Answer<Order> => ({ status, body: order(orderId), headers: new Headers() });
+const answer = (status: number, orderId: string): Answer<Order> => ({
+  status,
+  body: order(orderId),
+  headers: new Headers(),
+});
 
 describe('money', () => {
   test.each([
@@ -23,7 +30,9 @@ describe('money', () => {
   ])('%s dollars are %d cents', (text, cents) => expect(parseDollars(text)).toEqual({ cents }));
 
   test.each(['', '0', '0.00', '1.234', 'abc', '-5', '1e3', '2000000'])('%j is refused in words', (text) => {
-    expect(parseDollars(text)).toEqual({ error: expect.stringMatching(/^(Enter an amount|The amount must be|Deposit at most)/) as string });
+    expect(parseDollars(text)).toEqual({
+      error: expect.stringMatching(/^(Enter an amount|The amount must be|Deposit at most)/) as string,
+    });
   });
 
   test('cents are shown as dollars', () => {
@@ -50,7 +59,10 @@ describe('one Idempotency-Key per intent', () => {
   });
 
   test('a retry after a network error carries the same key, and a 200 is reported as a replay', async () => {
-    const send = jest.fn<Promise<Answer<Order>>, [OrderRequest, string]>().mockRejectedValueOnce(new NetworkError('lost')).mockResolvedValueOnce(answer(200, 'o2'));
+    const send = jest
+      .fn<Promise<Answer<Order>>, [OrderRequest, string]>()
+      .mockRejectedValueOnce(new NetworkError('lost'))
+      .mockResolvedValueOnce(answer(200, 'o2'));
     const intents = new OrderIntents(send, newKey);
     expect(await intents.submit(request())).toEqual({ kind: 'failed', message: 'lost', retry: true });
     expect(await intents.submit(request())).toEqual({ kind: 'replayed', order: order('o2') });
@@ -81,9 +93,15 @@ describe('one Idempotency-Key per intent', () => {
   });
 
   test('a similar order (409 DUPLICATE_ORDER) is reported with the existing order', async () => {
-    const duplicate = new ApiError(409, 'DUPLICATE_ORDER', 'A similar order o0 was placed less than 5 minutes ago', { order: { orderId: 'o0' } });
+    const duplicate = new ApiError(409, 'DUPLICATE_ORDER', 'A similar order o0 was placed less than 5 minutes ago', {
+      order: { orderId: 'o0' },
+    });
     const intents = new OrderIntents(jest.fn().mockRejectedValue(duplicate), newKey);
-    expect(await intents.submit(request())).toEqual({ kind: 'duplicate', message: duplicate.message, existingId: 'o0' });
+    expect(await intents.submit(request())).toEqual({
+      kind: 'duplicate',
+      message: duplicate.message,
+      existingId: 'o0',
+    });
   });
 });
 
@@ -118,13 +136,17 @@ describe('the session', () => {
   const mockIssuer = (tokenAnswers: (() => Promise<Response>)[]) =>
     jest.spyOn(globalThis, 'fetch').mockImplementation((url, init) => {
       const href = url instanceof Request ? url.url : url.toString();
-      if (href.endsWith('/.well-known/openid-configuration')) return json({ authorization_endpoint: 'http://i/auth', token_endpoint: 'http://i/token' });
+      if (href.endsWith('/.well-known/openid-configuration'))
+        return json({ authorization_endpoint: 'http://i/auth', token_endpoint: 'http://i/token' });
       grants.push(new URLSearchParams(init?.body as URLSearchParams));
       return tokenAnswers.shift()!();
     });
 
   test('the access token is refreshed before it expires, with the refresh token, and kept in memory', async () => {
-    mockIssuer([() => json({ access_token: jwt({ preferred_username: 'alice' }), refresh_token: 'r1', expires_in: 120 }), () => json({ access_token: 'a2', refresh_token: 'r2', expires_in: 120 })]);
+    mockIssuer([
+      () => json({ access_token: jwt({ preferred_username: 'alice' }), refresh_token: 'r1', expires_in: 120 }),
+      () => json({ access_token: 'a2', refresh_token: 'r2', expires_in: 120 }),
+    ]);
     const auth = new Auth('http://i', 'shop-web', 'http://page/');
     await auth.completeLogin('code', 'verifier');
     expect(grants[0]!.get('grant_type')).toBe('authorization_code');
@@ -140,7 +162,10 @@ describe('the session', () => {
   });
 
   test('a refresh the issuer refuses ends the session', async () => {
-    mockIssuer([() => json({ access_token: jwt({ preferred_username: 'bob' }), refresh_token: 'r1', expires_in: 20 }), () => json({ error: 'invalid_grant' }, 400)]);
+    mockIssuer([
+      () => json({ access_token: jwt({ preferred_username: 'bob' }), refresh_token: 'r1', expires_in: 20 }),
+      () => json({ error: 'invalid_grant' }, 400),
+    ]);
     const auth = new Auth('http://i', 'shop-web', 'http://page/');
     await auth.completeLogin('code', 'verifier');
     const ended = jest.fn();

@@ -22,7 +22,11 @@ const Page = ({ route }: { route: string[] }) => {
   if (section === 'dashboard') return <DashboardView />;
   if (section === 'alarms') return <AlarmsView />;
   if (section === 'faults') return <FaultsView />;
-  return <p class="error" role="alert">There is no page at #/{route.join('/')}.</p>;
+  return (
+    <p class="error" role="alert">
+      There is no page at #/{route.join('/')}.
+    </p>
+  );
 };
 
 /** The console: a header, the navigation (Executions, Dashboard, Alarms, Faults) and the page the hash route names. */
@@ -34,18 +38,25 @@ export const App = () => {
     <div class="shell">
       <header class="topbar">
         <a class="brand" href={href('executions')}>
-          <span class="logo" aria-hidden="true">◆</span> Serverless Shop <span class="brand-sub">Console</span>
+          <span class="logo" aria-hidden="true">
+            ◆
+          </span>{' '}
+          Serverless Shop <span class="brand-sub">Console</span>
         </a>
         <span class="endpoint" title="Where the console's AWS calls go">
           {config.edge || 'AWS'} · {config.region}
         </span>
-        <a class="to-shop" href="/">Open the shop ↗</a>
+        <a class="to-shop" href="/">
+          Open the shop ↗
+        </a>
       </header>
       <nav class="sidenav" aria-label="Console">
         <ul>
           {NAV.map(([id, label]) => (
             <li key={id}>
-              <a href={href(id)} aria-current={section === id ? 'page' : undefined}>{label}</a>
+              <a href={href(id)} aria-current={section === id ? 'page' : undefined}>
+                {label}
+              </a>
             </li>
           ))}
         </ul>

@@ -6,7 +6,10 @@ import type { FaultRule } from '#chaos/rules';
  */
 export type { FaultRule };
 
-export type NewFaultRule = Omit<FaultRule, 'id' | 'injected' | 'createdAt' | 'remaining' | 'probability'> & { probability?: number; times?: number };
+export type NewFaultRule = Omit<FaultRule, 'id' | 'injected' | 'createdAt' | 'remaining' | 'probability'> & {
+  probability?: number;
+  times?: number;
+};
 
 /**
  * The local cloud's chaos API, with the verbs of LocalStack's: GET lists the rules, PATCH adds some,
@@ -16,11 +19,16 @@ export class ChaosApi {
   constructor(private readonly url: string) {}
 
   private async call(method: string, body?: unknown): Promise<FaultRule[]> {
-    const response = await fetch(this.url, { method, ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+    const response = await fetch(this.url, {
+      method,
+      ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
     const answer = (await response.json().catch(() => ({}))) as FaultRule[] | { __type?: string; message?: string };
     if (!response.ok || !Array.isArray(answer)) {
       const error = answer as { __type?: string; message?: string };
-      throw Object.assign(new Error(error.message ?? `The chaos API answered ${response.status}`), { name: error.__type ?? `HTTP ${response.status}` });
+      throw Object.assign(new Error(error.message ?? `The chaos API answered ${response.status}`), {
+        name: error.__type ?? `HTTP ${response.status}`,
+      });
     }
     return answer;
   }
@@ -34,6 +42,11 @@ export class ChaosApi {
 /** A rule's target and its firing, in words: `lambda RefundFn · error ServiceUnavailable · next 3 calls`. */
 export const describeRule = (rule: FaultRule): { target: string; effect: string; fires: string } => ({
   target: [rule.service, rule.function, rule.operation].filter(Boolean).join(' · '),
-  effect: rule.effect === 'error' ? `error ${rule.error?.code ?? ''}` : rule.effect === 'latency' ? `latency ${rule.latencyMs} ms` : rule.effect,
+  effect:
+    rule.effect === 'error'
+      ? `error ${rule.error?.code ?? ''}`
+      : rule.effect === 'latency'
+        ? `latency ${rule.latencyMs} ms`
+        : rule.effect,
   fires: `${rule.remaining !== undefined ? `${rule.remaining} call(s) left` : 'every call'}${rule.probability < 1 ? `, p = ${rule.probability}` : ''}`,
 });

@@ -12,7 +12,11 @@ export interface Loaded<T> {
  * Loads with `load` when `deps` change, then again every `intervalMs` while `live` (the page is kept
  * fresh without a reload). A slow answer never overwrites a newer one.
  */
-export const usePolling = <T>(load: () => Promise<T>, deps: unknown[], options: { intervalMs?: number; live?: boolean } = {}): Loaded<T> => {
+export const usePolling = <T>(
+  load: () => Promise<T>,
+  deps: unknown[],
+  options: { intervalMs?: number; live?: boolean } = {},
+): Loaded<T> => {
   const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
   const sequence = useRef(0);
   const loadRef = useRef(load);
@@ -21,7 +25,8 @@ export const usePolling = <T>(load: () => Promise<T>, deps: unknown[], options: 
     const mine = ++sequence.current;
     loadRef.current().then(
       (data) => mine === sequence.current && setState({ data, loading: false }),
-      (error: unknown) => mine === sequence.current && setState((before) => ({ data: before.data, error, loading: false })),
+      (error: unknown) =>
+        mine === sequence.current && setState((before) => ({ data: before.data, error, loading: false })),
     );
   }, []);
   useEffect(() => {

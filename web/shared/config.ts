@@ -17,9 +17,25 @@ export interface WebConfig {
   dashboardName: string;
 }
 
-export const CONFIG_KEYS = ['api', 'issuer', 'edge', 'region', 'clientId', 'stateMachineArn', 'dashboardName'] as const satisfies readonly (keyof WebConfig)[];
+export const CONFIG_KEYS = [
+  'api',
+  'issuer',
+  'edge',
+  'region',
+  'clientId',
+  'stateMachineArn',
+  'dashboardName',
+] as const satisfies readonly (keyof WebConfig)[];
 
-const DEFAULTS: WebConfig = { api: '', issuer: '', edge: '', region: 'us-east-1', clientId: 'shop-web', stateMachineArn: '', dashboardName: '' };
+const DEFAULTS: WebConfig = {
+  api: '',
+  issuer: '',
+  edge: '',
+  region: 'us-east-1',
+  clientId: 'shop-web',
+  stateMachineArn: '',
+  dashboardName: '',
+};
 
 /** The config a server document and a query string make: known string keys only, the query winning. */
 export const mergeConfig = (served: unknown, query: URLSearchParams): WebConfig => {
@@ -40,7 +56,10 @@ export const mergeConfig = (served: unknown, query: URLSearchParams): WebConfig 
  * Reads `config.json` beside the page (a static host without one is fine when the query gives every
  * URL), then applies the query parameters of the page's own URL.
  */
-export const loadConfig = async (base: string = document.baseURI, search: string = location.search): Promise<WebConfig> => {
+export const loadConfig = async (
+  base: string = document.baseURI,
+  search: string = location.search,
+): Promise<WebConfig> => {
   let served: unknown = {};
   try {
     const response = await fetch(new URL('/config.json', base), { cache: 'no-cache' });

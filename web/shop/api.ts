@@ -33,7 +33,10 @@ const FALLBACK_MESSAGES: Record<number, string> = {
 const errorOf = async (response: Response): Promise<ApiError> => {
   const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   const code = typeof body.error === 'string' ? body.error : `HTTP_${response.status}`;
-  const message = typeof body.message === 'string' && body.message ? body.message : (FALLBACK_MESSAGES[response.status] ?? `The shop answered with an error (${response.status}).`);
+  const message =
+    typeof body.message === 'string' && body.message
+      ? body.message
+      : (FALLBACK_MESSAGES[response.status] ?? `The shop answered with an error (${response.status}).`);
   return new ApiError(response.status, code, message, body);
 };
 
@@ -54,13 +57,21 @@ export class ShopApi {
     private readonly token: () => Promise<string | undefined>,
   ) {}
 
-  async request<T>(method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer<T>> {
+  async request<T>(
+    method: string,
+    path: string,
+    options: { body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Answer<T>> {
     const token = await this.token();
     const headers: Record<string, string> = { ...options.headers, ...(token && { authorization: `Bearer ${token}` }) };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await fetch(new URL(path.replace(/^\//, ''), this.base), { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+      response = await fetch(new URL(path.replace(/^\//, ''), this.base), {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      });
     } catch {
       throw new NetworkError('The shop could not be reached. Check your connection and try again.');
     }
@@ -77,10 +88,13 @@ export class ShopApi {
   products = async (): Promise<Product[]> => (await this.request<Product[]>('GET', 'products')).body;
   slots = async (): Promise<Slot[]> => (await this.request<Slot[]>('GET', 'delivery/slots')).body;
   account = async (): Promise<Account> => (await this.request<Account>('GET', 'billing/account')).body;
-  deposit = async (cents: number): Promise<Account> => (await this.request<Account>('POST', 'billing/account/deposit', { body: { amount: cents } })).body;
-  order = async (orderId: string): Promise<Order> => (await this.request<Order>('GET', `orders/${encodeURIComponent(orderId)}`)).body;
+  deposit = async (cents: number): Promise<Account> =>
+    (await this.request<Account>('POST', 'billing/account/deposit', { body: { amount: cents } })).body;
+  order = async (orderId: string): Promise<Order> =>
+    (await this.request<Order>('GET', `orders/${encodeURIComponent(orderId)}`)).body;
   orders = (limit = 10, next?: string): Promise<Page<Order>> => this.page<Order>('orders', limit, next);
-  notifications = (limit = 10, next?: string): Promise<Page<Notification>> => this.page<Notification>('notifications', limit, next);
+  notifications = (limit = 10, next?: string): Promise<Page<Notification>> =>
+    this.page<Notification>('notifications', limit, next);
 
   /** POST /orders: 201 a new order, 200 the replay of one this key made already. */
   placeOrder = (request: OrderRequest, idempotencyKey: string): Promise<Answer<Order>> =>

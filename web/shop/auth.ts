@@ -57,7 +57,8 @@ export const takePendingLogin = (url: URL): (PendingLogin & { code: string }) | 
   if (!state) return undefined;
   const pending = JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? 'null') as PendingLogin | null;
   sessionStorage.removeItem(PENDING_KEY);
-  if (!pending || pending.state !== state) return { error: 'The sign-in response did not match a sign-in started here. Please sign in again.' };
+  if (!pending || pending.state !== state)
+    return { error: 'The sign-in response did not match a sign-in started here. Please sign in again.' };
   const error = url.searchParams.get('error');
   if (error) return { error: `The issuer refused the sign-in: ${url.searchParams.get('error_description') ?? error}` };
   const code = url.searchParams.get('code');
@@ -104,10 +105,21 @@ export class Auth {
   /** Sends the browser to the issuer's login page; it comes back to this page with a code. */
   async login(): Promise<void> {
     const { authorization_endpoint } = await this.discover();
-    const pending: PendingLogin = { state: randomToken(16), verifier: randomToken(32), search: location.search, hash: location.hash };
+    const pending: PendingLogin = {
+      state: randomToken(16),
+      verifier: randomToken(32),
+      search: location.search,
+      hash: location.hash,
+    };
     sessionStorage.setItem(PENDING_KEY, JSON.stringify(pending));
     const url = new URL(authorization_endpoint);
-    const params = { response_type: 'code', client_id: this.clientId, redirect_uri: this.redirectUri, scope: 'openid profile', state: pending.state };
+    const params = {
+      response_type: 'code',
+      client_id: this.clientId,
+      redirect_uri: this.redirectUri,
+      scope: 'openid profile',
+      state: pending.state,
+    };
     for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
     url.searchParams.set('code_challenge', await codeChallenge(pending.verifier));
     url.searchParams.set('code_challenge_method', 'S256');
@@ -116,7 +128,12 @@ export class Auth {
 
   /** Exchanges the code the issuer sent back for tokens. */
   async completeLogin(code: string, verifier: string): Promise<void> {
-    await this.tokenRequest({ grant_type: 'authorization_code', code, redirect_uri: this.redirectUri, code_verifier: verifier });
+    await this.tokenRequest({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: this.redirectUri,
+      code_verifier: verifier,
+    });
   }
 
   /** A current access token, refreshed first when it is about to expire; undefined when signed out. */
@@ -154,9 +171,13 @@ export class Auth {
 
   private async tokenRequest(grant: Record<string, string>): Promise<void> {
     const { token_endpoint } = await this.discover();
-    const response = await fetch(token_endpoint, { method: 'POST', body: new URLSearchParams({ ...grant, client_id: this.clientId }) });
+    const response = await fetch(token_endpoint, {
+      method: 'POST',
+      body: new URLSearchParams({ ...grant, client_id: this.clientId }),
+    });
     const body = (await response.json().catch(() => ({}))) as Partial<TokenResponse> & { error_description?: string };
-    if (!response.ok || !body.access_token) throw new AuthError(body.error_description ?? `The issuer refused the tokens (${response.status})`);
+    if (!response.ok || !body.access_token)
+      throw new AuthError(body.error_description ?? `The issuer refused the tokens (${response.status})`);
     this.start(body as TokenResponse);
   }
 
@@ -169,7 +190,10 @@ export class Auth {
       idToken: tokens.id_token ?? this.session?.idToken,
       expiresAt: Date.now() + lifetime * 1000,
       // A refresh may bring no ID token, and an access token need not be a JWT: the name stays as it was.
-      username: [claims.preferred_username, claims.name, claims.sub].find((c): c is string => typeof c === 'string') ?? this.session?.username ?? 'you',
+      username:
+        [claims.preferred_username, claims.name, claims.sub].find((c): c is string => typeof c === 'string') ??
+        this.session?.username ??
+        'you',
     };
     clearTimeout(this.timer);
     const refreshIn = Math.max(1, Math.min(lifetime - REFRESH_MARGIN_S, lifetime * 0.75));

@@ -21,7 +21,11 @@ export interface Loaded<T> {
  * Loads `load()` now, again whenever `deps` change, and every `everyMs` while mounted (when given)
  * as long as `keepPolling(data)` says so. A failed load keeps the last data and says why.
  */
-export const useLoad = <T>(load: () => Promise<T>, deps: unknown[], options: { everyMs?: number; keepPolling?: (data: T) => boolean } = {}): Loaded<T> => {
+export const useLoad = <T>(
+  load: () => Promise<T>,
+  deps: unknown[],
+  options: { everyMs?: number; keepPolling?: (data: T) => boolean } = {},
+): Loaded<T> => {
   const [state, setState] = useState<{ data?: T; error?: string; loading: boolean }>({ loading: true });
   const [tick, setTick] = useState(0);
   const loadRef = useRef(load);
@@ -64,9 +68,19 @@ export interface Paged<T> {
  * A list read a page at a time (`?limit=&nextToken=`): the first page now and on reload, the next
  * ones on demand, and the first page again every `everyMs` while `keepPolling(items)` says so.
  */
-export const usePaged = <T>(load: (next?: string) => Promise<{ items: T[]; next?: string }>, deps: unknown[], options: { everyMs?: number; keepPolling?: (items: T[]) => boolean } = {}): Paged<T> => {
-  const first = useLoad(() => load(), deps, { everyMs: options.everyMs, keepPolling: (page) => options.keepPolling?.(page.items) ?? false });
-  const [later, setLater] = useState<{ items: T[]; next?: string; error?: string; loading: boolean }>({ items: [], loading: false });
+export const usePaged = <T>(
+  load: (next?: string) => Promise<{ items: T[]; next?: string }>,
+  deps: unknown[],
+  options: { everyMs?: number; keepPolling?: (items: T[]) => boolean } = {},
+): Paged<T> => {
+  const first = useLoad(() => load(), deps, {
+    everyMs: options.everyMs,
+    keepPolling: (page) => options.keepPolling?.(page.items) ?? false,
+  });
+  const [later, setLater] = useState<{ items: T[]; next?: string; error?: string; loading: boolean }>({
+    items: [],
+    loading: false,
+  });
   useEffect(() => setLater({ items: [], loading: false }), deps);
   const next = later.items.length > 0 ? later.next : first.data?.next;
   const loadMore = () => {
@@ -81,5 +95,12 @@ export const usePaged = <T>(load: (next?: string) => Promise<{ items: T[]; next?
     setLater({ items: [], loading: false });
     first.reload();
   };
-  return { items: [...(first.data?.items ?? []), ...later.items], more: Boolean(next), error: first.error ?? later.error, loading: first.loading || later.loading, loadMore, reload };
+  return {
+    items: [...(first.data?.items ?? []), ...later.items],
+    more: Boolean(next),
+    error: first.error ?? later.error,
+    loading: first.loading || later.loading,
+    loadMore,
+    reload,
+  };
 };

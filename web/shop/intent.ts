@@ -21,14 +21,17 @@ interface Intent {
 
 /** Retrying these with the same key is safe, and may succeed: the network, a request still in flight, the server's own failures. */
 const retryable = (error: unknown): boolean =>
-  error instanceof NetworkError || (error instanceof ApiError && (error.code === 'IDEMPOTENCY_KEY_IN_FLIGHT' || error.status >= 500 || error.status === 429));
+  error instanceof NetworkError ||
+  (error instanceof ApiError &&
+    (error.code === 'IDEMPOTENCY_KEY_IN_FLIGHT' || error.status >= 500 || error.status === 429));
 
 const resultOf = (error: unknown): PlaceResult => {
   if (error instanceof ApiError && error.code === 'DUPLICATE_ORDER') {
     const existing = error.body.order as Partial<Order> | undefined;
     return { kind: 'duplicate', message: error.message, existingId: existing?.orderId };
   }
-  if (error instanceof ApiError || error instanceof NetworkError) return { kind: 'failed', message: error.message, retry: retryable(error) };
+  if (error instanceof ApiError || error instanceof NetworkError)
+    return { kind: 'failed', message: error.message, retry: retryable(error) };
   return { kind: 'failed', message: 'Something went wrong while placing the order.', retry: true };
 };
 
@@ -72,7 +75,8 @@ export class OrderIntents {
     let result: PlaceResult;
     try {
       const answer = await this.send(request, intent.key);
-      result = answer.status === 200 ? { kind: 'replayed', order: answer.body } : { kind: 'created', order: answer.body };
+      result =
+        answer.status === 200 ? { kind: 'replayed', order: answer.body } : { kind: 'created', order: answer.body };
     } catch (error) {
       result = resultOf(error);
     }

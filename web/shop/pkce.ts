@@ -1,6 +1,10 @@
 /** RFC 7636 (PKCE) and the random values an authorization request needs, from the Web Crypto API. */
 
-const base64url = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const base64url = (bytes: Uint8Array): string =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 
 /** A random string of `bytes` random bytes, base64url (43 characters for 32 bytes: a valid code verifier). */
 export const randomToken = (bytes = 32): string => base64url(crypto.getRandomValues(new Uint8Array(bytes)));
@@ -14,7 +18,10 @@ export const jwtClaims = (token: string): Record<string, unknown> => {
   const payload = token.split('.')[1] ?? '';
   try {
     const binary = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
-    return JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)))) as Record<string, unknown>;
+    return JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)))) as Record<
+      string,
+      unknown
+    >;
   } catch {
     return {};
   }

@@ -43,18 +43,28 @@ export const REASONS: Record<FailureReason, { title: string; detail: string }> =
   },
   DELIVERY_UNAVAILABLE: {
     title: 'Delivery unavailable',
-    detail: 'The delivery slot you chose filled up before it could be booked. The items were released and your payment refunded.',
+    detail:
+      'The delivery slot you chose filled up before it could be booked. The items were released and your payment refunded.',
   },
   COMPENSATION_FAILED: {
     title: 'Cancellation incomplete',
-    detail: 'The order failed and not every step could be undone automatically yet. It is retried from the operations console; no action is needed from you.',
+    detail:
+      'The order failed and not every step could be undone automatically yet. It is retried from the operations console; no action is needed from you.',
   },
 };
 
 /** A reason code the page does not know (a newer API) is still said in words. */
 export const reasonFor = (reason: string | undefined): { title: string; detail: string } | undefined => {
   if (!reason) return undefined;
-  return REASONS[reason as FailureReason] ?? { title: reason.replace(/_/g, ' ').toLowerCase().replace(/^./, (c) => c.toUpperCase()), detail: '' };
+  return (
+    REASONS[reason as FailureReason] ?? {
+      title: reason
+        .replace(/_/g, ' ')
+        .toLowerCase()
+        .replace(/^./, (c) => c.toUpperCase()),
+      detail: '',
+    }
+  );
 };
 
 /** The order's status as a badge: its words and its tone. */

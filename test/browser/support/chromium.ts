@@ -17,4 +17,8 @@ export const browserTest: jest.It = CHROMIUM ? test : test.skip;
  * have a small /dev/shm.
  */
 export const launchChromium = (): Promise<Browser> =>
-  chromium.launch({ executablePath: CHROMIUM!.path, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'] });
+  chromium.launch({
+    executablePath: CHROMIUM!.path,
+    headless: true,
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+  });

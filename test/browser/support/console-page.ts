@@ -5,7 +5,6 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import type { CloudProcess } from '../../support/cloud-process';
 import { apiToken, callApi, IMAGES, VIEWPORT } from './shop-page';
 
-
 export interface Order {
   orderId: string;
   status: string;
@@ -62,8 +61,15 @@ export class ShopDriver {
     if (!slot) throw new Error('No delivery slot has room');
     const response = await fetch(`${this.cloud.api}/orders`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${await apiToken(this.cloud.issuer, user)}`, 'content-type': 'application/json', 'idempotency-key': `console-${randomUUID()}` },
-      body: JSON.stringify({ items: [{ sku, quantity }], delivery: { slotId: slot.slotId, address: '1 Console Street' } }),
+      headers: {
+        authorization: `Bearer ${await apiToken(this.cloud.issuer, user)}`,
+        'content-type': 'application/json',
+        'idempotency-key': `console-${randomUUID()}`,
+      },
+      body: JSON.stringify({
+        items: [{ sku, quantity }],
+        delivery: { slotId: slot.slotId, address: '1 Console Street' },
+      }),
     });
     if (response.status !== 201) throw new Error(`POST /orders answered ${response.status}: ${await response.text()}`);
     return ((await response.json()) as Order).orderId;
@@ -75,11 +81,16 @@ export class ShopDriver {
 
   /** Waits until the order reaches one of `statuses` (or any end, which then fails the wait). */
   async orderEnds(user: string, orderId: string, status: string, timeoutMs = 90_000): Promise<Order> {
-    return until(`order ${orderId} to be ${status}`, async () => {
-      const order = await callApi<Order>(this.cloud, user, 'GET', `/orders/${orderId}`);
-      if (order.status === status) return order;
-      if (['COMPLETED', 'CANCELLED', 'COMPENSATION_FAILED'].includes(order.status)) throw new Error(`Order ${orderId} ended ${order.status}, not ${status}`);
-      return undefined;
-    }, timeoutMs);
+    return until(
+      `order ${orderId} to be ${status}`,
+      async () => {
+        const order = await callApi<Order>(this.cloud, user, 'GET', `/orders/${orderId}`);
+        if (order.status === status) return order;
+        if (['COMPLETED', 'CANCELLED', 'COMPENSATION_FAILED'].includes(order.status))
+          throw new Error(`Order ${orderId} ended ${order.status}, not ${status}`);
+        return undefined;
+      },
+      timeoutMs,
+    );
   }
 }

@@ -9,7 +9,9 @@ export const VIEWPORT = { width: 1280, height: 860 };
  * Where screenshots go: a temporary folder, so that a test run leaves the tree as it was;
  * `npm run screenshots` sets SCREENSHOTS_DIR to docs/images, whose images the README shows.
  */
-export const IMAGES = process.env.SCREENSHOTS_DIR ? resolve(process.env.SCREENSHOTS_DIR) : join(tmpdir(), 'serverless-shop-screenshots');
+export const IMAGES = process.env.SCREENSHOTS_DIR
+  ? resolve(process.env.SCREENSHOTS_DIR)
+  : join(tmpdir(), 'serverless-shop-screenshots');
 
 /**
  * The shop page's address as a browser opens it: on 127.0.0.1, which the realm lets `shop-web`
@@ -56,7 +58,10 @@ export const waitForStatus = async (page: Page, status: string, timeout = 60_000
 
 /** The statuses the order's timeline lists, in order. */
 export const timeline = (page: Page): Promise<string[]> =>
-  page.getByRole('list', { name: 'Order timeline' }).locator('li[data-status]').evaluateAll((items) => items.map((item) => item.getAttribute('data-status') ?? ''));
+  page
+    .getByRole('list', { name: 'Order timeline' })
+    .locator('li[data-status]')
+    .evaluateAll((items) => items.map((item) => item.getAttribute('data-status') ?? ''));
 
 /** Saves `docs/images/shop-<name>.png`, from the top of the page, or with `at` in view. */
 export const screenshot = async (page: Page, name: string, at?: Locator): Promise<void> => {
@@ -78,10 +83,19 @@ export const apiToken = async (issuer: string, user: string): Promise<string> =>
 };
 
 /** A call to the shop API as `user`, for what the tests arrange or check behind the page. */
-export const callApi = async <T>(cloud: { api: string; issuer: string }, user: string, method: string, path: string, body?: unknown): Promise<T> => {
+export const callApi = async <T>(
+  cloud: { api: string; issuer: string },
+  user: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> => {
   const response = await fetch(`${cloud.api}${path}`, {
     method,
-    headers: { authorization: `Bearer ${await apiToken(cloud.issuer, user)}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${await apiToken(cloud.issuer, user)}`,
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);

@@ -4,7 +4,12 @@ import type { ResourceSpec } from '../../../local/apigateway/specs';
 // Which resource of a REST API a request path belongs to, and its path parameters. The gateway around
 // it (methods, 403 for no route, 400 for a broken path) is in http/front.test.ts.
 
-const resource = (path: string): ResourceSpec => ({ id: path, path, segments: path.split('/').filter(Boolean), methods: new Map() });
+const resource = (path: string): ResourceSpec => ({
+  id: path,
+  path,
+  segments: path.split('/').filter(Boolean),
+  methods: new Map(),
+});
 const api = (...paths: string[]) => paths.map(resource);
 /** The path of the resource the request lands on, and its parameters; undefined for no route. */
 const route = (resources: ResourceSpec[], path: string) => {
@@ -70,7 +75,12 @@ describe('path parameters', () => {
 
 describe('greedy {proxy+}', () => {
   test.each([
-    ['takes every segment that is left, joined by /', '/files/{key+}', '/files/2026/06/o-1.pdf', { key: '2026/06/o-1.pdf' }],
+    [
+      'takes every segment that is left, joined by /',
+      '/files/{key+}',
+      '/files/2026/06/o-1.pdf',
+      { key: '2026/06/o-1.pdf' },
+    ],
     ['takes one segment', '/files/{key+}', '/files/a', { key: 'a' }],
     ['at the root, takes the whole path', '/{proxy+}', '/orders/o-1/lines', { proxy: 'orders/o-1/lines' }],
     ['decodes each segment it takes', '/files/{key+}', '/files/a%20b/c%2Fd', { key: 'a b/c/d' }],
@@ -91,15 +101,33 @@ describe('the most specific resource wins, whatever the order of the resources',
     ['a literal segment over a parameter', ['/orders/{orderId}', '/orders/mine'], '/orders/mine', '/orders/mine'],
     ['a parameter over a greedy path', ['/orders/{proxy+}', '/orders/{orderId}'], '/orders/o-1', '/orders/{orderId}'],
     ['a literal over a greedy path', ['/{proxy+}', '/orders'], '/orders', '/orders'],
-    ['a deeper literal over a parameter at the same depth', ['/orders/{orderId}/{part}', '/orders/{orderId}/lines'], '/orders/o-1/lines', '/orders/{orderId}/lines'],
-    ['the greedy path for what nothing else matches', ['/orders/{orderId}', '/{proxy+}'], '/orders/o-1/lines', '/{proxy+}'],
-    ['a literal first segment before a greedy rest, over two parameters', ['/{a}/{b}', '/orders/{proxy+}'], '/orders/o-1', '/orders/{proxy+}'],
+    [
+      'a deeper literal over a parameter at the same depth',
+      ['/orders/{orderId}/{part}', '/orders/{orderId}/lines'],
+      '/orders/o-1/lines',
+      '/orders/{orderId}/lines',
+    ],
+    [
+      'the greedy path for what nothing else matches',
+      ['/orders/{orderId}', '/{proxy+}'],
+      '/orders/o-1/lines',
+      '/{proxy+}',
+    ],
+    [
+      'a literal first segment before a greedy rest, over two parameters',
+      ['/{a}/{b}', '/orders/{proxy+}'],
+      '/orders/o-1',
+      '/orders/{proxy+}',
+    ],
   ])('%s', (_name, paths, path, expected) => {
     expect(route(api(...paths), path)?.path).toBe(expected);
     expect(route(api(...[...paths].reverse()), path)?.path).toBe(expected);
   });
 
   test('only the chosen resource’s parameters are returned', () => {
-    expect(route(api('/{proxy+}', '/orders/{orderId}'), '/orders/o-1')).toEqual({ path: '/orders/{orderId}', params: { orderId: 'o-1' } });
+    expect(route(api('/{proxy+}', '/orders/{orderId}'), '/orders/o-1')).toEqual({
+      path: '/orders/{orderId}',
+      params: { orderId: 'o-1' },
+    });
   });
 });

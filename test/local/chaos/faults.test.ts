@@ -9,7 +9,11 @@ import type { FunctionSpec } from '../../../local/lambda/specs';
 
 // Fault injection: the rules (LocalStack's Chaos API verbs), and what a fault does to a function.
 
-const call = { service: 'lambda' as const, operation: 'Invoke', functionNames: ['ServerlessShop-BillingRefundA1B2C3D4', 'BillingRefundA1B2C3D4', 'BillingRefund'] };
+const call = {
+  service: 'lambda' as const,
+  operation: 'Invoke',
+  functionNames: ['ServerlessShop-BillingRefundA1B2C3D4', 'BillingRefundA1B2C3D4', 'BillingRefund'],
+};
 
 describe('rules', () => {
   test('a rule with times fires on the next N matching calls only, and counts what it injected', () => {
@@ -17,7 +21,12 @@ describe('rules', () => {
     const chaos = localChaos((rule) => injected.push(rule.id));
     const [rule] = chaos.set([{ service: 'lambda', function: 'BillingRefund', error: { code: 'Boom' }, times: 2 }]);
 
-    const draws = [chaos.draw(call), chaos.draw({ ...call, functionNames: ['Other'] }), chaos.draw(call), chaos.draw(call)];
+    const draws = [
+      chaos.draw(call),
+      chaos.draw({ ...call, functionNames: ['Other'] }),
+      chaos.draw(call),
+      chaos.draw(call),
+    ];
 
     expect(draws.map((d) => d?.error?.code)).toEqual(['Boom', undefined, 'Boom', undefined]);
     expect(injected).toEqual([rule!.id, rule!.id]);
@@ -40,17 +49,30 @@ describe('rules', () => {
     const body = (value: unknown) => Buffer.from(JSON.stringify(value));
     const rules = (response: { body: Buffer | string }) => JSON.parse(String(response.body)) as FaultRule[];
 
-    const set = rules(handleChaosRequest(chaos, 'POST', body([{ service: 'sns', error: { code: 'Throttled', statusCode: 429 } }])));
-    const added = rules(handleChaosRequest(chaos, 'PATCH', body({ service: 'lambda', function: 'BillingPay', effect: 'crash' })));
+    const set = rules(
+      handleChaosRequest(chaos, 'POST', body([{ service: 'sns', error: { code: 'Throttled', statusCode: 429 } }])),
+    );
+    const added = rules(
+      handleChaosRequest(chaos, 'PATCH', body({ service: 'lambda', function: 'BillingPay', effect: 'crash' })),
+    );
     const afterRemove = rules(handleChaosRequest(chaos, 'DELETE', body([{ id: set[0]!.id }])));
     const bad = handleChaosRequest(chaos, 'PATCH', body([{ service: 'sns', effect: 'crash' }]));
     const junk = handleChaosRequest(chaos, 'PATCH', Buffer.from('{nope'));
     const cleared = rules(handleChaosRequest(chaos, 'DELETE', Buffer.alloc(0)));
 
-    expect(set).toEqual([expect.objectContaining({ service: 'sns', effect: 'error', error: { code: 'Throttled', statusCode: 429 }, probability: 1, injected: 0 })]);
+    expect(set).toEqual([
+      expect.objectContaining({
+        service: 'sns',
+        effect: 'error',
+        error: { code: 'Throttled', statusCode: 429 },
+        probability: 1,
+        injected: 0,
+      }),
+    ]);
     expect(added.map((r) => r.effect)).toEqual(['error', 'crash']);
     expect(afterRemove.map((r) => r.function)).toEqual(['BillingPay']);
-    const errorType = (response: { body: Buffer | string }) => (JSON.parse(String(response.body)) as { __type: string }).__type;
+    const errorType = (response: { body: Buffer | string }) =>
+      (JSON.parse(String(response.body)) as { __type: string }).__type;
     expect([bad.status, errorType(bad)]).toEqual([400, 'ValidationException']);
     expect([junk.status, errorType(junk)]).toEqual([400, 'SerializationException']);
     expect(cleared).toEqual([]);
@@ -63,8 +85,21 @@ describe('faults in the Lambda runtime', () => {
   const ledger = join(dir, 'ledger.txt');
   const spec = (timeoutSeconds = 3): FunctionSpec => {
     const entry = join(dir, 'work.js');
-    writeFileSync(entry, `const fs = require('node:fs'); let calls = 0; exports.handler = async () => { fs.appendFileSync(${JSON.stringify(ledger)}, 'x'); return ++calls; };`);
-    return { logicalId: 'WorkA1B2C3D4', name: 'work', arn: 'arn:aws:lambda:us-east-1:000000000000:function:work', entry, exportName: 'handler', handler: 'work.handler', timeoutSeconds, memorySize: 128, environment: {} };
+    writeFileSync(
+      entry,
+      `const fs = require('node:fs'); let calls = 0; exports.handler = async () => { fs.appendFileSync(${JSON.stringify(ledger)}, 'x'); return ++calls; };`,
+    );
+    return {
+      logicalId: 'WorkA1B2C3D4',
+      name: 'work',
+      arn: 'arn:aws:lambda:us-east-1:000000000000:function:work',
+      entry,
+      exportName: 'handler',
+      handler: 'work.handler',
+      timeoutSeconds,
+      memorySize: 128,
+      environment: {},
+    };
   };
   const ran = () => (existsSync(ledger) ? readFileSync(ledger, 'utf8').length : 0);
   const runtimes: LambdaRuntime[] = [];
@@ -77,14 +112,19 @@ describe('faults in the Lambda runtime', () => {
 
   test('error: the function fails with the named error, without running', async () => {
     const chaos = localChaos();
-    chaos.set([{ service: 'lambda', function: 'Work', error: { code: 'Lambda.ServiceException', message: 'down' }, times: 1 }]);
+    chaos.set([
+      { service: 'lambda', function: 'Work', error: { code: 'Lambda.ServiceException', message: 'down' }, times: 1 },
+    ]);
     const runtime = start(chaos);
     const before = ran();
 
     const failed = await runtime.invoke('work', {});
     const next = await runtime.invoke('work', {});
 
-    expect(failed).toMatchObject({ functionError: 'Unhandled', payload: { errorType: 'Lambda.ServiceException', errorMessage: 'down' } });
+    expect(failed).toMatchObject({
+      functionError: 'Unhandled',
+      payload: { errorType: 'Lambda.ServiceException', errorMessage: 'down' },
+    });
     expect(next.payload).toBe(1);
     expect(ran() - before).toBe(1);
   });

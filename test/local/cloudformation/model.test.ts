@@ -5,7 +5,10 @@ const model = new StackModel(
     Resources: {
       Table: { Type: 'AWS::DynamoDB::Table' },
       Fn: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'named-fn' } },
-      Topic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: { 'Fn::Join': ['-', [{ Ref: 'AWS::StackName' }, 'events']] } } },
+      Topic: {
+        Type: 'AWS::SNS::Topic',
+        Properties: { TopicName: { 'Fn::Join': ['-', [{ Ref: 'AWS::StackName' }, 'events']] } },
+      },
     },
   },
   { region: 'eu-west-1', accountId: '123456789012', stackName: 'Shop' },

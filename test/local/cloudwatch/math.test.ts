@@ -7,16 +7,28 @@ import { asSeries, evaluateExpression, referencedIds } from '../../../local/clou
 
 const PERIOD_MS = 300_000;
 /** A series from values by period index: { 0: 1, 2: 4 } has points at 0 and 10 minutes. */
-const ts = (label: string, values: Record<number, number>): TimeSeries => ({ label, points: new Map(Object.entries(values).map(([i, v]) => [Number(i) * PERIOD_MS, v])) });
+const ts = (label: string, values: Record<number, number>): TimeSeries => ({
+  label,
+  points: new Map(Object.entries(values).map(([i, v]) => [Number(i) * PERIOD_MS, v])),
+});
 /** A result as values by period index (one object per series), or the number. */
 const shape = (value: MathValue) =>
-  value.kind === 'series' ? value.series.map((s) => Object.fromEntries([...s.points].map(([at, v]) => [at / PERIOD_MS, v]))) : value.value;
+  value.kind === 'series'
+    ? value.series.map((s) => Object.fromEntries([...s.points].map(([at, v]) => [at / PERIOD_MS, v])))
+    : value.value;
 
 const m1 = ts('Started', { 0: 1, 1: 2, 2: 4 });
 const m2 = ts('Failed', { 0: 10, 2: 0, 3: 5 });
 const signed = ts('Signed', { 0: -4, 1: 0, 2: 9 });
 const late = ts('Late', { 2: 3 });
-const refs: Record<string, TimeSeries[]> = { m1: [m1], m2: [m2], signed: [signed], late: [late], both: [m1, m2], empty: [ts('Empty', {})] };
+const refs: Record<string, TimeSeries[]> = {
+  m1: [m1],
+  m2: [m2],
+  signed: [signed],
+  late: [late],
+  both: [m1, m2],
+  empty: [ts('Empty', {})],
+};
 
 const context = (overrides: Partial<MathContext> = {}): MathContext => ({
   ref: (id) => refs[id],
@@ -26,7 +38,8 @@ const context = (overrides: Partial<MathContext> = {}): MathContext => ({
   periodSeconds: 300,
   ...overrides,
 });
-const evaluate = (expression: string, overrides?: Partial<MathContext>) => evaluateExpression(expression, context(overrides));
+const evaluate = (expression: string, overrides?: Partial<MathContext>) =>
+  evaluateExpression(expression, context(overrides));
 const thrown = (run: () => unknown): unknown => {
   try {
     run();
@@ -35,7 +48,10 @@ const thrown = (run: () => unknown): unknown => {
   }
   throw new Error('expected it to throw');
 };
-const invalid = (message: string) => ({ code: 'ValidationError', message: expect.stringContaining(message) as unknown });
+const invalid = (message: string) => ({
+  code: 'ValidationError',
+  message: expect.stringContaining(message) as unknown,
+});
 
 describe('numbers: operators, precedence and the functions of a number', () => {
   test.each([
@@ -87,21 +103,46 @@ describe('time series, point by point', () => {
     ['a square root of a negative value is no point', 'SQRT(signed)', [{ 1: 0, 2: 3 }]],
     ['a comparison gives 1 or 0 at each point', 'm1 > 1', [{ 0: 0, 1: 1, 2: 1 }]],
     ['AND of two series', 'm1 AND m2', [{ 0: 1, 2: 0 }]],
-    ['an array and a number: each series', '[m1, m2] * 2', [{ 0: 2, 1: 4, 2: 8 }, { 0: 20, 2: 0, 3: 10 }]],
-    ['an array and a series: each series of the array with it', '[m1, m2] + m1', [{ 0: 2, 1: 4, 2: 8 }, { 0: 11, 2: 4 }]],
-    ['a series and an array keep their order', 'm1 - [m1, m2]', [{ 0: 0, 1: 0, 2: 0 }, { 0: -9, 2: 4 }]],
+    [
+      'an array and a number: each series',
+      '[m1, m2] * 2',
+      [
+        { 0: 2, 1: 4, 2: 8 },
+        { 0: 20, 2: 0, 3: 10 },
+      ],
+    ],
+    [
+      'an array and a series: each series of the array with it',
+      '[m1, m2] + m1',
+      [
+        { 0: 2, 1: 4, 2: 8 },
+        { 0: 11, 2: 4 },
+      ],
+    ],
+    [
+      'a series and an array keep their order',
+      'm1 - [m1, m2]',
+      [
+        { 0: 0, 1: 0, 2: 0 },
+        { 0: -9, 2: 4 },
+      ],
+    ],
   ])('%s: %s', (_name, expression, expected) => {
     expect(shape(evaluate(expression))).toEqual(expected);
   });
 
   test('one series gives one series; brackets, or an id whose query gave several, give an array', () => {
-    const flags = ['m1 * 2', '[m1] * 2', '[m1, m2] * 2', 'both * 1'].map((expression) => (evaluate(expression) as { array: boolean }).array);
+    const flags = ['m1 * 2', '[m1] * 2', '[m1, m2] * 2', 'both * 1'].map(
+      (expression) => (evaluate(expression) as { array: boolean }).array,
+    );
 
     expect(flags).toEqual([false, true, true, true]);
   });
 
   test('two arrays cannot be combined', () => {
-    expect(thrown(() => evaluate('[m1, m2] + both'))).toMatchObject(invalid('cannot combine two arrays of time series'));
+    expect(thrown(() => evaluate('[m1, m2] + both'))).toMatchObject(
+      invalid('cannot combine two arrays of time series'),
+    );
   });
 
   test('a string is no operand', () => {
@@ -127,7 +168,11 @@ describe('functions of time series', () => {
     ['FILL with REPEAT leaves a gap before the first value', 'FILL(late, repeat)', [{ 2: 3, 3: 3 }]],
     ['FILL with a series: its value at the same time', 'fill(m1, m2)', [{ 0: 1, 1: 2, 2: 4, 3: 5 }]],
     ['IF over a series, with numbers', 'IF(m1 > 1, 100, 0)', [{ 0: 0, 1: 100, 2: 100 }]],
-    ['IF without else: no point where false; then a series: its value at that time, if any', 'IF(m1 > 1, m2)', [{ 2: 0 }]],
+    [
+      'IF without else: no point where false; then a series: its value at that time, if any',
+      'IF(m1 > 1, m2)',
+      [{ 2: 0 }],
+    ],
     ['IF with a number as the condition, true', 'IF(1, m1, m2)', [{ 0: 1, 1: 2, 2: 4 }]],
     ['IF with a number as the condition, false, without else', 'IF(0, m1)', []],
   ])('%s: %s', (_name, expression, expected) => {
@@ -146,7 +191,9 @@ describe('functions of time series', () => {
       return [m1, m2];
     };
 
-    const found = evaluate(`SEARCH('{AWS/States,StateMachineArn} MetricName="ExecutionsStarted"', 'Sum', 60)`, { search });
+    const found = evaluate(`SEARCH('{AWS/States,StateMachineArn} MetricName="ExecutionsStarted"', 'Sum', 60)`, {
+      search,
+    });
     evaluate(`SEARCH("{AWS/States} ExecutionsFailed", 'Average')`, { search });
 
     expect(found).toEqual({ kind: 'series', series: [m1, m2], array: true });
@@ -160,11 +207,19 @@ describe('functions of time series', () => {
     ['a reducer of a number', 'SUM(5)', 'SUM needs a time series'],
     ['RUNNING_SUM of a number', 'RUNNING_SUM(1)', 'RUNNING_SUM needs a time series'],
     ['FILL of a number', 'FILL(5, 0)', 'FILL needs a time series'],
-    ['FILL with LINEAR, which the local cloud does not do', 'FILL(m1, LINEAR)', "FILL's second argument is a number, a time series or REPEAT"],
+    [
+      'FILL with LINEAR, which the local cloud does not do',
+      'FILL(m1, LINEAR)',
+      "FILL's second argument is a number, a time series or REPEAT",
+    ],
     ['IF without a value', 'IF(m1)', 'IF needs a condition and a value'],
     ['SEARCH without a statistic', "SEARCH('{AWS/States} x')", 'SEARCH takes a query, a statistic and a period'],
     ['SEARCH with a period that is not a number', "SEARCH('{AWS/States} x', 'Sum', 'sixty')", 'SEARCH needs a number'],
-    ['a function the local cloud does not have', 'ANOMALY_DETECTION_BAND(m1)', 'the local cloud does not support the function ANOMALY_DETECTION_BAND'],
+    [
+      'a function the local cloud does not have',
+      'ANOMALY_DETECTION_BAND(m1)',
+      'the local cloud does not support the function ANOMALY_DETECTION_BAND',
+    ],
     ['an id no query has', 'm1 + nope', 'no metric or expression has the id nope'],
   ])('%s is a ValidationError', (_name, expression, message) => {
     expect(thrown(() => evaluate(expression))).toMatchObject(invalid(message));
@@ -212,7 +267,11 @@ describe('expressions that do not parse are ValidationErrors, never a crash', ()
 
 describe('referencedIds: the queries an expression needs first', () => {
   test.each([
-    ['every reference, in order, repeats included', 'IF(started > 0, 100 * failed / started, 0)', ['started', 'failed', 'started']],
+    [
+      'every reference, in order, repeats included',
+      'IF(started > 0, 100 * failed / started, 0)',
+      ['started', 'failed', 'started'],
+    ],
     ['inside arrays, unary minus and calls; REPEAT is no id', 'FILL([m1, -m2], REPEAT)', ['m1', 'm2']],
     ['strings are no ids', `SEARCH('{AWS/States} m1', 'Sum', 300)`, []],
     ['a number refers to nothing', '42', []],

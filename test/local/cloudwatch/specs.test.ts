@@ -8,16 +8,37 @@ import { synthShop } from '../../support/synth';
 // The stack's alarms and dashboard as the local CloudWatch reads them, and a source for every metric they use.
 
 const modelOf = (dashboard?: 'resource' | 'api') =>
-  new StackModel(synthShop({ dashboard }).toJSON() as CfnTemplate, { region: 'us-east-1', accountId: '000000000000', stackName: 'ServerlessShop' });
+  new StackModel(synthShop({ dashboard }).toJSON() as CfnTemplate, {
+    region: 'us-east-1',
+    accountId: '000000000000',
+    stackName: 'ServerlessShop',
+  });
 
 /** What the local cloud publishes in the AWS namespaces (local/cloudwatch/sources.ts). */
 const LOCAL_AWS_METRICS: Record<string, string[]> = {
-  'AWS/States': ['ExecutionsStarted', 'ExecutionsSucceeded', 'ExecutionsFailed', 'ExecutionsAborted', 'ExecutionsTimedOut', 'ExecutionTime', 'ExecutionsRedriven'],
+  'AWS/States': [
+    'ExecutionsStarted',
+    'ExecutionsSucceeded',
+    'ExecutionsFailed',
+    'ExecutionsAborted',
+    'ExecutionsTimedOut',
+    'ExecutionTime',
+    'ExecutionsRedriven',
+  ],
   'AWS/Lambda': ['Invocations', 'Errors', 'Duration', 'Throttles', 'ConcurrentExecutions'],
   'AWS/ApiGateway': ['Count', '4XXError', '5XXError', 'Latency', 'IntegrationLatency'],
 };
 
-const sourcesOf = (dir: string): string => readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? sourcesOf(join(dir, e.name)) : e.name.endsWith('.ts') ? readFileSync(join(dir, e.name), 'utf8') : '')).join('\n');
+const sourcesOf = (dir: string): string =>
+  readdirSync(dir, { withFileTypes: true })
+    .map((e) =>
+      e.isDirectory()
+        ? sourcesOf(join(dir, e.name))
+        : e.name.endsWith('.ts')
+          ? readFileSync(join(dir, e.name), 'utf8')
+          : '',
+    )
+    .join('\n');
 
 describe('specs from the template', () => {
   const model = modelOf();
@@ -28,9 +49,21 @@ describe('specs from the template', () => {
     const byMetric = Object.fromEntries(alarms.map((a) => [a.metric?.id.name ?? 'math', a]));
 
     expect(skipped).toEqual([]);
-    expect(byMetric.CompensationFailures).toMatchObject({ threshold: 0, evaluationPeriods: 1, datapointsToAlarm: 1, periodSeconds: 300, comparison: 'GreaterThanThreshold', treatMissingData: 'notBreaching', metric: { stat: 'Sum', id: { namespace: 'ServerlessShop', dimensions: { service: 'order' } } } });
+    expect(byMetric.CompensationFailures).toMatchObject({
+      threshold: 0,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      periodSeconds: 300,
+      comparison: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+      metric: { stat: 'Sum', id: { namespace: 'ServerlessShop', dimensions: { service: 'order' } } },
+    });
     expect(byMetric.math).toMatchObject({ threshold: 5, evaluationPeriods: 3, periodSeconds: 300 });
-    expect(byMetric.math!.queries!.filter((q) => q.stat).every((q) => q.stat!.metric.dimensions.StateMachineArn === stateMachineArn)).toBe(true);
+    expect(
+      byMetric
+        .math!.queries!.filter((q) => q.stat)
+        .every((q) => q.stat!.metric.dimensions.StateMachineArn === stateMachineArn),
+    ).toBe(true);
   });
 
   test('the dashboard body is resolved JSON, as a resource or as the PutDashboard custom resource', () => {
@@ -46,18 +79,28 @@ describe('specs from the template', () => {
   test('every metric the dashboard and the alarms use has a local source', () => {
     const functions = sourcesOf(join(__dirname, '..', '..', '..', 'functions'));
     const used = new Set<string>();
-    for (const widget of (JSON.parse(dashboardSpecs(model)[0]!.body) as { widgets: { properties: { metrics?: unknown[][] } }[] }).widgets) {
+    for (const widget of (
+      JSON.parse(dashboardSpecs(model)[0]!.body) as { widgets: { properties: { metrics?: unknown[][] } }[] }
+    ).widgets) {
       for (const line of widget.properties.metrics ?? []) {
         if (typeof line[0] === 'string') used.add(`${line[0]} ${String(line[1])}`);
-        const search = typeof line[0] === 'object' && /SEARCH\('\{([^,]+),[^}]*\} MetricName="(\w+)"/.exec((line[0] as { expression?: string }).expression ?? '');
+        const search =
+          typeof line[0] === 'object' &&
+          /SEARCH\('\{([^,]+),[^}]*\} MetricName="(\w+)"/.exec((line[0] as { expression?: string }).expression ?? '');
         if (search) used.add(`${search[1]} ${search[2]}`);
       }
     }
-    for (const alarm of alarms) for (const metric of alarm.metric ? [alarm.metric.id] : alarm.queries!.flatMap((q) => (q.stat ? [q.stat.metric] : []))) used.add(`${metric.namespace} ${metric.name}`);
+    for (const alarm of alarms)
+      for (const metric of alarm.metric
+        ? [alarm.metric.id]
+        : alarm.queries!.flatMap((q) => (q.stat ? [q.stat.metric] : [])))
+        used.add(`${metric.namespace} ${metric.name}`);
 
     const missing = [...used].filter((entry) => {
       const [namespace, name] = entry.split(' ') as [string, string];
-      return namespace === 'ServerlessShop' ? !new RegExp(`['"]${name}['"]`).test(functions) : !LOCAL_AWS_METRICS[namespace]?.includes(name);
+      return namespace === 'ServerlessShop'
+        ? !new RegExp(`['"]${name}['"]`).test(functions)
+        : !LOCAL_AWS_METRICS[namespace]?.includes(name);
     });
 
     expect(used.size).toBeGreaterThan(10);

@@ -11,14 +11,24 @@ describe('metric store', () => {
     store.put({ ...metric, timestamp: T0 + 5_000, values: [1, 3] });
     store.put({ ...metric, timestamp: T0 + 59_000, values: [2] });
     store.put({ ...metric, timestamp: T0 + MINUTE + 1, values: [10], counts: [2] });
-    store.put({ ...metric, timestamp: T0 + 6 * MINUTE, statistics: { sampleCount: 4, sum: 8, minimum: 0, maximum: 5 } });
+    store.put({
+      ...metric,
+      timestamp: T0 + 6 * MINUTE,
+      statistics: { sampleCount: 4, sum: 8, minimum: 0, maximum: 5 },
+    });
 
     const fiveMinutes = aggregate(store.get(metric)!, T0, T0 + 10 * MINUTE, 5 * MINUTE);
     const first = fiveMinutes.get(T0)!;
     const second = fiveMinutes.get(T0 + 5 * MINUTE)!;
 
     expect([...fiveMinutes.keys()]).toEqual([T0, T0 + 5 * MINUTE]);
-    expect(['Sum', 'SampleCount', 'Minimum', 'Maximum', 'Average'].map((s) => statistic(first, s))).toEqual([26, 5, 1, 10, 26 / 5]);
+    expect(['Sum', 'SampleCount', 'Minimum', 'Maximum', 'Average'].map((s) => statistic(first, s))).toEqual([
+      26,
+      5,
+      1,
+      10,
+      26 / 5,
+    ]);
     expect(['Sum', 'SampleCount', 'Minimum', 'Maximum'].map((s) => statistic(second, s))).toEqual([8, 4, 0, 5]);
     expect(statistic(first, 'p50')).toBe(3);
     expect(statistic(first, 'p99')).toBe(10);
@@ -43,7 +53,8 @@ describe('metric store', () => {
     store.put({ ...metric, timestamp: T0, values: [1] });
     now = T0 + 200 * MINUTE;
     store.put({ ...metric, timestamp: now, values: [1] });
-    for (const service of ['a', 'b', 'c']) store.put({ ...metric, dimensions: { service }, timestamp: now, values: [1] });
+    for (const service of ['a', 'b', 'c'])
+      store.put({ ...metric, dimensions: { service }, timestamp: now, values: [1] });
 
     expect(store.size).toBe(3);
     expect(store.get(metric)).toBeUndefined();

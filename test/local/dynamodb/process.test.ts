@@ -25,13 +25,20 @@ const gone = async (pid: number, ms = 10_000) => {
 };
 
 /** The supervised process, in its own process group, and the JVM pid it prints. */
-const startSupervised = async (dbPath?: string): Promise<{ child: ChildProcess; jvm: number; output: () => string }> => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/dynamodb-supervised.ts', ...(dbPath ? [dbPath] : [])], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+const startSupervised = async (
+  dbPath?: string,
+): Promise<{ child: ChildProcess; jvm: number; output: () => string }> => {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'test/support/dynamodb-supervised.ts', ...(dbPath ? [dbPath] : [])],
+    { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const deadline = Date.now() + 45_000;
-  while (!/jvm (\d+)/.test(output) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+  while (!/jvm (\d+)/.test(output) && Date.now() < deadline && child.exitCode === null)
+    await new Promise((r) => setTimeout(r, 100));
   const jvm = Number(/jvm (\d+)/.exec(output)?.[1]);
   if (!jvm) throw new Error(`No JVM started: ${output}`);
   return { child, jvm, output: () => output };

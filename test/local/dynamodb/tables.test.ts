@@ -12,7 +12,11 @@ let dynamo: DynamoDbLocal;
 let client: DynamoDBClient;
 beforeAll(async () => {
   dynamo = await startDynamoDbLocal();
-  client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  client = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
 });
 afterAll(async () => {
   client.destroy();
@@ -25,15 +29,33 @@ const template = (withIndex: boolean): CfnTemplate => ({
       Type: 'AWS::DynamoDB::Table',
       Properties: {
         KeySchema: [{ AttributeName: 'orderId', KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: 'orderId', AttributeType: 'S' }, ...(withIndex ? [{ AttributeName: 'pending', AttributeType: 'S' }, { AttributeName: 'createdAt', AttributeType: 'S' }] : [])],
+        AttributeDefinitions: [
+          { AttributeName: 'orderId', AttributeType: 'S' },
+          ...(withIndex
+            ? [
+                { AttributeName: 'pending', AttributeType: 'S' },
+                { AttributeName: 'createdAt', AttributeType: 'S' },
+              ]
+            : []),
+        ],
         ...(withIndex && {
-          GlobalSecondaryIndexes: [{ IndexName: 'pendingByAge', KeySchema: [{ AttributeName: 'pending', KeyType: 'HASH' }, { AttributeName: 'createdAt', KeyType: 'RANGE' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
+          GlobalSecondaryIndexes: [
+            {
+              IndexName: 'pendingByAge',
+              KeySchema: [
+                { AttributeName: 'pending', KeyType: 'HASH' },
+                { AttributeName: 'createdAt', KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'KEYS_ONLY' },
+            },
+          ],
         }),
       },
     },
   },
 });
-const model = (withIndex: boolean) => new StackModel(template(withIndex), { region: 'us-east-1', accountId: '000000000000', stackName: 'Shop' });
+const model = (withIndex: boolean) =>
+  new StackModel(template(withIndex), { region: 'us-east-1', accountId: '000000000000', stackName: 'Shop' });
 
 test('a table kept from an earlier start gets the index the template added, and keeps its items', async () => {
   expect(await provisionTables(model(false), client)).toEqual([]);

@@ -8,22 +8,51 @@ const recorder = (fail: (event: unknown) => boolean = () => false) => {
   const calls: { arn: string; event: unknown }[] = [];
   const invoke: Invoker = (arn, event) => {
     calls.push({ arn, event });
-    return Promise.resolve(fail(event) ? { functionError: 'Unhandled', payload: { errorType: 'Boom' } } : { payload: null });
+    return Promise.resolve(
+      fail(event) ? { functionError: 'Unhandled', payload: { errorType: 'Boom' } } : { payload: null },
+    );
   };
   return { calls, invoke };
 };
 
 describe('EventBridge rules', () => {
-  const rule = (overrides: Partial<RuleSpec>): RuleSpec => ({ logicalId: 'Rule', name: 'rule', arn: 'arn:aws:events:us-east-1:000000000000:rule/rule', enabled: true, targets: [{ id: 't', arn: 'arn:aws:lambda:us-east-1:000000000000:function:fn' }], ...overrides });
+  const rule = (overrides: Partial<RuleSpec>): RuleSpec => ({
+    logicalId: 'Rule',
+    name: 'rule',
+    arn: 'arn:aws:events:us-east-1:000000000000:rule/rule',
+    enabled: true,
+    targets: [{ id: 't', arn: 'arn:aws:lambda:us-east-1:000000000000:function:fn' }],
+    ...overrides,
+  });
 
   test('rate expressions, with AWS’s singular and plural rule', () => {
-    expect([ratePeriodMs('rate(1 minute)'), ratePeriodMs('rate(5 minutes)'), ratePeriodMs('rate(2 hours)'), ratePeriodMs('rate(1 minutes)'), ratePeriodMs('cron(0 12 * * ? *)')]).toEqual([60_000, 300_000, 7_200_000, undefined, undefined]);
+    expect([
+      ratePeriodMs('rate(1 minute)'),
+      ratePeriodMs('rate(5 minutes)'),
+      ratePeriodMs('rate(2 hours)'),
+      ratePeriodMs('rate(1 minutes)'),
+      ratePeriodMs('cron(0 12 * * ? *)'),
+    ]).toEqual([60_000, 300_000, 7_200_000, undefined, undefined]);
   });
 
   test('a schedule fires its targets every period, with the target’s constant Input; a cron schedule is reported, not run', async () => {
     const { calls, invoke } = recorder();
     const queue = new AsyncInvocations(invoke);
-    const events = new EventsService([rule({ scheduleExpression: 'rate(1 minute)', targets: [{ id: 't', arn: 'arn:aws:lambda:us-east-1:000000000000:function:fn', input: '{"olderThanSeconds":60}' }] }), rule({ name: 'nightly', scheduleExpression: 'cron(0 3 * * ? *)' })], queue, { region: 'us-east-1', accountId: '000000000000' }, undefined, 20);
+    const events = new EventsService(
+      [
+        rule({
+          scheduleExpression: 'rate(1 minute)',
+          targets: [
+            { id: 't', arn: 'arn:aws:lambda:us-east-1:000000000000:function:fn', input: '{"olderThanSeconds":60}' },
+          ],
+        }),
+        rule({ name: 'nightly', scheduleExpression: 'cron(0 3 * * ? *)' }),
+      ],
+      queue,
+      { region: 'us-east-1', accountId: '000000000000' },
+      undefined,
+      20,
+    );
 
     const unsupported = events.start();
     await new Promise((resolve) => setTimeout(resolve, 110));
@@ -32,18 +61,38 @@ describe('EventBridge rules', () => {
 
     expect(unsupported).toEqual(['nightly: cron(0 3 * * ? *)']);
     expect(calls.length).toBeGreaterThanOrEqual(3);
-    expect(calls[0]).toEqual({ arn: 'arn:aws:lambda:us-east-1:000000000000:function:fn', event: { olderThanSeconds: 60 } });
+    expect(calls[0]).toEqual({
+      arn: 'arn:aws:lambda:us-east-1:000000000000:function:fn',
+      event: { olderThanSeconds: 60 },
+    });
   });
 
   test('an event put on the bus fires the rules whose pattern matches it; InputPath picks what the target gets', async () => {
     const { calls, invoke } = recorder();
     const queue = new AsyncInvocations(invoke);
-    const pattern = { source: ['aws.states'], 'detail-type': ['Step Functions Execution Status Change'], detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'] } };
-    const events = new EventsService([rule({ eventPattern: pattern, targets: [{ id: 't', arn: 'arn:aws:lambda:us-east-1:000000000000:function:fn', inputPath: '$.detail' }] })], queue, { region: 'us-east-1', accountId: '000000000000' });
+    const pattern = {
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'] },
+    };
+    const events = new EventsService(
+      [
+        rule({
+          eventPattern: pattern,
+          targets: [{ id: 't', arn: 'arn:aws:lambda:us-east-1:000000000000:function:fn', inputPath: '$.detail' }],
+        }),
+      ],
+      queue,
+      { region: 'us-east-1', accountId: '000000000000' },
+    );
 
     const fired = [
-      events.put(events.event('aws.states', 'Step Functions Execution Status Change', { status: 'FAILED', name: 'o-1' })),
-      events.put(events.event('aws.states', 'Step Functions Execution Status Change', { status: 'SUCCEEDED', name: 'o-2' })),
+      events.put(
+        events.event('aws.states', 'Step Functions Execution Status Change', { status: 'FAILED', name: 'o-1' }),
+      ),
+      events.put(
+        events.event('aws.states', 'Step Functions Execution Status Change', { status: 'SUCCEEDED', name: 'o-2' }),
+      ),
       events.put(events.event('shop', 'Step Functions Execution Status Change', { status: 'FAILED', name: 'o-3' })),
     ];
     await queue.idle(1000);
@@ -65,10 +114,19 @@ describe('EventBridge rules', () => {
     const event = {
       source: 'aws.states',
       resources: ['arn:aws:states:us-east-1:000000000000:execution:Saga:o-1'],
-      detail: { status: 'FAILED', redriveCount: 2, error: null, name: 'o-1', tags: [] as string[], cause: 'Lambda.ServiceException' },
+      detail: {
+        status: 'FAILED',
+        redriveCount: 2,
+        error: null,
+        name: 'o-1',
+        tags: [] as string[],
+        cause: 'Lambda.ServiceException',
+      },
     };
     // An array in the event matches when any of its elements does.
-    expect(matchesPattern({ resources: [{ prefix: 'arn:aws:states:us-east-1:000000000000:execution:Saga:' }] }, event)).toBe(true);
+    expect(
+      matchesPattern({ resources: [{ prefix: 'arn:aws:states:us-east-1:000000000000:execution:Saga:' }] }, event),
+    ).toBe(true);
     expect(matchesPattern({ resources: ['arn:other'] }, event)).toBe(false);
     // Exact values keep their type: the number 2 is not the string "2"; null matches null only.
     expect(matchesPattern({ detail: { redriveCount: [2] } }, event)).toBe(true);
@@ -78,7 +136,9 @@ describe('EventBridge rules', () => {
     expect(matchesPattern({ detail: { error: [{ exists: true }] } }, event)).toBe(true);
     expect(matchesPattern({ detail: { status: [{ 'equals-ignore-case': 'failed' }] } }, event)).toBe(true);
     expect(matchesPattern({ detail: { cause: [{ suffix: 'Exception' }] } }, event)).toBe(true);
-    expect(matchesPattern({ detail: { cause: [{ suffix: { 'equals-ignore-case': 'EXCEPTION' } }] } }, event)).toBe(true);
+    expect(matchesPattern({ detail: { cause: [{ suffix: { 'equals-ignore-case': 'EXCEPTION' } }] } }, event)).toBe(
+      true,
+    );
     expect(matchesPattern({ detail: { cause: [{ wildcard: 'Lambda.*Exception' }] } }, event)).toBe(true);
     expect(matchesPattern({ detail: { cause: [{ wildcard: 'States.*' }] } }, event)).toBe(false);
     expect(matchesPattern({ detail: { cause: [{ 'anything-but': { prefix: 'Lambda.' } }] } }, event)).toBe(false);
@@ -94,9 +154,21 @@ describe('EventBridge rules', () => {
 
   test("the saga's status-change rule: FAILED, TIMED_OUT and ABORTED of its own state machine only", () => {
     const saga = 'arn:aws:states:us-east-1:000000000000:stateMachine:Saga';
-    const pattern = { source: ['aws.states'], 'detail-type': ['Step Functions Execution Status Change'], detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [saga] } };
-    const change = (status: string, stateMachineArn = saga) => ({ source: 'aws.states', 'detail-type': 'Step Functions Execution Status Change', detail: { status, stateMachineArn } });
-    expect(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'].map((status) => matchesPattern(pattern, change(status)))).toEqual([false, false, true, true, true]);
+    const pattern = {
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [saga] },
+    };
+    const change = (status: string, stateMachineArn = saga) => ({
+      source: 'aws.states',
+      'detail-type': 'Step Functions Execution Status Change',
+      detail: { status, stateMachineArn },
+    });
+    expect(
+      ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'].map((status) =>
+        matchesPattern(pattern, change(status)),
+      ),
+    ).toEqual([false, false, true, true, true]);
     expect(matchesPattern(pattern, change('FAILED', `${saga}Other`))).toBe(false);
   });
 });

@@ -10,7 +10,8 @@ import type { InvokeResult } from '../../../local/lambda/invocation';
 // The API port's front, with a one-route API: nothing a client sends can stop it, and every answer
 // is in the contract's error shape, through the API's gateway responses as on API Gateway.
 
-const errorTemplate = (code: string, message = '$context.error.messageString') => `{"error":"${code}","message":${message}}`;
+const errorTemplate = (code: string, message = '$context.error.messageString') =>
+  `{"error":"${code}","message":${message}}`;
 const spec: RestApiSpec = {
   id: 'api123',
   name: 'test',
@@ -20,11 +21,23 @@ const spec: RestApiSpec = {
       id: 'r1',
       path: '/things/{id}',
       segments: ['things', '{id}'],
-      methods: new Map<string, MethodSpec>([['GET', { httpMethod: 'GET', authorizationType: 'NONE', integration: { type: 'AWS_PROXY', functionArn: 'fn' } }]]),
+      methods: new Map<string, MethodSpec>([
+        [
+          'GET',
+          { httpMethod: 'GET', authorizationType: 'NONE', integration: { type: 'AWS_PROXY', functionArn: 'fn' } },
+        ],
+      ]),
     },
   ],
   gatewayResponses: new Map([
-    ['MISSING_AUTHENTICATION_TOKEN', { status: 404, headers: { 'access-control-allow-origin': '*' }, template: errorTemplate('NOT_FOUND', '"No route for this method and path"') }],
+    [
+      'MISSING_AUTHENTICATION_TOKEN',
+      {
+        status: 404,
+        headers: { 'access-control-allow-origin': '*' },
+        template: errorTemplate('NOT_FOUND', '"No route for this method and path"'),
+      },
+    ],
     ['DEFAULT_4XX', { headers: { 'access-control-allow-origin': '*' }, template: errorTemplate('BAD_REQUEST') }],
     ['DEFAULT_5XX', { headers: { 'access-control-allow-origin': '*' }, template: errorTemplate('INTERNAL_ERROR') }],
   ]),
@@ -34,14 +47,25 @@ let slowMs = 0;
 const invoke = async (_arn: string, event: unknown): Promise<InvokeResult> => {
   await new Promise((resolve) => setTimeout(resolve, slowMs));
   const { pathParameters } = event as { pathParameters: { id: string } };
-  return { requestId: 'r', durationMs: 1, payload: { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: pathParameters.id }) } };
+  return {
+    requestId: 'r',
+    durationMs: 1,
+    payload: {
+      statusCode: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: pathParameters.id }),
+    },
+  };
 };
 
 let server: Server;
 let base: string;
 const errors: Error[] = [];
 beforeAll(async () => {
-  server = createApiPort(new RestApiGateway(spec, 'v1', invoke, { region: 'us-east-1', accountId: '000000000000' }, true, 300), (error) => errors.push(error));
+  server = createApiPort(
+    new RestApiGateway(spec, 'v1', invoke, { region: 'us-east-1', accountId: '000000000000' }, true, 300),
+    (error) => errors.push(error),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -64,12 +88,21 @@ test('a request that used to stop the process (//[) is answered, and the process
 });
 
 test('a malformed percent-encoding is a 400 in the error shape', async () => {
-  expect(await raw('GET /things/% HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toEqual({ status: 400, body: { error: 'BAD_REQUEST', message: 'The path has a malformed percent-encoding' } });
+  expect(await raw('GET /things/% HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toEqual({
+    status: 400,
+    body: { error: 'BAD_REQUEST', message: 'The path has a malformed percent-encoding' },
+  });
 });
 
 test('an unknown method gets API Gateway’s answer for a missing route, through the gateway responses', async () => {
-  expect(await raw('FOO /things/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toEqual({ status: 404, body: { error: 'NOT_FOUND', message: 'No route for this method and path' } });
-  expect(await get('/things/1', { method: 'PATCH' })).toEqual({ status: 404, body: { error: 'NOT_FOUND', message: 'No route for this method and path' } });
+  expect(await raw('FOO /things/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toEqual({
+    status: 404,
+    body: { error: 'NOT_FOUND', message: 'No route for this method and path' },
+  });
+  expect(await get('/things/1', { method: 'PATCH' })).toEqual({
+    status: 404,
+    body: { error: 'NOT_FOUND', message: 'No route for this method and path' },
+  });
 });
 
 test('a broken request line is a 400 in the error shape', async () => {
@@ -77,14 +110,25 @@ test('a broken request line is a 400 in the error shape', async () => {
 });
 
 test('headers over 16 KB are a 431 in the error shape', async () => {
-  const response = await raw(`GET /things/1 HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\nConnection: close\r\n\r\n`);
+  const response = await raw(
+    `GET /things/1 HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\nConnection: close\r\n\r\n`,
+  );
   expect(response).toEqual({ status: 431, body: { error: 'BAD_REQUEST', message: 'Request Header Fields Too Large' } });
 });
 
 test('a body over API Gateway’s 10 MB is a 413, whether it says so up front or not', async () => {
-  const declared = await raw(`POST /things/1 HTTP/1.1\r\nHost: x\r\nContent-Length: ${11 * 1024 * 1024}\r\nConnection: close\r\n\r\n`);
+  const declared = await raw(
+    `POST /things/1 HTTP/1.1\r\nHost: x\r\nContent-Length: ${11 * 1024 * 1024}\r\nConnection: close\r\n\r\n`,
+  );
   const streamed = await fetch(`${base}/things/1`, { method: 'GET', body: undefined });
-  const chunked = await raw(Buffer.concat([Buffer.from('POST /things/1 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n'), Buffer.from(`${(11 * 1024 * 1024).toString(16)}\r\n`), Buffer.alloc(11 * 1024 * 1024, 97), Buffer.from('\r\n0\r\n\r\n')]));
+  const chunked = await raw(
+    Buffer.concat([
+      Buffer.from('POST /things/1 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n'),
+      Buffer.from(`${(11 * 1024 * 1024).toString(16)}\r\n`),
+      Buffer.alloc(11 * 1024 * 1024, 97),
+      Buffer.from('\r\n0\r\n\r\n'),
+    ]),
+  );
 
   expect(declared).toEqual({ status: 413, body: { error: 'BAD_REQUEST', message: 'Request Too Long' } });
   expect(streamed.status).toBe(200);

@@ -8,7 +8,13 @@ import { type IssuerThread, startIssuerThread } from './worker';
 // out). The issuer's clock is moved on by the test instead of waiting.
 
 const realmFile = readRealm(join(__dirname, '..', '..', '..', 'keycloak', 'realm-shop.json'));
-const { failureFactor, waitIncrementSeconds, quickLoginCheckMilliSeconds, minimumQuickLoginWaitSeconds, maxDeltaTimeSeconds } = new Realm(realmFile).bruteForce.settings;
+const {
+  failureFactor,
+  waitIncrementSeconds,
+  quickLoginCheckMilliSeconds,
+  minimumQuickLoginWaitSeconds,
+  maxDeltaTimeSeconds,
+} = new Realm(realmFile).bruteForce.settings;
 let issuer: IssuerThread;
 
 beforeEach(async () => {
@@ -131,7 +137,10 @@ describe('the login page', () => {
       code_challenge_method: 'S256',
     }).toString();
     const toLogin = await fetch(authorize, { redirect: 'manual' });
-    const cookie = toLogin.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const cookie = toLogin.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
     return { action: new URL(toLogin.headers.get('location')!, issuer.issuer).toString(), cookie };
   };
 
@@ -149,7 +158,10 @@ describe('the login page', () => {
     const form = await loginForm();
     for (let i = 0; i < failureFactor; i++) {
       if (i > 0) await wait(PAUSE);
-      expect(await submit(form, 'bob', 'wrong')).toEqual({ status: 200, page: match.stringContaining('Invalid username or password.') });
+      expect(await submit(form, 'bob', 'wrong')).toEqual({
+        status: 200,
+        page: match.stringContaining('Invalid username or password.'),
+      });
     }
 
     await wait(1);
@@ -166,7 +178,8 @@ describe('the login page', () => {
   test('an empty password is asked again and is no failed attempt', async () => {
     const form = await loginForm();
 
-    for (let i = 0; i < failureFactor; i++) expect((await submit(form, 'bob', '')).page).toContain('Invalid username or password.');
+    for (let i = 0; i < failureFactor; i++)
+      expect((await submit(form, 'bob', '')).page).toContain('Invalid username or password.');
 
     expect(await signIn('bob', 'bob')).toMatchObject({ status: 200 });
   });

@@ -20,7 +20,10 @@ type Reply = { issuer: string } | { advanced: number } | { error: string };
 
 /** Starts the issuer thread, and resolves when it listens. */
 export const startIssuerThread = (realm: RealmExport): Promise<IssuerThread> => {
-  const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(__filename)});`, { eval: true, workerData: { realm } });
+  const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(__filename)});`, {
+    eval: true,
+    workerData: { realm },
+  });
   /** The worker's next reply. */
   const next = () =>
     new Promise<Reply>((resolve, reject) => {
@@ -51,7 +54,10 @@ const serve = async (parent: NonNullable<typeof parentPort>) => {
   const now = Date.now.bind(Date);
   let offset = 0;
   Date.now = () => now() + offset;
-  const running = await startIssuer({ realm: new Realm((workerData as { realm: RealmExport }).realm), port: await freePort() });
+  const running = await startIssuer({
+    realm: new Realm((workerData as { realm: RealmExport }).realm),
+    port: await freePort(),
+  });
   parent.on('message', ({ advance }: { advance: number }) => {
     offset += advance;
     parent.postMessage({ advanced: offset });

@@ -9,7 +9,9 @@ const recorder = (fail: (event: unknown) => boolean = () => false) => {
   const calls: { arn: string; event: unknown }[] = [];
   const invoke: Invoker = (arn, event) => {
     calls.push({ arn, event });
-    return Promise.resolve(fail(event) ? { functionError: 'Unhandled', payload: { errorType: 'Boom' } } : { payload: null });
+    return Promise.resolve(
+      fail(event) ? { functionError: 'Unhandled', payload: { errorType: 'Boom' } } : { payload: null },
+    );
   };
   return { calls, invoke };
 };

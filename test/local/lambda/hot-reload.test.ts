@@ -24,7 +24,14 @@ const spec = (name: string): FunctionSpec => ({
   timeoutSeconds: 5,
   memorySize: 128,
   environment: {},
-  build: { entryPoints: [join(src, `${name}.ts`)], minify: false, sourcemap: true, target: 'node20', format: 'cjs', external: [] },
+  build: {
+    entryPoints: [join(src, `${name}.ts`)],
+    minify: false,
+    sourcemap: true,
+    target: 'node20',
+    format: 'cjs',
+    external: [],
+  },
 });
 
 let runtime: LambdaRuntime;
@@ -34,10 +41,17 @@ const logged: string[] = [];
 beforeAll(async () => {
   write('words.ts', `export const word = 'one';\n`);
   write('greet.ts', `import { word } from './words';\nexport const handler = async () => word;\n`);
-  write('slow.ts', `export const handler = async (event: { ms: number }) => { await new Promise((r) => setTimeout(r, event.ms)); return 'old'; };\n`);
+  write(
+    'slow.ts',
+    `export const handler = async (event: { ms: number }) => { await new Promise((r) => setTimeout(r, event.ms)); return 'old'; };\n`,
+  );
   write('alone.ts', `export const handler = async () => 'alone';\n`);
   write('shared.ts', `export const version = 1;\n`);
-  for (const name of ['first', 'second', 'third']) write(`${name}.ts`, `import { version } from './shared';\nexport const handler = async () => \`${name} \${version}\`;\n`);
+  for (const name of ['first', 'second', 'third'])
+    write(
+      `${name}.ts`,
+      `import { version } from './shared';\nexport const handler = async () => \`${name} \${version}\`;\n`,
+    );
   runtime = new LambdaRuntime(['greet', 'slow', 'alone', 'first', 'second', 'third'].map(spec));
   reload = new HotReload(runtime, join(dir, 'builds'), (line) => logged.push(line));
   // The first build of each: what a synth would have bundled.
@@ -88,17 +102,26 @@ test('a build error is printed with its place, and the old code keeps serving', 
 });
 
 test('a module several functions share is rebuilt for all of them at once, and a build error there keeps every one on its old code', async () => {
-  expect((await Promise.all(['first', 'second', 'third'].map((name) => runtime.invoke(name, {})))).map((r) => r.payload)).toEqual(['first 1', 'second 1', 'third 1']);
+  expect(
+    (await Promise.all(['first', 'second', 'third'].map((name) => runtime.invoke(name, {})))).map((r) => r.payload),
+  ).toEqual(['first 1', 'second 1', 'third 1']);
   write('shared.ts', `export const version = 2;\n`);
 
   const outcome = await reload.changed([join(src, 'shared.ts')]);
 
   expect(outcome).toMatchObject({ reloaded: ['first', 'second', 'third'], failed: [] });
-  expect((await Promise.all(['first', 'second', 'third'].map((name) => runtime.invoke(name, {})))).map((r) => r.payload)).toEqual(['first 2', 'second 2', 'third 2']);
+  expect(
+    (await Promise.all(['first', 'second', 'third'].map((name) => runtime.invoke(name, {})))).map((r) => r.payload),
+  ).toEqual(['first 2', 'second 2', 'third 2']);
 
   write('shared.ts', `export const version = ;\n`);
-  expect(await reload.changed([join(src, 'shared.ts')])).toMatchObject({ reloaded: [], failed: ['first', 'second', 'third'] });
-  expect(logged.at(-1)).toMatch(/first, second, third did not build, their old code keeps serving:\n {2}\S*shared\.ts:1:\d+: /);
+  expect(await reload.changed([join(src, 'shared.ts')])).toMatchObject({
+    reloaded: [],
+    failed: ['first', 'second', 'third'],
+  });
+  expect(logged.at(-1)).toMatch(
+    /first, second, third did not build, their old code keeps serving:\n {2}\S*shared\.ts:1:\d+: /,
+  );
   expect((await runtime.invoke('second', {})).payload).toBe('second 2');
 });
 

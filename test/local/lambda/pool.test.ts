@@ -10,9 +10,20 @@ const dir = mkdtempSync(join(tmpdir(), 'budget-test-'));
 const spec = (name: string, source: string): FunctionSpec => {
   const entry = join(dir, `${name}.js`);
   writeFileSync(entry, source);
-  return { logicalId: `${name}0123ABCD`, name, arn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`, entry, exportName: 'handler', handler: `${name}.handler`, timeoutSeconds: 5, memorySize: 128, environment: {} };
+  return {
+    logicalId: `${name}0123ABCD`,
+    name,
+    arn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
+    entry,
+    exportName: 'handler',
+    handler: `${name}.handler`,
+    timeoutSeconds: 5,
+    memorySize: 128,
+    environment: {},
+  };
 };
-const slow = (name: string) => spec(name, `exports.handler = async () => { await new Promise((r) => setTimeout(r, 100)); return '${name}'; };`);
+const slow = (name: string) =>
+  spec(name, `exports.handler = async () => { await new Promise((r) => setTimeout(r, 100)); return '${name}'; };`);
 
 const runtimes: LambdaRuntime[] = [];
 afterAll(() => Promise.all(runtimes.map((r) => r.stop(0))));
@@ -45,7 +56,10 @@ test('an idle worker of one function gives up its place to another function that
 
 test('the init phase does not count against the function timeout', async () => {
   // A module that takes 1.5 s to load, and a 1 s timeout: on Lambda the init has its own limit.
-  const heavy = spec('heavy', `const until = Date.now() + 1500; while (Date.now() < until); exports.handler = async () => 'ok';`);
+  const heavy = spec(
+    'heavy',
+    `const until = Date.now() + 1500; while (Date.now() < until); exports.handler = async () => 'ok';`,
+  );
   const runtime = new LambdaRuntime([{ ...heavy, timeoutSeconds: 1 }]);
   runtimes.push(runtime);
 

@@ -37,22 +37,41 @@ afterAll(() => Promise.all(runtimes.map((r) => r.stop(0))));
 
 test('returns the handler result as JSON, with its own environment and a Lambda context', async () => {
   const runtime = start([
-    spec('echo', `exports.handler = async (event, context) => ({ event, greeting: process.env.GREETING, name: context.functionName, remaining: context.getRemainingTimeInMillis() > 0, at: new Date(0), gone: undefined });`, { environment: { GREETING: 'hello' } }),
+    spec(
+      'echo',
+      `exports.handler = async (event, context) => ({ event, greeting: process.env.GREETING, name: context.functionName, remaining: context.getRemainingTimeInMillis() > 0, at: new Date(0), gone: undefined });`,
+      { environment: { GREETING: 'hello' } },
+    ),
   ]);
 
   const result = await runtime.invoke('echo', { a: 1 });
 
   expect(result.functionError).toBeUndefined();
-  expect(result.payload).toEqual({ event: { a: 1 }, greeting: 'hello', name: 'echo', remaining: true, at: '1970-01-01T00:00:00.000Z' });
+  expect(result.payload).toEqual({
+    event: { a: 1 },
+    greeting: 'hello',
+    name: 'echo',
+    remaining: true,
+    at: '1970-01-01T00:00:00.000Z',
+  });
 });
 
 test('a thrown error comes back in the shape Lambda reports, its name as errorType', async () => {
-  const runtime = start([spec('thrower', `class PaymentDeclined extends Error { name = 'PaymentDeclined' }; exports.handler = async () => { throw new PaymentDeclined('no money'); };`)]);
+  const runtime = start([
+    spec(
+      'thrower',
+      `class PaymentDeclined extends Error { name = 'PaymentDeclined' }; exports.handler = async () => { throw new PaymentDeclined('no money'); };`,
+    ),
+  ]);
 
   const result = await runtime.invoke('arn:aws:lambda:us-east-1:000000000000:function:thrower', {});
 
   expect(result.functionError).toBe('Unhandled');
-  expect(result.payload).toMatchObject({ errorType: 'PaymentDeclined', errorMessage: 'no money', trace: match.any(Array) });
+  expect(result.payload).toMatchObject({
+    errorType: 'PaymentDeclined',
+    errorMessage: 'no money',
+    trace: match.any(Array),
+  });
 });
 
 test('a warm worker is reused: module state survives between invocations', async () => {
@@ -66,7 +85,15 @@ test('a warm worker is reused: module state survives between invocations', async
 });
 
 test('concurrent invocations scale out to more workers, up to the limit, then queue', async () => {
-  const runtime = start([spec('slow', `const id = Math.random(); exports.handler = async () => { await new Promise((r) => setTimeout(r, 300)); return id; };`)], { defaultConcurrency: 2 });
+  const runtime = start(
+    [
+      spec(
+        'slow',
+        `const id = Math.random(); exports.handler = async () => { await new Promise((r) => setTimeout(r, 300)); return id; };`,
+      ),
+    ],
+    { defaultConcurrency: 2 },
+  );
 
   const results = await Promise.all(Array.from({ length: 4 }, () => runtime.invoke('slow', {})));
 
@@ -75,13 +102,22 @@ test('concurrent invocations scale out to more workers, up to the limit, then qu
 });
 
 test('the timeout ends the worker with Sandbox.Timedout; the next invocation starts cold', async () => {
-  const runtime = start([spec('sleepy', `let calls = 0; exports.handler = async (event) => { calls++; if (event.hang) await new Promise(() => setInterval(() => {}, 1000)); return calls; };`, { timeoutSeconds: 1 })]);
+  const runtime = start([
+    spec(
+      'sleepy',
+      `let calls = 0; exports.handler = async (event) => { calls++; if (event.hang) await new Promise(() => setInterval(() => {}, 1000)); return calls; };`,
+      { timeoutSeconds: 1 },
+    ),
+  ]);
 
   const hung = await runtime.invoke('sleepy', { hang: true });
   const next = await runtime.invoke('sleepy', {});
 
   expect(hung.functionError).toBe('Unhandled');
-  expect(hung.payload).toMatchObject({ errorType: 'Sandbox.Timedout', errorMessage: match.stringContaining('Task timed out after 1.00 seconds') });
+  expect(hung.payload).toMatchObject({
+    errorType: 'Sandbox.Timedout',
+    errorMessage: match.stringContaining('Task timed out after 1.00 seconds'),
+  });
   expect(next.payload).toBe(1);
 });
 
@@ -96,13 +132,21 @@ test('a module that fails to load reports Runtime.ImportModuleError', async () =
 
 test('output is captured per function and request', async () => {
   const lines: { fn: string; requestId?: string; text: string }[] = [];
-  const runtime = start([spec('talker', `exports.handler = async () => { console.log('hello from talker'); return 1; };`)], {
-    onOutput: ({ fn, requestId, text }: { fn: FunctionSpec; requestId?: string; text: string }) => lines.push({ fn: fn.name, requestId, text }),
-  });
+  const runtime = start(
+    [spec('talker', `exports.handler = async () => { console.log('hello from talker'); return 1; };`)],
+    {
+      onOutput: ({ fn, requestId, text }: { fn: FunctionSpec; requestId?: string; text: string }) =>
+        lines.push({ fn: fn.name, requestId, text }),
+    },
+  );
 
   const result = await runtime.invoke('talker', {});
 
-  expect(lines).toContainEqual({ fn: 'talker', requestId: result.requestId, text: match.stringContaining('hello from talker') });
+  expect(lines).toContainEqual({
+    fn: 'talker',
+    requestId: result.requestId,
+    text: match.stringContaining('hello from talker'),
+  });
 });
 
 test('an unknown function is ResourceNotFoundException', async () => {

@@ -22,7 +22,8 @@ afterAll(async () => {
   copy?.remove();
 }, 60_000);
 
-const names = async (): Promise<string[]> => ((await (await fetch(`${cloud.api}/products`)).json()) as { name: string }[]).map((product) => product.name);
+const names = async (): Promise<string[]> =>
+  ((await (await fetch(`${cloud.api}/products`)).json()) as { name: string }[]).map((product) => product.name);
 const log = () => readFileSync(cloud.logFile, 'utf8');
 
 test('a handler edit is served by the next request, without a restart', async () => {
@@ -30,7 +31,13 @@ test('a handler edit is served by the next request, without a restart', async ()
   const source = readFileSync(handler, 'utf8');
   expect(source).toContain('products.map(toView)');
 
-  writeFileSync(handler, source.replace('products.map(toView)', "products.map((product) => ({ ...toView(product), name: `Edited: ${product.name}` }))"));
+  writeFileSync(
+    handler,
+    source.replace(
+      'products.map(toView)',
+      'products.map((product) => ({ ...toView(product), name: `Edited: ${product.name}` }))',
+    ),
+  );
   const after = await eventually(async () => {
     const now = await names();
     return now.every((name) => name.startsWith('Edited: ')) ? now : undefined;
@@ -44,8 +51,13 @@ test('a handler edit is served by the next request, without a restart', async ()
 test('a handler that does not build: the error is printed with its place, and the old code keeps serving', async () => {
   appendFileSync(handler, '\nexport const broken = ;\n');
 
-  await eventually(() => Promise.resolve(/WarehouseListProducts did not build/.test(log()) ? true : undefined), 'the build error to be printed');
+  await eventually(
+    () => Promise.resolve(/WarehouseListProducts did not build/.test(log()) ? true : undefined),
+    'the build error to be printed',
+  );
 
-  expect(log()).toMatch(/WarehouseListProducts did not build, its old code keeps serving:\n {2}functions\/warehouse\/list-products\.ts:\d+:\d+: /);
+  expect(log()).toMatch(
+    /WarehouseListProducts did not build, its old code keeps serving:\n {2}functions\/warehouse\/list-products\.ts:\d+:\d+: /,
+  );
   expect((await names()).every((name) => name.startsWith('Edited: '))).toBe(true);
 }, 60_000);

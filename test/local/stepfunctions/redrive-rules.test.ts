@@ -1,7 +1,14 @@
 import type { AslDefinition } from '../../../local/stepfunctions/asl';
 import type { ExecutionRecord } from '../../../local/stepfunctions/executions';
 import type { HistoryEvent } from '../../../local/stepfunctions/history';
-import { earlierRedrive, HISTORY_EVENT_LIMIT, keepToken, recordedEnd, redriveStatusOf, resumePoint } from '../../../local/stepfunctions/redrive';
+import {
+  earlierRedrive,
+  HISTORY_EVENT_LIMIT,
+  keepToken,
+  recordedEnd,
+  redriveStatusOf,
+  resumePoint,
+} from '../../../local/stepfunctions/redrive';
 
 // RedriveExecution's rules on their own, against a fixed clock: when an execution is redrivable,
 // client tokens, where an execution resumes, and the end a history recorded. stepfunctions/redrive.test.ts
@@ -30,21 +37,59 @@ describe('redriveStatusOf: whether RedriveExecution would accept the execution n
     ['a TIMED_OUT execution', record({ status: 'TIMED_OUT' })],
     ['an ABORTED execution', record({ status: 'ABORTED' })],
     ['one stopped exactly 14 days ago', record({ startDate: NOW - 15 * DAY, stopDate: NOW - 14 * DAY })],
-    ['one with room for ExecutionRedriven and one more event under 25,000', record({ eventCount: HISTORY_EVENT_LIMIT - 1 })],
+    [
+      'one with room for ExecutionRedriven and one more event under 25,000',
+      record({ eventCount: HISTORY_EVENT_LIMIT - 1 }),
+    ],
     ['one redriven before', record({ redriveCount: 3, redriveDate: NOW - 2 * DAY })],
   ])('%s is REDRIVABLE, with no reason', (_name, execution) => {
     expect(redriveStatusOf(execution, STANDARD, NOW)).toEqual({ status: 'REDRIVABLE' });
   });
 
   test.each([
-    ['a RUNNING execution', 'Execution is RUNNING and cannot be redriven', record({ status: 'RUNNING', stopDate: undefined }), STANDARD],
-    ['a SUCCEEDED execution', 'Execution is SUCCEEDED and cannot be redriven', record({ status: 'SUCCEEDED' }), STANDARD],
+    [
+      'a RUNNING execution',
+      'Execution is RUNNING and cannot be redriven',
+      record({ status: 'RUNNING', stopDate: undefined }),
+      STANDARD,
+    ],
+    [
+      'a SUCCEEDED execution',
+      'Execution is SUCCEEDED and cannot be redriven',
+      record({ status: 'SUCCEEDED' }),
+      STANDARD,
+    ],
     ['an execution of a state machine that is gone', 'State machine is in DELETING status', record(), undefined],
-    ['an execution of an EXPRESS state machine', 'Execution of an EXPRESS state machine cannot be redriven', record(), { type: 'EXPRESS' as const }],
-    ['a history of 24,999 events', 'Execution history event limit exceeded', record({ eventCount: HISTORY_EVENT_LIMIT }), STANDARD],
-    ['an execution started more than a year ago', 'Execution has exceeded the max execution time', record({ startDate: NOW - 366 * DAY, stopDate: NOW - DAY }), STANDARD],
-    ['one stopped 14 days and 1 ms ago', 'Execution redrivable period exceeded', record({ startDate: NOW - 15 * DAY, stopDate: NOW - 14 * DAY - 1 }), STANDARD],
-    ['one without a stop date, counted from its start', 'Execution redrivable period exceeded', record({ startDate: NOW - 15 * DAY, stopDate: undefined }), STANDARD],
+    [
+      'an execution of an EXPRESS state machine',
+      'Execution of an EXPRESS state machine cannot be redriven',
+      record(),
+      { type: 'EXPRESS' as const },
+    ],
+    [
+      'a history of 24,999 events',
+      'Execution history event limit exceeded',
+      record({ eventCount: HISTORY_EVENT_LIMIT }),
+      STANDARD,
+    ],
+    [
+      'an execution started more than a year ago',
+      'Execution has exceeded the max execution time',
+      record({ startDate: NOW - 366 * DAY, stopDate: NOW - DAY }),
+      STANDARD,
+    ],
+    [
+      'one stopped 14 days and 1 ms ago',
+      'Execution redrivable period exceeded',
+      record({ startDate: NOW - 15 * DAY, stopDate: NOW - 14 * DAY - 1 }),
+      STANDARD,
+    ],
+    [
+      'one without a stop date, counted from its start',
+      'Execution redrivable period exceeded',
+      record({ startDate: NOW - 15 * DAY, stopDate: undefined }),
+      STANDARD,
+    ],
   ])('%s is NOT_REDRIVABLE: %s', (_name, reason, execution, machine) => {
     expect(redriveStatusOf(execution, machine, NOW)).toEqual({ status: 'NOT_REDRIVABLE', reason });
   });
@@ -56,7 +101,12 @@ describe('earlierRedrive: a client token used again answers the redrive it made'
   test.each([
     ['a token used 5 minutes ago', [used('t-1', 5)], 't-1', NOW - 5 * MINUTE],
     ['a token used exactly 15 minutes ago', [used('t-1', 15)], 't-1', NOW - 15 * MINUTE],
-    ['a token used 15 minutes and 1 ms ago is expired', [{ token: 't-1', date: NOW - 15 * MINUTE - 1 }], 't-1', undefined],
+    [
+      'a token used 15 minutes and 1 ms ago is expired',
+      [{ token: 't-1', date: NOW - 15 * MINUTE - 1 }],
+      't-1',
+      undefined,
+    ],
     ['a token never used', [used('t-1', 5)], 't-2', undefined],
     ['a token used again after it expired: its newer use', [used('t-1', 40), used('t-1', 2)], 't-1', NOW - 2 * MINUTE],
     ['an execution never redriven with a token', undefined, 't-1', undefined],
@@ -89,12 +139,16 @@ describe('earlierRedrive: a client token used again answers the redrive it made'
       error = thrown;
     }
 
-    expect(error).toMatchObject({ code: 'ValidationException', message: expect.stringContaining("Value at 'clientToken' failed to satisfy constraint") as unknown });
+    expect(error).toMatchObject({
+      code: 'ValidationException',
+      message: expect.stringContaining("Value at 'clientToken' failed to satisfy constraint") as unknown,
+    });
   });
 });
 
 describe('keepToken: the tokens kept after a redrive', () => {
-  const tokens = (n: number) => Array.from({ length: n }, (_, i) => ({ token: `t-${i}`, date: NOW - (n - i) * MINUTE }));
+  const tokens = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ token: `t-${i}`, date: NOW - (n - i) * MINUTE }));
 
   test('a redrive without a token keeps the tokens as they were', () => {
     const kept = tokens(3);
@@ -119,13 +173,26 @@ describe('resumePoint: where an execution goes on from', () => {
     StartAt: 'Reserve',
     States: {
       Reserve: { Type: 'Task', Next: 'Notify' },
-      Notify: { Type: 'Map', ItemProcessor: { StartAt: 'Send', States: { Send: { Type: 'Task', End: true } } }, Next: 'Done' },
+      Notify: {
+        Type: 'Map',
+        ItemProcessor: { StartAt: 'Send', States: { Send: { Type: 'Task', End: true } } },
+        Next: 'Done',
+      },
       Done: { Type: 'Succeed' },
     },
   };
   let id = 0;
-  const event = (type: string, details: Record<string, unknown> = {}): HistoryEvent => ({ id: ++id, previousEventId: id - 1, timestamp: NOW + id, type, ...details });
-  const entered = (type: string, name: string, input: unknown) => event(type, { stateEnteredEventDetails: { name, input: JSON.stringify(input), inputDetails: { truncated: false } } });
+  const event = (type: string, details: Record<string, unknown> = {}): HistoryEvent => ({
+    id: ++id,
+    previousEventId: id - 1,
+    timestamp: NOW + id,
+    type,
+    ...details,
+  });
+  const entered = (type: string, name: string, input: unknown) =>
+    event(type, {
+      stateEnteredEventDetails: { name, input: JSON.stringify(input), inputDetails: { truncated: false } },
+    });
   const exited = (type: string, name: string) => event(type, { stateExitedEventDetails: { name, output: '{}' } });
 
   test('no state entered yet: undefined, the execution starts at StartAt', () => {
@@ -134,9 +201,18 @@ describe('resumePoint: where an execution goes on from', () => {
   });
 
   test('the last state entered, with the input it was entered with', () => {
-    const history = [event('ExecutionStarted'), entered('TaskStateEntered', 'Reserve', { orderId: 'o-1' }), exited('TaskStateExited', 'Reserve'), entered('MapStateEntered', 'Notify', { orderId: 'o-1', reserved: true })];
+    const history = [
+      event('ExecutionStarted'),
+      entered('TaskStateEntered', 'Reserve', { orderId: 'o-1' }),
+      exited('TaskStateExited', 'Reserve'),
+      entered('MapStateEntered', 'Notify', { orderId: 'o-1', reserved: true }),
+    ];
 
-    expect(resumePoint(history, definition)).toEqual({ state: 'Notify', input: { orderId: 'o-1', reserved: true }, entered: true });
+    expect(resumePoint(history, definition)).toEqual({
+      state: 'Notify',
+      input: { orderId: 'o-1', reserved: true },
+      entered: true,
+    });
   });
 
   test('a state inside a Map restarts its Map, with the Map’s input', () => {
@@ -147,11 +223,21 @@ describe('resumePoint: where an execution goes on from', () => {
       entered('TaskStateEntered', 'Send', 1),
     ];
 
-    expect(resumePoint(history, definition)).toEqual({ state: 'Notify', input: { orderId: 'o-1', lines: [1, 2] }, entered: true });
+    expect(resumePoint(history, definition)).toEqual({
+      state: 'Notify',
+      input: { orderId: 'o-1', lines: [1, 2] },
+      entered: true,
+    });
   });
 
   test('after a redrive the failed state is entered again: its StateEntered is before the redrive', () => {
-    const history = [event('ExecutionStarted'), entered('TaskStateEntered', 'Reserve', { orderId: 'o-1' }), event('TaskFailed'), event('ExecutionFailed'), event('ExecutionRedriven', { executionRedrivenEventDetails: { redriveCount: 1 } })];
+    const history = [
+      event('ExecutionStarted'),
+      entered('TaskStateEntered', 'Reserve', { orderId: 'o-1' }),
+      event('TaskFailed'),
+      event('ExecutionFailed'),
+      event('ExecutionRedriven', { executionRedrivenEventDetails: { redriveCount: 1 } }),
+    ];
 
     expect(resumePoint(history, definition)).toEqual({ state: 'Reserve', input: { orderId: 'o-1' }, entered: false });
   });
@@ -170,13 +256,33 @@ describe('resumePoint: where an execution goes on from', () => {
 });
 
 describe('recordedEnd: the end a history holds when the record missed it', () => {
-  const at = (type: string, details: Record<string, unknown> = {}, timestamp = NOW): HistoryEvent => ({ id: 9, previousEventId: 8, timestamp, type, ...details });
+  const at = (type: string, details: Record<string, unknown> = {}, timestamp = NOW): HistoryEvent => ({
+    id: 9,
+    previousEventId: 8,
+    timestamp,
+    type,
+    ...details,
+  });
   const started = { id: 1, previousEventId: 0, timestamp: NOW - MINUTE, type: 'ExecutionStarted' };
 
   test.each([
-    ['ExecutionSucceeded', at('ExecutionSucceeded', { executionSucceededEventDetails: { output: '{}' } }), { status: 'SUCCEEDED', stopDate: NOW }],
-    ['ExecutionFailed, with its error and cause', at('ExecutionFailed', { executionFailedEventDetails: { error: 'ChargeFailed', cause: 'the card service is down' } }), { status: 'FAILED', stopDate: NOW, error: 'ChargeFailed', cause: 'the card service is down' }],
-    ['ExecutionTimedOut, with its error only', at('ExecutionTimedOut', { executionTimedOutEventDetails: { error: 'States.Timeout' } }), { status: 'TIMED_OUT', stopDate: NOW, error: 'States.Timeout' }],
+    [
+      'ExecutionSucceeded',
+      at('ExecutionSucceeded', { executionSucceededEventDetails: { output: '{}' } }),
+      { status: 'SUCCEEDED', stopDate: NOW },
+    ],
+    [
+      'ExecutionFailed, with its error and cause',
+      at('ExecutionFailed', {
+        executionFailedEventDetails: { error: 'ChargeFailed', cause: 'the card service is down' },
+      }),
+      { status: 'FAILED', stopDate: NOW, error: 'ChargeFailed', cause: 'the card service is down' },
+    ],
+    [
+      'ExecutionTimedOut, with its error only',
+      at('ExecutionTimedOut', { executionTimedOutEventDetails: { error: 'States.Timeout' } }),
+      { status: 'TIMED_OUT', stopDate: NOW, error: 'States.Timeout' },
+    ],
     ['ExecutionAborted, without details', at('ExecutionAborted'), { status: 'ABORTED', stopDate: NOW }],
   ])('%s', (_name, last, expected) => {
     expect(recordedEnd([started, last])).toEqual(expected);
@@ -184,8 +290,18 @@ describe('recordedEnd: the end a history holds when the record missed it', () =>
 
   test.each([
     ['an empty history', []],
-    ['a history still under way', [started, at('TaskStateEntered', { stateEnteredEventDetails: { name: 'Reserve', input: '{}' } })]],
-    ['a failure followed by a redrive', [started, at('ExecutionFailed', { executionFailedEventDetails: { error: 'E' } }, NOW - 1), at('ExecutionRedriven', { executionRedrivenEventDetails: { redriveCount: 1 } })]],
+    [
+      'a history still under way',
+      [started, at('TaskStateEntered', { stateEnteredEventDetails: { name: 'Reserve', input: '{}' } })],
+    ],
+    [
+      'a failure followed by a redrive',
+      [
+        started,
+        at('ExecutionFailed', { executionFailedEventDetails: { error: 'E' } }, NOW - 1),
+        at('ExecutionRedriven', { executionRedrivenEventDetails: { redriveCount: 1 } }),
+      ],
+    ],
   ])('%s has no end', (_name, history) => {
     expect(recordedEnd(history)).toBeUndefined();
   });

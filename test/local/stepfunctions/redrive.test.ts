@@ -11,12 +11,20 @@ import type { StatusChangeDetail } from '../../../local/stepfunctions/status-eve
 // RedriveExecution as AWS defines it, on a small definition whose Task fails while the "fault" is on.
 
 const ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:Redrive';
-const handle = (...args: Parameters<typeof handleStepFunctionsAction>): Promise<unknown> => new Promise((resolve) => resolve(handleStepFunctionsAction(...args)));
+const handle = (...args: Parameters<typeof handleStepFunctionsAction>): Promise<unknown> =>
+  new Promise((resolve) => resolve(handleStepFunctionsAction(...args)));
 
 const definition = {
   StartAt: 'Prepare',
   States: {
-    Prepare: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'prepare', 'Payload.$': '$' }, ResultSelector: { 'prepared.$': '$.Payload' }, ResultPath: '$.prepare', Next: 'Charge' },
+    Prepare: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: 'prepare', 'Payload.$': '$' },
+      ResultSelector: { 'prepared.$': '$.Payload' },
+      ResultPath: '$.prepare',
+      Next: 'Charge',
+    },
     Charge: {
       Type: 'Task',
       Resource: 'arn:aws:states:::lambda:invoke',
@@ -29,7 +37,15 @@ const definition = {
     Done: { Type: 'Succeed' },
   },
 };
-const spec: StateMachineSpec = { logicalId: 'Redrive', name: 'Redrive', arn: ARN, type: 'STANDARD', roleArn: 'role', definition: JSON.stringify(definition), creationDate: Date.now() };
+const spec: StateMachineSpec = {
+  logicalId: 'Redrive',
+  name: 'Redrive',
+  arn: ARN,
+  type: 'STANDARD',
+  roleArn: 'role',
+  definition: JSON.stringify(definition),
+  creationDate: Date.now(),
+};
 
 interface World {
   broken: boolean;
@@ -42,7 +58,11 @@ const targets = (world: World): IntegrationTargets => ({
   invokeLambda: async (name, payload) => {
     world.calls.push(name);
     if (name === 'charge') await world.gate;
-    if (name === 'charge' && world.broken) return { functionError: 'Unhandled', payload: { errorType: 'ChargeFailed', errorMessage: 'the card service is down', trace: [] } };
+    if (name === 'charge' && world.broken)
+      return {
+        functionError: 'Unhandled',
+        payload: { errorType: 'ChargeFailed', errorMessage: 'the card service is down', trace: [] },
+      };
     return { payload: `${name}:${(payload as { orderId: string }).orderId}` };
   },
   publish: () => ({ MessageId: 'm' }),
@@ -66,8 +86,10 @@ interface Event {
   executionRedrivenEventDetails?: { redriveCount: number };
 }
 
-const describe_ = (service: StepFunctionsService, executionArn: string) => handle(service, 'DescribeExecution', { executionArn }) as Promise<Described>;
-const historyOf = async (service: StepFunctionsService, executionArn: string) => ((await handle(service, 'GetExecutionHistory', { executionArn })) as { events: Event[] }).events;
+const describe_ = (service: StepFunctionsService, executionArn: string) =>
+  handle(service, 'DescribeExecution', { executionArn }) as Promise<Described>;
+const historyOf = async (service: StepFunctionsService, executionArn: string) =>
+  ((await handle(service, 'GetExecutionHistory', { executionArn })) as { events: Event[] }).events;
 const ended = async (service: StepFunctionsService, executionArn: string) => {
   await service.finished(executionArn);
   return describe_(service, executionArn);
@@ -76,8 +98,19 @@ const ended = async (service: StepFunctionsService, executionArn: string) => {
 const setup = (options: Partial<StepFunctionsOptions> = {}) => {
   const world: World = { broken: true, calls: [] };
   const changes: StatusChangeDetail[] = [];
-  const service = new StepFunctionsService([spec], targets(world), { region: 'us-east-1', onStatusChange: (_record, detail) => changes.push(detail), ...options });
-  const start = async (name: string) => ((await handle(service, 'StartExecution', { stateMachineArn: ARN, name, input: JSON.stringify({ orderId: name }) })) as { executionArn: string }).executionArn;
+  const service = new StepFunctionsService([spec], targets(world), {
+    region: 'us-east-1',
+    onStatusChange: (_record, detail) => changes.push(detail),
+    ...options,
+  });
+  const start = async (name: string) =>
+    (
+      (await handle(service, 'StartExecution', {
+        stateMachineArn: ARN,
+        name,
+        input: JSON.stringify({ orderId: name }),
+      })) as { executionArn: string }
+    ).executionArn;
   return { world, changes, service, start };
 };
 
@@ -91,11 +124,26 @@ test('a failed execution is redriven under the same ARN from the state that fail
   const redriven = await ended(service, executionArn);
   const events = await historyOf(service, executionArn);
 
-  expect(failed).toMatchObject({ status: 'FAILED', error: 'ChargeFailed', redriveCount: 0, redriveStatus: 'REDRIVABLE' });
+  expect(failed).toMatchObject({
+    status: 'FAILED',
+    error: 'ChargeFailed',
+    redriveCount: 0,
+    redriveStatus: 'REDRIVABLE',
+  });
   expect(failed.redriveStatusReason).toBeUndefined();
   expect(typeof answer.redriveDate).toBe('number');
-  expect(redriven).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1, redriveDate: answer.redriveDate, redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'Execution is SUCCEEDED and cannot be redriven' });
-  expect(JSON.parse(redriven.output!)).toEqual({ orderId: 'o-1', prepare: { prepared: 'prepare:o-1' }, charge: { charged: 'charge:o-1' } });
+  expect(redriven).toMatchObject({
+    status: 'SUCCEEDED',
+    redriveCount: 1,
+    redriveDate: answer.redriveDate,
+    redriveStatus: 'NOT_REDRIVABLE',
+    redriveStatusReason: 'Execution is SUCCEEDED and cannot be redriven',
+  });
+  expect(JSON.parse(redriven.output!)).toEqual({
+    orderId: 'o-1',
+    prepare: { prepared: 'prepare:o-1' },
+    charge: { charged: 'charge:o-1' },
+  });
   // Prepare ran once; Charge twice (its Retry), failed, then once more after the redrive.
   expect(world.calls).toEqual(['prepare', 'charge', 'charge', 'charge']);
   expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
@@ -105,8 +153,14 @@ test('a failed execution is redriven under the same ARN from the state that fail
   expect(types.filter((t) => t === 'ExecutionStarted')).toHaveLength(1);
   expect(types[redrivenAt - 1]).toBe('ExecutionFailed');
   expect(events[redrivenAt]!.executionRedrivenEventDetails).toEqual({ redriveCount: 1 });
-  expect(events[redrivenAt + 1]).toMatchObject({ type: 'TaskStateEntered', stateEnteredEventDetails: { name: 'Charge' } });
-  expect(JSON.parse(events[redrivenAt + 1]!.stateEnteredEventDetails!.input)).toEqual({ orderId: 'o-1', prepare: { prepared: 'prepare:o-1' } });
+  expect(events[redrivenAt + 1]).toMatchObject({
+    type: 'TaskStateEntered',
+    stateEnteredEventDetails: { name: 'Charge' },
+  });
+  expect(JSON.parse(events[redrivenAt + 1]!.stateEnteredEventDetails!.input)).toEqual({
+    orderId: 'o-1',
+    prepare: { prepared: 'prepare:o-1' },
+  });
   expect(types.at(-1)).toBe('ExecutionSucceeded');
 });
 
@@ -117,17 +171,30 @@ test('only a FAILED, TIMED_OUT or ABORTED execution is redrivable: running, succ
   const running = await start('running');
   await new Promise((resolve) => setTimeout(resolve, 20));
 
-  const whileRunning = await handle(service, 'RedriveExecution', { executionArn: running }).catch((error: unknown) => error);
+  const whileRunning = await handle(service, 'RedriveExecution', { executionArn: running }).catch(
+    (error: unknown) => error,
+  );
   const describedRunning = await describe_(service, running);
   world.broken = false;
   open();
   await service.finished(running);
 
   expect(whileRunning).toMatchObject({ code: 'ExecutionNotRedrivable', status: 400 });
-  expect(describedRunning).toMatchObject({ status: 'RUNNING', redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'Execution is RUNNING and cannot be redriven' });
-  await expect(handle(service, 'RedriveExecution', { executionArn: running })).rejects.toMatchObject({ code: 'ExecutionNotRedrivable', message: expect.stringContaining('Execution is SUCCEEDED and cannot be redriven') as unknown });
-  await expect(handle(service, 'RedriveExecution', { executionArn: `${running.replace(':running', ':nope')}` })).rejects.toMatchObject({ code: 'ExecutionDoesNotExist' });
-  await expect(handle(service, 'RedriveExecution', { executionArn: 'arn:nope' })).rejects.toMatchObject({ code: 'InvalidArn' });
+  expect(describedRunning).toMatchObject({
+    status: 'RUNNING',
+    redriveStatus: 'NOT_REDRIVABLE',
+    redriveStatusReason: 'Execution is RUNNING and cannot be redriven',
+  });
+  await expect(handle(service, 'RedriveExecution', { executionArn: running })).rejects.toMatchObject({
+    code: 'ExecutionNotRedrivable',
+    message: expect.stringContaining('Execution is SUCCEEDED and cannot be redriven') as unknown,
+  });
+  await expect(
+    handle(service, 'RedriveExecution', { executionArn: `${running.replace(':running', ':nope')}` }),
+  ).rejects.toMatchObject({ code: 'ExecutionDoesNotExist' });
+  await expect(handle(service, 'RedriveExecution', { executionArn: 'arn:nope' })).rejects.toMatchObject({
+    code: 'InvalidArn',
+  });
   await expect(handle(service, 'RedriveExecution', {})).rejects.toMatchObject({ code: 'ValidationException' });
 });
 
@@ -139,8 +206,13 @@ test('the redrivable period is 14 days from the stop', async () => {
   record.stopDate = Date.now() - 15 * 24 * 3600 * 1000;
   record.startDate = record.stopDate - 1000;
 
-  await expect(handle(service, 'RedriveExecution', { executionArn })).rejects.toMatchObject({ code: 'ExecutionNotRedrivable' });
-  expect(await describe_(service, executionArn)).toMatchObject({ redriveStatus: 'NOT_REDRIVABLE', redriveStatusReason: 'Execution redrivable period exceeded' });
+  await expect(handle(service, 'RedriveExecution', { executionArn })).rejects.toMatchObject({
+    code: 'ExecutionNotRedrivable',
+  });
+  expect(await describe_(service, executionArn)).toMatchObject({
+    redriveStatus: 'NOT_REDRIVABLE',
+    redriveStatusReason: 'Execution redrivable period exceeded',
+  });
 });
 
 test('a client token used again answers the same redrive; a bad one is a ValidationException', async () => {
@@ -149,13 +221,19 @@ test('a client token used again answers the same redrive; a bad one is a Validat
   await service.finished(executionArn);
   world.broken = false;
 
-  const first = (await handle(service, 'RedriveExecution', { executionArn, clientToken: 'retry-1' })) as { redriveDate: number };
-  const again = (await handle(service, 'RedriveExecution', { executionArn, clientToken: 'retry-1' })) as { redriveDate: number };
+  const first = (await handle(service, 'RedriveExecution', { executionArn, clientToken: 'retry-1' })) as {
+    redriveDate: number;
+  };
+  const again = (await handle(service, 'RedriveExecution', { executionArn, clientToken: 'retry-1' })) as {
+    redriveDate: number;
+  };
   const described = await ended(service, executionArn);
 
   expect(again).toEqual(first);
   expect(described).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
-  await expect(handle(service, 'RedriveExecution', { executionArn, clientToken: 'has space' })).rejects.toMatchObject({ code: 'ValidationException' });
+  await expect(handle(service, 'RedriveExecution', { executionArn, clientToken: 'has space' })).rejects.toMatchObject({
+    code: 'ValidationException',
+  });
 });
 
 test('past the running executions quota a redrive is refused with ExecutionLimitExceeded', async () => {
@@ -166,8 +244,12 @@ test('past the running executions quota a redrive is refused with ExecutionLimit
   world.gate = new Promise((resolve) => (open = resolve));
   const running = await start('limit-2');
 
-  await expect(handle(service, 'RedriveExecution', { executionArn: failed })).rejects.toMatchObject({ code: 'ExecutionLimitExceeded' });
-  await expect(handle(service, 'StartExecution', { stateMachineArn: ARN, name: 'limit-3' })).rejects.toMatchObject({ code: 'ExecutionLimitExceeded' });
+  await expect(handle(service, 'RedriveExecution', { executionArn: failed })).rejects.toMatchObject({
+    code: 'ExecutionLimitExceeded',
+  });
+  await expect(handle(service, 'StartExecution', { stateMachineArn: ARN, name: 'limit-3' })).rejects.toMatchObject({
+    code: 'ExecutionLimitExceeded',
+  });
   expect(await describe_(service, failed)).toMatchObject({ status: 'FAILED', redriveCount: 0 });
   open();
   await service.finished(running);
@@ -188,12 +270,21 @@ test('an aborted execution is redriven from the state it was stopped in; ListExe
 
   await handle(service, 'RedriveExecution', { executionArn: stopped });
   const redriven = await ended(service, stopped);
-  const list = async (filter: object) => ((await handle(service, 'ListExecutions', { stateMachineArn: ARN, ...filter })) as { executions: { name: string; redriveCount: number; redriveDate?: number }[] }).executions;
+  const list = async (filter: object) =>
+    (
+      (await handle(service, 'ListExecutions', { stateMachineArn: ARN, ...filter })) as {
+        executions: { name: string; redriveCount: number; redriveDate?: number }[];
+      }
+    ).executions;
 
   expect(aborted).toMatchObject({ status: 'ABORTED', redriveStatus: 'REDRIVABLE' });
   expect(redriven).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
-  expect((await list({ redriveFilter: 'REDRIVEN' })).map((e) => [e.name, e.redriveCount, typeof e.redriveDate])).toEqual([['stopped', 1, 'number']]);
-  expect((await list({ redriveFilter: 'NOT_REDRIVEN' })).map((e) => [e.name, e.redriveCount, e.redriveDate])).toEqual([['untouched', 0, undefined]]);
+  expect(
+    (await list({ redriveFilter: 'REDRIVEN' })).map((e) => [e.name, e.redriveCount, typeof e.redriveDate]),
+  ).toEqual([['stopped', 1, 'number']]);
+  expect((await list({ redriveFilter: 'NOT_REDRIVEN' })).map((e) => [e.name, e.redriveCount, e.redriveDate])).toEqual([
+    ['untouched', 0, undefined],
+  ]);
   await expect(list({ redriveFilter: 'SOMETIMES' })).rejects.toMatchObject({ code: 'ValidationException' });
 });
 
@@ -212,7 +303,19 @@ test('each status change is sent with the detail of its EventBridge event, redri
     ['SUCCEEDED', 1, 'NOT_REDRIVABLE'],
   ]);
   const [started, failed, , succeeded] = changes;
-  expect(started).toMatchObject({ executionArn, stateMachineArn: ARN, name: 'events', input: '{"orderId":"events"}', inputDetails: { included: true }, stopDate: null, output: null, outputDetails: null, error: null, cause: null, redriveDate: null });
+  expect(started).toMatchObject({
+    executionArn,
+    stateMachineArn: ARN,
+    name: 'events',
+    input: '{"orderId":"events"}',
+    inputDetails: { included: true },
+    stopDate: null,
+    output: null,
+    outputDetails: null,
+    error: null,
+    cause: null,
+    redriveDate: null,
+  });
   expect(started!.redriveStatusReason).toBe('Execution is RUNNING and cannot be redriven');
   expect(failed).toMatchObject({ error: 'ChargeFailed', redriveStatusReason: null, output: null });
   expect(typeof failed!.stopDate).toBe('number');
@@ -243,7 +346,11 @@ describe('durable', () => {
     expect(after.world.calls).toEqual(['charge']);
     expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
     expect(events.filter((e) => e.type === 'ExecutionRedriven')).toHaveLength(1);
-    expect(events.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails!.name)).toEqual(['Prepare', 'Charge', 'Charge']);
+    expect(events.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails!.name)).toEqual([
+      'Prepare',
+      'Charge',
+      'Charge',
+    ]);
     expect(after.changes.map((c) => [c.status, c.redriveCount])).toEqual([['SUCCEEDED', 1]]);
     release();
   });

@@ -44,7 +44,15 @@ const definition = {
     Done: { Type: 'Succeed' },
   },
 };
-const spec: StateMachineSpec = { logicalId: 'Test', name: 'Test', arn: ARN, type: 'STANDARD', roleArn: 'role', definition: JSON.stringify(definition), creationDate: Date.now() };
+const spec: StateMachineSpec = {
+  logicalId: 'Test',
+  name: 'Test',
+  arn: ARN,
+  type: 'STANDARD',
+  roleArn: 'role',
+  definition: JSON.stringify(definition),
+  creationDate: Date.now(),
+};
 
 const integrations = (gate?: Promise<void>): IntegrationTargets => ({
   invokeLambda: async (_name, payload) => {
@@ -71,23 +79,43 @@ const waitFor = async (service: StepFunctionsService, executionArn: string) => {
 test('an execution succeeds and its history is in the AWS event format', async () => {
   const service = new StepFunctionsService([spec], integrations(), { region: 'us-east-1' });
 
-  const { executionArn } = (await handle(service, 'StartExecution', { stateMachineArn: ARN, name: 'ok-1', input: '{"amount":5}' })) as { executionArn: string };
+  const { executionArn } = (await handle(service, 'StartExecution', {
+    stateMachineArn: ARN,
+    name: 'ok-1',
+    input: '{"amount":5}',
+  })) as { executionArn: string };
   const described = await waitFor(service, executionArn);
   const { events } = (await handle(service, 'GetExecutionHistory', { executionArn })) as { events: HistoryEvent[] };
 
   expect(executionArn).toBe('arn:aws:states:us-east-1:000000000000:execution:Test:ok-1');
   expect(described).toMatchObject({ status: 'SUCCEEDED', output: JSON.stringify({ charged: 5 }) });
   expect(events.map((e) => e.type)).toEqual([
-    'ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSucceeded', 'TaskStateExited', 'SucceedStateEntered', 'SucceedStateExited', 'ExecutionSucceeded',
+    'ExecutionStarted',
+    'TaskStateEntered',
+    'TaskScheduled',
+    'TaskStarted',
+    'TaskSucceeded',
+    'TaskStateExited',
+    'SucceedStateEntered',
+    'SucceedStateExited',
+    'ExecutionSucceeded',
   ]);
   expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
-  expect(events[2]!.taskScheduledEventDetails).toMatchObject({ resourceType: 'lambda', resource: 'invoke', parameters: JSON.stringify({ FunctionName: 'charge', Payload: { amount: 5 } }) });
+  expect(events[2]!.taskScheduledEventDetails).toMatchObject({
+    resourceType: 'lambda',
+    resource: 'invoke',
+    parameters: JSON.stringify({ FunctionName: 'charge', Payload: { amount: 5 } }),
+  });
 });
 
 test("a Lambda error is caught by its name, with Lambda's JSON as the Cause", async () => {
   const service = new StepFunctionsService([spec], integrations(), { region: 'us-east-1' });
 
-  const { executionArn } = (await handle(service, 'StartExecution', { stateMachineArn: ARN, name: 'declined-1', input: '{"amount":500}' })) as { executionArn: string };
+  const { executionArn } = (await handle(service, 'StartExecution', {
+    stateMachineArn: ARN,
+    name: 'declined-1',
+    input: '{"amount":500}',
+  })) as { executionArn: string };
   const described = await waitFor(service, executionArn);
   const { events } = (await handle(service, 'GetExecutionHistory', { executionArn })) as { events: HistoryEvent[] };
 
@@ -95,7 +123,11 @@ test("a Lambda error is caught by its name, with Lambda's JSON as the Cause", as
   expect(JSON.parse(described.output!)).toBe('declined');
   const failed = events.find((e) => e.type === 'TaskFailed');
   expect(failed?.taskFailedEventDetails?.error).toBe('PaymentDeclined');
-  expect(JSON.parse(failed!.taskFailedEventDetails!.cause)).toEqual({ errorType: 'PaymentDeclined', errorMessage: 'too much', trace: [] });
+  expect(JSON.parse(failed!.taskFailedEventDetails!.cause)).toEqual({
+    errorType: 'PaymentDeclined',
+    errorMessage: 'too much',
+    trace: [],
+  });
 });
 
 test('StartExecution with a name in use: same input while running is the same execution, otherwise ExecutionAlreadyExists', async () => {
@@ -103,7 +135,11 @@ test('StartExecution with a name in use: same input while running is the same ex
   const gate = new Promise<void>((resolve) => (open = resolve));
   const service = new StepFunctionsService([spec], integrations(gate), { region: 'us-east-1' });
 
-  const first = (await handle(service, 'StartExecution', { stateMachineArn: ARN, name: 'dup', input: '{"amount":1}' })) as { executionArn: string; startDate: number };
+  const first = (await handle(service, 'StartExecution', {
+    stateMachineArn: ARN,
+    name: 'dup',
+    input: '{"amount":1}',
+  })) as { executionArn: string; startDate: number };
   const again = await handle(service, 'StartExecution', { stateMachineArn: ARN, name: 'dup', input: '{"amount":1}' });
   const otherInput = handle(service, 'StartExecution', { stateMachineArn: ARN, name: 'dup', input: '{"amount":2}' });
   await expect(otherInput).rejects.toMatchObject({ code: 'ExecutionAlreadyExists' });
@@ -113,35 +149,60 @@ test('StartExecution with a name in use: same input while running is the same ex
 
   expect(again).toEqual(first);
   await expect(afterEnd).rejects.toMatchObject({ code: 'ExecutionAlreadyExists' });
-  const { executions } = (await handle(service, 'ListExecutions', { stateMachineArn: ARN })) as { executions: unknown[] };
+  const { executions } = (await handle(service, 'ListExecutions', { stateMachineArn: ARN })) as {
+    executions: unknown[];
+  };
   expect(executions).toHaveLength(1);
 });
 
 test('records and histories survive a restart; an interrupted execution is run again', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'sfn-test-'));
   const before = new StepFunctionsService([spec], integrations(), { region: 'us-east-1', dataDir });
-  const { executionArn } = (await handle(before, 'StartExecution', { stateMachineArn: ARN, name: 'kept', input: '{"amount":3}' })) as { executionArn: string };
+  const { executionArn } = (await handle(before, 'StartExecution', {
+    stateMachineArn: ARN,
+    name: 'kept',
+    input: '{"amount":3}',
+  })) as { executionArn: string };
   await waitFor(before, executionArn);
   await before.drain(1000);
   let release!: () => void;
-  const stuck = new StepFunctionsService([spec], integrations(new Promise<void>((resolve) => (release = resolve))), { region: 'us-east-1', dataDir });
-  const interrupted = (await handle(stuck, 'StartExecution', { stateMachineArn: ARN, name: 'interrupted', input: '{"amount":4}' })) as { executionArn: string };
+  const stuck = new StepFunctionsService([spec], integrations(new Promise<void>((resolve) => (release = resolve))), {
+    region: 'us-east-1',
+    dataDir,
+  });
+  const interrupted = (await handle(stuck, 'StartExecution', {
+    stateMachineArn: ARN,
+    name: 'interrupted',
+    input: '{"amount":4}',
+  })) as { executionArn: string };
   await stuck.drain(50);
 
   const after = new StepFunctionsService([spec], integrations(), { region: 'us-east-1', dataDir });
   const resumed = after.resumeInterrupted();
 
-  expect((await handle(after, 'DescribeExecution', { executionArn })) as object).toMatchObject({ status: 'SUCCEEDED', output: '{"charged":3}' });
-  expect(((await handle(after, 'GetExecutionHistory', { executionArn })) as { events: unknown[] }).events).toHaveLength(9);
+  expect((await handle(after, 'DescribeExecution', { executionArn })) as object).toMatchObject({
+    status: 'SUCCEEDED',
+    output: '{"charged":3}',
+  });
+  expect(((await handle(after, 'GetExecutionHistory', { executionArn })) as { events: unknown[] }).events).toHaveLength(
+    9,
+  );
   expect(resumed).toEqual([interrupted.executionArn]);
-  expect(await waitFor(after, interrupted.executionArn)).toMatchObject({ status: 'SUCCEEDED', output: '{"charged":4}' });
+  expect(await waitFor(after, interrupted.executionArn)).toMatchObject({
+    status: 'SUCCEEDED',
+    output: '{"charged":4}',
+  });
   release();
 });
 
 test('unknown state machines and executions are AWS errors', async () => {
   const service = new StepFunctionsService([spec], integrations(), { region: 'us-east-1' });
-  await expect(handle(service, 'StartExecution', { stateMachineArn: `${ARN}x` })).rejects.toMatchObject({ code: 'StateMachineDoesNotExist' });
-  await expect(handle(service, 'DescribeExecution', { executionArn: 'arn:nope' })).rejects.toMatchObject({ code: 'ExecutionDoesNotExist' });
+  await expect(handle(service, 'StartExecution', { stateMachineArn: `${ARN}x` })).rejects.toMatchObject({
+    code: 'StateMachineDoesNotExist',
+  });
+  await expect(handle(service, 'DescribeExecution', { executionArn: 'arn:nope' })).rejects.toMatchObject({
+    code: 'ExecutionDoesNotExist',
+  });
 });
 
 describe('durable executions', () => {
@@ -149,11 +210,28 @@ describe('durable executions', () => {
     StartAt: 'Prepare',
     States: {
       Prepare: { Type: 'Pass', Result: { prepared: true }, ResultPath: '$.prepared', Next: 'First' },
-      First: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'first', 'Payload.$': '$' }, ResultPath: '$.first', Next: 'Second' },
-      Second: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'second', 'Payload.$': '$' }, ResultSelector: { 'done.$': '$.Payload' }, End: true },
+      First: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: { FunctionName: 'first', 'Payload.$': '$' },
+        ResultPath: '$.first',
+        Next: 'Second',
+      },
+      Second: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: { FunctionName: 'second', 'Payload.$': '$' },
+        ResultSelector: { 'done.$': '$.Payload' },
+        End: true,
+      },
     },
   };
-  const twoStepSpec: StateMachineSpec = { ...spec, arn: `${ARN}Two`, name: 'TestTwo', definition: JSON.stringify(twoSteps) };
+  const twoStepSpec: StateMachineSpec = {
+    ...spec,
+    arn: `${ARN}Two`,
+    name: 'TestTwo',
+    definition: JSON.stringify(twoSteps),
+  };
   const counting = (calls: Record<string, number>, gate?: Promise<void>): IntegrationTargets => ({
     invokeLambda: async (name) => {
       calls[name] = (calls[name] ?? 0) + 1;
@@ -168,8 +246,16 @@ describe('durable executions', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sfn-resume-'));
     const before: Record<string, number> = {};
     let release!: () => void;
-    const crashed = new StepFunctionsService([twoStepSpec], counting(before, new Promise<void>((resolve) => (release = resolve))), { region: 'us-east-1', dataDir });
-    const { executionArn } = (await handle(crashed, 'StartExecution', { stateMachineArn: twoStepSpec.arn, name: 'resume-1', input: '{"orderId":"o-1"}' })) as { executionArn: string };
+    const crashed = new StepFunctionsService(
+      [twoStepSpec],
+      counting(before, new Promise<void>((resolve) => (release = resolve))),
+      { region: 'us-east-1', dataDir },
+    );
+    const { executionArn } = (await handle(crashed, 'StartExecution', {
+      stateMachineArn: twoStepSpec.arn,
+      name: 'resume-1',
+      input: '{"orderId":"o-1"}',
+    })) as { executionArn: string };
     for (let i = 0; i < 100 && before.second === undefined; i++) await new Promise((resolve) => setTimeout(resolve, 5));
     // The process "dies" here: nothing is flushed or closed.
 
@@ -185,7 +271,10 @@ describe('durable executions', () => {
     expect(JSON.parse(described.output!)).toEqual({ done: 'second-ok' });
     expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
     expect(events.filter((e) => e.type === 'ExecutionStarted')).toHaveLength(1);
-    expect(events.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name)).toEqual(['First', 'Second']);
+    expect(events.filter((e) => e.type === 'TaskStateEntered').map((e) => e.stateEnteredEventDetails?.name)).toEqual([
+      'First',
+      'Second',
+    ]);
     expect(events.at(-1)!.type).toBe('ExecutionSucceeded');
     release();
   });
@@ -193,8 +282,16 @@ describe('durable executions', () => {
   test('an execution still running when the cloud stops is suspended where it is, RUNNING, and goes on at the next start', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sfn-suspend-'));
     let release!: () => void;
-    const stopping = new StepFunctionsService([twoStepSpec], counting({}, new Promise<void>((resolve) => (release = resolve))), { region: 'us-east-1', dataDir });
-    const { executionArn } = (await handle(stopping, 'StartExecution', { stateMachineArn: twoStepSpec.arn, name: 'suspended-1', input: '{}' })) as { executionArn: string };
+    const stopping = new StepFunctionsService(
+      [twoStepSpec],
+      counting({}, new Promise<void>((resolve) => (release = resolve))),
+      { region: 'us-east-1', dataDir },
+    );
+    const { executionArn } = (await handle(stopping, 'StartExecution', {
+      stateMachineArn: twoStepSpec.arn,
+      name: 'suspended-1',
+      input: '{}',
+    })) as { executionArn: string };
     await new Promise((resolve) => setTimeout(resolve, 50));
 
     await stopping.close();
@@ -204,7 +301,9 @@ describe('durable executions', () => {
     const before = (await handle(restarted, 'DescribeExecution', { executionArn })) as { status: string };
     restarted.resumeInterrupted();
     const described = await waitFor(restarted, executionArn);
-    const { events } = (await handle(restarted, 'GetExecutionHistory', { executionArn })) as { events: { type: string }[] };
+    const { events } = (await handle(restarted, 'GetExecutionHistory', { executionArn })) as {
+      events: { type: string }[];
+    };
 
     expect(before.status).toBe('RUNNING');
     expect(described.status).toBe('SUCCEEDED');
@@ -215,8 +314,16 @@ describe('durable executions', () => {
   test('a history cut short mid-line by a crash is repaired, and the execution still resumes', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sfn-torn-'));
     let release!: () => void;
-    const crashed = new StepFunctionsService([twoStepSpec], counting({}, new Promise<void>((resolve) => (release = resolve))), { region: 'us-east-1', dataDir });
-    const { executionArn } = (await handle(crashed, 'StartExecution', { stateMachineArn: twoStepSpec.arn, name: 'torn-1', input: '{}' })) as { executionArn: string };
+    const crashed = new StepFunctionsService(
+      [twoStepSpec],
+      counting({}, new Promise<void>((resolve) => (release = resolve))),
+      { region: 'us-east-1', dataDir },
+    );
+    const { executionArn } = (await handle(crashed, 'StartExecution', {
+      stateMachineArn: twoStepSpec.arn,
+      name: 'torn-1',
+      input: '{}',
+    })) as { executionArn: string };
     await new Promise((resolve) => setTimeout(resolve, 50));
     const [history] = readdirSync(join(dataDir, 'histories'));
     appendFileSync(join(dataDir, 'histories', history!), '{"id":99,"type":"TaskSucc');
@@ -224,7 +331,9 @@ describe('durable executions', () => {
     const restarted = new StepFunctionsService([twoStepSpec], counting({}), { region: 'us-east-1', dataDir });
     restarted.resumeInterrupted();
     const described = await waitFor(restarted, executionArn);
-    const { events } = (await handle(restarted, 'GetExecutionHistory', { executionArn })) as { events: { id: number }[] };
+    const { events } = (await handle(restarted, 'GetExecutionHistory', { executionArn })) as {
+      events: { id: number }[];
+    };
 
     expect(described.status).toBe('SUCCEEDED');
     expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));

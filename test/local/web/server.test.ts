@@ -12,7 +12,15 @@ import { rawJsonRequest } from '../../support/raw-http';
 // The web server over a small built site: content types, revalidation, traversal refused, the
 // config, JSON errors, and requests that must not stop it.
 
-const config = { api: 'http://localhost:3000/', issuer: 'http://localhost:8080/realms/shop', edge: 'http://localhost:4566', region: 'us-east-1', clientId: 'shop-web', stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:saga', dashboardName: 'ServerlessShop' };
+const config = {
+  api: 'http://localhost:3000/',
+  issuer: 'http://localhost:8080/realms/shop',
+  edge: 'http://localhost:4566',
+  region: 'us-east-1',
+  clientId: 'shop-web',
+  stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:saga',
+  dashboardName: 'ServerlessShop',
+};
 const files = new Map<string, Uint8Array>([
   ['index.html', Buffer.from('<!doctype html><title>shop</title>')],
   ['main.js', Buffer.from('console.log(1)')],
@@ -86,14 +94,19 @@ describe('the web server', () => {
     expect(await response.json()).toEqual({ error: 'NOT_FOUND', message: 'No file at /nothing/here.js' });
   });
 
-  test.each(['/../etc/passwd', '/console/../../package.json', '/%2e%2e/%2e%2e/package.json', '/main.js%00.html', '/..%5c..%5cpackage.json', '//etc/passwd', '/%E0%A4%A'])(
-    'refuses %s with a 400',
-    async (path) => {
-      const response = await raw(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
-      expect(response.status).toBe(400);
-      expect(response.body).toMatchObject({ error: 'BAD_REQUEST' });
-    },
-  );
+  test.each([
+    '/../etc/passwd',
+    '/console/../../package.json',
+    '/%2e%2e/%2e%2e/package.json',
+    '/main.js%00.html',
+    '/..%5c..%5cpackage.json',
+    '//etc/passwd',
+    '/%E0%A4%A',
+  ])('refuses %s with a 400', async (path) => {
+    const response = await raw(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ error: 'BAD_REQUEST' });
+  });
 
   test('other methods are refused with 405 and the allowed ones', async () => {
     const response = await fetch(`${base}/`, { method: 'POST', body: 'x' });
@@ -105,7 +118,9 @@ describe('the web server', () => {
   test('broken requests get 4xx in JSON, and the server keeps answering', async () => {
     expect((await raw('NOT A REQUEST\r\n\r\n')).status).toBe(400);
     expect((await raw(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)).status).toBe(431);
-    expect((await raw(`POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\nConnection: close\r\n\r\n`)).status).toBe(413);
+    expect(
+      (await raw(`POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\nConnection: close\r\n\r\n`)).status,
+    ).toBe(413);
     expect((await fetch(`${base}/`)).status).toBe(200);
   });
 });
@@ -115,9 +130,15 @@ describe('the web build', () => {
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), 'web-build-'));
     mkdirSync(join(root, 'web', 'shop'), { recursive: true });
-    writeFileSync(join(root, 'web', 'shop', 'index.html'), '<!doctype html><script type="module" src="main.js"></script>');
+    writeFileSync(
+      join(root, 'web', 'shop', 'index.html'),
+      '<!doctype html><script type="module" src="main.js"></script>',
+    );
     writeFileSync(join(root, 'web', 'shop', 'style.css'), 'main { color: red }');
-    writeFileSync(join(root, 'web', 'shop', 'main.tsx'), "import { render } from 'preact';\nimport './style.css';\nrender(<main>hello</main>, document.body);\n");
+    writeFileSync(
+      join(root, 'web', 'shop', 'main.tsx'),
+      "import { render } from 'preact';\nimport './style.css';\nrender(<main>hello</main>, document.body);\n",
+    );
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -144,7 +165,16 @@ describe('the web build', () => {
 
 describe('the pages config', () => {
   test('query parameters override the served config; unknown keys and non-strings are dropped; URLs take one form', () => {
-    const merged = mergeConfig({ ...config, api: 'http://a/v1', extra: 'x', region: 7 }, new URLSearchParams('issuer=http://kc/realms/shop/&edge=https://e/&region=eu-west-1&other=1'));
-    expect(merged).toEqual({ ...config, api: 'http://a/v1/', issuer: 'http://kc/realms/shop', edge: 'https://e', region: 'eu-west-1' });
+    const merged = mergeConfig(
+      { ...config, api: 'http://a/v1', extra: 'x', region: 7 },
+      new URLSearchParams('issuer=http://kc/realms/shop/&edge=https://e/&region=eu-west-1&other=1'),
+    );
+    expect(merged).toEqual({
+      ...config,
+      api: 'http://a/v1/',
+      issuer: 'http://kc/realms/shop',
+      edge: 'https://e',
+      region: 'eu-west-1',
+    });
   });
 });

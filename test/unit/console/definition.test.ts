@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildGraph, choiceLabel, END, parseDefinition, resourceOf, START } from '../../../web/console/model/definition';
+import {
+  buildGraph,
+  choiceLabel,
+  END,
+  parseDefinition,
+  resourceOf,
+  START,
+} from '../../../web/console/model/definition';
 
 const saga = parseDefinition(readFileSync(join(__dirname, '../../../statemachines/order-saga.asl.json'), 'utf8'));
 
@@ -16,17 +23,45 @@ describe('the graph of a definition', () => {
     for (const [name, state] of Object.entries(saga.States)) {
       const out = graph.edges.filter((e) => e.from === name);
       if (state.Next) expect(out).toContainEqual(expect.objectContaining({ to: state.Next, kind: 'next' }));
-      for (const rule of state.Catch ?? []) expect(out).toContainEqual(expect.objectContaining({ to: rule.Next, kind: 'catch', label: expect.stringContaining(rule.ErrorEquals[0]!) as string }));
-      for (const choice of state.Choices ?? []) expect(out).toContainEqual(expect.objectContaining({ to: choice.Next, kind: 'choice' }));
+      for (const rule of state.Catch ?? [])
+        expect(out).toContainEqual(
+          expect.objectContaining({
+            to: rule.Next,
+            kind: 'catch',
+            label: expect.stringContaining(rule.ErrorEquals[0]!) as string,
+          }),
+        );
+      for (const choice of state.Choices ?? [])
+        expect(out).toContainEqual(expect.objectContaining({ to: choice.Next, kind: 'choice' }));
       if (state.Default) expect(out).toContainEqual(expect.objectContaining({ to: state.Default, kind: 'default' }));
-      if (state.Type === 'Succeed' || state.Type === 'Fail' || state.End) expect(out).toEqual([expect.objectContaining({ to: END, kind: 'end' })]);
+      if (state.Type === 'Succeed' || state.Type === 'Fail' || state.End)
+        expect(out).toEqual([expect.objectContaining({ to: END, kind: 'end' })]);
     }
-    expect(graph.edges.find((e) => e.from === 'ReserveItems' && e.to === 'ItemsWereOutOfStock')).toMatchObject({ kind: 'catch', label: 'OutOfStock' });
+    expect(graph.edges.find((e) => e.from === 'ReserveItems' && e.to === 'ItemsWereOutOfStock')).toMatchObject({
+      kind: 'catch',
+      label: 'OutOfStock',
+    });
   });
 
   test('two Catch rules to the same state make one edge with both labels', () => {
-    const graph = buildGraph({ StartAt: 'A', States: { A: { Type: 'Task', Resource: 'r', End: true, Catch: [{ ErrorEquals: ['X'], Next: 'B' }, { ErrorEquals: ['Y', 'Z'], Next: 'B' }] }, B: { Type: 'Fail' } } });
-    expect(graph.edges.filter((e) => e.kind === 'catch')).toEqual([{ id: 'A>B>catch', from: 'A', to: 'B', kind: 'catch', label: 'X | Y, Z' }]);
+    const graph = buildGraph({
+      StartAt: 'A',
+      States: {
+        A: {
+          Type: 'Task',
+          Resource: 'r',
+          End: true,
+          Catch: [
+            { ErrorEquals: ['X'], Next: 'B' },
+            { ErrorEquals: ['Y', 'Z'], Next: 'B' },
+          ],
+        },
+        B: { Type: 'Fail' },
+      },
+    });
+    expect(graph.edges.filter((e) => e.kind === 'catch')).toEqual([
+      { id: 'A>B>catch', from: 'A', to: 'B', kind: 'catch', label: 'X | Y, Z' },
+    ]);
   });
 
   test('choice rules read as conditions', () => {
@@ -36,7 +71,13 @@ describe('the graph of a definition', () => {
   });
 
   test('a task’s resource names the function it invokes', () => {
-    expect(resourceOf({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'arn:aws:lambda:us-east-1:000000000000:function:Pay' } })).toBe('lambda:invoke Pay');
+    expect(
+      resourceOf({
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        Parameters: { FunctionName: 'arn:aws:lambda:us-east-1:000000000000:function:Pay' },
+      }),
+    ).toBe('lambda:invoke Pay');
     expect(resourceOf({ Type: 'Pass' })).toBeUndefined();
   });
 

@@ -22,7 +22,17 @@ export const ErrorNote = ({ error }: { error: unknown }) =>
     </p>
   );
 
-export const Panel = ({ title, actions, children, label }: { title: ComponentChildren; actions?: ComponentChildren; children: ComponentChildren; label?: string }) => (
+export const Panel = ({
+  title,
+  actions,
+  children,
+  label,
+}: {
+  title: ComponentChildren;
+  actions?: ComponentChildren;
+  children: ComponentChildren;
+  label?: string;
+}) => (
   <section class="panel" aria-label={label ?? (typeof title === 'string' ? title : undefined)}>
     <header class="panel-head">
       <h2>{title}</h2>

@@ -33,7 +33,13 @@ const isTaken = (edge: PlacedEdge, states: ExecutionStates, taken: Set<string>, 
 const Edge = ({ edge, taken }: { edge: PlacedEdge; taken: boolean }) => {
   const d = edge.points.map((p, i) => `${i ? 'L' : 'M'}${p.x},${p.y}`).join(' ');
   return (
-    <g class={`edge ${edge.kind}${taken ? ' taken' : ''}`} data-from={edge.from} data-to={edge.to} data-kind={edge.kind} data-taken={String(taken)}>
+    <g
+      class={`edge ${edge.kind}${taken ? ' taken' : ''}`}
+      data-from={edge.from}
+      data-to={edge.to}
+      data-kind={edge.kind}
+      data-taken={String(taken)}
+    >
       <path d={d} marker-end={`url(#arrow${taken ? '-taken' : ''})`} />
       {edge.labelAt && edge.label && (
         <text x={edge.labelAt.x + 4} y={edge.labelAt.y + 12}>
@@ -44,12 +50,24 @@ const Edge = ({ edge, taken }: { edge: PlacedEdge; taken: boolean }) => {
   );
 };
 
-const Node = ({ node, states, selected, onSelect }: { node: PlacedNode; states: ExecutionStates; selected: boolean; onSelect: (state: string) => void }) => {
+const Node = ({
+  node,
+  states,
+  selected,
+  onSelect,
+}: {
+  node: PlacedNode;
+  states: ExecutionStates;
+  selected: boolean;
+  onSelect: (state: string) => void;
+}) => {
   if (isMarker(node.id)) {
     return (
       <g class="node marker" transform={`translate(${node.x},${node.y})`}>
         <rect width={node.width} height={node.height} rx={node.height / 2} />
-        <text x={node.width / 2} y={node.height / 2 + 4} text-anchor="middle">{node.type}</text>
+        <text x={node.width / 2} y={node.height / 2 + 4} text-anchor="middle">
+          {node.type}
+        </text>
       </g>
     );
   }
@@ -73,8 +91,12 @@ const Node = ({ node, states, selected, onSelect }: { node: PlacedNode; states: 
     >
       <title>{sub}</title>
       <rect width={node.width} height={node.height} rx={6} />
-      <text x={node.width / 2} y={19} text-anchor="middle">{node.id}</text>
-      <text class="sub" x={node.width / 2} y={35} text-anchor="middle">{sub}</text>
+      <text x={node.width / 2} y={19} text-anchor="middle">
+        {node.id}
+      </text>
+      <text class="sub" x={node.width / 2} y={35} text-anchor="middle">
+        {sub}
+      </text>
     </g>
   );
 };
@@ -93,10 +115,26 @@ export const GraphSvg = ({ layout, states, ended, selected, onSelect, viewBox, s
     >
       <style>{GRAPH_CSS}</style>
       <defs>
-        <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+        <marker
+          id="arrow"
+          viewBox="0 0 10 10"
+          refX="9"
+          refY="5"
+          markerWidth="7"
+          markerHeight="7"
+          orient="auto-start-reverse"
+        >
           <path d="M0,0 L10,5 L0,10 z" fill="#8d99a8" />
         </marker>
-        <marker id="arrow-taken" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
+        <marker
+          id="arrow-taken"
+          viewBox="0 0 10 10"
+          refX="9"
+          refY="5"
+          markerWidth="6"
+          markerHeight="6"
+          orient="auto-start-reverse"
+        >
           <path d="M0,0 L10,5 L0,10 z" fill="#0972d3" />
         </marker>
       </defs>

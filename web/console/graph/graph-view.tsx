@@ -19,7 +19,12 @@ interface GraphViewProps {
 
 const ZOOM_STEP = 1.25;
 
-const fit = (layout: GraphLayout): ViewBox => ({ x: 0, y: 0, width: Math.max(layout.width, 1), height: Math.max(layout.height, 1) });
+const fit = (layout: GraphLayout): ViewBox => ({
+  x: 0,
+  y: 0,
+  width: Math.max(layout.width, 1),
+  height: Math.max(layout.height, 1),
+});
 
 const zoom = (box: ViewBox, factor: number): ViewBox => {
   const width = box.width / factor;
@@ -40,7 +45,10 @@ const Legend = () => (
   <ul class="legend" aria-label="Legend">
     {STATE_STATUSES.map((status) => (
       <li key={status}>
-        <span class="swatch" style={{ background: STATUS_COLOURS[status].fill, borderColor: STATUS_COLOURS[status].stroke }} />
+        <span
+          class="swatch"
+          style={{ background: STATUS_COLOURS[status].fill, borderColor: STATUS_COLOURS[status].stroke }}
+        />
         {STATUS_LABELS[status]}
       </li>
     ))}
@@ -57,12 +65,21 @@ const usePan = (box: ViewBox | undefined, setBox: (box: ViewBox) => void) => {
     onPointerDown: (event: PointerEvent) => {
       if (!box || (event.target as Element).closest('.node[data-state]')) return;
       const rect = (event.currentTarget as HTMLElement).getBoundingClientRect();
-      drag.current = { x: event.clientX, y: event.clientY, box, scale: Math.max(box.width / rect.width, box.height / rect.height) };
+      drag.current = {
+        x: event.clientX,
+        y: event.clientY,
+        box,
+        scale: Math.max(box.width / rect.width, box.height / rect.height),
+      };
     },
     onPointerMove: (event: PointerEvent) => {
       const start = drag.current;
       if (!start || event.buttons === 0) return;
-      setBox({ ...start.box, x: start.box.x - (event.clientX - start.x) * start.scale, y: start.box.y - (event.clientY - start.y) * start.scale });
+      setBox({
+        ...start.box,
+        x: start.box.x - (event.clientX - start.x) * start.scale,
+        y: start.box.y - (event.clientY - start.y) * start.scale,
+      });
     },
     onPointerUp: () => (drag.current = undefined),
   };
@@ -76,16 +93,18 @@ export const GraphView = ({ definition, states, ended, selected, onSelect, name 
   const [box, setBox] = useState<ViewBox>();
   const svgRef = useRef<SVGSVGElement>(null);
   useEffect(() => {
-    layoutGraph(graph).then(
-      (laid) => {
-        setLayout(laid);
-        setBox(fit(laid));
-      },
-      setError,
-    );
+    layoutGraph(graph).then((laid) => {
+      setLayout(laid);
+      setBox(fit(laid));
+    }, setError);
   }, [graph]);
   const pan = usePan(box, setBox);
-  if (error) return <p class="error" role="alert">The graph could not be laid out: {describeError(error)}</p>;
+  if (error)
+    return (
+      <p class="error" role="alert">
+        The graph could not be laid out: {describeError(error)}
+      </p>
+    );
   if (!layout || !box) return <p class="muted">Laying out the graph…</p>;
   const onWheel = (event: WheelEvent) => {
     event.preventDefault();
@@ -94,14 +113,30 @@ export const GraphView = ({ definition, states, ended, selected, onSelect, name 
   return (
     <div class="graph">
       <div class="toolbar" role="toolbar" aria-label="Graph">
-        <button type="button" onClick={() => setBox(zoom(box, ZOOM_STEP))} aria-label="Zoom in">+</button>
-        <button type="button" onClick={() => setBox(zoom(box, 1 / ZOOM_STEP))} aria-label="Zoom out">-</button>
-        <button type="button" onClick={() => setBox(fit(layout))}>Fit</button>
-        <button type="button" onClick={() => svgRef.current && exportSvg(svgRef.current, layout, name)}>Export SVG</button>
+        <button type="button" onClick={() => setBox(zoom(box, ZOOM_STEP))} aria-label="Zoom in">
+          +
+        </button>
+        <button type="button" onClick={() => setBox(zoom(box, 1 / ZOOM_STEP))} aria-label="Zoom out">
+          -
+        </button>
+        <button type="button" onClick={() => setBox(fit(layout))}>
+          Fit
+        </button>
+        <button type="button" onClick={() => svgRef.current && exportSvg(svgRef.current, layout, name)}>
+          Export SVG
+        </button>
         <Legend />
       </div>
       <div class="graph-canvas" onWheel={onWheel} {...pan}>
-        <GraphSvg layout={layout} states={states} ended={ended} selected={selected} onSelect={onSelect} viewBox={box} svgRef={svgRef} />
+        <GraphSvg
+          layout={layout}
+          states={states}
+          ended={ended}
+          selected={selected}
+          onSelect={onSelect}
+          viewBox={box}
+          svgRef={svgRef}
+        />
       </div>
     </div>
   );

@@ -35,7 +35,10 @@ const engine = (): ELK => (elk ??= new ElkConstructor({ workerUrl: new URL(ELK_W
 /** The width text takes at the graph's font size (an estimate: elk needs sizes before anything is drawn). */
 const textWidth = (text: string, size: number) => Math.ceil(text.length * size * 0.6);
 
-const sizeOf = (node: GraphNode) => (node.id === START || node.id === END ? { width: 64, height: 28 } : { width: Math.max(140, textWidth(node.id, 13) + 40), height: 46 });
+const sizeOf = (node: GraphNode) =>
+  node.id === START || node.id === END
+    ? { width: 64, height: 28 }
+    : { width: Math.max(140, textWidth(node.id, 13) + 40), height: 46 };
 
 const LABEL_SIZE = 11;
 
@@ -43,7 +46,17 @@ const toElkEdge = (edge: GraphEdge): ElkExtendedEdge => ({
   id: edge.id,
   sources: [edge.from],
   targets: [edge.to],
-  labels: edge.label && edge.kind !== 'default' ? [{ id: `${edge.id}:label`, text: edge.label, width: textWidth(edge.label, LABEL_SIZE) + 8, height: LABEL_SIZE + 6 }] : [],
+  labels:
+    edge.label && edge.kind !== 'default'
+      ? [
+          {
+            id: `${edge.id}:label`,
+            text: edge.label,
+            width: textWidth(edge.label, LABEL_SIZE) + 8,
+            height: LABEL_SIZE + 6,
+          },
+        ]
+      : [],
 });
 
 /**
@@ -71,13 +84,23 @@ export const layoutGraph = async (graph: StateGraph): Promise<GraphLayout> => {
   };
   const laid = await engine().layout(root);
   const byId = new Map(graph.nodes.map((node) => [node.id, node]));
-  const nodes = (laid.children ?? []).map((child) => ({ ...byId.get(child.id)!, x: child.x ?? 0, y: child.y ?? 0, width: child.width ?? 0, height: child.height ?? 0 }));
+  const nodes = (laid.children ?? []).map((child) => ({
+    ...byId.get(child.id)!,
+    x: child.x ?? 0,
+    y: child.y ?? 0,
+    width: child.width ?? 0,
+    height: child.height ?? 0,
+  }));
   const edgesById = new Map(graph.edges.map((edge) => [edge.id, edge]));
   const edges = (laid.edges ?? []).map((laidEdge) => {
     const section = laidEdge.sections?.[0];
     const points = section ? [section.startPoint, ...(section.bendPoints ?? []), section.endPoint] : [];
     const label = laidEdge.labels?.[0];
-    return { ...edgesById.get(laidEdge.id)!, points, ...(label && { labelAt: { x: label.x ?? 0, y: label.y ?? 0, width: label.width ?? 0 } }) };
+    return {
+      ...edgesById.get(laidEdge.id)!,
+      points,
+      ...(label && { labelAt: { x: label.x ?? 0, y: label.y ?? 0, width: label.width ?? 0 } }),
+    };
   });
   return { nodes, edges, width: laid.width ?? 0, height: laid.height ?? 0 };
 };

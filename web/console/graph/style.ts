@@ -37,7 +37,10 @@ export const GRAPH_CSS = `
 .edge text { font: 11px system-ui, sans-serif; fill: #5f6b7a; }
 .edge.catch text { fill: #b35400; font-style: italic; }
 ${Object.entries(STATUS_COLOURS)
-  .map(([status, c]) => `.node.${status} rect { fill: ${c.fill}; stroke: ${c.stroke}; } .node.${status} text { fill: ${c.text}; }`)
+  .map(
+    ([status, c]) =>
+      `.node.${status} rect { fill: ${c.fill}; stroke: ${c.stroke}; } .node.${status} text { fill: ${c.text}; }`,
+  )
   .join('\n')}
 .node.not-reached rect { stroke-dasharray: 4 3; }
 `;

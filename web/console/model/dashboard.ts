@@ -36,7 +36,11 @@ export interface Query {
   ReturnData: boolean;
   Expression?: string;
   Period?: number;
-  MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: string }[] }; Stat: string; Period: number };
+  MetricStat?: {
+    Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: string }[] };
+    Stat: string;
+    Period: number;
+  };
 }
 
 interface RenderOptions {
@@ -64,7 +68,14 @@ export const parseDashboard = (body: string): Widget[] => {
       cursor = { x: cursor.x + width, y: cursor.y, rowHeight: Math.max(cursor.rowHeight, height) };
       return { type: widget.type ?? 'metric', ...placed, width, height, properties: widget.properties ?? {} };
     }
-    return { type: widget.type ?? 'metric', x: widget.x, y: widget.y, width, height, properties: widget.properties ?? {} };
+    return {
+      type: widget.type ?? 'metric',
+      x: widget.x,
+      y: widget.y,
+      width,
+      height,
+      properties: widget.properties ?? {},
+    };
   });
 };
 
@@ -81,7 +92,8 @@ const expandRow = (row: unknown[], previous: string[]): { parts: string[]; optio
 };
 
 /** The period a widget's data is read at: the metric's, the widget's, or one minute (the local cloud's resolution). */
-export const periodOf = (widget: WidgetProperties, options: RenderOptions = {}, auto = 60): number => options.period ?? widget.period ?? auto;
+export const periodOf = (widget: WidgetProperties, options: RenderOptions = {}, auto = 60): number =>
+  options.period ?? widget.period ?? auto;
 
 /** The GetMetricData queries of a metric widget, one per metrics row. */
 export const widgetQueries = (widget: WidgetProperties, autoPeriod = 60): Query[] => {
@@ -91,7 +103,13 @@ export const widgetQueries = (widget: WidgetProperties, autoPeriod = 60): Query[
     const period = periodOf(widget, options, autoPeriod);
     const visible = options.visible !== false;
     if (options.expression) {
-      return { Id: options.id ?? `e${i}`, Expression: options.expression, Label: options.label, ReturnData: visible, Period: period };
+      return {
+        Id: options.id ?? `e${i}`,
+        Expression: options.expression,
+        Label: options.label,
+        ReturnData: visible,
+        Period: period,
+      };
     }
     previous = parts;
     const [namespace = '', metricName = '', ...pairs] = parts;
@@ -102,7 +120,11 @@ export const widgetQueries = (widget: WidgetProperties, autoPeriod = 60): Query[
       Id: options.id ?? `m${i}`,
       Label: options.label ?? `${metricName}${stat !== 'Sum' && stat !== DEFAULT_STAT ? ` ${stat}` : ''}`,
       ReturnData: visible,
-      MetricStat: { Metric: { Namespace: namespace, MetricName: metricName, Dimensions: dimensions }, Stat: stat, Period: period },
+      MetricStat: {
+        Metric: { Namespace: namespace, MetricName: metricName, Dimensions: dimensions },
+        Stat: stat,
+        Period: period,
+      },
     };
   });
 };
@@ -132,7 +154,9 @@ export const alignResults = (results: MetricResult[], start: number, end: number
   for (let t = first; t <= end; t += step) xs.push(t / 1000);
   const series = results.map((result) => {
     const byStep = new Map<number, number>();
-    (result.Timestamps ?? []).forEach((timestamp, i) => byStep.set(Math.floor(new Date(timestamp).getTime() / step) * step, result.Values?.[i] ?? 0));
+    (result.Timestamps ?? []).forEach((timestamp, i) =>
+      byStep.set(Math.floor(new Date(timestamp).getTime() / step) * step, result.Values?.[i] ?? 0),
+    );
     return xs.map((x) => byStep.get(x * 1000) ?? null);
   });
   return { labels: results.map((result, i) => result.Label ?? result.Id ?? `series ${i + 1}`), data: [xs, ...series] };
@@ -143,7 +167,9 @@ export const latestValue = (result: MetricResult): number | undefined => {
   const timestamps = result.Timestamps ?? [];
   if (timestamps.length === 0) return undefined;
   let newest = 0;
-  timestamps.forEach((t, i) => (new Date(t).getTime() > new Date(timestamps[newest]!).getTime() ? (newest = i) : undefined));
+  timestamps.forEach((t, i) =>
+    new Date(t).getTime() > new Date(timestamps[newest]!).getTime() ? (newest = i) : undefined,
+  );
   return result.Values?.[newest];
 };
 

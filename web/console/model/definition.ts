@@ -50,7 +50,8 @@ export const END = '__end__';
 
 export const parseDefinition = (definition: string): AslDefinition => {
   const value = JSON.parse(definition) as Partial<AslDefinition>;
-  if (typeof value.StartAt !== 'string' || typeof value.States !== 'object' || value.States === null) throw new Error('The definition has no StartAt or States');
+  if (typeof value.StartAt !== 'string' || typeof value.States !== 'object' || value.States === null)
+    throw new Error('The definition has no StartAt or States');
   return value as AslDefinition;
 };
 
@@ -61,7 +62,17 @@ export const choiceLabel = (rule: Record<string, unknown>): string => {
   if (typeof rule.Condition === 'string') return rule.Condition;
   if (!variable || !comparator) return comparator ?? 'rule';
   const value = JSON.stringify(rule[comparator]);
-  const operator = /Equals/.test(comparator) ? '==' : /LessThanEquals/.test(comparator) ? '<=' : /GreaterThanEquals/.test(comparator) ? '>=' : /LessThan/.test(comparator) ? '<' : /GreaterThan/.test(comparator) ? '>' : comparator;
+  const operator = /Equals/.test(comparator)
+    ? '=='
+    : /LessThanEquals/.test(comparator)
+      ? '<='
+      : /GreaterThanEquals/.test(comparator)
+        ? '>='
+        : /LessThan/.test(comparator)
+          ? '<'
+          : /GreaterThan/.test(comparator)
+            ? '>'
+            : comparator;
   return `${variable} ${operator} ${value}`;
 };
 
@@ -70,7 +81,9 @@ const isTerminal = (state: AslState) => state.End === true || state.Type === 'Su
 /** The nodes and edges of a definition's graph. */
 export const buildGraph = (definition: AslDefinition): StateGraph => {
   const nodes: GraphNode[] = [{ id: START, type: 'Start' }];
-  const edges: GraphEdge[] = [{ id: `${START}>${definition.StartAt}`, from: START, to: definition.StartAt, kind: 'start' }];
+  const edges: GraphEdge[] = [
+    { id: `${START}>${definition.StartAt}`, from: START, to: definition.StartAt, kind: 'start' },
+  ];
   const add = (from: string, to: string, kind: EdgeKind, label?: string) => {
     const id = `${from}>${to}>${kind}`;
     const same = edges.find((edge) => edge.id === id);
@@ -95,5 +108,7 @@ export const resourceOf = (state: AslState | undefined): string | undefined => {
   const parameters = state.Parameters ?? {};
   const target = parameters.FunctionName ?? parameters.TableName ?? parameters.TopicArn ?? parameters.StateMachineArn;
   const service = state.Resource.replace(/^arn:aws:states:::/, '');
-  return typeof target === 'string' ? `${service} ${target.replace(/^arn:aws:[^:]+:[^:]*:[^:]*:(function:)?/, '')}` : state.Resource;
+  return typeof target === 'string'
+    ? `${service} ${target.replace(/^arn:aws:[^:]+:[^:]*:[^:]*:(function:)?/, '')}`
+    : state.Resource;
 };

@@ -22,7 +22,14 @@ export interface HistoryEventLike {
 
 export type RunStatus = 'succeeded' | 'retried' | 'failed' | 'caught' | 'in-progress';
 export type StateStatus = RunStatus | 'not-reached';
-export const STATE_STATUSES: readonly StateStatus[] = ['succeeded', 'retried', 'caught', 'failed', 'in-progress', 'not-reached'];
+export const STATE_STATUSES: readonly StateStatus[] = [
+  'succeeded',
+  'retried',
+  'caught',
+  'failed',
+  'in-progress',
+  'not-reached',
+];
 
 export interface Attempt {
   startedAt: number;
@@ -66,7 +73,8 @@ export interface ExecutionStates {
 }
 
 const ATTEMPT_START = /^(Task|LambdaFunction|Activity)Scheduled$/;
-const ATTEMPT_END = /^(Task|LambdaFunction|Activity)(Succeeded|Failed|TimedOut|StartFailed|ScheduleFailed|SubmitFailed)$/;
+const ATTEMPT_END =
+  /^(Task|LambdaFunction|Activity)(Succeeded|Failed|TimedOut|StartFailed|ScheduleFailed|SubmitFailed)$/;
 const EXECUTION_END = /^Execution(Failed|TimedOut|Aborted)$/;
 
 const time = (event: HistoryEventLike): number => {
@@ -104,10 +112,12 @@ const closeAsFailed = (run: StateRun, event: HistoryEventLike) => {
   const details = detailsOf(event);
   const failure = lastFailure(run);
   run.status = 'failed';
-  run.error = failure?.error ?? text(details.error) ?? (event.type === 'ExecutionAborted' ? 'Execution stopped' : undefined);
+  run.error =
+    failure?.error ?? text(details.error) ?? (event.type === 'ExecutionAborted' ? 'Execution stopped' : undefined);
   run.cause = failure?.cause ?? text(details.cause);
   const attempt = run.attempts.at(-1);
-  if (attempt?.outcome === 'running') Object.assign(attempt, { outcome: 'failed', endedAt: time(event), error: run.error });
+  if (attempt?.outcome === 'running')
+    Object.assign(attempt, { outcome: 'failed', endedAt: time(event), error: run.error });
 };
 
 const newRun = (event: HistoryEventLike): StateRun => {
@@ -141,7 +151,12 @@ export const deriveStates = (events: readonly HistoryEventLike[]): ExecutionStat
         open.error = failure?.error;
         open.cause = failure?.cause;
       }
-      if (previous) transitions.push({ from: previous.name, to: run.name, ...(previous.status === 'caught' && { caught: previous.error ?? 'States.ALL' }) });
+      if (previous)
+        transitions.push({
+          from: previous.name,
+          to: run.name,
+          ...(previous.status === 'caught' && { caught: previous.error ?? 'States.ALL' }),
+        });
       runs.push(run);
       open = run;
       previous = run;
@@ -171,7 +186,8 @@ export const deriveStates = (events: readonly HistoryEventLike[]): ExecutionStat
 };
 
 /** The status a state of the definition shows: its latest run's, or not reached. */
-export const statusOf = (states: ExecutionStates, name: string): StateStatus => states.latest.get(name)?.status ?? 'not-reached';
+export const statusOf = (states: ExecutionStates, name: string): StateStatus =>
+  states.latest.get(name)?.status ?? 'not-reached';
 
 /** The key of a transition, to match it against the graph's edges. */
 export const transitionKey = (from: string, to: string): string => `${from}\u2192${to}`;

@@ -1,4 +1,9 @@
-import { DescribeAlarmHistoryCommand, DescribeAlarmsCommand, type MetricAlarm, type StateValue } from '@aws-sdk/client-cloudwatch';
+import {
+  DescribeAlarmHistoryCommand,
+  DescribeAlarmsCommand,
+  type MetricAlarm,
+  type StateValue,
+} from '@aws-sdk/client-cloudwatch';
 import { useState } from 'preact/hooks';
 import { useServices } from '../aws';
 import { ErrorNote, Panel, StatusBadge } from '../components/common';
@@ -12,12 +17,28 @@ export const useAlarms = () => {
   const { cloudwatch } = useServices();
   return usePolling(
     async () => {
-      const alarms: { name: string; state?: StateValue; reason?: string; updated?: Date; description?: string; metric?: MetricAlarm }[] = [];
+      const alarms: {
+        name: string;
+        state?: StateValue;
+        reason?: string;
+        updated?: Date;
+        description?: string;
+        metric?: MetricAlarm;
+      }[] = [];
       let NextToken: string | undefined;
       do {
-        const page = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], NextToken }));
+        const page = await cloudwatch.send(
+          new DescribeAlarmsCommand({ AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], NextToken }),
+        );
         for (const alarm of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {
-          alarms.push({ name: alarm.AlarmName ?? '', state: alarm.StateValue, reason: alarm.StateReason, updated: alarm.StateUpdatedTimestamp, description: alarm.AlarmDescription, metric: 'MetricName' in alarm || 'Metrics' in alarm ? (alarm) : undefined });
+          alarms.push({
+            name: alarm.AlarmName ?? '',
+            state: alarm.StateValue,
+            reason: alarm.StateReason,
+            updated: alarm.StateUpdatedTimestamp,
+            description: alarm.AlarmDescription,
+            metric: 'MetricName' in alarm || 'Metrics' in alarm ? alarm : undefined,
+          });
         }
         NextToken = page.NextToken;
       } while (NextToken);
@@ -28,7 +49,12 @@ export const useAlarms = () => {
   );
 };
 
-const OPERATORS: Record<string, string> = { GreaterThanThreshold: '>', GreaterThanOrEqualToThreshold: '>=', LessThanThreshold: '<', LessThanOrEqualToThreshold: '<=' };
+const OPERATORS: Record<string, string> = {
+  GreaterThanThreshold: '>',
+  GreaterThanOrEqualToThreshold: '>=',
+  LessThanThreshold: '<',
+  LessThanOrEqualToThreshold: '<=',
+};
 
 /** What an alarm watches, in CloudWatch's words: `CompensationFailures > 0 for 1 datapoints within 5 minutes`. */
 const condition = (alarm: MetricAlarm | undefined): string => {
@@ -41,14 +67,22 @@ const condition = (alarm: MetricAlarm | undefined): string => {
 
 const AlarmHistory = ({ name }: { name: string }) => {
   const { cloudwatch } = useServices();
-  const history = usePolling(() => cloudwatch.send(new DescribeAlarmHistoryCommand({ AlarmName: name, MaxRecords: 20, ScanBy: 'TimestampDescending' })), [name], { intervalMs: REFRESH_MS });
+  const history = usePolling(
+    () =>
+      cloudwatch.send(
+        new DescribeAlarmHistoryCommand({ AlarmName: name, MaxRecords: 20, ScanBy: 'TimestampDescending' }),
+      ),
+    [name],
+    { intervalMs: REFRESH_MS },
+  );
   return (
     <div class="alarm-history" aria-label={`History of ${name}`}>
       <ErrorNote error={history.error} />
       <ol>
         {(history.data?.AlarmHistoryItems ?? []).map((item, i) => (
           <li key={i}>
-            <span class="muted">{formatTime(item.Timestamp)}</span> <span class="muted small">{item.HistoryItemType}</span> {item.HistorySummary}
+            <span class="muted">{formatTime(item.Timestamp)}</span>{' '}
+            <span class="muted small">{item.HistoryItemType}</span> {item.HistorySummary}
           </li>
         ))}
         {history.data?.AlarmHistoryItems?.length === 0 && <li class="muted">No history yet.</li>}
@@ -66,27 +100,50 @@ export const AlarmsView = () => {
       <ErrorNote error={alarms.error} />
       <table class="table" aria-label="Alarms">
         <thead>
-          <tr><th>Name</th><th>State</th><th>Last change</th><th>Condition</th><th>Reason</th></tr>
+          <tr>
+            <th>Name</th>
+            <th>State</th>
+            <th>Last change</th>
+            <th>Condition</th>
+            <th>Reason</th>
+          </tr>
         </thead>
         <tbody>
           {(alarms.data ?? []).flatMap((alarm) => [
             <tr key={alarm.name} data-alarm={alarm.name} data-state={alarm.state}>
               <td>
-                <button type="button" class="link" aria-expanded={open === alarm.name} onClick={() => setOpen(open === alarm.name ? undefined : alarm.name)}>{alarm.name}</button>
+                <button
+                  type="button"
+                  class="link"
+                  aria-expanded={open === alarm.name}
+                  onClick={() => setOpen(open === alarm.name ? undefined : alarm.name)}
+                >
+                  {alarm.name}
+                </button>
                 {alarm.description && <div class="muted small">{alarm.description}</div>}
               </td>
-              <td><StatusBadge status={alarm.state} /></td>
+              <td>
+                <StatusBadge status={alarm.state} />
+              </td>
               <td>{formatTime(alarm.updated)}</td>
               <td class="small">{condition(alarm.metric)}</td>
               <td class="small reason">{alarm.reason}</td>
             </tr>,
             open === alarm.name && (
               <tr key={`${alarm.name}-history`} class="history-row">
-                <td colSpan={5}><AlarmHistory name={alarm.name} /></td>
+                <td colSpan={5}>
+                  <AlarmHistory name={alarm.name} />
+                </td>
               </tr>
             ),
           ])}
-          {alarms.data?.length === 0 && <tr><td colSpan={5} class="muted">No alarms.</td></tr>}
+          {alarms.data?.length === 0 && (
+            <tr>
+              <td colSpan={5} class="muted">
+                No alarms.
+              </td>
+            </tr>
+          )}
         </tbody>
       </table>
     </Panel>
@@ -99,8 +156,17 @@ export const AlarmStrip = () => {
   return (
     <div class="alarm-strip" role="list" aria-label="Alarm status">
       {(alarms.data ?? []).map((alarm) => (
-        <a key={alarm.name} role="listitem" class={`alarm-chip ${(alarm.state ?? '').toLowerCase()}`} href="#/alarms" data-alarm={alarm.name} data-state={alarm.state} title={alarm.reason}>
-          <span class="dot" /> {alarm.name.replace(/^.*?-(?=[A-Z])/, '')} <strong>{alarm.state?.replace('_', ' ')}</strong>
+        <a
+          key={alarm.name}
+          role="listitem"
+          class={`alarm-chip ${(alarm.state ?? '').toLowerCase()}`}
+          href="#/alarms"
+          data-alarm={alarm.name}
+          data-state={alarm.state}
+          title={alarm.reason}
+        >
+          <span class="dot" /> {alarm.name.replace(/^.*?-(?=[A-Z])/, '')}{' '}
+          <strong>{alarm.state?.replace('_', ' ')}</strong>
         </a>
       ))}
       <ErrorNote error={alarms.error} />

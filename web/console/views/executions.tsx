@@ -5,7 +5,15 @@ import { ErrorNote, Panel, StatusBadge } from '../components/common';
 import { formatDuration, formatTime } from '../components/format';
 import { href, usePolling } from '../hooks';
 
-const STATUSES: (ExecutionStatus | '')[] = ['', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
+const STATUSES: (ExecutionStatus | '')[] = [
+  '',
+  'RUNNING',
+  'SUCCEEDED',
+  'FAILED',
+  'TIMED_OUT',
+  'ABORTED',
+  'PENDING_REDRIVE',
+];
 const PAGE_SIZE = 20;
 const REFRESH_MS = 3_000;
 
@@ -19,7 +27,12 @@ const Row = ({ execution }: { execution: ExecutionListItem }) => {
     <tr data-execution={name} data-status={execution.status}>
       <td>
         <a href={href('executions', execution.executionArn ?? '')}>{name}</a>
-        <a class="order-link" href={orderLink(name)} title="The order in the shop" aria-label={`Order ${name} in the shop`}>
+        <a
+          class="order-link"
+          href={orderLink(name)}
+          title="The order in the shop"
+          aria-label={`Order ${name} in the shop`}
+        >
           order ↗
         </a>
       </td>
@@ -44,20 +57,36 @@ const Actions = ({ status, onFilter }: { status: ExecutionStatus | ''; onFilter:
       Status
       <select aria-label="Filter by status" value={status} onChange={onFilter}>
         {STATUSES.map((s) => (
-          <option key={s} value={s}>{s ? s.replace(/_/g, ' ') : 'Any'}</option>
+          <option key={s} value={s}>
+            {s ? s.replace(/_/g, ' ') : 'Any'}
+          </option>
         ))}
       </select>
     </label>
-    <a class="button primary" href={href('start')}>Start execution</a>
+    <a class="button primary" href={href('start')}>
+      Start execution
+    </a>
   </>
 );
 
 /** Newer and older pages: the tokens of the pages before this one, and this one's. */
-const Pager = ({ tokens, next, onPage }: { tokens: (string | undefined)[]; next?: string; onPage: (tokens: (string | undefined)[]) => void }) => (
+const Pager = ({
+  tokens,
+  next,
+  onPage,
+}: {
+  tokens: (string | undefined)[];
+  next?: string;
+  onPage: (tokens: (string | undefined)[]) => void;
+}) => (
   <nav class="pager" aria-label="Pages">
-    <button type="button" disabled={tokens.length < 2} onClick={() => onPage(tokens.slice(0, -1))}>← Newer</button>
+    <button type="button" disabled={tokens.length < 2} onClick={() => onPage(tokens.slice(0, -1))}>
+      ← Newer
+    </button>
     <span class="muted">Page {tokens.length}</span>
-    <button type="button" disabled={!next} onClick={() => onPage([...tokens, next])}>Older →</button>
+    <button type="button" disabled={!next} onClick={() => onPage([...tokens, next])}>
+      Older →
+    </button>
   </nav>
 );
 
@@ -68,7 +97,15 @@ export const ExecutionsView = () => {
   const [tokens, setTokens] = useState<(string | undefined)[]>([undefined]);
   const token = tokens.at(-1);
   const page = usePolling(
-    () => sfn.send(new ListExecutionsCommand({ stateMachineArn: config.stateMachineArn, maxResults: PAGE_SIZE, nextToken: token, ...(status && { statusFilter: status }) })),
+    () =>
+      sfn.send(
+        new ListExecutionsCommand({
+          stateMachineArn: config.stateMachineArn,
+          maxResults: PAGE_SIZE,
+          nextToken: token,
+          ...(status && { statusFilter: status }),
+        }),
+      ),
     [status, token, config.stateMachineArn],
     { intervalMs: REFRESH_MS },
   );
@@ -77,20 +114,44 @@ export const ExecutionsView = () => {
     setTokens([undefined]);
   };
   const actions = <Actions status={status} onFilter={filter} />;
-  if (!config.stateMachineArn) return <Panel title="Executions"><p class="error" role="alert">No state machine: give its ARN as ?stateMachineArn=…</p></Panel>;
+  if (!config.stateMachineArn)
+    return (
+      <Panel title="Executions">
+        <p class="error" role="alert">
+          No state machine: give its ARN as ?stateMachineArn=…
+        </p>
+      </Panel>
+    );
   const executions = page.data?.executions ?? [];
   return (
-    <Panel title={`Executions (${executions.length}${page.data?.nextToken ? '+' : ''})`} label="Executions" actions={actions}>
-      <p class="muted small">State machine <code>{config.stateMachineArn}</code></p>
+    <Panel
+      title={`Executions (${executions.length}${page.data?.nextToken ? '+' : ''})`}
+      label="Executions"
+      actions={actions}
+    >
+      <p class="muted small">
+        State machine <code>{config.stateMachineArn}</code>
+      </p>
       <ErrorNote error={page.error} />
       <table class="table" aria-label="Executions">
         <thead>
-          <tr><th>Name (order)</th><th>Status</th><th>Started</th><th>Duration</th></tr>
+          <tr>
+            <th>Name (order)</th>
+            <th>Status</th>
+            <th>Started</th>
+            <th>Duration</th>
+          </tr>
         </thead>
         <tbody>
-          {executions.map((execution) => <Row key={execution.executionArn} execution={execution} />)}
+          {executions.map((execution) => (
+            <Row key={execution.executionArn} execution={execution} />
+          ))}
           {!page.loading && executions.length === 0 && (
-            <tr><td colSpan={4} class="muted">No executions{status && ` with status ${status}`}.</td></tr>
+            <tr>
+              <td colSpan={4} class="muted">
+                No executions{status && ` with status ${status}`}.
+              </td>
+            </tr>
           )}
         </tbody>
       </table>

@@ -17,7 +17,10 @@ export const AccountCard = ({ api, version }: { api: ShopApi; version: number })
     setBusy(true);
     try {
       const updated = await api.deposit(parsed.cents);
-      setMessage({ tone: 'success', text: `Deposited ${formatMoney(parsed.cents)}. Your balance is ${formatMoney(updated.balance, updated.currency)}.` });
+      setMessage({
+        tone: 'success',
+        text: `Deposited ${formatMoney(parsed.cents)}. Your balance is ${formatMoney(updated.balance, updated.currency)}.`,
+      });
       setAmount('');
       account.replace(updated);
     } catch (error) {
@@ -39,7 +42,13 @@ export const AccountCard = ({ api, version }: { api: ShopApi; version: number })
           <span class="prefix" aria-hidden="true">
             $
           </span>
-          <input id="deposit-amount" inputMode="decimal" placeholder="25.00" value={amount} onInput={(e) => setAmount(e.currentTarget.value)} />
+          <input
+            id="deposit-amount"
+            inputMode="decimal"
+            placeholder="25.00"
+            value={amount}
+            onInput={(e) => setAmount(e.currentTarget.value)}
+          />
           <button type="submit" class="button" disabled={busy}>
             Deposit
           </button>

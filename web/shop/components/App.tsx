@@ -39,11 +39,33 @@ const Page = ({ route, user, props, placed, onPlaced }: PageProps) => {
   const { api, auth, intents } = props;
   const [lines, setLines] = useState<BasketLines>({});
   const orderId = /^\/orders\/([^/]+)$/.exec(route)?.[1];
-  if (route === '/' || !user) return <ShopView api={api} auth={auth} intents={intents} user={user} lines={lines} onLines={setLines} onPlaced={onPlaced} />;
-  if (orderId) return <OrderView api={api} orderId={decodeURIComponent(orderId)} placed={placed?.orderId === decodeURIComponent(orderId) ? placed : undefined} />;
+  if (route === '/' || !user)
+    return (
+      <ShopView
+        api={api}
+        auth={auth}
+        intents={intents}
+        user={user}
+        lines={lines}
+        onLines={setLines}
+        onPlaced={onPlaced}
+      />
+    );
+  if (orderId)
+    return (
+      <OrderView
+        api={api}
+        orderId={decodeURIComponent(orderId)}
+        placed={placed?.orderId === decodeURIComponent(orderId) ? placed : undefined}
+      />
+    );
   if (route === '/orders') return <OrdersView api={api} />;
   if (route === '/notifications') return <NotificationsView api={api} />;
-  return <Alert tone="error">There is no page at {route}. <a href="#/">Back to the shop</a></Alert>;
+  return (
+    <Alert tone="error">
+      There is no page at {route}. <a href="#/">Back to the shop</a>
+    </Alert>
+  );
 };
 
 /** The shop: a header, and the page the hash route names (the shop, an order, the orders, the notifications). */
@@ -62,13 +84,15 @@ export const App = (props: AppProps) => {
         {ended && !user && <Alert tone="info">You are signed out.</Alert>}
         {missing.length > 0 && (
           <Alert tone="error">
-            The page has no {missing.join(' or ')} URL: serve it with a config.json, or add {missing.map((key) => `?${key}=…`).join(' and ')} to its address.
+            The page has no {missing.join(' or ')} URL: serve it with a config.json, or add{' '}
+            {missing.map((key) => `?${key}=…`).join(' and ')} to its address.
           </Alert>
         )}
         <Page route={route} user={user} props={props} placed={placed} onPlaced={setPlaced} />
       </main>
       <footer class="footer container">
-        Serverless Shop · API <code>{props.config.api}</code> · issuer <code>{props.config.issuer}</code> · <a href="console/">console</a>
+        Serverless Shop · API <code>{props.config.api}</code> · issuer <code>{props.config.issuer}</code> ·{' '}
+        <a href="console/">console</a>
       </footer>
     </>
   );

@@ -16,15 +16,40 @@ interface Props {
   onPlaced: (notice: PlacedNotice) => void;
 }
 
-const Line = ({ product, quantity, onQuantity }: { product: Product; quantity: number; onQuantity: (quantity: number) => void }) => (
+const Line = ({
+  product,
+  quantity,
+  onQuantity,
+}: {
+  product: Product;
+  quantity: number;
+  onQuantity: (quantity: number) => void;
+}) => (
   <li class="basket-line">
     <div class="basket-line-name">
       <span>{product.name}</span>
       <span class="muted">{formatMoney(product.price * quantity, product.currency)}</span>
-      {quantity > product.available && <span class="stock stock-out">Only {product.available} in stock now: the order may be cancelled, and refunded.</span>}
+      {quantity > product.available && (
+        <span class="stock stock-out">
+          Only {product.available} in stock now: the order may be cancelled, and refunded.
+        </span>
+      )}
     </div>
-    <input type="number" min={1} max={99} class="quantity" value={quantity} aria-label={`Quantity of ${product.name}`} onChange={(e) => onQuantity(Math.max(1, Math.min(99, Number(e.currentTarget.value) || 1)))} />
-    <button type="button" class="button button-ghost button-small" aria-label={`Remove ${product.name}`} onClick={() => onQuantity(0)}>
+    <input
+      type="number"
+      min={1}
+      max={99}
+      class="quantity"
+      value={quantity}
+      aria-label={`Quantity of ${product.name}`}
+      onChange={(e) => onQuantity(Math.max(1, Math.min(99, Number(e.currentTarget.value) || 1)))}
+    />
+    <button
+      type="button"
+      class="button button-ghost button-small"
+      aria-label={`Remove ${product.name}`}
+      onClick={() => onQuantity(0)}
+    >
       Remove
     </button>
   </li>
@@ -70,7 +95,9 @@ export const Basket = ({ intents, products, slots, slotsError, lines, onChange, 
         <p class="muted">Your basket is empty. Add something from the catalogue.</p>
       ) : (
         <ul class="basket-lines" aria-label="Basket">
-          {entries.map(([sku, quantity]) => <Line key={sku} product={bySku.get(sku)!} quantity={quantity} onQuantity={(q) => setQuantity(sku, q)} />)}
+          {entries.map(([sku, quantity]) => (
+            <Line key={sku} product={bySku.get(sku)!} quantity={quantity} onQuantity={(q) => setQuantity(sku, q)} />
+          ))}
         </ul>
       )}
       <p class="total">
@@ -79,8 +106,20 @@ export const Basket = ({ intents, products, slots, slotsError, lines, onChange, 
       {slotsError && <p class="stock stock-out">The delivery slots could not be loaded: {slotsError}</p>}
       <SlotPicker slots={slots} value={slotId} onChange={setSlotId} />
       <label for="address">Delivery address</label>
-      <input id="address" autoComplete="street-address" placeholder="1 Tea Lane, Springfield" value={address} onInput={(e) => setAddress(e.currentTarget.value)} />
-      <button type="button" class="button button-wide place" disabled={!request} aria-busy={pending} onClick={() => void place()}>
+      <input
+        id="address"
+        autoComplete="street-address"
+        placeholder="1 Tea Lane, Springfield"
+        value={address}
+        onInput={(e) => setAddress(e.currentTarget.value)}
+      />
+      <button
+        type="button"
+        class="button button-wide place"
+        disabled={!request}
+        aria-busy={pending}
+        onClick={() => void place()}
+      >
         {pending ? 'Placing order…' : 'Place order'}
       </button>
       {request && (

@@ -23,14 +23,23 @@ export const Header = ({ auth, user, route }: { auth: Auth; user?: string; route
         {user && (
           <nav aria-label="Main">
             {LINKS.map((link) => (
-              <a key={link.route} href={`#${link.route}`} class="nav-link" aria-current={current(link.route) ? 'page' : undefined}>
+              <a
+                key={link.route}
+                href={`#${link.route}`}
+                class="nav-link"
+                aria-current={current(link.route) ? 'page' : undefined}
+              >
                 {link.label}
               </a>
             ))}
           </nav>
         )}
         <div class="user">
-          {error && <span class="user-error" role="alert">{error}</span>}
+          {error && (
+            <span class="user-error" role="alert">
+              {error}
+            </span>
+          )}
           {user ? (
             <>
               <span class="user-name">

@@ -7,7 +7,10 @@ const TONES: Record<string, string> = { COMPLETED: 'ok', CANCELLED: 'bad', COMPE
 
 /** What the shop told the buyer about their orders, newest first, a page at a time, kept fresh. */
 export const NotificationsView = ({ api }: { api: ShopApi }) => {
-  const notifications = usePaged((next) => api.notifications(10, next), [api], { everyMs: 5000, keepPolling: () => true });
+  const notifications = usePaged((next) => api.notifications(10, next), [api], {
+    everyMs: 5000,
+    keepPolling: () => true,
+  });
   return (
     <section class="card" aria-labelledby="notifications-title">
       <div class="card-head">
@@ -17,19 +20,27 @@ export const NotificationsView = ({ api }: { api: ShopApi }) => {
         </button>
       </div>
       {notifications.error && <Alert tone="error">{notifications.error}</Alert>}
-      {!notifications.loading && notifications.items.length === 0 && !notifications.error && <p class="muted">Nothing yet: you will hear here when an order completes or is cancelled.</p>}
+      {!notifications.loading && notifications.items.length === 0 && !notifications.error && (
+        <p class="muted">Nothing yet: you will hear here when an order completes or is cancelled.</p>
+      )}
       <ul class="notifications" aria-label="Notifications">
         {notifications.items.map((n) => (
           <li key={n.notificationId} class={`notification notification-${TONES[n.status] ?? 'info'}`}>
             <p class="notification-message">{n.message}</p>
             <p class="muted">
-              <a href={`#/orders/${encodeURIComponent(n.orderId)}`}>Order {shortId(n.orderId)}</a> · {n.status} · <time dateTime={n.createdAt}>{formatDateTime(n.createdAt)}</time>
+              <a href={`#/orders/${encodeURIComponent(n.orderId)}`}>Order {shortId(n.orderId)}</a> · {n.status} ·{' '}
+              <time dateTime={n.createdAt}>{formatDateTime(n.createdAt)}</time>
             </p>
           </li>
         ))}
       </ul>
       {notifications.more && (
-        <button type="button" class="button button-ghost" disabled={notifications.loading} onClick={notifications.loadMore}>
+        <button
+          type="button"
+          class="button button-ghost"
+          disabled={notifications.loading}
+          onClick={notifications.loadMore}
+        >
           Load more
         </button>
       )}

@@ -19,7 +19,12 @@ export const StatusBadge = ({ order }: { order: Order }) => {
 };
 
 const Outcome = ({ order }: { order: Order }) => {
-  if (order.status === 'COMPLETED') return <Alert tone="success" title="Order completed">Paid, packed and booked for delivery on slot {order.delivery.slotId}.</Alert>;
+  if (order.status === 'COMPLETED')
+    return (
+      <Alert tone="success" title="Order completed">
+        Paid, packed and booked for delivery on slot {order.delivery.slotId}.
+      </Alert>
+    );
   const reason = reasonFor(order.failureReason);
   if (!isTerminal(order.status) || !reason) return null;
   return (
@@ -54,7 +59,10 @@ const Details = ({ order }: { order: Order }) => (
 
 /** One order, read again and again until it ends: its outcome in words, its timeline and its details. */
 export const OrderView = ({ api, orderId, placed }: { api: ShopApi; orderId: string; placed?: PlacedNotice }) => {
-  const order = useLoad(() => api.order(orderId), [api, orderId], { everyMs: POLL_MS, keepPolling: (o) => !isTerminal(o.status) });
+  const order = useLoad(() => api.order(orderId), [api, orderId], {
+    everyMs: POLL_MS,
+    keepPolling: (o) => !isTerminal(o.status),
+  });
   return (
     <section class="order-page" aria-labelledby="order-title">
       <p>
@@ -65,10 +73,13 @@ export const OrderView = ({ api, orderId, placed }: { api: ShopApi; orderId: str
       </h1>
       {placed?.replayed && (
         <Alert tone="info" title="Already placed: the server replayed its answer">
-          This order had reached the server before (same Idempotency-Key), so it answered 200 with the order it had made. No second order was placed.
+          This order had reached the server before (same Idempotency-Key), so it answered 200 with the order it had
+          made. No second order was placed.
         </Alert>
       )}
-      {placed && !placed.replayed && <Alert tone="success">Order placed. Follow it below as it goes through payment, stock and delivery.</Alert>}
+      {placed && !placed.replayed && (
+        <Alert tone="success">Order placed. Follow it below as it goes through payment, stock and delivery.</Alert>
+      )}
       {order.error && <Alert tone="error">{order.error}</Alert>}
       {order.loading && !order.data && <p class="muted">Loading the order…</p>}
       {order.data && (

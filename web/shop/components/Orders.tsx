@@ -7,7 +7,10 @@ import { StatusBadge } from './OrderView';
 
 /** The buyer's orders, newest first, a page at a time; kept fresh while one of them is in progress. */
 export const OrdersView = ({ api }: { api: ShopApi }) => {
-  const orders = usePaged((next) => api.orders(10, next), [api], { everyMs: 2000, keepPolling: (items) => items.some((o) => !isTerminal(o.status)) });
+  const orders = usePaged((next) => api.orders(10, next), [api], {
+    everyMs: 2000,
+    keepPolling: (items) => items.some((o) => !isTerminal(o.status)),
+  });
   return (
     <section class="card" aria-labelledby="orders-title">
       <div class="card-head">
@@ -17,7 +20,11 @@ export const OrdersView = ({ api }: { api: ShopApi }) => {
         </button>
       </div>
       {orders.error && <Alert tone="error">{orders.error}</Alert>}
-      {!orders.loading && orders.items.length === 0 && !orders.error && <p class="muted">No orders yet. <a href="#/">Visit the shop</a>.</p>}
+      {!orders.loading && orders.items.length === 0 && !orders.error && (
+        <p class="muted">
+          No orders yet. <a href="#/">Visit the shop</a>.
+        </p>
+      )}
       {orders.items.length > 0 && (
         <table class="table">
           <caption class="sr-only">Your orders, newest first</caption>
@@ -42,7 +49,8 @@ export const OrdersView = ({ api }: { api: ShopApi }) => {
                 <td>{order.items.reduce((n, item) => n + item.quantity, 0)}</td>
                 <td>{formatMoney(order.total, order.currency)}</td>
                 <td>
-                  <StatusBadge order={order} /> {order.failureReason && <span class="muted">{reasonFor(order.failureReason)?.title}</span>}
+                  <StatusBadge order={order} />{' '}
+                  {order.failureReason && <span class="muted">{reasonFor(order.failureReason)?.title}</span>}
                 </td>
               </tr>
             ))}

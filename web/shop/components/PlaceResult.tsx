@@ -8,7 +8,9 @@ export const PlaceResultMessage = ({ result, onRetry }: { result: PlaceResult; o
     return (
       <Alert tone="warning" title="Similar order already placed">
         {result.message}. Nothing was ordered this time.{' '}
-        {result.existingId && <a href={`#/orders/${encodeURIComponent(result.existingId)}`}>View order {shortId(result.existingId)}</a>}
+        {result.existingId && (
+          <a href={`#/orders/${encodeURIComponent(result.existingId)}`}>View order {shortId(result.existingId)}</a>
+        )}
       </Alert>
     );
   }

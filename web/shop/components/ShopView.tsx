@@ -47,7 +47,15 @@ export const ShopView = ({ api, auth, intents, user, lines, onLines, onPlaced }:
         {user ? (
           <>
             <AccountCard api={api} version={accountVersion} />
-            <Basket intents={intents} products={products.data ?? []} slots={slots.data ?? []} slotsError={slots.error} lines={lines} onChange={(next) => onLines(() => next)} onPlaced={placed} />
+            <Basket
+              intents={intents}
+              products={products.data ?? []}
+              slots={slots.data ?? []}
+              slotsError={slots.error}
+              lines={lines}
+              onChange={(next) => onLines(() => next)}
+              onPlaced={placed}
+            />
           </>
         ) : (
           <div class="card welcome">

@@ -11,7 +11,15 @@ const byDay = (slots: Slot[]): [string, Slot[]][] => {
 };
 
 /** The delivery slots as radio buttons, grouped by day; a full slot is shown, and cannot be chosen. */
-export const SlotPicker = ({ slots, value, onChange }: { slots: Slot[]; value?: string; onChange: (slotId: string) => void }) => (
+export const SlotPicker = ({
+  slots,
+  value,
+  onChange,
+}: {
+  slots: Slot[];
+  value?: string;
+  onChange: (slotId: string) => void;
+}) => (
   <fieldset class="slots">
     <legend>Delivery slot</legend>
     {slots.length === 0 && <p class="muted">No delivery slots are open.</p>}
@@ -22,8 +30,19 @@ export const SlotPicker = ({ slots, value, onChange }: { slots: Slot[]; value?: 
           {daySlots.map((slot) => {
             const full = slot.remaining <= 0;
             return (
-              <label key={slot.slotId} class={`slot ${full ? 'slot-full' : ''} ${value === slot.slotId ? 'slot-chosen' : ''}`}>
-                <input type="radio" name="slot" value={slot.slotId} checked={value === slot.slotId} disabled={full} onChange={() => onChange(slot.slotId)} aria-label={`${formatDay(date)} ${slot.window}${full ? ', full' : `, ${slot.remaining} places left`}`} />
+              <label
+                key={slot.slotId}
+                class={`slot ${full ? 'slot-full' : ''} ${value === slot.slotId ? 'slot-chosen' : ''}`}
+              >
+                <input
+                  type="radio"
+                  name="slot"
+                  value={slot.slotId}
+                  checked={value === slot.slotId}
+                  disabled={full}
+                  onChange={() => onChange(slot.slotId)}
+                  aria-label={`${formatDay(date)} ${slot.window}${full ? ', full' : `, ${slot.remaining} places left`}`}
+                />
                 <span class="slot-window">{slot.window}</span>
                 <span class="slot-left">{full ? 'Full' : `${slot.remaining} left`}</span>
               </label>

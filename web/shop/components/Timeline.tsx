@@ -6,7 +6,10 @@ import { COMPENSATES, FORWARD, isCompensation, isTerminal, STEP_LABELS } from '.
 const reasonText = (reason: string): string =>
   reason
     .replace(/\b(\d+) ([A-Z]{3})\b/g, (_all, cents: string, currency: string) => formatMoney(Number(cents), currency))
-    .replace(/\b(Payment of) (\d+)\b/g, (_all, words: string, cents: string) => `${words} ${formatMoney(Number(cents))}`);
+    .replace(
+      /\b(Payment of) (\d+)\b/g,
+      (_all, words: string, cents: string) => `${words} ${formatMoney(Number(cents))}`,
+    );
 
 const toneOf = (entry: HistoryEntry): string => {
   if (isCompensation(entry.status)) return 'compensation';

@@ -26,17 +26,29 @@ export const DashboardView = () => {
   const list = usePolling(() => cloudwatch.send(new ListDashboardsCommand({})), []);
   const names = (list.data?.DashboardEntries ?? []).map((entry) => entry.DashboardName ?? '');
   const name = chosen ?? (names.includes(config.dashboardName) ? config.dashboardName : names[0]);
-  const dashboard = usePolling(async () => (name ? parseDashboard((await cloudwatch.send(new GetDashboardCommand({ DashboardName: name }))).DashboardBody ?? '{}') : undefined), [name]);
+  const dashboard = usePolling(
+    async () =>
+      name
+        ? parseDashboard(
+            (await cloudwatch.send(new GetDashboardCommand({ DashboardName: name }))).DashboardBody ?? '{}',
+          )
+        : undefined,
+    [name],
+  );
   const actions = (
     <>
       {names.length > 1 && (
         <select aria-label="Dashboard" value={name} onChange={(e) => setChosen(e.currentTarget.value)}>
-          {names.map((n) => <option key={n}>{n}</option>)}
+          {names.map((n) => (
+            <option key={n}>{n}</option>
+          ))}
         </select>
       )}
       <div class="segmented" role="radiogroup" aria-label="Time range">
         {TIME_RANGES.map((r) => (
-          <button key={r.label} type="button" role="radio" aria-checked={r.ms === range.ms} onClick={() => setRange(r)}>{r.label}</button>
+          <button key={r.label} type="button" role="radio" aria-checked={r.ms === range.ms} onClick={() => setRange(r)}>
+            {r.label}
+          </button>
         ))}
       </div>
       <label class="inline">

@@ -12,15 +12,33 @@ export interface TimeRange {
 }
 
 /** One GetMetricData call for a widget's queries over the range (paged), oldest first. */
-const fetchResults = async (cloudwatch: ReturnType<typeof useServices>['cloudwatch'], queries: MetricDataQuery[], start: number, end: number): Promise<MetricResult[]> => {
+const fetchResults = async (
+  cloudwatch: ReturnType<typeof useServices>['cloudwatch'],
+  queries: MetricDataQuery[],
+  start: number,
+  end: number,
+): Promise<MetricResult[]> => {
   const results = new Map<string, MetricResult>();
   let nextToken: string | undefined;
   do {
-    const page = await cloudwatch.send(new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: new Date(start), EndTime: new Date(end), ScanBy: 'TimestampAscending', NextToken: nextToken }));
+    const page = await cloudwatch.send(
+      new GetMetricDataCommand({
+        MetricDataQueries: queries,
+        StartTime: new Date(start),
+        EndTime: new Date(end),
+        ScanBy: 'TimestampAscending',
+        NextToken: nextToken,
+      }),
+    );
     for (const result of page.MetricDataResults ?? []) {
       const key = `${result.Id}\u0000${result.Label}`;
       const before = results.get(key);
-      if (before) results.set(key, { ...before, Timestamps: [...(before.Timestamps ?? []), ...(result.Timestamps ?? [])], Values: [...(before.Values ?? []), ...(result.Values ?? [])] });
+      if (before)
+        results.set(key, {
+          ...before,
+          Timestamps: [...(before.Timestamps ?? []), ...(result.Timestamps ?? [])],
+          Values: [...(before.Values ?? []), ...(result.Values ?? [])],
+        });
       else results.set(key, result);
     }
     nextToken = page.NextToken;
@@ -28,7 +46,8 @@ const fetchResults = async (cloudwatch: ReturnType<typeof useServices>['cloudwat
   return [...results.values()];
 };
 
-const fmt = (value: number | undefined) => (value === undefined ? '–' : Number.isInteger(value) ? String(value) : value.toFixed(2));
+const fmt = (value: number | undefined) =>
+  value === undefined ? '–' : Number.isInteger(value) ? String(value) : value.toFixed(2);
 
 /** A metric widget: its queries read with GetMetricData, drawn as a chart or as single values. */
 const MetricWidget = ({ widget, range, refreshMs }: { widget: Widget; range: TimeRange; refreshMs: number }) => {
@@ -49,13 +68,26 @@ const MetricWidget = ({ widget, range, refreshMs }: { widget: Widget; range: Tim
   return (
     <>
       <p class="widget-meta muted small">
-        {queries.filter((q) => q.ReturnData).map((q) => (q.MetricStat ? `${q.Label ?? q.Id} (${q.MetricStat.Stat})` : (q.Label ?? q.Expression?.replace(/^(\w+)\(.*$/, '$1(…)') ?? q.Id))).join(' · ')} · period {period} s
+        {queries
+          .filter((q) => q.ReturnData)
+          .map((q) =>
+            q.MetricStat
+              ? `${q.Label ?? q.Id} (${q.MetricStat.Stat})`
+              : (q.Label ?? q.Expression?.replace(/^(\w+)\(.*$/, '$1(…)') ?? q.Id),
+          )
+          .join(' · ')}{' '}
+        · period {period} s
       </p>
       <ErrorNote error={data.error} />
       {data.data && view === 'singleValue' && (
         <div class="single-values">
           {data.data.results.map((result) => (
-            <div key={`${result.Id}${result.Label}`} class="single-value" data-metric={result.Label} data-total={total(result)}>
+            <div
+              key={`${result.Id}${result.Label}`}
+              class="single-value"
+              data-metric={result.Label}
+              data-total={total(result)}
+            >
               <span class="value">{fmt(latestValue(result))}</span>
               <span class="label">{result.Label}</span>
             </div>
@@ -90,6 +122,8 @@ export const WidgetView = ({ widget, range, refreshMs }: { widget: Widget; range
     {widget.properties.title && <h3>{widget.properties.title}</h3>}
     {widget.type === 'metric' && <MetricWidget widget={widget} range={range} refreshMs={refreshMs} />}
     {widget.type === 'text' && <Markdown text={widget.properties.markdown ?? ''} />}
-    {widget.type !== 'metric' && widget.type !== 'text' && <p class="muted">Widgets of type {widget.type} are not drawn by this console.</p>}
+    {widget.type !== 'metric' && widget.type !== 'text' && (
+      <p class="muted">Widgets of type {widget.type} are not drawn by this console.</p>
+    )}
   </section>
 );

@@ -1,4 +1,8 @@
-import { RedriveExecutionCommand, StopExecutionCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
+import {
+  RedriveExecutionCommand,
+  StopExecutionCommand,
+  type DescribeExecutionCommandOutput,
+} from '@aws-sdk/client-sfn';
 import { useState } from 'preact/hooks';
 import { useServices } from '../../aws';
 import { ErrorNote } from '../../components/common';
@@ -39,7 +43,21 @@ export const ExecutionActions = ({ execution, onExport, onChanged }: ActionsProp
   return (
     <div class="actions">
       <div class="button-row" role="group" aria-label="Execution actions">
-        <button type="button" disabled={busy || execution.status !== 'RUNNING'} onClick={() => act('Stop requested.', () => sfn.send(new StopExecutionCommand({ executionArn: arn, error: 'StoppedFromConsole', cause: 'Stopped from the console' })))}>
+        <button
+          type="button"
+          disabled={busy || execution.status !== 'RUNNING'}
+          onClick={() =>
+            act('Stop requested.', () =>
+              sfn.send(
+                new StopExecutionCommand({
+                  executionArn: arn,
+                  error: 'StoppedFromConsole',
+                  cause: 'Stopped from the console',
+                }),
+              ),
+            )
+          }
+        >
           Stop
         </button>
         <button
@@ -47,14 +65,26 @@ export const ExecutionActions = ({ execution, onExport, onChanged }: ActionsProp
           class={canRedrive ? 'primary' : ''}
           disabled={busy || !canRedrive}
           title={execution.redriveStatusReason}
-          onClick={() => act('Redrive started: the execution resumes from its unsuccessful state.', () => sfn.send(new RedriveExecutionCommand({ executionArn: arn, clientToken: crypto.randomUUID() })))}
+          onClick={() =>
+            act('Redrive started: the execution resumes from its unsuccessful state.', () =>
+              sfn.send(new RedriveExecutionCommand({ executionArn: arn, clientToken: crypto.randomUUID() })),
+            )
+          }
         >
           Redrive
         </button>
-        <button type="button" onClick={onExport}>Export JSON</button>
-        <a class="button" href={href('start', arn)}>New execution</a>
+        <button type="button" onClick={onExport}>
+          Export JSON
+        </button>
+        <a class="button" href={href('start', arn)}>
+          New execution
+        </a>
       </div>
-      {notice && <p class="notice" role="status">{notice}</p>}
+      {notice && (
+        <p class="notice" role="status">
+          {notice}
+        </p>
+      )}
       <ErrorNote error={error} />
     </div>
   );

@@ -15,7 +15,9 @@ const EventRow = ({ event, startedAt }: { event: HistoryEvent; startedAt: number
   const details = detailsOf(event);
   const name = typeof details.name === 'string' ? details.name : '';
   const jsonMembers = JSON_MEMBERS.filter((member) => typeof details[member] === 'string');
-  const other = Object.fromEntries(Object.entries(details).filter(([key]) => !JSON_MEMBERS.includes(key) && !key.endsWith('Details')));
+  const other = Object.fromEntries(
+    Object.entries(details).filter(([key]) => !JSON_MEMBERS.includes(key) && !key.endsWith('Details')),
+  );
   const failed = /Failed|TimedOut|Aborted/.test(event.type ?? '');
   return (
     <li class={`event${failed ? ' failed' : ''}`} data-event-type={event.type}>
@@ -39,11 +41,23 @@ const EventRow = ({ event, startedAt }: { event: HistoryEvent; startedAt: number
 };
 
 /** The event view: GetExecutionHistory, a page at a time, each event's input and output expandable. */
-export const EventsView = ({ executionArn, live, startedAt }: { executionArn: string; live: boolean; startedAt: number }) => {
+export const EventsView = ({
+  executionArn,
+  live,
+  startedAt,
+}: {
+  executionArn: string;
+  live: boolean;
+  startedAt: number;
+}) => {
   const { sfn } = useServices();
   const [tokens, setTokens] = useState<(string | undefined)[]>([undefined]);
   const token = tokens.at(-1);
-  const page = usePolling(() => sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: PAGE_SIZE, nextToken: token })), [executionArn, token], { intervalMs: 2_000, live });
+  const page = usePolling(
+    () => sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: PAGE_SIZE, nextToken: token })),
+    [executionArn, token],
+    { intervalMs: 2_000, live },
+  );
   return (
     <div class="events" aria-label="Events">
       <ErrorNote error={page.error} />
@@ -53,9 +67,17 @@ export const EventsView = ({ executionArn, live, startedAt }: { executionArn: st
         ))}
       </ol>
       <nav class="pager" aria-label="Event pages">
-        <button type="button" disabled={tokens.length < 2} onClick={() => setTokens(tokens.slice(0, -1))}>← Previous</button>
+        <button type="button" disabled={tokens.length < 2} onClick={() => setTokens(tokens.slice(0, -1))}>
+          ← Previous
+        </button>
         <span class="muted">Page {tokens.length}</span>
-        <button type="button" disabled={!page.data?.nextToken} onClick={() => setTokens([...tokens, page.data?.nextToken])}>Next →</button>
+        <button
+          type="button"
+          disabled={!page.data?.nextToken}
+          onClick={() => setTokens([...tokens, page.data?.nextToken])}
+        >
+          Next →
+        </button>
       </nav>
     </div>
   );

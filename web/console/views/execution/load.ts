@@ -27,7 +27,10 @@ export const fetchHistory = async (sfn: SFNClient, executionArn: string): Promis
 
 /** The execution (DescribeExecution, with its redrive fields) and its whole history. */
 export const loadExecution = async (sfn: SFNClient, executionArn: string): Promise<LoadedExecution> => {
-  const [execution, history] = await Promise.all([sfn.send(new DescribeExecutionCommand({ executionArn })), fetchHistory(sfn, executionArn)]);
+  const [execution, history] = await Promise.all([
+    sfn.send(new DescribeExecutionCommand({ executionArn })),
+    fetchHistory(sfn, executionArn),
+  ]);
   return { execution, history };
 };
 
@@ -36,7 +39,9 @@ const definitions = new Map<string, Promise<AslDefinition>>();
 /** A state machine's definition (DescribeStateMachine), read once per page. */
 export const loadDefinition = (sfn: SFNClient, stateMachineArn: string): Promise<AslDefinition> => {
   if (!definitions.has(stateMachineArn)) {
-    const loading = sfn.send(new DescribeStateMachineCommand({ stateMachineArn })).then((machine) => parseDefinition(machine.definition ?? ''));
+    const loading = sfn
+      .send(new DescribeStateMachineCommand({ stateMachineArn }))
+      .then((machine) => parseDefinition(machine.definition ?? ''));
     loading.catch(() => definitions.delete(stateMachineArn));
     definitions.set(stateMachineArn, loading);
   }

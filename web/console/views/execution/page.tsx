@@ -16,18 +16,40 @@ import { StepPanel } from './step-panel';
 import { RunsTable } from './table';
 
 type Tab = 'graph' | 'table' | 'events';
-const TABS: [Tab, string][] = [['graph', 'Graph view'], ['table', 'Table view'], ['events', 'Event view']];
+const TABS: [Tab, string][] = [
+  ['graph', 'Graph view'],
+  ['table', 'Table view'],
+  ['events', 'Event view'],
+];
 const LIVE_MS = 1_500;
 
 /** The execution's summary: status, order, times, redrive, error and ARN. */
-const Summary = ({ execution, name, span }: { execution: DescribeExecutionCommandOutput; name: string; span: { from: number; to: number } }) => (
+const Summary = ({
+  execution,
+  name,
+  span,
+}: {
+  execution: DescribeExecutionCommandOutput;
+  name: string;
+  span: { from: number; to: number };
+}) => (
   <Details
     items={[
       ['Status', <StatusBadge key="s" status={execution.status} />],
-      ['Order', <a key="o" href={orderLink(name)}>{name}</a>],
+      [
+        'Order',
+        <a key="o" href={orderLink(name)}>
+          {name}
+        </a>,
+      ],
       ['Started', formatTime(execution.startDate)],
       ['Duration', formatDuration(span.to - span.from)],
-      ['Redrive count', <span key="r" data-redrive-count={execution.redriveCount ?? 0}>{execution.redriveCount ?? 0}</span>],
+      [
+        'Redrive count',
+        <span key="r" data-redrive-count={execution.redriveCount ?? 0}>
+          {execution.redriveCount ?? 0}
+        </span>,
+      ],
       ['Redrive status', execution.redriveStatus],
       ['Error', execution.error],
       ['Execution ARN', <code key="a">{execution.executionArn}</code>],
@@ -36,7 +58,19 @@ const Summary = ({ execution, name, span }: { execution: DescribeExecutionComman
 );
 
 /** The tabs (graph, table, events) and, beside them, the step panel of the state selected. */
-const Views = ({ execution, definition, states, name, span }: { execution: DescribeExecutionCommandOutput; definition: AslDefinition; states: ExecutionStates; name: string; span: { from: number; to: number } }) => {
+const Views = ({
+  execution,
+  definition,
+  states,
+  name,
+  span,
+}: {
+  execution: DescribeExecutionCommandOutput;
+  definition: AslDefinition;
+  states: ExecutionStates;
+  name: string;
+  span: { from: number; to: number };
+}) => {
   const [tab, setTab] = useState<Tab>('graph');
   const [selected, setSelected] = useState<string>();
   const running = execution.status === 'RUNNING';
@@ -44,16 +78,44 @@ const Views = ({ execution, definition, states, name, span }: { execution: Descr
     <>
       <div class="tabs" role="tablist" aria-label="Views">
         {TABS.map(([id, label]) => (
-          <button key={id} type="button" role="tab" aria-selected={tab === id} onClick={() => setTab(id)}>{label}</button>
+          <button key={id} type="button" role="tab" aria-selected={tab === id} onClick={() => setTab(id)}>
+            {label}
+          </button>
         ))}
       </div>
       <div class={`execution-body${selected ? ' with-step' : ''}`} role="tabpanel">
         <div class="execution-main">
-          {tab === 'graph' && <GraphView definition={definition} states={states} ended={!running} selected={selected} onSelect={setSelected} name={name} />}
-          {tab === 'table' && <RunsTable runs={states.runs} definition={definition} span={span} selected={selected} onSelect={setSelected} />}
-          {tab === 'events' && <EventsView executionArn={execution.executionArn!} live={running} startedAt={span.from} />}
+          {tab === 'graph' && (
+            <GraphView
+              definition={definition}
+              states={states}
+              ended={!running}
+              selected={selected}
+              onSelect={setSelected}
+              name={name}
+            />
+          )}
+          {tab === 'table' && (
+            <RunsTable
+              runs={states.runs}
+              definition={definition}
+              span={span}
+              selected={selected}
+              onSelect={setSelected}
+            />
+          )}
+          {tab === 'events' && (
+            <EventsView executionArn={execution.executionArn!} live={running} startedAt={span.from} />
+          )}
         </div>
-        {selected && <StepPanel name={selected} state={definition.States[selected]} states={states} onClose={() => setSelected(undefined)} />}
+        {selected && (
+          <StepPanel
+            name={selected}
+            state={definition.States[selected]}
+            states={states}
+            onClose={() => setSelected(undefined)}
+          />
+        )}
       </div>
     </>
   );
@@ -74,7 +136,16 @@ export const ExecutionPage = ({ executionArn }: { executionArn: string }) => {
     { intervalMs: LIVE_MS, live: running },
   );
   const states = useMemo(() => deriveStates(loaded.data?.history ?? []), [loaded.data?.history]);
-  if (!loaded.data) return loaded.error ? <Panel title="Execution"><p class="error" role="alert">{describeError(loaded.error)}</p></Panel> : <p class="muted">Loading…</p>;
+  if (!loaded.data)
+    return loaded.error ? (
+      <Panel title="Execution">
+        <p class="error" role="alert">
+          {describeError(loaded.error)}
+        </p>
+      </Panel>
+    ) : (
+      <p class="muted">Loading…</p>
+    );
   const { execution, definition } = loaded.data;
   const name = execution.name ?? arnName(executionArn);
   const span = { from: execution.startDate?.getTime() ?? 0, to: execution.stopDate?.getTime() ?? Date.now() };
@@ -82,9 +153,27 @@ export const ExecutionPage = ({ executionArn }: { executionArn: string }) => {
     <>
       <nav class="crumbs" aria-label="Breadcrumbs">
         <a href={href('executions')}>Executions</a> › <span>{name}</span>
-        {execution.status === 'RUNNING' && <span class="live" role="status">● Live</span>}
+        {execution.status === 'RUNNING' && (
+          <span class="live" role="status">
+            ● Live
+          </span>
+        )}
       </nav>
-      <Panel title={<>Execution <span class="mono">{name}</span></>} label="Execution" actions={<ExecutionActions execution={execution} onChanged={loaded.reload} onExport={() => download(`${name}.json`, exportJson(loaded.data!, definition), 'application/json')} />}>
+      <Panel
+        title={
+          <>
+            Execution <span class="mono">{name}</span>
+          </>
+        }
+        label="Execution"
+        actions={
+          <ExecutionActions
+            execution={execution}
+            onChanged={loaded.reload}
+            onExport={() => download(`${name}.json`, exportJson(loaded.data!, definition), 'application/json')}
+          />
+        }
+      >
         <Summary execution={{ ...execution, executionArn }} name={name} span={span} />
         {execution.cause && <JsonBlock label="Cause" text={execution.cause} />}
         <ErrorNote error={loaded.error} />
@@ -96,7 +185,13 @@ export const ExecutionPage = ({ executionArn }: { executionArn: string }) => {
           </div>
         </details>
       </Panel>
-      <Views execution={{ ...execution, executionArn }} definition={definition} states={states} name={name} span={span} />
+      <Views
+        execution={{ ...execution, executionArn }}
+        definition={definition}
+        states={states}
+        name={name}
+        span={span}
+      />
     </>
   );
 };

@@ -5,19 +5,36 @@ import { type AslState, resourceOf } from '../../model/definition';
 import type { ExecutionStates } from '../../model/history';
 
 /** The step panel: the selected state's input, output, error and cause, its attempts, and its definition. */
-export const StepPanel = ({ name, state, states, onClose }: { name: string; state: AslState | undefined; states: ExecutionStates; onClose: () => void }) => {
+export const StepPanel = ({
+  name,
+  state,
+  states,
+  onClose,
+}: {
+  name: string;
+  state: AslState | undefined;
+  states: ExecutionStates;
+  onClose: () => void;
+}) => {
   const run = states.latest.get(name);
   const runs = states.runs.filter((r) => r.name === name);
   return (
     <aside class="step-panel" aria-label={`Step ${name}`}>
       <header class="panel-head">
         <h2>{name}</h2>
-        <button type="button" class="link" onClick={onClose} aria-label="Close the step panel">✕</button>
+        <button type="button" class="link" onClick={onClose} aria-label="Close the step panel">
+          ✕
+        </button>
       </header>
       <Details
         items={[
           ['Type', state?.Type],
-          ['Status', <span key="s" data-step-status={run?.status ?? 'not-reached'}>{STATUS_LABELS[run?.status ?? 'not-reached']}</span>],
+          [
+            'Status',
+            <span key="s" data-step-status={run?.status ?? 'not-reached'}>
+              {STATUS_LABELS[run?.status ?? 'not-reached']}
+            </span>,
+          ],
           ['Resource', resourceOf(state)],
           ['Entered', run && formatTime(run.enteredAt)],
           ['Duration', run?.exitedAt !== undefined ? formatDuration(run.exitedAt - run.enteredAt) : undefined],
@@ -37,7 +54,13 @@ export const StepPanel = ({ name, state, states, onClose }: { name: string; stat
             {run.attempts.map((attempt, i) => (
               <li key={i} class={attempt.outcome}>
                 {attempt.outcome} after {formatDuration((attempt.endedAt ?? Date.now()) - attempt.startedAt)}
-                {attempt.error && <> — <code>{attempt.error}</code>{attempt.cause && <span class="muted"> {attempt.cause.slice(0, 200)}</span>}</>}
+                {attempt.error && (
+                  <>
+                    {' '}
+                    — <code>{attempt.error}</code>
+                    {attempt.cause && <span class="muted"> {attempt.cause.slice(0, 200)}</span>}
+                  </>
+                )}
               </li>
             ))}
           </ol>

@@ -18,15 +18,30 @@ const TimelineBar = ({ run, span }: { run: StateRun; span: { from: number; to: n
   const total = Math.max(span.to - span.from, 1);
   const at = (t: number) => `${(100 * (t - span.from)) / total}%`;
   const width = (a: number, b: number) => `${Math.max((100 * (b - a)) / total, 0.4)}%`;
-  const end = run.exitedAt ?? (run.status === 'in-progress' ? span.to : (run.attempts.at(-1)?.endedAt ?? run.enteredAt));
+  const end =
+    run.exitedAt ?? (run.status === 'in-progress' ? span.to : (run.attempts.at(-1)?.endedAt ?? run.enteredAt));
   return (
-    <div class="timeline" role="img" aria-label={`${run.name}: ${formatDuration(end - run.enteredAt)}, ${run.attempts.length} attempt(s)`}>
+    <div
+      class="timeline"
+      role="img"
+      aria-label={`${run.name}: ${formatDuration(end - run.enteredAt)}, ${run.attempts.length} attempt(s)`}
+    >
       <span class={`bar run ${run.status}`} style={{ left: at(run.enteredAt), width: width(run.enteredAt, end) }} />
       {run.attempts.map((attempt, i) => (
-        <span key={`a${i}`} class={`bar attempt ${attempt.outcome}`} title={`Attempt ${i + 1}: ${attempt.outcome}${attempt.error ? ` (${attempt.error})` : ''}`} style={{ left: at(attempt.startedAt), width: width(attempt.startedAt, attempt.endedAt ?? span.to) }} />
+        <span
+          key={`a${i}`}
+          class={`bar attempt ${attempt.outcome}`}
+          title={`Attempt ${i + 1}: ${attempt.outcome}${attempt.error ? ` (${attempt.error})` : ''}`}
+          style={{ left: at(attempt.startedAt), width: width(attempt.startedAt, attempt.endedAt ?? span.to) }}
+        />
       ))}
       {backoffWaits(run).map((wait, i) => (
-        <span key={`w${i}`} class="bar backoff" title={`Backoff ${formatDuration(wait.to - wait.from)}`} style={{ left: at(wait.from), width: width(wait.from, wait.to) }} />
+        <span
+          key={`w${i}`}
+          class="bar backoff"
+          title={`Backoff ${formatDuration(wait.to - wait.from)}`}
+          style={{ left: at(wait.from), width: width(wait.from, wait.to) }}
+        />
       ))}
     </div>
   );
@@ -37,27 +52,57 @@ export const RunsTable = ({ runs, definition, span, selected, onSelect }: TableP
   <table class="table runs" aria-label="States entered">
     <thead>
       <tr>
-        <th>State</th><th>Type</th><th>Status</th><th>Resource</th><th>Started after</th><th>Duration</th><th class="timeline-head">Timeline</th>
+        <th>State</th>
+        <th>Type</th>
+        <th>Status</th>
+        <th>Resource</th>
+        <th>Started after</th>
+        <th>Duration</th>
+        <th class="timeline-head">Timeline</th>
       </tr>
     </thead>
     <tbody>
       {runs.map((run) => {
         const end = run.exitedAt ?? run.attempts.at(-1)?.endedAt;
         return (
-          <tr key={run.eventId} class={selected === run.name ? 'selected' : ''} data-state={run.name} data-status={run.status}>
+          <tr
+            key={run.eventId}
+            class={selected === run.name ? 'selected' : ''}
+            data-state={run.name}
+            data-status={run.status}
+          >
             <td>
-              <button type="button" class="link" onClick={() => onSelect(run.name)}>{run.name}</button>
+              <button type="button" class="link" onClick={() => onSelect(run.name)}>
+                {run.name}
+              </button>
             </td>
             <td>{run.type}</td>
             <td>
               <span class={`status-dot ${run.status}`} />
               {STATUS_LABELS[run.status]}
-              {run.retries > 0 && <span class="retries" title="Retries"> ↻ {run.retries}</span>}
+              {run.retries > 0 && (
+                <span class="retries" title="Retries">
+                  {' '}
+                  ↻ {run.retries}
+                </span>
+              )}
             </td>
-            <td class="resource" title={resourceOf(definition.States[run.name])}>{resourceOf(definition.States[run.name]) ?? '–'}</td>
+            <td class="resource" title={resourceOf(definition.States[run.name])}>
+              {resourceOf(definition.States[run.name]) ?? '–'}
+            </td>
             <td>{formatDuration(run.enteredAt - span.from)}</td>
-            <td>{formatDuration(end === undefined ? (run.status === 'in-progress' ? span.to - run.enteredAt : undefined) : end - run.enteredAt)}</td>
-            <td><TimelineBar run={run} span={span} /></td>
+            <td>
+              {formatDuration(
+                end === undefined
+                  ? run.status === 'in-progress'
+                    ? span.to - run.enteredAt
+                    : undefined
+                  : end - run.enteredAt,
+              )}
+            </td>
+            <td>
+              <TimelineBar run={run} span={span} />
+            </td>
           </tr>
         );
       })}
