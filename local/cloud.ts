@@ -23,11 +23,20 @@ import { Stops, timer } from './lifecycle';
 import { LogHub } from './logs/hub';
 import { snsEdge } from './sns/api';
 import type { CloudOptions } from './options';
-import { type Context, seed, startCloudWatch, startFunctions, startIdentity, startMessaging, startServices, startStorage } from './start';
+import {
+  type Context,
+  seed,
+  startCloudWatch,
+  startFunctions,
+  startIdentity,
+  startMessaging,
+  startServices,
+  startStorage,
+} from './start';
 import { stepFunctionsEdge } from './stepfunctions/api';
 import { changesEdge } from './stepfunctions/changes';
 import type { StepFunctionsService } from './stepfunctions/service';
-import { serveWeb, startWebBuild, webConfig } from './web/site';
+import { serveWeb, startWebBuild, type WebBuild, webConfig } from './web/site';
 
 export type { CloudOptions } from './options';
 
@@ -50,7 +59,6 @@ export interface LocalCloud {
   stop(): Promise<void>;
 }
 
-
 type Started = Awaited<ReturnType<typeof startParts>>;
 
 /**
@@ -71,12 +79,19 @@ const registry = (parts: Started, control: Omit<Parameters<typeof controlEdge>[0
     changesEdge(parts.changes),
     controlEdge({ ...control, services: () => services }),
   ];
-  parts.chaos.accept(new Map(services.flatMap((service) => (service.faults ? [[service.faults.service, service.faults.effects]] : []))));
+  parts.chaos.accept(
+    new Map(services.flatMap((service) => (service.faults ? [[service.faults.service, service.faults.effects]] : []))),
+  );
   return services;
 };
 
 /** The fronts: the edge on LocalStack's port, and the API's first stage on the API port. */
-const serveFronts = async (context: Context, services: readonly LocalService[], apis: Started['apis'], fronts: { edge?: Server }) => {
+const serveFronts = async (
+  context: Context,
+  services: readonly LocalService[],
+  apis: Started['apis'],
+  fronts: { edge?: Server },
+) => {
   const { options, log, stops } = context;
   const onError = (error: Error) => log(`edge error: ${error.stack ?? error.message}`);
   const edge = (fronts.edge = createEdge(services, onError));
@@ -90,7 +105,8 @@ const serveFronts = async (context: Context, services: readonly LocalService[], 
 
 /** Written in the data directory once the demo data is seeded there. */
 const SEEDED_MARKER = 'demo-seeded';
-const keptData = (options: CloudOptions) => options.dataDir !== undefined && existsSync(join(options.dataDir, SEEDED_MARKER));
+const keptData = (options: CloudOptions) =>
+  options.dataDir !== undefined && existsSync(join(options.dataDir, SEEDED_MARKER));
 
 /**
  * The demo data: a first start is ready once it is there; a start on kept data is ready at once, and the
@@ -100,7 +116,9 @@ const seedDemo = async (context: Context, realm: Realm): Promise<string | undefi
   const { options, log } = context;
   const seeding = seed(context, realm);
   if (keptData(options)) {
-    seeding.then((summary) => summary && log(`demo data topped up: ${summary}`)).catch((error: Error) => log(`seed failed: ${error.message}`));
+    seeding
+      .then((summary) => summary && log(`demo data topped up: ${summary}`))
+      .catch((error: Error) => log(`seed failed: ${error.message}`));
     return undefined;
   }
   const seeded = await seeding;
@@ -109,7 +127,10 @@ const seedDemo = async (context: Context, realm: Realm): Promise<string | undefi
 };
 
 /** What a crash or a stop left under way goes on: executions from their last transition, events not yet delivered; the schedules start. */
-const resumeWork = ({ stepFunctions, queue, events }: Pick<Started, 'stepFunctions' | 'queue' | 'events'>, log: (message: string) => void) => {
+const resumeWork = (
+  { stepFunctions, queue, events }: Pick<Started, 'stepFunctions' | 'queue' | 'events'>,
+  log: (message: string) => void,
+) => {
   for (const arn of stepFunctions.resumeInterrupted()) log(`resumed interrupted execution ${arn.split(':').pop()}`);
   const redelivered = queue.resume();
   if (redelivered > 0) log(`delivering ${redelivered} asynchronous invocations queued before the last stop`);
@@ -135,16 +156,60 @@ const startParts = async (context: Context, realm: Realm, logs: LogHub) => {
   const { queue, sns, events } = startMessaging(context, runtime);
   const { stepFunctions, apis, changes } = startServices(context, runtime, { sns, events }, client);
   const { dynamo } = await storage;
-  const dynamodb = dynamoDbForwarder(dynamo.endpoint, (error) => log(`dynamodb forwarding error: ${error.stack ?? error.message}`), chaos);
-  return { dynamo, issuer, fronts, runtime, hotReload, queue, sns, events, stepFunctions, apis, changes, dynamodb, chaos, cloudwatch };
+  const dynamodb = dynamoDbForwarder(
+    dynamo.endpoint,
+    (error) => log(`dynamodb forwarding error: ${error.stack ?? error.message}`),
+    chaos,
+  );
+  return {
+    dynamo,
+    issuer,
+    fronts,
+    runtime,
+    hotReload,
+    queue,
+    sns,
+    events,
+    stepFunctions,
+    apis,
+    changes,
+    dynamodb,
+    chaos,
+    cloudwatch,
+  };
 };
 
 /** The local cloud's own faults: each one logged, and counted as `LocalCloud/FaultsInjected`. */
 const chaosOf = (log: (message: string) => void, logs: LogHub) =>
   new Chaos((rule, call) => {
-    log(`chaos: ${rule.effect}${rule.error ? ` ${rule.error.code}` : ''} injected into ${call.service} ${call.functionNames?.[2] ?? call.operation} (rule ${rule.id.slice(0, 8)}, ${rule.injected} so far)`);
-    logs.metric({ function: 'local', timestamp: Date.now(), namespace: 'LocalCloud', dimensions: { Service: call.service, Effect: rule.effect }, values: { FaultsInjected: 1 } });
+    log(
+      `chaos: ${rule.effect}${rule.error ? ` ${rule.error.code}` : ''} injected into ${call.service} ${call.functionNames?.[2] ?? call.operation} (rule ${rule.id.slice(0, 8)}, ${rule.injected} so far)`,
+    );
+    logs.metric({
+      function: 'local',
+      timestamp: Date.now(),
+      namespace: 'LocalCloud',
+      dimensions: { Service: call.service, Effect: rule.effect },
+      values: { FaultsInjected: 1 },
+    });
   });
+
+/** The shop page and the console, with their config read from what the cloud runs; answers their URL. */
+const serveWebPages = async (
+  { options, model, region, log, stops }: Context,
+  build: WebBuild,
+  cloud: { urls: LocalCloud['urls']; realm: Realm; stepFunctions: StepFunctionsService },
+): Promise<string> => {
+  const stateMachineArns = cloud.stepFunctions.stateMachines.map((m) => m.arn);
+  const config = webConfig(cloud.urls, { region, clients: cloud.realm.clients, stateMachineArns, model });
+  const web = await serveWeb(build, config, {
+    port: options.ports.web!,
+    host: options.host,
+    onError: (error) => log(`web error: ${error.stack ?? error.message}`),
+  });
+  stops.add(() => close(web.server));
+  return Object.assign(new URL(cloud.urls.edge), { port: String(web.port) }).origin;
+};
 
 /**
  * Runs a synthesized CDK stack on this machine: its tables on DynamoDB Local, its functions in
@@ -158,10 +223,21 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
   const template = JSON.parse(readFileSync(options.templatePath, 'utf8')) as CfnTemplate;
   const model = new StackModel(template, { region, accountId, stackName: options.stackName });
   const logs = new LogHub(options.print, { color: options.color, verbose: options.verbose });
-  const log = (message: string) => options.print(`${new Date().toISOString().slice(11, 23)} ${'local'.padEnd(28)} -        INFO  ${message}`);
+  const log = (message: string) =>
+    options.print(`${new Date().toISOString().slice(11, 23)} ${'local'.padEnd(28)} -        INFO  ${message}`);
   const stops = new Stops(log);
   const cloudwatch = startCloudWatch(model, accountId, logs, log, stops);
-  const context: Context = { options, model, template, region, accountId, log, stops, chaos: chaosOf(log, logs), cloudwatch };
+  const context: Context = {
+    options,
+    model,
+    template,
+    region,
+    accountId,
+    log,
+    stops,
+    chaos: chaosOf(log, logs),
+    cloudwatch,
+  };
   const startup: Record<string, number | string> = { pid: process.pid };
   const phase = timer(startup);
   try {
@@ -169,16 +245,19 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
     const webBuild = options.ports.web === undefined ? undefined : startWebBuild();
     const parts = await startParts(context, realm, logs);
     const { dynamo, issuer, runtime, stepFunctions } = parts;
-    Object.assign(startup, { dynamodbJvmMs: Math.round(dynamo.startMs), jvmPid: dynamo.pid, dynamodbEndpoint: dynamo.endpoint });
+    Object.assign(startup, {
+      dynamodbJvmMs: Math.round(dynamo.startMs),
+      jvmPid: dynamo.pid,
+      dynamodbEndpoint: dynamo.endpoint,
+    });
     phase('storageAndIssuer');
-    const outputs = Object.fromEntries(Object.entries(template.Outputs ?? {}).map(([key, output]) => [key, String(model.resolve(output.Value))]));
+    const outputs = Object.fromEntries(
+      Object.entries(template.Outputs ?? {}).map(([key, output]) => [key, String(model.resolve(output.Value))]),
+    );
     const services = registry(parts, { logs, runtime, outputs, startup, dynamodbCalls: parts.dynamodb.calls });
     const urls: LocalCloud['urls'] = { ...(await serveFronts(context, services, parts.apis, parts.fronts)), issuer };
     if (webBuild) {
-      const config = webConfig(urls, { region, clients: realm.clients, stateMachineArns: stepFunctions.stateMachines.map((m) => m.arn), model });
-      const web = await serveWeb(webBuild, config, { port: options.ports.web!, host: options.host, onError: (error) => log(`web error: ${error.stack ?? error.message}`) });
-      stops.add(() => close(web.server));
-      urls.web = Object.assign(new URL(urls.edge), { port: String(web.port) }).origin;
+      urls.web = await serveWebPages(context, webBuild, { urls, realm, stepFunctions });
       startup.webBuildMs = await webBuild.ms;
     }
     phase('services');
@@ -186,8 +265,24 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
     phase('seed');
     resumeWork(parts, log);
     // Where the deployment answers, here: the API and the issuer as the local cloud serves them.
-    Object.assign(outputs, { ...(outputs.ApiUrl && { ApiUrl: `${urls.api}/` }), ...(outputs.IssuerUrl && { IssuerUrl: issuer }) });
-    return { urls, model, runtime, hotReload: parts.hotReload, stepFunctions, cloudwatch, logs, log, dynamo, seeded, startup, stop: () => stops.run() };
+    Object.assign(outputs, {
+      ...(outputs.ApiUrl && { ApiUrl: `${urls.api}/` }),
+      ...(outputs.IssuerUrl && { IssuerUrl: issuer }),
+    });
+    return {
+      urls,
+      model,
+      runtime,
+      hotReload: parts.hotReload,
+      stepFunctions,
+      cloudwatch,
+      logs,
+      log,
+      dynamo,
+      seeded,
+      startup,
+      stop: () => stops.run(),
+    };
   } catch (error) {
     await stops.run();
     throw error;
