@@ -29,7 +29,7 @@ const until = async <T>(check: () => Promise<T | undefined>, deadlineMs = 10_000
  */
 export const measureReload = async (rounds: number): Promise<ReloadFigure> => {
   const copy = projectCopy();
-  const cloud = await startCloudProcess('bench-reload', ['--no-synth'], { root: copy.root });
+  const cloud = await startCloudProcess('bench-reload', ['--no-synth'], { root: copy.root, watch: true });
   try {
     const handler = join(copy.root, 'functions', 'warehouse', 'list-products.ts');
     const original = readFileSync(handler, 'utf8');

@@ -22,11 +22,13 @@ export interface CloudProcess {
  * restarts) and on free ports, and resolves when it prints that it is ready. Its output goes to a log
  * file in the temp directory (appended to, when the same cloud is started again). `nodeArgs` go to
  * Node itself (`--cpu-prof`, for one). `root` runs it from another copy of the project (see project-copy.ts).
+ * It watches nothing unless `watch` is set: an edit made in the tree while the tests run must not reload
+ * or restart a cloud under them.
  */
 export const startCloudProcess = async (
   name: string,
   extraArgs: string[] = [],
-  options: { dataDir?: string; nodeArgs?: string[]; root?: string } = {},
+  options: { dataDir?: string; nodeArgs?: string[]; root?: string; watch?: boolean } = {},
 ): Promise<CloudProcess> => {
   const logFile = join(tmpdir(), `shop-${name}-cloud-${process.pid}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
@@ -47,6 +49,7 @@ export const startCloudProcess = async (
       '0',
       '--web-port',
       '0',
+      ...(options.watch ? [] : ['--no-watch']),
       ...extraArgs,
     ],
     {

@@ -7,6 +7,8 @@ const ROOT = resolve(__dirname, '..', '..');
 
 /** What `npm start` runs from: copied, so that a test may edit it. */
 const COPIED = ['local', 'functions', 'demo', 'scripts', 'keycloak', 'web', 'package.json', 'tsconfig.json'];
+/** What a synth reads and writes, for a copy whose stack changes. */
+const STACK = ['stacks', 'statemachines', 'cdk.json', 'package-lock.json', 'cdk.out'];
 
 export interface ProjectCopy {
   root: string;
@@ -17,8 +19,9 @@ export interface ProjectCopy {
  * A temporary copy of the project to run the local cloud from (`startCloudProcess(…, { root })`) and
  * edit its sources while it runs. node_modules and the synthesized template (made current first) are
  * links to this checkout's: the bundles' source maps name `../../functions/…`, which resolves in the copy.
+ * `stack`: the stack's sources and the template are copied too, for a copy that synthesizes.
  */
-export const projectCopy = (): ProjectCopy => {
+export const projectCopy = (options: { stack?: boolean } = {}): ProjectCopy => {
   ensureTemplate(ROOT, {
     synth: 'when-stale',
     fail: (message) => {
@@ -26,8 +29,10 @@ export const projectCopy = (): ProjectCopy => {
     },
   });
   const root = mkdtempSync(join(tmpdir(), 'shop-copy-'));
-  for (const path of COPIED) cpSync(join(ROOT, path), join(root, path), { recursive: true });
+  // With the stack's sources, the copy synthesizes into a cdk.out of its own.
+  for (const path of [...COPIED, ...(options.stack ? STACK : [])])
+    cpSync(join(ROOT, path), join(root, path), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
-  symlinkSync(join(ROOT, 'cdk.out'), join(root, 'cdk.out'));
+  if (!options.stack) symlinkSync(join(ROOT, 'cdk.out'), join(root, 'cdk.out'));
   return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
 };

@@ -14,7 +14,7 @@ let handler: string;
 beforeAll(async () => {
   copy = projectCopy();
   handler = join(copy.root, 'functions', 'warehouse', 'list-products.ts');
-  cloud = await startCloudProcess('watch', ['--no-synth'], { root: copy.root });
+  cloud = await startCloudProcess('watch', ['--no-synth'], { root: copy.root, watch: true });
 }, 300_000);
 
 afterAll(async () => {

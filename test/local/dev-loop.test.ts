@@ -1,0 +1,64 @@
+import { DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventually } from '../e2e/support';
+import { edgeConfig, tokenFor } from '../reliability/support';
+import { type CloudProcess, startCloudProcess, stopCloudProcess } from '../support/cloud-process';
+import { projectCopy, type ProjectCopy } from '../support/project-copy';
+
+// `npm start`'s watch of the stack: a change to the state machine's definition, in a copy of the
+// project, is synthesized while the cloud serves, and the cloud restarts in place on the same ports,
+// with its data kept and the new definition running.
+
+let copy: ProjectCopy;
+let cloud: CloudProcess;
+const dataDir = mkdtempSync(join(tmpdir(), 'shop-dev-loop-'));
+
+beforeAll(async () => {
+  copy = projectCopy({ stack: true });
+  cloud = await startCloudProcess('dev-loop', ['--no-synth'], { root: copy.root, dataDir, watch: true });
+}, 300_000);
+
+afterAll(async () => {
+  await stopCloudProcess(cloud?.child);
+  copy?.remove();
+  rmSync(dataDir, { recursive: true, force: true });
+}, 60_000);
+
+const balance = async (token: string) => {
+  const response = await fetch(`${cloud.api}/billing/account`, { headers: { authorization: `Bearer ${token}` } });
+  return ((await response.json()) as { balance: number }).balance;
+};
+
+test('a change to the state machine restarts the cloud in place: same ports, data kept, the new definition running', async () => {
+  const token = await tokenFor(cloud, 'bob');
+  const deposit = await fetch(`${cloud.api}/billing/account/deposit`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ amount: 1234 }),
+  });
+  expect(deposit.status).toBe(200);
+  const before = await balance(token);
+  const asl = join(copy.root, 'statemachines', 'order-saga.asl.json');
+  const definition = JSON.parse(readFileSync(asl, 'utf8')) as { Comment: string };
+
+  writeFileSync(asl, JSON.stringify({ ...definition, Comment: `${definition.Comment} (edited)` }, null, 2));
+  const log = () => readFileSync(cloud.logFile, 'utf8');
+  await eventually(
+    () => Promise.resolve(/restarted in place in [\d.]+ s/.test(log()) ? true : undefined),
+    'the cloud to restart in place',
+    180_000,
+  );
+
+  expect(log()).toMatch(
+    /the stack changed \(statemachines\/order-saga\.asl\.json\): synthesizing, then restarting in place/,
+  );
+  expect(log()).toMatch(/synthesized in [\d.]+ s: restarting in place \(data and running executions are kept\)/);
+  expect(await balance(await tokenFor(cloud, 'bob'))).toBe(before);
+  const sfn = new SFNClient(edgeConfig(cloud));
+  const outputs = (await (await fetch(`${cloud.edge}/_local/outputs`)).json()) as { StateMachineArn: string };
+  const described = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: outputs.StateMachineArn }));
+  expect((JSON.parse(described.definition!) as { Comment: string }).Comment).toMatch(/\(edited\)$/);
+  sfn.destroy();
+}, 240_000);
