@@ -1,19 +1,9 @@
 import { EventsService, matchesPattern } from '../../../local/events/service';
 import { ratePeriodMs, type RuleSpec } from '../../../local/events/specs';
-import { AsyncInvocations, type Invoker } from '../../../local/lambda/async';
+import { AsyncInvocations } from '../../../local/lambda/async';
+import { recorder } from '../../support/recorder';
 
 // EventBridge's rules: schedules, patterns, and the targets they deliver to through Lambda's asynchronous invocations.
-
-const recorder = (fail: (event: unknown) => boolean = () => false) => {
-  const calls: { arn: string; event: unknown }[] = [];
-  const invoke: Invoker = (arn, event) => {
-    calls.push({ arn, event });
-    return Promise.resolve(
-      fail(event) ? { functionError: 'Unhandled', payload: { errorType: 'Boom' } } : { payload: null },
-    );
-  };
-  return { calls, invoke };
-};
 
 describe('EventBridge rules', () => {
   const rule = (overrides: Partial<RuleSpec>): RuleSpec => ({

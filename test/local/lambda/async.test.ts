@@ -1,20 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AsyncInvocations, type Invoker } from '../../../local/lambda/async';
+import { AsyncInvocations } from '../../../local/lambda/async';
+import { recorder } from '../../support/recorder';
 
 // Lambda's asynchronous invocations: what SNS and EventBridge deliver through.
-
-const recorder = (fail: (event: unknown) => boolean = () => false) => {
-  const calls: { arn: string; event: unknown }[] = [];
-  const invoke: Invoker = (arn, event) => {
-    calls.push({ arn, event });
-    return Promise.resolve(
-      fail(event) ? { functionError: 'Unhandled', payload: { errorType: 'Boom' } } : { payload: null },
-    );
-  };
-  return { calls, invoke };
-};
 
 describe('asynchronous invocations', () => {
   test('a failed delivery is retried twice, then dropped', async () => {
