@@ -2,16 +2,23 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** What has been started, stopped in reverse order. */
+/**
+ * What has been started, stopped in reverse order, once: a second run (a signal during a stop) waits
+ * for the first instead of stopping things again out of order.
+ */
 export class Stops {
   private readonly stops: (() => Promise<unknown>)[] = [];
+  private running?: Promise<void>;
   constructor(private readonly log: (message: string) => void) {}
   add(stop: () => Promise<unknown>): void {
     this.stops.push(stop);
   }
-  async run(): Promise<void> {
-    for (const stop of this.stops.reverse())
-      await stop().catch((error: Error) => this.log(`stop failed: ${error.message}`));
+  run(): Promise<void> {
+    this.running ??= (async () => {
+      for (const stop of [...this.stops].reverse())
+        await stop().catch((error: Error) => this.log(`stop failed: ${error.message}`));
+    })();
+    return this.running;
   }
 }
 

@@ -59,17 +59,21 @@ export class HotReload {
   private inputs?: Map<string, Set<string>>;
   private readonly contexts = new Map<string, BuildContext>();
   private generation = 0;
-  /** Each function's last two published builds: the one serving, and the one busy environments may still run. */
+  /** Each function's published builds: the one serving, and older ones that environments still run. */
   private readonly published = new Map<string, string[]>();
   /** One reload at a time: changes that arrive meanwhile are taken by the next. */
   private running: Promise<unknown> = Promise.resolve();
 
+  /** Where builds go: absolute, as esbuild's metafile paths are compared with it. */
+  private readonly outDir: string;
+
   constructor(
     private readonly runtime: LambdaRuntime,
-    private readonly outDir: string,
+    outDir: string,
     private readonly log: (line: string) => void,
   ) {
-    rmSync(outDir, { recursive: true, force: true });
+    this.outDir = resolve(outDir);
+    rmSync(this.outDir, { recursive: true, force: true });
   }
 
   private inputsOf(): Map<string, Set<string>> {
@@ -171,9 +175,9 @@ export class HotReload {
   }
 
   /**
-   * The new bundle in `dir` serves the function's next invocations (see LambdaRuntime.replaceCode). It
-   * stays there while in use: the next build cannot overwrite what a worker has yet to read (its source
-   * map). The build before last is removed: no environment loads it any more.
+   * The new bundle in `dir` serves the function's next invocations (see LambdaRuntime.replaceCode). An
+   * earlier build stays while an environment runs it, or has yet to load it (a cold start under way): it
+   * is removed once none does, at this deploy or a later one.
    */
   private deploy(fn: FunctionSpec, dir: string, inputs: string[]): void {
     this.inputsOf().set(
@@ -181,9 +185,13 @@ export class HotReload {
       new Set(inputs.map((input) => resolve(input)).filter((input) => !input.includes('/node_modules/'))),
     );
     this.runtime.replaceCode(fn.name, join(dir, 'index.js'));
-    const previous = this.published.get(fn.name) ?? [];
-    for (const old of previous.slice(0, -1)) rmSync(old, { recursive: true, force: true });
-    this.published.set(fn.name, [...previous.slice(-1), dir]);
+    const inUse = this.runtime.entriesInUse(fn.name);
+    const kept = (this.published.get(fn.name) ?? []).filter((old) => {
+      if (inUse.has(join(old, 'index.js'))) return true;
+      rmSync(old, { recursive: true, force: true });
+      return false;
+    });
+    this.published.set(fn.name, [...kept, dir]);
   }
 
   private failedToBuild(functions: FunctionSpec[], error: unknown): void {

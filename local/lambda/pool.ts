@@ -101,8 +101,10 @@ export class FunctionPool {
   serveWaiter(): void {
     const next = this.waiting.shift();
     if (!next) return;
-    if (this.budget.take()) next({ env: this.fresh(), cold: true });
-    else this.waiting.unshift(next);
+    if (this.budget.take()) return next({ env: this.fresh(), cold: true });
+    this.waiting.unshift(next);
+    // Still waiting: the next place that comes free is this pool's turn.
+    this.budget.starve(this);
   }
 
   /**
@@ -116,8 +118,14 @@ export class FunctionPool {
 
   release(env: ExecutionEnvironment): void {
     if (env.dead) return this.discard(env);
-    if (env.fn.entry !== this.fn.entry) return this.evict(env);
     const next = this.waiting.shift();
+    if (next && env.fn.entry !== this.fn.entry) {
+      // Old code (see replace): the worker ends, and its place in the budget goes straight to a fresh one on the new code.
+      void env.terminate();
+      this.all.delete(env);
+      return next({ env: this.fresh(), cold: true });
+    }
+    if (env.fn.entry !== this.fn.entry) return this.evict(env);
     if (next) return next({ env, cold: false });
     // Another function waits for a place: this worker gives up its own.
     if (this.budget.anyoneStarving) return this.evict(env);

@@ -92,6 +92,12 @@ export class LambdaRuntime {
     return fn;
   }
 
+  /** The bundles a function's live environments run (new and old code, while old ones finish). */
+  entriesInUse(nameOrArn: string): Set<string> {
+    const fn = this.find(nameOrArn);
+    return new Set([...(fn ? (this.pools.get(fn.name)?.all ?? []) : [])].map((env) => env.fn.entry));
+  }
+
   invoke(nameOrArn: string, event: unknown): Promise<InvokeResult> {
     const fn = this.find(nameOrArn);
     if (!fn) return Promise.reject(new FunctionNotFound(`Function not found: ${nameOrArn}`));

@@ -125,6 +125,23 @@ test('a module several functions share is rebuilt for all of them at once, and a
   expect((await runtime.invoke('second', {})).payload).toBe('second 2');
 });
 
+test('a cold start under way when the code changes twice still loads the build it was given', async () => {
+  // A cold worker starts on the build of now; two reloads follow before it has loaded it.
+  write('alone.ts', `export const handler = async () => 'alone, 1';\n`);
+  await reload.changed([join(src, 'alone.ts')]);
+  const cold = runtime.invoke('alone', {});
+  write('alone.ts', `export const handler = async () => 'alone, 2';\n`);
+  await reload.changed([join(src, 'alone.ts')]);
+  write('alone.ts', `export const handler = async () => 'alone, 3';\n`);
+  await reload.changed([join(src, 'alone.ts')]);
+
+  const answered = await cold;
+
+  expect(answered.functionError).toBeUndefined();
+  expect(answered.payload).toBe('alone, 1');
+  expect((await runtime.invoke('alone', {})).payload).toBe('alone, 3');
+});
+
 test('a file no bundle includes rebuilds nothing', async () => {
   write('unused.ts', `export const nothing = 1;\n`);
 

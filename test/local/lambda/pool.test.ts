@@ -68,3 +68,29 @@ test('the init phase does not count against the function timeout', async () => {
   expect(result).toMatchObject({ payload: 'ok' });
   expect(result.functionError).toBeUndefined();
 });
+
+test('new code under a full budget: an invocation waiting for the function is still answered, on the new code', async () => {
+  // One place in all: f's busy worker, g and f waiting behind it.
+  const f = slow('f');
+  const runtime = new LambdaRuntime([f, slow('g')], { maxWorkers: 1, defaultConcurrency: 1 });
+  runtimes.push(runtime);
+  const busy = runtime.invoke('f', {});
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const forG = runtime.invoke('g', {});
+  const forF = runtime.invoke('f', {});
+  const newEntry = join(dir, 'f-new.js');
+  writeFileSync(newEntry, `exports.handler = async () => 'f, new code';`);
+
+  runtime.replaceCode('f', newEntry);
+  const answers = await Promise.all(
+    [busy, forG, forF].map((call) =>
+      Promise.race([
+        call.then((r) => r.payload),
+        new Promise((resolve) => setTimeout(() => resolve('no answer'), 5000)),
+      ]),
+    ),
+  );
+
+  expect(answers).toEqual(['f', 'g', 'f, new code']);
+  expect(runtime.stats().workers).toBeLessThanOrEqual(1);
+});
