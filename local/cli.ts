@@ -1,4 +1,5 @@
 import './support/node-version-warning.cjs';
+import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CloudOptions, LocalCloud } from './cloud';
@@ -194,12 +195,26 @@ const restartInPlace = async (cloud: LocalCloud, options: CloudOptions): Promise
     );
     return undefined;
   }
+  const template = readFileSync(options.templatePath, 'utf8');
+  if (template === cloud.template) {
+    cloud.log(`synthesized in ${(synth.ms / 1000).toFixed(1)} s: the template is the same, nothing to restart`);
+    return undefined;
+  }
+  // A template the cloud cannot run (a state machine that does not validate) leaves the running one be.
+  try {
+    (await import('./cloud')).checkTemplate(template, options);
+  } catch (error) {
+    cloud.log(`the new template cannot run here, so the cloud keeps running the last one: ${(error as Error).message}`);
+    return undefined;
+  }
   const started = performance.now();
   cloud.log(
     `synthesized in ${(synth.ms / 1000).toFixed(1)} s: restarting in place (${options.dataDir ? 'data and running executions are kept' : 'in memory: the data is not kept'})…`,
   );
   await cloud.stop();
-  const next = await start({ ...options, storage: undefined });
+  const next = await start({ ...options, storage: undefined }).catch((error: Error) =>
+    fail(`The cloud stopped for the new template and could not start again: ${error.stack ?? error.message}`),
+  );
   next.log(`restarted in place in ${((performance.now() - started) / 1000).toFixed(1)} s with the new template`);
   return next;
 };

@@ -39,8 +39,11 @@ import type { StepFunctionsService } from './stepfunctions/service';
 import { serveWeb, startWebBuild, type WebBuild, webConfig } from './web/site';
 
 export type { CloudOptions } from './options';
+export { checkTemplate } from './start';
 
 export interface LocalCloud {
+  /** The template it runs, as read at its start. */
+  template: string;
   urls: { api: string; edge: string; issuer: string; web?: string };
   model: StackModel;
   runtime: LambdaRuntime;
@@ -220,7 +223,8 @@ const serveWebPages = async (
 export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud> => {
   const region = options.region ?? 'us-east-1';
   const accountId = options.accountId ?? '000000000000';
-  const template = JSON.parse(readFileSync(options.templatePath, 'utf8')) as CfnTemplate;
+  const templateText = readFileSync(options.templatePath, 'utf8');
+  const template = JSON.parse(templateText) as CfnTemplate;
   const model = new StackModel(template, { region, accountId, stackName: options.stackName });
   const logs = new LogHub(options.print, { color: options.color, verbose: options.verbose });
   const log = (message: string) =>
@@ -270,6 +274,7 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
       ...(outputs.IssuerUrl && { IssuerUrl: issuer }),
     });
     return {
+      template: templateText,
       urls,
       model,
       runtime,

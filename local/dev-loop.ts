@@ -31,8 +31,12 @@ export const startDevLoop = (options: DevLoopOptions): Watcher => {
   let busy: Promise<unknown> = Promise.resolve();
   let restartPending = false;
   const log = (message: string) => options.cloud().log(message);
+  let closed = false;
   const queue = (work: () => Promise<unknown>) => {
-    busy = busy.then(work).catch((error: Error) => log(`watch: ${error.stack ?? error.message}`));
+    // Work queued when the watch closes (the cloud stopping) is dropped.
+    busy = busy
+      .then(() => (closed ? undefined : work()))
+      .catch((error: Error) => log(`watch: ${error.stack ?? error.message}`));
   };
 
   const functionsChanged = (files: string[]) =>
@@ -70,5 +74,10 @@ export const startDevLoop = (options: DevLoopOptions): Watcher => {
       { quietMs: 300, onError: (error) => log(`watch: ${error.message}`) },
     ),
   ];
-  return { close: () => watchers.forEach((watcher) => watcher.close()) };
+  return {
+    close: () => {
+      closed = true;
+      watchers.forEach((watcher) => watcher.close());
+    },
+  };
 };

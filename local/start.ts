@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { RestApiGateway } from './apigateway/gateway';
 import { restApiSpecs } from './apigateway/specs';
 import type { Chaos } from './chaos/faults';
-import type { StackModel } from './cloudformation/model';
+import { StackModel } from './cloudformation/model';
 import { type CfnTemplate, tableBindings } from './cloudformation/template';
 import type { CloudOptions } from './options';
 import { CloudWatchService } from './cloudwatch/service';
@@ -24,6 +24,7 @@ import { SnsService } from './sns/service';
 import { subscriptionSpecs, topicSpecs } from './sns/specs';
 import { ExecutionChanges } from './stepfunctions/changes';
 import { dynamodbActions } from './stepfunctions/integrations';
+import { machineOf } from './stepfunctions/machines';
 import { StepFunctionsService } from './stepfunctions/service';
 import { stateMachineSpecs } from './stepfunctions/specs';
 import { STATUS_CHANGE_DETAIL_TYPE, STATUS_CHANGE_SOURCE } from './stepfunctions/status-events';
@@ -213,4 +214,25 @@ export const seed = async ({ options, model, template }: Context, realm: Realm):
     return model.physicalName(logicalId);
   };
   return options.seed(tableFor, realm);
+};
+
+/**
+ * Whether a template can run here, checked without starting anything: its model, functions, state
+ * machines (each validated), APIs, alarms and dashboards are read as a start reads them; throws what a
+ * start would.
+ */
+export const checkTemplate = (
+  templateText: string,
+  options: Pick<CloudOptions, 'templatePath' | 'stackName' | 'region' | 'accountId'>,
+): void => {
+  const template = JSON.parse(templateText) as CfnTemplate;
+  const model = new StackModel(template, {
+    region: options.region ?? 'us-east-1',
+    accountId: options.accountId ?? '000000000000',
+    stackName: options.stackName,
+  });
+  functionSpecs(model, dirname(options.templatePath));
+  for (const spec of stateMachineSpecs(model)) machineOf(spec, 1);
+  restApiSpecs(model);
+  alarmSpecs(model);
 };

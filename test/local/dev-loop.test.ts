@@ -62,3 +62,35 @@ test('a change to the state machine restarts the cloud in place: same ports, dat
   expect((JSON.parse(described.definition!) as { Comment: string }).Comment).toMatch(/\(edited\)$/);
   sfn.destroy();
 }, 240_000);
+
+test('a state machine that does not validate is refused: the cloud keeps running the last template', async () => {
+  const asl = join(copy.root, 'statemachines', 'order-saga.asl.json');
+  const definition = JSON.parse(readFileSync(asl, 'utf8')) as { StartAt: string; States: Record<string, object> };
+  const log = () => readFileSync(cloud.logFile, 'utf8');
+  const restarts = (log().match(/restarted in place/g) ?? []).length;
+
+  writeFileSync(
+    asl,
+    JSON.stringify(
+      { ...definition, States: { ...definition.States, [definition.StartAt]: { Type: 'Pass', Next: 'NoSuchState' } } },
+      null,
+      2,
+    ),
+  );
+  await eventually(
+    () =>
+      Promise.resolve(
+        /the new template cannot run here, so the cloud keeps running the last one: /.test(log()) ? true : undefined,
+      ),
+    'the new template to be refused',
+    180_000,
+  );
+
+  expect((log().match(/restarted in place/g) ?? []).length).toBe(restarts);
+  expect((await fetch(`${cloud.api}/products`)).status).toBe(200);
+  const sfn = new SFNClient(edgeConfig(cloud));
+  const outputs = (await (await fetch(`${cloud.edge}/_local/outputs`)).json()) as { StateMachineArn: string };
+  const described = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: outputs.StateMachineArn }));
+  expect(described.definition).not.toContain('NoSuchState');
+  sfn.destroy();
+}, 240_000);
