@@ -53,19 +53,35 @@ export const installerOf = (release: Record<string, string>): Installer => {
 const isRoot = () => process.getuid?.() === 0;
 const passwordlessSudo = () => spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore', timeout: 5000 }).status === 0;
 
-/** Debian 13 and Ubuntu 24.04 may have Java 21 rather than 17: the first candidate the archive has. */
-const aptJavaPackage = (run: (args: string[]) => ReturnType<typeof spawnSync>): string => {
-  for (const name of ['openjdk-17-jre-headless', 'openjdk-21-jre-headless', 'default-jre-headless']) {
-    const policy = run(['apt-cache', 'policy', name]);
-    if (/Candidate: (?!\(none\))/.test(String(policy.stdout))) return name;
-  }
-  return 'openjdk-17-jre-headless';
+/** Whether the archive has a package (apt-cache needs no root). */
+const aptHas = (name: string): boolean =>
+  /Candidate: (?!\(none\))/.test(
+    spawnSync('apt-cache', ['policy', name], { encoding: 'utf8', timeout: 10_000 }).stdout ?? '',
+  );
+
+/**
+ * Each tool's package in this archive: Debian 13 and Ubuntu 24.04 have Java 21 rather than 17, and
+ * Ubuntu's Chromium is `chromium-browser` (a snap, which a container cannot run: set CHROMIUM_PATH there).
+ */
+const aptPackage = (tool: ToolName): string => {
+  if (tool === 'java')
+    return (
+      ['openjdk-17-jre-headless', 'openjdk-21-jre-headless', 'default-jre-headless'].find(aptHas) ??
+      'openjdk-17-jre-headless'
+    );
+  if (tool === 'chromium' && !aptHas('chromium') && aptHas('chromium-browser')) return 'chromium-browser';
+  return PACKAGES.apt[tool];
 };
 
-export const installCommand = (installer: Installer, tools: ToolName[]): string => {
+/** The command that installs the tools; `packageOf` names each tool's package (the archive's own, for apt). */
+export const installCommand = (
+  installer: Installer,
+  tools: ToolName[],
+  packageOf: (tool: ToolName) => string = (tool) => (installer === 'unknown' ? tool : PACKAGES[installer][tool]),
+): string => {
   if (installer === 'unknown')
     return `install ${tools.map((tool) => (tool === 'java' ? 'Java 17 or later' : tool)).join(', ')} with this system's package manager`;
-  const names = tools.map((tool) => PACKAGES[installer][tool]);
+  const names = tools.map(packageOf);
   if (installer === 'apt') return `sudo apt-get update && sudo apt-get install -y ${names.join(' ')}`;
   if (installer === 'dnf') return `sudo dnf install -y ${names.join(' ')}`;
   if (installer === 'pacman') return `sudo pacman -S --needed ${names.join(' ')}`;
@@ -79,21 +95,31 @@ export const installCommand = (installer: Installer, tools: ToolName[]): string 
 /** Installs the tools from Debian's or Ubuntu's packages, as root or through sudo; false when it failed. */
 const aptInstall = (tools: ToolName[], say: (line: string) => void): boolean => {
   const sudo = !isRoot();
-  const run = (args: string[], inherit = false) =>
-    spawnSync(sudo ? 'sudo' : args[0]!, sudo ? ['-n', ...args] : args.slice(1), {
+  // sudo resets the environment: DEBIAN_FRONTEND goes through env.
+  const run = (args: string[]) =>
+    spawnSync(sudo ? 'sudo' : 'env', [...(sudo ? ['-n', 'env'] : []), 'DEBIAN_FRONTEND=noninteractive', ...args], {
       encoding: 'utf8',
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-      stdio: inherit ? ['ignore', 'ignore', 'inherit'] : 'pipe',
+      stdio: ['ignore', 'ignore', 'inherit'],
     });
   say(`installing from the distribution's packages: ${tools.join(', ')} (apt-get${sudo ? ' through sudo' : ''})…`);
   const started = performance.now();
-  if (run(['apt-get', 'update', '-qq'], true).status !== 0) return false;
-  const packages = tools.map((tool) => (tool === 'java' ? aptJavaPackage(run) : PACKAGES.apt[tool]));
-  const install = run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', ...packages], true);
-  if (install.status !== 0) return false;
-  say(`installed ${packages.join(', ')} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  return true;
+  if (run(['apt-get', 'update', '-qq']).status !== 0) {
+    say('apt-get update failed (see above)');
+    return false;
+  }
+  // Each package on its own: one the archive lacks must not keep the others out.
+  const installed = tools.map(aptPackage).filter((name) => {
+    if (run(['apt-get', 'install', '-y', '-qq', '--no-install-recommends', name]).status === 0) return true;
+    say(`apt-get could not install ${name} (see above)`);
+    return false;
+  });
+  if (installed.length > 0)
+    say(`installed ${installed.join(', ')} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  return installed.length > 0;
 };
+
+/** CI sets CI (to true, or 1); `CI=false` is no CI. */
+const inCi = () => !['', '0', 'false'].includes((process.env.CI ?? '').toLowerCase());
 
 export interface PreflightResult {
   found: Tool[];
@@ -109,7 +135,7 @@ export const preflight = (
   say: (line: string) => void = (line) => process.stderr.write(`[preflight] ${line}\n`),
 ): PreflightResult => {
   const skipped = skippedTools().filter((tool) => wanted.includes(tool));
-  if (skipped.length > 0 && process.env.CI)
+  if (skipped.length > 0 && inCi())
     throw new Error(`SHOP_SKIP_TOOLS=${process.env.SHOP_SKIP_TOOLS} is refused in CI: CI runs every test`);
   for (const tool of skipped) say(`⚠ SHOP_SKIP_TOOLS leaves out ${tool}: the tests that need it are skipped`);
   const needed = wanted.filter((tool) => !skipped.includes(tool));
@@ -142,6 +168,7 @@ export const preflight = (
       `${problems.map((problem) => `✖ ${problem.message}`).join('\n')}\nInstall ${problems.length > 1 ? 'them' : 'it'} with:\n  ${installCommand(
         installer,
         problems.map((p) => p.tool),
+        installer === 'apt' ? aptPackage : undefined,
       )}${optOut}`,
     );
   }
