@@ -107,7 +107,8 @@ const serveFronts = async (
 };
 
 /** Written in the data directory once the demo data is seeded there. */
-const SEEDED_MARKER = 'demo-seeded';
+/** Beside the tables' files, so that the data and the marker go together. */
+const SEEDED_MARKER = join('dynamodb', 'demo-seeded');
 const keptData = (options: CloudOptions) =>
   options.dataDir !== undefined && existsSync(join(options.dataDir, SEEDED_MARKER));
 
@@ -119,9 +120,11 @@ const seedDemo = async (context: Context, realm: Realm): Promise<string | undefi
   const { options, log } = context;
   const seeding = seed(context, realm);
   if (keptData(options)) {
-    seeding
+    const topUp = seeding
       .then((summary) => summary && log(`demo data topped up: ${summary}`))
       .catch((error: Error) => log(`seed failed: ${error.message}`));
+    // A stop right after the start lets it finish first.
+    context.stops.add(() => topUp);
     return undefined;
   }
   const seeded = await seeding;
