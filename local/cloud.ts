@@ -106,8 +106,7 @@ const serveFronts = async (
   return { api: `http://${host}:${apiPort}`, edge: `http://${host}:${edgePort}` };
 };
 
-/** Written in the data directory once the demo data is seeded there. */
-/** Beside the tables' files, so that the data and the marker go together. */
+/** Written once the demo data is seeded, beside the tables' files: the data and the marker go together. */
 const SEEDED_MARKER = join('dynamodb', 'demo-seeded');
 const keptData = (options: CloudOptions) =>
   options.dataDir !== undefined && existsSync(join(options.dataDir, SEEDED_MARKER));

@@ -28,15 +28,16 @@ const esbuildOptions = (build: FunctionBuild) =>
     logLevel: 'silent',
   }) satisfies BuildOptions;
 
-/** The source files a bundle was built from, as its source map lists them (absolute, outside node_modules). */
-const sourcesOfBundle = (entry: string): string[] => {
+/** A bundle's own sources: absolute, packages (node_modules) left out. */
+const ownSources = (paths: string[], base = process.cwd()): Set<string> =>
+  new Set(paths.map((path) => resolve(base, path)).filter((path) => !path.includes('/node_modules/')));
+
+/** The source files a bundle was built from, as its source map lists them. */
+const sourcesOfBundle = (entry: string): Set<string> => {
   const mapFile = `${entry}.map`;
-  if (!existsSync(mapFile)) return [];
+  if (!existsSync(mapFile)) return new Set();
   const map = JSON.parse(readFileSync(mapFile, 'utf8')) as { sources?: string[]; sourceRoot?: string };
-  const root = resolve(dirname(mapFile), map.sourceRoot ?? '');
-  return (map.sources ?? [])
-    .map((source) => resolve(root, source))
-    .filter((source) => !source.includes(`${'/'}node_modules${'/'}`));
+  return ownSources(map.sources ?? [], resolve(dirname(mapFile), map.sourceRoot ?? ''));
 };
 
 export interface Reload {
@@ -78,7 +79,7 @@ export class HotReload {
 
   private inputsOf(): Map<string, Set<string>> {
     this.inputs ??= new Map(
-      this.runtime.functions.filter((fn) => fn.build).map((fn) => [fn.name, new Set(sourcesOfBundle(fn.entry))]),
+      this.runtime.functions.filter((fn) => fn.build).map((fn) => [fn.name, sourcesOfBundle(fn.entry)]),
     );
     return this.inputs;
   }
@@ -122,7 +123,7 @@ export class HotReload {
 
   private async rebuildOne(fn: FunctionSpec, generation: number): Promise<boolean> {
     let context = this.contexts.get(fn.name);
-    // Each build goes to a folder of its own (see publish): a busy environment's module stays as it was loaded.
+    // Each build goes to a folder of its own (see deploy): a busy environment's module stays as it was loaded.
     context ??= await esbuildContext({
       ...esbuildOptions(fn.build!),
       entryPoints: fn.build!.entryPoints,
@@ -180,10 +181,8 @@ export class HotReload {
    * is removed once none does, at this deploy or a later one.
    */
   private deploy(fn: FunctionSpec, dir: string, inputs: string[]): void {
-    this.inputsOf().set(
-      fn.name,
-      new Set(inputs.map((input) => resolve(input)).filter((input) => !input.includes('/node_modules/'))),
-    );
+    // esbuild's metafile paths are relative to the working directory.
+    this.inputsOf().set(fn.name, ownSources(inputs));
     this.runtime.replaceCode(fn.name, join(dir, 'index.js'));
     const inUse = this.runtime.entriesInUse(fn.name);
     const kept = (this.published.get(fn.name) ?? []).filter((old) => {

@@ -128,6 +128,15 @@ export const promtool = (prometheus: Tool): string => {
  */
 export const SKIPPABLE: readonly ToolName[] = ['chromium', 'prometheus'];
 
+/** Whether this is CI: CI sets CI (to true, or 1); `CI=false` is no CI. */
+const inCi = (env: NodeJS.ProcessEnv) => !['', '0', 'false'].includes((env.CI ?? '').toLowerCase());
+
+/** CI runs every test: SHOP_SKIP_TOOLS there is an error, for the preflight and the tests alike. */
+export const refuseSkipsInCi = (env: NodeJS.ProcessEnv = process.env): void => {
+  if (inCi(env) && skippedTools(env).length > 0)
+    throw new Error(`SHOP_SKIP_TOOLS=${env.SHOP_SKIP_TOOLS} is refused in CI: CI runs every test`);
+};
+
 export const skippedTools = (env: NodeJS.ProcessEnv = process.env): ToolName[] =>
   (env.SHOP_SKIP_TOOLS ?? '')
     .split(',')
@@ -141,8 +150,7 @@ export const skippedTools = (env: NodeJS.ProcessEnv = process.env): ToolName[] =
  */
 export const toolForTest = (name: ToolName): Tool | undefined => {
   if (skippedTools().includes(name)) {
-    if (!['', '0', 'false'].includes((process.env.CI ?? '').toLowerCase()))
-      throw new Error(`SHOP_SKIP_TOOLS=${process.env.SHOP_SKIP_TOOLS} is refused in CI: CI runs every test`);
+    refuseSkipsInCi();
     process.stderr.write(`⚠ SHOP_SKIP_TOOLS leaves out ${name}: its tests are skipped\n`);
     return undefined;
   }
