@@ -26,6 +26,10 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 }, 60_000);
 
+/** What the cloud printed since `from` (a length of its log): a test's own change, not an earlier one's. */
+const logSince = (from: number) => () => readFileSync(cloud.logFile, 'utf8').slice(from);
+const logLength = () => readFileSync(cloud.logFile, 'utf8').length;
+
 const balance = async (token: string) => {
   const response = await fetch(`${cloud.api}/billing/account`, { headers: { authorization: `Bearer ${token}` } });
   return ((await response.json()) as { balance: number }).balance;
@@ -43,8 +47,8 @@ test('a change to the state machine restarts the cloud in place: same ports, dat
   const asl = join(copy.root, 'statemachines', 'order-saga.asl.json');
   const definition = JSON.parse(readFileSync(asl, 'utf8')) as { Comment: string };
 
+  const log = logSince(logLength());
   writeFileSync(asl, JSON.stringify({ ...definition, Comment: `${definition.Comment} (edited)` }, null, 2));
-  const log = () => readFileSync(cloud.logFile, 'utf8');
   await eventually(
     () => Promise.resolve(/restarted in place in [\d.]+ s/.test(log()) ? true : undefined),
     'the cloud to restart in place',
@@ -66,8 +70,7 @@ test('a change to the state machine restarts the cloud in place: same ports, dat
 test('a state machine that does not validate is refused: the cloud keeps running the last template', async () => {
   const asl = join(copy.root, 'statemachines', 'order-saga.asl.json');
   const definition = JSON.parse(readFileSync(asl, 'utf8')) as { StartAt: string; States: Record<string, object> };
-  const log = () => readFileSync(cloud.logFile, 'utf8');
-  const restarts = (log().match(/restarted in place/g) ?? []).length;
+  const log = logSince(logLength());
 
   writeFileSync(
     asl,
@@ -86,7 +89,7 @@ test('a state machine that does not validate is refused: the cloud keeps running
     180_000,
   );
 
-  expect((log().match(/restarted in place/g) ?? []).length).toBe(restarts);
+  expect(log()).not.toMatch(/restarted in place/);
   expect((await fetch(`${cloud.api}/products`)).status).toBe(200);
   const sfn = new SFNClient(edgeConfig(cloud));
   const outputs = (await (await fetch(`${cloud.edge}/_local/outputs`)).json()) as { StateMachineArn: string };

@@ -6,6 +6,8 @@ import { join, resolve } from 'node:path';
 const ROOT = resolve(__dirname, '..', '..');
 const READY_TIMEOUT_MS = 300_000;
 const STOP_GRACE_MS = 20_000;
+/** The log files this process has started: the first start of a name truncates a file left by another run. */
+const logsStarted = new Set<string>();
 
 export interface CloudProcess {
   child: ChildProcess;
@@ -20,7 +22,9 @@ export interface CloudProcess {
 /**
  * Starts the local cloud as a user would (`npm start`), in memory (or on `dataDir`, kept across
  * restarts) and on free ports, and resolves when it prints that it is ready. Its output goes to a log
- * file in the temp directory (appended to, when the same cloud is started again). `nodeArgs` go to
+ * file in the temp directory: emptied at its first start in this process (a file of the same name may
+ * be left from another run: pids repeat across machines made from one image), appended to when the
+ * same cloud is started again. `nodeArgs` go to
  * Node itself (`--cpu-prof`, for one). `root` runs it from another copy of the project (see project-copy.ts).
  * It watches nothing unless `watch` is set: an edit made in the tree while the tests run must not reload
  * or restart a cloud under them.
@@ -31,7 +35,8 @@ export const startCloudProcess = async (
   options: { dataDir?: string; nodeArgs?: string[]; root?: string; watch?: boolean } = {},
 ): Promise<CloudProcess> => {
   const logFile = join(tmpdir(), `shop-${name}-cloud-${process.pid}.log`);
-  const log = createWriteStream(logFile, { flags: 'a' });
+  const log = createWriteStream(logFile, { flags: logsStarted.has(logFile) ? 'a' : 'w' });
+  logsStarted.add(logFile);
   const storage = options.dataDir ? ['--data-dir', options.dataDir] : ['--in-memory'];
   const child = spawn(
     process.execPath,
