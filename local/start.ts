@@ -232,7 +232,7 @@ export const checkTemplate = (
     stackName: options.stackName,
   });
   functionSpecs(model, dirname(options.templatePath));
-  for (const spec of stateMachineSpecs(model)) machineOf(spec, 1);
+  for (const spec of stateMachineSpecs(model)) machineOf(spec);
   restApiSpecs(model);
   alarmSpecs(model);
 };

@@ -1,45 +1,27 @@
-import '../support/polyfills';
-import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import type { AslDefinition } from './asl';
-import { scaleRetryIntervals, type StateMachineSpec } from './specs';
+import type { EngineDefinition } from './engine/host';
+import { invalidDefinitionMessage, validateDefinition } from './engine/validate';
+import type { StateMachineSpec } from './specs';
 
-/** A state machine of the template, ready to run. */
+/** A state machine, ready to run. */
 export interface Machine {
   spec: StateMachineSpec;
-  /** The definition the engine runs: retry intervals scaled, no TimeoutSeconds (the service times executions out). */
-  definition: AslDefinition;
+  /** The definition the engine runs, without TimeoutSeconds (the service times executions out). */
+  definition: EngineDefinition;
   timeoutSeconds?: number;
-  /** One engine per state an execution starts or resumes at, built without validating again. */
-  engines: Map<string, StateMachine>;
 }
 
-/** The engine's type for the same JSON. */
-const forEngine = (definition: AslDefinition) => definition as unknown as StateMachineDefinition;
-
-/** Definitions already validated in this process: validation is expensive (asl-validator's path and ARN checks). */
+/** Definitions already validated in this process: a definition is validated once, however often it is read. */
 const validated = new Set<string>();
 
-/** Validates a definition once per process (a definition the engine rejects fails the start, not an order). */
-export const machineOf = (spec: StateMachineSpec, retryIntervalScale: number): Machine => {
-  const written = JSON.parse(spec.definition) as AslDefinition;
+/** Validates a definition once per process (a definition that does not validate fails the start, not an order). */
+export const machineOf = (spec: StateMachineSpec): Machine => {
   if (!validated.has(spec.definition)) {
-    new StateMachine(forEngine(written), { validationOptions: { checkPaths: true, checkArn: true } });
+    const { result, diagnostics } = validateDefinition(spec.definition);
+    if (result === 'FAIL') throw new Error(`State machine ${spec.name}: ${invalidDefinitionMessage(diagnostics)}`);
     validated.add(spec.definition);
   }
-  const { TimeoutSeconds, ...untimed } = scaleRetryIntervals(written, retryIntervalScale);
-  return { spec, definition: untimed, timeoutSeconds: TimeoutSeconds, engines: new Map() };
-};
-
-/** The engine that runs the machine from `startAt` (its StartAt, or the state an execution resumes or is redriven at). */
-export const engineAt = (machine: Machine, startAt: string): StateMachine => {
-  let engine = machine.engines.get(startAt);
-  if (!engine) {
-    engine = new StateMachine(forEngine({ ...machine.definition, StartAt: startAt }), {
-      validationOptions: { noValidate: true },
-    });
-    machine.engines.set(startAt, engine);
-  }
-  return engine;
+  const { TimeoutSeconds, ...untimed } = JSON.parse(spec.definition) as EngineDefinition;
+  return { spec, definition: untimed, timeoutSeconds: TimeoutSeconds };
 };
 
 /** Milliseconds left before an execution (started or last redriven at `since`) times out; undefined without TimeoutSeconds. */

@@ -1,7 +1,6 @@
 import { ServiceError } from '../support/errors';
-import type { AslDefinition } from './asl';
 import type { ExecutionRecord, ExecutionStore } from './executions';
-import type { HistoryEvent, JSONValue } from './history';
+import type { HistoryEvent } from './history';
 
 /** How long after it stopped an execution may be redriven (AWS: 14 days). */
 export const REDRIVABLE_PERIOD_MS = 14 * 24 * 3600 * 1000;
@@ -62,31 +61,6 @@ export const keepToken = (
   clientToken === undefined
     ? record.redriveTokens
     : [...(record.redriveTokens ?? []), { token: clientToken, date }].slice(-CLIENT_TOKENS_KEPT);
-
-/** Where an execution goes on from: the top-level state it last entered, with that state's input. */
-export interface ResumePoint {
-  state: string;
-  input: JSONValue;
-  /** Its StateEntered is in the history since the last (re)start: a resume skips recording it again. */
-  entered: boolean;
-}
-
-/**
- * The state an interrupted execution resumes at, or a redriven one starts again from: the last
- * top-level state entered (a state inside a Map or Parallel restarts its Map or Parallel), with the
- * input it was entered with. Undefined when no state was entered (the execution starts at StartAt).
- */
-export const resumePoint = (events: HistoryEvent[], definition: AslDefinition): ResumePoint | undefined => {
-  let restartedAfter = false;
-  for (let i = events.length - 1; i >= 0; i--) {
-    const event = events[i]!;
-    if (event.type === 'ExecutionRedriven') restartedAfter = true;
-    const details = event.stateEnteredEventDetails as { name: string; input: string } | undefined;
-    if (details && details.name in definition.States)
-      return { state: details.name, input: JSON.parse(details.input) as JSONValue, entered: !restartedAfter };
-  }
-  return undefined;
-};
 
 const TERMINAL_EVENTS: Record<string, { status: ExecutionRecord['status']; details: string }> = {
   ExecutionSucceeded: { status: 'SUCCEEDED', details: 'executionSucceededEventDetails' },

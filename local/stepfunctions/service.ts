@@ -10,9 +10,10 @@ import {
 } from './executions';
 import type { HistoryEvent, JSONValue } from './history';
 import type { IntegrationTargets } from './integrations';
-import { appendRedriven, earlierRedrive, keepToken, recordedEnd, redriveStatusOf, resumePoint } from './redrive';
-import { engineAt, type Machine, machineOf, timeLeftMs } from './machines';
-import { type Attempt, attemptAt, type RunContext, runAttempt, type RunningExecution } from './run';
+import { appendRedriven, earlierRedrive, keepToken, recordedEnd, redriveStatusOf } from './redrive';
+import { type Machine, machineOf, timeLeftMs } from './machines';
+import { type AttemptKind, type RunContext, runAttempt, type RunningExecution } from './run';
+import { TaskTokens } from './tokens';
 import type { StateMachineSpec } from './specs';
 import type { StepFunctionsOptions } from './options';
 import { statusChangeDetail } from './status-events';
@@ -22,9 +23,8 @@ export type { StepFunctionsOptions } from './options';
 const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/]{1,80}$/;
 
 /**
- * Step Functions on this machine: aws-local-stepfunctions runs each definition, validated once at
- * start; Task states reach the integrations (integrations.ts) with AWS's result and error shapes;
- * Retry and Catch are the engine's. Executions are durable as on AWS: every event is recorded
+ * Step Functions on this machine: the engine (engine/) runs each definition, validated once; Task
+ * states reach the integrations (integrations.ts) with AWS's result and error shapes. Executions are durable as on AWS: every event is recorded
  * (executions.ts) before the execution moves on, so that after a crash an execution continues from its
  * last recorded transition, in the same history. The wire protocol is in api.ts.
  */
@@ -32,13 +32,14 @@ export class StepFunctionsService {
   private readonly machines = new Map<string, Machine>();
   private readonly store: ExecutionStore;
   private readonly running = new Map<string, RunningExecution>();
+  readonly tokens = new TaskTokens();
 
   constructor(
     specs: StateMachineSpec[],
     private readonly targets: IntegrationTargets,
     private readonly options: StepFunctionsOptions,
   ) {
-    for (const spec of specs) this.machines.set(spec.arn, machineOf(spec, options.retryIntervalScale ?? 1));
+    for (const spec of specs) this.machines.set(spec.arn, machineOf(spec));
     this.store = options.dataDir ? new FileExecutionStore(options.dataDir) : new MemoryExecutionStore();
   }
 
@@ -113,12 +114,7 @@ export class StepFunctionsService {
       type: 'ExecutionStarted',
       executionStartedEventDetails: { input, inputDetails: { truncated: false }, roleArn: machine.spec.roleArn },
     });
-    this.launch(machine, record, {
-      engine: engineAt(machine, machine.definition.StartAt),
-      input: parsed,
-      started: true,
-      timeoutMs: timeLeftMs(machine, startDate),
-    });
+    this.launch(machine, record, 'start', parsed);
     this.announce(record);
     return { ...record, reused: false };
   }
@@ -149,7 +145,6 @@ export class StepFunctionsService {
     if (reason !== undefined || !machine)
       throw new ServiceError('ExecutionNotRedrivable', `Execution Not Redrivable: '${executionArn}': ${reason}`);
     this.checkRunningLimit();
-    const failedAt = resumePoint(this.store.history(executionArn), machine.definition);
     const redriveDate = Date.now();
     const redriven: ExecutionRecord = {
       ...record,
@@ -164,11 +159,7 @@ export class StepFunctionsService {
     this.store.save(redriven);
     appendRedriven(this.store, redriven, redriveDate);
     // The state is entered again: its StateEntered goes into the history after ExecutionRedriven.
-    this.launch(
-      machine,
-      redriven,
-      attemptAt(machine, redriven, failedAt && { ...failedAt, entered: false }, true, this.inputOf(redriven)),
-    );
+    this.launch(machine, redriven, 'redrive');
     this.announce(redriven);
     return { redriveDate };
   }
@@ -206,21 +197,23 @@ export class StepFunctionsService {
     return { stopDate: record.stopDate ?? Date.now() };
   }
 
-  private launch(machine: Machine, record: ExecutionRecord, attempt: Attempt): void {
+  private launch(machine: Machine, record: ExecutionRecord, kind: AttemptKind, input?: JSONValue): void {
     const context: RunContext = {
       region: this.options.region,
-      roleArn: machine.spec.roleArn,
-      stateMachine: { arn: machine.spec.arn, name: machine.spec.name },
-      definition: machine.definition,
+      machine,
       targets: this.targets,
+      tokens: this.tokens,
       store: this.store,
+      timeScale: this.options.retryIntervalScale ?? 1,
       onEvent: this.options.onEvent,
       onEnd: (ended) => {
         this.running.delete(ended.executionArn);
         this.announce(ended);
       },
     };
-    this.running.set(record.executionArn, runAttempt(context, record, attempt));
+    const executionInput = input ?? (JSON.parse(this.inputOf(record)) as JSONValue);
+    const timeoutMs = timeLeftMs(machine, record.redriveDate ?? record.startDate);
+    this.running.set(record.executionArn, runAttempt(context, record, kind, executionInput, timeoutMs));
   }
 
   /**
@@ -248,17 +241,7 @@ export class StepFunctionsService {
         this.announce(record);
         continue;
       }
-      this.launch(
-        machine,
-        record,
-        attemptAt(
-          machine,
-          record,
-          resumePoint(this.store.history(record.executionArn), machine.definition),
-          events.length > 0,
-          this.inputOf(record),
-        ),
-      );
+      this.launch(machine, record, 'resume');
       this.announce(record);
       resumed.push(record.executionArn);
     }

@@ -9,7 +9,7 @@ export type JsonObject = { [key: string]: Json };
 export class StatesError extends Error {
   constructor(
     readonly error: string,
-    readonly cause: string,
+    override readonly cause: string,
   ) {
     super(cause);
     this.name = error;

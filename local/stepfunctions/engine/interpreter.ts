@@ -1,0 +1,271 @@
+import { Aborted, delay } from './abort';
+import { type Flowed, bindingsOf, effectiveInput, flowCaught, flowOut, valueOf } from './dataflow';
+import { contextObject, type EngineHost, type EngineState, type Frame, languageOf } from './host';
+import { checkAssignedVariables, evaluateCondition, evaluateJsonata } from './jsonata';
+import { matchesChoiceRule } from './choice';
+import { queryPath } from './payload';
+import { asStatesError, type Catcher, catcherFor, decideRetry, errorOutput, type Retrier } from './retry';
+import { runMap, runParallel } from './branches';
+import { runTask } from './task';
+import { ERRORS, type Json, type JsonObject, type Scope, StatesError } from './types';
+
+/** A failed attempt, as the history recorded it: what a resumed state's Retry goes on from. */
+export interface RecordedFailure {
+  error: string;
+  cause: string;
+  at: number;
+}
+
+/** Where a frame starts when an execution resumes or is redriven: a state already entered, perhaps mid-retry. */
+export interface ResumeAt {
+  state: string;
+  input: Json;
+  /** Its StateEntered, when the history has it (a resume after a crash): not recorded again. */
+  entered?: { id: number; at: number };
+  /** Its failed attempts since it was entered. */
+  failures: RecordedFailure[];
+}
+
+/** A state's place in the execution, for its context object, its events and its deterministic seeds. */
+export interface Entry {
+  name: string;
+  state: EngineState;
+  input: Json;
+  id: number;
+  at: number;
+}
+
+/** What a state did: its output and assignments, and where the execution goes next (none: the frame ends). */
+export interface Step extends Flowed {
+  next?: string;
+}
+
+export const json = (value: unknown): string => JSON.stringify(value ?? null);
+
+/**
+ * Runs a frame's states from its StartAt (or where it resumes) to its end: answers the last state's
+ * output, or throws the error no Catch handled. Each state's entry and exit are recorded before the
+ * next state starts; the variables a state assigns are in the frame before the next one runs.
+ */
+export const runFrame = async (host: EngineHost, frame: Frame, input: Json, resume?: ResumeAt): Promise<Json> => {
+  let name = resume?.state ?? frame.definition.StartAt;
+  let current = resume?.input ?? input;
+  let resuming = resume;
+  for (;;) {
+    if (host.signal.aborted) throw new Aborted();
+    const state = frame.definition.States[name];
+    if (!state) throw new StatesError(ERRORS.Runtime, `The state '${name}' is not in the state machine`);
+    const entered = resuming?.entered;
+    const at = entered?.at ?? host.now();
+    const id =
+      entered?.id ??
+      host.record(`${state.Type}StateEntered`, {
+        stateEnteredEventDetails: { name, input: json(current), inputDetails: { truncated: false } },
+      });
+    const step = await runState(host, frame, { name, state, input: current, id, at }, resuming?.failures ?? []);
+    resuming = undefined;
+    if (step.assigned) {
+      checkAssignedVariables(step.assigned, name);
+      Object.assign(frame.variables, step.assigned);
+    }
+    host.record(`${state.Type}StateExited`, exitedDetails(name, step));
+    if (step.next === undefined) return step.output;
+    name = step.next;
+    current = step.output;
+  }
+};
+
+const exitedDetails = (name: string, step: Step) => ({
+  stateExitedEventDetails: {
+    name,
+    output: json(step.output),
+    outputDetails: { truncated: false },
+    ...(step.assigned && {
+      assignedVariables: Object.fromEntries(Object.entries(step.assigned).map(([key, value]) => [key, json(value)])),
+      assignedVariablesDetails: { truncated: false },
+    }),
+  },
+});
+
+/** The scope a state's expressions see, with its context object. */
+export const scopeOf = (frame: Frame, entry: Entry, retryCount = 0, token?: string): Scope => ({
+  input: entry.input,
+  context: contextObject(frame, { name: entry.name, enteredTime: entry.at, retryCount }, token),
+  variables: frame.variables,
+});
+
+const nextOf = (state: EngineState): string | undefined => (state.End === true ? undefined : state.Next);
+
+const runState = async (host: EngineHost, frame: Frame, entry: Entry, failures: RecordedFailure[]): Promise<Step> => {
+  const { state, name } = entry;
+  const language = languageOf(frame, state);
+  return evaluating(host, frame, entry, async () => {
+    switch (state.Type) {
+      case 'Pass': {
+        const scope = scopeOf(frame, entry);
+        const result = language === 'JSONata' ? undefined : await passResult(entry, scope);
+        return { ...(await flowOut(language, state, scope, name, result)), next: nextOf(state) };
+      }
+      case 'Choice':
+        return choose(frame, entry);
+      case 'Wait':
+        return wait(host, frame, entry);
+      case 'Succeed':
+        return flowOut(language, state, scopeOf(frame, entry), name);
+      case 'Fail':
+        throw await failure(frame, entry);
+      case 'Task':
+        return retrying(host, frame, entry, failures, (retries) => runTask(host, frame, entry, retries));
+      case 'Map':
+        return retrying(host, frame, entry, failures, (retries) => runMap(host, frame, entry, retries));
+      case 'Parallel':
+        return retrying(host, frame, entry, failures, (retries) => runParallel(host, frame, entry, retries));
+      default:
+        throw new StatesError(ERRORS.Runtime, `The state type '${String(state.Type)}' is not supported`);
+    }
+  });
+};
+
+/** A JSONPath Pass state's result: its Result, else its input after InputPath and Parameters. */
+const passResult = async (entry: Entry, scope: Scope): Promise<Json> => {
+  if (entry.state.Result !== undefined) return entry.state.Result as Json;
+  return effectiveInput('JSONPath', entry.state, scope, entry.name);
+};
+
+/**
+ * Records an expression that failed in a JSONata state (EvaluationFailed, with the state and field),
+ * then lets the error go on. Errors of Task, Map and Parallel attempts are theirs to record.
+ */
+const evaluating = async (host: EngineHost, frame: Frame, entry: Entry, run: () => Promise<Step>): Promise<Step> => {
+  try {
+    return await run();
+  } catch (error) {
+    const failed = asStatesError(error);
+    if (error instanceof Aborted || !(error instanceof StatesError)) throw error instanceof Aborted ? error : failed;
+    if (failed.error === ERRORS.QueryEvaluationError && !(failed as { recorded?: boolean }).recorded)
+      recordEvaluationFailed(host, entry.name, failed);
+    throw failed;
+  }
+};
+
+/** An EvaluationFailed event, once per error. */
+export const recordEvaluationFailed = (host: EngineHost, state: string, error: StatesError, location?: string) => {
+  const recorded = error as StatesError & { recorded?: boolean; location?: string };
+  if (recorded.recorded) return;
+  recorded.recorded = true;
+  host.record('EvaluationFailed', {
+    evaluationFailedEventDetails: {
+      error: error.error,
+      cause: error.cause,
+      state,
+      ...((location ?? recorded.location) && { location: location ?? recorded.location }),
+    },
+  });
+};
+
+const choose = async (frame: Frame, entry: Entry): Promise<Step> => {
+  const { state, name } = entry;
+  const language = languageOf(frame, state);
+  const scope = scopeOf(frame, entry);
+  for (const rule of (state.Choices as (JsonObject & { Next: string })[] | undefined) ?? []) {
+    const matched =
+      language === 'JSONata'
+        ? await evaluateCondition(String(rule.Condition), bindingsOf(scope), name)
+        : matchesChoiceRule(rule, scope);
+    if (!matched) continue;
+    const flowed = await flowOut(
+      language,
+      { ...state, Output: rule.Output ?? state.Output, Assign: rule.Assign ?? state.Assign },
+      scope,
+      name,
+    );
+    return { ...flowed, next: rule.Next };
+  }
+  if (state.Default === undefined)
+    throw new StatesError(ERRORS.NoChoiceMatched, `No Choice Rules matched and no Default was specified`);
+  return { ...(await flowOut(language, state, scope, name)), next: String(state.Default) };
+};
+
+/** A Wait state waits from its entry (a resumed one only what is left), scaled as retries are. */
+const wait = async (host: EngineHost, frame: Frame, entry: Entry): Promise<Step> => {
+  const { state, name } = entry;
+  const language = languageOf(frame, state);
+  const scope = scopeOf(frame, entry);
+  const seconds = await valueOf(language, state.Seconds, state.SecondsPath, scope, 'Seconds', name);
+  const timestamp = await valueOf(language, state.Timestamp, state.TimestampPath, scope, 'Timestamp', name);
+  let until = entry.at;
+  if (seconds !== undefined) {
+    if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0)
+      throw new StatesError(ERRORS.Runtime, `The Seconds of the Wait state '${name}' must be a positive integer`);
+    until = entry.at + seconds * 1000 * host.timeScale;
+  } else if (timestamp !== undefined) {
+    const time = typeof timestamp === 'string' ? Date.parse(timestamp) : NaN;
+    if (Number.isNaN(time))
+      throw new StatesError(ERRORS.Runtime, `The Timestamp of the Wait state '${name}' is not an ISO-8601 timestamp`);
+    until = entry.at + Math.max(0, time - entry.at) * host.timeScale;
+  }
+  await delay(until - host.now(), host.signal);
+  return { ...(await flowOut(language, state, scope, name)), next: nextOf(state) };
+};
+
+/** A Fail state's error and cause: literal, from a path (JSONPath) or an expression (JSONata). */
+const failure = async (frame: Frame, entry: Entry): Promise<StatesError> => {
+  const { state, name } = entry;
+  const language = languageOf(frame, state);
+  const scope = scopeOf(frame, entry);
+  const read = async (field: 'Error' | 'Cause') => {
+    if (language === 'JSONata' && state[field] !== undefined)
+      return evaluateJsonata(state[field] as Json, bindingsOf(scope), field, name);
+    if (state[`${field}Path`] !== undefined) return queryPath(String(state[`${field}Path`]), scope, `${field}Path`);
+    return state[field] as Json | undefined;
+  };
+  const [error, cause] = await Promise.all([read('Error'), read('Cause')]);
+  return Object.assign(new StatesError(error === undefined ? '' : String(error), cause === undefined ? '' : String(cause)), {
+    fromFail: { error: error === undefined ? undefined : String(error), cause: cause === undefined ? undefined : String(cause) },
+  });
+};
+
+/**
+ * A Task, Map or Parallel state's attempts under its Retry, then its Catch. The failures a resumed
+ * state had recorded are counted first, so that it goes on with the attempt and the backoff where it
+ * stopped: the last recorded failure's backoff is waited out from when it was recorded.
+ */
+const retrying = async (
+  host: EngineHost,
+  frame: Frame,
+  entry: Entry,
+  recorded: RecordedFailure[],
+  attempt: (retries: number) => Promise<Step>,
+): Promise<Step> => {
+  const retriers = entry.state.Retry as Retrier[] | undefined;
+  const counts: number[] = [];
+  const seed = `${frame.seed}#${entry.name}#${entry.id}`;
+  const decide = (failure: RecordedFailure) => decideRetry(retriers, counts, failure.error, seed, host.timeScale);
+  let last: { failure: RecordedFailure; decision: ReturnType<typeof decide>; error?: StatesError } | undefined;
+  for (const failure of recorded) last = { failure, decision: decide(failure) };
+  for (;;) {
+    if (last) {
+      if (!last.decision.retry)
+        return caught(frame, entry, last.error ?? new StatesError(last.failure.error, last.failure.cause));
+      await delay(last.failure.at + last.decision.delayMs - host.now(), host.signal);
+    }
+    try {
+      return await attempt(counts.reduce((sum, count) => sum + count, 0));
+    } catch (error) {
+      if (error instanceof Aborted) throw error;
+      const failed = asStatesError(error);
+      if (failed.error === ERRORS.Runtime || failed.error === ERRORS.DataLimitExceeded) throw failed;
+      const failure = { error: failed.error, cause: failed.cause, at: host.now() };
+      last = { failure, decision: decide(failure), error: failed };
+    }
+  }
+};
+
+/** The first Catch that names the error: its Next, with its output and assignments; else the error goes on. */
+const caught = async (frame: Frame, entry: Entry, error: StatesError): Promise<Step> => {
+  const catcher: Catcher | undefined = catcherFor(entry.state.Catch as Catcher[] | undefined, error.error);
+  if (!catcher) throw error;
+  const language = languageOf(frame, entry.state);
+  const flowed = await flowCaught(language, catcher, scopeOf(frame, entry), entry.name, errorOutput(error));
+  return { ...flowed, next: catcher.Next };
+};
