@@ -155,6 +155,7 @@ export const startServices = (
     { invokeLambda: invoke, publish: (params) => sns.publish(params), dynamodb: dynamodbActions(client) },
     {
       region,
+      accountId,
       dataDir: mkdir(join(stateDir(context), 'stepfunctions')),
       retryIntervalScale: options.retryIntervalScale ?? 1,
       onStatusChange: (record, detail) => {

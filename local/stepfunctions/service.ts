@@ -11,7 +11,8 @@ import {
 import type { HistoryEvent, JSONValue } from './history';
 import type { IntegrationTargets } from './integrations';
 import { appendRedriven, earlierRedrive, keepToken, recordedEnd, redriveStatusOf } from './redrive';
-import { type Machine, machineOf, timeLeftMs } from './machines';
+import { type Machine, timeLeftMs } from './machines';
+import { StateMachines } from './state-machines';
 import { type AttemptKind, type RunContext, runAttempt, type RunningExecution } from './run';
 import { TaskTokens } from './tokens';
 import type { StateMachineSpec } from './specs';
@@ -29,7 +30,7 @@ const EXECUTION_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/]{1,80}$/;
  * last recorded transition, in the same history. The wire protocol is in api.ts.
  */
 export class StepFunctionsService {
-  private readonly machines = new Map<string, Machine>();
+  readonly machines: StateMachines;
   private readonly store: ExecutionStore;
   private readonly running = new Map<string, RunningExecution>();
   readonly tokens = new TaskTokens();
@@ -39,18 +40,16 @@ export class StepFunctionsService {
     private readonly targets: IntegrationTargets,
     private readonly options: StepFunctionsOptions,
   ) {
-    for (const spec of specs) this.machines.set(spec.arn, machineOf(spec));
+    this.machines = new StateMachines(specs, options);
     this.store = options.dataDir ? new FileExecutionStore(options.dataDir) : new MemoryExecutionStore();
   }
 
   get stateMachines(): StateMachineSpec[] {
-    return [...this.machines.values()].map(({ spec }) => spec);
+    return this.machines.specs();
   }
 
   machine(arn: string): Machine {
-    const machine = this.machines.get(arn);
-    if (!machine) throw new ServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
-    return machine;
+    return this.machines.require(arn);
   }
 
   execution(arn: string): ExecutionRecord {

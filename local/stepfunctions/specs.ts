@@ -9,6 +9,8 @@ export interface StateMachineSpec {
   roleArn: string;
   definition: string;
   creationDate: number;
+  /** When UpdateStateMachine last changed it. */
+  updateDate?: number;
 }
 
 /** The state machines of the template, with every placeholder of DefinitionSubstitutions resolved. */
