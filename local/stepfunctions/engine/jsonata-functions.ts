@@ -14,8 +14,8 @@ import type jsonata from 'jsonata';
 /** An error shaped as JSONata raises its own (`code`, `message`), so the caller words both alike. */
 export class JsonataFunctionError extends Error {
   constructor(
-    readonly code: string,
     message: string,
+    readonly code?: string,
   ) {
     super(message);
   }
@@ -53,7 +53,7 @@ export function range(start: number, end: number, step?: number): number[] | num
   const [from, to, by] = [Math.trunc(start), Math.trunc(end), Math.trunc(step)];
   if (by === 0 || (to - from !== 0 && Math.sign(to - from) !== Math.sign(by))) return undefined;
   const count = Math.floor((to - from) / by) + 1;
-  if (count > RANGE_LIMIT) throw new JsonataFunctionError('D1001', MEMORY_LIMIT_MESSAGE);
+  if (count > RANGE_LIMIT) throw new JsonataFunctionError(MEMORY_LIMIT_MESSAGE);
   const values = Array.from({ length: count }, (_, i) => from + i * by);
   return values.length === 1 ? values[0] : values;
 }
@@ -64,7 +64,7 @@ export function hash(data: string, algorithm?: string): string | undefined {
   const nodeName = Object.hasOwn(HASH_ALGORITHMS, algorithm) ? HASH_ALGORITHMS[algorithm] : undefined;
   if (nodeName === undefined) {
     const known = Object.keys(HASH_ALGORITHMS).join(', ');
-    throw new JsonataFunctionError('D3137', `The hash algorithm '${algorithm}' is not supported; use one of ${known}`);
+    throw new JsonataFunctionError(`The hash algorithm '${algorithm}' is not supported; use one of ${known}`);
   }
   return createHash(nodeName).update(data, 'utf8').digest('hex');
 }
@@ -93,14 +93,16 @@ export function parse(text: string): Value {
     return JSON.parse(text) as Value;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new JsonataFunctionError('D3137', `Unable to parse the JSON string: ${reason}`);
+    throw new JsonataFunctionError(`Unable to parse the JSON string: ${reason}`);
   }
 }
 
-/**
- * Puts AWS's functions on a compiled expression and takes `$eval` away. `$eval` is bound to `null`,
- * so a call fails as a call of any non-function does (T1006, "Attempted to invoke a non-function").
- */
+/** `$eval` on AWS: not there, so a call fails as a call of any non-function does. */
+function noEval(): never {
+  throw new JsonataFunctionError('Attempted to invoke a non-function', 'T1006');
+}
+
+/** Puts AWS's functions on a compiled expression and takes `$eval` away. */
 export function installStepFunctionsFunctions(expression: jsonata.Expression): void {
   expression.registerFunction('partition', (array: Value[], size?: number) => partition(array, size), '<an?:a>');
   expression.registerFunction('range', (a: number, b: number, step?: number) => range(a, b, step), '<nnn?:x>');
@@ -108,5 +110,5 @@ export function installStepFunctionsFunctions(expression: jsonata.Expression): v
   expression.registerFunction('random', (seed?: number) => random(seed), '<n?:n>');
   expression.registerFunction('uuid', () => uuid(), '<:s>');
   expression.registerFunction('parse', (text: string) => parse(text), '<s:x>');
-  expression.assign('eval', null);
+  expression.registerFunction('eval', noEval);
 }
