@@ -11,6 +11,7 @@ import {
   parseJsonBody,
   requiredString,
 } from '../support/json-body';
+import { machineActions } from './api-machines';
 import type { ExecutionRecord } from './executions';
 import type { StepFunctionsService } from './service';
 
@@ -118,6 +119,7 @@ const describeStateMachine = (service: StepFunctionsService, arn: string) => {
     roleArn: spec.roleArn,
     type: spec.type,
     creationDate: seconds(spec.creationDate),
+    ...(spec.updateDate !== undefined && { updateDate: seconds(spec.updateDate) }),
     loggingConfiguration: { level: 'OFF', includeExecutionData: false },
   };
 };
@@ -178,6 +180,7 @@ export const handleStepFunctionsAction = (service: StepFunctionsService, action:
       };
     }
     default:
+      if (Object.hasOwn(machineActions, action)) return machineActions[action]!(service, body);
       throw new ServiceError(
         'UnknownOperationException',
         `Step Functions action ${action} is not supported by the local cloud`,
@@ -198,7 +201,7 @@ export const handleStepFunctionsRequest = async (
   const headers = { 'content-type': 'application/x-amz-json-1.0' };
   try {
     await chaos?.apply({ service: 'states', operation: action });
-    return json(200, handleStepFunctionsAction(service, action, parseJsonBody(body)), headers);
+    return json(200, await handleStepFunctionsAction(service, action, parseJsonBody(body)), headers);
   } catch (error) {
     if (error instanceof ServiceError)
       return json(error.status, { __type: error.code, message: error.message }, headers);

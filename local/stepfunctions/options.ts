@@ -5,8 +5,8 @@ import type { StatusChangeDetail } from './status-events';
 /** How the local Step Functions runs (see StepFunctionsService). */
 export interface StepFunctionsOptions {
   region: string;
-  /** The account of the ARNs CreateStateMachine makes. */
-  accountId: string;
+  /** The account of the ARNs CreateStateMachine makes (default 000000000000). */
+  accountId?: string;
   /** Where execution records and histories are kept across restarts; in memory when absent. */
   dataDir?: string;
   /** Multiplies every Retry interval: 0 retries at once (tests), 1 waits as the definition says (default). */

@@ -37,11 +37,15 @@ export class StepFunctionsService {
 
   constructor(
     specs: StateMachineSpec[],
-    private readonly targets: IntegrationTargets,
+    readonly targets: IntegrationTargets,
     private readonly options: StepFunctionsOptions,
   ) {
     this.machines = new StateMachines(specs, options);
     this.store = options.dataDir ? new FileExecutionStore(options.dataDir) : new MemoryExecutionStore();
+  }
+
+  get region(): string {
+    return this.options.region;
   }
 
   get stateMachines(): StateMachineSpec[] {

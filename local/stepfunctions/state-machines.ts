@@ -42,7 +42,7 @@ export class StateMachines {
 
   constructor(
     specs: StateMachineSpec[],
-    private readonly place: { region: string; accountId: string; dataDir?: string },
+    private readonly place: { region: string; accountId?: string; dataDir?: string },
   ) {
     for (const spec of specs) this.machines.set(spec.arn, machineOf(spec));
     if (!place.dataDir) return;
@@ -78,7 +78,7 @@ export class StateMachines {
     checkRoleArn(input.roleArn);
     checkDefinition(input.definition);
     const type = input.type ?? 'STANDARD';
-    const arn = `arn:aws:states:${this.place.region}:${this.place.accountId}:stateMachine:${input.name}`;
+    const arn = `arn:aws:states:${this.place.region}:${this.place.accountId ?? '000000000000'}:stateMachine:${input.name}`;
     const existing = this.machines.get(arn)?.spec;
     if (existing) {
       if (existing.definition === input.definition && existing.roleArn === input.roleArn && existing.type === type)

@@ -1,8 +1,7 @@
 import { Aborted, childSignal } from './abort';
-import { bindingsOf, effectiveInput, flowOut, inputPath } from './dataflow';
+import { bindingsOf, effectiveInput, flowOut, inputPath, jsonataAt } from './dataflow';
 import { type EngineDefinition, type EngineHost, type Frame, languageOf } from './host';
 import { type Entry, runFrame, scopeOf, type Step } from './interpreter';
-import { evaluateJsonata } from './jsonata';
 import { applyParameters, queryPath } from './payload';
 import { asStatesError } from './retry';
 import { ERRORS, type Json, StatesError } from './types';
@@ -29,7 +28,7 @@ const itemsOf = async (frame: Frame, entry: Entry): Promise<Json[]> => {
   const scope = scopeOf(frame, entry);
   let items: Json;
   if (languageOf(frame, state) === 'JSONata')
-    items = state.Items === undefined ? entry.input : await evaluateJsonata(state.Items as Json, bindingsOf(scope), 'Items', name);
+    items = state.Items === undefined ? entry.input : await jsonataAt(entry)(state.Items as Json, bindingsOf(scope), 'Items');
   else {
     const input = inputPath(state, scope);
     items = state.ItemsPath === undefined ? input : queryPath(String(state.ItemsPath), { ...scope, input }, 'ItemsPath');
@@ -49,7 +48,7 @@ const itemInput = async (frame: Frame, entry: Entry, child: Frame, value: Json):
   if (selector === undefined) return value;
   const scope = scopeOf(child, entry);
   if (languageOf(frame, state) === 'JSONata')
-    return evaluateJsonata(selector as Json, bindingsOf(scope), 'ItemSelector', name);
+    return jsonataAt(entry)(selector as Json, bindingsOf(scope), 'ItemSelector');
   return applyParameters(selector as Json, { ...scope, input: inputPath(state, scopeOf(frame, entry)) }, 'ItemSelector');
 };
 
@@ -57,7 +56,7 @@ const maxConcurrencyOf = async (frame: Frame, entry: Entry): Promise<number> => 
   const { state } = entry;
   let value = state.MaxConcurrency as Json | undefined;
   if (languageOf(frame, state) === 'JSONata' && typeof value === 'string')
-    value = await evaluateJsonata(value, bindingsOf(scopeOf(frame, entry)), 'MaxConcurrency', entry.name);
+    value = await jsonataAt(entry)(value, bindingsOf(scopeOf(frame, entry)), 'MaxConcurrency');
   if (state.MaxConcurrencyPath !== undefined)
     value = queryPath(String(state.MaxConcurrencyPath), scopeOf(frame, entry), 'MaxConcurrencyPath');
   return typeof value === 'number' && value > 0 ? value : Infinity;
@@ -118,14 +117,14 @@ export const runMap = async (host: EngineHost, frame: Frame, entry: Entry, retri
     throw failed;
   }
   host.record('MapStateSucceeded');
-  return { ...(await flowOut(languageOf(frame, state), state, scopeOf(frame, entry), name, results)), next: state.End === true ? undefined : state.Next };
+  return { ...(await flowOut(languageOf(frame, state), state, scopeOf(frame, entry), entry, results)), next: state.End === true ? undefined : state.Next };
 };
 
 export const runParallel = async (host: EngineHost, frame: Frame, entry: Entry, retries: number): Promise<Step> => {
   const { state, name } = entry;
   const language = languageOf(frame, state);
   const scope = scopeOf(frame, entry);
-  const input = await effectiveInput(language, state, scope, name);
+  const input = await effectiveInput(language, state, scope, entry);
   const branches = (state.Branches as EngineDefinition[] | undefined) ?? [];
   host.record('ParallelStateStarted');
   const controller = childSignal(host.signal);
@@ -150,5 +149,5 @@ export const runParallel = async (host: EngineHost, frame: Frame, entry: Entry, 
     throw failed;
   }
   host.record('ParallelStateSucceeded');
-  return { ...(await flowOut(language, state, scope, name, results)), next: state.End === true ? undefined : state.Next };
+  return { ...(await flowOut(language, state, scope, entry, results)), next: state.End === true ? undefined : state.Next };
 };

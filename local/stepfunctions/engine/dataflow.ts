@@ -1,4 +1,5 @@
-import { evaluateAssign, evaluateJsonata, type JsonataBindings } from './jsonata';
+import { evaluateJsonata, type JsonataBindings } from './jsonata';
+import { evaluateAssign } from './variables';
 import { applyOutputPath, applyParameters, applyResultPath, queryPath } from './payload';
 import type { EngineState, QueryLanguage } from './host';
 import type { Json, JsonObject, Scope, Variables } from './types';
@@ -9,6 +10,17 @@ import type { Json, JsonObject, Scope, Variables } from './types';
  * with Assign seeing the result; JSONata: Arguments → (the work) → Output, with Assign beside it. In
  * both, Assign and the output see the variables as they were when the state was entered.
  */
+
+/** Where an expression is evaluated: the state, and the id of the event that entered it (AWS's causes name both). */
+export interface At {
+  name: string;
+  id?: number;
+}
+
+const jsonataAt =
+  (at: At) =>
+  (template: Json, bindings: JsonataBindings, field: string): Promise<Json> =>
+    evaluateJsonata(template, bindings, field, at.name, at.id);
 
 /** What flowed through a state, for the history and the console. */
 export interface Flowed {
@@ -25,15 +37,24 @@ export const effectiveInput = async (
   language: QueryLanguage,
   state: EngineState,
   scope: Scope,
-  stateName: string,
+  at: At,
 ): Promise<Json> => {
   if (language === 'JSONata') {
-    if (state.Arguments === undefined) return scope.input;
-    return evaluateJsonata(state.Arguments as Json, bindingsOf(scope), 'Arguments', stateName);
+    const args =
+      state.Arguments === undefined
+        ? scope.input
+        : await jsonataAt(at)(state.Arguments as Json, bindingsOf(scope), 'Arguments');
+    scope.inspect?.('afterArguments', args);
+    return args;
   }
   const filtered = inputPath(state, scope);
-  if (state.Parameters === undefined) return filtered;
-  return applyParameters(state.Parameters as Json, { ...scope, input: filtered }, 'Parameters');
+  scope.inspect?.('afterInputPath', filtered);
+  const parameters =
+    state.Parameters === undefined
+      ? filtered
+      : applyParameters(state.Parameters as Json, { ...scope, input: filtered }, 'Parameters');
+  scope.inspect?.('afterParameters', parameters);
+  return parameters;
 };
 
 /** JSONPath's InputPath: null is `{}`, absent is the whole input. */
@@ -42,6 +63,8 @@ export const inputPath = (state: EngineState, scope: Scope): Json => {
   if (state.InputPath === undefined) return scope.input;
   return queryPath(String(state.InputPath), scope, 'InputPath');
 };
+
+export { jsonataAt };
 
 export const bindingsOf = (scope: Scope, extra: { result?: Json; errorOutput?: Json } = {}): JsonataBindings => ({
   states: { input: scope.input, context: scope.context, ...extra },
@@ -57,16 +80,17 @@ export const flowOut = async (
   language: QueryLanguage,
   state: EngineState,
   scope: Scope,
-  stateName: string,
+  at: At,
   result?: Json,
 ): Promise<Flowed> => {
+  if (result !== undefined) scope.inspect?.('result', result);
   if (language === 'JSONata') {
     const bindings = bindingsOf(scope, result === undefined ? {} : { result });
     const [output, assigned] = await Promise.all([
       state.Output === undefined
         ? (result ?? scope.input)
-        : evaluateJsonata(state.Output as Json, bindings, 'Output', stateName),
-      state.Assign === undefined ? undefined : evaluateAssign(state.Assign as JsonObject, bindings, stateName),
+        : jsonataAt(at)(state.Output as Json, bindings, 'Output'),
+      state.Assign === undefined ? undefined : evaluateAssign(state.Assign as JsonObject, bindings, at.name, jsonataAt(at)),
     ]);
     return { output, ...(assigned && { assigned }) };
   }
@@ -83,9 +107,11 @@ export const flowOut = async (
           { ...scope, input: hasResult ? (selected as Json) : scope.input },
           'Assign',
         ) as Variables);
+  if (hasResult) scope.inspect?.('afterResultSelector', selected as Json);
   const combined = hasResult
     ? applyResultPath(scope.input, selected as Json, state.ResultPath as string | null | undefined)
     : inputPath(state, scope);
+  if (hasResult) scope.inspect?.('afterResultPath', combined);
   const output = applyOutputPath(combined, state.OutputPath as string | null | undefined, scope);
   return { output, ...(assigned && { assigned }) };
 };
@@ -98,14 +124,14 @@ export const flowCaught = async (
   language: QueryLanguage,
   catcher: { ResultPath?: string | null; Output?: Json; Assign?: Json },
   scope: Scope,
-  stateName: string,
+  at: At,
   errorOutput: Json,
 ): Promise<Flowed> => {
   if (language === 'JSONata') {
     const bindings = bindingsOf(scope, { errorOutput });
     const [output, assigned] = await Promise.all([
-      catcher.Output === undefined ? errorOutput : evaluateJsonata(catcher.Output, bindings, 'Output', stateName),
-      catcher.Assign === undefined ? undefined : evaluateAssign(catcher.Assign as JsonObject, bindings, stateName),
+      catcher.Output === undefined ? errorOutput : jsonataAt(at)(catcher.Output, bindings, 'Output'),
+      catcher.Assign === undefined ? undefined : evaluateAssign(catcher.Assign as JsonObject, bindings, at.name, jsonataAt(at)),
     ]);
     return { output, ...(assigned && { assigned }) };
   }
@@ -124,10 +150,10 @@ export const valueOf = async (
   path: unknown,
   scope: Scope,
   field: string,
-  stateName: string,
+  at: At,
 ): Promise<Json | undefined> => {
   if (language === 'JSONata' && value !== undefined)
-    return evaluateJsonata(value as Json, bindingsOf(scope), field, stateName);
+    return jsonataAt(at)(value as Json, bindingsOf(scope), field);
   if (value !== undefined) return value as Json;
   if (path !== undefined) return queryPath(String(path), scope, `${field}Path`);
   return undefined;

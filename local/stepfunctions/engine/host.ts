@@ -75,6 +75,10 @@ export interface Frame {
   variables: Variables;
   /** A seed that identifies this frame for deterministic jitter and task tokens. */
   seed: string;
+  /** Fields laid over the context object (TestState's `context`). */
+  contextOverride?: { [key: string]: Json };
+  /** Told each step of a state's data flow (TestState's inspection data). */
+  inspect?: (step: string, value: Json) => void;
 }
 
 export const languageOf = (frame: Frame, state: EngineState): QueryLanguage =>
@@ -85,10 +89,18 @@ export const contextObject = (
   frame: Frame,
   state: { name: string; enteredTime: number; retryCount: number },
   token?: string,
-): Json => ({
-  Execution: { ...frame.execution } as unknown as Json,
-  State: { EnteredTime: new Date(state.enteredTime).toISOString(), Name: state.name, RetryCount: state.retryCount },
-  StateMachine: { ...frame.stateMachine },
-  ...(token !== undefined && { Task: { Token: token } }),
-  ...(frame.mapItem && { Map: { Item: { ...frame.mapItem } } }),
-});
+): Json => {
+  const context: { [key: string]: Json } = {
+    Execution: { ...frame.execution } as unknown as Json,
+    State: { EnteredTime: new Date(state.enteredTime).toISOString(), Name: state.name, RetryCount: state.retryCount },
+    StateMachine: { ...frame.stateMachine },
+    ...(token !== undefined && { Task: { Token: token } }),
+    ...(frame.mapItem && { Map: { Item: { ...frame.mapItem } } }),
+  };
+  for (const [key, value] of Object.entries(frame.contextOverride ?? {}))
+    context[key] = isObject(value) && isObject(context[key]) ? { ...context[key], ...value } : value;
+  return context;
+};
+
+const isObject = (value: Json | undefined): value is { [key: string]: Json } =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);

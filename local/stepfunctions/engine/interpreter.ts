@@ -1,7 +1,8 @@
 import { Aborted, delay } from './abort';
-import { type Flowed, bindingsOf, effectiveInput, flowCaught, flowOut, valueOf } from './dataflow';
+import { type Flowed, bindingsOf, effectiveInput, flowCaught, flowOut, jsonataAt, valueOf } from './dataflow';
 import { contextObject, type EngineHost, type EngineState, type Frame, languageOf } from './host';
-import { checkAssignedVariables, evaluateCondition, evaluateJsonata } from './jsonata';
+import { evaluateCondition, QueryEvaluationError } from './jsonata';
+import { checkAssignedVariables } from './variables';
 import { matchesChoiceRule } from './choice';
 import { queryPath } from './payload';
 import { asStatesError, type Catcher, catcherFor, decideRetry, errorOutput, type Retrier } from './retry';
@@ -65,7 +66,7 @@ export const runFrame = async (host: EngineHost, frame: Frame, input: Json, resu
     const step = await runState(host, frame, { name, state, input: current, id, at }, resuming?.failures ?? []);
     resuming = undefined;
     if (step.assigned) {
-      checkAssignedVariables(step.assigned, name);
+      checkAssignedVariables(step.assigned, name, { ...frame.variables, ...step.assigned });
       Object.assign(frame.variables, step.assigned);
     }
     host.record(`${state.Type}StateExited`, exitedDetails(name, step));
@@ -92,11 +93,17 @@ export const scopeOf = (frame: Frame, entry: Entry, retryCount = 0, token?: stri
   input: entry.input,
   context: contextObject(frame, { name: entry.name, enteredTime: entry.at, retryCount }, token),
   variables: frame.variables,
+  ...(frame.inspect && { inspect: frame.inspect }),
 });
 
 const nextOf = (state: EngineState): string | undefined => (state.End === true ? undefined : state.Next);
 
-const runState = async (host: EngineHost, frame: Frame, entry: Entry, failures: RecordedFailure[]): Promise<Step> => {
+export const runState = async (
+  host: EngineHost,
+  frame: Frame,
+  entry: Entry,
+  failures: RecordedFailure[],
+): Promise<Step> => {
   const { state, name } = entry;
   const language = languageOf(frame, state);
   return evaluating(host, frame, entry, async () => {
@@ -104,14 +111,14 @@ const runState = async (host: EngineHost, frame: Frame, entry: Entry, failures: 
       case 'Pass': {
         const scope = scopeOf(frame, entry);
         const result = language === 'JSONata' ? undefined : await passResult(entry, scope);
-        return { ...(await flowOut(language, state, scope, name, result)), next: nextOf(state) };
+        return { ...(await flowOut(language, state, scope, entry, result)), next: nextOf(state) };
       }
       case 'Choice':
         return choose(frame, entry);
       case 'Wait':
         return wait(host, frame, entry);
       case 'Succeed':
-        return flowOut(language, state, scopeOf(frame, entry), name);
+        return flowOut(language, state, scopeOf(frame, entry), entry);
       case 'Fail':
         throw await failure(frame, entry);
       case 'Task':
@@ -129,7 +136,7 @@ const runState = async (host: EngineHost, frame: Frame, entry: Entry, failures: 
 /** A JSONPath Pass state's result: its Result, else its input after InputPath and Parameters. */
 const passResult = async (entry: Entry, scope: Scope): Promise<Json> => {
   if (entry.state.Result !== undefined) return entry.state.Result as Json;
-  return effectiveInput('JSONPath', entry.state, scope, entry.name);
+  return effectiveInput('JSONPath', entry.state, scope, entry);
 };
 
 /**
@@ -170,20 +177,20 @@ const choose = async (frame: Frame, entry: Entry): Promise<Step> => {
   for (const rule of (state.Choices as (JsonObject & { Next: string })[] | undefined) ?? []) {
     const matched =
       language === 'JSONata'
-        ? await evaluateCondition(String(rule.Condition), bindingsOf(scope), name)
+        ? await evaluateCondition(String(rule.Condition), bindingsOf(scope), name, 'Condition', entry.id)
         : matchesChoiceRule(rule, scope);
     if (!matched) continue;
     const flowed = await flowOut(
       language,
       { ...state, Output: rule.Output ?? state.Output, Assign: rule.Assign ?? state.Assign },
       scope,
-      name,
+      entry,
     );
     return { ...flowed, next: rule.Next };
   }
   if (state.Default === undefined)
     throw new StatesError(ERRORS.NoChoiceMatched, `No Choice Rules matched and no Default was specified`);
-  return { ...(await flowOut(language, state, scope, name)), next: String(state.Default) };
+  return { ...(await flowOut(language, state, scope, entry)), next: String(state.Default) };
 };
 
 /** A Wait state waits from its entry (a resumed one only what is left), scaled as retries are. */
@@ -191,8 +198,8 @@ const wait = async (host: EngineHost, frame: Frame, entry: Entry): Promise<Step>
   const { state, name } = entry;
   const language = languageOf(frame, state);
   const scope = scopeOf(frame, entry);
-  const seconds = await valueOf(language, state.Seconds, state.SecondsPath, scope, 'Seconds', name);
-  const timestamp = await valueOf(language, state.Timestamp, state.TimestampPath, scope, 'Timestamp', name);
+  const seconds = await valueOf(language, state.Seconds, state.SecondsPath, scope, 'Seconds', entry);
+  const timestamp = await valueOf(language, state.Timestamp, state.TimestampPath, scope, 'Timestamp', entry);
   let until = entry.at;
   if (seconds !== undefined) {
     if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0)
@@ -205,7 +212,7 @@ const wait = async (host: EngineHost, frame: Frame, entry: Entry): Promise<Step>
     until = entry.at + Math.max(0, time - entry.at) * host.timeScale;
   }
   await delay(until - host.now(), host.signal);
-  return { ...(await flowOut(language, state, scope, name)), next: nextOf(state) };
+  return { ...(await flowOut(language, state, scope, entry)), next: nextOf(state) };
 };
 
 /** A Fail state's error and cause: literal, from a path (JSONPath) or an expression (JSONata). */
@@ -215,7 +222,7 @@ const failure = async (frame: Frame, entry: Entry): Promise<StatesError> => {
   const scope = scopeOf(frame, entry);
   const read = async (field: 'Error' | 'Cause') => {
     if (language === 'JSONata' && state[field] !== undefined)
-      return evaluateJsonata(state[field] as Json, bindingsOf(scope), field, name);
+      return jsonataAt(entry)(state[field] as Json, bindingsOf(scope), field);
     if (state[`${field}Path`] !== undefined) return queryPath(String(state[`${field}Path`]), scope, `${field}Path`);
     return state[field] as Json | undefined;
   };
@@ -262,10 +269,10 @@ const retrying = async (
 };
 
 /** The first Catch that names the error: its Next, with its output and assignments; else the error goes on. */
-const caught = async (frame: Frame, entry: Entry, error: StatesError): Promise<Step> => {
+export const caught = async (frame: Frame, entry: Entry, error: StatesError): Promise<Step> => {
   const catcher: Catcher | undefined = catcherFor(entry.state.Catch as Catcher[] | undefined, error.error);
   if (!catcher) throw error;
   const language = languageOf(frame, entry.state);
-  const flowed = await flowCaught(language, catcher, scopeOf(frame, entry), entry.name, errorOutput(error));
+  const flowed = await flowCaught(language, catcher, scopeOf(frame, entry), entry, errorOutput(error));
   return { ...flowed, next: catcher.Next };
 };

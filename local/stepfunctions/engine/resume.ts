@@ -89,7 +89,7 @@ const isAttemptEnd = (event: HistoryEvent, state: EngineState, name: string): bo
  */
 const nextAfter = async (
   state: EngineState,
-  entered: { name: string; input: Json; failures: RecordedFailure[]; at: number },
+  entered: { name: string; id: number; input: Json; failures: RecordedFailure[]; at: number },
   variables: Variables,
 ): Promise<string | undefined> => {
   const failure = entered.failures.at(-1);
@@ -100,7 +100,7 @@ const nextAfter = async (
     for (const rule of (state.Choices as (JsonObject & { Next: string })[] | undefined) ?? []) {
       const matched =
         (state.QueryLanguage ?? 'JSONPath') === 'JSONata' || rule.Condition !== undefined
-          ? await evaluateCondition(String(rule.Condition), bindingsOf(scope), entered.name)
+          ? await evaluateCondition(String(rule.Condition), bindingsOf(scope), entered.name, 'Condition', entered.id)
           : matchesChoiceRule(rule, scope);
       if (matched) return rule.Next;
     }

@@ -25,7 +25,7 @@ const secondsOf = async (entry: Entry, frame: Frame, field: 'TimeoutSeconds' | '
     state[`${field}Path`],
     scopeOf(frame, entry),
     field,
-    name,
+    entry,
   );
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 99_999_999)
@@ -50,7 +50,7 @@ export const runTask = async (host: EngineHost, frame: Frame, entry: Entry, retr
   let timeoutSeconds: number | undefined;
   let heartbeatSeconds: number | undefined;
   try {
-    args = await effectiveInput(language, state, scope, name);
+    args = await effectiveInput(language, state, scope, entry);
     timeoutSeconds = await secondsOf(entry, frame, 'TimeoutSeconds');
     heartbeatSeconds = await secondsOf(entry, frame, 'HeartbeatSeconds');
   } catch (error) {
@@ -59,7 +59,7 @@ export const runTask = async (host: EngineHost, frame: Frame, entry: Entry, retr
     throw error;
   }
   const result = await attempt(host, { name, resource, waitForTaskToken, args, token, timeoutSeconds, heartbeatSeconds });
-  return { ...(await flowOut(language, state, scope, name, result)), next: state.End === true ? undefined : state.Next };
+  return { ...(await flowOut(language, state, scope, entry, result)), next: state.End === true ? undefined : state.Next };
 };
 
 interface TaskAttempt {

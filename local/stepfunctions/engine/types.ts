@@ -45,4 +45,6 @@ export interface Scope {
   input: Json;
   context: Json;
   variables: Variables;
+  /** Told each step of the data flow (`afterInputPath`, `result`, …): TestState's inspection data. */
+  inspect?: (step: string, value: Json) => void;
 }
