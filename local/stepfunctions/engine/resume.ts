@@ -36,11 +36,14 @@ export const resumeFrom = async (
   let entered: { name: string; id: number; at: number; input: Json; failures: RecordedFailure[] } | undefined;
   let exited: { output: Json; variablesBefore: Variables } | undefined;
   let lastError: RecordedFailure | undefined;
+  let redrivenSince = false;
   for (const event of events) {
+    if (event.type === 'ExecutionRedriven') redrivenSince = true;
     const entry = detailsOf(event, 'stateEnteredEventDetails');
     if (event.type.endsWith('StateEntered') && entry.name! in definition.States) {
       entered = { name: entry.name!, id: event.id, at: event.timestamp, input: JSON.parse(entry.input!) as Json, failures: [] };
       exited = undefined;
+      redrivenSince = false;
       continue;
     }
     const errorKey = ERROR_EVENTS[event.type];
@@ -61,7 +64,8 @@ export const resumeFrom = async (
   if (!entered) return { at: 'start' };
   const state = definition.States[entered.name]!;
   if (!exited) {
-    const resume = restarted
+    // A redrive enters the state again, with new Retry counters (so does a resume after a redrive that had not yet).
+    const resume = restarted || redrivenSince
       ? { state: entered.name, input: entered.input, failures: [] }
       : { state: entered.name, input: entered.input, entered: { id: entered.id, at: entered.at }, failures: entered.failures };
     return { at: 'state', resume, variables };

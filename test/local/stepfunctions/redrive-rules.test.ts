@@ -1,13 +1,13 @@
-import type { AslDefinition } from '../../../local/stepfunctions/asl';
 import type { ExecutionRecord } from '../../../local/stepfunctions/executions';
 import type { HistoryEvent } from '../../../local/stepfunctions/history';
+import type { EngineDefinition } from '../../../local/stepfunctions/engine/host';
+import { resumeFrom } from '../../../local/stepfunctions/engine/resume';
 import {
   earlierRedrive,
   HISTORY_EVENT_LIMIT,
   keepToken,
   recordedEnd,
   redriveStatusOf,
-  resumePoint,
 } from '../../../local/stepfunctions/redrive';
 
 // RedriveExecution's rules on their own, against a fixed clock: when an execution is redrivable,
@@ -168,8 +168,8 @@ describe('keepToken: the tokens kept after a redrive', () => {
   });
 });
 
-describe('resumePoint: where an execution goes on from', () => {
-  const definition: AslDefinition = {
+describe('resumeFrom: where an execution goes on from', () => {
+  const definition: EngineDefinition = {
     StartAt: 'Reserve',
     States: {
       Reserve: { Type: 'Task', Next: 'Notify' },
@@ -195,12 +195,12 @@ describe('resumePoint: where an execution goes on from', () => {
     });
   const exited = (type: string, name: string) => event(type, { stateExitedEventDetails: { name, output: '{}' } });
 
-  test('no state entered yet: undefined, the execution starts at StartAt', () => {
-    expect(resumePoint([event('ExecutionStarted')], definition)).toBeUndefined();
-    expect(resumePoint([], definition)).toBeUndefined();
+  test('no state entered yet: the execution starts at StartAt', async () => {
+    expect(await resumeFrom([event('ExecutionStarted')], definition, false)).toEqual({ at: 'start' });
+    expect(await resumeFrom([], definition, false)).toEqual({ at: 'start' });
   });
 
-  test('the last state entered, with the input it was entered with', () => {
+  test('the last state entered, with the input it was entered with', async () => {
     const history = [
       event('ExecutionStarted'),
       entered('TaskStateEntered', 'Reserve', { orderId: 'o-1' }),
@@ -208,14 +208,14 @@ describe('resumePoint: where an execution goes on from', () => {
       entered('MapStateEntered', 'Notify', { orderId: 'o-1', reserved: true }),
     ];
 
-    expect(resumePoint(history, definition)).toEqual({
-      state: 'Notify',
-      input: { orderId: 'o-1', reserved: true },
-      entered: true,
+    expect(await resumeFrom(history, definition, false)).toEqual({
+      at: 'state',
+      resume: { state: 'Notify', input: { orderId: 'o-1', reserved: true }, entered: { id: history[3]!.id, at: history[3]!.timestamp }, failures: [] },
+      variables: {},
     });
   });
 
-  test('a state inside a Map restarts its Map, with the Map’s input', () => {
+  test('a state inside a Map restarts its Map, with the Map’s input', async () => {
     const history = [
       event('ExecutionStarted'),
       entered('MapStateEntered', 'Notify', { orderId: 'o-1', lines: [1, 2] }),
@@ -223,14 +223,14 @@ describe('resumePoint: where an execution goes on from', () => {
       entered('TaskStateEntered', 'Send', 1),
     ];
 
-    expect(resumePoint(history, definition)).toEqual({
-      state: 'Notify',
-      input: { orderId: 'o-1', lines: [1, 2] },
-      entered: true,
+    expect(await resumeFrom(history, definition, false)).toEqual({
+      at: 'state',
+      resume: { state: 'Notify', input: { orderId: 'o-1', lines: [1, 2] }, entered: { id: history[1]!.id, at: history[1]!.timestamp }, failures: [] },
+      variables: {},
     });
   });
 
-  test('after a redrive the failed state is entered again: its StateEntered is before the redrive', () => {
+  test('after a redrive the failed state is entered again: its StateEntered is before the redrive', async () => {
     const history = [
       event('ExecutionStarted'),
       entered('TaskStateEntered', 'Reserve', { orderId: 'o-1' }),
@@ -239,10 +239,13 @@ describe('resumePoint: where an execution goes on from', () => {
       event('ExecutionRedriven', { executionRedrivenEventDetails: { redriveCount: 1 } }),
     ];
 
-    expect(resumePoint(history, definition)).toEqual({ state: 'Reserve', input: { orderId: 'o-1' }, entered: false });
+    const restart = { at: 'state', resume: { state: 'Reserve', input: { orderId: 'o-1' }, failures: [] }, variables: {} };
+    expect(await resumeFrom(history, definition, true)).toEqual(restart);
+    // A crash after the redrive, before the state was entered again: the same.
+    expect(await resumeFrom(history, definition, false)).toEqual(restart);
   });
 
-  test('a state entered since the redrive is recorded already', () => {
+  test('a state entered since the redrive is recorded already', async () => {
     const history = [
       event('ExecutionStarted'),
       entered('TaskStateEntered', 'Reserve', { orderId: 'o-1' }),
@@ -251,7 +254,77 @@ describe('resumePoint: where an execution goes on from', () => {
       entered('TaskStateEntered', 'Reserve', { orderId: 'o-1' }),
     ];
 
-    expect(resumePoint(history, definition)).toEqual({ state: 'Reserve', input: { orderId: 'o-1' }, entered: true });
+    expect(await resumeFrom(history, definition, false)).toMatchObject({
+      at: 'state',
+      resume: { state: 'Reserve', input: { orderId: 'o-1' }, entered: { id: history.at(-1)!.id }, failures: [] },
+    });
+  });
+});
+
+describe('resumeFrom: what the engine goes on with', () => {
+  const definition: EngineDefinition = {
+    StartAt: 'Pay',
+    States: {
+      Pay: { Type: 'Task', Retry: [{ ErrorEquals: ['States.ALL'] }], Catch: [{ ErrorEquals: ['Declined'], Next: 'Undo' }], Next: 'Ship' },
+      Ship: { Type: 'Task', End: true },
+      Undo: { Type: 'Pass', End: true },
+    },
+  };
+  const at = (id: number, type: string, details: Record<string, unknown> = {}): HistoryEvent => ({
+    id,
+    previousEventId: id - 1,
+    timestamp: NOW + id * 1000,
+    type,
+    ...details,
+  });
+  const failed = (id: number, error: string) =>
+    at(id, 'TaskFailed', { taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error, cause: 'c' } });
+  const started = at(1, 'ExecutionStarted');
+  const payEntered = at(2, 'TaskStateEntered', { stateEnteredEventDetails: { name: 'Pay', input: '{"n":1}' } });
+
+  test('a Task mid-retry: the attempts it failed, each with its error and when, for Retry to go on counting', async () => {
+    const history = [started, payEntered, at(3, 'TaskScheduled'), failed(4, 'Boom'), at(5, 'TaskScheduled'), failed(6, 'Boom')];
+
+    expect(await resumeFrom(history, definition, false)).toEqual({
+      at: 'state',
+      resume: {
+        state: 'Pay',
+        input: { n: 1 },
+        entered: { id: 2, at: NOW + 2000 },
+        failures: [
+          { error: 'Boom', cause: 'c', at: NOW + 4000 },
+          { error: 'Boom', cause: 'c', at: NOW + 6000 },
+        ],
+      },
+      variables: {},
+    });
+  });
+
+  test('the variables every exited state assigned, and the Catch its exit followed', async () => {
+    const history = [
+      started,
+      payEntered,
+      failed(3, 'Declined'),
+      at(4, 'TaskStateExited', {
+        stateExitedEventDetails: { name: 'Pay', output: '{"e":1}', assignedVariables: { reason: '"DECLINED"', n: '2' } },
+      }),
+    ];
+
+    expect(await resumeFrom(history, definition, false)).toEqual({
+      at: 'state',
+      resume: { state: 'Undo', input: { e: 1 }, failures: [] },
+      variables: { reason: 'DECLINED', n: 2 },
+    });
+  });
+
+  test('the last state exited at the end: the execution ends with its output', async () => {
+    const history = [
+      started,
+      at(2, 'TaskStateEntered', { stateEnteredEventDetails: { name: 'Ship', input: '{}' } }),
+      at(3, 'TaskStateExited', { stateExitedEventDetails: { name: 'Ship', output: '{"done":true}' } }),
+    ];
+
+    expect(await resumeFrom(history, definition, false)).toEqual({ at: 'ended', output: { done: true } });
   });
 });
 
