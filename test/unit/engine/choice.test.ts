@@ -63,7 +63,7 @@ describe('string operators', () => {
 
 describe('numeric, boolean and timestamp operators', () => {
   test('numeric comparisons (AWS range example with And)', () => {
-    const inRange = {
+    const inRange: JsonObject = {
       And: [
         { Variable: '$.value', NumericGreaterThanEquals: 20 },
         { Variable: '$.value', NumericLessThan: 30 },

@@ -53,7 +53,7 @@ describe('queryPath: the input', () => {
     expect(queryPath('$.bar[1:]', scope, 'x.$')).toEqual(['b', 'c']);
     expect(queryPath('$.bar[*]', scope, 'x.$')).toEqual(['a', 'b', 'c']);
     expect(queryPath('$.bar[0,2]', scope, 'x.$')).toEqual(['a', 'c']);
-    const items = { items: [{ price: 5 }, { price: 15 }, { price: 25, tag: { price: 1 } }] };
+    const items: Json = { items: [{ price: 5 }, { price: 15 }, { price: 25, tag: { price: 1 } }] };
     expect(queryPath('$.items[?(@.price > 10)].price', { ...scope, input: items }, 'x.$')).toEqual([15, 25]);
     expect(queryPath('$..price', { ...scope, input: items }, 'x.$')).toEqual([5, 15, 25, 1]);
     // One match is still an array; no match is an empty one.
