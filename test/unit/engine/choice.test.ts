@@ -128,7 +128,7 @@ describe('type tests', () => {
     expect(matches({ Variable: '$.missing', IsPresent: true })).toBe(false);
     expect(matches({ Variable: '$.nothing', IsPresent: true })).toBe(true);
     expect(matches({ Variable: '$undefinedVar', IsPresent: false })).toBe(true);
-    const rule = {
+    const rule: JsonObject = {
       And: [
         { Variable: '$.value', IsPresent: true },
         { Variable: '$.value', IsNumeric: true },
