@@ -2,7 +2,8 @@ import { Aborted, childSignal } from './abort';
 import { bindingsOf, effectiveInput, flowOut, inputPath, jsonataAt } from './dataflow';
 import { type EngineDefinition, type EngineHost, type Frame, languageOf } from './host';
 import { type Entry, runFrame, scopeOf, type Step } from './interpreter';
-import { applyParameters, queryPath } from './payload';
+import { applyParameters } from './payload';
+import { queryPath } from './jsonpath';
 import { asStatesError } from './retry';
 import { ERRORS, type Json, StatesError } from './types';
 

@@ -1,6 +1,7 @@
 import { evaluateJsonata, type JsonataBindings } from './jsonata';
 import { evaluateAssign } from './variables';
-import { applyOutputPath, applyParameters, applyResultPath, queryPath } from './payload';
+import { applyOutputPath, applyParameters, applyResultPath } from './payload';
+import { queryPath } from './jsonpath';
 import type { EngineState, QueryLanguage } from './host';
 import type { Json, JsonObject, Scope, Variables } from './types';
 

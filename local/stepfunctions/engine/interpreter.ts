@@ -4,7 +4,7 @@ import { contextObject, type EngineHost, type EngineState, type Frame, languageO
 import { evaluateCondition, QueryEvaluationError } from './jsonata';
 import { checkAssignedVariables } from './variables';
 import { matchesChoiceRule } from './choice';
-import { queryPath } from './payload';
+import { queryPath } from './jsonpath';
 import { asStatesError, type Catcher, catcherFor, decideRetry, errorOutput, type Retrier } from './retry';
 import { runMap, runParallel } from './branches';
 import { runTask } from './task';
