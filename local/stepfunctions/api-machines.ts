@@ -64,7 +64,11 @@ export const machineActions: Record<string, (service: StepFunctionsService, body
     return {};
   },
   SendTaskFailure: (service, body) => {
-    service.tokens.fail(requiredString(body, 'taskToken'), optionalString(body, 'error'), optionalString(body, 'cause'));
+    service.tokens.fail(
+      requiredString(body, 'taskToken'),
+      optionalString(body, 'error'),
+      optionalString(body, 'cause'),
+    );
     return {};
   },
   SendTaskHeartbeat: (service, body) => {

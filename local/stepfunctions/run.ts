@@ -93,12 +93,17 @@ export const runAttempt = (
   const timer =
     timeoutMs === undefined
       ? undefined
-      : setTimeout(() => ((ending = { status: 'TIMED_OUT', error: 'States.Timeout' }), controller.abort()), Math.max(0, timeoutMs));
+      : setTimeout(
+          () => ((ending = { status: 'TIMED_OUT', error: 'States.Timeout' }), controller.abort()),
+          Math.max(0, timeoutMs),
+        );
   const done = (async () => {
     let outcome: Outcome | undefined;
     try {
       const start: Start =
-        kind === 'start' ? { at: 'start' } : await resumeFrom(ctx.store.history(record.executionArn), ctx.machine.definition, kind === 'redrive');
+        kind === 'start'
+          ? { at: 'start' }
+          : await resumeFrom(ctx.store.history(record.executionArn), ctx.machine.definition, kind === 'redrive');
       outcome = await runExecution(host, {
         definition: ctx.machine.definition,
         execution: executionContext(ctx, record, input),
@@ -140,7 +145,10 @@ export const runAttempt = (
   };
 };
 
-const recordEnding = (host: EngineHost, ending: { status: 'ABORTED' | 'TIMED_OUT'; error?: string; cause?: string }) => {
+const recordEnding = (
+  host: EngineHost,
+  ending: { status: 'ABORTED' | 'TIMED_OUT'; error?: string; cause?: string },
+) => {
   const details = {
     ...(ending.error !== undefined && { error: ending.error }),
     ...(ending.cause !== undefined && { cause: ending.cause }),

@@ -26,7 +26,8 @@ const checkDefinition = (definition: string): void => {
 };
 
 const checkRoleArn = (roleArn: string): void => {
-  if (!ROLE_ARN.test(roleArn)) throw new ServiceError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${roleArn}'`);
+  if (!ROLE_ARN.test(roleArn))
+    throw new ServiceError('InvalidArn', `Invalid Arn: 'Resource type not valid in this context: ${roleArn}'`);
 };
 
 /**

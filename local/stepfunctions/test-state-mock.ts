@@ -13,21 +13,42 @@ type FieldType = 'string' | 'number' | 'object' | 'array' | 'any';
 /** The fields of each optimized integration's result, and which a STRICT check requires. */
 const SHAPES: Record<string, { fields: Record<string, FieldType>; required: string[] }> = {
   'arn:aws:states:::lambda:invoke': {
-    fields: { ExecutedVersion: 'string', FunctionError: 'string', LogResult: 'string', Payload: 'any', StatusCode: 'number', SdkHttpMetadata: 'object', SdkResponseMetadata: 'object' },
+    fields: {
+      ExecutedVersion: 'string',
+      FunctionError: 'string',
+      LogResult: 'string',
+      Payload: 'any',
+      StatusCode: 'number',
+      SdkHttpMetadata: 'object',
+      SdkResponseMetadata: 'object',
+    },
     required: [],
   },
-  'arn:aws:states:::sns:publish': { fields: { MessageId: 'string', SequenceNumber: 'string', SdkHttpMetadata: 'object', SdkResponseMetadata: 'object' }, required: [] },
+  'arn:aws:states:::sns:publish': {
+    fields: { MessageId: 'string', SequenceNumber: 'string', SdkHttpMetadata: 'object', SdkResponseMetadata: 'object' },
+    required: [],
+  },
   'arn:aws:states:::events:putEvents': { fields: { Entries: 'array', FailedEntryCount: 'number' }, required: [] },
   'arn:aws:states:::dynamodb:getItem': { fields: { Item: 'object', ConsumedCapacity: 'object' }, required: [] },
-  'arn:aws:states:::dynamodb:putItem': { fields: { Attributes: 'object', ConsumedCapacity: 'object', ItemCollectionMetrics: 'object' }, required: [] },
-  'arn:aws:states:::dynamodb:updateItem': { fields: { Attributes: 'object', ConsumedCapacity: 'object', ItemCollectionMetrics: 'object' }, required: [] },
-  'arn:aws:states:::dynamodb:deleteItem': { fields: { Attributes: 'object', ConsumedCapacity: 'object', ItemCollectionMetrics: 'object' }, required: [] },
+  'arn:aws:states:::dynamodb:putItem': {
+    fields: { Attributes: 'object', ConsumedCapacity: 'object', ItemCollectionMetrics: 'object' },
+    required: [],
+  },
+  'arn:aws:states:::dynamodb:updateItem': {
+    fields: { Attributes: 'object', ConsumedCapacity: 'object', ItemCollectionMetrics: 'object' },
+    required: [],
+  },
+  'arn:aws:states:::dynamodb:deleteItem': {
+    fields: { Attributes: 'object', ConsumedCapacity: 'object', ItemCollectionMetrics: 'object' },
+    required: [],
+  },
 };
 
 const typeOf = (value: Json): FieldType =>
   Array.isArray(value) ? 'array' : value === null ? 'any' : (typeof value as FieldType);
 
-const invalid = (message: string) => new ServiceError('ValidationException', `Mock result schema validation error: ${message}`);
+const invalid = (message: string) =>
+  new ServiceError('ValidationException', `Mock result schema validation error: ${message}`);
 
 /**
  * A mocked result, checked against the integration's result shape: STRICT (the default) refuses a
@@ -45,7 +66,8 @@ export const checkMock = (mock: Mock, resource: string): Json => {
   const mode = mock.fieldValidationMode ?? 'STRICT';
   const shape = SHAPES[resource];
   if (mode === 'NONE' || !shape) return result;
-  if (typeof result !== 'object' || result === null || Array.isArray(result)) throw invalid('the result must be a JSON object');
+  if (typeof result !== 'object' || result === null || Array.isArray(result))
+    throw invalid('the result must be a JSON object');
   for (const [field, value] of Object.entries(result)) {
     const expected = shape.fields[field];
     if (!expected) {

@@ -24,33 +24,44 @@ const parseJson = (text: string, error: string, what: string): Json => {
 
 /** The state to test: one state's JSON, or `stateName` in a whole state machine's. */
 const stateToTest = (body: JsonBody): { name: string; state: EngineState; definition: EngineDefinition } => {
-  const definition = parseJson(requiredString(body, 'definition'), 'InvalidDefinition', 'Invalid State Machine Definition: the definition') as JsonObject;
+  const definition = parseJson(
+    requiredString(body, 'definition'),
+    'InvalidDefinition',
+    'Invalid State Machine Definition: the definition',
+  ) as JsonObject;
   const stateName = optionalString(body, 'stateName');
   if (stateName !== undefined) {
     const machine = definition as unknown as EngineDefinition;
     const state = machine.States?.[stateName];
-    if (!state) throw new ServiceError('ValidationException', `The state '${stateName}' is not in the state machine definition`);
+    if (!state)
+      throw new ServiceError('ValidationException', `The state '${stateName}' is not in the state machine definition`);
     return { name: stateName, state, definition: machine };
   }
   if (typeof definition.Type !== 'string')
-    throw new ServiceError('InvalidDefinition', "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: The field \"Type\" is required at /'");
+    throw new ServiceError(
+      'InvalidDefinition',
+      'Invalid State Machine Definition: \'SCHEMA_VALIDATION_FAILED: The field "Type" is required at /\'',
+    );
   const state = definition as unknown as EngineState;
   return { name: TEST_STATE, state, definition: { StartAt: TEST_STATE, States: { [TEST_STATE]: state } } };
 };
 
 /** What a Task's integration answers in a test: the mock's result or error, else the real call. */
-const callFor = (service: StepFunctionsService, mock: Mock | undefined): EngineHost['call'] => async (input, task) => {
-  if (mock?.errorOutput) throw new StatesError(mock.errorOutput.error ?? '', mock.errorOutput.cause ?? '');
-  if (mock?.result !== undefined) return checkMock(mock, task.resource);
-  try {
-    return (await taskIntegration(task.resource, task.stateName, service.targets)(input as TaskInput)) as Json;
-  } catch (error) {
-    if (error instanceof TaskFailure) throw new StatesError(error.name, error.message);
-    throw error;
-  }
-};
+const callFor =
+  (service: StepFunctionsService, mock: Mock | undefined, mocked: Json | undefined): EngineHost['call'] =>
+  async (input, task) => {
+    if (mock?.errorOutput) throw new StatesError(mock.errorOutput.error ?? '', mock.errorOutput.cause ?? '');
+    if (mocked !== undefined) return mocked;
+    try {
+      return (await taskIntegration(task.resource, task.stateName, service.targets)(input as TaskInput)) as Json;
+    } catch (error) {
+      if (error instanceof TaskFailure) throw new StatesError(error.name, error.message);
+      throw error;
+    }
+  };
 
-type Outcome = { status: 'SUCCEEDED' | 'CAUGHT_ERROR'; step: Step } | { status: 'RETRIABLE' | 'FAILED'; error: StatesError };
+type Outcome =
+  { status: 'SUCCEEDED' | 'CAUGHT_ERROR'; step: Step } | { status: 'RETRIABLE' | 'FAILED'; error: StatesError };
 
 /**
  * TestState: one state, run once by the engine that runs executions, with the given input,
@@ -62,18 +73,45 @@ export const testState = async (service: StepFunctionsService, body: JsonBody): 
   const { name, state, definition } = stateToTest(body);
   const level = optionalString(body, 'inspectionLevel') ?? 'INFO';
   if (!LEVELS.includes(level))
-    throw new ServiceError('ValidationException', `1 validation error detected: Value '${level}' at 'inspectionLevel' failed to satisfy constraint: Member must satisfy enum value set: [INFO, DEBUG, TRACE]`);
+    throw new ServiceError(
+      'ValidationException',
+      `1 validation error detected: Value '${level}' at 'inspectionLevel' failed to satisfy constraint: Member must satisfy enum value set: [INFO, DEBUG, TRACE]`,
+    );
   const input = parseJson(optionalString(body, 'input') ?? '{}', 'InvalidExecutionInput', 'Invalid input: the input');
-  const variables = parseJson(optionalString(body, 'variables') ?? '{}', 'ValidationException', 'The variables') as JsonObject;
-  const context = parseJson(optionalString(body, 'context') ?? '{}', 'ValidationException', 'The context') as JsonObject;
+  const variables = parseJson(
+    optionalString(body, 'variables') ?? '{}',
+    'ValidationException',
+    'The variables',
+  ) as JsonObject;
+  const context = parseJson(
+    optionalString(body, 'context') ?? '{}',
+    'ValidationException',
+    'The context',
+  ) as JsonObject;
   const mock = body.mock as Mock | undefined;
-  const retrierRetryCount = Number((body.stateConfiguration as { retrierRetryCount?: number } | undefined)?.retrierRetryCount ?? 0);
+  if (mock?.result !== undefined && mock.errorOutput !== undefined)
+    throw new ServiceError('ValidationException', 'A mock has either a result or an errorOutput, not both');
+  // A mocked result is checked before anything runs: a result the API would not return is the request's error.
+  const mocked =
+    mock?.result === undefined
+      ? undefined
+      : checkMock(mock, String(state.Resource ?? '').replace(/\.(waitForTaskToken|sync(:2)?)$/, ''));
+  const retrierRetryCount = Number(
+    (body.stateConfiguration as { retrierRetryCount?: number } | undefined)?.retrierRetryCount ?? 0,
+  );
   const inspection: Record<string, unknown> = { input: JSON.stringify(input) };
   const now = Date.now();
   const frame: Frame = {
     definition,
     queryLanguage: definition.QueryLanguage ?? 'JSONPath',
-    execution: { Id: `arn:aws:states:${service.region}:000000000000:execution:${TEST_STATE}:${randomUUID()}`, Input: input, Name: TEST_STATE, RoleArn: optionalString(body, 'roleArn') ?? '', StartTime: new Date(now).toISOString(), RedriveCount: 0 },
+    execution: {
+      Id: `arn:aws:states:${service.region}:000000000000:execution:${TEST_STATE}:${randomUUID()}`,
+      Input: input,
+      Name: TEST_STATE,
+      RoleArn: optionalString(body, 'roleArn') ?? '',
+      StartTime: new Date(now).toISOString(),
+      RedriveCount: 0,
+    },
     stateMachine: { Id: `arn:aws:states:${service.region}:000000000000:stateMachine:${TEST_STATE}`, Name: TEST_STATE },
     variables: { ...variables },
     seed: randomUUID(),
@@ -84,8 +122,8 @@ export const testState = async (service: StepFunctionsService, body: JsonBody): 
     record: () => 0,
     now: Date.now,
     signal: new AbortController().signal,
-    call: callFor(service, mock),
-    waitForToken: async () => (mock?.result !== undefined ? (JSON.parse(mock.result) as Json) : {}),
+    call: callFor(service, mock, mocked),
+    waitForToken: () => Promise.resolve(mocked ?? {}),
     taskToken: () => randomUUID(),
     region: service.region,
     timeScale: 0,
@@ -111,7 +149,13 @@ export const testState = async (service: StepFunctionsService, body: JsonBody): 
 };
 
 /** One attempt of the state, and what its Retry and Catch make of a failure. */
-const runOnce = async (host: EngineHost, frame: Frame, entry: Entry, retrierRetryCount: number, inspection: Record<string, unknown>): Promise<Outcome> => {
+const runOnce = async (
+  host: EngineHost,
+  frame: Frame,
+  entry: Entry,
+  retrierRetryCount: number,
+  inspection: Record<string, unknown>,
+): Promise<Outcome> => {
   const attempt = { Task: runTask, Map: runMap, Parallel: runParallel }[entry.state.Type as 'Task'];
   try {
     if (!attempt) return { status: 'SUCCEEDED', step: await runState(host, frame, entry, []) };
@@ -125,12 +169,17 @@ const runOnce = async (host: EngineHost, frame: Frame, entry: Entry, retrierRetr
     if (index >= 0) counts[index] = retrierRetryCount;
     const decision = decideRetry(retriers, counts, error.error, frame.seed, 1);
     if (decision.retry) {
-      inspection.errorDetails = { retryIndex: decision.retrier, retryBackoffIntervalSeconds: Math.round(decision.delayMs / 1000) };
+      inspection.errorDetails = {
+        retryIndex: decision.retrier,
+        retryBackoffIntervalSeconds: Math.round(decision.delayMs / 1000),
+      };
       return { status: 'RETRIABLE', error };
     }
     try {
       const step = await caught(frame, entry, error);
-      const catchIndex = ((entry.state.Catch as { Next: string }[] | undefined) ?? []).findIndex((c) => c.Next === step.next);
+      const catchIndex = ((entry.state.Catch as { Next: string }[] | undefined) ?? []).findIndex(
+        (c) => c.Next === step.next,
+      );
       inspection.errorDetails = { catchIndex };
       return { status: 'CAUGHT_ERROR', step };
     } catch {

@@ -29,10 +29,12 @@ const itemsOf = async (frame: Frame, entry: Entry): Promise<Json[]> => {
   const scope = scopeOf(frame, entry);
   let items: Json;
   if (languageOf(frame, state) === 'JSONata')
-    items = state.Items === undefined ? entry.input : await jsonataAt(entry)(state.Items as Json, bindingsOf(scope), 'Items');
+    items =
+      state.Items === undefined ? entry.input : await jsonataAt(entry)(state.Items as Json, bindingsOf(scope), 'Items');
   else {
     const input = inputPath(state, scope);
-    items = state.ItemsPath === undefined ? input : queryPath(String(state.ItemsPath), { ...scope, input }, 'ItemsPath');
+    items =
+      state.ItemsPath === undefined ? input : queryPath(String(state.ItemsPath), { ...scope, input }, 'ItemsPath');
   }
   if (!Array.isArray(items))
     throw new StatesError(
@@ -50,7 +52,11 @@ const itemInput = async (frame: Frame, entry: Entry, child: Frame, value: Json):
   const scope = scopeOf(child, entry);
   if (languageOf(frame, state) === 'JSONata')
     return jsonataAt(entry)(selector as Json, bindingsOf(scope), 'ItemSelector');
-  return applyParameters(selector as Json, { ...scope, input: inputPath(state, scopeOf(frame, entry)) }, 'ItemSelector');
+  return applyParameters(
+    selector as Json,
+    { ...scope, input: inputPath(state, scopeOf(frame, entry)) },
+    'ItemSelector',
+  );
 };
 
 const maxConcurrencyOf = async (frame: Frame, entry: Entry): Promise<number> => {
@@ -67,7 +73,8 @@ const maxConcurrencyOf = async (frame: Frame, entry: Entry): Promise<number> => 
 const toleranceOf = (entry: Entry, items: number): number => {
   const { state } = entry;
   const count = typeof state.ToleratedFailureCount === 'number' ? state.ToleratedFailureCount : undefined;
-  const percentage = typeof state.ToleratedFailurePercentage === 'number' ? state.ToleratedFailurePercentage : undefined;
+  const percentage =
+    typeof state.ToleratedFailurePercentage === 'number' ? state.ToleratedFailurePercentage : undefined;
   if (count === undefined && percentage === undefined) return 0;
   return Math.max(count ?? 0, percentage === undefined ? 0 : Math.floor((percentage / 100) * items));
 };
@@ -96,14 +103,21 @@ export const runMap = async (host: EngineHost, frame: Frame, entry: Entry, retri
       inner.record('MapIterationSucceeded', { mapIterationSucceededEventDetails: { name, index } });
     } catch (error) {
       if (error instanceof Aborted) {
-        if (!host.signal.aborted) host.record('MapIterationAborted', { mapIterationAbortedEventDetails: { name, index } });
+        if (!host.signal.aborted)
+          host.record('MapIterationAborted', { mapIterationAbortedEventDetails: { name, index } });
         return;
       }
       const statesError = asStatesError(error);
       inner.record('MapIterationFailed', { mapIterationFailedEventDetails: { name, index } });
       results[index] = { Error: statesError.error, Cause: statesError.cause };
       if (++failures > tolerated && !failed) {
-        failed = tolerated > 0 ? new StatesError(ERRORS.ExceedToleratedFailureThreshold, 'The specified tolerated failure threshold was exceeded') : statesError;
+        failed =
+          tolerated > 0
+            ? new StatesError(
+                ERRORS.ExceedToleratedFailureThreshold,
+                'The specified tolerated failure threshold was exceeded',
+              )
+            : statesError;
         controller.abort();
       }
     }
@@ -118,7 +132,10 @@ export const runMap = async (host: EngineHost, frame: Frame, entry: Entry, retri
     throw failed;
   }
   host.record('MapStateSucceeded');
-  return { ...(await flowOut(languageOf(frame, state), state, scopeOf(frame, entry), entry, results)), next: state.End === true ? undefined : state.Next };
+  return {
+    ...(await flowOut(languageOf(frame, state), state, scopeOf(frame, entry), entry, results)),
+    next: state.End === true ? undefined : state.Next,
+  };
 };
 
 export const runParallel = async (host: EngineHost, frame: Frame, entry: Entry, retries: number): Promise<Step> => {
@@ -134,7 +151,11 @@ export const runParallel = async (host: EngineHost, frame: Frame, entry: Entry, 
   const results = await Promise.all(
     branches.map(async (branch, index) => {
       try {
-        return await runFrame(inner, childFrame(frame, branch, `${frame.seed}#${name}#${entry.id}#${retries}#${index}`), input);
+        return await runFrame(
+          inner,
+          childFrame(frame, branch, `${frame.seed}#${name}#${entry.id}#${retries}#${index}`),
+          input,
+        );
       } catch (error) {
         if (!(error instanceof Aborted) && !failed) {
           failed = asStatesError(error);
@@ -150,5 +171,8 @@ export const runParallel = async (host: EngineHost, frame: Frame, entry: Entry, 
     throw failed;
   }
   host.record('ParallelStateSucceeded');
-  return { ...(await flowOut(language, state, scope, entry, results)), next: state.End === true ? undefined : state.Next };
+  return {
+    ...(await flowOut(language, state, scope, entry, results)),
+    next: state.End === true ? undefined : state.Next,
+  };
 };

@@ -88,10 +88,10 @@ export const flowOut = async (
   if (language === 'JSONata') {
     const bindings = bindingsOf(scope, result === undefined ? {} : { result });
     const [output, assigned] = await Promise.all([
-      state.Output === undefined
-        ? (result ?? scope.input)
-        : jsonataAt(at)(state.Output as Json, bindings, 'Output'),
-      state.Assign === undefined ? undefined : evaluateAssign(state.Assign as JsonObject, bindings, at.name, jsonataAt(at)),
+      state.Output === undefined ? (result ?? scope.input) : jsonataAt(at)(state.Output as Json, bindings, 'Output'),
+      state.Assign === undefined
+        ? undefined
+        : evaluateAssign(state.Assign as JsonObject, bindings, at.name, jsonataAt(at)),
     ]);
     return { output, ...(assigned && { assigned }) };
   }
@@ -132,7 +132,9 @@ export const flowCaught = async (
     const bindings = bindingsOf(scope, { errorOutput });
     const [output, assigned] = await Promise.all([
       catcher.Output === undefined ? errorOutput : jsonataAt(at)(catcher.Output, bindings, 'Output'),
-      catcher.Assign === undefined ? undefined : evaluateAssign(catcher.Assign as JsonObject, bindings, at.name, jsonataAt(at)),
+      catcher.Assign === undefined
+        ? undefined
+        : evaluateAssign(catcher.Assign as JsonObject, bindings, at.name, jsonataAt(at)),
     ]);
     return { output, ...(assigned && { assigned }) };
   }
@@ -153,8 +155,7 @@ export const valueOf = async (
   field: string,
   at: At,
 ): Promise<Json | undefined> => {
-  if (language === 'JSONata' && value !== undefined)
-    return jsonataAt(at)(value as Json, bindingsOf(scope), field);
+  if (language === 'JSONata' && value !== undefined) return jsonataAt(at)(value as Json, bindingsOf(scope), field);
   if (value !== undefined) return value as Json;
   if (path !== undefined) return queryPath(String(path), scope, `${field}Path`);
   return undefined;

@@ -227,9 +227,15 @@ const failure = async (frame: Frame, entry: Entry): Promise<StatesError> => {
     return state[field] as Json | undefined;
   };
   const [error, cause] = await Promise.all([read('Error'), read('Cause')]);
-  return Object.assign(new StatesError(error === undefined ? '' : String(error), cause === undefined ? '' : String(cause)), {
-    fromFail: { error: error === undefined ? undefined : String(error), cause: cause === undefined ? undefined : String(cause) },
-  });
+  return Object.assign(
+    new StatesError(error === undefined ? '' : String(error), cause === undefined ? '' : String(cause)),
+    {
+      fromFail: {
+        error: error === undefined ? undefined : String(error),
+        cause: cause === undefined ? undefined : String(cause),
+      },
+    },
+  );
 };
 
 /**

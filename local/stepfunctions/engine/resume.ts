@@ -18,7 +18,8 @@ const TASK_FAILURES: Record<string, string> = {
 const ERROR_EVENTS: Record<string, string> = { ...TASK_FAILURES, EvaluationFailed: 'evaluationFailedEventDetails' };
 
 type Details = { name?: string; input?: string; output?: string; error?: string; cause?: string; state?: string };
-const detailsOf = (event: HistoryEvent, key: string) => (event[key] ?? {}) as Details & { assignedVariables?: Record<string, string> };
+const detailsOf = (event: HistoryEvent, key: string) =>
+  (event[key] ?? {}) as Details & { assignedVariables?: Record<string, string> };
 
 /**
  * Where an execution goes on from its history, at the top level (a Map or Parallel under way starts
@@ -41,7 +42,13 @@ export const resumeFrom = async (
     if (event.type === 'ExecutionRedriven') redrivenSince = true;
     const entry = detailsOf(event, 'stateEnteredEventDetails');
     if (event.type.endsWith('StateEntered') && entry.name! in definition.States) {
-      entered = { name: entry.name!, id: event.id, at: event.timestamp, input: JSON.parse(entry.input!) as Json, failures: [] };
+      entered = {
+        name: entry.name!,
+        id: event.id,
+        at: event.timestamp,
+        input: JSON.parse(entry.input!) as Json,
+        failures: [],
+      };
       exited = undefined;
       redrivenSince = false;
       continue;
@@ -53,11 +60,13 @@ export const resumeFrom = async (
     }
     if (!entered) continue;
     const state = definition.States[entered.name]!;
-    if (isAttemptEnd(event, state, entered.name) && lastError) entered.failures.push({ ...lastError, at: event.timestamp });
+    if (isAttemptEnd(event, state, entered.name) && lastError)
+      entered.failures.push({ ...lastError, at: event.timestamp });
     const exit = detailsOf(event, 'stateExitedEventDetails');
     if (event.type.endsWith('StateExited') && exit.name === entered.name) {
       const variablesBefore = { ...variables };
-      for (const [name, value] of Object.entries(exit.assignedVariables ?? {})) variables[name] = JSON.parse(value) as Json;
+      for (const [name, value] of Object.entries(exit.assignedVariables ?? {}))
+        variables[name] = JSON.parse(value) as Json;
       exited = { output: JSON.parse(exit.output!) as Json, variablesBefore };
     }
   }
@@ -65,9 +74,15 @@ export const resumeFrom = async (
   const state = definition.States[entered.name]!;
   if (!exited) {
     // A redrive enters the state again, with new Retry counters (so does a resume after a redrive that had not yet).
-    const resume = restarted || redrivenSince
-      ? { state: entered.name, input: entered.input, failures: [] }
-      : { state: entered.name, input: entered.input, entered: { id: entered.id, at: entered.at }, failures: entered.failures };
+    const resume =
+      restarted || redrivenSince
+        ? { state: entered.name, input: entered.input, failures: [] }
+        : {
+            state: entered.name,
+            input: entered.input,
+            entered: { id: entered.id, at: entered.at },
+            failures: entered.failures,
+          };
     return { at: 'state', resume, variables };
   }
   const next = await nextAfter(state, entered, exited.variablesBefore);

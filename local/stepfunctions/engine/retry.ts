@@ -29,8 +29,7 @@ const TERMINAL = new Set<string>([ERRORS.Runtime, ERRORS.DataLimitExceeded]);
 export const matchesError = (errorEquals: string[], error: string): boolean => {
   if (TERMINAL.has(error)) return false;
   return errorEquals.some(
-    (name) =>
-      name === error || name === ERRORS.ALL || (name === ERRORS.TaskFailed && error !== ERRORS.Timeout),
+    (name) => name === error || name === ERRORS.ALL || (name === ERRORS.TaskFailed && error !== ERRORS.Timeout),
   );
 };
 

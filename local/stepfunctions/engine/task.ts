@@ -29,7 +29,10 @@ const secondsOf = async (entry: Entry, frame: Frame, field: 'TimeoutSeconds' | '
   );
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 99_999_999)
-    throw new StatesError(ERRORS.Runtime, `The ${field} of the Task state '${name}' must be an integer from 1 to 99999999`);
+    throw new StatesError(
+      ERRORS.Runtime,
+      `The ${field} of the Task state '${name}' must be an integer from 1 to 99999999`,
+    );
   return value;
 };
 
@@ -58,8 +61,19 @@ export const runTask = async (host: EngineHost, frame: Frame, entry: Entry, retr
       recordEvaluationFailed(host, name, error);
     throw error;
   }
-  const result = await attempt(host, { name, resource, waitForTaskToken, args, token, timeoutSeconds, heartbeatSeconds });
-  return { ...(await flowOut(language, state, scope, entry, result)), next: state.End === true ? undefined : state.Next };
+  const result = await attempt(host, {
+    name,
+    resource,
+    waitForTaskToken,
+    args,
+    token,
+    timeoutSeconds,
+    heartbeatSeconds,
+  });
+  return {
+    ...(await flowOut(language, state, scope, entry, result)),
+    next: state.End === true ? undefined : state.Next,
+  };
 };
 
 interface TaskAttempt {
@@ -121,7 +135,11 @@ interface TaskEvents {
 
 const cause = (error: StatesError) => (error.cause === '' ? {} : { cause: error.cause });
 
-const taskEvents = (host: EngineHost, task: TaskAttempt, described: ReturnType<typeof describeResource>): TaskEvents => ({
+const taskEvents = (
+  host: EngineHost,
+  task: TaskAttempt,
+  described: ReturnType<typeof describeResource>,
+): TaskEvents => ({
   scheduled: () =>
     host.record('TaskScheduled', {
       taskScheduledEventDetails: {
@@ -171,4 +189,3 @@ const lambdaEvents = (host: EngineHost, task: TaskAttempt): TaskEvents => ({
       lambdaFunctionTimedOutEventDetails: { error: error.error, ...cause(error) },
     }),
 });
-

@@ -210,7 +210,12 @@ describe('resumeFrom: where an execution goes on from', () => {
 
     expect(await resumeFrom(history, definition, false)).toEqual({
       at: 'state',
-      resume: { state: 'Notify', input: { orderId: 'o-1', reserved: true }, entered: { id: history[3]!.id, at: history[3]!.timestamp }, failures: [] },
+      resume: {
+        state: 'Notify',
+        input: { orderId: 'o-1', reserved: true },
+        entered: { id: history[3]!.id, at: history[3]!.timestamp },
+        failures: [],
+      },
       variables: {},
     });
   });
@@ -225,7 +230,12 @@ describe('resumeFrom: where an execution goes on from', () => {
 
     expect(await resumeFrom(history, definition, false)).toEqual({
       at: 'state',
-      resume: { state: 'Notify', input: { orderId: 'o-1', lines: [1, 2] }, entered: { id: history[1]!.id, at: history[1]!.timestamp }, failures: [] },
+      resume: {
+        state: 'Notify',
+        input: { orderId: 'o-1', lines: [1, 2] },
+        entered: { id: history[1]!.id, at: history[1]!.timestamp },
+        failures: [],
+      },
       variables: {},
     });
   });
@@ -239,7 +249,11 @@ describe('resumeFrom: where an execution goes on from', () => {
       event('ExecutionRedriven', { executionRedrivenEventDetails: { redriveCount: 1 } }),
     ];
 
-    const restart = { at: 'state', resume: { state: 'Reserve', input: { orderId: 'o-1' }, failures: [] }, variables: {} };
+    const restart = {
+      at: 'state',
+      resume: { state: 'Reserve', input: { orderId: 'o-1' }, failures: [] },
+      variables: {},
+    };
     expect(await resumeFrom(history, definition, true)).toEqual(restart);
     // A crash after the redrive, before the state was entered again: the same.
     expect(await resumeFrom(history, definition, false)).toEqual(restart);
@@ -265,7 +279,12 @@ describe('resumeFrom: what the engine goes on with', () => {
   const definition: EngineDefinition = {
     StartAt: 'Pay',
     States: {
-      Pay: { Type: 'Task', Retry: [{ ErrorEquals: ['States.ALL'] }], Catch: [{ ErrorEquals: ['Declined'], Next: 'Undo' }], Next: 'Ship' },
+      Pay: {
+        Type: 'Task',
+        Retry: [{ ErrorEquals: ['States.ALL'] }],
+        Catch: [{ ErrorEquals: ['Declined'], Next: 'Undo' }],
+        Next: 'Ship',
+      },
       Ship: { Type: 'Task', End: true },
       Undo: { Type: 'Pass', End: true },
     },
@@ -283,7 +302,14 @@ describe('resumeFrom: what the engine goes on with', () => {
   const payEntered = at(2, 'TaskStateEntered', { stateEnteredEventDetails: { name: 'Pay', input: '{"n":1}' } });
 
   test('a Task mid-retry: the attempts it failed, each with its error and when, for Retry to go on counting', async () => {
-    const history = [started, payEntered, at(3, 'TaskScheduled'), failed(4, 'Boom'), at(5, 'TaskScheduled'), failed(6, 'Boom')];
+    const history = [
+      started,
+      payEntered,
+      at(3, 'TaskScheduled'),
+      failed(4, 'Boom'),
+      at(5, 'TaskScheduled'),
+      failed(6, 'Boom'),
+    ];
 
     expect(await resumeFrom(history, definition, false)).toEqual({
       at: 'state',
@@ -306,7 +332,11 @@ describe('resumeFrom: what the engine goes on with', () => {
       payEntered,
       failed(3, 'Declined'),
       at(4, 'TaskStateExited', {
-        stateExitedEventDetails: { name: 'Pay', output: '{"e":1}', assignedVariables: { reason: '"DECLINED"', n: '2' } },
+        stateExitedEventDetails: {
+          name: 'Pay',
+          output: '{"e":1}',
+          assignedVariables: { reason: '"DECLINED"', n: '2' },
+        },
       }),
     ];
 
