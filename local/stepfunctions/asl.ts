@@ -1,4 +1,4 @@
-/** The parts of an Amazon States Language definition the local cloud reads (the engine reads the rest). */
+/** The parts of an Amazon States Language definition the stack's tests read (the engine has its own, engine/host.ts). */
 export interface AslRetrier {
   ErrorEquals: string[];
   IntervalSeconds?: number;
@@ -36,10 +36,3 @@ export interface AslDefinition {
   TimeoutSeconds?: number;
   Comment?: string;
 }
-
-/** The state machines nested in a state: a Map's iterator or item processor, a Parallel's branches. */
-export const nestedDefinitions = (state: AslState): AslDefinition[] => [
-  ...(state.Iterator ? [state.Iterator] : []),
-  ...(state.ItemProcessor ? [state.ItemProcessor] : []),
-  ...(state.Branches ?? []),
-];

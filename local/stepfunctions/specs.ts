@@ -1,5 +1,4 @@
 import type { StackModel } from '../cloudformation/model';
-import { type AslDefinition, type AslRetrier, type AslState, nestedDefinitions } from './asl';
 
 export interface StateMachineSpec {
   logicalId: string;
@@ -38,39 +37,3 @@ export const stateMachineSpecs = (model: StackModel): StateMachineSpec[] =>
       creationDate: Date.now(),
     };
   });
-
-/** Every Task state of a definition, including those inside Map and Parallel states. */
-export const taskStates = (definition: AslDefinition): [string, AslState][] =>
-  Object.entries(definition.States).flatMap(([name, state]) => [
-    ...(state.Type === 'Task' ? [[name, state] as [string, AslState]] : []),
-    ...nestedDefinitions(state).flatMap(taskStates),
-  ]);
-
-const scaleRetrier = (retrier: AslRetrier, scale: number): AslRetrier => ({
-  ...retrier,
-  IntervalSeconds: (retrier.IntervalSeconds ?? 1) * scale,
-  ...(retrier.MaxDelaySeconds !== undefined && { MaxDelaySeconds: retrier.MaxDelaySeconds * scale }),
-});
-
-const scaleStates = (definition: AslDefinition, scale: number): AslDefinition => ({
-  ...definition,
-  States: Object.fromEntries(
-    Object.entries(definition.States).map(([name, state]) => [
-      name,
-      {
-        ...state,
-        ...(state.Retry && { Retry: state.Retry.map((retrier) => scaleRetrier(retrier, scale)) }),
-        ...(state.Iterator && { Iterator: scaleStates(state.Iterator, scale) }),
-        ...(state.ItemProcessor && { ItemProcessor: scaleStates(state.ItemProcessor, scale) }),
-        ...(state.Branches && { Branches: state.Branches.map((branch) => scaleStates(branch, scale)) }),
-      },
-    ]),
-  ),
-});
-
-/**
- * The definition with every retrier's interval and maximum delay multiplied by `scale`: 0 retries at
- * once (tests), 1 waits as written. Backoff rate and jitter keep their shape.
- */
-export const scaleRetryIntervals = (definition: AslDefinition, scale: number): AslDefinition =>
-  scale === 1 ? definition : scaleStates(definition, scale);

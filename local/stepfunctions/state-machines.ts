@@ -5,7 +5,8 @@ import { invalidDefinitionMessage, validateDefinition } from './engine/validate'
 import { type Machine, machineOf } from './machines';
 import type { StateMachineSpec } from './specs';
 
-const NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
+// No whitespace, brackets, wildcards, quotes, separators or control characters (AWS's rule for names).
+const NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\p{Cc}]{1,80}$/u;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 /** AWS's quota on a definition: 1 MB. */
 const MAX_DEFINITION_BYTES = 1_048_576;

@@ -6,7 +6,7 @@ import type { EngineDefinition, EngineHost, EngineState, Frame } from './engine/
 import { caught, type Entry, runState, type Step } from './engine/interpreter';
 import { asStatesError, decideRetry, matchesError, type Retrier } from './engine/retry';
 import { runTask } from './engine/task';
-import { ERRORS, type Json, type JsonObject, StatesError } from './engine/types';
+import { ERRORS, type Json, type JsonObject, StatesError, textOf } from './engine/types';
 import { TaskFailure, type TaskInput, taskIntegration } from './integrations';
 import { checkMock, type Mock } from './test-state-mock';
 import type { StepFunctionsService } from './service';
@@ -95,7 +95,7 @@ export const testState = async (service: StepFunctionsService, body: JsonBody): 
   const mocked =
     mock?.result === undefined
       ? undefined
-      : checkMock(mock, String(state.Resource ?? '').replace(/\.(waitForTaskToken|sync(:2)?)$/, ''));
+      : checkMock(mock, textOf(state.Resource ?? '').replace(/\.(waitForTaskToken|sync(:2)?)$/, ''));
   const retrierRetryCount = Number(
     (body.stateConfiguration as { retrierRetryCount?: number } | undefined)?.retrierRetryCount ?? 0,
   );

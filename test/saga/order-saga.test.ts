@@ -14,7 +14,7 @@ import {
 import { createShopTables, deleteShopTables } from '../support/tables';
 
 /**
- * One scenario per branch of statemachines/order-saga.asl.json, run by aws-local-stepfunctions
+ * One scenario per branch of statemachines/order-saga.asl.json, run by the local Step Functions engine
  * with the real handlers on DynamoDB Local. Each checks where money, stock and slot capacity end up.
  */
 const shop = stores();

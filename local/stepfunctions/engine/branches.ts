@@ -5,7 +5,7 @@ import { type Entry, runFrame, scopeOf, type Step } from './interpreter';
 import { applyParameters } from './payload';
 import { queryPath } from './jsonpath';
 import { asStatesError } from './retry';
-import { ERRORS, type Json, StatesError } from './types';
+import { ERRORS, type Json, StatesError, textOf } from './types';
 
 /**
  * Map and Parallel: each iteration or branch runs its own frame, with the outer variables to read
@@ -34,7 +34,7 @@ const itemsOf = async (frame: Frame, entry: Entry): Promise<Json[]> => {
   else {
     const input = inputPath(state, scope);
     items =
-      state.ItemsPath === undefined ? input : queryPath(String(state.ItemsPath), { ...scope, input }, 'ItemsPath');
+      state.ItemsPath === undefined ? input : queryPath(textOf(state.ItemsPath), { ...scope, input }, 'ItemsPath');
   }
   if (!Array.isArray(items))
     throw new StatesError(
@@ -46,7 +46,7 @@ const itemsOf = async (frame: Frame, entry: Entry): Promise<Json[]> => {
 
 /** One item's input: the ItemSelector (or Parameters) with `Map.Item` in the context, else the item. */
 const itemInput = async (frame: Frame, entry: Entry, child: Frame, value: Json): Promise<Json> => {
-  const { state, name } = entry;
+  const { state } = entry;
   const selector = state.ItemSelector ?? state.Parameters;
   if (selector === undefined) return value;
   const scope = scopeOf(child, entry);
@@ -65,7 +65,7 @@ const maxConcurrencyOf = async (frame: Frame, entry: Entry): Promise<number> => 
   if (languageOf(frame, state) === 'JSONata' && typeof value === 'string')
     value = await jsonataAt(entry)(value, bindingsOf(scopeOf(frame, entry)), 'MaxConcurrency');
   if (state.MaxConcurrencyPath !== undefined)
-    value = queryPath(String(state.MaxConcurrencyPath), scopeOf(frame, entry), 'MaxConcurrencyPath');
+    value = queryPath(textOf(state.MaxConcurrencyPath), scopeOf(frame, entry), 'MaxConcurrencyPath');
   return typeof value === 'number' && value > 0 ? value : Infinity;
 };
 

@@ -1,3 +1,4 @@
+import { textOf } from './types';
 import { evaluateJsonata, type JsonataBindings } from './jsonata';
 import { evaluateAssign } from './variables';
 import { applyOutputPath, applyParameters, applyResultPath } from './payload';
@@ -62,7 +63,7 @@ export const effectiveInput = async (
 export const inputPath = (state: EngineState, scope: Scope): Json => {
   if (state.InputPath === null) return {};
   if (state.InputPath === undefined) return scope.input;
-  return queryPath(String(state.InputPath), scope, 'InputPath');
+  return queryPath(textOf(state.InputPath), scope, 'InputPath');
 };
 
 export { jsonataAt };
@@ -157,6 +158,6 @@ export const valueOf = async (
 ): Promise<Json | undefined> => {
   if (language === 'JSONata' && value !== undefined) return jsonataAt(at)(value as Json, bindingsOf(scope), field);
   if (value !== undefined) return value as Json;
-  if (path !== undefined) return queryPath(String(path), scope, `${field}Path`);
+  if (path !== undefined) return queryPath(textOf(path), scope, `${field}Path`);
   return undefined;
 };

@@ -91,7 +91,7 @@ export const contextObject = (
   token?: string,
 ): Json => {
   const context: { [key: string]: Json } = {
-    Execution: { ...frame.execution } as unknown as Json,
+    Execution: { ...frame.execution },
     State: { EnteredTime: new Date(state.enteredTime).toISOString(), Name: state.name, RetryCount: state.retryCount },
     StateMachine: { ...frame.stateMachine },
     ...(token !== undefined && { Task: { Token: token } }),

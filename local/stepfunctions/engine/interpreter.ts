@@ -1,14 +1,14 @@
 import { Aborted, delay } from './abort';
 import { type Flowed, bindingsOf, effectiveInput, flowCaught, flowOut, jsonataAt, valueOf } from './dataflow';
 import { contextObject, type EngineHost, type EngineState, type Frame, languageOf } from './host';
-import { evaluateCondition, QueryEvaluationError } from './jsonata';
+import { evaluateCondition } from './jsonata';
 import { checkAssignedVariables } from './variables';
 import { matchesChoiceRule } from './choice';
 import { queryPath } from './jsonpath';
 import { asStatesError, type Catcher, catcherFor, decideRetry, errorOutput, type Retrier } from './retry';
 import { runMap, runParallel } from './branches';
 import { runTask } from './task';
-import { ERRORS, type Json, type JsonObject, type Scope, StatesError } from './types';
+import { ERRORS, type Json, type JsonObject, type Scope, StatesError, textOf } from './types';
 
 /** A failed attempt, as the history recorded it: what a resumed state's Retry goes on from. */
 export interface RecordedFailure {
@@ -104,7 +104,7 @@ export const runState = async (
   entry: Entry,
   failures: RecordedFailure[],
 ): Promise<Step> => {
-  const { state, name } = entry;
+  const { state } = entry;
   const language = languageOf(frame, state);
   return evaluating(host, frame, entry, async () => {
     switch (state.Type) {
@@ -177,7 +177,7 @@ const choose = async (frame: Frame, entry: Entry): Promise<Step> => {
   for (const rule of (state.Choices as (JsonObject & { Next: string })[] | undefined) ?? []) {
     const matched =
       language === 'JSONata'
-        ? await evaluateCondition(String(rule.Condition), bindingsOf(scope), name, 'Condition', entry.id)
+        ? await evaluateCondition(textOf(rule.Condition), bindingsOf(scope), name, 'Condition', entry.id)
         : matchesChoiceRule(rule, scope);
     if (!matched) continue;
     const flowed = await flowOut(
@@ -190,7 +190,7 @@ const choose = async (frame: Frame, entry: Entry): Promise<Step> => {
   }
   if (state.Default === undefined)
     throw new StatesError(ERRORS.NoChoiceMatched, `No Choice Rules matched and no Default was specified`);
-  return { ...(await flowOut(language, state, scope, entry)), next: String(state.Default) };
+  return { ...(await flowOut(language, state, scope, entry)), next: textOf(state.Default) };
 };
 
 /** A Wait state waits from its entry (a resumed one only what is left), scaled as retries are. */
@@ -217,22 +217,22 @@ const wait = async (host: EngineHost, frame: Frame, entry: Entry): Promise<Step>
 
 /** A Fail state's error and cause: literal, from a path (JSONPath) or an expression (JSONata). */
 const failure = async (frame: Frame, entry: Entry): Promise<StatesError> => {
-  const { state, name } = entry;
+  const { state } = entry;
   const language = languageOf(frame, state);
   const scope = scopeOf(frame, entry);
   const read = async (field: 'Error' | 'Cause') => {
     if (language === 'JSONata' && state[field] !== undefined)
       return jsonataAt(entry)(state[field] as Json, bindingsOf(scope), field);
-    if (state[`${field}Path`] !== undefined) return queryPath(String(state[`${field}Path`]), scope, `${field}Path`);
+    if (state[`${field}Path`] !== undefined) return queryPath(textOf(state[`${field}Path`]), scope, `${field}Path`);
     return state[field] as Json | undefined;
   };
   const [error, cause] = await Promise.all([read('Error'), read('Cause')]);
   return Object.assign(
-    new StatesError(error === undefined ? '' : String(error), cause === undefined ? '' : String(cause)),
+    new StatesError(error === undefined ? '' : textOf(error), cause === undefined ? '' : textOf(cause)),
     {
       fromFail: {
-        error: error === undefined ? undefined : String(error),
-        cause: cause === undefined ? undefined : String(cause),
+        error: error === undefined ? undefined : textOf(error),
+        cause: cause === undefined ? undefined : textOf(cause),
       },
     },
   );

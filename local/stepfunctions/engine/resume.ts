@@ -1,3 +1,4 @@
+import { textOf } from './types';
 import type { HistoryEvent } from '../history';
 import { bindingsOf } from './dataflow';
 import type { EngineDefinition, EngineState } from './host';
@@ -119,7 +120,7 @@ const nextAfter = async (
     for (const rule of (state.Choices as (JsonObject & { Next: string })[] | undefined) ?? []) {
       const matched =
         (state.QueryLanguage ?? 'JSONPath') === 'JSONata' || rule.Condition !== undefined
-          ? await evaluateCondition(String(rule.Condition), bindingsOf(scope), entered.name, 'Condition', entered.id)
+          ? await evaluateCondition(textOf(rule.Condition), bindingsOf(scope), entered.name, 'Condition', entered.id)
           : matchesChoiceRule(rule, scope);
       if (matched) return rule.Next;
     }

@@ -2,7 +2,7 @@ import { abortable, Aborted } from './abort';
 import { effectiveInput, flowOut, valueOf } from './dataflow';
 import { type EngineHost, type Frame, languageOf } from './host';
 import { type Entry, json, recordEvaluationFailed, scopeOf, type Step } from './interpreter';
-import { ERRORS, type Json, StatesError } from './types';
+import { ERRORS, type Json, StatesError, textOf } from './types';
 
 /** How a Task's resource appears in its history events: `lambda`/`invoke`, `sns`/`publish`, `events`/`putEvents`… */
 export const describeResource = (resource: string): { resourceType: string; resource: string } => {
@@ -44,7 +44,7 @@ const secondsOf = async (entry: Entry, frame: Frame, field: 'TimeoutSeconds' | '
 export const runTask = async (host: EngineHost, frame: Frame, entry: Entry, retries: number): Promise<Step> => {
   const { state, name } = entry;
   const language = languageOf(frame, state);
-  const written = String(state.Resource ?? '');
+  const written = textOf(state.Resource ?? '');
   const waitForTaskToken = written.endsWith('.waitForTaskToken');
   const resource = written.replace(PATTERN, '');
   const token = waitForTaskToken ? host.taskToken(`${frame.seed}#${name}#${entry.id}#${retries}`) : undefined;
@@ -95,7 +95,7 @@ const attempt = async (host: EngineHost, task: TaskAttempt): Promise<Json> => {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     if (task.timeoutSeconds === undefined) return;
-    timer = setTimeout(() => reject(new StatesError(ERRORS.Timeout, '')), task.timeoutSeconds! * 1000);
+    timer = setTimeout(() => reject(new StatesError(ERRORS.Timeout, '')), task.timeoutSeconds * 1000);
   });
   try {
     // The token is open before the call: what the call starts may answer before the call returns.

@@ -48,3 +48,6 @@ export interface Scope {
   /** Told each step of the data flow (`afterInputPath`, `result`, …): TestState's inspection data. */
   inspect?: (step: string, value: Json) => void;
 }
+
+/** A definition's field as text: a string as it is, anything else as JSON. */
+export const textOf = (value: unknown): string => (typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
