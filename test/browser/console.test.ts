@@ -85,7 +85,7 @@ browserTest(
     const history = await historyOf(orderId);
     const entered = history.filter((e) => e.stateEnteredEventDetails).map((e) => e.stateEnteredEventDetails!.name);
     const failures = history.filter((e) => e.type === 'TaskFailed').map((e) => e.taskFailedEventDetails?.error);
-    expect(entered).toEqual(expect.arrayContaining(['ReserveItems', 'ItemsWereOutOfStock', 'RefundPayment']));
+    expect(entered).toEqual(expect.arrayContaining(['ReserveItems', 'BeginCompensation', 'RefundPayment']));
     expect(entered).not.toContain('BookDelivery');
     expect(failures).toEqual(['OutOfStock']);
 
@@ -93,7 +93,7 @@ browserTest(
     await page.locator('svg [data-state="ReserveItems"]').waitFor();
     expect(await nodeStatus(page, 'ProcessPayment')).toBe('succeeded');
     expect(await nodeStatus(page, 'ReserveItems')).toBe('caught');
-    expect(await nodeStatus(page, 'ItemsWereOutOfStock')).toBe('succeeded');
+    expect(await nodeStatus(page, 'BeginCompensation')).toBe('succeeded');
     expect(await nodeStatus(page, 'RefundPayment')).toBe('succeeded');
     expect(await nodeStatus(page, 'BookDelivery')).toBe('not-reached');
     expect(await nodeStatus(page, 'OrderCompleted')).toBe('not-reached');
@@ -104,7 +104,7 @@ browserTest(
     for (const [state, status] of statuses)
       expect([state, status === 'not-reached']).toEqual([state, !entered.includes(state!)]);
     // The Catch that routed OutOfStock is drawn dashed, labelled, and on the path taken; the Next to MarkItemsReserved is not taken.
-    const caught = page.locator('svg .edge[data-from="ReserveItems"][data-to="ItemsWereOutOfStock"]');
+    const caught = page.locator('svg .edge[data-from="ReserveItems"][data-to="BeginCompensation"]');
     expect(await caught.getAttribute('data-kind')).toBe('catch');
     expect(await caught.getAttribute('data-taken')).toBe('true');
     expect(await caught.locator('text').textContent()).toContain('OutOfStock');

@@ -7,29 +7,38 @@ import { SAGA_DEFINITION_PATH } from '../../stacks/constructs/order-saga';
  * fence or compensation that fails after its retries fails the execution where it stands, so that a
  * redrive resumes there (a Catch to a Fail state would only fail again on redrive).
  */
+interface Catcher {
+  ErrorEquals: string[];
+  Next: string;
+  Assign?: Record<string, unknown>;
+}
 interface State {
   Type: string;
   Next?: string;
   Default?: string;
-  Choices?: { Next: string; Variable: string; StringEquals: string }[];
-  Catch?: { ErrorEquals: string[]; Next: string }[];
+  Choices?: { Next: string; Condition: string }[];
+  Catch?: Catcher[];
   Retry?: { ErrorEquals: string[]; MaxAttempts?: number }[];
-  Parameters?: Record<string, unknown>;
+  Assign?: Record<string, unknown>;
 }
 const asl = JSON.parse(readFileSync(SAGA_DEFINITION_PATH, 'utf8')) as {
+  QueryLanguage: string;
   StartAt: string;
   States: Record<string, State>;
 };
 const states = asl.States;
 const COMPENSATIONS = ['CancelDelivery', 'ReleaseItems', 'RefundPayment', 'CancelOrder'];
-const FAILURES = [
-  'PaymentWasDeclined',
-  'PaymentFailed',
-  'ItemsWereOutOfStock',
-  'ReservationFailed',
-  'DeliveryWasUnavailable',
-  'BookingFailed',
+const FORWARD = [
+  'ProcessPayment',
+  'MarkPaymentCompleted',
+  'ReserveItems',
+  'MarkItemsReserved',
+  'BookDelivery',
+  'MarkDeliveryBooked',
+  'CompleteOrder',
 ];
+/** Every Catch of a forward step: where a failure's reason and the compensation to start from are assigned. */
+const failureCatches = FORWARD.flatMap((name) => (states[name]!.Catch ?? []).map((c) => [name, c] as const));
 
 const successorsOf = (state: State): string[] =>
   [
@@ -52,21 +61,33 @@ const reachableWithout = (removed: string): Set<string> => {
   return seen;
 };
 
+test('the saga is JSONata with Variables: no bookkeeping Pass states', () => {
+  expect(asl.QueryLanguage).toBe('JSONata');
+  expect(Object.entries(states).filter(([, state]) => state.Type === 'Pass')).toEqual([]);
+});
+
 test('every compensation path goes through BeginCompensation first', () => {
   const reachable = reachableWithout('BeginCompensation');
   for (const compensation of COMPENSATIONS)
     expect([compensation, reachable.has(compensation)]).toEqual([compensation, false]);
-  for (const failure of FAILURES) expect([failure, states[failure]!.Next]).toEqual([failure, 'BeginCompensation']);
+  expect(failureCatches.length).toBeGreaterThanOrEqual(FORWARD.length);
+  for (const [name, catcher] of failureCatches) expect([name, catcher.Next]).toEqual([name, 'BeginCompensation']);
 });
 
-test('each failure records the compensation to start from, and the Choice after the fence goes there', () => {
+test('each failure assigns its reason and the compensation to start from, and the Choice after the fence goes there', () => {
   const choice = states[states.BeginCompensation!.Next!]!;
   expect(choice.Type).toBe('Choice');
-  const routes = Object.fromEntries((choice.Choices ?? []).map((c) => [c.StringEquals, c.Next]));
-  for (const failure of FAILURES) {
-    const first = states[failure]!.Parameters!.firstCompensation as string;
-    expect(COMPENSATIONS).toContain(first);
-    expect([failure, routes[first] ?? choice.Default]).toEqual([failure, first]);
+  const routes = Object.fromEntries(
+    (choice.Choices ?? []).map((c) => [/\$undoFrom = '(\w+)'/.exec(c.Condition)?.[1], c.Next]),
+  );
+  for (const [name, catcher] of failureCatches) {
+    const { reason, undoFrom } = catcher.Assign ?? {};
+    expect([name, reason]).toEqual([
+      name,
+      expect.stringMatching(/^(PAYMENT_DECLINED|OUT_OF_STOCK|DELIVERY_UNAVAILABLE)$/),
+    ]);
+    expect(COMPENSATIONS).toContain(undoFrom);
+    expect([name, routes[undoFrom as string] ?? choice.Default]).toEqual([name, undoFrom]);
   }
 });
 
