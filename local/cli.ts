@@ -7,6 +7,7 @@ import { type DynamoDbLocal, JavaMissing, startDynamoDbLocalFor } from './dynamo
 import { freePort } from './support/ports';
 import { ensureTemplate, synthesize } from './synth';
 import { startDevLoop } from './dev-loop';
+import { updateDefinitionsInPlace } from './stepfunctions/definition-updates';
 import { preflight } from '../scripts/preflight';
 
 const ROOT = resolve(__dirname, '..');
@@ -30,8 +31,9 @@ Usage: npm start -- [options]
   --no-synth          run the existing template even if the sources are newer
   --synth             synthesize the stack even if the template is current
   --no-watch          do not watch the sources: by default a change under functions/ is rebuilt
-                      and served at the next invocation, and a change under stacks/ or
-                      statemachines/ is synthesized and the cloud restarts in place with it
+                      and served at the next invocation, a change under statemachines/ is
+                      synthesized and applied as UpdateStateMachine, and one under stacks/ is
+                      synthesized and the cloud restarts in place with it
   --retry-interval-scale <x>
                       multiply the state machines' Retry intervals (env SHOP_RETRY_INTERVAL_SCALE,
                       default 1); 0.01 makes a 60 s backoff 0.6 s, for soak tests and demos
@@ -148,7 +150,7 @@ const readyBanner = (cloud: LocalCloud, options: CloudOptions, seconds: string):
     `  Data       ${dataDir ? `${relative(ROOT, dataDir) || dataDir} (kept across restarts)` : 'in memory'}`,
     args['no-watch']
       ? '  Watching   nothing (--no-watch)'
-      : '  Watching   functions/ (hot reload), stacks/ and statemachines/ (synth, then restart in place)',
+      : '  Watching   functions/ (hot reload), statemachines/ (UpdateStateMachine), stacks/ (synth, restart in place)',
     ...(cloud.seeded ? [`  Demo       ${cloud.seeded}`] : []),
     '',
     'Try it:',
@@ -200,6 +202,25 @@ const restartInPlace = async (cloud: LocalCloud, options: CloudOptions): Promise
     cloud.log(`synthesized in ${(synth.ms / 1000).toFixed(1)} s: the template is the same, nothing to restart`);
     return undefined;
   }
+  const seconds = (synth.ms / 1000).toFixed(1);
+  // Only definitions changed (an edit of statemachines/): UpdateStateMachine, as a deploy does, without a restart.
+  try {
+    const place = { region: options.region ?? 'us-east-1', accountId: options.accountId ?? '000000000000' };
+    const updated = updateDefinitionsInPlace(cloud.stepFunctions, cloud.template, template, {
+      ...place,
+      stackName: options.stackName,
+    });
+    if (updated) {
+      cloud.template = template;
+      cloud.log(
+        `synthesized in ${seconds} s: only state machine definitions changed, applied as UpdateStateMachine (${updated.join(', ') || 'none'}): no restart; executions under way keep the definition they started with`,
+      );
+      return undefined;
+    }
+  } catch (error) {
+    cloud.log(`the new template cannot run here, so the cloud keeps running the last one: ${(error as Error).message}`);
+    return undefined;
+  }
   // A template the cloud cannot run (a state machine that does not validate) leaves the running one be.
   try {
     (await import('./cloud')).checkTemplate(template, options);
@@ -209,7 +230,7 @@ const restartInPlace = async (cloud: LocalCloud, options: CloudOptions): Promise
   }
   const started = performance.now();
   cloud.log(
-    `synthesized in ${(synth.ms / 1000).toFixed(1)} s: restarting in place (${options.dataDir ? 'data and running executions are kept' : 'in memory: the data is not kept'})…`,
+    `synthesized in ${seconds} s: restarting in place (${options.dataDir ? 'data and running executions are kept' : 'in memory: the data is not kept'})…`,
   );
   await cloud.stop();
   const next = await start({ ...options, storage: undefined }).catch((error: Error) =>

@@ -55,9 +55,7 @@ export const startDevLoop = (options: DevLoopOptions): Watcher => {
     restartPending = true;
     queue(async () => {
       restartPending = false;
-      log(
-        `the stack changed (${files.map((file) => file.slice(options.root.length + 1)).join(', ')}): synthesizing, then restarting in place…`,
-      );
+      log(`the stack changed (${files.map((file) => file.slice(options.root.length + 1)).join(', ')}): synthesizing…`);
       await options.restart();
     });
   };

@@ -119,7 +119,6 @@ const describeStateMachine = (service: StepFunctionsService, arn: string) => {
     roleArn: spec.roleArn,
     type: spec.type,
     creationDate: seconds(spec.creationDate),
-    ...(spec.updateDate !== undefined && { updateDate: seconds(spec.updateDate) }),
     loggingConfiguration: { level: 'OFF', includeExecutionData: false },
   };
 };
@@ -176,7 +175,7 @@ export const handleStepFunctionsAction = (service: StepFunctionsService, action:
         name: spec.name,
         definition: spec.definition,
         roleArn: spec.roleArn,
-        updateDate: seconds(spec.creationDate),
+        updateDate: seconds(spec.updateDate ?? spec.creationDate),
       };
     }
     default:

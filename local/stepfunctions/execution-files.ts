@@ -72,7 +72,15 @@ export class FileExecutionStore implements ExecutionStore {
     return this.index.get(executionArn);
   }
 
+  /** Closed: a write now would go to whatever file took the journal's descriptor. */
+  private closed = false;
+
+  private checkOpen(): void {
+    if (this.closed) throw new Error('The execution store is closed: the cloud is stopping');
+  }
+
   save(record: ExecutionRecord): void {
+    this.checkOpen();
     this.index.set(record.executionArn, record);
     writeSync(this.journal, `${JSON.stringify(record)}\n`);
     if (record.status !== 'RUNNING') {
@@ -83,6 +91,7 @@ export class FileExecutionStore implements ExecutionStore {
   }
 
   append(executionArn: string, event: HistoryEvent): void {
+    this.checkOpen();
     let fd = this.open.get(executionArn);
     if (fd === undefined) {
       fd = openSync(this.file(executionArn), 'a');
@@ -96,6 +105,8 @@ export class FileExecutionStore implements ExecutionStore {
   }
 
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     for (const fd of this.open.values()) closeSync(fd);
     this.open.clear();
     closeSync(this.journal);

@@ -34,6 +34,8 @@ export class StepFunctionsService {
   private readonly store: ExecutionStore;
   private readonly running = new Map<string, RunningExecution>();
   readonly tokens = new TaskTokens();
+  /** Set when the service closes: an execution it accepted then could not be kept. */
+  private closing = false;
 
   constructor(
     specs: StateMachineSpec[],
@@ -117,12 +119,15 @@ export class StepFunctionsService {
       type: 'ExecutionStarted',
       executionStartedEventDetails: { input, inputDetails: { truncated: false }, roleArn: machine.spec.roleArn },
     });
-    this.launch(machine, record, 'start', parsed);
+    // Announced before the engine records anything: a status change comes before the events it starts.
     this.announce(record);
+    this.launch(machine, record, 'start', parsed);
     return { ...record, reused: false };
   }
 
   private checkRunningLimit(): void {
+    // Accepted now, an execution could not be recorded: the caller tries again (the reconciler does).
+    if (this.closing) throw new ServiceError('ServiceUnavailable', 'Step Functions is stopping: try again', 503);
     const max = this.options.maxRunning ?? 1_000_000;
     if (this.running.size >= max)
       throw new ServiceError('ExecutionLimitExceeded', `Execution Limit Exceeded: ${max} executions are running`);
@@ -162,8 +167,8 @@ export class StepFunctionsService {
     this.store.save(redriven);
     appendRedriven(this.store, redriven, redriveDate);
     // The state is entered again: its StateEntered goes into the history after ExecutionRedriven.
-    this.launch(machine, redriven, 'redrive');
     this.announce(redriven);
+    this.launch(machine, redriven, 'redrive');
     return { redriveDate };
   }
 
@@ -269,6 +274,7 @@ export class StepFunctionsService {
    * next start) and closes the store.
    */
   async close(): Promise<void> {
+    this.closing = true;
     const left = [...this.running.values()];
     for (const execution of left) execution.suspend();
     await Promise.allSettled(left.map(({ done }) => done));

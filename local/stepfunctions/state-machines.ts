@@ -102,6 +102,11 @@ export class StateMachines {
     return spec;
   }
 
+  /** Throws InvalidDefinition for a definition CreateStateMachine or UpdateStateMachine would refuse. */
+  check(definition: string): void {
+    checkDefinition(definition);
+  }
+
   /** UpdateStateMachine: a new definition or role; executions under way keep theirs. A template's machine is updated until the next start. */
   update(arn: string, changes: { definition?: string; roleArn?: string }): StateMachineSpec {
     const { spec } = this.require(arn);

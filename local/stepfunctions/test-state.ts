@@ -3,7 +3,8 @@ import { ServiceError } from '../support/errors';
 import { type JsonBody, optionalString, requiredString } from '../support/json-body';
 import { runMap, runParallel } from './engine/branches';
 import type { EngineDefinition, EngineHost, EngineState, Frame } from './engine/host';
-import { caught, type Entry, runState, type Step } from './engine/interpreter';
+import type { Entry, Step } from './engine/entry';
+import { caught, runFrame, runState } from './engine/interpreter';
 import { asStatesError, decideRetry, matchesError, type Retrier } from './engine/retry';
 import { runTask } from './engine/task';
 import { ERRORS, type Json, type JsonObject, StatesError, textOf } from './engine/types';
@@ -156,7 +157,12 @@ const runOnce = async (
   retrierRetryCount: number,
   inspection: Record<string, unknown>,
 ): Promise<Outcome> => {
-  const attempt = { Task: runTask, Map: runMap, Parallel: runParallel }[entry.state.Type as 'Task'];
+  const attempts: Record<string, (h: EngineHost, f: Frame, e: Entry, retries: number) => Promise<Step>> = {
+    Task: runTask,
+    Map: (h, f, e, retries) => runMap(h, f, e, retries, runFrame),
+    Parallel: (h, f, e, retries) => runParallel(h, f, e, retries, runFrame),
+  };
+  const attempt = attempts[entry.state.Type];
   try {
     if (!attempt) return { status: 'SUCCEEDED', step: await runState(host, frame, entry, []) };
     return { status: 'SUCCEEDED', step: await attempt(host, frame, entry, retrierRetryCount) };

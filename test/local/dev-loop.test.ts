@@ -7,9 +7,9 @@ import { edgeConfig, tokenFor } from '../reliability/support';
 import { type CloudProcess, startCloudProcess, stopCloudProcess } from '../support/cloud-process';
 import { projectCopy, type ProjectCopy } from '../support/project-copy';
 
-// `npm start`'s watch of the stack: a change to the state machine's definition, in a copy of the
-// project, is synthesized while the cloud serves, and the cloud restarts in place on the same ports,
-// with its data kept and the new definition running.
+// `npm start`'s watch of the stack, in a copy of the project: a change to the state machine's
+// definition is synthesized while the cloud serves and applied as UpdateStateMachine; any other change
+// of the stack restarts the cloud in place on the same ports, with its data kept.
 
 let copy: ProjectCopy;
 let cloud: CloudProcess;
@@ -35,7 +35,7 @@ const balance = async (token: string) => {
   return ((await response.json()) as { balance: number }).balance;
 };
 
-test('a change to the state machine restarts the cloud in place: same ports, data kept, the new definition running', async () => {
+test('a change to the state machine is applied as UpdateStateMachine: no restart, data kept, the new definition running', async () => {
   const token = await tokenFor(cloud, 'bob');
   const deposit = await fetch(`${cloud.api}/billing/account/deposit`, {
     method: 'POST',
@@ -50,21 +50,41 @@ test('a change to the state machine restarts the cloud in place: same ports, dat
   const log = logSince(logLength());
   writeFileSync(asl, JSON.stringify({ ...definition, Comment: `${definition.Comment} (edited)` }, null, 2));
   await eventually(
-    () => Promise.resolve(/restarted in place in [\d.]+ s/.test(log()) ? true : undefined),
-    'the cloud to restart in place',
+    () => Promise.resolve(/applied as UpdateStateMachine \([^)]+\): no restart/.test(log()) ? true : undefined),
+    'the new definition to be applied',
     180_000,
   );
 
-  expect(log()).toMatch(
-    /the stack changed \(statemachines\/order-saga\.asl\.json\): synthesizing, then restarting in place/,
-  );
-  expect(log()).toMatch(/synthesized in [\d.]+ s: restarting in place \(data and running executions are kept\)/);
-  expect(await balance(await tokenFor(cloud, 'bob'))).toBe(before);
+  expect(log()).toMatch(/the stack changed \(statemachines\/order-saga\.asl\.json\): synthesizing/);
+  expect(log()).not.toMatch(/restarted in place/);
+  expect(await balance(token)).toBe(before);
   const sfn = new SFNClient(edgeConfig(cloud));
   const outputs = (await (await fetch(`${cloud.edge}/_local/outputs`)).json()) as { StateMachineArn: string };
   const described = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: outputs.StateMachineArn }));
   expect((JSON.parse(described.definition!) as { Comment: string }).Comment).toMatch(/\(edited\)$/);
   sfn.destroy();
+}, 240_000);
+
+test('a change to the stack restarts the cloud in place: same ports, data kept', async () => {
+  const token = await tokenFor(cloud, 'bob');
+  const before = await balance(token);
+  const construct = join(copy.root, 'stacks', 'constructs', 'shop-function.ts');
+  const source = readFileSync(construct, 'utf8');
+  expect(source).toContain('memorySize: props.memorySize ?? 256,');
+
+  const log = logSince(logLength());
+  writeFileSync(
+    construct,
+    source.replace('memorySize: props.memorySize ?? 256,', 'memorySize: props.memorySize ?? 320,'),
+  );
+  await eventually(
+    () => Promise.resolve(/restarted in place in [\d.]+ s/.test(log()) ? true : undefined),
+    'the cloud to restart in place',
+    180_000,
+  );
+
+  expect(log()).toMatch(/synthesized in [\d.]+ s: restarting in place \(data and running executions are kept\)/);
+  expect(await balance(await tokenFor(cloud, 'bob'))).toBe(before);
 }, 240_000);
 
 test('a state machine that does not validate is refused: the cloud keeps running the last template', async () => {

@@ -1,7 +1,7 @@
 import { Aborted, childSignal } from './abort';
 import { bindingsOf, effectiveInput, flowOut, inputPath, jsonataAt } from './dataflow';
 import { type EngineDefinition, type EngineHost, type Frame, languageOf } from './host';
-import { type Entry, runFrame, scopeOf, type Step } from './interpreter';
+import { type Entry, type RunFrame, scopeOf, type Step } from './entry';
 import { applyParameters } from './payload';
 import { queryPath } from './jsonpath';
 import { asStatesError } from './retry';
@@ -79,7 +79,13 @@ const toleranceOf = (entry: Entry, items: number): number => {
   return Math.max(count ?? 0, percentage === undefined ? 0 : Math.floor((percentage / 100) * items));
 };
 
-export const runMap = async (host: EngineHost, frame: Frame, entry: Entry, retries: number): Promise<Step> => {
+export const runMap = async (
+  host: EngineHost,
+  frame: Frame,
+  entry: Entry,
+  retries: number,
+  runFrame: RunFrame,
+): Promise<Step> => {
   const { state, name } = entry;
   const items = await itemsOf(frame, entry);
   const processor = (state.ItemProcessor ?? state.Iterator) as EngineDefinition;
@@ -138,7 +144,13 @@ export const runMap = async (host: EngineHost, frame: Frame, entry: Entry, retri
   };
 };
 
-export const runParallel = async (host: EngineHost, frame: Frame, entry: Entry, retries: number): Promise<Step> => {
+export const runParallel = async (
+  host: EngineHost,
+  frame: Frame,
+  entry: Entry,
+  retries: number,
+  runFrame: RunFrame,
+): Promise<Step> => {
   const { state, name } = entry;
   const language = languageOf(frame, state);
   const scope = scopeOf(frame, entry);

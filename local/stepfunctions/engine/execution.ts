@@ -1,6 +1,7 @@
 import { Aborted } from './abort';
 import type { EngineDefinition, EngineHost, ExecutionContext, Frame } from './host';
-import { json, runFrame, type ResumeAt } from './interpreter';
+import { json, type ResumeAt } from './entry';
+import { runFrame } from './interpreter';
 import { asStatesError } from './retry';
 import type { Json, Variables } from './types';
 

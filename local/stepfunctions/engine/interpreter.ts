@@ -1,6 +1,16 @@
 import { Aborted, delay } from './abort';
-import { type Flowed, bindingsOf, effectiveInput, flowCaught, flowOut, jsonataAt, valueOf } from './dataflow';
-import { contextObject, type EngineHost, type EngineState, type Frame, languageOf } from './host';
+import { bindingsOf, effectiveInput, flowCaught, flowOut, jsonataAt, valueOf } from './dataflow';
+import { type EngineHost, type Frame, languageOf } from './host';
+import {
+  type Entry,
+  json,
+  nextOf,
+  recordEvaluationFailed,
+  type RecordedFailure,
+  type ResumeAt,
+  scopeOf,
+  type Step,
+} from './entry';
 import { evaluateCondition } from './jsonata';
 import { checkAssignedVariables } from './variables';
 import { matchesChoiceRule } from './choice';
@@ -9,39 +19,6 @@ import { asStatesError, type Catcher, catcherFor, decideRetry, errorOutput, type
 import { runMap, runParallel } from './branches';
 import { runTask } from './task';
 import { ERRORS, type Json, type JsonObject, type Scope, StatesError, textOf } from './types';
-
-/** A failed attempt, as the history recorded it: what a resumed state's Retry goes on from. */
-export interface RecordedFailure {
-  error: string;
-  cause: string;
-  at: number;
-}
-
-/** Where a frame starts when an execution resumes or is redriven: a state already entered, perhaps mid-retry. */
-export interface ResumeAt {
-  state: string;
-  input: Json;
-  /** Its StateEntered, when the history has it (a resume after a crash): not recorded again. */
-  entered?: { id: number; at: number };
-  /** Its failed attempts since it was entered. */
-  failures: RecordedFailure[];
-}
-
-/** A state's place in the execution, for its context object, its events and its deterministic seeds. */
-export interface Entry {
-  name: string;
-  state: EngineState;
-  input: Json;
-  id: number;
-  at: number;
-}
-
-/** What a state did: its output and assignments, and where the execution goes next (none: the frame ends). */
-export interface Step extends Flowed {
-  next?: string;
-}
-
-export const json = (value: unknown): string => JSON.stringify(value ?? null);
 
 /**
  * Runs a frame's states from its StartAt (or where it resumes) to its end: answers the last state's
@@ -88,16 +65,6 @@ const exitedDetails = (name: string, step: Step) => ({
   },
 });
 
-/** The scope a state's expressions see, with its context object. */
-export const scopeOf = (frame: Frame, entry: Entry, retryCount = 0, token?: string): Scope => ({
-  input: entry.input,
-  context: contextObject(frame, { name: entry.name, enteredTime: entry.at, retryCount }, token),
-  variables: frame.variables,
-  ...(frame.inspect && { inspect: frame.inspect }),
-});
-
-const nextOf = (state: EngineState): string | undefined => (state.End === true ? undefined : state.Next);
-
 export const runState = async (
   host: EngineHost,
   frame: Frame,
@@ -124,9 +91,9 @@ export const runState = async (
       case 'Task':
         return retrying(host, frame, entry, failures, (retries) => runTask(host, frame, entry, retries));
       case 'Map':
-        return retrying(host, frame, entry, failures, (retries) => runMap(host, frame, entry, retries));
+        return retrying(host, frame, entry, failures, (retries) => runMap(host, frame, entry, retries, runFrame));
       case 'Parallel':
-        return retrying(host, frame, entry, failures, (retries) => runParallel(host, frame, entry, retries));
+        return retrying(host, frame, entry, failures, (retries) => runParallel(host, frame, entry, retries, runFrame));
       default:
         throw new StatesError(ERRORS.Runtime, `The state type '${String(state.Type)}' is not supported`);
     }
@@ -153,21 +120,6 @@ const evaluating = async (host: EngineHost, frame: Frame, entry: Entry, run: () 
       recordEvaluationFailed(host, entry.name, failed);
     throw failed;
   }
-};
-
-/** An EvaluationFailed event, once per error. */
-export const recordEvaluationFailed = (host: EngineHost, state: string, error: StatesError, location?: string) => {
-  const recorded = error as StatesError & { recorded?: boolean; location?: string };
-  if (recorded.recorded) return;
-  recorded.recorded = true;
-  host.record('EvaluationFailed', {
-    evaluationFailedEventDetails: {
-      error: error.error,
-      cause: error.cause,
-      state,
-      ...((location ?? recorded.location) && { location: location ?? recorded.location }),
-    },
-  });
 };
 
 const choose = async (frame: Frame, entry: Entry): Promise<Step> => {

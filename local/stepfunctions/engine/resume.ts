@@ -3,7 +3,7 @@ import type { HistoryEvent } from '../history';
 import { bindingsOf } from './dataflow';
 import type { EngineDefinition, EngineState } from './host';
 import { matchesChoiceRule } from './choice';
-import type { RecordedFailure } from './interpreter';
+import type { RecordedFailure } from './entry';
 import { evaluateCondition } from './jsonata';
 import { type Catcher, catcherFor } from './retry';
 import type { Start } from './execution';

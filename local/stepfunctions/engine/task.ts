@@ -1,7 +1,7 @@
 import { abortable, Aborted } from './abort';
 import { effectiveInput, flowOut, valueOf } from './dataflow';
 import { type EngineHost, type Frame, languageOf } from './host';
-import { type Entry, json, recordEvaluationFailed, scopeOf, type Step } from './interpreter';
+import { type Entry, json, recordEvaluationFailed, scopeOf, type Step } from './entry';
 import { ERRORS, type Json, StatesError, textOf } from './types';
 
 /** How a Task's resource appears in its history events: `lambda`/`invoke`, `sns`/`publish`, `events`/`putEvents`… */
