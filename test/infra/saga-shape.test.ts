@@ -77,17 +77,17 @@ test('every compensation path goes through BeginCompensation first', () => {
 test('each failure assigns its reason and the compensation to start from, and the Choice after the fence goes there', () => {
   const choice = states[states.BeginCompensation!.Next!]!;
   expect(choice.Type).toBe('Choice');
-  const routes = Object.fromEntries(
-    (choice.Choices ?? []).map((c) => [/\$undoFrom = '(\w+)'/.exec(c.Condition)?.[1], c.Next]),
+  const routes: Record<string, string> = Object.fromEntries(
+    (choice.Choices ?? []).map((c) => [/\$undoFrom = '(\w+)'/.exec(c.Condition)?.[1] ?? '', c.Next]),
   );
   for (const [name, catcher] of failureCatches) {
-    const { reason, undoFrom } = catcher.Assign ?? {};
+    const { reason, undoFrom } = (catcher.Assign ?? {}) as { reason?: string; undoFrom?: string };
     expect([name, reason]).toEqual([
       name,
       expect.stringMatching(/^(PAYMENT_DECLINED|OUT_OF_STOCK|DELIVERY_UNAVAILABLE)$/),
     ]);
     expect(COMPENSATIONS).toContain(undoFrom);
-    expect([name, routes[undoFrom as string] ?? choice.Default]).toEqual([name, undoFrom]);
+    expect([name, routes[undoFrom ?? ''] ?? choice.Default]).toEqual([name, undoFrom]);
   }
 });
 
