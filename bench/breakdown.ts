@@ -35,6 +35,7 @@ export const breakdown = (orders: PlacedOrder[], timings: SagaTiming[], reports:
           .map(([state, ms]) => [`task ${state}`, ms]),
       ),
       'engine between states': timing.engineMs,
+      'engine per transition': timing.transitions > 0 ? timing.engineMs / timing.transitions : 0,
       ...(delivery && { 'SNS delivery (after COMPLETED)': delivery.end - timing.published! }),
       'total: POST → COMPLETED': timing.latencyMs,
     });

@@ -1,3 +1,4 @@
+import type { EngineFigure } from './engine';
 import type { ReloadFigure } from './reload';
 import type { StartupFigure } from './startup';
 import type { ThroughputFigure } from './saga';
@@ -38,6 +39,7 @@ export interface BenchResult {
   machine: { cpuModel: string; cores: number; memoryGb: number; node: string; java: string; os: string };
   startup?: { cold: StartupFigure; warm: StartupFigure; withSynth?: StartupFigure };
   reload?: ReloadFigure;
+  engine?: EngineFigure;
   sagaLatency?: LatencyFigure;
   dynamodbCallsPerSaga?: Record<string, number>;
   throughput?: ThroughputFigure[];

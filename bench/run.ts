@@ -26,6 +26,7 @@ import { median, medianOfRounds, round1 } from './lib/stats';
 import type { BenchResult } from './result';
 import { renderTable } from './table';
 import { latencyFigures, runOrders, throughputOf } from './saga';
+import { measureEngine } from './engine';
 import { measureReload } from './reload';
 import { measureStartup } from './startup';
 import { readFileSync } from 'node:fs';
@@ -174,6 +175,8 @@ const main = async () => {
     result.startup = await measureStartup(!QUICK);
     log('hot reload…');
     result.reload = await measureReload(QUICK ? 3 : 5);
+    log('the engine alone…');
+    result.engine = await measureEngine(QUICK ? 200 : 1000);
   }
   const local = args.target ? undefined : await localEndpoints();
   const target = args.target ? readTarget(args.target) : undefined;

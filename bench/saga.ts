@@ -10,6 +10,8 @@ export interface SagaTiming {
   latencyMs: number;
   /** ExecutionStarted → COMPLETED, less the Tasks: the engine's own time between states. */
   engineMs: number;
+  /** The transitions (states entered) up to COMPLETED: engineMs over them is the engine's time per transition. */
+  transitions: number;
   /** Each Task: TaskScheduled → TaskSucceeded, by state (the Lambda invoke, its worker, its calls). */
   tasks: Record<string, number>;
   executionStart: number;
@@ -26,8 +28,12 @@ export const timing = (order: PlacedOrder, events: HistoryEvent[]): SagaTiming =
   let scheduled = 0;
   let completedAt = 0;
   let published: number | undefined;
+  let transitions = 0;
   for (const event of events) {
-    if (event.type?.endsWith('StateEntered')) state = event.stateEnteredEventDetails!.name!;
+    if (event.type?.endsWith('StateEntered')) {
+      state = event.stateEnteredEventDetails!.name!;
+      if (!completedAt) transitions++;
+    }
     if (event.type === 'TaskScheduled') scheduled = time(event);
     if (event.type === 'TaskSucceeded') {
       tasks[state] = (tasks[state] ?? 0) + time(event) - scheduled;
@@ -45,6 +51,7 @@ export const timing = (order: PlacedOrder, events: HistoryEvent[]): SagaTiming =
     outcome: failed ? 'FAILED' : completedAt ? 'COMPLETED' : 'CANCELLED',
     latencyMs: completedAt - order.sentAt,
     engineMs: completedAt - executionStart - beforeCompletion,
+    transitions,
     tasks,
     executionStart,
     ...(published !== undefined && { published }),

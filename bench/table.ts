@@ -40,6 +40,20 @@ const devLoopTables = (result: BenchResult): string[] => {
       ),
     );
   }
+  const e = result.engine;
+  if (e) {
+    parts.push(
+      table(
+        `the Step Functions engine alone (the saga, instant Tasks, median of ${e.executions})`,
+        ['figure', 'value'],
+        [
+          ['ms per execution', e.executionMs],
+          [`ms per transition (${e.transitionsPerExecution} per execution)`, e.transitionMs],
+          ['executions per second, one after another', e.executionsPerSecond],
+        ],
+      ),
+    );
+  }
   return parts;
 };
 
