@@ -152,7 +152,24 @@ export const startServices = (
   const invoke = (arn: string, event: unknown) => runtime.invoke(arn, event);
   const stepFunctions = new StepFunctionsService(
     stateMachineSpecs(model),
-    { invokeLambda: invoke, publish: (params) => sns.publish(params), dynamodb: dynamodbActions(client) },
+    {
+      invokeLambda: invoke,
+      publish: (params) => sns.publish(params),
+      dynamodb: dynamodbActions(client),
+      putEvents: (entries) =>
+        entries.map((entry) => {
+          // The Detail of an optimized integration is JSON (an object), or JSON text.
+          const detail = typeof entry.Detail === 'string' ? (JSON.parse(entry.Detail) as unknown) : entry.Detail;
+          const event = events.event(
+            String(entry.Source ?? ''),
+            String(entry.DetailType ?? ''),
+            (detail ?? {}) as Record<string, unknown>,
+            entry.Resources ?? [],
+          );
+          events.put(event);
+          return event.id;
+        }),
+    },
     {
       region,
       accountId,

@@ -13,6 +13,17 @@ export interface IntegrationTargets {
   invokeLambda(nameOrArn: string, payload: unknown): Promise<{ payload: unknown; functionError?: string }>;
   publish(params: PublishInput): Promise<{ MessageId: string }> | { MessageId: string };
   dynamodb(action: string, params: Record<string, unknown>): Promise<unknown>;
+  /** EventBridge's PutEvents on the default bus: each entry put, its event id answered. */
+  putEvents?(entries: PutEventsEntry[]): string[];
+}
+
+/** One entry of EventBridge's PutEvents, as a Task's Arguments or Parameters give it. */
+export interface PutEventsEntry {
+  Source?: string;
+  DetailType?: string;
+  Detail?: unknown;
+  Resources?: string[];
+  EventBusName?: string;
 }
 
 /** An error as a Task reports it to the state machine: `Error` is its name, `Cause` its message. */
@@ -90,6 +101,18 @@ export const taskIntegration = (resource: string, stateName: string, targets: In
       const { MessageId } = await shaped('SNS', () => targets.publish(input as unknown as PublishInput));
       return { MessageId, SdkHttpMetadata: { httpStatusCode: 200 } };
     };
+  }
+  if (resource === 'arn:aws:states:::events:putEvents') {
+    return (input) =>
+      shaped('EventBridge', () => {
+        const entries = (input.Entries ?? []) as PutEventsEntry[];
+        if (!Array.isArray(entries) || entries.length === 0 || entries.length > 10)
+          throw Object.assign(new Error('Entries must hold 1 to 10 entries'), { name: 'ValidationException' });
+        if (!targets.putEvents)
+          throw Object.assign(new Error('EventBridge is not running'), { name: 'ServiceException' });
+        const ids = targets.putEvents(entries);
+        return Promise.resolve({ Entries: ids.map((EventId) => ({ EventId })), FailedEntryCount: 0 });
+      });
   }
   const dynamodb = /^arn:aws:states:::dynamodb:(getItem|putItem|updateItem|deleteItem)$/.exec(resource);
   if (dynamodb) return (input) => shaped('DynamoDB', () => targets.dynamodb(dynamodb[1]!, input));

@@ -348,3 +348,37 @@ test('a resume in the middle of a retry backoff goes on with the attempt count a
   expect(events.filter((e) => e.type === 'TaskScheduled')).toHaveLength(3);
   await second.close();
 });
+
+test('EventBridge PutEvents, the optimized integration: each entry put on the bus, its event id answered', async () => {
+  const put: unknown[] = [];
+  const service = new StepFunctionsService(
+    [],
+    {
+      ...targets(() => Promise.resolve({ payload: {} })),
+      putEvents: (entries) => (put.push(...entries), entries.map((_, index) => `event-${index}`)),
+    },
+    { region: 'us-east-1' },
+  );
+  const arn = await create(service, 'Announce', {
+    QueryLanguage: 'JSONata',
+    StartAt: 'Put',
+    States: {
+      Put: {
+        Type: 'Task',
+        Resource: 'arn:aws:states:::events:putEvents',
+        Arguments: {
+          Entries: [
+            { Source: 'shop.orders', DetailType: 'Order Placed', Detail: { orderId: '{% $states.input.id %}' } },
+          ],
+        },
+        End: true,
+      },
+    },
+  });
+
+  const described = await run(service, arn, { id: 'o-1' });
+
+  expect(described.status).toBe('SUCCEEDED');
+  expect(JSON.parse(described.output!)).toEqual({ Entries: [{ EventId: 'event-0' }], FailedEntryCount: 0 });
+  expect(put).toEqual([{ Source: 'shop.orders', DetailType: 'Order Placed', Detail: { orderId: 'o-1' } }]);
+});
