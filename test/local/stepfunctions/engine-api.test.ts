@@ -382,3 +382,26 @@ test('EventBridge PutEvents, the optimized integration: each entry put on the bu
   expect(JSON.parse(described.output!)).toEqual({ Entries: [{ EventId: 'event-0' }], FailedEntryCount: 0 });
   expect(put).toEqual([{ Source: 'shop.orders', DetailType: 'Order Placed', Detail: { orderId: 'o-1' } }]);
 });
+
+test('an execution under way when UpdateStateMachine comes keeps the definition it started with', async () => {
+  const service = new StepFunctionsService(
+    [],
+    targets(() => Promise.resolve({ payload: {} })),
+    {
+      region: 'us-east-1',
+      retryIntervalScale: 0.2,
+    },
+  );
+  const version = (result: number) => ({
+    StartAt: 'Wait',
+    States: { Wait: { Type: 'Wait', Seconds: 1, Next: 'Answer' }, Answer: { Type: 'Pass', Result: result, End: true } },
+  });
+  const arn = await create(service, 'Versions', version(1));
+  const { executionArn } = (await handle(service, 'StartExecution', { stateMachineArn: arn })) as {
+    executionArn: string;
+  };
+  await handle(service, 'UpdateStateMachine', { stateMachineArn: arn, definition: JSON.stringify(version(2)) });
+
+  expect((await ended(service, executionArn)).output).toBe('1');
+  expect((await run(service, arn, {})).output).toBe('2');
+});
