@@ -5,7 +5,8 @@ import { evaluateCondition } from './jsonata';
 import { checkAssignedVariables } from './variables';
 import { matchesChoiceRule } from './choice';
 import { queryPath } from './jsonpath';
-import { asStatesError, type Catcher, catcherFor, decideRetry, errorOutput, type Retrier } from './retry';
+import { evaluateIntrinsic, isIntrinsic } from './intrinsics';
+import { asStatesError, type Catcher, catcherFor, decideRetry, errorOutput, inState, type Retrier } from './retry';
 import { runMap, runParallel } from './branches';
 import { runTask } from './task';
 import { ERRORS, type Json, type JsonObject, type Scope, StatesError, textOf } from './types';
@@ -148,10 +149,11 @@ const evaluating = async (host: EngineHost, frame: Frame, entry: Entry, run: () 
     return await run();
   } catch (error) {
     const failed = asStatesError(error);
-    if (error instanceof Aborted || !(error instanceof StatesError)) throw error instanceof Aborted ? error : failed;
+    if (error instanceof Aborted) throw error;
+    if (!(error instanceof StatesError)) throw inState(failed, entry.name, entry.id);
     if (failed.error === ERRORS.QueryEvaluationError && !(failed as { recorded?: boolean }).recorded)
       recordEvaluationFailed(host, entry.name, failed);
-    throw failed;
+    throw inState(failed, entry.name, entry.id);
   }
 };
 
@@ -223,7 +225,12 @@ const failure = async (frame: Frame, entry: Entry): Promise<StatesError> => {
   const read = async (field: 'Error' | 'Cause') => {
     if (language === 'JSONata' && state[field] !== undefined)
       return jsonataAt(entry)(state[field] as Json, bindingsOf(scope), field);
-    if (state[`${field}Path`] !== undefined) return queryPath(textOf(state[`${field}Path`]), scope, `${field}Path`);
+    const path = state[`${field}Path`];
+    // AWS: ErrorPath and CausePath take a reference path or an intrinsic function (States.Format…).
+    if (path !== undefined)
+      return isIntrinsic(textOf(path))
+        ? evaluateIntrinsic(textOf(path), scope)
+        : queryPath(textOf(path), scope, `${field}Path`);
     return state[field] as Json | undefined;
   };
   const [error, cause] = await Promise.all([read('Error'), read('Cause')]);
