@@ -1,5 +1,14 @@
 import { Aborted, delay } from './abort';
-import { type Flowed, bindingsOf, effectiveInput, flowCaught, flowOut, jsonataAt, valueOf } from './dataflow';
+import {
+  type Flowed,
+  bindingsOf,
+  effectiveInput,
+  flowCaught,
+  flowOut,
+  inputPath,
+  jsonataAt,
+  valueOf,
+} from './dataflow';
 import { contextObject, type EngineHost, type EngineState, type Frame, languageOf } from './host';
 import { evaluateCondition } from './jsonata';
 import { checkAssignedVariables } from './variables';
@@ -180,7 +189,7 @@ const choose = async (frame: Frame, entry: Entry): Promise<Step> => {
     const matched =
       language === 'JSONata'
         ? await evaluateCondition(textOf(rule.Condition), bindingsOf(scope), name, 'Condition', entry.id)
-        : matchesChoiceRule(rule, scope);
+        : matchesChoiceRule(rule, { ...scope, input: inputPath(state, scope) });
     if (!matched) continue;
     const flowed = await flowOut(
       language,
