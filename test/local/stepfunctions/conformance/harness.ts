@@ -66,7 +66,21 @@ export const newService = () =>
     { region: 'us-east-1', retryIntervalScale: 0 },
   );
 
-export const execute = async (definition: object, input: unknown = {}): Promise<Described> => {
+export interface HistoryEvent {
+  type: string;
+  id: number;
+  previousEventId: number;
+  [details: string]: unknown;
+}
+
+export const execute = async (definition: object, input: unknown = {}): Promise<Described> =>
+  (await executeWithHistory(definition, input)).described;
+
+/** An execution's description and its whole history. */
+export const executeWithHistory = async (
+  definition: object,
+  input: unknown = {},
+): Promise<{ described: Described; events: HistoryEvent[] }> => {
   const service = newService();
   try {
     const { stateMachineArn } = (await handle(service, 'CreateStateMachine', {
@@ -81,7 +95,12 @@ export const execute = async (definition: object, input: unknown = {}): Promise<
     const deadline = Date.now() + 5000;
     for (;;) {
       const described = (await handle(service, 'DescribeExecution', { executionArn })) as Described;
-      if (described.status !== 'RUNNING') return described;
+      if (described.status !== 'RUNNING') {
+        const { events } = (await handle(service, 'GetExecutionHistory', { executionArn })) as {
+          events: HistoryEvent[];
+        };
+        return { described, events };
+      }
       if (Date.now() > deadline) throw new Error('the execution did not end within 5 s');
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
