@@ -211,6 +211,19 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'an intrinsic function’s path argument that is not there is States.Runtime, naming the whole expression',
+    definition: single({ Type: 'Pass', Parameters: { 'v.$': "States.Format('{}', States.Array($.nope))" } }),
+    input: { other: 1 },
+    expected: {
+      status: 'FAILED',
+      error: 'States.Runtime',
+      cause: RUNTIME(
+        'S',
+        "The function 'States.Format('{}', States.Array($.nope))' had the following error: The JsonPath argument for the field '$.nope' could not be found in the input '{\"other\":1}'",
+      ),
+    },
+  },
+  {
     name: 'a Choice variable that is not there is States.Runtime',
     definition: {
       StartAt: 'C',
