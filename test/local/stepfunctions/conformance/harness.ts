@@ -8,6 +8,7 @@ import { StepFunctionsService } from '../../../../local/stepfunctions/service';
 //   echo           answers its payload
 //   error:<Type>   fails (Unhandled) with errorType <Type> and errorMessage 'boom'
 //   flaky:<n>      fails <n> times with errorType Flaky, then answers its payload
+//   sleep:<ms>     answers its payload after <ms> milliseconds
 
 export interface Expected {
   status: 'SUCCEEDED' | 'FAILED';
@@ -51,6 +52,7 @@ export const lambdas = (): IntegrationTargets['invokeLambda'] => {
     });
     if (kind === 'error') return Promise.resolve(failure(arg!));
     if (kind === 'flaky' && count <= Number(arg)) return Promise.resolve(failure('Flaky'));
+    if (kind === 'sleep') return new Promise((resolve) => setTimeout(() => resolve({ payload }), Number(arg)));
     return Promise.resolve({ payload });
   };
 };
