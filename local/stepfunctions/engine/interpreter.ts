@@ -11,7 +11,7 @@ import {
 } from './dataflow';
 import { contextObject, type EngineHost, type EngineState, type Frame, languageOf } from './host';
 import { evaluateCondition } from './jsonata';
-import { checkAssignedVariables } from './variables';
+import { checkAssignedVariables, checkPayloadSize } from './variables';
 import { matchesChoiceRule } from './choice';
 import { queryPath } from './jsonpath';
 import { evaluateIntrinsic, isIntrinsic } from './intrinsics';
@@ -75,6 +75,7 @@ export const runFrame = async (host: EngineHost, frame: Frame, input: Json, resu
       });
     const step = await runState(host, frame, { name, state, input: current, id, at }, resuming?.failures ?? []);
     resuming = undefined;
+    checkPayloadSize(step.output, name);
     if (step.assigned) {
       checkAssignedVariables(step.assigned, name, { ...frame.variables, ...step.assigned });
       Object.assign(frame.variables, step.assigned);
@@ -107,7 +108,6 @@ export const scopeOf = (frame: Frame, entry: Entry, retryCount = 0, token?: stri
 });
 
 const nextOf = (state: EngineState): string | undefined => (state.End === true ? undefined : state.Next);
-
 export const runState = async (
   host: EngineHost,
   frame: Frame,

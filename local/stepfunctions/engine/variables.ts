@@ -105,3 +105,18 @@ export async function evaluateAssign<B extends { variables: Variables }>(
 export function mergeVariables(before: Variables, assigned: Variables): Variables {
   return { ...before, ...assigned };
 }
+
+/** The most a state's input or output may hold: 256 KiB of UTF-8 JSON text (AWS's payload quota). */
+export const PAYLOAD_MAX_BYTES = 256 * 1024;
+
+/**
+ * A state's output past the payload quota fails the execution with States.DataLimitExceeded, which
+ * no Retry or Catch handles ("Error names": it is terminal, as States.Runtime is).
+ */
+export function checkPayloadSize(output: Json, stateName: string): void {
+  if (jsonByteLength(output) <= PAYLOAD_MAX_BYTES) return;
+  throw new StatesError(
+    ERRORS.DataLimitExceeded,
+    `The state/task '${stateName}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+  );
+}

@@ -253,6 +253,34 @@ const cases: Case[] = [
     expected: ok('States.QueryEvaluationError'),
   },
   {
+    name: 'an output past 256 KiB is States.DataLimitExceeded, which States.ALL does not catch',
+    definition: {
+      ...JSONATA,
+      StartAt: 'P',
+      States: {
+        P: {
+          Type: 'Parallel',
+          Branches: [
+            {
+              StartAt: 'Big',
+              States: {
+                Big: {
+                  Type: 'Pass',
+                  Output: "{% $join($map($range(1, 30000, 1), function($v) { 'abcdefghij' })) %}",
+                  End: true,
+                },
+              },
+            },
+          ],
+          Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }],
+          End: true,
+        },
+        Caught: { Type: 'Succeed' },
+      },
+    },
+    expected: { status: 'FAILED', error: 'States.DataLimitExceeded' },
+  },
+  {
     name: 'a JSONata state inside a JSONPath machine',
     definition: {
       StartAt: 'A',
