@@ -161,3 +161,20 @@ export const valueOf = async (
   if (path !== undefined) return queryPath(textOf(path), scope, `${field}Path`);
   return undefined;
 };
+
+const toJsonText = (value: unknown): string => JSON.stringify(value ?? null);
+
+/** A state's StateExited details: its output, and the variables it assigned (as JSON text). */
+export const exitedDetails = (name: string, step: Flowed) => ({
+  stateExitedEventDetails: {
+    name,
+    output: toJsonText(step.output),
+    outputDetails: { truncated: false },
+    ...(step.assigned && {
+      assignedVariables: Object.fromEntries(
+        Object.entries(step.assigned).map(([key, value]) => [key, toJsonText(value)]),
+      ),
+      assignedVariablesDetails: { truncated: false },
+    }),
+  },
+});

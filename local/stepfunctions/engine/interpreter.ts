@@ -3,6 +3,7 @@ import {
   type Flowed,
   bindingsOf,
   effectiveInput,
+  exitedDetails,
   flowCaught,
   flowOut,
   inputPath,
@@ -86,18 +87,6 @@ export const runFrame = async (host: EngineHost, frame: Frame, input: Json, resu
     current = step.output;
   }
 };
-
-const exitedDetails = (name: string, step: Step) => ({
-  stateExitedEventDetails: {
-    name,
-    output: json(step.output),
-    outputDetails: { truncated: false },
-    ...(step.assigned && {
-      assignedVariables: Object.fromEntries(Object.entries(step.assigned).map(([key, value]) => [key, json(value)])),
-      assignedVariablesDetails: { truncated: false },
-    }),
-  },
-});
 
 /** The scope a state's expressions see, with its context object. */
 export const scopeOf = (frame: Frame, entry: Entry, retryCount = 0, token?: string): Scope => ({
@@ -193,7 +182,11 @@ const choose = async (frame: Frame, entry: Entry): Promise<Step> => {
     if (!matched) continue;
     const flowed = await flowOut(
       language,
-      { ...state, Output: rule.Output ?? state.Output, Assign: rule.Assign ?? state.Assign },
+      {
+        ...state,
+        Output: rule.Output ?? state.Output,
+        Assign: choiceAssign(state.Assign as Json | undefined, rule.Assign),
+      },
       scope,
       entry,
     );
@@ -204,6 +197,9 @@ const choose = async (frame: Frame, entry: Entry): Promise<Step> => {
   return { ...(await flowOut(language, state, scope, entry)), next: textOf(state.Default) };
 };
 
+/** AWS: a Choice's own Assign applies whichever rule matches; the matched rule's Assign is added over it. */
+const choiceAssign = (own: Json | undefined, rule: Json | undefined): Json | undefined =>
+  own === undefined || rule === undefined ? (rule ?? own) : { ...(own as JsonObject), ...(rule as JsonObject) };
 /** A Wait state waits from its entry (a resumed one only what is left), scaled as retries are. */
 const wait = async (host: EngineHost, frame: Frame, entry: Entry): Promise<Step> => {
   const { state, name } = entry;

@@ -156,6 +156,24 @@ const cases: Case[] = [
     expected: ok({ out: { kind: 'medium' }, seen: true }),
   },
   {
+    name: 'a Choice’s own Assign applies whichever rule matches, with the rule’s Assign over it',
+    definition: {
+      ...JSONATA,
+      StartAt: 'C',
+      States: {
+        C: {
+          Type: 'Choice',
+          Assign: { always: true, which: 'state' },
+          Choices: [{ Condition: '{% $states.input.n > 1 %}', Assign: { which: 'rule' }, Next: 'Done' }],
+          Default: 'Done',
+        },
+        Done: { Type: 'Pass', Output: { always: '{% $always %}', which: '{% $which %}' }, End: true },
+      },
+    },
+    input: { n: 5 },
+    expected: ok({ always: true, which: 'rule' }),
+  },
+  {
     name: 'Wait with Seconds as an expression',
     definition: jsonata({ Type: 'Wait', Seconds: '{% $states.input.s %}', Output: '{% $states.input.s %}' }),
     input: { s: 0 },
