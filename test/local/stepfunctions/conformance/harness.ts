@@ -11,7 +11,7 @@ import { StepFunctionsService } from '../../../../local/stepfunctions/service';
 //   sleep:<ms>     answers its payload after <ms> milliseconds
 
 export interface Expected {
-  status: 'SUCCEEDED' | 'FAILED';
+  status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
   /** The output, parsed; jest's asymmetric matchers are welcome. */
   output?: unknown;
   error?: string;

@@ -55,6 +55,38 @@ const cases: Case[] = [
     expected: ok({ ok: true }),
   },
   {
+    name: 'an execution past the machine’s TimeoutSeconds is TIMED_OUT with States.Timeout',
+    definition: {
+      ...single({ Type: 'Task', Resource: LAMBDA, Parameters: { FunctionName: 'sleep:1300' } }),
+      TimeoutSeconds: 1,
+    },
+    expected: { status: 'TIMED_OUT', error: 'States.Timeout' },
+  },
+  {
+    name: 'a retried Map runs all its items again',
+    definition: single({
+      Type: 'Map',
+      ItemsPath: '$.items',
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'INLINE' },
+        StartAt: 'T',
+        States: {
+          T: {
+            Type: 'Task',
+            Resource: LAMBDA,
+            Parameters: { FunctionName: 'flaky:1', 'Payload.$': '$' },
+            OutputPath: '$.Payload',
+            End: true,
+          },
+        },
+      },
+      MaxConcurrency: 1,
+      Retry: [{ ErrorEquals: ['Flaky'], MaxAttempts: 1 }],
+    }),
+    input: { items: ['a', 'b'] },
+    expected: ok(['a', 'b']),
+  },
+  {
     name: 'dynamodb:getItem answers the item as DynamoDB does',
     definition: single({
       Type: 'Task',
