@@ -92,7 +92,7 @@ export const flowOut = async (
       state.Output === undefined ? (result ?? scope.input) : jsonataAt(at)(state.Output as Json, bindings, 'Output'),
       state.Assign === undefined
         ? undefined
-        : evaluateAssign(state.Assign as JsonObject, bindings, at.name, jsonataAt(at)),
+        : evaluateAssign(state.Assign as JsonObject, bindings, at.name, jsonataAt(at), at.id),
     ]);
     return { output, ...(assigned && { assigned }) };
   }
@@ -135,7 +135,7 @@ export const flowCaught = async (
       catcher.Output === undefined ? errorOutput : jsonataAt(at)(catcher.Output, bindings, 'Output'),
       catcher.Assign === undefined
         ? undefined
-        : evaluateAssign(catcher.Assign as JsonObject, bindings, at.name, jsonataAt(at)),
+        : evaluateAssign(catcher.Assign as JsonObject, bindings, at.name, jsonataAt(at), at.id),
     ]);
     return { output, ...(assigned && { assigned }) };
   }

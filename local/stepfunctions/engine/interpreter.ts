@@ -78,7 +78,7 @@ export const runFrame = async (host: EngineHost, frame: Frame, input: Json, resu
     resuming = undefined;
     checkPayloadSize(step.output, name);
     if (step.assigned) {
-      checkAssignedVariables(step.assigned, name, { ...frame.variables, ...step.assigned });
+      checkAssignedVariables(step.assigned, name, { ...frame.variables, ...step.assigned }, id);
       Object.assign(frame.variables, step.assigned);
     }
     host.record(`${state.Type}StateExited`, exitedDetails(name, step));

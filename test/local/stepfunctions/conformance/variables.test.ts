@@ -100,6 +100,27 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'a variable past 256 KiB is States.Runtime, naming the state and the event it entered at',
+    definition: {
+      QueryLanguage: 'JSONata',
+      StartAt: 'A',
+      States: {
+        A: { Type: 'Pass', Next: 'B' },
+        B: {
+          Type: 'Pass',
+          Assign: { big: "{% $join($map($range(1, 30000, 1), function($v) { 'abcdefghij' })) %}" },
+          End: true,
+        },
+      },
+    },
+    expected: {
+      status: 'FAILED',
+      error: 'States.Runtime',
+      cause:
+        /^An error occurred while executing the state 'B' \(entered at the event id #4\)\. The value assigned to the variable 'big'/,
+    },
+  },
+  {
     name: 'JSONata: a Map’s items read the outer variables; what they assign stays inside the iteration',
     definition: {
       ...JSONATA,
