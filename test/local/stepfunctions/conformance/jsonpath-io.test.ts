@@ -120,7 +120,13 @@ const cases: Case[] = [
     definition: single({ Type: 'Task', Resource: LAMBDA, Parameters: { FunctionName: 'echo', Payload: 7 } }),
     expected: {
       status: 'SUCCEEDED',
-      output: expect.objectContaining({ ExecutedVersion: '$LATEST', Payload: 7, StatusCode: 200 }),
+      output: {
+        ExecutedVersion: '$LATEST',
+        Payload: 7,
+        SdkHttpMetadata: expect.objectContaining({ HttpStatusCode: 200 }) as unknown,
+        SdkResponseMetadata: { RequestId: expect.any(String) as unknown },
+        StatusCode: 200,
+      },
     },
   },
   {
@@ -129,9 +135,9 @@ const cases: Case[] = [
       Type: 'Task',
       Resource: 'arn:aws:states:::sns:publish',
       Parameters: { TopicArn: 'arn:aws:sns:us-east-1:000000000000:t', Message: 'hi' },
-      ResultSelector: { 'id.$': '$.MessageId' },
+      ResultSelector: { 'id.$': '$.MessageId', 'status.$': '$.SdkHttpMetadata.HttpStatusCode' },
     }),
-    expected: { status: 'SUCCEEDED', output: { id: 'm-1' } },
+    expected: { status: 'SUCCEEDED', output: { id: 'm-1', status: 200 } },
   },
   {
     name: 'Wait Seconds 0, SecondsPath and a past Timestamp pass their input on',
