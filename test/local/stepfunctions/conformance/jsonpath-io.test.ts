@@ -167,7 +167,7 @@ const cases: Case[] = [
   {
     name: 'Fail without Error or Cause',
     definition: single({ Type: 'Fail' }),
-    expected: { status: 'FAILED', error: undefined, output: undefined },
+    expected: { status: 'FAILED', error: undefined, cause: undefined, output: undefined },
   },
   {
     name: 'Fail with ErrorPath and CausePath (an intrinsic function)',

@@ -16,7 +16,7 @@ const cases: Case[] = [
   {
     name: 'a Task past its TimeoutSeconds fails with States.Timeout',
     definition: single(sleepy()),
-    expected: { status: 'FAILED', error: 'States.Timeout' },
+    expected: { status: 'FAILED', error: 'States.Timeout', cause: undefined },
   },
   {
     name: 'States.TaskFailed does not catch States.Timeout; States.Timeout and States.ALL do',
