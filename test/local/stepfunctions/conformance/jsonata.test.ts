@@ -8,7 +8,6 @@ const JSONATA = { QueryLanguage: 'JSONata' };
 const ok = (output: unknown) => ({ status: 'SUCCEEDED' as const, output });
 const jsonata = (state: { Type: string } & Record<string, unknown>) => single(state, JSONATA);
 const CAUSE = (type: string) => JSON.stringify({ errorType: type, errorMessage: 'boom' });
-const PREFIX = "An error occurred while executing the state 'S' (entered at the event id #2). ";
 
 const cases: Case[] = [
   {
@@ -229,74 +228,6 @@ const cases: Case[] = [
       seeded: true,
       uuid: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/) as unknown,
     }),
-  },
-  {
-    name: 'an expression that returns nothing is States.QueryEvaluationError',
-    definition: jsonata({ Type: 'Pass', Output: '{% $states.input.missing %}' }),
-    input: { a: 1 },
-    expected: {
-      status: 'FAILED',
-      error: 'States.QueryEvaluationError',
-      cause: `${PREFIX}The JSONata expression '$states.input.missing' specified for the field 'Output' returned nothing (undefined).`,
-    },
-  },
-  {
-    name: 'an expression that throws is States.QueryEvaluationError with JSONata’s error',
-    definition: jsonata({ Type: 'Pass', Output: { v: "{% 1 + 'a' %}" } }),
-    expected: {
-      status: 'FAILED',
-      error: 'States.QueryEvaluationError',
-      cause: /^An error occurred while executing the state 'S' \(entered at the event id #2\)\. .*T2002/,
-    },
-  },
-  {
-    name: 'Catch States.QueryEvaluationError',
-    definition: {
-      ...JSONATA,
-      StartAt: 'T',
-      States: {
-        T: {
-          Type: 'Task',
-          Resource: LAMBDA,
-          Arguments: { FunctionName: 'echo', Payload: {} },
-          Output: '{% $states.result.nothing %}',
-          Catch: [
-            { ErrorEquals: ['States.QueryEvaluationError'], Output: '{% $states.errorOutput.Error %}', Next: 'After' },
-          ],
-          End: true,
-        },
-        After: { Type: 'Succeed' },
-      },
-    },
-    expected: ok('States.QueryEvaluationError'),
-  },
-  {
-    name: 'an output past 256 KiB is States.DataLimitExceeded, which States.ALL does not catch',
-    definition: {
-      ...JSONATA,
-      StartAt: 'P',
-      States: {
-        P: {
-          Type: 'Parallel',
-          Branches: [
-            {
-              StartAt: 'Big',
-              States: {
-                Big: {
-                  Type: 'Pass',
-                  Output: "{% $join($map($range(1, 30000, 1), function($v) { 'abcdefghij' })) %}",
-                  End: true,
-                },
-              },
-            },
-          ],
-          Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Caught' }],
-          End: true,
-        },
-        Caught: { Type: 'Succeed' },
-      },
-    },
-    expected: { status: 'FAILED', error: 'States.DataLimitExceeded' },
   },
   {
     name: 'a JSONata state inside a JSONPath machine',
