@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   DeleteItemCommand,
   type DynamoDBClient,
@@ -51,6 +52,29 @@ const lambdaFailure = (payload: unknown) => {
   return new TaskFailure(error?.errorType ?? 'Lambda.Unknown', JSON.stringify(error));
 };
 
+/**
+ * What Step Functions adds to an optimized integration's result, as AWS's SDK reports the call:
+ * `SdkHttpMetadata` (`AllHttpHeaders`, `HttpHeaders`, `HttpStatusCode`) and `SdkResponseMetadata`
+ * (`RequestId`), as the developer guide's ResultSelector example and recorded executions show.
+ */
+const sdkMetadata = (headers: Record<string, string>) => {
+  const requestId = randomUUID();
+  const all: Record<string, string> = {
+    'Content-Type': 'application/json',
+    Date: new Date().toUTCString(),
+    'x-amzn-RequestId': requestId,
+    ...headers,
+  };
+  return {
+    SdkHttpMetadata: {
+      AllHttpHeaders: Object.fromEntries(Object.entries(all).map(([name, value]) => [name, [value]])),
+      HttpHeaders: all,
+      HttpStatusCode: 200,
+    },
+    SdkResponseMetadata: { RequestId: requestId },
+  };
+};
+
 /** A failure of the Lambda service itself (not of the function) is `Lambda.<Exception>`. */
 const invoke = async (targets: IntegrationTargets, functionName: string, payload: unknown) => {
   try {
@@ -84,8 +108,8 @@ export const taskIntegration = (resource: string, stateName: string, targets: In
       return {
         ExecutedVersion: '$LATEST',
         Payload: result.payload,
+        ...sdkMetadata({ 'X-Amz-Executed-Version': '$LATEST' }),
         StatusCode: 200,
-        SdkHttpMetadata: { httpStatusCode: 200 },
       };
     };
   }
@@ -99,7 +123,7 @@ export const taskIntegration = (resource: string, stateName: string, targets: In
   if (resource === 'arn:aws:states:::sns:publish') {
     return async (input) => {
       const { MessageId } = await shaped('SNS', () => targets.publish(input as unknown as PublishInput));
-      return { MessageId, SdkHttpMetadata: { httpStatusCode: 200 } };
+      return { MessageId, ...sdkMetadata({ 'Content-Type': 'text/xml' }) };
     };
   }
   if (resource === 'arn:aws:states:::events:putEvents') {

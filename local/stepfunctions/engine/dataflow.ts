@@ -92,7 +92,7 @@ export const flowOut = async (
       state.Output === undefined ? (result ?? scope.input) : jsonataAt(at)(state.Output as Json, bindings, 'Output'),
       state.Assign === undefined
         ? undefined
-        : evaluateAssign(state.Assign as JsonObject, bindings, at.name, jsonataAt(at)),
+        : evaluateAssign(state.Assign as JsonObject, bindings, at.name, jsonataAt(at), at.id),
     ]);
     return { output, ...(assigned && { assigned }) };
   }
@@ -135,7 +135,7 @@ export const flowCaught = async (
       catcher.Output === undefined ? errorOutput : jsonataAt(at)(catcher.Output, bindings, 'Output'),
       catcher.Assign === undefined
         ? undefined
-        : evaluateAssign(catcher.Assign as JsonObject, bindings, at.name, jsonataAt(at)),
+        : evaluateAssign(catcher.Assign as JsonObject, bindings, at.name, jsonataAt(at), at.id),
     ]);
     return { output, ...(assigned && { assigned }) };
   }
@@ -161,3 +161,20 @@ export const valueOf = async (
   if (path !== undefined) return queryPath(textOf(path), scope, `${field}Path`);
   return undefined;
 };
+
+const toJsonText = (value: unknown): string => JSON.stringify(value ?? null);
+
+/** A state's StateExited details: its output, and the variables it assigned (as JSON text). */
+export const exitedDetails = (name: string, step: Flowed) => ({
+  stateExitedEventDetails: {
+    name,
+    output: toJsonText(step.output),
+    outputDetails: { truncated: false },
+    ...(step.assigned && {
+      assignedVariables: Object.fromEntries(
+        Object.entries(step.assigned).map(([key, value]) => [key, toJsonText(value)]),
+      ),
+      assignedVariablesDetails: { truncated: false },
+    }),
+  },
+});

@@ -48,7 +48,8 @@ export const runExecution = async (host: EngineHost, run: ExecutionRun): Promise
     if (error instanceof Aborted || host.signal.aborted) return undefined;
     const failed = asStatesError(error);
     const fromFail = (failed as { fromFail?: { error?: string; cause?: string } }).fromFail;
-    const details = fromFail ?? { error: failed.error, cause: failed.cause };
+    // An error without a cause (a timeout, SendTaskFailure without one) has none in ExecutionFailed either.
+    const details = fromFail ?? { error: failed.error, ...(failed.cause !== '' && { cause: failed.cause }) };
     host.record('ExecutionFailed', {
       executionFailedEventDetails: {
         ...(details.error !== undefined && { error: details.error }),

@@ -1,5 +1,14 @@
 import { Aborted, delay } from './abort';
-import { bindingsOf, effectiveInput, flowCaught, flowOut, jsonataAt, valueOf } from './dataflow';
+import {
+  bindingsOf,
+  effectiveInput,
+  exitedDetails,
+  flowCaught,
+  flowOut,
+  inputPath,
+  jsonataAt,
+  valueOf,
+} from './dataflow';
 import { type EngineHost, type Frame, languageOf } from './host';
 import {
   type Entry,
@@ -12,10 +21,11 @@ import {
   type Step,
 } from './entry';
 import { evaluateCondition } from './jsonata';
-import { checkAssignedVariables } from './variables';
+import { checkAssignedVariables, checkPayloadSize } from './variables';
 import { matchesChoiceRule } from './choice';
 import { queryPath } from './jsonpath';
-import { asStatesError, type Catcher, catcherFor, decideRetry, errorOutput, type Retrier } from './retry';
+import { evaluateIntrinsic, isIntrinsic } from './intrinsics';
+import { asStatesError, type Catcher, catcherFor, decideRetry, errorOutput, inState, type Retrier } from './retry';
 import { runMap, runParallel } from './branches';
 import { runTask } from './task';
 import { ERRORS, type Json, type JsonObject, type Scope, StatesError, textOf } from './types';
@@ -42,8 +52,9 @@ export const runFrame = async (host: EngineHost, frame: Frame, input: Json, resu
       });
     const step = await runState(host, frame, { name, state, input: current, id, at }, resuming?.failures ?? []);
     resuming = undefined;
+    checkPayloadSize(step.output, name);
     if (step.assigned) {
-      checkAssignedVariables(step.assigned, name, { ...frame.variables, ...step.assigned });
+      checkAssignedVariables(step.assigned, name, { ...frame.variables, ...step.assigned }, id);
       Object.assign(frame.variables, step.assigned);
     }
     host.record(`${state.Type}StateExited`, exitedDetails(name, step));
@@ -52,18 +63,6 @@ export const runFrame = async (host: EngineHost, frame: Frame, input: Json, resu
     current = step.output;
   }
 };
-
-const exitedDetails = (name: string, step: Step) => ({
-  stateExitedEventDetails: {
-    name,
-    output: json(step.output),
-    outputDetails: { truncated: false },
-    ...(step.assigned && {
-      assignedVariables: Object.fromEntries(Object.entries(step.assigned).map(([key, value]) => [key, json(value)])),
-      assignedVariablesDetails: { truncated: false },
-    }),
-  },
-});
 
 export const runState = async (
   host: EngineHost,
@@ -115,10 +114,11 @@ const evaluating = async (host: EngineHost, frame: Frame, entry: Entry, run: () 
     return await run();
   } catch (error) {
     const failed = asStatesError(error);
-    if (error instanceof Aborted || !(error instanceof StatesError)) throw error instanceof Aborted ? error : failed;
+    if (error instanceof Aborted) throw error;
+    if (!(error instanceof StatesError)) throw inState(failed, entry.name, entry.id);
     if (failed.error === ERRORS.QueryEvaluationError && !(failed as { recorded?: boolean }).recorded)
       recordEvaluationFailed(host, entry.name, failed);
-    throw failed;
+    throw inState(failed, entry.name, entry.id);
   }
 };
 
@@ -130,11 +130,15 @@ const choose = async (frame: Frame, entry: Entry): Promise<Step> => {
     const matched =
       language === 'JSONata'
         ? await evaluateCondition(textOf(rule.Condition), bindingsOf(scope), name, 'Condition', entry.id)
-        : matchesChoiceRule(rule, scope);
+        : matchesChoiceRule(rule, { ...scope, input: inputPath(state, scope) });
     if (!matched) continue;
     const flowed = await flowOut(
       language,
-      { ...state, Output: rule.Output ?? state.Output, Assign: rule.Assign ?? state.Assign },
+      {
+        ...state,
+        Output: rule.Output ?? state.Output,
+        Assign: choiceAssign(state.Assign as Json | undefined, rule.Assign),
+      },
       scope,
       entry,
     );
@@ -145,6 +149,9 @@ const choose = async (frame: Frame, entry: Entry): Promise<Step> => {
   return { ...(await flowOut(language, state, scope, entry)), next: textOf(state.Default) };
 };
 
+/** AWS: a Choice's own Assign applies whichever rule matches; the matched rule's Assign is added over it. */
+const choiceAssign = (own: Json | undefined, rule: Json | undefined): Json | undefined =>
+  own === undefined || rule === undefined ? (rule ?? own) : { ...(own as JsonObject), ...(rule as JsonObject) };
 /** A Wait state waits from its entry (a resumed one only what is left), scaled as retries are. */
 const wait = async (host: EngineHost, frame: Frame, entry: Entry): Promise<Step> => {
   const { state, name } = entry;
@@ -175,7 +182,12 @@ const failure = async (frame: Frame, entry: Entry): Promise<StatesError> => {
   const read = async (field: 'Error' | 'Cause') => {
     if (language === 'JSONata' && state[field] !== undefined)
       return jsonataAt(entry)(state[field] as Json, bindingsOf(scope), field);
-    if (state[`${field}Path`] !== undefined) return queryPath(textOf(state[`${field}Path`]), scope, `${field}Path`);
+    const path = state[`${field}Path`];
+    // AWS: ErrorPath and CausePath take a reference path or an intrinsic function (States.Format…).
+    if (path !== undefined)
+      return isIntrinsic(textOf(path))
+        ? evaluateIntrinsic(textOf(path), scope)
+        : queryPath(textOf(path), scope, `${field}Path`);
     return state[field] as Json | undefined;
   };
   const [error, cause] = await Promise.all([read('Error'), read('Cause')]);

@@ -76,10 +76,19 @@ function evaluateNode(node: IntrinsicNode, scope: Scope): Json {
   return body(args);
 }
 
-/** The value of an intrinsic function call against the scope. */
+/**
+ * The value of an intrinsic function call against the scope. A path argument that selects nothing
+ * is States.Runtime with AWS's cause, which names the whole expression as written: `The function
+ * 'States.Format('{}', $.nope)' had the following error: The JsonPath argument for the field …`.
+ */
 export function evaluateIntrinsic(expression: string, scope: Scope): Json {
   if (!isIntrinsic(expression)) {
     throw new StatesError(ERRORS.IntrinsicFailure, `'${expression}' is not an intrinsic function call`);
   }
-  return evaluateNode(parseIntrinsic(expression), scope);
+  try {
+    return evaluateNode(parseIntrinsic(expression), scope);
+  } catch (error) {
+    if (!(error instanceof StatesError) || error.error !== ERRORS.Runtime) throw error;
+    throw new StatesError(ERRORS.Runtime, `The function '${expression}' had the following error: ${error.cause}`);
+  }
 }

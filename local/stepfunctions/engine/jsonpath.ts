@@ -100,6 +100,15 @@ export function jsonText(value: Json): string {
   return JSON.stringify(value);
 }
 
+/** A path as Jayway JsonPath (AWS's) prints it in its causes: `$['a'][0]['b']`. */
+const jaywayPath = (path: string): string =>
+  `$${pathComponents(path)
+    .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `['${part}']`))
+    .join('')}`;
+
+/** The fields whose missing path AWS reports as Jayway's own "No results for path". */
+const IO_FIELDS = new Set(['InputPath', 'OutputPath']);
+
 /** AWS's cause for a path that selects nothing (or a variable that is not defined). */
 export function notFoundCause(path: string, scope: Scope, field: string): string {
   const target = pathTarget(path);
@@ -107,6 +116,8 @@ export function notFoundCause(path: string, scope: Scope, field: string): string
   if (!document.found) {
     return `The JSONPath '${path}' specified for the field '${field}' references the variable '${target.name}', which is not defined`;
   }
+  if (IO_FIELDS.has(field) && target.source === 'input')
+    return `Invalid path '${path}' : No results for path: ${jaywayPath(path)}`;
   return `The JSONPath '${path}' specified for the field '${field}' could not be found in the input '${jsonText(document.value)}'`;
 }
 

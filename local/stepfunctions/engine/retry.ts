@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ERRORS, type Json, StatesError } from './types';
+import { statePrefix } from './jsonata';
 
 /** A Retry or Catch rule as the definition writes it. */
 export interface Retrier {
@@ -92,3 +93,15 @@ export const asStatesError = (error: unknown): StatesError =>
   error instanceof StatesError
     ? error
     : new StatesError(ERRORS.Runtime, error instanceof Error ? error.message : String(error));
+
+/**
+ * A States.Runtime error as AWS words it: its cause begins with the state it happened in and the id
+ * of the event that entered it (`An error occurred while executing the state 'X' (entered at the
+ * event id #2). …`), once: an error from an inner state of a Map or Parallel keeps that state's.
+ */
+export const inState = (error: StatesError, state: string, enteredEventId?: number): StatesError => {
+  if (error.error !== ERRORS.Runtime || error.cause.startsWith(STATE_PREFIX)) return error;
+  const prefixed = new StatesError(error.error, statePrefix(state, enteredEventId) + error.cause);
+  return Object.assign(prefixed, { ...error, cause: prefixed.cause });
+};
+const STATE_PREFIX = 'An error occurred while executing the state ';

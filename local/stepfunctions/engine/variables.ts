@@ -14,6 +14,7 @@
  * time raises `States.Runtime`, as it does for a size past a limit.
  */
 import { ERRORS, StatesError, type Json, type JsonObject, type Variables } from './types';
+import { statePrefix } from './jsonata';
 
 export const VARIABLE_NAME_MAX_LENGTH = 80;
 export const VARIABLE_VALUE_MAX_BYTES = 256 * 1024;
@@ -41,15 +42,21 @@ export function invalidVariableName(name: string): string | undefined {
   return undefined;
 }
 
-function runtime(stateName: string, detail: string): StatesError {
-  return new StatesError(ERRORS.Runtime, `An error occurred while executing the state '${stateName}'. ${detail}`);
+function runtimeError(stateName: string, detail: string, enteredEventId?: number): StatesError {
+  return new StatesError(ERRORS.Runtime, `${statePrefix(stateName, enteredEventId)}${detail}`);
 }
 
 /**
  * Checks the variables one `Assign` produced, and, given the variables in scope after it, the
  * execution's total. Raises `States.Runtime` naming the first rule broken.
  */
-export function checkAssignedVariables(assigned: Variables, stateName: string, inScopeAfter?: Variables): void {
+export function checkAssignedVariables(
+  assigned: Variables,
+  stateName: string,
+  inScopeAfter?: Variables,
+  enteredEventId?: number,
+): void {
+  const runtime = (name: string, detail: string) => runtimeError(name, detail, enteredEventId);
   let total = 0;
   for (const [name, value] of Object.entries(assigned)) {
     const why = invalidVariableName(name);
@@ -92,16 +99,32 @@ export async function evaluateAssign<B extends { variables: Variables }>(
   bindings: B,
   stateName: string,
   evaluate: FieldEvaluator<B>,
+  enteredEventId?: number,
 ): Promise<Variables> {
   const assigned: Variables = {};
   for (const [name, template] of Object.entries(assign)) {
     assigned[name] = await evaluate(template, bindings, `Assign/${name}`, stateName);
   }
-  checkAssignedVariables(assigned, stateName, { ...bindings.variables, ...assigned });
+  checkAssignedVariables(assigned, stateName, { ...bindings.variables, ...assigned }, enteredEventId);
   return assigned;
 }
 
 /** The scope after an Assign: the variables before it, with the assigned ones over them. */
 export function mergeVariables(before: Variables, assigned: Variables): Variables {
   return { ...before, ...assigned };
+}
+
+/** The most a state's input or output may hold: 256 KiB of UTF-8 JSON text (AWS's payload quota). */
+export const PAYLOAD_MAX_BYTES = 256 * 1024;
+
+/**
+ * A state's output past the payload quota fails the execution with States.DataLimitExceeded, which
+ * no Retry or Catch handles ("Error names": it is terminal, as States.Runtime is).
+ */
+export function checkPayloadSize(output: Json, stateName: string): void {
+  if (jsonByteLength(output) <= PAYLOAD_MAX_BYTES) return;
+  throw new StatesError(
+    ERRORS.DataLimitExceeded,
+    `The state/task '${stateName}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+  );
 }

@@ -84,7 +84,7 @@ describe('parsing', () => {
     const error = thrown(() => run('States.Array($.missing)', { a: 1 }));
     expect(error.error).toBe('States.Runtime');
     expect(error.cause).toBe(
-      "The JsonPath argument for the field '$.missing' could not be found in the input '{\"a\":1}'",
+      "The function 'States.Array($.missing)' had the following error: The JsonPath argument for the field '$.missing' could not be found in the input '{\"a\":1}'",
     );
   });
 });

@@ -68,9 +68,7 @@ describe('queryPath: the input', () => {
   test('a definite path that selects nothing is States.Runtime in AWS wording', () => {
     const error = thrown(() => queryPath('$.missing', { ...scope, input: { a: 1 } }, 'InputPath'));
     expect(error.error).toBe('States.Runtime');
-    expect(error.cause).toBe(
-      "The JSONPath '$.missing' specified for the field 'InputPath' could not be found in the input '{\"a\":1}'",
-    );
+    expect(error.cause).toBe("Invalid path '$.missing' : No results for path: $['missing']");
     expect(thrown(() => queryPath('$.bar[5]', scope, 'x.$')).error).toBe('States.Runtime');
     expect(thrown(() => queryPath('$.foo.deeper', scope, 'x.$')).error).toBe('States.Runtime');
   });

@@ -37,9 +37,7 @@ describe('InputPath', () => {
   test('a missing path is States.Runtime', () => {
     const error = thrown(() => applyInputPath({ InputPath: '$.missing' }, on({ a: 1 })));
     expect(error.error).toBe('States.Runtime');
-    expect(error.cause).toBe(
-      "The JSONPath '$.missing' specified for the field 'InputPath' could not be found in the input '{\"a\":1}'",
-    );
+    expect(error.cause).toBe("Invalid path '$.missing' : No results for path: $['missing']");
   });
 });
 
@@ -141,9 +139,7 @@ describe('OutputPath', () => {
     expect(applyOutputPath(output, undefined, on({}))).toEqual(output);
     expect(applyOutputPath(output, null, on({}))).toEqual({});
     const error = thrown(() => applyOutputPath({ a: 1 }, '$.b', on({})));
-    expect(error.cause).toBe(
-      "The JSONPath '$.b' specified for the field 'OutputPath' could not be found in the input '{\"a\":1}'",
-    );
+    expect(error.cause).toBe("Invalid path '$.b' : No results for path: $['b']");
   });
 });
 
