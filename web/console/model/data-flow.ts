@@ -69,7 +69,7 @@ export const dataFlowSteps = (answer: TestStateAnswer, language: QueryLanguage):
 };
 
 /** The query language a state is written in: its own QueryLanguage, else the machine's, else JSONPath. */
-export const queryLanguageOf = (
-  definition: { QueryLanguage?: unknown },
-  state: { QueryLanguage?: unknown } | undefined,
-): QueryLanguage => ((state?.QueryLanguage ?? definition.QueryLanguage) === 'JSONata' ? 'JSONata' : 'JSONPath');
+export const queryLanguageOf = (definition: object, state: object | undefined): QueryLanguage => {
+  const language = (of: object | undefined) => (of as { QueryLanguage?: unknown } | undefined)?.QueryLanguage;
+  return (language(state) ?? language(definition)) === 'JSONata' ? 'JSONata' : 'JSONPath';
+};
