@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { GetExecutionHistoryCommand, type HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
 import type { Browser, Page } from 'playwright-core';
 import { type CloudProcess, startCloudProcess, stopCloudProcess } from '../support/cloud-process';
 import { browserTest, launchChromium } from './support/chromium';
+import { centresOf, downloadOf, runVariablesMachine, tableFit } from './console-execution';
 import { openConsole, screenshot, ShopDriver, until } from './support/console-page';
 
 // The console in Debian's Chromium against a local cloud started as `npm start` starts it (retries
@@ -282,4 +284,229 @@ browserTest(
     expect(await page.getByRole('button', { name: 'Start execution' }).isEnabled()).toBe(true);
   },
   60_000,
+);
+
+/** One out-of-stock order for the execution page's tests below (placed once, on first use). */
+let outOfStock: Promise<string> | undefined;
+const outOfStockOrder = () =>
+  (outOfStock ??= (async () => {
+    const orderId = await shop.placeOrder('alice', await shop.product(0));
+    await shop.orderEnds('alice', orderId, 'CANCELLED');
+    return orderId;
+  })());
+/** The execution's page, loaded afresh (in `page`, else in a new one), once its graph is drawn. */
+const openExecution = async (executionArn: string, page?: Page) => {
+  const route = `executions/${encodeURIComponent(executionArn)}`;
+  const opened = page ?? (await open(route));
+  if (page) await page.goto(`${cloud.web}/console/#/${route}`);
+  await opened
+    .locator('svg .node[data-state]')
+    .first()
+    .waitFor()
+    .catch(async (error: unknown) => {
+      throw new Error(`${String(error)}\nThe page said: ${await opened.locator('body').innerText()}`);
+    });
+  return opened;
+};
+const json = (text: string | null | undefined) => JSON.parse(text ?? 'null') as unknown;
+
+browserTest(
+  'a saga step’s data flow is TestState’s replay of its history: its Parameters, its recorded result, and the output it had; it assigned no variables; its Retry tab lists its attempt',
+  async () => {
+    // Prepare
+    const orderId = await outOfStockOrder();
+    const history = await historyOf(orderId);
+    const paid = history.findIndex((e) => e.stateEnteredEventDetails?.name === 'ProcessPayment');
+    const result = history.slice(paid).find((e) => e.type === 'TaskSucceeded')!.taskSucceededEventDetails!.output;
+    const output = history.slice(paid).find((e) => e.type === 'TaskStateExited')!.stateExitedEventDetails!.output;
+    const page = await openExecution(executionArnOf(orderId));
+    // Act
+    await page.locator('svg [data-state="ProcessPayment"]').click();
+    const step = page.getByRole('complementary', { name: 'Step ProcessPayment' });
+    await step.getByRole('tab', { name: 'Data flow' }).click();
+    const flow = step.getByRole('list', { name: 'Data flow' });
+    await flow.waitFor();
+    // Assess: the JSONPath steps, in order, and the values the execution had
+    expect(await flow.getAttribute('data-language')).toBe('JSONPath');
+    expect(
+      await flow.locator('li[data-step]').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-step'))),
+    ).toEqual([
+      'Input',
+      'After InputPath',
+      'After Parameters',
+      'Result',
+      'After ResultSelector',
+      'After ResultPath',
+      'Output (after OutputPath)',
+    ]);
+    const parameters = json(await flow.getByLabel('After Parameters', { exact: true }).textContent()) as {
+      FunctionName: string;
+      Payload: { orderId: string };
+    };
+    expect(parameters.FunctionName).toContain('BillingPay');
+    expect(parameters.Payload.orderId).toBe(orderId);
+    expect(json(await flow.getByLabel('Result', { exact: true }).textContent())).toEqual(json(result));
+    expect(json(await flow.getByLabel('Output (after OutputPath)', { exact: true }).textContent())).toEqual(
+      json(output),
+    );
+    await screenshot(page, 'step-data-flow', page.getByRole('tablist', { name: 'Views' }));
+
+    await step.getByRole('tab', { name: 'Variables' }).click();
+    expect(await step.getByRole('tabpanel').innerText()).toContain('This state assigned no variables.');
+
+    await page.locator('svg [data-state="ReserveItems"]').click();
+    const reserve = page.getByRole('complementary', { name: 'Step ReserveItems' });
+    await reserve.getByRole('tab', { name: 'Retry' }).click();
+    const attempt = reserve.getByRole('list', { name: 'Attempts' }).locator('li[data-attempt="1"]');
+    expect(await attempt.getAttribute('data-outcome')).toBe('failed');
+    expect(await attempt.innerText()).toContain('OutOfStock');
+    // OutOfStock's retrier (MaxAttempts 0) matched: no retry, no wait
+    expect(await attempt.innerText()).toContain('Retry #0');
+    expect(await reserve.locator('[data-wait-ms]').count()).toBe(0);
+  },
+  120_000,
+);
+
+browserTest(
+  'a JSONata machine with Variables: a step shows what it assigned and what was in scope; the failure banner’s “Show step” selects the failing step in the graph and the table',
+  async () => {
+    // Prepare
+    const executionArn = await runVariablesMachine(sfn(), randomUUID().slice(0, 8));
+    const page = await openExecution(executionArn);
+    // Act
+    await page.locator('svg [data-state="ApplyDiscount"]').click();
+    const step = page.getByRole('complementary', { name: 'Step ApplyDiscount' });
+    await step.getByRole('tab', { name: 'Variables' }).click();
+    // Assess: ApplyDiscount assigned total and discounted; PriceOrder's orderId and total were in scope
+    const assigned = step.getByRole('table', { name: 'Variables assigned' });
+    const inScope = step.getByRole('table', { name: 'Variables in scope' });
+    expect(await assigned.locator('tr[data-variable="total"] pre').innerText()).toBe('27');
+    expect(await assigned.locator('tr[data-variable="discounted"] pre').innerText()).toBe('true');
+    expect(
+      await inScope
+        .locator('tr[data-variable]')
+        .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-variable'))),
+    ).toEqual(['orderId', 'total']);
+    expect(await inScope.locator('tr[data-variable="total"] pre').innerText()).toBe('30');
+    await screenshot(page, 'step-variables', page.getByRole('tablist', { name: 'Views' }));
+
+    const banner = page.getByRole('alert', { name: 'Execution failed' });
+    expect(await banner.innerText()).toContain('States.QueryEvaluationError');
+    expect(await banner.getAttribute('data-failed-state')).toBe('ShipOrder');
+    await screenshot(page, 'failure-banner', banner);
+    await banner.getByRole('button', { name: 'Show step' }).click();
+    const failing = page.getByRole('complementary', { name: 'Step ShipOrder' });
+    await failing.waitFor();
+    expect(await page.locator('svg [data-state="ShipOrder"]').getAttribute('aria-pressed')).toBe('true');
+    expect(await nodeStatus(page, 'ShipOrder')).toBe('failed');
+    // ShipOrder saw every variable assigned before it
+    await failing.getByRole('tab', { name: 'Variables' }).click();
+    expect(
+      await failing
+        .getByRole('table', { name: 'Variables in scope' })
+        .locator('tr[data-variable="total"] pre')
+        .innerText(),
+    ).toBe('27');
+    await page.getByRole('tab', { name: 'Table view' }).click();
+    const row = page.getByRole('table', { name: 'States entered' }).locator('tr[data-state="ShipOrder"]');
+    expect(await row.getAttribute('class')).toContain('selected');
+    // And back: a row clicked in the table is the graph's selection
+    await page.getByRole('table', { name: 'States entered' }).getByRole('button', { name: 'PriceOrder' }).click();
+    await page.getByRole('tab', { name: 'Graph view' }).click();
+    expect(await page.locator('svg [data-state="PriceOrder"]').getAttribute('aria-pressed')).toBe('true');
+  },
+  120_000,
+);
+
+browserTest(
+  'Test state from the step panel: the recorded input and result answer SUCCEEDED and the next state; a mocked PaymentDeclined is CAUGHT_ERROR into PaymentWasDeclined; JSON that is not JSON is refused',
+  async () => {
+    // Prepare
+    const page = await openExecution(executionArnOf(await outOfStockOrder()));
+    await page.locator('svg [data-state="ProcessPayment"]').click();
+    const step = page.getByRole('complementary', { name: 'Step ProcessPayment' });
+    await step.getByRole('tab', { name: 'Test state' }).click();
+    const form = step.getByRole('form', { name: 'Test state' });
+    const answer = form.getByRole('region', { name: 'Test result' });
+    // Act: the recorded result, at DEBUG
+    await form.getByRole('button', { name: 'Run test' }).click();
+    // Assess
+    await answer.waitFor();
+    expect(await answer.getAttribute('data-status')).toBe('SUCCEEDED');
+    expect(await answer.locator('[data-next-state]').innerText()).toBe('MarkPaymentCompleted');
+    expect(await answer.getByRole('list', { name: 'Data flow' }).locator('li').count()).toBe(7);
+    await page.getByRole('tablist', { name: 'Views' }).evaluate((tabs) => tabs.scrollIntoView({ block: 'start' }));
+    await answer.scrollIntoViewIfNeeded();
+    await screenshot(page, 'test-state');
+
+    // A mocked error: the Catch for PaymentDeclined routes it
+    await form.getByLabel('Mock', { exact: true }).selectOption('error');
+    await form.getByLabel('Mocked error').fill('PaymentDeclined');
+    await form.getByLabel('Mocked cause').fill('card refused');
+    await form.getByRole('button', { name: 'Run test' }).click();
+    await form.getByRole('region', { name: 'Test result' }).and(form.locator('[data-status="CAUGHT_ERROR"]')).waitFor();
+    expect(await answer.locator('[data-next-state]').innerText()).toBe('PaymentWasDeclined');
+    expect(json(await answer.getByLabel('Test output').textContent())).toMatchObject({
+      error: { Error: 'PaymentDeclined', Cause: 'card refused' },
+    });
+
+    await form.getByLabel('State input', { exact: true }).fill('{"orderId": ');
+    expect(await form.getByRole('status', { name: 'State input check' }).innerText()).toContain('Not valid JSON');
+    expect(await form.getByRole('button', { name: 'Run test' }).isDisabled()).toBe(true);
+  },
+  120_000,
+);
+
+browserTest(
+  'the saga’s graph at Fit: the happy path is one straight column, the compensations beside it; Export PNG saves a PNG of the whole graph',
+  async () => {
+    const page = await openExecution(executionArnOf(await outOfStockOrder()));
+    await page.getByRole('button', { name: 'Fit' }).click();
+    const happyPath = [
+      'ProcessPayment',
+      'MarkPaymentCompleted',
+      'ReserveItems',
+      'MarkItemsReserved',
+      'BookDelivery',
+      'OrderCompleted',
+    ];
+    const centres = await centresOf(page, happyPath);
+    // One column, to the pixel (elk's positions are fractional)
+    expect(Math.max(...centres) - Math.min(...centres)).toBeLessThanOrEqual(1);
+    for (const compensation of await centresOf(page, ['RefundPayment', 'ReleaseItems', 'CancelDelivery']))
+      expect(compensation).toBeGreaterThan(centres[0]! + 100);
+
+    const { name, bytes } = await downloadOf(page, page.getByRole('button', { name: 'Export PNG' }));
+    expect(name).toMatch(/\.png$/);
+    expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    // IHDR: twice the size of the exported SVG, the whole graph
+    const svg = (await downloadOf(page, page.getByRole('button', { name: 'Export SVG' }))).bytes.toString();
+    const width = Number(/<svg[^>]* width="([\d.]+)"/.exec(svg)?.[1]);
+    expect(width).toBeGreaterThan(300);
+    expect(bytes.readUInt32BE(16)).toBe(Math.ceil(width * 2));
+    expect(bytes.length).toBeGreaterThan(10_000);
+  },
+  120_000,
+);
+
+browserTest(
+  'the table view at 1280×800: every timeline fits, with the step panel open too',
+  async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await openExecution(executionArnOf(await outOfStockOrder()), await context.newPage());
+    pages.push(page);
+    await page.getByRole('tab', { name: 'Table view' }).click();
+    await page.getByRole('table', { name: 'States entered' }).waitFor();
+    for (const open of [false, true]) {
+      if (open)
+        await page.getByRole('table', { name: 'States entered' }).getByRole('button', { name: 'ReserveItems' }).click();
+      const fit = await tableFit(page);
+      expect(fit.bars).toBeGreaterThan(3);
+      expect([open, fit.panelOverflow, fit.pageOverflow]).toEqual([open, 0, 0]);
+      expect(fit.pastEdge).toBeLessThanOrEqual(0);
+      expect(fit.narrowest).toBeGreaterThan(80);
+    }
+    await screenshot(page, 'table-step');
+  },
+  120_000,
 );

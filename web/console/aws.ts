@@ -30,7 +30,8 @@ export const createServices = (config: WebConfig, query: URLSearchParams): Servi
   const common = { region: config.region, credentials, ...(config.edge && { endpoint: config.edge }) };
   const services: Services = {
     config,
-    sfn: new SFNClient({ ...common, maxAttempts: 2 }),
+    // TestState's endpoint is AWS's `sync-states.…` (a host prefix): on an edge, the edge's own host.
+    sfn: new SFNClient({ ...common, maxAttempts: 2, ...(config.edge && { disableHostPrefix: true }) }),
     cloudwatch: new CloudWatchClient({ ...common, maxAttempts: 2 }),
   };
   const faultsUrl = config.edge && `${config.edge.replace(/\/$/, '')}/_local/chaos/faults`;

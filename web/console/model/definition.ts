@@ -22,6 +22,7 @@ export interface AslDefinition {
   StartAt: string;
   States: Record<string, AslState>;
   Comment?: string;
+  QueryLanguage?: 'JSONata' | 'JSONPath';
 }
 
 export type EdgeKind = 'start' | 'next' | 'choice' | 'default' | 'catch' | 'end';

@@ -31,12 +31,16 @@ export const STATE_STATUSES: readonly StateStatus[] = [
   'not-reached',
 ];
 
+export type AttemptOutcome = 'succeeded' | 'failed' | 'timed-out' | 'running';
+
 export interface Attempt {
   startedAt: number;
   endedAt?: number;
-  outcome: 'succeeded' | 'failed' | 'timed-out' | 'running';
+  outcome: AttemptOutcome;
   error?: string;
   cause?: string;
+  /** What the task answered (its `…Succeeded` event's output): the result before ResultSelector. */
+  result?: string;
 }
 
 export interface StateRun {
@@ -96,7 +100,8 @@ const endAttempt = (run: StateRun, event: HistoryEventLike, kind: string) => {
   const details = detailsOf(event);
   attempt.endedAt = time(event);
   attempt.outcome = kind === 'Succeeded' ? 'succeeded' : kind === 'TimedOut' ? 'timed-out' : 'failed';
-  if (attempt.outcome !== 'succeeded') {
+  if (attempt.outcome === 'succeeded') attempt.result = text(details.output);
+  else {
     attempt.error = text(details.error) ?? (kind === 'TimedOut' ? 'States.Timeout' : 'States.TaskFailed');
     attempt.cause = text(details.cause);
   }

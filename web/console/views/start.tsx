@@ -3,17 +3,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { useServices } from '../aws';
 import { ErrorNote, Panel } from '../components/common';
 import { prettyJson } from '../components/format';
+import { checkJson } from '../components/json-editor';
 import { href } from '../hooks';
-
-/** Whether the text is JSON, and if not, what is wrong with it (the parser's message). */
-export const checkJson = (text: string): string | undefined => {
-  try {
-    JSON.parse(text);
-    return undefined;
-  } catch (error) {
-    return (error as Error).message;
-  }
-};
 
 /** Start an execution: a name (optional) and an input, validated as JSON as it is typed. */
 export const StartView = ({ fromArn }: { fromArn?: string }) => {

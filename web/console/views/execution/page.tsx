@@ -7,12 +7,15 @@ import { download } from '../../download';
 import { GraphView } from '../../graph/graph-view';
 import { href, usePolling } from '../../hooks';
 import type { AslDefinition } from '../../model/definition';
-import { deriveStates, type ExecutionStates } from '../../model/history';
+import { failureOf } from '../../model/failure';
+import { deriveStates, type ExecutionStates, type HistoryEventLike } from '../../model/history';
+import { variablesOf } from '../../model/variables';
 import { orderLink } from '../executions';
 import { ExecutionActions } from './actions';
 import { EventsView } from './events';
 import { exportJson, loadDefinition, loadExecution } from './load';
-import { StepPanel } from './step-panel';
+import { FailureBanner } from './failure-banner';
+import { StepPanel } from './step/step-panel';
 import { RunsTable } from './table';
 
 type Tab = 'graph' | 'table' | 'events';
@@ -62,20 +65,25 @@ const Views = ({
   execution,
   definition,
   states,
+  history,
   name,
   span,
 }: {
   execution: DescribeExecutionCommandOutput;
   definition: AslDefinition;
   states: ExecutionStates;
+  history: readonly HistoryEventLike[];
   name: string;
   span: { from: number; to: number };
 }) => {
   const [tab, setTab] = useState<Tab>('graph');
   const [selected, setSelected] = useState<string>();
   const running = execution.status === 'RUNNING';
+  const variables = useMemo(() => variablesOf(history), [history]);
+  const failure = useMemo(() => failureOf(history, states.runs), [history, states]);
   return (
     <>
+      {failure && <FailureBanner failure={failure} onShow={setSelected} />}
       <div class="tabs" role="tablist" aria-label="Views">
         {TABS.map(([id, label]) => (
           <button key={id} type="button" role="tab" aria-selected={tab === id} onClick={() => setTab(id)}>
@@ -111,8 +119,9 @@ const Views = ({
         {selected && (
           <StepPanel
             name={selected}
-            state={definition.States[selected]}
+            definition={definition}
             states={states}
+            variables={variables}
             onClose={() => setSelected(undefined)}
           />
         )}
@@ -189,6 +198,7 @@ export const ExecutionPage = ({ executionArn }: { executionArn: string }) => {
         execution={{ ...execution, executionArn }}
         definition={definition}
         states={states}
+        history={loaded.data.history}
         name={name}
         span={span}
       />

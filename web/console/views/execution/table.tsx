@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'preact/hooks';
 import type { AslDefinition } from '../../model/definition';
 import { resourceOf } from '../../model/definition';
 import { backoffWaits, type StateRun } from '../../model/history';
@@ -47,65 +48,85 @@ const TimelineBar = ({ run, span }: { run: StateRun; span: { from: number; to: n
   );
 };
 
-/** The table view: one row per state entered, with its timeline bar (retries and backoff waits). */
-export const RunsTable = ({ runs, definition, span, selected, onSelect }: TableProps) => (
-  <table class="table runs" aria-label="States entered">
-    <thead>
-      <tr>
-        <th>State</th>
-        <th>Type</th>
-        <th>Status</th>
-        <th>Resource</th>
-        <th>Started after</th>
-        <th>Duration</th>
-        <th class="timeline-head">Timeline</th>
-      </tr>
-    </thead>
-    <tbody>
-      {runs.map((run) => {
-        const end = run.exitedAt ?? run.attempts.at(-1)?.endedAt;
-        return (
-          <tr
-            key={run.eventId}
-            class={selected === run.name ? 'selected' : ''}
-            data-state={run.name}
-            data-status={run.status}
-          >
-            <td>
-              <button type="button" class="link" onClick={() => onSelect(run.name)}>
-                {run.name}
-              </button>
-            </td>
-            <td>{run.type}</td>
-            <td>
-              <span class={`status-dot ${run.status}`} />
-              {STATUS_LABELS[run.status]}
-              {run.retries > 0 && (
-                <span class="retries" title="Retries">
-                  {' '}
-                  ↻ {run.retries}
-                </span>
-              )}
-            </td>
-            <td class="resource" title={resourceOf(definition.States[run.name])}>
-              {resourceOf(definition.States[run.name]) ?? '–'}
-            </td>
-            <td>{formatDuration(run.enteredAt - span.from)}</td>
-            <td>
-              {formatDuration(
-                end === undefined
-                  ? run.status === 'in-progress'
-                    ? span.to - run.enteredAt
-                    : undefined
-                  : end - run.enteredAt,
-              )}
-            </td>
-            <td>
-              <TimelineBar run={run} span={span} />
-            </td>
-          </tr>
-        );
-      })}
-    </tbody>
-  </table>
-);
+/**
+ * The table view: one row per state entered, with its timeline bar (retries and backoff waits). Its
+ * columns share the width it has (a fixed layout): the timeline always fits, and when the step panel
+ * narrows it, the type and resource columns give way (a container query in console.css).
+ */
+export const RunsTable = ({ runs, definition, span, selected, onSelect }: TableProps) => {
+  const table = useRef<HTMLTableElement>(null);
+  // The state selected elsewhere (the graph, the failure banner) is scrolled into view.
+  useEffect(() => {
+    table.current?.querySelector('tr.selected')?.scrollIntoView({ block: 'nearest' });
+  }, [selected]);
+  return (
+    <table class="table runs" aria-label="States entered" ref={table}>
+      <colgroup>
+        <col class="col-state" />
+        <col class="col-type" />
+        <col class="col-status" />
+        <col class="col-resource" />
+        <col class="col-started" />
+        <col class="col-duration" />
+        <col class="col-timeline" />
+      </colgroup>
+      <thead>
+        <tr>
+          <th>State</th>
+          <th class="col-type">Type</th>
+          <th>Status</th>
+          <th class="col-resource">Resource</th>
+          <th>Started after</th>
+          <th>Duration</th>
+          <th class="timeline-head">Timeline</th>
+        </tr>
+      </thead>
+      <tbody>
+        {runs.map((run) => {
+          const end = run.exitedAt ?? run.attempts.at(-1)?.endedAt;
+          return (
+            <tr
+              key={run.eventId}
+              class={selected === run.name ? 'selected' : ''}
+              data-state={run.name}
+              data-status={run.status}
+            >
+              <td>
+                <button type="button" class="link" onClick={() => onSelect(run.name)}>
+                  {run.name}
+                </button>
+              </td>
+              <td class="col-type">{run.type}</td>
+              <td>
+                <span class={`status-dot ${run.status}`} />
+                {STATUS_LABELS[run.status]}
+                {run.retries > 0 && (
+                  <span class="retries" title="Retries">
+                    {' '}
+                    ↻ {run.retries}
+                  </span>
+                )}
+              </td>
+              <td class="resource col-resource" title={resourceOf(definition.States[run.name])}>
+                {resourceOf(definition.States[run.name]) ?? '–'}
+              </td>
+              <td>{formatDuration(run.enteredAt - span.from)}</td>
+              <td>
+                {formatDuration(
+                  end === undefined
+                    ? run.status === 'in-progress'
+                      ? span.to - run.enteredAt
+                      : undefined
+                    : end - run.enteredAt,
+                )}
+              </td>
+              <td class="timeline-cell">
+                <TimelineBar run={run} span={span} />
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+};
