@@ -311,7 +311,7 @@ const openExecution = async (executionArn: string, page?: Page) => {
 const json = (text: string | null | undefined) => JSON.parse(text ?? 'null') as unknown;
 
 browserTest(
-  'a saga step’s data flow is TestState’s replay of its history: its Parameters, its recorded result, and the output it had; it assigned no variables; its Retry tab lists its attempt',
+  'a saga step’s data flow is TestState’s replay of its history: its Arguments, its recorded result, and the output it had; a caught step shows the variables its Catch assigned; its Retry tab lists its attempt',
   async () => {
     // Prepare
     const orderId = await outOfStockOrder();
@@ -326,29 +326,19 @@ browserTest(
     await step.getByRole('tab', { name: 'Data flow' }).click();
     const flow = step.getByRole('list', { name: 'Data flow' });
     await flow.waitFor();
-    // Assess: the JSONPath steps, in order, and the values the execution had
-    expect(await flow.getAttribute('data-language')).toBe('JSONPath');
+    // Assess: the saga's JSONata steps, in order, and the values the execution had
+    expect(await flow.getAttribute('data-language')).toBe('JSONata');
     expect(
       await flow.locator('li[data-step]').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-step'))),
-    ).toEqual([
-      'Input',
-      'After InputPath',
-      'After Parameters',
-      'Result',
-      'After ResultSelector',
-      'After ResultPath',
-      'Output (after OutputPath)',
-    ]);
-    const parameters = json(await flow.getByLabel('After Parameters', { exact: true }).textContent()) as {
+    ).toEqual(['Input', 'Arguments', 'Result', 'Output']);
+    const args = json(await flow.getByLabel('Arguments', { exact: true }).textContent()) as {
       FunctionName: string;
       Payload: { orderId: string };
     };
-    expect(parameters.FunctionName).toContain('BillingPay');
-    expect(parameters.Payload.orderId).toBe(orderId);
+    expect(args.FunctionName).toContain('BillingPay');
+    expect(args.Payload.orderId).toBe(orderId);
     expect(json(await flow.getByLabel('Result', { exact: true }).textContent())).toEqual(json(result));
-    expect(json(await flow.getByLabel('Output (after OutputPath)', { exact: true }).textContent())).toEqual(
-      json(output),
-    );
+    expect(json(await flow.getByLabel('Output', { exact: true }).textContent())).toEqual(json(output));
     await screenshot(page, 'step-data-flow', page.getByRole('tablist', { name: 'Views' }));
 
     await step.getByRole('tab', { name: 'Variables' }).click();
@@ -356,6 +346,11 @@ browserTest(
 
     await page.locator('svg [data-state="ReserveItems"]').click();
     const reserve = page.getByRole('complementary', { name: 'Step ReserveItems' });
+    // Its Catch for OutOfStock assigned the reason and where undoing starts
+    await reserve.getByRole('tab', { name: 'Variables' }).click();
+    const assigned = reserve.getByRole('table', { name: 'Variables assigned' });
+    expect(await assigned.locator('tr[data-variable="reason"] pre').innerText()).toBe('"OUT_OF_STOCK"');
+    expect(await assigned.locator('tr[data-variable="undoFrom"] pre').innerText()).toBe('"RefundPayment"');
     await reserve.getByRole('tab', { name: 'Retry' }).click();
     const attempt = reserve.getByRole('list', { name: 'Attempts' }).locator('li[data-attempt="1"]');
     expect(await attempt.getAttribute('data-outcome')).toBe('failed');
@@ -419,7 +414,7 @@ browserTest(
 );
 
 browserTest(
-  'Test state from the step panel: the recorded input and result answer SUCCEEDED and the next state; a mocked PaymentDeclined is CAUGHT_ERROR into PaymentWasDeclined; JSON that is not JSON is refused',
+  'Test state from the step panel: the recorded input and result answer SUCCEEDED and the next state; a mocked PaymentDeclined is CAUGHT_ERROR into the fence; JSON that is not JSON is refused',
   async () => {
     // Prepare
     const page = await openExecution(executionArnOf(await outOfStockOrder()));
@@ -434,20 +429,20 @@ browserTest(
     await answer.waitFor();
     expect(await answer.getAttribute('data-status')).toBe('SUCCEEDED');
     expect(await answer.locator('[data-next-state]').innerText()).toBe('MarkPaymentCompleted');
-    expect(await answer.getByRole('list', { name: 'Data flow' }).locator('li').count()).toBe(7);
+    expect(await answer.getByRole('list', { name: 'Data flow' }).locator('li').count()).toBe(4);
     await page.getByRole('tablist', { name: 'Views' }).evaluate((tabs) => tabs.scrollIntoView({ block: 'start' }));
     await answer.scrollIntoViewIfNeeded();
     await screenshot(page, 'test-state');
 
-    // A mocked error: the Catch for PaymentDeclined routes it
+    // A mocked error: the Catch for PaymentDeclined routes it to the fence, the order going on as its output
     await form.getByLabel('Mock', { exact: true }).selectOption('error');
     await form.getByLabel('Mocked error').fill('PaymentDeclined');
     await form.getByLabel('Mocked cause').fill('card refused');
     await form.getByRole('button', { name: 'Run test' }).click();
     await form.getByRole('region', { name: 'Test result' }).and(form.locator('[data-status="CAUGHT_ERROR"]')).waitFor();
-    expect(await answer.locator('[data-next-state]').innerText()).toBe('PaymentWasDeclined');
+    expect(await answer.locator('[data-next-state]').innerText()).toBe('BeginCompensation');
     expect(json(await answer.getByLabel('Test output').textContent())).toMatchObject({
-      error: { Error: 'PaymentDeclined', Cause: 'card refused' },
+      orderId: expect.any(String) as unknown,
     });
 
     await form.getByLabel('State input', { exact: true }).fill('{"orderId": ');
