@@ -15,6 +15,8 @@ import { outcomeOf, publishRequest } from '../../functions/order/order-events';
 import { sagaInput } from '../../functions/order/ports';
 import { quote, type Product } from '../../functions/warehouse/domain';
 import type { AslState } from '../../local/stepfunctions/asl';
+import { evaluateJsonata } from '../../local/stepfunctions/engine/jsonata';
+import type { Json, Variables } from '../../local/stepfunctions/engine/types';
 import { SAGA_DEFINITION_PATH } from '../../stacks/constructs/order-saga';
 
 /** The contracts between services: what each producer emits parses where it is consumed. */
@@ -75,25 +77,13 @@ describe('saga input', () => {
   });
 });
 
-/** One step of a path (`$.a.b`): the member of an object. */
-const member = (at: unknown, step: string): unknown =>
-  typeof at === 'object' && at !== null ? (at as Record<string, unknown>)[step] : undefined;
+/** The saga's Task arguments, evaluated as the engine evaluates them (JSONata, with the variables a failure assigns). */
+const resolve = (template: unknown, input: unknown, variables: Variables): Promise<unknown> =>
+  evaluateJsonata(template as Json, { states: { input: input as Json, context: {} }, variables }, 'Arguments');
 
-/** The state machine's parameter templates, resolved against the execution's data as Step Functions does. */
-const resolve = (template: unknown, data: unknown): unknown => {
-  if (typeof template !== 'object' || template === null) return template;
-  return Object.fromEntries(
-    Object.entries(template).map(([name, value]) =>
-      name.endsWith('.$')
-        ? [name.slice(0, -2), String(value).slice(2).split('.').reduce(member, data)]
-        : [name, resolve(value, data)],
-    ),
-  );
-};
-
-/** The parameters these tests read of the saga's Task states: the Lambda and SNS integrations'. */
+/** The arguments these tests read of the saga's Task states: the Lambda and SNS integrations'. */
 interface SagaState extends AslState {
-  Parameters?: {
+  Arguments?: {
     FunctionName?: string;
     Payload?: unknown;
     Message?: unknown;
@@ -106,9 +96,13 @@ describe('the state machine between the contracts', () => {
     (JSON.parse(readFileSync(SAGA_DEFINITION_PATH, 'utf8')) as { States: Record<string, SagaState> }).States,
   );
   const input = SagaInput.parse(sagaInput(order));
-  const afterFailure = {
-    ...input,
-    failure: { reason: 'OUT_OF_STOCK', error: 'OutOfStock', cause: '{}', compensations: {} },
+  // What a Catch assigns when reserving fails, as the compensations and the notification read it.
+  const afterFailure: Variables = {
+    reason: 'OUT_OF_STOCK',
+    undoFrom: 'RefundPayment',
+    error: 'OutOfStock',
+    cause: '{}',
+    compensations: {},
   };
   const stepInputs: Record<string, z.ZodMiniType> = {
     '${BillingPayFunctionArn}': PayInput,
@@ -119,28 +113,28 @@ describe('the state machine between the contracts', () => {
     '${DeliveryCancelFunctionArn}': CompensationInput,
   };
 
-  test("each service's step gets, from the saga input, an input it accepts", () => {
-    const steps = states.filter(([, state]) => stepInputs[state.Parameters?.FunctionName ?? '']);
+  test("each service's step gets, from the saga input, an input it accepts", async () => {
+    const steps = states.filter(([, state]) => stepInputs[state.Arguments?.FunctionName ?? '']);
     expect(steps).toHaveLength(6);
     for (const [name, state] of steps) {
-      const { FunctionName = '', Payload } = state.Parameters ?? {};
-      const payload = resolve(Payload, afterFailure);
+      const { FunctionName = '', Payload } = state.Arguments ?? {};
+      const payload = await resolve(Payload, input, afterFailure);
       expect({ name, ...stepInputs[FunctionName]!.safeParse(payload) }).toMatchObject({ name, success: true });
     }
   });
 
-  test('each Notify state publishes an order event the notification service accepts', () => {
+  test('each Notify state publishes an order event the notification service accepts', async () => {
     const notifies = states.filter(([, state]) => state.Resource === 'arn:aws:states:::sns:publish');
     // COMPENSATION_FAILED is published by order/on-saga-failed (the rule on the saga's failed executions): see below.
     expect(notifies.map(([name]) => name).sort()).toEqual(['NotifyCancelled', 'NotifyCompleted']);
     for (const [name, state] of notifies) {
-      const message = OrderEvent.safeParse(resolve(state.Parameters?.Message, afterFailure));
+      const message = OrderEvent.safeParse(await resolve(state.Arguments?.Message, input, afterFailure));
       expect({ name, success: message.success }).toEqual({ name, success: true });
-      expect(message.data?.status).toBe(state.Parameters?.MessageAttributes?.status.StringValue);
+      expect(message.data?.status).toBe(state.Arguments?.MessageAttributes?.status.StringValue);
     }
     expect(
       OrderEvent.parse(
-        resolve(states.find(([name]) => name === 'NotifyCancelled')![1].Parameters?.Message, afterFailure),
+        await resolve(states.find(([name]) => name === 'NotifyCancelled')![1].Arguments?.Message, input, afterFailure),
       ),
     ).toMatchObject({
       reason: 'OUT_OF_STOCK',
