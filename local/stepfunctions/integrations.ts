@@ -35,13 +35,6 @@ export class TaskFailure extends Error {
   }
 }
 
-/** How a Task's resource appears in its history events: `lambda`/`invoke`, `sns`/`publish` … */
-export const describeResource = (resource: string): { resourceType: string; resource: string } => {
-  const integration = /^arn:aws:states:::([a-z0-9-]+):([A-Za-z.]+)$/.exec(resource);
-  if (integration) return { resourceType: integration[1]!, resource: integration[2]! };
-  return { resourceType: 'lambda', resource };
-};
-
 /** A Task's input, after its Parameters were applied. */
 export type TaskInput = Record<string, unknown>;
 

@@ -6,7 +6,7 @@ import type { EngineDefinition, EngineHost, EngineState, Frame } from './engine/
 import type { Entry, Step } from './engine/entry';
 import { caught, runFrame, runState } from './engine/interpreter';
 import { asStatesError, decideRetry, matchesError, type Retrier } from './engine/retry';
-import { runTask } from './engine/task';
+import { baseResource, runTask } from './engine/task';
 import { ERRORS, type Json, type JsonObject, StatesError, textOf } from './engine/types';
 import { TaskFailure, type TaskInput, taskIntegration } from './integrations';
 import { checkMock, type Mock } from './test-state-mock';
@@ -93,10 +93,7 @@ export const testState = async (service: StepFunctionsService, body: JsonBody): 
   if (mock?.result !== undefined && mock.errorOutput !== undefined)
     throw new ServiceError('ValidationException', 'A mock has either a result or an errorOutput, not both');
   // A mocked result is checked before anything runs: a result the API would not return is the request's error.
-  const mocked =
-    mock?.result === undefined
-      ? undefined
-      : checkMock(mock, textOf(state.Resource ?? '').replace(/\.(waitForTaskToken|sync(:2)?)$/, ''));
+  const mocked = mock?.result === undefined ? undefined : checkMock(mock, baseResource(textOf(state.Resource ?? '')));
   const retrierRetryCount = Number(
     (body.stateConfiguration as { retrierRetryCount?: number } | undefined)?.retrierRetryCount ?? 0,
   );

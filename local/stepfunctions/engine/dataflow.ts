@@ -1,4 +1,4 @@
-import { textOf } from './types';
+import { json, textOf } from './types';
 import { evaluateJsonata, type JsonataBindings } from './jsonata';
 import { evaluateAssign } from './variables';
 import { applyOutputPath, applyParameters, applyResultPath } from './payload';
@@ -162,18 +162,14 @@ export const valueOf = async (
   return undefined;
 };
 
-const toJsonText = (value: unknown): string => JSON.stringify(value ?? null);
-
 /** A state's StateExited details: its output, and the variables it assigned (as JSON text). */
 export const exitedDetails = (name: string, step: Flowed) => ({
   stateExitedEventDetails: {
     name,
-    output: toJsonText(step.output),
+    output: json(step.output),
     outputDetails: { truncated: false },
     ...(step.assigned && {
-      assignedVariables: Object.fromEntries(
-        Object.entries(step.assigned).map(([key, value]) => [key, toJsonText(value)]),
-      ),
+      assignedVariables: Object.fromEntries(Object.entries(step.assigned).map(([key, value]) => [key, json(value)])),
       assignedVariablesDetails: { truncated: false },
     }),
   },

@@ -36,7 +36,7 @@ export interface Step extends Flowed {
   next?: string;
 }
 
-export const json = (value: unknown): string => JSON.stringify(value ?? null);
+export { json } from './types';
 
 /** The scope a state's expressions see, with its context object. */
 export const scopeOf = (frame: Frame, entry: Entry, retryCount = 0, token?: string): Scope => ({

@@ -11,7 +11,8 @@ export const describeResource = (resource: string): { resourceType: string; reso
   return { resourceType: 'lambda', resource };
 };
 
-const PATTERN = /\.(waitForTaskToken|sync(:2)?)$/;
+/** A Task's resource without its service integration pattern (`.waitForTaskToken`, `.sync`). */
+export const baseResource = (resource: string): string => resource.replace(/\.(waitForTaskToken|sync(:2)?)$/, '');
 
 /** A plain function ARN as a Task's Resource: its events are LambdaFunction…, not Task… */
 const isFunctionArn = (resource: string) => /^arn:aws:lambda:[^:]*:[^:]*:function:/.test(resource);
@@ -46,7 +47,7 @@ export const runTask = async (host: EngineHost, frame: Frame, entry: Entry, retr
   const language = languageOf(frame, state);
   const written = textOf(state.Resource ?? '');
   const waitForTaskToken = written.endsWith('.waitForTaskToken');
-  const resource = written.replace(PATTERN, '');
+  const resource = baseResource(written);
   const token = waitForTaskToken ? host.taskToken(`${frame.seed}#${name}#${entry.id}#${retries}`) : undefined;
   const scope = scopeOf(frame, entry, retries, token);
   let args: Json;

@@ -49,5 +49,8 @@ export interface Scope {
   inspect?: (step: string, value: Json) => void;
 }
 
+/** A value as history events and TestState carry it: JSON text, `null` for nothing. */
+export const json = (value: unknown): string => JSON.stringify(value ?? null);
+
 /** A definition's field as text: a string as it is, anything else as JSON. */
 export const textOf = (value: unknown): string => (typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
