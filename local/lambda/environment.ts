@@ -103,11 +103,16 @@ export class ExecutionEnvironment {
     return done;
   }
 
-  run(requestId: string, event: unknown, deadline: number): Promise<{ payload?: unknown; error?: LambdaErrorPayload }> {
+  run(
+    requestId: string,
+    event: unknown,
+    deadline: number,
+    traceHeader?: string,
+  ): Promise<{ payload?: unknown; error?: LambdaErrorPayload }> {
     this.invocations++;
     return new Promise((settle) => {
       this.pending = { requestId, settle };
-      this.worker.postMessage({ requestId, event, deadline });
+      this.worker.postMessage({ requestId, event, deadline, traceHeader });
     });
   }
 

@@ -8,6 +8,12 @@ export interface LambdaErrorPayload {
   trace?: string[];
 }
 
+/** How an invocation is asked for, beyond its event. */
+export interface InvokeOptions {
+  /** The caller's X-Ray trace header (`Root=1-…;Parent=…;Sampled=1`): the function's `_X_AMZN_TRACE_ID`. */
+  traceHeader?: string;
+}
+
 export interface InvokeResult {
   requestId: string;
   payload: unknown;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Chaos, type Injected, InjectedError } from '../chaos/faults';
 import { shortName } from '../cloudformation/template';
 import { ExecutionEnvironment } from './environment';
-import type { InvokeResult, LambdaErrorPayload, RuntimeHooks } from './invocation';
+import type { InvokeOptions, InvokeResult, LambdaErrorPayload, RuntimeHooks } from './invocation';
 import { FunctionPool, WorkerBudget } from './pool';
 import type { FunctionSpec } from './specs';
 
@@ -98,17 +98,21 @@ export class LambdaRuntime {
     return new Set([...(fn ? (this.pools.get(fn.name)?.all ?? []) : [])].map((env) => env.fn.entry));
   }
 
-  invoke(nameOrArn: string, event: unknown): Promise<InvokeResult> {
+  /**
+   * One invocation. `traceHeader` is the caller's X-Ray trace header (`Root=1-…;Parent=…;Sampled=1`),
+   * which Lambda hands to the function as `_X_AMZN_TRACE_ID`.
+   */
+  invoke(nameOrArn: string, event: unknown, options: InvokeOptions = {}): Promise<InvokeResult> {
     const fn = this.find(nameOrArn);
     if (!fn) return Promise.reject(new FunctionNotFound(`Function not found: ${nameOrArn}`));
     if (this.stopping) return Promise.reject(new Error('The local Lambda runtime is stopping'));
-    const run = this.run(fn, event);
+    const run = this.run(fn, event, options);
     this.inFlight.add(run);
     void run.finally(() => this.inFlight.delete(run));
     return run;
   }
 
-  private async run(fn: FunctionSpec, event: unknown): Promise<InvokeResult> {
+  private async run(fn: FunctionSpec, event: unknown, options: InvokeOptions): Promise<InvokeResult> {
     const requestId = randomUUID();
     const start = Date.now();
     const asked = performance.now();
@@ -132,7 +136,7 @@ export class LambdaRuntime {
       const acquired = await pool.acquire();
       cold = acquired.cold;
       queuedMs = performance.now() - asked;
-      outcome = await this.runIn(pool, acquired.env, fn, requestId, event, fault?.effect);
+      outcome = await this.runIn(pool, acquired.env, fn, { requestId, event, ...options }, fault?.effect);
     }
     const initMs = outcome.initMs ?? 0;
     const durationMs = performance.now() - asked - queuedMs - initMs;
@@ -161,8 +165,7 @@ export class LambdaRuntime {
     pool: FunctionPool,
     env: ExecutionEnvironment,
     fn: FunctionSpec,
-    requestId: string,
-    event: unknown,
+    { requestId, event, traceHeader }: { requestId: string; event: unknown } & InvokeOptions,
     fault?: string,
   ): Promise<Outcome> {
     // As on Lambda, the function's timeout starts once its environment is initialized; the init has a limit of its own.
@@ -195,7 +198,7 @@ export class LambdaRuntime {
     });
     let outcome: Outcome = env.initError
       ? { error: env.initError }
-      : await Promise.race([env.run(requestId, event, Date.now() + timeoutMs), timedOut]);
+      : await Promise.race([env.run(requestId, event, Date.now() + timeoutMs, traceHeader), timedOut]);
     if (fault === 'timeout' && !outcome.timedOut) outcome = await timedOut;
     if (fault === 'crash' && !outcome.timedOut)
       outcome = {

@@ -43,8 +43,11 @@ try {
 }
 parentPort.postMessage({ type: 'ready' });
 
-parentPort.on('message', async ({ requestId, event, deadline }) => {
+parentPort.on('message', async ({ requestId, event, deadline, traceHeader }) => {
   currentRequestId = requestId;
+  // As Lambda's runtime does, the invocation's X-Ray trace header is in the environment while it runs.
+  if (traceHeader) process.env._X_AMZN_TRACE_ID = traceHeader;
+  else delete process.env._X_AMZN_TRACE_ID;
   const context = {
     callbackWaitsForEmptyEventLoop: true,
     functionName: workerData.functionName,
