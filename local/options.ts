@@ -31,4 +31,9 @@ export interface CloudOptions {
   retryIntervalScale?: number;
   color?: boolean;
   verbose?: boolean;
+  /**
+   * False turns tracing off (`--no-tracing`): the functions load no OpenTelemetry, the services emit
+   * no spans and add no trace headers. Default true.
+   */
+  tracing?: boolean;
 }

@@ -27,6 +27,7 @@ import { dynamodbActions } from './stepfunctions/integrations';
 import { machineOf } from './stepfunctions/machines';
 import { StepFunctionsService } from './stepfunctions/service';
 import { stateMachineSpecs } from './stepfunctions/specs';
+import type { TraceSink } from './xray/spans';
 import { STATUS_CHANGE_DETAIL_TYPE, STATUS_CHANGE_SOURCE } from './stepfunctions/status-events';
 
 // The parts of a local cloud, each started from the template (see cloud.ts, which puts them together).
@@ -42,6 +43,8 @@ export interface Context {
   stops: Stops;
   chaos: Chaos;
   cloudwatch: CloudWatchService;
+  /** Where the services' spans go (the local X-Ray), unless tracing is off. */
+  traces?: TraceSink;
   /** The scratch directory of an in-memory cloud, once made. */
   scratch?: string;
 }
