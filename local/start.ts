@@ -28,6 +28,8 @@ import { machineOf } from './stepfunctions/machines';
 import { StepFunctionsService } from './stepfunctions/service';
 import { stateMachineSpecs } from './stepfunctions/specs';
 import type { TraceSink } from './xray/spans';
+import { DISCARD } from './xray/tracer';
+import { stageTracing } from './apigateway/tracing';
 import { STATUS_CHANGE_DETAIL_TYPE, STATUS_CHANGE_SOURCE } from './stepfunctions/status-events';
 
 // The parts of a local cloud, each started from the template (see cloud.ts, which puts them together).
@@ -48,6 +50,10 @@ export interface Context {
   /** The scratch directory of an in-memory cloud, once made. */
   scratch?: string;
 }
+
+/** Where the services' spans go: none with `--no-tracing` (headers only pass through). */
+export const traceSink = ({ options, traces }: Context): TraceSink | undefined =>
+  options.tracing === false ? undefined : (traces ?? DISCARD);
 
 /** The node_modules folder the AWS SDK v3 comes from (this project's). */
 const RUNTIME_MODULES = join(dirname(require.resolve('@aws-sdk/client-dynamodb/package.json')), '..', '..');
@@ -152,7 +158,8 @@ export const startServices = (
 ) => {
   const { options, model, region, accountId, log, stops } = context;
   const changes = new ExecutionChanges();
-  const invoke = (arn: string, event: unknown) => runtime.invoke(arn, event);
+  const invoke = (arn: string, event: unknown, invocation?: { traceHeader?: string }) =>
+    runtime.invoke(arn, event, invocation);
   const stepFunctions = new StepFunctionsService(
     stateMachineSpecs(model),
     {
@@ -204,7 +211,10 @@ export const startServices = (
         new RestApiGateway(spec, stage, invoke, { region, accountId }, options.enforceAuthorizers ?? true),
       );
   }
-  for (const gateway of apis.values()) gateway.onCall = (call) => context.cloudwatch.apiCall(call);
+  for (const gateway of apis.values()) {
+    gateway.onCall = (call) => context.cloudwatch.apiCall(call);
+    gateway.tracing = stageTracing(traceSink(context), gateway.spec, gateway.stage, region);
+  }
   return { stepFunctions, apis, changes };
 };
 

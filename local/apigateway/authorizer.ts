@@ -4,7 +4,7 @@ import type { ProxyEvent } from './event';
 import { AUTHORIZER_FAILED, DENIED, NOT_ALLOWED, UNAUTHORIZED } from './responses';
 import type { AuthorizerSpec } from './specs';
 
-export type Invoke = (functionArn: string, event: unknown) => Promise<InvokeResult>;
+export type Invoke = (functionArn: string, event: unknown, options?: { traceHeader?: string }) => Promise<InvokeResult>;
 
 /** IAM-style wildcard matching of `execute-api` ARNs: `*` any run, `?` one character. */
 const arnMatches = (pattern: string, arn: string): boolean =>
@@ -61,6 +61,8 @@ export class Authorizers {
     authorizer: AuthorizerSpec,
     methodArn: string,
     event: ProxyEvent,
+    /** The call to the authorizer function (the gateway's, traced). */
+    invoke: Invoke = this.invoke,
   ): Promise<{ context: Record<string, unknown> } | { response: HttpResponse }> {
     const identity = authorizer.identitySources.map((source) => identityValue(source, event));
     if (identity.some((value) => value === undefined || value === '')) return { response: UNAUTHORIZED() };
@@ -74,7 +76,7 @@ export class Authorizers {
     const cacheKey = `${authorizer.id}\n${identity.join('\n')}`;
     let decision = authorizer.ttlSeconds > 0 ? this.cache.get(cacheKey) : undefined;
     if (!decision || decision.expires <= Date.now()) {
-      const outcome = await this.decide(authorizer, methodArn, event, identity);
+      const outcome = await this.decide(authorizer, methodArn, event, identity, invoke);
       if ('response' in outcome) return outcome;
       decision = outcome.decision;
       if (authorizer.ttlSeconds > 0) this.cache.set(cacheKey, decision);
@@ -91,12 +93,13 @@ export class Authorizers {
     methodArn: string,
     event: ProxyEvent,
     identity: (string | undefined)[],
+    invoke: Invoke,
   ): Promise<{ decision: Decision } | { response: HttpResponse }> {
     const authorizerEvent =
       authorizer.type === 'TOKEN'
         ? { type: 'TOKEN', authorizationToken: identity[0], methodArn }
         : { type: 'REQUEST', methodArn, ...event, requestContext: event.requestContext };
-    const result = await this.invoke(authorizer.functionArn, authorizerEvent);
+    const result = await invoke(authorizer.functionArn, authorizerEvent);
     if (result.functionError) {
       const message = (result.payload as { errorMessage?: string })?.errorMessage;
       return { response: message === 'Unauthorized' ? UNAUTHORIZED() : AUTHORIZER_FAILED() };

@@ -38,6 +38,8 @@ export interface RestApiSpec {
   id: string;
   name: string;
   stages: string[];
+  /** The stages with X-Ray tracing enabled (`TracingEnabled`): they start a trace for a request that has none. */
+  tracedStages?: string[];
   resources: ResourceSpec[];
   /** By response type: UNAUTHORIZED, ACCESS_DENIED, DEFAULT_4XX … */
   gatewayResponses: Map<string, GatewayResponseSpec>;
@@ -66,6 +68,7 @@ interface ApiProperties {
   ResourceId: unknown;
   Integration: IntegrationProperties;
   StageName: unknown;
+  TracingEnabled: unknown;
   ResponseType: string;
   StatusCode: unknown;
   ResponseParameters: unknown;
@@ -206,14 +209,16 @@ export const restApiSpecs = (model: StackModel): RestApiSpec[] =>
   model.ofType('AWS::ApiGateway::RestApi').map(([apiLogicalId]) => {
     const apiId = model.ref(apiLogicalId);
     const belongs: Belongs = (p) => model.resolve(p.RestApiId) === apiId;
-    const stages = model
+    const stageProps = model
       .ofType('AWS::ApiGateway::Stage')
-      .filter(([, r]) => belongs(props(r)))
-      .map(([, r]) => String(model.resolve(props(r).StageName)));
+      .map(([, r]) => props(r))
+      .filter(belongs);
+    const stageName = (p: Partial<ApiProperties>) => String(model.resolve(p.StageName));
     return {
       id: apiId,
       name: model.physicalName(apiLogicalId),
-      stages,
+      stages: stageProps.map(stageName),
+      tracedStages: stageProps.filter((p) => String(model.resolve(p.TracingEnabled)) === 'true').map(stageName),
       resources: resourceSpecs(model, apiLogicalId, belongs),
       gatewayResponses: gatewayResponseSpecs(model, belongs),
     };
