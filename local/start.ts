@@ -28,7 +28,7 @@ import { machineOf } from './stepfunctions/machines';
 import { StepFunctionsService } from './stepfunctions/service';
 import { stateMachineSpecs } from './stepfunctions/specs';
 import type { TraceSink } from './xray/spans';
-import { DISCARD } from './xray/tracer';
+import { DISCARD, Tracer } from './xray/tracer';
 import { stageTracing } from './apigateway/tracing';
 import { STATUS_CHANGE_DETAIL_TYPE, STATUS_CHANGE_SOURCE } from './stepfunctions/status-events';
 
@@ -131,7 +131,7 @@ export const startFunctions = (context: Context, issuer: string, logs: LogHub) =
 /** Lambda's queue of asynchronous invocations, topics and EventBridge rules, which put their events on it. */
 export const startMessaging = (context: Context, runtime: LambdaRuntime) => {
   const { model, region, accountId, log, stops, chaos } = context;
-  const queue = new AsyncInvocations((arn, event) => runtime.invoke(arn, event), {
+  const queue = new AsyncInvocations((arn, event, invocation) => runtime.invoke(arn, event, invocation), {
     dir: mkdir(join(stateDir(context), 'lambda')),
     log,
   });
@@ -140,8 +140,17 @@ export const startMessaging = (context: Context, runtime: LambdaRuntime) => {
     if (left > 0) log(`${left} asynchronous invocations not delivered yet: they will be on the next start`);
     queue.close();
   });
-  const sns = new SnsService(topicSpecs(model), subscriptionSpecs(model), queue, log, chaos);
+  const sink = traceSink(context);
+  const sns = new SnsService(
+    topicSpecs(model),
+    subscriptionSpecs(model),
+    queue,
+    log,
+    chaos,
+    new Tracer(sink, {}, 'local-cloud/sns'),
+  );
   const events = new EventsService(ruleSpecs(model), queue, { region, accountId }, log);
+  events.tracer = new Tracer(sink, {}, 'local-cloud/events');
   stops.add(() => Promise.resolve(events.stop()));
   return { queue, sns, events };
 };
@@ -164,9 +173,9 @@ export const startServices = (
     stateMachineSpecs(model),
     {
       invokeLambda: invoke,
-      publish: (params) => sns.publish(params),
+      publish: (params, traced) => sns.publish(params, traced),
       dynamodb: dynamodbActions(client),
-      putEvents: (entries) =>
+      putEvents: (entries, traced) =>
         entries.map((entry) => {
           // The Detail of an optimized integration is JSON (an object), or JSON text.
           const detail = typeof entry.Detail === 'string' ? (JSON.parse(entry.Detail) as unknown) : entry.Detail;
@@ -176,7 +185,7 @@ export const startServices = (
             (detail ?? {}) as Record<string, unknown>,
             entry.Resources ?? [],
           );
-          events.put(event);
+          events.put(event, entry.TraceHeader ?? traced?.traceHeader);
           return event.id;
         }),
     },
@@ -185,10 +194,14 @@ export const startServices = (
       accountId,
       dataDir: mkdir(join(stateDir(context), 'stepfunctions')),
       retryIntervalScale: options.retryIntervalScale ?? 1,
+      traces: traceSink(context),
       onStatusChange: (record, detail) => {
         changes.record(record);
         context.cloudwatch.execution(record);
-        events.put(events.event(STATUS_CHANGE_SOURCE, STATUS_CHANGE_DETAIL_TYPE, { ...detail }, [record.executionArn]));
+        const event = events.event(STATUS_CHANGE_SOURCE, STATUS_CHANGE_DETAIL_TYPE, { ...detail }, [
+          record.executionArn,
+        ]);
+        events.put(event, record.trace ?? record.traceHeader);
       },
       onEvent: (record, event) => {
         if (event.type.startsWith('Execution'))

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { LambdaQueue } from '../lambda/async';
 import { matchesPattern } from './patterns';
 import { ratePeriodMs, type RuleSpec, type RuleTarget } from './specs';
+import { parseTraceHeader } from '../xray/spans';
+import { serviceResource, type Tracer } from '../xray/tracer';
 
 export { matchesPattern };
 
@@ -39,6 +41,8 @@ const inputFor = (target: RuleTarget, event: BusEvent): unknown => {
  */
 export class EventsService {
   private readonly timers: NodeJS.Timeout[] = [];
+  /** A delivery span per rule target of an event that carries a trace; none: its header only passes on. */
+  tracer?: Tracer;
 
   constructor(
     readonly rules: RuleSpec[],
@@ -85,8 +89,11 @@ export class EventsService {
     };
   }
 
-  /** Puts an event on the bus: every enabled rule whose pattern matches fires. */
-  put(event: BusEvent): number {
+  /**
+   * Puts an event on the bus: every enabled rule whose pattern matches fires. `traceHeader` is the
+   * event's X-Ray trace (PutEvents' `TraceHeader`, a status change's execution), which its targets continue.
+   */
+  put(event: BusEvent, traceHeader?: string): number {
     let fired = 0;
     for (const rule of this.rules) {
       if (
@@ -95,20 +102,40 @@ export class EventsService {
         !matchesPattern(rule.eventPattern, event as unknown as Record<string, unknown>)
       )
         continue;
-      this.fire(rule, event);
+      this.fire(rule, event, traceHeader);
       fired++;
     }
     return fired;
   }
 
-  private fire(rule: RuleSpec, event: BusEvent): void {
+  private fire(rule: RuleSpec, event: BusEvent, traceHeader?: string): void {
     for (const target of rule.targets) {
       if (!/^arn:aws:lambda:/.test(target.arn)) {
         this.log(`events: rule ${rule.name}: target ${target.arn} is not a Lambda function and is not run locally`);
         continue;
       }
-      this.queue.enqueue(target.arn, inputFor(target, event), 'events');
+      const span = this.deliverySpan(rule, target, event, traceHeader);
+      this.queue.enqueue(target.arn, inputFor(target, event), 'events', span ? span.header : traceHeader);
+      span?.end();
     }
+  }
+
+  private deliverySpan(rule: RuleSpec, target: RuleTarget, event: BusEvent, traceHeader: string | undefined) {
+    if (traceHeader === undefined) return undefined;
+    return this.tracer?.start(`${rule.name} deliver`, {
+      kind: 'PRODUCER',
+      parent: parseTraceHeader(traceHeader),
+      resource: serviceResource(rule.name, 'aws_eventbridge', rule.arn, this.account.region),
+      attributes: {
+        'messaging.system': 'aws_eventbridge',
+        'messaging.operation.type': 'send',
+        'messaging.destination.name': rule.name,
+        'messaging.message.id': event.id,
+        'aws.eventbridge.event.source': event.source,
+        'aws.eventbridge.event.detail_type': event['detail-type'],
+        'aws.eventbridge.target.arn': target.arn,
+      },
+    });
   }
 
   stop(): void {

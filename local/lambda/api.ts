@@ -39,12 +39,14 @@ export const handleLambdaInvoke = async (
   } catch {
     return userError(400, 'InvalidRequestContentException', 'Could not parse request body into json');
   }
+  // The caller's X-Ray header (an SDK call from a function sends its own) is the function's.
+  const traceHeader = typeof req.headers['x-amzn-trace-id'] === 'string' ? req.headers['x-amzn-trace-id'] : undefined;
   if (req.headers['x-amz-invocation-type'] === 'Event') {
-    queue.enqueue(fn.arn, event, 'lambda');
+    queue.enqueue(fn.arn, event, 'lambda', traceHeader);
     return { status: 202, headers: { 'x-amzn-requestid': randomUUID() }, body: '' };
   }
   if (req.headers['x-amz-invocation-type'] === 'DryRun') return { status: 204, headers: {}, body: '' };
-  const result = await runtime.invoke(fn.arn, event);
+  const result = await runtime.invoke(fn.arn, event, traceHeader === undefined ? {} : { traceHeader });
   return {
     status: 200,
     headers: {

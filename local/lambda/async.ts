@@ -11,14 +11,20 @@ export interface AsyncInvocation {
   /** Who queued it (`sns`, `events`, `lambda`), for the log. */
   source: string;
   queuedAt: number;
+  /** The X-Ray trace header it is invoked with (its Parent: the publish or delivery that queued it); kept with it, so a redelivery after a restart stays in its trace. */
+  traceHeader?: string;
 }
 
 /** Where SNS, EventBridge and Invoke (`Event`) put their events for a function. */
 export interface LambdaQueue {
-  enqueue(functionArn: string, event: unknown, source: string): string;
+  enqueue(functionArn: string, event: unknown, source: string, traceHeader?: string): string;
 }
 
-export type Invoker = (functionArn: string, event: unknown) => Promise<{ functionError?: string; payload: unknown }>;
+export type Invoker = (
+  functionArn: string,
+  event: unknown,
+  options: { traceHeader?: string },
+) => Promise<{ functionError?: string; payload: unknown }>;
 
 /** Lambda retries a failed asynchronous invocation twice: after 1 and 2 minutes on AWS, after 1 and 2 s here. */
 const RETRY_DELAYS_MS = [1000, 2000];
@@ -80,10 +86,17 @@ export class AsyncInvocations implements LambdaQueue {
   }
 
   /** Queues an event for a function: written down, then delivered in the background. */
-  enqueue(functionArn: string, event: unknown, source: string): string {
+  enqueue(functionArn: string, event: unknown, source: string, traceHeader?: string): string {
     if (this.closed)
       throw new ServiceError('ServiceUnavailableException', 'Lambda is stopping: the event was not queued', 503);
-    const invocation: AsyncInvocation = { id: randomUUID(), functionArn, event, source, queuedAt: Date.now() };
+    const invocation: AsyncInvocation = {
+      id: randomUUID(),
+      functionArn,
+      event,
+      source,
+      queuedAt: Date.now(),
+      ...(traceHeader !== undefined && { traceHeader }),
+    };
     this.pending.set(invocation.id, invocation);
     this.write({ queued: invocation });
     this.deliver(invocation);
@@ -99,7 +112,8 @@ export class AsyncInvocations implements LambdaQueue {
   private async attempt(invocation: AsyncInvocation): Promise<void> {
     const delays = this.options.retryDelaysMs ?? RETRY_DELAYS_MS;
     for (let attempt = 0; ; attempt++) {
-      const outcome = await this.invoke(invocation.functionArn, invocation.event).catch((error: Error) => ({
+      const options = invocation.traceHeader === undefined ? {} : { traceHeader: invocation.traceHeader };
+      const outcome = await this.invoke(invocation.functionArn, invocation.event, options).catch((error: Error) => ({
         functionError: error.name,
         payload: error.message,
       }));

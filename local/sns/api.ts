@@ -24,16 +24,24 @@ const messageAttributes = (params: URLSearchParams): NonNullable<PublishInput['M
 };
 
 /** One action of the Query API: its result's inner XML. */
-const actionResult = async (sns: SnsService, action: string, params: URLSearchParams): Promise<string> => {
+const actionResult = async (
+  sns: SnsService,
+  action: string,
+  params: URLSearchParams,
+  traceHeader: string | undefined,
+): Promise<string> => {
   switch (action) {
     case 'Publish': {
-      const { MessageId } = await sns.publish({
-        TopicArn: params.get('TopicArn') ?? undefined,
-        TargetArn: params.get('TargetArn') ?? undefined,
-        Message: params.get('Message') ?? '',
-        Subject: params.get('Subject') ?? undefined,
-        MessageAttributes: messageAttributes(params),
-      });
+      const { MessageId } = await sns.publish(
+        {
+          TopicArn: params.get('TopicArn') ?? undefined,
+          TargetArn: params.get('TargetArn') ?? undefined,
+          Message: params.get('Message') ?? '',
+          Subject: params.get('Subject') ?? undefined,
+          MessageAttributes: messageAttributes(params),
+        },
+        traceHeader === undefined ? {} : { traceHeader },
+      );
       return `<MessageId>${MessageId}</MessageId>`;
     }
     case 'ListTopics':
@@ -66,12 +74,19 @@ const actionResult = async (sns: SnsService, action: string, params: URLSearchPa
   }
 };
 
-/** The SNS Query API: form-encoded `Action=…` requests, XML responses, AWS's XML error shape. */
-export const handleSnsRequest = (sns: SnsService, params: URLSearchParams): Promise<HttpResponse> => {
+/**
+ * The SNS Query API: form-encoded `Action=…` requests, XML responses, AWS's XML error shape. A Publish
+ * continues the request's `X-Amzn-Trace-Id`.
+ */
+export const handleSnsRequest = (
+  sns: SnsService,
+  params: URLSearchParams,
+  traceHeader?: string,
+): Promise<HttpResponse> => {
   const action = params.get('Action') ?? '';
   return answerQuery(XMLNS, action, async () => {
     try {
-      return `<${action}Result>${await actionResult(sns, action, params)}</${action}Result>`;
+      return `<${action}Result>${await actionResult(sns, action, params, traceHeader)}</${action}Result>`;
     } catch (error) {
       // Whatever else went wrong is SNS's own InternalError, telling nothing of it.
       throw error instanceof ServiceError ? error : new ServiceError('InternalError', 'Internal error', 500);
@@ -85,7 +100,10 @@ export const SNS_FAULTS: FaultTarget = { service: 'sns', effects: COMMON_EFFECTS
 export const snsEdge = (sns: SnsService): LocalService => ({
   name: 'sns',
   recognises: (request) => queryActionFor(request, '2010-03-31', 'sns'),
-  handle: async (request) => handleSnsRequest(sns, (await request.form())!),
+  handle: async (request) => {
+    const header = request.req.headers['x-amzn-trace-id'];
+    return handleSnsRequest(sns, (await request.form())!, typeof header === 'string' ? header : undefined);
+  },
   health: () => 'running',
   faults: SNS_FAULTS,
 });

@@ -5,6 +5,8 @@ import { ServiceError } from '../support/errors';
 import { matchesRules } from '../support/content-filter';
 import { type SnsMessage, snsLambdaEvent } from './events';
 import type { SubscriptionSpec, TopicSpec } from './specs';
+import { parseTraceHeader } from '../xray/spans';
+import { serviceResource, type Tracer } from '../xray/tracer';
 
 export interface PublishInput {
   TopicArn?: string;
@@ -33,6 +35,8 @@ export class SnsService {
     private readonly queue: LambdaQueue,
     private readonly log: (message: string) => void = () => undefined,
     private readonly chaos?: Chaos,
+    /** Publish spans (PRODUCER, one per message); none: the publisher's header only passes on to the subscribers. */
+    private readonly tracer?: Tracer,
   ) {
     for (const topic of topics) this.topics.set(topic.arn, topic);
   }
@@ -44,7 +48,7 @@ export class SnsService {
   }
 
   /** Publishes a message: it is kept, then delivered to each matching subscriber. Faults (service `sns`) fire first. */
-  async publish(input: PublishInput): Promise<{ MessageId: string }> {
+  async publish(input: PublishInput, traced: { traceHeader?: string } = {}): Promise<{ MessageId: string }> {
     await this.chaos?.apply({ service: 'sns', operation: 'Publish' });
     const topic = this.topic(input.TopicArn ?? input.TargetArn);
     if (input.Message === undefined || input.Message === '')
@@ -57,6 +61,21 @@ export class SnsService {
       timestamp: new Date().toISOString(),
       attributes: input.MessageAttributes ?? {},
     };
+    // Each subscriber is invoked in the publisher's trace, under the publish.
+    const span = this.tracer?.start(`${topic.name} publish`, {
+      kind: 'PRODUCER',
+      parent: parseTraceHeader(traced.traceHeader),
+      resource: serviceResource(topic.name, 'aws_sns', topic.arn, topic.arn.split(':')[3] ?? ''),
+      attributes: {
+        'messaging.system': 'aws_sns',
+        'messaging.operation.type': 'send',
+        'messaging.operation.name': 'publish',
+        'messaging.destination.name': topic.name,
+        'messaging.message.id': message.messageId,
+        'aws.sns.topic.arn': topic.arn,
+      },
+    });
+    const traceHeader = span ? span.header : traced.traceHeader;
     for (const subscription of this.subscriptions) {
       if (subscription.topicArn !== topic.arn || !matchesFilter(subscription.filterPolicy, message.attributes))
         continue;
@@ -64,8 +83,9 @@ export class SnsService {
         this.log(`SNS: ${subscription.protocol} subscription ${subscription.arn} is not delivered locally`);
         continue;
       }
-      this.queue.enqueue(subscription.endpoint, snsLambdaEvent(subscription, message), 'sns');
+      this.queue.enqueue(subscription.endpoint, snsLambdaEvent(subscription, message), 'sns', traceHeader);
     }
+    span?.end();
     return { MessageId: message.messageId };
   }
 }

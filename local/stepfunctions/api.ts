@@ -61,6 +61,7 @@ const describeExecution = (service: StepFunctionsService, r: ExecutionRecord) =>
     ...(output !== undefined && { output, outputDetails: { included: true } }),
     ...(r.error !== undefined && { error: r.error }),
     ...(r.cause !== undefined && { cause: r.cause }),
+    ...(r.traceHeader !== undefined && { traceHeader: r.traceHeader }),
     ...redriveOf(service, r),
   };
 };
@@ -124,13 +125,20 @@ const describeStateMachine = (service: StepFunctionsService, arn: string) => {
 };
 
 /** The Step Functions JSON 1.0 API (`X-Amz-Target: AWSStepFunctions.<Action>`): one action's answer. */
-export const handleStepFunctionsAction = (service: StepFunctionsService, action: string, body: JsonBody): unknown => {
+export const handleStepFunctionsAction = (
+  service: StepFunctionsService,
+  action: string,
+  body: JsonBody,
+  /** The request's `X-Amzn-Trace-Id`, which StartExecution prefers to its body's `traceHeader`. */
+  traceHeader?: string,
+): unknown => {
   switch (action) {
     case 'StartExecution': {
       const record = service.startExecution(
         requiredString(body, 'stateMachineArn'),
         optionalString(body, 'name'),
         optionalString(body, 'input'),
+        traceHeader ?? optionalString(body, 'traceHeader'),
       );
       return { executionArn: record.executionArn, startDate: seconds(record.startDate) };
     }
@@ -196,11 +204,12 @@ export const handleStepFunctionsRequest = async (
   action: string,
   body: Buffer,
   chaos?: Chaos,
+  traceHeader?: string,
 ): Promise<HttpResponse> => {
   const headers = { 'content-type': 'application/x-amz-json-1.0' };
   try {
     await chaos?.apply({ service: 'states', operation: action });
-    return json(200, await handleStepFunctionsAction(service, action, parseJsonBody(body)), headers);
+    return json(200, await handleStepFunctionsAction(service, action, parseJsonBody(body), traceHeader), headers);
   } catch (error) {
     if (error instanceof ServiceError)
       return json(error.status, { __type: error.code, message: error.message }, headers);
@@ -212,12 +221,20 @@ export const STATES_FAULTS: FaultTarget = { service: 'states', effects: COMMON_E
 
 const TARGET = 'AWSStepFunctions.';
 
+const headerText = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
 /** Step Functions on the edge: JSON 1.0, `X-Amz-Target: AWSStepFunctions.<Action>`. */
 export const stepFunctionsEdge = (service: StepFunctionsService, chaos?: Chaos): LocalService => ({
   name: 'stepfunctions',
   recognises: (request) => request.target.startsWith(TARGET),
   handle: async (request) =>
-    handleStepFunctionsRequest(service, request.target.slice(TARGET.length), await request.body(), chaos),
+    handleStepFunctionsRequest(
+      service,
+      request.target.slice(TARGET.length),
+      await request.body(),
+      chaos,
+      headerText(request.req.headers['x-amzn-trace-id']),
+    ),
   health: () => 'running',
   faults: STATES_FAULTS,
 });

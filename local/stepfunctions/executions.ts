@@ -27,6 +27,10 @@ export interface ExecutionRecord {
   announced?: string;
   /** How many events its history holds: the next event's id is one more. */
   eventCount: number;
+  /** The X-Ray trace header it was started with (StartExecution's `X-Amzn-Trace-Id` or `traceHeader`). */
+  traceHeader?: string;
+  /** Its own span's place in its trace (`Root=…;Parent=<the execution's span>;Sampled=1`), when it is traced. */
+  trace?: string;
 }
 
 /**

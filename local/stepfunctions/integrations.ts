@@ -9,13 +9,22 @@ import {
 import type { LambdaErrorPayload } from '../lambda/invocation';
 import type { PublishInput } from '../sns/service';
 
+/** The X-Ray trace header a Task hands on to what it calls (its Parent: the Task's attempt). */
+export interface Traced {
+  traceHeader?: string;
+}
+
 /** What Task states reach: a Lambda runtime, SNS and DynamoDB. */
 export interface IntegrationTargets {
-  invokeLambda(nameOrArn: string, payload: unknown): Promise<{ payload: unknown; functionError?: string }>;
-  publish(params: PublishInput): Promise<{ MessageId: string }> | { MessageId: string };
+  invokeLambda(
+    nameOrArn: string,
+    payload: unknown,
+    options?: Traced,
+  ): Promise<{ payload: unknown; functionError?: string }>;
+  publish(params: PublishInput, options?: Traced): Promise<{ MessageId: string }> | { MessageId: string };
   dynamodb(action: string, params: Record<string, unknown>): Promise<unknown>;
   /** EventBridge's PutEvents on the default bus: each entry put, its event id answered. */
-  putEvents?(entries: PutEventsEntry[]): string[];
+  putEvents?(entries: PutEventsEntry[], options?: Traced): string[];
 }
 
 /** One entry of EventBridge's PutEvents, as a Task's Arguments or Parameters give it. */
@@ -25,6 +34,8 @@ export interface PutEventsEntry {
   Detail?: unknown;
   Resources?: string[];
   EventBusName?: string;
+  /** The event's X-Ray trace header; the Task's own when absent. */
+  TraceHeader?: string;
 }
 
 /** An error as a Task reports it to the state machine: `Error` is its name, `Cause` its message. */
@@ -38,7 +49,7 @@ export class TaskFailure extends Error {
 /** A Task's input, after its Parameters were applied. */
 export type TaskInput = Record<string, unknown>;
 
-export type TaskCall = (input: TaskInput) => Promise<unknown>;
+export type TaskCall = (input: TaskInput, traced?: Traced) => Promise<unknown>;
 
 const lambdaFailure = (payload: unknown) => {
   const error = payload as LambdaErrorPayload;
@@ -69,9 +80,9 @@ const sdkMetadata = (headers: Record<string, string>) => {
 };
 
 /** A failure of the Lambda service itself (not of the function) is `Lambda.<Exception>`. */
-const invoke = async (targets: IntegrationTargets, functionName: string, payload: unknown) => {
+const invoke = async (targets: IntegrationTargets, functionName: string, payload: unknown, traced: Traced = {}) => {
   try {
-    return await targets.invokeLambda(functionName, payload);
+    return await targets.invokeLambda(functionName, payload, traced);
   } catch (error) {
     const name = (error as Error).name;
     throw new TaskFailure(`Lambda.${name === 'Error' ? 'ServiceException' : name}`, (error as Error).message);
@@ -95,8 +106,8 @@ const shaped = async <T>(service: string, call: () => Promise<T> | T): Promise<T
  */
 export const taskIntegration = (resource: string, stateName: string, targets: IntegrationTargets): TaskCall => {
   if (resource === 'arn:aws:states:::lambda:invoke') {
-    return async (input) => {
-      const result = await invoke(targets, String(input.FunctionName), input.Payload ?? {});
+    return async (input, traced) => {
+      const result = await invoke(targets, String(input.FunctionName), input.Payload ?? {}, traced);
       if (result.functionError) throw lambdaFailure(result.payload);
       return {
         ExecutedVersion: '$LATEST',
@@ -107,27 +118,27 @@ export const taskIntegration = (resource: string, stateName: string, targets: In
     };
   }
   if (/^arn:aws:lambda:[^:]*:[^:]*:function:/.test(resource)) {
-    return async (input) => {
-      const result = await invoke(targets, resource, input);
+    return async (input, traced) => {
+      const result = await invoke(targets, resource, input, traced);
       if (result.functionError) throw lambdaFailure(result.payload);
       return result.payload;
     };
   }
   if (resource === 'arn:aws:states:::sns:publish') {
-    return async (input) => {
-      const { MessageId } = await shaped('SNS', () => targets.publish(input as unknown as PublishInput));
+    return async (input, traced) => {
+      const { MessageId } = await shaped('SNS', () => targets.publish(input as unknown as PublishInput, traced));
       return { MessageId, ...sdkMetadata({ 'Content-Type': 'text/xml' }) };
     };
   }
   if (resource === 'arn:aws:states:::events:putEvents') {
-    return (input) =>
+    return (input, traced) =>
       shaped('EventBridge', () => {
         const entries = (input.Entries ?? []) as PutEventsEntry[];
         if (!Array.isArray(entries) || entries.length === 0 || entries.length > 10)
           throw Object.assign(new Error('Entries must hold 1 to 10 entries'), { name: 'ValidationException' });
         if (!targets.putEvents)
           throw Object.assign(new Error('EventBridge is not running'), { name: 'ServiceException' });
-        const ids = targets.putEvents(entries);
+        const ids = targets.putEvents(entries, traced);
         return Promise.resolve({ Entries: ids.map((EventId) => ({ EventId })), FailedEntryCount: 0 });
       });
   }

@@ -1,6 +1,7 @@
 import type { ExecutionRecord } from './executions';
 import type { HistoryEvent } from './history';
 import type { StatusChangeDetail } from './status-events';
+import type { TraceSink } from '../xray/spans';
 
 /** How the local Step Functions runs (see StepFunctionsService). */
 export interface StepFunctionsOptions {
@@ -18,6 +19,8 @@ export interface StepFunctionsOptions {
    * before a crash is announced again at the next start.
    */
   onStatusChange?: (record: ExecutionRecord, detail: StatusChangeDetail) => void;
+  /** Where the executions' spans go (the local X-Ray); none: nothing is traced, headers only pass through. */
+  traces?: TraceSink;
   /** The most executions open at once (AWS's quota: 1,000,000); past it StartExecution and RedriveExecution refuse. */
   maxRunning?: number;
 }

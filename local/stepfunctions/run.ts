@@ -8,6 +8,7 @@ import { resumeFrom } from './engine/resume';
 import { StatesError, type Json } from './engine/types';
 import type { TaskTokens } from './tokens';
 import type { Machine } from './machines';
+import type { ExecutionTrace } from './tracing';
 
 /** What one attempt of an execution runs on. */
 export interface RunContext {
@@ -20,6 +21,8 @@ export interface RunContext {
   timeScale: number;
   onEvent?: (record: ExecutionRecord, event: HistoryEvent) => void;
   onEnd: (record: ExecutionRecord) => void;
+  /** This attempt's spans (tracing.ts). */
+  trace: ExecutionTrace;
 }
 
 /** How an attempt starts: from StartAt, where the history stopped (a resume), or at the state that failed (a redrive). */
@@ -47,12 +50,13 @@ const executionContext = (ctx: RunContext, record: ExecutionRecord, input: Json)
 });
 
 const hostFor = (ctx: RunContext, record: ExecutionRecord, signal: AbortSignal, closed: () => boolean): EngineHost => ({
-  record: (type, details = {}) => {
+  record: (type, details = {}, place) => {
     // A Task the execution gave up on (stopped, timed out) may still answer: its events come too late.
     if (closed()) return record.eventCount;
     const id = ++record.eventCount;
     const event: HistoryEvent = { id, previousEventId: id - 1, timestamp: Date.now(), type, ...details };
     ctx.store.append(record.executionArn, event);
+    ctx.trace.event(event, place);
     ctx.onEvent?.(record, event);
     return id;
   },
@@ -60,7 +64,10 @@ const hostFor = (ctx: RunContext, record: ExecutionRecord, signal: AbortSignal, 
   signal,
   call: async (input, task) => {
     try {
-      return (await taskIntegration(task.resource, task.stateName, ctx.targets)(input as TaskInput)) as Json;
+      const integration = taskIntegration(task.resource, task.stateName, ctx.targets);
+      return (await ctx.trace.call(input, task, (traceHeader) =>
+        integration(input as TaskInput, traceHeader === undefined ? {} : { traceHeader }),
+      )) as Json;
     } catch (error) {
       if (error instanceof TaskFailure) throw new StatesError(error.name, error.message);
       throw error;
@@ -128,6 +135,7 @@ export const runAttempt = (
       : { status: ending?.status ?? 'ABORTED', error: ending?.error, cause: ending?.cause };
     Object.assign(record, fields, { stopDate: Date.now() });
     ctx.store.save(record);
+    ctx.trace.end(record);
     ctx.onEnd(record);
   })();
   return {

@@ -18,6 +18,7 @@ import { TaskTokens } from './tokens';
 import type { StateMachineSpec } from './specs';
 import type { StepFunctionsOptions } from './options';
 import { statusChangeDetail } from './status-events';
+import { StepFunctionsTracing } from './tracing';
 
 export type { StepFunctionsOptions } from './options';
 
@@ -36,6 +37,7 @@ export class StepFunctionsService {
   readonly tokens = new TaskTokens();
   /** Set when the service closes: an execution it accepted then could not be kept. */
   private closing = false;
+  private readonly tracing: StepFunctionsTracing;
 
   constructor(
     specs: StateMachineSpec[],
@@ -44,6 +46,7 @@ export class StepFunctionsService {
   ) {
     this.machines = new StateMachines(specs, options);
     this.store = options.dataDir ? new FileExecutionStore(options.dataDir) : new MemoryExecutionStore();
+    this.tracing = new StepFunctionsTracing(options.traces, options.region);
   }
 
   get region(): string {
@@ -77,6 +80,8 @@ export class StepFunctionsService {
     stateMachineArn: string,
     name: string | undefined,
     input = '{}',
+    /** The caller's X-Ray trace header: the request's `X-Amzn-Trace-Id`, else its `traceHeader`. */
+    traceHeader?: string,
   ): ExecutionRecord & { reused: boolean } {
     const machine = this.machine(stateMachineArn);
     const executionName = name ?? randomUUID();
@@ -109,6 +114,7 @@ export class StepFunctionsService {
       redriveCount: 0,
       announced: '',
       eventCount: 1,
+      ...this.tracing.begin(machine.spec, traceHeader),
     };
     this.store.save(record);
     // Recorded here rather than from the engine's log, so that it is on disk before StartExecution answers.
@@ -163,6 +169,8 @@ export class StepFunctionsService {
       redriveCount: record.redriveCount + 1,
       redriveDate,
       redriveTokens: keepToken(record, clientToken, redriveDate),
+      // A redrive is a new attempt of the execution: a span of its own, in the trace it was started in.
+      ...this.tracing.begin(machine.spec, record.traceHeader, record.trace),
     };
     this.store.save(redriven);
     appendRedriven(this.store, redriven, redriveDate);
@@ -214,6 +222,7 @@ export class StepFunctionsService {
       store: this.store,
       timeScale: this.options.retryIntervalScale ?? 1,
       onEvent: this.options.onEvent,
+      trace: this.tracing.attempt(machine.spec, record),
       onEnd: (ended) => {
         this.running.delete(ended.executionArn);
         this.announce(ended);

@@ -10,6 +10,8 @@ export interface StateMachineSpec {
   creationDate: number;
   /** When UpdateStateMachine last changed it. */
   updateDate?: number;
+  /** X-Ray tracing (`TracingConfiguration.Enabled`): an execution started without a trace header starts a trace. */
+  tracingEnabled?: boolean;
 }
 
 /** The state machines of the template, with every placeholder of DefinitionSubstitutions resolved. */
@@ -35,5 +37,8 @@ export const stateMachineSpecs = (model: StackModel): StateMachineSpec[] =>
       roleArn: p.RoleArn ? String(model.resolve(p.RoleArn)) : '',
       definition,
       creationDate: Date.now(),
+      ...(String(model.resolve((p.TracingConfiguration as { Enabled?: unknown } | undefined)?.Enabled)) === 'true' && {
+        tracingEnabled: true,
+      }),
     };
   });

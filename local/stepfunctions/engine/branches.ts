@@ -14,8 +14,15 @@ import { ERRORS, type Json, StatesError, textOf } from './types';
  */
 
 /** A frame for a nested state machine: the outer variables copied (an inner Assign stays inside). */
-const childFrame = (frame: Frame, definition: EngineDefinition, seed: string, mapItem?: Frame['mapItem']): Frame => ({
+const childFrame = (
+  frame: Frame,
+  definition: EngineDefinition,
+  seed: string,
+  parentEntered: number,
+  mapItem?: Frame['mapItem'],
+): Frame => ({
   ...frame,
+  parentEntered,
   definition,
   queryLanguage: definition.QueryLanguage ?? frame.queryLanguage,
   variables: { ...frame.variables },
@@ -99,7 +106,7 @@ export const runMap = async (
   let failed: StatesError | undefined;
   let next = 0;
   const iterate = async (index: number) => {
-    const child = childFrame(frame, processor, `${frame.seed}#${name}#${entry.id}#${retries}#${index}`, {
+    const child = childFrame(frame, processor, `${frame.seed}#${name}#${entry.id}#${retries}#${index}`, entry.id, {
       Index: index,
       Value: items[index]!,
     });
@@ -165,7 +172,7 @@ export const runParallel = async (
       try {
         return await runFrame(
           inner,
-          childFrame(frame, branch, `${frame.seed}#${name}#${entry.id}#${retries}#${index}`),
+          childFrame(frame, branch, `${frame.seed}#${name}#${entry.id}#${retries}#${index}`, entry.id),
           input,
         );
       } catch (error) {

@@ -19,9 +19,22 @@ export interface EngineDefinition {
   Comment?: string;
 }
 
+/**
+ * Where an event or a call belongs, for a host that follows the states (the local X-Ray): the state
+ * entry it is part of (its StateEntered's id and time), and the entry of the Map or Parallel state
+ * whose branch or iteration it runs in.
+ */
+export interface StatePlace {
+  entered?: { id: number; at: number };
+  parent?: number;
+}
+
 /** What a Task's integration is told besides its input. */
 export interface TaskCall {
   stateName: string;
+  /** Its state entry and attempt (0 first, then one more per retry). */
+  place: StatePlace;
+  retryCount: number;
   /** The resource without `.waitForTaskToken` / `.sync`. */
   resource: string;
   /** `.waitForTaskToken`: the call returns once the task is submitted; the token's answer is the result. */
@@ -34,8 +47,8 @@ export interface TaskCall {
  * stopping).
  */
 export interface EngineHost {
-  /** Records one history event and answers its id. */
-  record(type: string, details?: Record<string, unknown>): number;
+  /** Records one history event and answers its id; a state's entry and exit say where they are. */
+  record(type: string, details?: Record<string, unknown>, place?: StatePlace): number;
   now(): number;
   /** Aborts when the execution stops (StopExecution, its timeout, the cloud stopping). */
   signal: AbortSignal;
@@ -75,6 +88,8 @@ export interface Frame {
   variables: Variables;
   /** A seed that identifies this frame for deterministic jitter and task tokens. */
   seed: string;
+  /** The StateEntered id of the Map or Parallel state this frame is a branch or iteration of. */
+  parentEntered?: number;
   /** Fields laid over the context object (TestState's `context`). */
   contextOverride?: { [key: string]: Json };
   /** Told each step of a state's data flow (TestState's inspection data). */

@@ -47,9 +47,11 @@ export const runFrame = async (host: EngineHost, frame: Frame, input: Json, resu
     const at = entered?.at ?? host.now();
     const id =
       entered?.id ??
-      host.record(`${state.Type}StateEntered`, {
-        stateEnteredEventDetails: { name, input: json(current), inputDetails: { truncated: false } },
-      });
+      host.record(
+        `${state.Type}StateEntered`,
+        { stateEnteredEventDetails: { name, input: json(current), inputDetails: { truncated: false } } },
+        { parent: frame.parentEntered },
+      );
     const step = await runState(host, frame, { name, state, input: current, id, at }, resuming?.failures ?? []);
     resuming = undefined;
     checkPayloadSize(step.output, name);
@@ -57,7 +59,10 @@ export const runFrame = async (host: EngineHost, frame: Frame, input: Json, resu
       checkAssignedVariables(step.assigned, name, { ...frame.variables, ...step.assigned }, id);
       Object.assign(frame.variables, step.assigned);
     }
-    host.record(`${state.Type}StateExited`, exitedDetails(name, step));
+    host.record(`${state.Type}StateExited`, exitedDetails(name, step), {
+      entered: { id, at },
+      parent: frame.parentEntered,
+    });
     if (step.next === undefined) return step.output;
     name = step.next;
     current = step.output;

@@ -1,6 +1,6 @@
 import { abortable, Aborted } from './abort';
 import { effectiveInput, flowOut, valueOf } from './dataflow';
-import { type EngineHost, type Frame, languageOf } from './host';
+import { type EngineHost, type Frame, languageOf, type StatePlace } from './host';
 import { type Entry, json, recordEvaluationFailed, scopeOf, type Step } from './entry';
 import { ERRORS, type Json, StatesError, textOf } from './types';
 
@@ -64,6 +64,8 @@ export const runTask = async (host: EngineHost, frame: Frame, entry: Entry, retr
   }
   const result = await attempt(host, {
     name,
+    place: { entered: { id: entry.id, at: entry.at }, parent: frame.parentEntered },
+    retryCount: retries,
     resource,
     waitForTaskToken,
     args,
@@ -79,6 +81,8 @@ export const runTask = async (host: EngineHost, frame: Frame, entry: Entry, retr
 
 interface TaskAttempt {
   name: string;
+  place: StatePlace;
+  retryCount: number;
   resource: string;
   waitForTaskToken: boolean;
   args: Json;
@@ -105,7 +109,13 @@ const attempt = async (host: EngineHost, task: TaskAttempt): Promise<Json> => {
       : undefined;
     answered?.catch(() => undefined);
     const work = (async () => {
-      const call = { stateName: task.name, resource: task.resource, waitForTaskToken: task.waitForTaskToken };
+      const call = {
+        stateName: task.name,
+        place: task.place,
+        retryCount: task.retryCount,
+        resource: task.resource,
+        waitForTaskToken: task.waitForTaskToken,
+      };
       const answer = await host.call(task.args, call);
       if (!answered) return answer;
       events.submitted(answer);
