@@ -341,4 +341,22 @@ describe('trace propagation through the local services', () => {
     expect(after.one('Charge').parentSpanId).toBe(execution.spanId);
     await second.stepFunctions.close();
   });
+
+  test('an SNS delivery queued before a restart is delivered after it with the header it was queued with', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'traces-async-'));
+    const header = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
+    const stuck = new AsyncInvocations(() => new Promise(() => undefined), { dir });
+    stuck.enqueue(fnArn('notify'), { Records: [] }, 'sns', header);
+    stuck.close();
+
+    const headers: (string | undefined)[] = [];
+    const delivered = new AsyncInvocations(
+      (_arn, _event, { traceHeader }) => (headers.push(traceHeader), Promise.resolve({ payload: null })),
+      { dir },
+    );
+    expect(delivered.resume()).toBe(1);
+    expect(await delivered.idle(5000)).toBe(0);
+    expect(headers).toEqual([header]);
+    delivered.close();
+  });
 });
