@@ -37,6 +37,8 @@ Usage: npm start -- [options]
   --retry-interval-scale <x>
                       multiply the state machines' Retry intervals (env SHOP_RETRY_INTERVAL_SCALE,
                       default 1); 0.01 makes a 60 s backoff 0.6 s, for soak tests and demos
+  --no-tracing        no traces: the functions load no OpenTelemetry, and no service emits
+                      spans or passes an X-Ray trace header on
   --verbose           also print EMF metric lines
   -h, --help          this help
 
@@ -57,6 +59,7 @@ const { values: args } = parseArgs({
     'no-synth': { type: 'boolean', default: false },
     synth: { type: 'boolean', default: false },
     'no-watch': { type: 'boolean', default: false },
+    'no-tracing': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
     'retry-interval-scale': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -111,6 +114,7 @@ const cloudOptions = async (
     color: process.stdout.isTTY && !process.env.NO_COLOR,
     verbose: args.verbose,
     retryIntervalScale: retryScale(),
+    tracing: !args['no-tracing'],
     ...(!args['no-seed'] && { seed: (await import('./demo-seed')).seedThroughEdge(ports.edge) }),
   };
 };

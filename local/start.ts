@@ -105,6 +105,7 @@ export const startFunctions = (context: Context, issuer: string, logs: LogHub) =
     templateIssuer && value.startsWith(templateIssuer) ? issuer + value.slice(templateIssuer.length) : value;
   const { functions, skipped } = functionSpecs(model, join(options.templatePath, '..'), rewrite);
   for (const reason of skipped) log(`function skipped: ${reason}`);
+  const tracing = options.tracing !== false;
   const runtime = new LambdaRuntime(functions, {
     baseEnvironment: {
       AWS_REGION: region,
@@ -116,10 +117,16 @@ export const startFunctions = (context: Context, issuer: string, logs: LogHub) =
       PATH: process.env.PATH ?? '',
       // As Lambda's runtime provides the AWS SDK v3 on its NODE_PATH, to bundles that leave it out.
       NODE_PATH: RUNTIME_MODULES,
+      // The functions' OpenTelemetry exports its spans to the edge (OTLP/HTTP), not to X-Ray's endpoint.
+      ...(tracing && { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${options.ports.edge}/v1/traces` }),
     },
     onOutput: (output) => logs.output(output),
     onReport: (report) => logs.report(report),
     chaos,
+    // Active tracing: each invoke is a span of its caller's trace, and the function's span its child.
+    // (Read at each record: the sink may be set on the context after the functions start.)
+    tracing,
+    traces: { record: (spans) => (tracing ? context.traces?.record(spans) : undefined) },
   });
   stops.add(() => runtime.stop());
   // Hot reload builds go with the cloud's other state (a fresh folder at each start).

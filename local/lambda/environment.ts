@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FunctionSpec } from './specs';
 import type { LambdaErrorPayload, RuntimeHooks } from './invocation';
+import { preloadsOf, withoutPreloads } from './preload';
 
 const WORKER_PATH = join(__dirname, 'worker.cjs');
 
@@ -27,10 +28,12 @@ export class ExecutionEnvironment {
   constructor(
     readonly fn: FunctionSpec,
     baseEnvironment: Record<string, string>,
-    private readonly hooks: RuntimeHooks,
+    private readonly hooks: RuntimeHooks & { tracing?: boolean },
     onExit: (env: ExecutionEnvironment) => void,
   ) {
     this.ready = new Promise((resolve) => (this.markReady = resolve));
+    const taskRoot = dirname(fn.entry);
+    const logStreamName = `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomUUID().replace(/-/g, '')}`;
     this.worker = new Worker(WORKER_PATH, {
       workerData: {
         entry: fn.entry,
@@ -39,7 +42,9 @@ export class ExecutionEnvironment {
         functionName: fn.name,
         functionArn: fn.arn,
         memorySize: fn.memorySize,
-        logStreamName: `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomUUID().replace(/-/g, '')}`,
+        logStreamName,
+        // What NODE_OPTIONS requires before the handler (the OpenTelemetry bootstrap): nothing with tracing off.
+        preload: hooks.tracing === false ? [] : preloadsOf(fn.environment.NODE_OPTIONS, taskRoot),
       },
       env: {
         ...baseEnvironment,
@@ -47,9 +52,14 @@ export class ExecutionEnvironment {
         AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
         AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
+        AWS_LAMBDA_LOG_STREAM_NAME: logStreamName,
         AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
-        LAMBDA_TASK_ROOT: join(fn.entry, '..'),
+        LAMBDA_TASK_ROOT: taskRoot,
+        _HANDLER: fn.handler,
         ...fn.environment,
+        ...(fn.environment.NODE_OPTIONS !== undefined && {
+          NODE_OPTIONS: withoutPreloads(fn.environment.NODE_OPTIONS),
+        }),
       },
       execArgv: [],
       // The old generation is the function's memory, as in Lambda. A small young generation keeps each

@@ -5,11 +5,12 @@ import {
   context as esbuildContext,
   type Message,
 } from 'esbuild';
-import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { shortName } from '../cloudformation/template';
 import type { FunctionBuild, FunctionSpec } from './specs';
 import type { LambdaRuntime } from './runtime';
+import { preloadsOf } from './preload';
 
 /** Up to this many functions to rebuild, each its own incremental build; more, one build for all. */
 const INCREMENTAL_UP_TO = 2;
@@ -27,6 +28,23 @@ const esbuildOptions = (build: FunctionBuild) =>
     metafile: true,
     logLevel: 'silent',
   }) satisfies BuildOptions;
+
+/**
+ * The files NODE_OPTIONS requires from the function's folder (the OpenTelemetry bootstrap), and their
+ * source maps, copied beside a new build of the handler: a build holds the handler only.
+ */
+const carryPreloads = (fn: FunctionSpec, dir: string): void => {
+  const oldRoot = dirname(fn.entry);
+  for (const file of preloadsOf(fn.environment.NODE_OPTIONS, oldRoot)) {
+    const inRoot = relative(oldRoot, file);
+    if (inRoot.startsWith('..') || !existsSync(file)) continue;
+    for (const copy of [inRoot, `${inRoot}.map`]) {
+      if (!existsSync(join(oldRoot, copy))) continue;
+      mkdirSync(dirname(join(dir, copy)), { recursive: true });
+      copyFileSync(join(oldRoot, copy), join(dir, copy));
+    }
+  }
+};
 
 /** A bundle's own sources: absolute, packages (node_modules) left out. */
 const ownSources = (paths: string[], base = process.cwd()): Set<string> =>
@@ -183,6 +201,7 @@ export class HotReload {
   private deploy(fn: FunctionSpec, dir: string, inputs: string[]): void {
     // esbuild's metafile paths are relative to the working directory.
     this.inputsOf().set(fn.name, ownSources(inputs));
+    carryPreloads(this.runtime.find(fn.name) ?? fn, dir);
     this.runtime.replaceCode(fn.name, join(dir, 'index.js'));
     const inUse = this.runtime.entriesInUse(fn.name);
     const kept = (this.published.get(fn.name) ?? []).filter((old) => {

@@ -5,6 +5,8 @@ import { ExecutionEnvironment } from './environment';
 import type { InvokeOptions, InvokeResult, LambdaErrorPayload, RuntimeHooks } from './invocation';
 import { FunctionPool, WorkerBudget } from './pool';
 import type { FunctionSpec } from './specs';
+import { invocationSpans, invocationTrace, type InvocationTrace } from './tracing';
+import type { TraceSink } from '../xray/spans';
 
 export interface RuntimeOptions extends RuntimeHooks {
   /** Concurrent executions per function when the template reserves none. */
@@ -17,6 +19,13 @@ export interface RuntimeOptions extends RuntimeHooks {
   baseEnvironment?: Record<string, string>;
   /** Fault injection (`/_local/chaos/faults`). */
   chaos?: Chaos;
+  /**
+   * False (`--no-tracing`): the functions load nothing that NODE_OPTIONS requires (no OpenTelemetry), get
+   * no `_X_AMZN_TRACE_ID`, and no spans are emitted. Default true, as under active tracing.
+   */
+  tracing?: boolean;
+  /** Where the invocations' spans go (the invoke, and its Initialization on a cold start). */
+  traces?: TraceSink;
 }
 
 /**
@@ -116,6 +125,8 @@ export class LambdaRuntime {
     const requestId = randomUUID();
     const start = Date.now();
     const asked = performance.now();
+    // Active tracing: the invoke is a span of the caller's trace (or of a new one), the function's parent.
+    const trace = this.options.tracing === false ? undefined : invocationTrace(options.traceHeader);
     let outcome: Outcome | undefined;
     let fault: Injected | undefined;
     let cold = false;
@@ -136,10 +147,18 @@ export class LambdaRuntime {
       const acquired = await pool.acquire();
       cold = acquired.cold;
       queuedMs = performance.now() - asked;
-      outcome = await this.runIn(pool, acquired.env, fn, { requestId, event, ...options }, fault?.effect);
+      outcome = await this.runIn(
+        pool,
+        acquired.env,
+        fn,
+        { requestId, event, traceHeader: trace?.header },
+        fault?.effect,
+      );
     }
     const initMs = outcome.initMs ?? 0;
-    const durationMs = performance.now() - asked - queuedMs - initMs;
+    const elapsedMs = performance.now() - asked;
+    const durationMs = elapsedMs - queuedMs - initMs;
+    if (trace) this.traced(fn, trace, { requestId, start, elapsedMs, queuedMs, initMs, cold, error: outcome.error });
     this.options.onReport?.({
       fn,
       requestId,
@@ -153,6 +172,26 @@ export class LambdaRuntime {
     return outcome.error
       ? { requestId, payload: outcome.error, functionError: 'Unhandled', durationMs }
       : { requestId, payload: outcome.payload ?? null, durationMs };
+  }
+
+  private traced(
+    fn: FunctionSpec,
+    trace: InvocationTrace,
+    t: { requestId: string; start: number; elapsedMs: number; queuedMs: number; initMs: number; cold: boolean } & {
+      error?: LambdaErrorPayload;
+    },
+  ): void {
+    const initStart = t.start + t.queuedMs;
+    this.options.traces?.record(
+      invocationSpans(fn, trace, {
+        requestId: t.requestId,
+        start: t.start,
+        end: t.start + t.elapsedMs,
+        coldStart: t.cold,
+        ...(t.cold && { init: { start: initStart, end: initStart + t.initMs } }),
+        ...(t.error && { error: t.error }),
+      }),
+    );
   }
 
   /**

@@ -29,6 +29,9 @@ const shapeError = (error) => ({
 let handler;
 let initError;
 try {
+  // As Lambda's runtime does with NODE_OPTIONS' --require: these load first (the OpenTelemetry bootstrap,
+  // which wraps the handler as it is required).
+  for (const module of workerData.preload || []) require(module);
   const mod = require(workerData.entry);
   handler = mod[workerData.exportName];
   if (typeof handler !== 'function') {

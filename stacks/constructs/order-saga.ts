@@ -35,6 +35,8 @@ export class OrderSaga extends Construct {
         OrderEventsTopicArn: props.orderEvents.topicArn,
       },
       logs: { destination: logs, level: LogLevel.ERROR, includeExecutionData: false },
+      // X-Ray tracing of each execution (CDK grants the role xray:PutTraceSegments and its companions).
+      tracingEnabled: true,
     });
     for (const fn of Object.values(props.functions)) fn.grantInvoke(this.stateMachine);
     props.orderEvents.grantPublish(this.stateMachine);

@@ -36,7 +36,12 @@ export class ShopApi extends Construct {
       description: 'Serverless Shop HTTP API',
       // No account-wide CloudWatch role: execution logging is off, and the role would outlive the stack.
       cloudWatchRole: false,
-      deployOptions: { stageName: 'v1', metricsEnabled: true, loggingLevel: MethodLoggingLevel.OFF },
+      deployOptions: {
+        stageName: 'v1',
+        metricsEnabled: true,
+        loggingLevel: MethodLoggingLevel.OFF,
+        tracingEnabled: true,
+      },
       defaultCorsPreflightOptions: {
         allowOrigins: Cors.ALL_ORIGINS,
         allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],

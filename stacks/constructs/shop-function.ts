@@ -1,16 +1,63 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Architecture, type CfnFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { join, relative } from 'node:path';
+import { buildSync } from 'esbuild';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 
 const APP_DIR = join(__dirname, '..', '..');
 const FUNCTIONS_DIR = join(APP_DIR, 'functions');
 
 /** esbuild's options for every bundle: minified, with source maps, the AWS SDK left to the runtime. */
 const BUNDLING = { Minify: true, Sourcemap: true, Target: 'node22', External: ['@aws-sdk/*'] };
+
+/** OpenTelemetry's setup, bundled beside each handler and loaded before it (see functions/telemetry/bootstrap.ts). */
+export const TELEMETRY_BOOTSTRAP = 'otel-bootstrap.js';
+const BOOTSTRAP_SOURCE = join(FUNCTIONS_DIR, 'telemetry', 'bootstrap.ts');
+
+/**
+ * Node's options on Lambda: source maps, and the OpenTelemetry bootstrap required before the handler, as
+ * the ADOT layer's wrapper does it (Lambda's runtime reads NODE_OPTIONS; the task root is /var/task).
+ */
+export const FUNCTION_NODE_OPTIONS = `--enable-source-maps --require /var/task/${TELEMETRY_BOOTSTRAP}`;
+
+let bootstrapBuild: string | undefined;
+/**
+ * The bootstrap, bundled once per synth with the handlers' esbuild options (the SDK left to the runtime;
+ * OpenTelemetry and the SigV4 signer inside), into a folder each function's asset copies it from.
+ */
+const bootstrapBundle = (): string => {
+  if (bootstrapBuild) return bootstrapBuild;
+  const dir = mkdtempSync(join(tmpdir(), 'otel-bootstrap-'));
+  buildSync({
+    entryPoints: [BOOTSTRAP_SOURCE],
+    bundle: true,
+    platform: 'node',
+    target: BUNDLING.Target,
+    format: 'cjs',
+    minify: BUNDLING.Minify,
+    sourcemap: BUNDLING.Sourcemap,
+    external: BUNDLING.External,
+    outfile: join(dir, TELEMETRY_BOOTSTRAP),
+    logLevel: 'warning',
+  });
+  // Its source map names its sources relative to where it was built: absolute, so that the copies find them.
+  const mapFile = join(dir, `${TELEMETRY_BOOTSTRAP}.map`);
+  const map = JSON.parse(readFileSync(mapFile, 'utf8')) as { sources: string[] };
+  writeFileSync(mapFile, JSON.stringify({ ...map, sources: map.sources.map((source) => resolve(dir, source)) }));
+  bootstrapBuild = dir;
+  return dir;
+};
+
+/** The shell commands that put the bootstrap (and its source map) into a function's asset. */
+const copyBootstrap = (outputDir: string): string[] =>
+  [TELEMETRY_BOOTSTRAP, `${TELEMETRY_BOOTSTRAP}.map`].map(
+    (file) => `cp "${join(bootstrapBundle(), file)}" "${join(outputDir, file)}"`,
+  );
 
 export interface ShopFunctionProps {
   /** Service folder under functions/ (also the Powertools service name). */
@@ -27,7 +74,8 @@ export interface ShopFunctionProps {
 
 /**
  * The one place that carries every function's defaults: Node 22 on arm64, its own log group,
- * Powertools settings, and an esbuild bundle (minified, with source maps, the AWS SDK left to the runtime).
+ * Powertools settings, X-Ray active tracing with OpenTelemetry loaded before the handler, and an esbuild
+ * bundle (minified, with source maps, the AWS SDK left to the runtime).
  */
 export class ShopFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: ShopFunctionProps) {
@@ -45,11 +93,13 @@ export class ShopFunction extends NodejsFunction {
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(6),
       logGroup,
+      // X-Ray's active tracing: Lambda samples, emits its own segments, and passes the trace header on.
+      tracing: Tracing.ACTIVE,
       environment: {
         POWERTOOLS_SERVICE_NAME: props.service,
         POWERTOOLS_METRICS_NAMESPACE: 'ServerlessShop',
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
         ...props.environment,
       },
       bundling: {
@@ -59,6 +109,11 @@ export class ShopFunction extends NodejsFunction {
         format: OutputFormat.CJS,
         externalModules: BUNDLING.External,
         forceDockerBundling: false,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) => copyBootstrap(outputDir),
+        },
       },
     });
     // How the bundle is built, in the shape of AWS SAM's esbuild metadata (entry points relative to the

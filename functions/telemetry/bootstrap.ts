@@ -1,0 +1,61 @@
+// Loaded before the handler (`NODE_OPTIONS=--require /var/task/otel-bootstrap.js`), as the ADOT Lambda layer
+// loads its wrapper: OpenTelemetry is set up, then Lambda's runtime requires the handler, which
+// instrumentation-aws-lambda wraps, and the SDK v3 (left to the runtime, so loaded by `require`) is
+// instrumented by instrumentation-aws-sdk. The handler's code does not change.
+import { defaultTextMapGetter, ROOT_CONTEXT, type Span } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { AwsInstrumentation } from '@opentelemetry/instrumentation-aws-sdk';
+import { AWSXRAY_TRACE_ID_HEADER, AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, NodeTracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace-node';
+import { BundledLambdaInstrumentation } from './bundled-handler';
+import { isXrayEndpoint, SigV4OtlpExporter } from './sigv4-exporter';
+
+const env = process.env;
+const region = env.AWS_REGION ?? 'us-east-1';
+/** Where spans go: the OTLP endpoint given, else X-Ray's in the function's region. */
+const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? `https://xray.${region}.amazonaws.com/v1/traces`;
+
+const exporter: SpanExporter = isXrayEndpoint(endpoint)
+  ? new SigV4OtlpExporter(endpoint, { region, service: 'xray' })
+  : new OTLPTraceExporter({ url: endpoint });
+
+/** The function as OpenTelemetry's semantic conventions for FaaS describe it. */
+const resource = resourceFromAttributes({
+  'service.name': env.OTEL_SERVICE_NAME ?? env.AWS_LAMBDA_FUNCTION_NAME ?? 'unknown_service',
+  'cloud.provider': 'aws',
+  'cloud.platform': 'aws_lambda',
+  'cloud.region': region,
+  ...(env.AWS_LAMBDA_FUNCTION_NAME && { 'faas.name': env.AWS_LAMBDA_FUNCTION_NAME }),
+  ...(env.AWS_LAMBDA_FUNCTION_VERSION && { 'faas.version': env.AWS_LAMBDA_FUNCTION_VERSION }),
+  ...(env.AWS_LAMBDA_LOG_STREAM_NAME && { 'faas.instance': env.AWS_LAMBDA_LOG_STREAM_NAME }),
+  ...(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE && {
+    'faas.max_memory': Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE) * 1024 * 1024,
+  }),
+  ...(env.AWS_LAMBDA_LOG_GROUP_NAME && { 'aws.log.group.names': [env.AWS_LAMBDA_LOG_GROUP_NAME] }),
+});
+
+const propagator = new AWSXRayPropagator();
+// Spans are batched and sent at the end of each invocation (instrumentation-aws-lambda flushes the
+// provider before the invocation returns: a frozen environment would hold them otherwise).
+const provider = new NodeTracerProvider({
+  resource,
+  spanProcessors: [new BatchSpanProcessor(exporter, { maxExportBatchSize: 512, scheduledDelayMillis: 1000 })],
+});
+provider.register({ propagator });
+
+/** The function span's parent: the Lambda service's span, from the invocation's X-Ray trace header. */
+const fromTraceHeader = () =>
+  propagator.extract(ROOT_CONTEXT, { [AWSXRAY_TRACE_ID_HEADER]: env._X_AMZN_TRACE_ID }, defaultTextMapGetter);
+
+registerInstrumentations({
+  tracerProvider: provider,
+  instrumentations: [
+    new AwsInstrumentation({ suppressInternalInstrumentation: true }),
+    new BundledLambdaInstrumentation({
+      eventContextExtractor: fromTraceHeader,
+      requestHook: (span: Span, { context }) => span.setAttribute('aws.request_id', context.awsRequestId),
+    }),
+  ],
+});
