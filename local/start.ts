@@ -28,7 +28,7 @@ import { machineOf } from './stepfunctions/machines';
 import { StepFunctionsService } from './stepfunctions/service';
 import { stateMachineSpecs } from './stepfunctions/specs';
 import type { TraceSink } from './xray/spans';
-import { DISCARD, Tracer } from './xray/tracer';
+import { Tracer } from './xray/tracer';
 import { stageTracing } from './apigateway/tracing';
 import { STATUS_CHANGE_DETAIL_TYPE, STATUS_CHANGE_SOURCE } from './stepfunctions/status-events';
 
@@ -51,9 +51,12 @@ export interface Context {
   scratch?: string;
 }
 
-/** Where the services' spans go: none with `--no-tracing` (headers only pass through). */
-export const traceSink = ({ options, traces }: Context): TraceSink | undefined =>
-  options.tracing === false ? undefined : (traces ?? DISCARD);
+/**
+ * Where the services' spans go: the context's store, read at each record (it may be set after the
+ * services start); none with `--no-tracing` (headers only pass through).
+ */
+export const traceSink = (context: Context): TraceSink | undefined =>
+  context.options.tracing === false ? undefined : { record: (spans) => context.traces?.record(spans) };
 
 /** The node_modules folder the AWS SDK v3 comes from (this project's). */
 const RUNTIME_MODULES = join(dirname(require.resolve('@aws-sdk/client-dynamodb/package.json')), '..', '..');

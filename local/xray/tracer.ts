@@ -148,9 +148,6 @@ export class Tracer {
   }
 }
 
-/** A sink that keeps nothing: tracing on, but no store to keep spans (headers still flow). */
-export const DISCARD: TraceSink = { record: () => undefined };
-
 /** The attributes of a call to Lambda's Invoke, as OpenTelemetry's AWS SDK conventions name them. */
 export const lambdaInvokeAttributes = (functionArn: string, region: string): Attributes => ({
   'rpc.system': 'aws-api',
