@@ -51,6 +51,7 @@ export const startStageSpan = (tracing: StageTracing, name: string, request: Htt
       'http.request.method': request.method,
       'url.path': request.path,
       'client.address': request.sourceIp,
+      ...(typeof request.headers.host === 'string' && { 'server.address': request.headers.host }),
       'user_agent.original': String(request.headers['user-agent'] ?? ''),
     },
   });
