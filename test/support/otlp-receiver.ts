@@ -51,12 +51,15 @@ export interface OtlpReceiver {
   spans: ReceivedSpan[];
   /** Requests that were not OTLP JSON on /v1/traces. */
   refused: string[];
+  /** The headers of each request taken. */
+  headers: Record<string, string | string[] | undefined>[];
   close(): Promise<void>;
 }
 
 export const startOtlpReceiver = async (): Promise<OtlpReceiver> => {
   const spans: ReceivedSpan[] = [];
   const refused: string[] = [];
+  const headers: OtlpReceiver['headers'] = [];
   const server: Server = createServer((request, response) => {
     let text = '';
     request.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
@@ -66,6 +69,7 @@ export const startOtlpReceiver = async (): Promise<OtlpReceiver> => {
         response.writeHead(404).end();
         return;
       }
+      headers.push(request.headers);
       const body = JSON.parse(text) as Request;
       for (const resourceSpans of body.resourceSpans ?? []) {
         const resource = attributesOf(resourceSpans.resource?.attributes);
@@ -87,6 +91,7 @@ export const startOtlpReceiver = async (): Promise<OtlpReceiver> => {
     url: `http://127.0.0.1:${port}/v1/traces`,
     spans,
     refused,
+    headers,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 };

@@ -1,0 +1,86 @@
+import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { createHash } from 'node:crypto';
+import { withConfigurableExports } from '../../functions/telemetry/bundled-handler';
+import { isXrayEndpoint, SigV4OtlpExporter, signedHeaders } from '../../functions/telemetry/sigv4-exporter';
+import { startOtlpReceiver } from '../support/otlp-receiver';
+
+// The functions' OpenTelemetry bootstrap, its parts: requests signed for X-Ray's OTLP endpoint, and a
+// bundled handler's exports made wrappable.
+
+const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
+
+test("X-Ray's OTLP endpoint is recognized, in any region, and nothing else is", () => {
+  expect(isXrayEndpoint('https://xray.eu-west-1.amazonaws.com/v1/traces')).toBe(true);
+  expect(isXrayEndpoint('https://xray.cn-north-1.amazonaws.com.cn/v1/traces')).toBe(true);
+  expect(isXrayEndpoint('http://127.0.0.1:4566/v1/traces')).toBe(false);
+  expect(isXrayEndpoint('https://xray.eu-west-1.amazonaws.com.evil.example/v1/traces')).toBe(false);
+  expect(isXrayEndpoint('https://otlp.example.com/v1/traces')).toBe(false);
+});
+
+test('a request is signed with SigV4 for xray in its region, over its body, with the session token', async () => {
+  const body = new TextEncoder().encode('{"resourceSpans":[]}');
+  const url = 'https://xray.eu-west-1.amazonaws.com/v1/traces';
+
+  const headers = await signedHeaders(url, body, {
+    region: 'eu-west-1',
+    service: 'xray',
+    credentials: { ...credentials, sessionToken: 'the-session' },
+  });
+
+  const date = headers['x-amz-date']!;
+  expect(date).toMatch(/^\d{8}T\d{6}Z$/);
+  expect(headers['x-amz-content-sha256']).toBe(createHash('sha256').update(body).digest('hex'));
+  expect(headers['x-amz-security-token']).toBe('the-session');
+  expect(headers.authorization).toMatch(
+    new RegExp(
+      `^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/${date.slice(0, 8)}/eu-west-1/xray/aws4_request, SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*, Signature=[0-9a-f]{64}$`,
+    ),
+  );
+  expect(headers.authorization).toContain('x-amz-date');
+});
+
+test('the signing exporter sends OTLP JSON, signed, that an OTLP receiver reads', async () => {
+  const receiver = await startOtlpReceiver();
+  const exporter = new SigV4OtlpExporter(receiver.url, {
+    region: 'us-east-1',
+    service: 'xray',
+    credentials: () => credentials,
+  });
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'signed' }),
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  try {
+    provider
+      .getTracer('test')
+      .startSpan('work', { attributes: { orderId: 'o-1' } })
+      .end();
+    await provider.forceFlush();
+
+    expect(receiver.spans).toMatchObject([
+      { name: 'work', attributes: { orderId: 'o-1' }, resource: { 'service.name': 'signed' } },
+    ]);
+    expect(String(receiver.headers[0]!.authorization)).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/xray\//,
+    );
+  } finally {
+    await provider.shutdown();
+    await receiver.close();
+  }
+});
+
+test("a bundled handler's exports (esbuild's getters, not configurable) become a plain copy the instrumentation can wrap", () => {
+  const handler = () => Promise.resolve('ok');
+  const bundled = {};
+  Object.defineProperty(bundled, '__esModule', { value: true });
+  Object.defineProperty(bundled, 'handler', { enumerable: true, get: () => handler });
+
+  const copy = withConfigurableExports(bundled) as Record<string, unknown>;
+
+  expect(copy).not.toBe(bundled);
+  expect(copy.handler).toBe(handler);
+  expect(Object.getOwnPropertyDescriptor(copy, 'handler')).toMatchObject({ configurable: true, writable: true });
+  const plain = { handler };
+  expect(withConfigurableExports(plain)).toBe(plain);
+});
