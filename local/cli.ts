@@ -9,6 +9,7 @@ import { ensureTemplate, synthesize } from './synth';
 import { startDevLoop } from './dev-loop';
 import { updateDefinitionsInPlace } from './stepfunctions/definition-updates';
 import { preflight } from '../scripts/preflight';
+import { traceEndpoints } from './xray/endpoints';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -39,6 +40,8 @@ Usage: npm start -- [options]
                       default 1); 0.01 makes a 60 s backoff 0.6 s, for soak tests and demos
   --no-tracing        no traces: the functions load no OpenTelemetry, and no service emits
                       spans or passes an X-Ray trace header on
+  --otlp-endpoint <url>   forward every span to an OTLP/HTTP receiver (env SHOP_OTLP_ENDPOINT)
+  --zipkin-endpoint <url> forward every span to Zipkin, http://localhost:9411/api/v2/spans (env SHOP_ZIPKIN_ENDPOINT)
   --verbose           also print EMF metric lines
   -h, --help          this help
 
@@ -61,6 +64,8 @@ const { values: args } = parseArgs({
     'no-watch': { type: 'boolean', default: false },
     'no-tracing': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
+    'otlp-endpoint': { type: 'string' },
+    'zipkin-endpoint': { type: 'string' },
     'retry-interval-scale': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -115,6 +120,7 @@ const cloudOptions = async (
     verbose: args.verbose,
     retryIntervalScale: retryScale(),
     tracing: !args['no-tracing'],
+    ...traceEndpoints(args, fail),
     ...(!args['no-seed'] && { seed: (await import('./demo-seed')).seedThroughEdge(ports.edge) }),
   };
 };
