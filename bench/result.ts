@@ -2,6 +2,7 @@ import type { EngineFigure } from './engine';
 import type { ReloadFigure } from './reload';
 import type { StartupFigure } from './startup';
 import type { ThroughputFigure } from './saga';
+import type { TracingFigure } from './tracing';
 
 export interface LatencyFigure {
   orders: number;
@@ -47,4 +48,6 @@ export interface BenchResult {
   overhead?: { latencyP50: number; throughput: { concurrency: number; sagaPerFloor: number }[] };
   memory?: Record<string, { cloudRssMb: number; jvmRssMb: number }>;
   functions?: FunctionFigure[];
+  /** Saga p50 and throughput with tracing on and off (`--no-tracing`), and what tracing costs. */
+  tracing?: TracingFigure;
 }

@@ -29,6 +29,7 @@ import { latencyFigures, runOrders, throughputOf } from './saga';
 import { measureEngine } from './engine';
 import { measureReload } from './reload';
 import { measureStartup } from './startup';
+import { measureTracing, type StartCloud } from './tracing';
 import { readFileSync } from 'node:fs';
 
 const ROOT = resolve(__dirname, '..');
@@ -38,6 +39,7 @@ const { values: args } = parseArgs({
     target: { type: 'string' },
     rounds: { type: 'string' },
     orders: { type: 'string' },
+    'tracing-only': { type: 'boolean', default: false },
   },
 });
 const QUICK = args.quick;
@@ -138,13 +140,16 @@ const measureFloor = async (endpoint: string, world: { skus: string[]; slots: st
   }
 };
 
-const localEndpoints = async (): Promise<{
+const localEndpoints = async (
+  name = 'bench',
+  extraArgs: string[] = [],
+): Promise<{
   endpoints: Endpoints;
   stop: () => Promise<void>;
   pids: { cloud: number; jvm: number };
   dynamodb: string;
 }> => {
-  const cloud = await startCloudProcess('bench');
+  const cloud = await startCloudProcess(name, extraArgs);
   const outputs = (await (await fetch(`${cloud.edge}/_local/outputs`)).json()) as Record<string, string>;
   const startup = (await (await fetch(`${cloud.edge}/_local/startup`)).json()) as Record<string, number | string>;
   return {
@@ -162,6 +167,21 @@ const localEndpoints = async (): Promise<{
   };
 };
 
+/** Tracing on against off, on two clouds of this run (see bench/tracing.ts). */
+const tracingCost = () => {
+  log('tracing on and off…');
+  return measureTracing(
+    localEndpoints satisfies StartCloud,
+    {
+      rounds: QUICK ? 1 : Math.max(ROUNDS, 4),
+      latencyOrders: QUICK ? 10 : 100,
+      concurrency: 8,
+      throughputOrders: QUICK ? 16 : 160,
+    },
+    log,
+  );
+};
+
 const main = async () => {
   const result: BenchResult = {
     benchmark: 'serverless-shop',
@@ -171,6 +191,11 @@ const main = async () => {
     machine: machine(),
   };
   if (!args.target) {
+    result.tracing = await tracingCost();
+    if (args['tracing-only']) {
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      return;
+    }
     log('start-up…');
     result.startup = await measureStartup(!QUICK);
     log('hot reload…');

@@ -1,3 +1,4 @@
+import { BatchGetTracesCommand, GetTraceSummariesCommand, XRayClient } from '@aws-sdk/client-xray';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,7 +10,7 @@ import { type CloudProcess, startCloudProcess, stopCloudProcess } from '../../su
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../support/otlp-receiver';
 import { eventually } from '../../e2e/support';
 import { match } from '../../support/matchers';
-import { tokenFor } from '../../reliability/support';
+import { edgeConfig, tokenFor } from '../../reliability/support';
 
 // OpenTelemetry in the real function bundles (cdk.out, as `npm run synth` and `npm start` build them:
 // esbuild, the AWS SDK left to the runtime, the bootstrap required by NODE_OPTIONS). The known trap:
@@ -77,8 +78,8 @@ afterAll(async () => {
 }, 60_000);
 
 /** An order of the demo catalogue, placed through the API and ended by the saga. */
-const endedOrder = async (): Promise<string> => {
-  const token = await tokenFor(cloud, 'alice');
+const endedOrder = async (user: 'alice' | 'bob'): Promise<string> => {
+  const token = await tokenFor(cloud, user);
   const [product] = (await api<{ sku: string; available: number }[]>(undefined, 'GET', '/products')).body.filter(
     (p) => p.available > 0,
   );
@@ -103,7 +104,7 @@ const endedOrder = async (): Promise<string> => {
 };
 
 test('a DynamoDB call and an SNS publish from a real bundle are CLIENT spans under the function span, under the invoke, in the caller’s trace', async () => {
-  const orderId = await endedOrder();
+  const orderId = await endedOrder('alice');
   const event = {
     'detail-type': 'Step Functions Execution Status Change',
     source: 'aws.states',
@@ -157,3 +158,53 @@ test('a DynamoDB call and an SNS publish from a real bundle are CLIENT spans und
   });
   expect(receiver.refused).toEqual([]);
 }, 180_000);
+
+test("in the cloud itself, the functions' spans reach the edge's X-Ray: the order is found by its annotation, with its DynamoDB calls", async () => {
+  const started = new Date(Date.now() - 1000);
+  const orderId = await endedOrder('bob');
+  const xray = new XRayClient(edgeConfig(cloud));
+  try {
+    const summaries = await eventually(async () => {
+      const { TraceSummaries } = await xray.send(
+        new GetTraceSummariesCommand({
+          StartTime: started,
+          EndTime: new Date(Date.now() + 1000),
+          FilterExpression: `annotation.orderId = "${orderId}"`,
+        }),
+      );
+      return TraceSummaries?.length ? TraceSummaries : undefined;
+    }, `a trace annotated with order ${orderId}`);
+    const { Traces } = await xray.send(new BatchGetTracesCommand({ TraceIds: summaries.map((t) => t.Id!) }));
+    const documents = (Traces ?? []).flatMap((trace) =>
+      (trace.Segments ?? []).map((segment) => JSON.parse(segment.Document!) as SegmentDocument),
+    );
+    const functions = documents.filter((doc) => doc.origin === 'AWS::Lambda::Function');
+    expect(functions.some((doc) => doc.annotations?.orderId === orderId)).toBe(true);
+    const calls = functions.flatMap((doc) => subsegmentsOf(doc));
+    expect(calls).toEqual(
+      expect.arrayContaining([
+        match.objectContaining({
+          namespace: 'aws',
+          name: 'DynamoDB',
+          aws: match.objectContaining({ table_name: ordersTable }),
+        }),
+      ]),
+    );
+    // Each invocation's function segment is a child of its invoke (AWS::Lambda), in the same trace.
+    expect(documents.some((doc) => doc.origin === 'AWS::Lambda')).toBe(true);
+  } finally {
+    xray.destroy();
+  }
+}, 180_000);
+
+interface SegmentDocument {
+  name: string;
+  origin?: string;
+  namespace?: string;
+  annotations?: Record<string, unknown>;
+  aws?: Record<string, unknown>;
+  subsegments?: SegmentDocument[];
+}
+
+const subsegmentsOf = (doc: SegmentDocument): SegmentDocument[] =>
+  (doc.subsegments ?? []).flatMap((sub) => [sub, ...subsegmentsOf(sub)]);
