@@ -13,6 +13,7 @@ import {
   exceptionsOf,
   matchRanges,
   searchTrace,
+  spanEventsOf,
   timeAxis,
 } from '../../../web/console/model/trace-search';
 
@@ -183,11 +184,11 @@ describe('the time axis', () => {
       '400 ms',
       '600 ms',
       '800 ms',
-      '1000 ms',
-      '1200 ms',
-      '1400 ms',
+      '1 s',
+      '1.2 s',
+      '1.4 s',
     ]);
-    expect(timeAxis(9_000).map((t) => t.label)).toEqual(['0 s', '2 s', '4 s', '6 s', '8 s']);
+    expect(timeAxis(9_000).map((t) => t.label)).toEqual(['0 ms', '2 s', '4 s', '6 s', '8 s']);
     expect(timeAxis(3).map((t) => t.at)).toEqual([0, 0.5, 1, 1.5, 2, 2.5, 3]);
     for (const duration of [0, 0.7, 17, 999, 61_000]) {
       const ticks = timeAxis(duration);
@@ -202,5 +203,34 @@ describe('the time axis', () => {
     const bar = barOf(span(tree, 'd000000000000001'), tree);
     expect(bar.left).toBeCloseTo((100 * 150) / 1400, 3);
     expect(bar.width).toBeCloseTo((100 * 1250) / 1400, 3);
+  });
+});
+
+describe('the local X-Ray’s own shapes', () => {
+  test('OpenTelemetry events kept in metadata.otel, oldest first; a stack trace as text; the function from aws.function_name', () => {
+    const doc = {
+      id: 'f1',
+      name: 'local-invoke',
+      start_time: 1,
+      end_time: 2,
+      origin: 'AWS::Lambda',
+      aws: { request_id: 'r-1', function_name: 'shop-BillingPay' },
+      cause: {
+        exceptions: [{ id: 'f1', type: 'Error', message: 'boom', stack: 'Error: boom\n    at pay (index.js:3:9)' }],
+      },
+      metadata: {
+        otel: {
+          events: [
+            { name: 'retry', time: 1500, attributes: { attempt: 2 } },
+            { name: 'init', time: 1100 },
+            { nope: true },
+          ],
+        },
+      },
+    };
+    const tree = buildTraceTree('1-y', [{ Document: JSON.stringify(doc) }]);
+    expect(spanEventsOf(tree.spans[0]!.document).map((e) => e.name)).toEqual(['init', 'retry']);
+    expect(exceptionsOf(tree.spans[0]!.document)[0]!.stack).toContain('at pay');
+    expect(lambdaInvocationOf(tree.spans[0]!)?.logGroup).toBe('/aws/lambda/shop-BillingPay');
   });
 });

@@ -48,6 +48,24 @@ export const exceptionsOf = (doc: SegmentDocument): SegmentException[] => {
   return (cause?.exceptions ?? []).filter((e) => typeof e === 'object' && e !== null);
 };
 
+/** An OpenTelemetry span event, as the local X-Ray keeps it in `metadata.otel.events` (time in epoch ms). */
+export interface SpanEventLike {
+  name: string;
+  time?: number;
+  attributes?: Record<string, unknown>;
+}
+
+/** A span's OpenTelemetry events (exceptions among them are also in its cause), oldest first. */
+export const spanEventsOf = (doc: SegmentDocument): SpanEventLike[] => {
+  const otel = doc.metadata?.otel as { events?: unknown } | undefined;
+  const events = Array.isArray(otel?.events) ? (otel.events as unknown[]) : [];
+  return events
+    .filter(
+      (e): e is SpanEventLike => typeof e === 'object' && e !== null && typeof (e as SpanEventLike).name === 'string',
+    )
+    .sort((a, b) => (a.time ?? 0) - (b.time ?? 0));
+};
+
 /** Everything search looks in: the name, each attribute as `key value`, each exception's type and message. */
 export const searchTextOf = (span: TraceSpan): string =>
   [
@@ -111,8 +129,8 @@ export interface AxisTick {
 
 const STEPS = [1, 2, 5];
 
-const tickLabel = (at: number, step: number): string =>
-  step >= 1000 ? `${+(at / 1000).toFixed(step % 1000 ? 1 : 0)} s` : `${+at.toFixed(step < 1 ? 2 : 0)} ms`;
+/** A tick's label: milliseconds below a second, seconds from there (`0 ms`, `800 ms`, `1.2 s`). */
+const tickLabel = (at: number): string => (at >= 1000 ? `${+(at / 1000).toFixed(3)} s` : `${+at.toFixed(3)} ms`);
 
 /**
  * The time axis over `durationMs`: ticks at 1, 2 or 5 × a power of ten, at most `most` of them, from 0
@@ -126,7 +144,7 @@ export const timeAxis = (durationMs: number, most = 8): AxisTick[] => {
   const ticks: AxisTick[] = [];
   for (let i = 0; i * step <= total + 1e-9; i++) {
     const at = i * step;
-    ticks.push({ at, percent: (100 * at) / total, label: tickLabel(at, step) });
+    ticks.push({ at, percent: (100 * at) / total, label: tickLabel(at) });
   }
   return ticks;
 };

@@ -31,7 +31,8 @@ export interface SegmentException {
   message?: string;
   type?: string;
   remote?: boolean;
-  stack?: { path?: string; line?: number; label?: string }[];
+  /** X-Ray's frames, or a stack trace as text (OpenTelemetry's `exception.stacktrace`). */
+  stack?: { path?: string; line?: number; label?: string }[] | string;
 }
 
 export interface SegmentCause {
@@ -191,12 +192,13 @@ export interface LambdaInvocation {
 
 const LAMBDA_ORIGINS = new Set(['AWS::Lambda::Function', 'AWS::Lambda']);
 
-/** The function's name: from its ARN (`…:function:<name>[:alias]`), else the segment's name. */
+/** The function's name: from its ARN (`…:function:<name>[:alias]`), else `aws.function_name`, else the segment's name. */
 const functionNameOf = (doc: SegmentDocument): string | undefined => {
   const arn = [doc.aws?.function_arn, (doc as { resource_arn?: unknown }).resource_arn].find(
     (value): value is string => typeof value === 'string' && value.includes(':function:'),
   );
-  return arn ? arn.split(':function:')[1]!.split(':')[0] : doc.name;
+  if (arn) return arn.split(':function:')[1]!.split(':')[0];
+  return typeof doc.aws?.function_name === 'string' && doc.aws.function_name ? doc.aws.function_name : doc.name;
 };
 
 export const lambdaInvocationOf = (span: TraceSpan): LambdaInvocation | undefined => {

@@ -63,7 +63,7 @@ export const RecentTraces = ({ minutes }: { minutes: number }) => {
                   <td>{formatTime(s.StartTime)}</td>
                   <td>{formatDuration(s.Duration === undefined ? undefined : s.Duration * 1000)}</td>
                   <td>
-                    <span class={`outcome-tag ${outcome}`}>{outcome}</span>
+                    <span class={`outcome-tag outcome-${outcome}`}>{outcome}</span>
                   </td>
                 </tr>
               );

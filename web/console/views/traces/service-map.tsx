@@ -35,7 +35,7 @@ const shorten = (text: string, most: number) => (text.length > most ? `${text.sl
 
 const ServiceBox = ({ node }: { node: PlacedService }) => (
   <g
-    class={`service ${healthClass(node)}`}
+    class={`service health-${healthClass(node)}`}
     transform={`translate(${node.x},${node.y})`}
     data-service={node.name}
     data-requests={node.requests}
@@ -71,7 +71,7 @@ const MapSvg = ({ layout }: { layout: ServiceLayout }) => (
     {layout.edges.map((edge) => {
       const mid = edge.points[Math.floor(edge.points.length / 2)];
       return (
-        <g key={edge.id} class={`service-edge ${healthClass(edge)}`} data-from={edge.from} data-to={edge.to}>
+        <g key={edge.id} class={`service-edge health-${healthClass(edge)}`} data-from={edge.from} data-to={edge.to}>
           <title>{healthText(edge)}</title>
           <path d={edge.points.map((p, i) => `${i ? 'L' : 'M'}${p.x},${p.y}`).join(' ')} marker-end="url(#map-arrow)" />
           {mid && (

@@ -1,8 +1,8 @@
 import { Details, JsonBlock } from '../../components/common';
 import { formatDuration } from '../../components/format';
 import { href } from '../../hooks';
-import { lambdaInvocationOf, type TraceSpan, type TraceTree } from '../../model/trace';
-import { attributesOf, exceptionsOf, type SpanAttribute } from '../../model/trace-search';
+import { lambdaInvocationOf, type SegmentException, type TraceSpan, type TraceTree } from '../../model/trace';
+import { attributesOf, exceptionsOf, type SpanAttribute, spanEventsOf } from '../../model/trace-search';
 import { Highlight } from './highlight';
 
 const SECTION_TITLES: Record<SpanAttribute['section'], string> = {
@@ -36,22 +36,32 @@ const Attributes = ({ span, query }: { span: TraceSpan; query: string }) => {
   );
 };
 
-const Events = ({ span }: { span: TraceSpan }) => {
+const stackText = (stack: SegmentException['stack']): string =>
+  typeof stack === 'string'
+    ? stack
+    : (stack ?? []).map((frame) => `at ${frame.label ?? '?'} (${frame.path ?? '?'}:${frame.line ?? '?'})`).join('\n');
+
+/** The span's events: the exceptions its cause records, then its OpenTelemetry events, by time. */
+const Events = ({ span, tree }: { span: TraceSpan; tree: TraceTree }) => {
   const exceptions = exceptionsOf(span.document);
-  if (!exceptions.length) return <p class="muted">No events.</p>;
+  const events = spanEventsOf(span.document).filter((e) => e.name !== 'exception');
+  if (!exceptions.length && !events.length) return <p class="muted">No events.</p>;
   return (
     <ul class="span-events" aria-label="Events">
       {exceptions.map((e, i) => (
-        <li key={e.id ?? i} class="step-error">
+        <li key={`x${e.id ?? i}`} class="step-error" data-event="exception">
           <strong>exception</strong> {e.type && <code>{e.type}</code>} {e.remote && <span class="muted">(remote)</span>}
           <div>{e.message ?? '–'}</div>
-          {e.stack?.length ? (
-            <pre class="json">
-              {e.stack
-                .map((frame) => `at ${frame.label ?? '?'} (${frame.path ?? '?'}:${frame.line ?? '?'})`)
-                .join('\n')}
-            </pre>
-          ) : null}
+          {stackText(e.stack) && <pre class="json">{stackText(e.stack)}</pre>}
+        </li>
+      ))}
+      {events.map((e, i) => (
+        <li key={`e${i}`} class="span-event" data-event={e.name}>
+          <strong>{e.name}</strong>
+          {e.time !== undefined && <span class="muted small"> at {formatDuration(e.time - tree.start)}</span>}
+          {e.attributes && Object.keys(e.attributes).length > 0 && (
+            <JsonBlock label={`Event ${e.name}`} text={JSON.stringify(e.attributes)} />
+          )}
         </li>
       ))}
     </ul>
@@ -86,7 +96,7 @@ export const SpanDetails = ({
           ['Kind', span.kind],
           [
             'Outcome',
-            <span key="o" class={`outcome-tag ${span.outcome}`}>
+            <span key="o" class={`outcome-tag outcome-${span.outcome}`}>
               {span.outcome}
             </span>,
           ],
@@ -105,7 +115,7 @@ export const SpanDetails = ({
       <h3>Attributes</h3>
       <Attributes span={span} query={query} />
       <h3>Events</h3>
-      <Events span={span} />
+      <Events span={span} tree={tree} />
       <details class="io">
         <summary>Segment document</summary>
         <JsonBlock

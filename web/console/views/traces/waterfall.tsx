@@ -27,11 +27,13 @@ interface RowProps {
 
 const SpanRow = ({ span, tree, query, expanded, matched, selected, onToggle, onSelect }: RowProps) => {
   const bar = barOf(span, tree);
+  // A bar that ends near the axis's end has its duration on its left.
+  const late = bar.left + bar.width > 80;
   const hasChildren = span.childIds.length > 0;
   const lambda = lambdaInvocationOf(span);
   return (
     <tr
-      class={`span-row ${span.outcome}${selected ? ' selected' : ''}${matched ? ' match' : ''}`}
+      class={`span-row outcome-${span.outcome}${selected ? ' selected' : ''}${matched ? ' match' : ''}`}
       data-span-id={span.id}
       data-outcome={span.outcome}
       data-match={matched ? 'true' : undefined}
@@ -64,18 +66,23 @@ const SpanRow = ({ span, tree, query, expanded, matched, selected, onToggle, onS
             λ
           </span>
         )}
+        {span.outcome !== 'ok' && (
+          <span class={`outcome-tag outcome-${span.outcome}`}>{OUTCOME_LABELS[span.outcome]}</span>
+        )}
         <span class="span-kind">
           <Highlight text={kindLabel(span)} query={query} />
         </span>
-        {span.outcome !== 'ok' && <span class={`outcome-tag ${span.outcome}`}>{OUTCOME_LABELS[span.outcome]}</span>}
       </td>
       <td class="span-timeline">
         <span
-          class={`span-bar ${span.outcome}${span.inProgress ? ' open' : ''}`}
+          class={`span-bar outcome-${span.outcome}${span.inProgress ? ' open' : ''}`}
           style={{ left: `${bar.left}%`, width: `${bar.width}%` }}
           title={`${span.name}: ${formatDuration(span.end - span.start)}`}
         />
-        <span class="span-duration" style={{ left: `min(${bar.left + bar.width}%, calc(100% - 60px))` }}>
+        <span
+          class={`span-duration${late ? ' before' : ''}`}
+          style={late ? { right: `${100 - bar.left}%` } : { left: `${bar.left + bar.width}%` }}
+        >
           {span.inProgress ? 'in progress' : formatDuration(span.end - span.start)}
         </span>
       </td>
