@@ -66,7 +66,7 @@ export const OrderTrace = ({
       {found.length > 1 && (
         <label class="inline">
           Trace
-          <select aria-label="Trace" value={traceId} onChange={(e) => setChosen(e.currentTarget.value)}>
+          <select aria-label="Choose the trace" value={traceId} onChange={(e) => setChosen(e.currentTarget.value)}>
             {found.map((s) => (
               <option key={s.Id} value={s.Id}>
                 {s.Id} · {formatTime(s.StartTime)} · {formatDuration((s.Duration ?? 0) * 1000)}

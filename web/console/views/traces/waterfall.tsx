@@ -104,7 +104,7 @@ const Axis = ({ durationMs }: { durationMs: number }) => (
 const TraceHeader = ({ tree }: { tree: TraceTree }) => {
   const stats = traceStats(tree);
   return (
-    <dl class="details trace-header" aria-label="Trace">
+    <dl class="details trace-header" aria-label="Trace summary">
       <div>
         <dt>Trace ID</dt>
         <dd>
