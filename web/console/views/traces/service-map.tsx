@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { useServices } from '../../aws';
 import { ErrorNote, Panel } from '../../components/common';
 import { formatDuration } from '../../components/format';
@@ -101,17 +101,20 @@ const ServiceMapView = ({ minutes }: { minutes: number }) => {
   );
   const [layout, setLayout] = useState<ServiceLayout>();
   const [layoutError, setLayoutError] = useState<unknown>();
+  // Laid out again only when the map changed (the graph is read every few seconds).
+  const map = useMemo(() => graph.data && buildServiceMap(graph.data), [graph.data]);
+  const mapKey = map && JSON.stringify(map);
   useEffect(() => {
-    if (!graph.data) return undefined;
+    if (!map) return undefined;
     let current = true;
-    layoutServiceMap(buildServiceMap(graph.data)).then(
+    layoutServiceMap(map).then(
       (laid) => current && setLayout(laid),
       (error: unknown) => current && setLayoutError(error),
     );
     return () => {
       current = false;
     };
-  }, [graph.data]);
+  }, [mapKey]);
   return (
     <>
       <ErrorNote error={graph.error ?? layoutError} />
