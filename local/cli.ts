@@ -9,6 +9,7 @@ import { ensureTemplate, synthesize } from './synth';
 import { startDevLoop } from './dev-loop';
 import { updateDefinitionsInPlace } from './stepfunctions/definition-updates';
 import { preflight } from '../scripts/preflight';
+import { traceEndpoints } from './xray/endpoints';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -37,6 +38,8 @@ Usage: npm start -- [options]
   --retry-interval-scale <x>
                       multiply the state machines' Retry intervals (env SHOP_RETRY_INTERVAL_SCALE,
                       default 1); 0.01 makes a 60 s backoff 0.6 s, for soak tests and demos
+  --otlp-endpoint <url>   forward every span to an OTLP/HTTP receiver (env SHOP_OTLP_ENDPOINT)
+  --zipkin-endpoint <url> forward every span to Zipkin, http://localhost:9411/api/v2/spans (env SHOP_ZIPKIN_ENDPOINT)
   --verbose           also print EMF metric lines
   -h, --help          this help
 
@@ -58,6 +61,8 @@ const { values: args } = parseArgs({
     synth: { type: 'boolean', default: false },
     'no-watch': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
+    'otlp-endpoint': { type: 'string' },
+    'zipkin-endpoint': { type: 'string' },
     'retry-interval-scale': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -111,6 +116,7 @@ const cloudOptions = async (
     color: process.stdout.isTTY && !process.env.NO_COLOR,
     verbose: args.verbose,
     retryIntervalScale: retryScale(),
+    ...traceEndpoints(args, fail),
     ...(!args['no-seed'] && { seed: (await import('./demo-seed')).seedThroughEdge(ports.edge) }),
   };
 };

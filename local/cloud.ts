@@ -37,6 +37,7 @@ import { stepFunctionsEdge } from './stepfunctions/api';
 import { changesEdge } from './stepfunctions/changes';
 import type { StepFunctionsService } from './stepfunctions/service';
 import { serveWeb, startWebBuild, type WebBuild, webConfig } from './web/site';
+import { startTraces, xrayEdge } from './xray/traces';
 
 export type { CloudOptions } from './options';
 export { checkTemplate } from './start';
@@ -63,7 +64,6 @@ export interface LocalCloud {
 }
 
 type Started = Awaited<ReturnType<typeof startParts>>;
-
 /**
  * The registry of emulated services: the edge asks them in this order whether a request is theirs,
  * `/_local/health` lists them, and the chaos API takes rules for those that name a fault target. A new
@@ -77,6 +77,7 @@ const registry = (parts: Started, control: Omit<Parameters<typeof controlEdge>[0
     lambdaEdge(parts.runtime, parts.queue),
     apiGatewayEdge(parts.apis),
     snsEdge(parts.sns),
+    xrayEdge(parts.xray),
     { name: 'events', health: () => 'running' },
     chaosEdge(parts.chaos),
     changesEdge(parts.changes),
@@ -154,6 +155,7 @@ const startParts = async (context: Context, realm: Realm, logs: LogHub) => {
   // Awaited below; a failure meanwhile (the issuer's) must not leave them unhandled.
   for (const pending of [storage, client]) pending.catch(() => undefined);
   const issuer = await startIdentity(context, realm);
+  const xray = (context.traces = startTraces(context));
   // Closed after the functions stop: running executions reach DynamoDB through the edge.
   const fronts: { edge?: Server } = {};
   stops.add(async () => fronts.edge && close(fronts.edge));
@@ -181,6 +183,7 @@ const startParts = async (context: Context, realm: Realm, logs: LogHub) => {
     dynamodb,
     chaos,
     cloudwatch,
+    xray,
   };
 };
 

@@ -36,4 +36,8 @@ export interface CloudOptions {
    * no spans and add no trace headers. Default true.
    */
   tracing?: boolean;
+  /** Every span recorded is forwarded to this OTLP/HTTP receiver (`--otlp-endpoint`, `…/v1/traces`). */
+  otlpEndpoint?: string;
+  /** Every span recorded is forwarded to this Zipkin span API (`--zipkin-endpoint`, `…/api/v2/spans`). */
+  zipkinEndpoint?: string;
 }

@@ -1,0 +1,31 @@
+import { join } from 'node:path';
+import type { Stops } from '../lifecycle';
+import { otlpForwarder, type SpanForwarder, zipkinForwarder } from './export';
+import { XRayService } from './service';
+
+export { xrayEdge } from './api';
+
+/** What the local X-Ray is started with (a part of the cloud's Context, see start.ts). */
+export interface TracesContext {
+  options: { dataDir?: string; tracing?: boolean; otlpEndpoint?: string; zipkinEndpoint?: string };
+  accountId: string;
+  log: (message: string) => void;
+  stops: Stops;
+}
+
+/**
+ * The local X-Ray of a starting cloud: its spans kept under the data directory (`xray/spans.jsonl`;
+ * in memory only with `--in-memory`), forwarded to `--otlp-endpoint` and `--zipkin-endpoint`.
+ */
+export const startTraces = ({ options, accountId, log, stops }: TracesContext): XRayService => {
+  const forwarders: SpanForwarder[] = [];
+  if (options.otlpEndpoint) forwarders.push(otlpForwarder(options.otlpEndpoint, log));
+  if (options.zipkinEndpoint) forwarders.push(zipkinForwarder(options.zipkinEndpoint, log));
+  const service = new XRayService(
+    { ...(options.dataDir && { dir: join(options.dataDir, 'xray') }), log },
+    forwarders,
+    accountId,
+  );
+  stops.add(() => service.stop());
+  return service;
+};

@@ -1,0 +1,61 @@
+import {
+  type Attributes,
+  ROOT_CONTEXT,
+  type Span as OtelSpan,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createEdge } from '../../../local/http/edge';
+import { xrayEdge } from '../../../local/xray/api';
+import { XRayService } from '../../../local/xray/service';
+import type { Span } from '../../../local/xray/spans';
+
+/** The local X-Ray alone on an edge, as the local cloud serves it. */
+export const startXRayEdge = async (service = new XRayService()) => {
+  const server: Server = createEdge([xrayEdge(service)], (error) => {
+    throw error;
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { service, server, base, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+};
+
+/** A tracer of one service (its resource), whose finished spans go through `exporter` (or are collected). */
+export const tracerOf = (resource: Attributes, onEnd: SimpleSpanProcessor | ReadableSpan[]) => {
+  const processor = Array.isArray(onEnd)
+    ? {
+        onStart: () => undefined,
+        onEnd: (span: ReadableSpan) => void onEnd.push(span),
+        forceFlush: () => Promise.resolve(),
+        shutdown: () => Promise.resolve(),
+      }
+    : onEnd;
+  const provider = new BasicTracerProvider({ resource: resourceFromAttributes(resource), spanProcessors: [processor] });
+  return { tracer: provider.getTracer('test-scope'), provider };
+};
+
+export const childOf = (parent: OtelSpan) => trace.setSpan(ROOT_CONTEXT, parent);
+export { SpanKind, SpanStatusCode };
+
+const T0 = Date.now() - 60_000;
+
+/** A span of our model, at `at` ms after a fixed start, lasting `ms`. */
+export const span = (fields: Partial<Span> & { name: string; service: string; at?: number; ms?: number }): Span => {
+  const { service, at = 0, ms = 10, resource, ...rest } = fields;
+  return {
+    traceId: 'a'.repeat(32),
+    spanId: Math.random().toString(16).slice(2, 10).padEnd(16, '0'),
+    kind: 'INTERNAL',
+    start: T0 + at,
+    end: T0 + at + ms,
+    attributes: {},
+    status: { code: 'UNSET' },
+    resource: { 'service.name': service, ...resource },
+    ...rest,
+  };
+};
