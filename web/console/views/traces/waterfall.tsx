@@ -25,10 +25,22 @@ interface RowProps {
   onSelect: (id: string) => void;
 }
 
+type Place = 'after' | 'before' | 'inside';
+
+/** Where a bar's duration goes: after it, else before it when it ends near the axis's end, else inside it. */
+const durationPlace = (bar: { left: number; width: number }): Place =>
+  bar.left + bar.width <= 80 ? 'after' : bar.left >= 20 ? 'before' : 'inside';
+
+const durationStyle = (place: Place, bar: { left: number; width: number }) =>
+  place === 'after'
+    ? { left: `${bar.left + bar.width}%` }
+    : place === 'before'
+      ? { right: `${100 - bar.left}%` }
+      : { left: `${bar.left}%` };
+
 const SpanRow = ({ span, tree, query, expanded, matched, selected, onToggle, onSelect }: RowProps) => {
   const bar = barOf(span, tree);
-  // A bar that ends near the axis's end has its duration on its left.
-  const late = bar.left + bar.width > 80;
+  const place = durationPlace(bar);
   const hasChildren = span.childIds.length > 0;
   const lambda = lambdaInvocationOf(span);
   return (
@@ -42,36 +54,38 @@ const SpanRow = ({ span, tree, query, expanded, matched, selected, onToggle, onS
       aria-selected={selected}
       onClick={() => onSelect(span.id)}
     >
-      <td class="span-name" style={{ paddingLeft: `${8 + span.depth * 16}px` }}>
-        {hasChildren ? (
-          <button
-            type="button"
-            class="toggle"
-            aria-label={`${expanded ? 'Collapse' : 'Expand'} ${span.name}`}
-            onClick={(event) => {
-              event.stopPropagation();
-              onToggle(span.id);
-            }}
-          >
-            {expanded ? '▾' : '▸'}
+      <td class="span-name">
+        <div class="span-label" style={{ paddingLeft: `${span.depth * 16}px` }}>
+          {hasChildren ? (
+            <button
+              type="button"
+              class="toggle"
+              aria-label={`${expanded ? 'Collapse' : 'Expand'} ${span.name}`}
+              onClick={(event) => {
+                event.stopPropagation();
+                onToggle(span.id);
+              }}
+            >
+              {expanded ? '▾' : '▸'}
+            </button>
+          ) : (
+            <span class="toggle-space" />
+          )}
+          <button type="button" class="link" aria-label={`Span ${span.name}`}>
+            <Highlight text={span.name} query={query} />
           </button>
-        ) : (
-          <span class="toggle-space" />
-        )}
-        <button type="button" class="link" aria-label={`Span ${span.name}`}>
-          <Highlight text={span.name} query={query} />
-        </button>
-        {lambda && (
-          <span class="lambda-mark" title="A Lambda invocation: its logs are linked in its details">
-            λ
+          {lambda && (
+            <span class="lambda-mark" title="A Lambda invocation: its logs are linked in its details">
+              λ
+            </span>
+          )}
+          {span.outcome !== 'ok' && (
+            <span class={`outcome-tag outcome-${span.outcome}`}>{OUTCOME_LABELS[span.outcome]}</span>
+          )}
+          <span class="span-kind">
+            <Highlight text={kindLabel(span)} query={query} />
           </span>
-        )}
-        {span.outcome !== 'ok' && (
-          <span class={`outcome-tag outcome-${span.outcome}`}>{OUTCOME_LABELS[span.outcome]}</span>
-        )}
-        <span class="span-kind">
-          <Highlight text={kindLabel(span)} query={query} />
-        </span>
+        </div>
       </td>
       <td class="span-timeline">
         <span
@@ -79,10 +93,7 @@ const SpanRow = ({ span, tree, query, expanded, matched, selected, onToggle, onS
           style={{ left: `${bar.left}%`, width: `${bar.width}%` }}
           title={`${span.name}: ${formatDuration(span.end - span.start)}`}
         />
-        <span
-          class={`span-duration${late ? ' before' : ''}`}
-          style={late ? { right: `${100 - bar.left}%` } : { left: `${bar.left + bar.width}%` }}
-        >
+        <span class={`span-duration ${place}`} style={durationStyle(place, bar)}>
           {span.inProgress ? 'in progress' : formatDuration(span.end - span.start)}
         </span>
       </td>
