@@ -234,3 +234,11 @@ describe('the local X-Ray’s own shapes', () => {
     expect(lambdaInvocationOf(tree.spans[0]!)?.logGroup).toBe('/aws/lambda/shop-BillingPay');
   });
 });
+
+test('a span’s OpenTelemetry events are its events, not one of its attributes', () => {
+  const doc = {
+    id: 'g1',
+    metadata: { default: { a: 1 }, otel: { kind: 'INTERNAL', events: [{ name: 'x', time: 1 }] } },
+  };
+  expect(attributesOf(doc).map((a) => a.key)).toEqual(['default.a', 'otel.kind']);
+});

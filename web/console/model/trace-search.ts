@@ -23,7 +23,13 @@ const leaves = (value: unknown, prefix: string, depth = 0): [string, string][] =
 
 const SECTIONS = ['annotations', 'metadata', 'http', 'aws', 'sql'] as const;
 
-/** A span's attributes: origin and namespace, then its annotations, metadata, http, aws and sql, flattened. */
+/** Kept in metadata, shown as the span's events (spanEventsOf), not as attributes. */
+const EVENTS_KEY = 'otel.events';
+
+/**
+ * A span's attributes: origin and namespace, then its annotations, metadata (but its events), http,
+ * aws and sql, flattened.
+ */
 export const attributesOf = (doc: SegmentDocument): SpanAttribute[] => {
   const pairs: [string, string | undefined][] = [
     ['origin', doc.origin],
@@ -36,7 +42,9 @@ export const attributesOf = (doc: SegmentDocument): SpanAttribute[] => {
   return [
     ...own,
     ...SECTIONS.flatMap((section) =>
-      leaves(doc[section], '').map(([key, value]) => ({ section, key, value }) satisfies SpanAttribute),
+      leaves(doc[section], '')
+        .filter(([key]) => section !== 'metadata' || key !== EVENTS_KEY)
+        .map(([key, value]) => ({ section, key, value }) satisfies SpanAttribute),
     ),
   ];
 };

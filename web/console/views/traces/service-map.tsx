@@ -44,7 +44,7 @@ const ServiceBox = ({ node }: { node: PlacedService }) => (
     <title>{`${node.name} (${node.type}): ${healthText(node)}`}</title>
     <rect width={node.width} height={node.height} rx={8} />
     <text x={10} y={20} class="service-name">
-      {shorten(node.name, 26)}
+      {shorten(node.name, 22)}
     </text>
     <text x={10} y={37} class="sub">
       {shorten(node.type, 32)}

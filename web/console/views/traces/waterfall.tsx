@@ -71,7 +71,7 @@ const SpanRow = ({ span, tree, query, expanded, matched, selected, onToggle, onS
           ) : (
             <span class="toggle-space" />
           )}
-          <button type="button" class="link" aria-label={`Span ${span.name}`}>
+          <button type="button" class="link" aria-label={`Span ${span.name}`} title={span.name}>
             <Highlight text={span.name} query={query} />
           </button>
           {lambda && (
@@ -101,9 +101,9 @@ const SpanRow = ({ span, tree, query, expanded, matched, selected, onToggle, onS
   );
 };
 
-const Axis = ({ durationMs }: { durationMs: number }) => (
+const Axis = ({ durationMs, most }: { durationMs: number; most: number }) => (
   <div class="axis" aria-hidden="true">
-    {timeAxis(durationMs).map((tick) => (
+    {timeAxis(durationMs, most).map((tick) => (
       <span key={tick.at} class="tick" style={{ left: `${tick.percent}%` }}>
         {tick.label}
       </span>
@@ -192,7 +192,8 @@ export const Waterfall = ({ tree, onReload }: { tree: TraceTree; onReload?: () =
             <tr>
               <th class="span-name">Span</th>
               <th class="span-timeline">
-                <Axis durationMs={tree.end - tree.start} />
+                {/* Fewer ticks when the span's details take half the width. */}
+                <Axis durationMs={tree.end - tree.start} most={span ? 4 : 8} />
               </th>
             </tr>
           </thead>
