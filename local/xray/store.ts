@@ -46,8 +46,8 @@ const isSpan = (value: unknown): value is Span => {
 /**
  * The local X-Ray's spans, grouped by trace, bounded in memory (traces, spans per trace, spans in all:
  * the oldest traces go first). With a directory they are kept across a restart: each batch is appended
- * to `spans.jsonl` as it is recorded, and the file is rewritten with what memory holds at the start and
- * whenever it has grown to twice the spans kept.
+ * to `spans.jsonl` within 100 ms of being recorded (and at the stop), and the file is rewritten with what
+ * memory holds at the start and whenever it has grown to twice the spans kept.
  */
 export class TraceStore implements TraceSink {
   private readonly traces = new Map<string, StoredTrace>();
@@ -56,6 +56,9 @@ export class TraceStore implements TraceSink {
   private linesWritten = 0;
   private fd?: number;
   private readonly file?: string;
+  /** Lines not written yet: a batch is written at most 100 ms after it was recorded. */
+  private pending: string[] = [];
+  private flushTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: TraceStoreOptions = {}) {
     this.limits = {
@@ -92,8 +95,9 @@ export class TraceStore implements TraceSink {
     return this.traces.values();
   }
 
-  /** Stops writing (the file stays for the next start). */
+  /** Writes what is pending, and stops writing (the file stays for the next start). */
   close(): void {
+    this.flush();
     if (this.fd === undefined) return;
     closeSync(this.fd);
     this.fd = undefined;
@@ -142,6 +146,8 @@ export class TraceStore implements TraceSink {
   /** Rewrites the file with the spans memory holds, one line per trace, and appends to it from then on. */
   private compact(): void {
     if (!this.file) return;
+    // What is pending is in memory, written below.
+    this.pending = [];
     this.close();
     const lines = [...this.traces.values()].map((trace) => JSON.stringify(trace.spans));
     const next = `${this.file}.next`;
@@ -153,10 +159,20 @@ export class TraceStore implements TraceSink {
 
   private append(spans: Span[]): void {
     if (this.fd === undefined) return;
+    this.pending.push(JSON.stringify(spans));
+    this.linesWritten += spans.length;
+    if (this.linesWritten > 2 * Math.max(this.spanCount, 1000)) this.compact();
+    else this.flushTimer ??= setTimeout(() => this.flush(), 100).unref();
+  }
+
+  private flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.fd === undefined || this.pending.length === 0) return;
+    const text = `${this.pending.join('\n')}\n`;
+    this.pending = [];
     try {
-      writeSync(this.fd, `${JSON.stringify(spans)}\n`);
-      this.linesWritten += spans.length;
-      if (this.linesWritten > 2 * Math.max(this.spanCount, 1000)) this.compact();
+      writeSync(this.fd, text);
     } catch (error) {
       this.options.log?.(`xray: spans are no longer kept on disk (${(error as Error).message})`);
       this.close();

@@ -6,22 +6,28 @@ import { ExecutionPage } from './views/execution/page';
 import { ExecutionsView } from './views/executions';
 import { FaultsView } from './views/faults';
 import { StartView } from './views/start';
+import { ServiceMapPage } from './views/traces/service-map';
+import { TracePage } from './views/traces/trace-view';
 
 const NAV: [string, string][] = [
   ['executions', 'Executions'],
   ['dashboard', 'Dashboard'],
   ['alarms', 'Alarms'],
+  ['traces', 'Traces'],
   ['faults', 'Faults'],
 ];
 
 const Page = ({ route }: { route: string[] }) => {
-  const [section = 'executions', arg] = route;
+  const [section = 'executions', arg, more] = route;
   if (section === 'executions' && arg) return <ExecutionPage key={arg} executionArn={arg} />;
   if (section === 'executions') return <ExecutionsView />;
   if (section === 'start') return <StartView fromArn={arg} />;
   if (section === 'dashboard') return <DashboardView />;
   if (section === 'alarms') return <AlarmsView />;
   if (section === 'faults') return <FaultsView />;
+  if (section === 'traces' && arg === 'order' && more) return <TracePage key={more} orderId={more} />;
+  if (section === 'traces' && arg) return <TracePage key={arg} traceId={arg} />;
+  if (section === 'traces') return <ServiceMapPage />;
   return (
     <p class="error" role="alert">
       There is no page at #/{route.join('/')}.

@@ -1,5 +1,6 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { XRayClient } from '@aws-sdk/client-xray';
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type { WebConfig } from '../shared/config';
@@ -10,6 +11,7 @@ export interface Services {
   config: WebConfig;
   sfn: SFNClient;
   cloudwatch: CloudWatchClient;
+  xray: XRayClient;
   /** `/_local/chaos/faults` on the edge; undefined when there is no edge (AWS). */
   faultsUrl?: string;
   chaos?: ChaosApi;
@@ -33,6 +35,7 @@ export const createServices = (config: WebConfig, query: URLSearchParams): Servi
     // TestState's endpoint is AWS's `sync-states.…` (a host prefix): on an edge, the edge's own host.
     sfn: new SFNClient({ ...common, maxAttempts: 2, ...(config.edge && { disableHostPrefix: true }) }),
     cloudwatch: new CloudWatchClient({ ...common, maxAttempts: 2 }),
+    xray: new XRayClient({ ...common, maxAttempts: 2 }),
   };
   const faultsUrl = config.edge && `${config.edge.replace(/\/$/, '')}/_local/chaos/faults`;
   return faultsUrl ? { ...services, faultsUrl, chaos: new ChaosApi(faultsUrl) } : services;

@@ -4,6 +4,7 @@ import { loadConfig } from '../shared/config';
 import { App } from './app';
 import { createServices, ServicesContext } from './aws';
 import './console.css';
+import './traces.css';
 
 /** Starts the console: reads the config (query parameters override it), makes the SDK clients, renders. */
 const start = async () => {

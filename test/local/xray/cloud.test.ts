@@ -1,112 +1,117 @@
-import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { BatchGetTracesCommand, XRayClient } from '@aws-sdk/client-xray';
-import type { SegmentDocument } from '../../../local/xray/segments';
-import { randomUUID } from 'node:crypto';
+import { BatchGetTracesCommand, GetTraceSummariesCommand, XRayClient } from '@aws-sdk/client-xray';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type CloudProcess, startCloudProcess, stopCloudProcess } from '../../support/cloud-process';
 import { eventually } from '../../e2e/support';
-import { edgeConfig, tokenFor } from '../../reliability/support';
-import { formatTraceHeader, newSpanId, newTraceId, parseTraceHeader, xrayTraceId } from '../../../local/xray/spans';
+import { orderTraceRequest } from './support';
 
-// The trace header on a running local cloud, through the real functions: a client's X-Amzn-Trace-Id
-// reaches the order handler through API Gateway, and the handler's StartExecution (the AWS SDK sends
-// its _X_AMZN_TRACE_ID) starts the saga in that trace; X-Ray's BatchGetTraces on the edge then holds
-// that one trace with segments of API Gateway, Lambda, Step Functions, DynamoDB and SNS.
+// The local X-Ray in running clouds: a cloud forwards every span it records (--otlp-endpoint, with
+// OpenTelemetry's OTLP/HTTP exporter) to a second cloud's /v1/traces, a real OTLP receiver; the first
+// keeps its traces across a restart on its data directory; the AWS CLI reads them.
 
-const TERMINAL = ['COMPLETED', 'CANCELLED', 'COMPENSATION_FAILED'];
+let receiver: CloudProcess;
+let sender: CloudProcess;
+const dataDir = mkdtempSync(join(tmpdir(), 'shop-xray-'));
 
-let cloud: CloudProcess;
-let sfn: SFNClient;
-let xray: XRayClient;
-let outputs: Record<string, string>;
+const client = (cloud: CloudProcess) =>
+  new XRayClient({
+    endpoint: cloud.edge,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+  });
+const xrayId = (id: string) => `1-${id.slice(0, 8)}-${id.slice(8)}`;
 
 beforeAll(async () => {
-  cloud = await startCloudProcess('traces', ['--retry-interval-scale', '0']);
-  sfn = new SFNClient(edgeConfig(cloud));
-  xray = new XRayClient(edgeConfig(cloud));
-  outputs = (await (await fetch(`${cloud.edge}/_local/outputs`)).json()) as Record<string, string>;
-}, 300_000);
+  receiver = await startCloudProcess('xray-receiver', ['--no-seed']);
+  sender = await startCloudProcess('xray-sender', ['--no-seed', '--otlp-endpoint', `${receiver.edge}/v1/traces`], {
+    dataDir,
+  });
+}, 600_000);
 
 afterAll(async () => {
-  sfn?.destroy();
-  xray?.destroy();
-  await stopCloudProcess(cloud?.child);
+  await stopCloudProcess(sender?.child);
+  await stopCloudProcess(receiver?.child);
+  rmSync(dataDir, { recursive: true, force: true });
 }, 60_000);
 
-const api = async <T>(token: string | undefined, method: string, path: string, body?: unknown, headers = {}) => {
-  const response = await fetch(`${cloud.api}${path}`, {
-    method,
-    headers: {
-      ...headers,
-      ...(token && { authorization: `Bearer ${token}` }),
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as T };
+const segmentNames = async (cloud: CloudProcess, traceId: string) => {
+  const xray = client(cloud);
+  try {
+    const { Traces } = await xray.send(new BatchGetTracesCommand({ TraceIds: [xrayId(traceId)] }));
+    return Traces?.[0]?.Segments?.map((s) => (JSON.parse(s.Document!) as { name: string }).name).sort();
+  } finally {
+    xray.destroy();
+  }
 };
 
-test('an order placed with a trace header runs its saga in that trace', async () => {
-  const admin = await tokenFor(cloud, 'admin');
-  const alice = await tokenFor(cloud, 'alice');
-  const sku = `TR-${randomUUID().slice(0, 8).toUpperCase()}`;
-  expect((await api(admin, 'PUT', `/products/${sku}`, { name: `Traced ${sku}`, price: 100, stock: 5 })).status).toBe(
-    200,
-  );
-  const slot = (await api<{ slotId: string; remaining: number }[]>(undefined, 'GET', '/delivery/slots')).body.find(
-    (s) => s.remaining > 5,
-  )!;
-  const caller = { traceId: newTraceId(), spanId: newSpanId(), sampled: true };
-
-  const created = await api<{ orderId: string }>(
-    alice,
-    'POST',
-    '/orders',
-    { items: [{ sku, quantity: 1 }], delivery: { slotId: slot.slotId, address: '1 Trace Road' } },
-    { 'idempotency-key': randomUUID(), 'x-amzn-trace-id': formatTraceHeader(caller) },
-  );
-
-  expect(created.status).toBe(201);
-  expect(parseTraceHeader(created.headers.get('x-amzn-trace-id') ?? '')?.traceId).toBe(caller.traceId);
-  const executionArn = `${outputs.StateMachineArn!.replace(':stateMachine:', ':execution:')}:${created.body.orderId}`;
-  const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-  const started = parseTraceHeader(described.traceHeader);
-  expect(started?.traceId).toBe(caller.traceId);
-  // The handler's own position (the stage's integration span, or its SDK call's span), not the client's.
-  expect(started?.spanId).toBeDefined();
-  expect(started?.spanId).not.toBe(caller.spanId);
-  await eventually(
+test('spans recorded by one cloud are forwarded by OTLP/HTTP to another, kept across a restart, and read by the AWS CLI', async () => {
+  const { traceId, body, services } = orderTraceRequest('order-forwarded');
+  const sent = await fetch(`${sender.edge}/v1/traces`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
+  expect(await sent.json()).toEqual({ partialSuccess: {} });
+  expect(await segmentNames(sender, traceId)).toEqual([...services].sort());
+  // The receiver has the same trace, from the sender's exporter.
+  const forwarded = await eventually(
     async () => {
-      const { body } = await api<{ status: string }>(alice, 'GET', `/orders/${created.body.orderId}`);
-      return TERMINAL.includes(body.status) ? body : undefined;
+      const names = await segmentNames(receiver, traceId);
+      return names?.length === services.length ? names : undefined;
     },
-    `order ${created.body.orderId} to end`,
-    90_000,
-  );
-
-  // Every part of the order's way is in its trace: segments by origin, DynamoDB as an AWS call or a table.
-  const expected = [
-    'AWS::ApiGateway::Stage',
-    'AWS::Lambda',
-    'AWS::Lambda::Function',
-    'AWS::StepFunctions::StateMachine',
-    'AWS::SNS',
-  ];
-  const flatten = (doc: SegmentDocument): SegmentDocument[] => [doc, ...(doc.subsegments ?? []).flatMap(flatten)];
-  const docs = await eventually(
-    async () => {
-      const { Traces = [] } = await xray.send(new BatchGetTracesCommand({ TraceIds: [xrayTraceId(caller.traceId)] }));
-      const all = (Traces[0]?.Segments ?? []).map((s) => JSON.parse(s.Document!) as SegmentDocument);
-      const origins = new Set(all.map((doc) => doc.origin));
-      return expected.every((origin) => origins.has(origin)) ? all : undefined;
-    },
-    'the order’s trace with every service',
+    'the forwarded trace',
     30_000,
   );
-  const segments = docs.flatMap(flatten);
-  expect(segments.some((doc) => doc.namespace === 'aws' && doc.name === 'DynamoDB')).toBe(true);
-  const saga = docs.find((doc) => doc.origin === 'AWS::StepFunctions::StateMachine')!;
-  expect(saga.parent_id).toBeDefined();
-  // Each Task state is a subsegment of the execution, the Lambda invokes under its attempts.
-  expect(flatten(saga).map((doc) => doc.name)).toEqual(expect.arrayContaining(['Attempt 1']));
-  expect(docs.every((doc) => doc.trace_id === xrayTraceId(caller.traceId))).toBe(true);
-}, 240_000);
+  expect(forwarded).toEqual([...services].sort());
+
+  // A restart on the same data keeps the trace.
+  await stopCloudProcess(sender.child);
+  sender = await startCloudProcess('xray-sender', ['--no-seed'], { dataDir });
+  expect(await segmentNames(sender, traceId)).toEqual([...services].sort());
+  const xray = client(sender);
+  const { TraceSummaries } = await xray.send(
+    new GetTraceSummariesCommand({
+      StartTime: new Date(Date.now() - 600_000),
+      EndTime: new Date(),
+      FilterExpression: 'annotation.order_id = "order-forwarded"',
+    }),
+  );
+  xray.destroy();
+  expect(TraceSummaries?.map((s) => s.Id)).toEqual([xrayId(traceId)]);
+}, 300_000);
+
+test('aws xray get-trace-summaries (AWS CLI) works against the edge', () => {
+  const cli = spawnSync('aws', ['--version'], { encoding: 'utf8' });
+  if (cli.error) throw new Error('The AWS CLI (`aws`) is not installed: pip install awscli');
+  const now = Math.floor(Date.now() / 1000);
+  const result = spawnSync(
+    'aws',
+    [
+      'xray',
+      'get-trace-summaries',
+      '--endpoint-url',
+      sender.edge,
+      '--start-time',
+      String(now - 600),
+      '--end-time',
+      String(now + 60),
+      '--filter-expression',
+      'annotation.order_id = "order-forwarded"',
+      '--output',
+      'json',
+    ],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, AWS_ACCESS_KEY_ID: 'l', AWS_SECRET_ACCESS_KEY: 'l', AWS_DEFAULT_REGION: 'us-east-1' },
+      timeout: 60_000,
+    },
+  );
+  expect(result.stderr).toBe('');
+  const summaries = JSON.parse(result.stdout) as {
+    TraceSummaries: { Id: string; Annotations: Record<string, unknown> }[];
+  };
+  expect(summaries.TraceSummaries).toHaveLength(1);
+  expect(summaries.TraceSummaries[0]!.Annotations.order_id).toBeDefined();
+}, 90_000);

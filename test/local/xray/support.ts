@@ -6,6 +6,7 @@ import {
   SpanStatusCode,
   trace,
 } from '@opentelemetry/api';
+import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Server } from 'node:http';
@@ -57,5 +58,43 @@ export const span = (fields: Partial<Span> & { name: string; service: string; at
     status: { code: 'UNSET' },
     resource: { 'service.name': service, ...resource },
     ...rest,
+  };
+};
+
+/**
+ * A trace through four services (an API stage, a function with a DynamoDB call, a state machine, an SNS
+ * topic), as OTLP/HTTP JSON made by OpenTelemetry's SDK and serializer; with its 32-hex trace id.
+ */
+export const orderTraceRequest = (orderId: string): { traceId: string; body: string; services: string[] } => {
+  const spans: ReadableSpan[] = [];
+  const services = ['shop-api/prod', 'CreateOrder', 'order-saga', 'order-events'];
+  const platforms = ['aws_api_gateway', 'aws_lambda', 'aws_step_functions', 'aws_sns'];
+  const tracers = services.map(
+    (name, i) => tracerOf({ 'service.name': name, 'cloud.platform': platforms[i]! }, spans).tracer,
+  );
+  const stage = tracers[0]!.startSpan('POST /orders', {
+    kind: SpanKind.SERVER,
+    attributes: { 'http.response.status_code': 201 },
+  });
+  const handler = tracers[1]!.startSpan('handler', { attributes: { 'annotation.order_id': orderId } }, childOf(stage));
+  tracers[1]!
+    .startSpan(
+      'DynamoDB.PutItem',
+      {
+        kind: SpanKind.CLIENT,
+        attributes: { 'rpc.system': 'aws-api', 'rpc.service': 'DynamoDB', 'rpc.method': 'PutItem' },
+      },
+      childOf(handler),
+    )
+    .end();
+  const execution = tracers[2]!.startSpan('order-saga', { kind: SpanKind.SERVER }, childOf(handler));
+  tracers[3]!.startSpan('publish', { kind: SpanKind.CONSUMER }, childOf(execution)).end();
+  execution.end();
+  handler.end();
+  stage.end();
+  return {
+    traceId: stage.spanContext().traceId,
+    body: Buffer.from(JsonTraceSerializer.serializeRequest(spans)!).toString('utf8'),
+    services,
   };
 };

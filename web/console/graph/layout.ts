@@ -30,7 +30,8 @@ const ELK_WORKER = 'elk-worker.min.js';
 
 let elk: ELK | undefined;
 /** The layout engine, started on the first graph (its worker is not loaded before). */
-const engine = (): ELK => (elk ??= new ElkConstructor({ workerUrl: new URL(ELK_WORKER, document.baseURI).href }));
+export const engine = (): ELK =>
+  (elk ??= new ElkConstructor({ workerUrl: new URL(ELK_WORKER, document.baseURI).href }));
 
 /** The width text takes at the graph's font size (an estimate: elk needs sizes before anything is drawn). */
 const textWidth = (text: string, size: number) => Math.ceil(text.length * size * 0.6);

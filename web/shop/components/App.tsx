@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { WebConfig } from '../../shared/config';
 import type { ShopApi } from '../api';
+import { orderTraceLink } from '../console-link';
 import type { Auth } from '../auth';
 import { useRoute } from '../hooks';
 import type { OrderIntents } from '../intent';
@@ -56,6 +57,7 @@ const Page = ({ route, user, props, placed, onPlaced }: PageProps) => {
       <OrderView
         api={api}
         orderId={decodeURIComponent(orderId)}
+        traceLink={orderTraceLink(props.config, decodeURIComponent(orderId), location.search)}
         placed={placed?.orderId === decodeURIComponent(orderId) ? placed : undefined}
       />
     );

@@ -58,7 +58,18 @@ const Details = ({ order }: { order: Order }) => (
 );
 
 /** One order, read again and again until it ends: its outcome in words, its timeline and its details. */
-export const OrderView = ({ api, orderId, placed }: { api: ShopApi; orderId: string; placed?: PlacedNotice }) => {
+export const OrderView = ({
+  api,
+  orderId,
+  placed,
+  traceLink,
+}: {
+  api: ShopApi;
+  orderId: string;
+  placed?: PlacedNotice;
+  /** The console's trace of the order, when the local cloud serves the console beside the page. */
+  traceLink?: string;
+}) => {
   const order = useLoad(() => api.order(orderId), [api, orderId], {
     everyMs: POLL_MS,
     keepPolling: (o) => !isTerminal(o.status),
@@ -67,6 +78,11 @@ export const OrderView = ({ api, orderId, placed }: { api: ShopApi; orderId: str
     <section class="order-page" aria-labelledby="order-title">
       <p>
         <a href="#/orders">← All orders</a>
+        {traceLink && (
+          <a class="trace-link" href={traceLink} title="The order’s trace in the console (local cloud)">
+            Trace in the console ↗
+          </a>
+        )}
       </p>
       <h1 id="order-title">
         Order <code>{shortId(orderId)}</code> {order.data && <StatusBadge order={order.data} />}

@@ -12,17 +12,19 @@ import { deriveStates, type ExecutionStates, type HistoryEventLike } from '../..
 import { variablesOf } from '../../model/variables';
 import { orderLink } from '../executions';
 import { ExecutionActions } from './actions';
+import { OrderTrace } from '../traces/trace-view';
 import { EventsView } from './events';
 import { exportJson, loadDefinition, loadExecution } from './load';
 import { FailureBanner } from './failure-banner';
 import { StepPanel } from './step/step-panel';
 import { RunsTable } from './table';
 
-type Tab = 'graph' | 'table' | 'events';
+type Tab = 'graph' | 'table' | 'events' | 'trace';
 const TABS: [Tab, string][] = [
   ['graph', 'Graph view'],
   ['table', 'Table view'],
   ['events', 'Event view'],
+  ['trace', 'Trace'],
 ];
 const LIVE_MS = 1_500;
 
@@ -115,6 +117,7 @@ const Views = ({
           {tab === 'events' && (
             <EventsView executionArn={execution.executionArn!} live={running} startedAt={span.from} />
           )}
+          {tab === 'trace' && <OrderTrace orderId={name} window={span} live={running} />}
         </div>
         {selected && (
           <StepPanel
