@@ -20,6 +20,7 @@ import { LambdaRuntime } from './lambda/runtime';
 import { functionSpecs } from './lambda/specs';
 import { mkdir, stateDir, type Stops } from './lifecycle';
 import type { LogHub } from './logs/hub';
+import { startLogs } from './logs/setup';
 import { SnsService } from './sns/service';
 import { subscriptionSpecs, topicSpecs } from './sns/specs';
 import { ExecutionChanges } from './stepfunctions/changes';
@@ -99,6 +100,8 @@ export const startFunctions = (context: Context, issuer: string, logs: LogHub) =
     templateIssuer && value.startsWith(templateIssuer) ? issuer + value.slice(templateIssuer.length) : value;
   const { functions, skipped } = functionSpecs(model, join(options.templatePath, '..'), rewrite);
   for (const reason of skipped) log(`function skipped: ${reason}`);
+  // CloudWatch Logs stops after the functions (stops run in reverse), once their last lines are in.
+  const cloudLogs = startLogs(context, logs);
   const runtime = new LambdaRuntime(functions, {
     baseEnvironment: {
       AWS_REGION: region,
@@ -119,7 +122,7 @@ export const startFunctions = (context: Context, issuer: string, logs: LogHub) =
   // Hot reload builds go with the cloud's other state (a fresh folder at each start).
   const hotReload = new HotReload(runtime, join(stateDir(context), 'lambda', 'builds'), log);
   stops.add(() => hotReload.stop());
-  return { runtime, hotReload };
+  return { runtime, hotReload, cloudLogs };
 };
 
 /** Lambda's queue of asynchronous invocations, topics and EventBridge rules, which put their events on it. */

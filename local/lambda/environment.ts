@@ -9,7 +9,7 @@ const WORKER_PATH = join(__dirname, 'worker.cjs');
 type WorkerMessage =
   | { type: 'ready' }
   | { type: 'log'; stream: 'stdout' | 'stderr'; requestId?: string; text: string }
-  | { type: 'result'; requestId: string; payload?: unknown; error?: LambdaErrorPayload }
+  | { type: 'result'; requestId: string; payload?: unknown; error?: LambdaErrorPayload; memoryMb?: number }
   | { type: 'init-error'; error: LambdaErrorPayload };
 
 /** A warm execution environment: one worker thread that runs one invocation at a time. */
@@ -17,7 +17,12 @@ export class ExecutionEnvironment {
   readonly worker: Worker;
   invocations = 0;
   initError?: LambdaErrorPayload;
-  private pending?: { requestId: string; settle: (outcome: { payload?: unknown; error?: LambdaErrorPayload }) => void };
+  private pending?: {
+    requestId: string;
+    settle: (outcome: { payload?: unknown; error?: LambdaErrorPayload; memoryMb?: number }) => void;
+  };
+  /** Its CloudWatch Logs stream, named as Lambda names them. */
+  readonly logStreamName = `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomUUID().replace(/-/g, '')}`;
   idleTimer?: NodeJS.Timeout;
   dead = false;
   /** Settles when the worker has loaded the function (or failed to, or died). */
@@ -39,7 +44,7 @@ export class ExecutionEnvironment {
         functionName: fn.name,
         functionArn: fn.arn,
         memorySize: fn.memorySize,
-        logStreamName: `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomUUID().replace(/-/g, '')}`,
+        logStreamName: this.logStreamName,
       },
       env: {
         ...baseEnvironment,
@@ -78,7 +83,13 @@ export class ExecutionEnvironment {
     if (message.type === 'ready') {
       this.markReady();
     } else if (message.type === 'log') {
-      this.hooks.onOutput?.({ fn: this.fn, requestId: message.requestId, stream: message.stream, text: message.text });
+      this.hooks.onOutput?.({
+        fn: this.fn,
+        requestId: message.requestId,
+        stream: message.stream,
+        text: message.text,
+        logStream: this.logStreamName,
+      });
     } else if (message.type === 'init-error') {
       this.initError = message.error;
     } else if (message.type === 'result' && this.pending?.requestId === message.requestId) {
@@ -108,7 +119,7 @@ export class ExecutionEnvironment {
     event: unknown,
     deadline: number,
     traceHeader?: string,
-  ): Promise<{ payload?: unknown; error?: LambdaErrorPayload }> {
+  ): Promise<{ payload?: unknown; error?: LambdaErrorPayload; memoryMb?: number }> {
     this.invocations++;
     return new Promise((settle) => {
       this.pending = { requestId, settle };
