@@ -5,23 +5,26 @@ import { DashboardView } from './views/dashboard/dashboard';
 import { ExecutionPage } from './views/execution/page';
 import { ExecutionsView } from './views/executions';
 import { FaultsView } from './views/faults';
+import { LogsPage } from './views/logs/logs-page';
 import { StartView } from './views/start';
 
 const NAV: [string, string][] = [
   ['executions', 'Executions'],
   ['dashboard', 'Dashboard'],
   ['alarms', 'Alarms'],
+  ['logs', 'Logs'],
   ['faults', 'Faults'],
 ];
 
 const Page = ({ route }: { route: string[] }) => {
-  const [section = 'executions', arg] = route;
+  const [section = 'executions', arg, extra] = route;
   if (section === 'executions' && arg) return <ExecutionPage key={arg} executionArn={arg} />;
   if (section === 'executions') return <ExecutionsView />;
   if (section === 'start') return <StartView fromArn={arg} />;
   if (section === 'dashboard') return <DashboardView />;
   if (section === 'alarms') return <AlarmsView />;
   if (section === 'faults') return <FaultsView />;
+  if (section === 'logs') return <LogsPage key={`${arg}/${extra}`} group={arg} requestId={extra} />;
   return (
     <p class="error" role="alert">
       There is no page at #/{route.join('/')}.

@@ -1,4 +1,5 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
@@ -10,6 +11,7 @@ export interface Services {
   config: WebConfig;
   sfn: SFNClient;
   cloudwatch: CloudWatchClient;
+  logs: CloudWatchLogsClient;
   /** `/_local/chaos/faults` on the edge; undefined when there is no edge (AWS). */
   faultsUrl?: string;
   chaos?: ChaosApi;
@@ -33,6 +35,7 @@ export const createServices = (config: WebConfig, query: URLSearchParams): Servi
     // TestState's endpoint is AWS's `sync-states.…` (a host prefix): on an edge, the edge's own host.
     sfn: new SFNClient({ ...common, maxAttempts: 2, ...(config.edge && { disableHostPrefix: true }) }),
     cloudwatch: new CloudWatchClient({ ...common, maxAttempts: 2 }),
+    logs: new CloudWatchLogsClient({ ...common, maxAttempts: 2 }),
   };
   const faultsUrl = config.edge && `${config.edge.replace(/\/$/, '')}/_local/chaos/faults`;
   return faultsUrl ? { ...services, faultsUrl, chaos: new ChaosApi(faultsUrl) } : services;
