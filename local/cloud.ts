@@ -20,6 +20,7 @@ import { lambdaEdge } from './lambda/api';
 import type { HotReload } from './lambda/hot-reload';
 import type { LambdaRuntime } from './lambda/runtime';
 import { Stops, timer } from './lifecycle';
+import { logsEdge } from './logs/api';
 import { LogHub } from './logs/hub';
 import { snsEdge } from './sns/api';
 import type { CloudOptions } from './options';
@@ -73,6 +74,7 @@ const registry = (parts: Started, control: Omit<Parameters<typeof controlEdge>[0
   const services: LocalService[] = [
     dynamodbEdge(parts.dynamodb, () => parts.dynamo.alive()),
     cloudwatchEdge(parts.cloudwatch),
+    logsEdge(parts.cloudLogs),
     stepFunctionsEdge(parts.stepFunctions, parts.chaos),
     lambdaEdge(parts.runtime, parts.queue),
     apiGatewayEdge(parts.apis),
@@ -159,7 +161,7 @@ const startParts = async (context: Context, realm: Realm, logs: LogHub) => {
   // Closed after the functions stop: running executions reach DynamoDB through the edge.
   const fronts: { edge?: Server } = {};
   stops.add(async () => fronts.edge && close(fronts.edge));
-  const { runtime, hotReload } = startFunctions(context, issuer, logs);
+  const { runtime, hotReload, cloudLogs } = startFunctions(context, issuer, logs);
   const { queue, sns, events } = startMessaging(context, runtime);
   const { stepFunctions, apis, changes } = startServices(context, runtime, { sns, events }, client);
   const { dynamo } = await storage;
@@ -174,6 +176,7 @@ const startParts = async (context: Context, realm: Realm, logs: LogHub) => {
     fronts,
     runtime,
     hotReload,
+    cloudLogs,
     queue,
     sns,
     events,

@@ -20,6 +20,7 @@ import { LambdaRuntime } from './lambda/runtime';
 import { functionSpecs } from './lambda/specs';
 import { mkdir, stateDir, type Stops } from './lifecycle';
 import type { LogHub } from './logs/hub';
+import { startLogs } from './logs/setup';
 import { SnsService } from './sns/service';
 import { subscriptionSpecs, topicSpecs } from './sns/specs';
 import { ExecutionChanges } from './stepfunctions/changes';
@@ -109,6 +110,8 @@ export const startFunctions = (context: Context, issuer: string, logs: LogHub) =
   const { functions, skipped } = functionSpecs(model, join(options.templatePath, '..'), rewrite);
   for (const reason of skipped) log(`function skipped: ${reason}`);
   const tracing = options.tracing !== false;
+  // CloudWatch Logs stops after the functions (stops run in reverse), once their last lines are in.
+  const cloudLogs = startLogs(context, logs);
   const runtime = new LambdaRuntime(functions, {
     baseEnvironment: {
       AWS_REGION: region,
@@ -135,7 +138,7 @@ export const startFunctions = (context: Context, issuer: string, logs: LogHub) =
   // Hot reload builds go with the cloud's other state (a fresh folder at each start).
   const hotReload = new HotReload(runtime, join(stateDir(context), 'lambda', 'builds'), log);
   stops.add(() => hotReload.stop());
-  return { runtime, hotReload };
+  return { runtime, hotReload, cloudLogs };
 };
 
 /** Lambda's queue of asynchronous invocations, topics and EventBridge rules, which put their events on it. */

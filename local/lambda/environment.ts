@@ -10,7 +10,7 @@ const WORKER_PATH = join(__dirname, 'worker.cjs');
 type WorkerMessage =
   | { type: 'ready' }
   | { type: 'log'; stream: 'stdout' | 'stderr'; requestId?: string; text: string }
-  | { type: 'result'; requestId: string; payload?: unknown; error?: LambdaErrorPayload }
+  | { type: 'result'; requestId: string; payload?: unknown; error?: LambdaErrorPayload; memoryMb?: number }
   | { type: 'init-error'; error: LambdaErrorPayload };
 
 /** A warm execution environment: one worker thread that runs one invocation at a time. */
@@ -18,7 +18,12 @@ export class ExecutionEnvironment {
   readonly worker: Worker;
   invocations = 0;
   initError?: LambdaErrorPayload;
-  private pending?: { requestId: string; settle: (outcome: { payload?: unknown; error?: LambdaErrorPayload }) => void };
+  private pending?: {
+    requestId: string;
+    settle: (outcome: { payload?: unknown; error?: LambdaErrorPayload; memoryMb?: number }) => void;
+  };
+  /** Its CloudWatch Logs stream, named as Lambda names them. */
+  readonly logStreamName = `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomUUID().replace(/-/g, '')}`;
   idleTimer?: NodeJS.Timeout;
   dead = false;
   /** Settles when the worker has loaded the function (or failed to, or died). */
@@ -33,7 +38,6 @@ export class ExecutionEnvironment {
   ) {
     this.ready = new Promise((resolve) => (this.markReady = resolve));
     const taskRoot = dirname(fn.entry);
-    const logStreamName = `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomUUID().replace(/-/g, '')}`;
     this.worker = new Worker(WORKER_PATH, {
       workerData: {
         entry: fn.entry,
@@ -42,7 +46,7 @@ export class ExecutionEnvironment {
         functionName: fn.name,
         functionArn: fn.arn,
         memorySize: fn.memorySize,
-        logStreamName,
+        logStreamName: this.logStreamName,
         // What NODE_OPTIONS requires before the handler (the OpenTelemetry bootstrap): nothing with tracing off.
         preload: hooks.tracing === false ? [] : preloadsOf(fn.environment.NODE_OPTIONS, taskRoot),
       },
@@ -52,7 +56,7 @@ export class ExecutionEnvironment {
         AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
         AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.name}`,
-        AWS_LAMBDA_LOG_STREAM_NAME: logStreamName,
+        AWS_LAMBDA_LOG_STREAM_NAME: this.logStreamName,
         AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
         LAMBDA_TASK_ROOT: taskRoot,
         _HANDLER: fn.handler,
@@ -88,7 +92,13 @@ export class ExecutionEnvironment {
     if (message.type === 'ready') {
       this.markReady();
     } else if (message.type === 'log') {
-      this.hooks.onOutput?.({ fn: this.fn, requestId: message.requestId, stream: message.stream, text: message.text });
+      this.hooks.onOutput?.({
+        fn: this.fn,
+        requestId: message.requestId,
+        stream: message.stream,
+        text: message.text,
+        logStream: this.logStreamName,
+      });
     } else if (message.type === 'init-error') {
       this.initError = message.error;
     } else if (message.type === 'result' && this.pending?.requestId === message.requestId) {
@@ -118,7 +128,7 @@ export class ExecutionEnvironment {
     event: unknown,
     deadline: number,
     traceHeader?: string,
-  ): Promise<{ payload?: unknown; error?: LambdaErrorPayload }> {
+  ): Promise<{ payload?: unknown; error?: LambdaErrorPayload; memoryMb?: number }> {
     this.invocations++;
     return new Promise((settle) => {
       this.pending = { requestId, settle };

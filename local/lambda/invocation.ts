@@ -27,6 +27,8 @@ export interface FunctionOutput {
   requestId: string | undefined;
   stream: 'stdout' | 'stderr';
   text: string;
+  /** The CloudWatch Logs stream of the execution environment that wrote it (`2026/12/02/[$LATEST]<32 hex>`). */
+  logStream?: string;
 }
 
 export interface InvocationReport {
@@ -42,6 +44,10 @@ export interface InvocationReport {
   durationMs: number;
   coldStart: boolean;
   error?: LambdaErrorPayload;
+  /** The log stream of the environment that ran it (none when a fault stopped it before one was found). */
+  logStream?: string;
+  /** The most the worker's V8 heap held during the invocation, as REPORT's `Max Memory Used`. */
+  maxMemoryUsedMb?: number;
 }
 
 export interface RuntimeHooks {

@@ -40,7 +40,14 @@ const IDLE_TIMEOUT_MS = 60_000;
 /** Lambda's limit on the init phase, apart from the function's timeout. */
 const INIT_TIMEOUT_MS = 10_000;
 
-type Outcome = { payload?: unknown; error?: LambdaErrorPayload; timedOut?: true; crashed?: true; initMs?: number };
+type Outcome = {
+  payload?: unknown;
+  error?: LambdaErrorPayload;
+  timedOut?: true;
+  crashed?: true;
+  initMs?: number;
+  memoryMb?: number;
+};
 
 /** The names a function answers to in fault rules: its name, logical id (with and without CDK's hash) and ARN. */
 const functionNames = (fn: FunctionSpec): string[] => [fn.name, fn.logicalId, shortName(fn.logicalId), fn.arn];
@@ -131,6 +138,7 @@ export class LambdaRuntime {
     let fault: Injected | undefined;
     let cold = false;
     let queuedMs = 0;
+    let logStream: string | undefined;
     try {
       fault = await this.options.chaos?.apply({
         service: 'lambda',
@@ -146,6 +154,7 @@ export class LambdaRuntime {
       const pool = this.pools.get(fn.name)!;
       const acquired = await pool.acquire();
       cold = acquired.cold;
+      logStream = acquired.env.logStreamName;
       queuedMs = performance.now() - asked;
       outcome = await this.runIn(
         pool,
@@ -168,6 +177,8 @@ export class LambdaRuntime {
       durationMs,
       coldStart: cold,
       error: outcome.error,
+      logStream,
+      maxMemoryUsedMb: outcome.memoryMb,
     });
     return outcome.error
       ? { requestId, payload: outcome.error, functionError: 'Unhandled', durationMs }

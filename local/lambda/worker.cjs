@@ -77,5 +77,7 @@ parentPort.on('message', async ({ requestId, event, deadline, traceHeader }) => 
   } catch (error) {
     message = { type: 'result', requestId, error: shapeError(error) };
   }
+  // REPORT's Max Memory Used: this worker's V8 heap (workers share one process's memory).
+  message.memoryMb = require('node:v8').getHeapStatistics().total_heap_size / 1048576;
   parentPort.postMessage(message);
 });

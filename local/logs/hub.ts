@@ -35,10 +35,12 @@ export interface LogLine {
   line: string;
 }
 
-/** What a subscriber hears: metric records and invocation reports, as they come. */
+/** What a subscriber hears: metric records and invocation reports, as they come; and the raw output and reports (the log store). */
 export interface LogListener {
   metric?(record: MetricRecord): void;
   report?(record: InvocationRecord): void;
+  output?(output: FunctionOutput): void;
+  invocation?(report: InvocationReport): void;
 }
 
 const KEEP = 2000;
@@ -112,7 +114,9 @@ export class LogHub {
     this.print(`${time} ${this.label(fn.padEnd(28))} ${(requestId ?? '-').slice(0, 8)} ${level.padEnd(5)} ${message}`);
   }
 
-  output({ fn, requestId, text }: FunctionOutput): void {
+  output(output: FunctionOutput): void {
+    for (const listener of this.listeners) listener.output?.(output);
+    const { fn, requestId, text } = output;
     const name = shortName(fn.logicalId);
     const key = `${name}:${requestId}`;
     const lines = ((this.partial.get(key) ?? '') + text).split('\n');
@@ -153,7 +157,9 @@ export class LogHub {
     }
   }
 
-  report({ fn, requestId, start, queuedMs, initMs, durationMs, coldStart, error }: InvocationReport): void {
+  report(report: InvocationReport): void {
+    for (const listener of this.listeners) listener.invocation?.(report);
+    const { fn, requestId, start, queuedMs, initMs, durationMs, coldStart, error } = report;
     const name = shortName(fn.logicalId);
     const invocation = {
       function: name,

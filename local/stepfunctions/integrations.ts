@@ -20,7 +20,7 @@ export interface IntegrationTargets {
     nameOrArn: string,
     payload: unknown,
     options?: Traced,
-  ): Promise<{ payload: unknown; functionError?: string }>;
+  ): Promise<{ payload: unknown; functionError?: string; requestId?: string }>;
   publish(params: PublishInput, options?: Traced): Promise<{ MessageId: string }> | { MessageId: string };
   dynamodb(action: string, params: Record<string, unknown>): Promise<unknown>;
   /** EventBridge's PutEvents on the default bus: each entry put, its event id answered. */
@@ -61,8 +61,7 @@ const lambdaFailure = (payload: unknown) => {
  * `SdkHttpMetadata` (`AllHttpHeaders`, `HttpHeaders`, `HttpStatusCode`) and `SdkResponseMetadata`
  * (`RequestId`), as the developer guide's ResultSelector example and recorded executions show.
  */
-const sdkMetadata = (headers: Record<string, string>) => {
-  const requestId = randomUUID();
+const sdkMetadata = (headers: Record<string, string>, requestId: string = randomUUID()) => {
   const all: Record<string, string> = {
     'Content-Type': 'application/json',
     Date: new Date().toUTCString(),
@@ -112,7 +111,8 @@ export const taskIntegration = (resource: string, stateName: string, targets: In
       return {
         ExecutedVersion: '$LATEST',
         Payload: result.payload,
-        ...sdkMetadata({ 'X-Amz-Executed-Version': '$LATEST' }),
+        // The invocation's own request id, as Lambda answers it: its log lines carry the same.
+        ...sdkMetadata({ 'X-Amz-Executed-Version': '$LATEST' }, result.requestId),
         StatusCode: 200,
       };
     };

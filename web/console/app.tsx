@@ -5,6 +5,7 @@ import { DashboardView } from './views/dashboard/dashboard';
 import { ExecutionPage } from './views/execution/page';
 import { ExecutionsView } from './views/executions';
 import { FaultsView } from './views/faults';
+import { LogsPage } from './views/logs/logs-page';
 import { StartView } from './views/start';
 import { ServiceMapPage } from './views/traces/service-map';
 import { TracePage } from './views/traces/trace-view';
@@ -14,6 +15,7 @@ const NAV: [string, string][] = [
   ['dashboard', 'Dashboard'],
   ['alarms', 'Alarms'],
   ['traces', 'Traces'],
+  ['logs', 'Logs'],
   ['faults', 'Faults'],
 ];
 
@@ -28,6 +30,7 @@ const Page = ({ route }: { route: string[] }) => {
   if (section === 'traces' && arg === 'order' && more) return <TracePage key={more} orderId={more} />;
   if (section === 'traces' && arg) return <TracePage key={arg} traceId={arg} />;
   if (section === 'traces') return <ServiceMapPage />;
+  if (section === 'logs') return <LogsPage key={`${arg}/${more}`} group={arg} requestId={more} />;
   return (
     <p class="error" role="alert">
       There is no page at #/{route.join('/')}.

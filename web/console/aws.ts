@@ -1,4 +1,5 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { XRayClient } from '@aws-sdk/client-xray';
 import { createContext } from 'preact';
@@ -12,6 +13,7 @@ export interface Services {
   sfn: SFNClient;
   cloudwatch: CloudWatchClient;
   xray: XRayClient;
+  logs: CloudWatchLogsClient;
   /** `/_local/chaos/faults` on the edge; undefined when there is no edge (AWS). */
   faultsUrl?: string;
   chaos?: ChaosApi;
@@ -36,6 +38,7 @@ export const createServices = (config: WebConfig, query: URLSearchParams): Servi
     sfn: new SFNClient({ ...common, maxAttempts: 2, ...(config.edge && { disableHostPrefix: true }) }),
     cloudwatch: new CloudWatchClient({ ...common, maxAttempts: 2 }),
     xray: new XRayClient({ ...common, maxAttempts: 2 }),
+    logs: new CloudWatchLogsClient({ ...common, maxAttempts: 2 }),
   };
   const faultsUrl = config.edge && `${config.edge.replace(/\/$/, '')}/_local/chaos/faults`;
   return faultsUrl ? { ...services, faultsUrl, chaos: new ChaosApi(faultsUrl) } : services;

@@ -6,16 +6,18 @@ import { type AslDefinition, resourceOf } from '../../../model/definition';
 import type { ExecutionStates } from '../../../model/history';
 import type { RunVariables } from '../../../model/variables';
 import { DataFlowTab } from './data-flow';
+import { LogsTab } from './logs-tab';
 import { RetriesTab } from './retries';
 import { TestStateForm } from './test-state-form';
 import { VariablesTab } from './variables';
 
-type StepTab = 'io' | 'flow' | 'variables' | 'retry' | 'definition' | 'test';
+type StepTab = 'io' | 'flow' | 'variables' | 'retry' | 'logs' | 'definition' | 'test';
 const STEP_TABS: [StepTab, string][] = [
   ['io', 'Input and output'],
   ['flow', 'Data flow'],
   ['variables', 'Variables'],
   ['retry', 'Retry'],
+  ['logs', 'Logs'],
   ['definition', 'Definition'],
   ['test', 'Test state'],
 ];
@@ -91,6 +93,7 @@ export const StepPanel = ({ name, definition, states, variables, onClose }: Step
         )}
         {tab === 'variables' && <VariablesTab variables={runVariables} />}
         {tab === 'retry' && <RetriesTab run={run} state={state} />}
+        {tab === 'logs' && <LogsTab state={state} run={run} />}
         {tab === 'definition' && <JsonBlock label="Definition" text={JSON.stringify(state ?? null)} />}
         {tab === 'test' && (
           <TestStateForm
