@@ -37,6 +37,9 @@ Usage: npm start -- [options]
   --retry-interval-scale <x>
                       multiply the state machines' Retry intervals (env SHOP_RETRY_INTERVAL_SCALE,
                       default 1); 0.01 makes a 60 s backoff 0.6 s, for soak tests and demos
+  --alert-webhook <url>
+                      POST each alarm state change there as a Slack incoming-webhook body
+                      (env SHOP_ALERT_WEBHOOK), with links to the console
   --verbose           also print EMF metric lines
   -h, --help          this help
 
@@ -59,6 +62,7 @@ const { values: args } = parseArgs({
     'no-watch': { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
     'retry-interval-scale': { type: 'string' },
+    'alert-webhook': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -81,6 +85,13 @@ const retryScale = (): number => {
   if (!Number.isFinite(value) || value < 0 || value > 1)
     fail(`${raw} is not a retry interval scale between 0 and 1 (SHOP_RETRY_INTERVAL_SCALE)`);
   return value;
+};
+
+const alertWebhook = (): string | undefined => {
+  const raw = args['alert-webhook'] ?? process.env.SHOP_ALERT_WEBHOOK;
+  if (!raw) return undefined;
+  if (!/^https?:\/\/[^\s]+$/.test(raw) || !URL.canParse(raw)) fail(`${raw} is not an http(s) URL (--alert-webhook)`);
+  return raw;
 };
 
 const dataDir = () =>
@@ -111,6 +122,7 @@ const cloudOptions = async (
     color: process.stdout.isTTY && !process.env.NO_COLOR,
     verbose: args.verbose,
     retryIntervalScale: retryScale(),
+    alertWebhook: alertWebhook(),
     ...(!args['no-seed'] && { seed: (await import('./demo-seed')).seedThroughEdge(ports.edge) }),
   };
 };

@@ -36,4 +36,9 @@ export interface CloudOptions {
    * no spans and add no trace headers. Default true.
    */
   tracing?: boolean;
+  /**
+   * `--alert-webhook URL`: each alarm state change is POSTed there as a Slack incoming-webhook body
+   * (cloudwatch/webhook.ts), with links to the console's dashboard and executions.
+   */
+  alertWebhook?: string;
 }
