@@ -1,6 +1,8 @@
 import { useServices } from './aws';
 import { href, useRoute } from './hooks';
+import { parseWindow } from './model/window';
 import { AlarmsView } from './views/alarms';
+import { AlertsView } from './views/alerts';
 import { DashboardView } from './views/dashboard/dashboard';
 import { ExecutionPage } from './views/execution/page';
 import { ExecutionsView } from './views/executions';
@@ -11,16 +13,19 @@ const NAV: [string, string][] = [
   ['executions', 'Executions'],
   ['dashboard', 'Dashboard'],
   ['alarms', 'Alarms'],
+  ['alerts', 'Alerts'],
   ['faults', 'Faults'],
 ];
 
 const Page = ({ route }: { route: string[] }) => {
   const [section = 'executions', arg] = route;
-  if (section === 'executions' && arg) return <ExecutionPage key={arg} executionArn={arg} />;
-  if (section === 'executions') return <ExecutionsView />;
+  const window = parseWindow(arg);
+  if (section === 'executions' && arg && !window) return <ExecutionPage key={arg} executionArn={arg} />;
+  if (section === 'executions') return <ExecutionsView key={arg ?? ''} window={window} />;
   if (section === 'start') return <StartView fromArn={arg} />;
-  if (section === 'dashboard') return <DashboardView />;
+  if (section === 'dashboard') return <DashboardView key={arg ?? ''} window={window} />;
   if (section === 'alarms') return <AlarmsView />;
+  if (section === 'alerts') return <AlertsView />;
   if (section === 'faults') return <FaultsView />;
   return (
     <p class="error" role="alert">
@@ -29,7 +34,7 @@ const Page = ({ route }: { route: string[] }) => {
   );
 };
 
-/** The console: a header, the navigation (Executions, Dashboard, Alarms, Faults) and the page the hash route names. */
+/** The console: a header, the navigation (Executions, Dashboard, Alarms, Alerts, Faults) and the page the hash route names. */
 export const App = () => {
   const route = useRoute();
   const { config } = useServices();
