@@ -42,6 +42,9 @@ Usage: npm start -- [options]
                       no service emits spans or adds a header (a caller's passes through them)
   --otlp-endpoint <url>   forward every span to an OTLP/HTTP receiver (env SHOP_OTLP_ENDPOINT)
   --zipkin-endpoint <url> forward every span to Zipkin, http://localhost:9411/api/v2/spans (env SHOP_ZIPKIN_ENDPOINT)
+  --alert-webhook <url>
+                      POST each alarm state change there as a Slack incoming-webhook body
+                      (env SHOP_ALERT_WEBHOOK), with links to the console
   --verbose           also print EMF metric lines
   -h, --help          this help
 
@@ -67,6 +70,7 @@ const { values: args } = parseArgs({
     'otlp-endpoint': { type: 'string' },
     'zipkin-endpoint': { type: 'string' },
     'retry-interval-scale': { type: 'string' },
+    'alert-webhook': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -89,6 +93,13 @@ const retryScale = (): number => {
   if (!Number.isFinite(value) || value < 0 || value > 1)
     fail(`${raw} is not a retry interval scale between 0 and 1 (SHOP_RETRY_INTERVAL_SCALE)`);
   return value;
+};
+
+const alertWebhook = (): string | undefined => {
+  const raw = args['alert-webhook'] ?? process.env.SHOP_ALERT_WEBHOOK;
+  if (!raw) return undefined;
+  if (!/^https?:\/\/[^\s]+$/.test(raw) || !URL.canParse(raw)) fail(`${raw} is not an http(s) URL (--alert-webhook)`);
+  return raw;
 };
 
 const dataDir = () =>
@@ -121,6 +132,7 @@ const cloudOptions = async (
     retryIntervalScale: retryScale(),
     tracing: !args['no-tracing'],
     ...traceEndpoints(args, fail),
+    alertWebhook: alertWebhook(),
     ...(!args['no-seed'] && { seed: (await import('./demo-seed')).seedThroughEdge(ports.edge) }),
   };
 };

@@ -163,6 +163,7 @@ const startParts = async (context: Context, realm: Realm, logs: LogHub) => {
   stops.add(async () => fronts.edge && close(fronts.edge));
   const { runtime, hotReload, cloudLogs } = startFunctions(context, issuer, logs);
   const { queue, sns, events } = startMessaging(context, runtime);
+  cloudwatch.actions.publishWith((input) => sns.publish(input)); // CloudWatch started first: its actions waited
   const { stepFunctions, apis, changes } = startServices(context, runtime, { sns, events }, client);
   const { dynamo } = await storage;
   const dynamodb = dynamoDbForwarder(
@@ -238,7 +239,7 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
   const log = (message: string) =>
     options.print(`${new Date().toISOString().slice(11, 23)} ${'local'.padEnd(28)} -        INFO  ${message}`);
   const stops = new Stops(log);
-  const cloudwatch = startCloudWatch(model, accountId, logs, log, stops);
+  const cloudwatch = startCloudWatch(model, accountId, logs, log, stops, { region, webhook: options.alertWebhook });
   const context: Context = {
     options,
     model,
@@ -270,6 +271,7 @@ export const startLocalCloud = async (options: CloudOptions): Promise<LocalCloud
     const urls: LocalCloud['urls'] = { ...(await serveFronts(context, services, parts.apis, parts.fronts)), issuer };
     if (webBuild) {
       urls.web = await serveWebPages(context, webBuild, { urls, realm, stepFunctions });
+      cloudwatch.consoleUrl = `${urls.web}/console/`;
       startup.webBuildMs = await webBuild.ms;
     }
     phase('services');

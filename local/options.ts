@@ -40,4 +40,9 @@ export interface CloudOptions {
   otlpEndpoint?: string;
   /** Every span recorded is forwarded to this Zipkin span API (`--zipkin-endpoint`, `…/api/v2/spans`). */
   zipkinEndpoint?: string;
+  /**
+   * `--alert-webhook URL`: each alarm state change is POSTed there as a Slack incoming-webhook body
+   * (cloudwatch/webhook.ts), with links to the console's dashboard and executions.
+   */
+  alertWebhook?: string;
 }

@@ -244,20 +244,27 @@ export const startServices = (
   return { stepFunctions, apis, changes };
 };
 
-/** CloudWatch: the template's alarms and dashboards, fed by the functions' EMF records and invocation reports. */
+/**
+ * CloudWatch: the template's alarms and dashboards, fed by the functions' EMF records and invocation
+ * reports. It starts before SNS: its alarms' actions wait until cloud.ts wires them (`actions.publishWith`).
+ */
 export const startCloudWatch = (
   model: StackModel,
   accountId: string,
   logs: LogHub,
   log: (message: string) => void,
   stops: Stops,
+  { region, webhook }: { region?: string; webhook?: string } = {},
 ) => {
-  const { alarms, skipped } = alarmSpecs(model);
+  const { alarms, composites, skipped } = alarmSpecs(model);
   for (const reason of skipped) log(`alarm not evaluated locally: ${reason}`);
-  const cloudwatch = new CloudWatchService(alarms, dashboardSpecs(model), { accountId, log });
+  const cloudwatch = new CloudWatchService(alarms, dashboardSpecs(model), {
+    ...{ accountId, log, composites, region },
+    alertWebhook: webhook,
+  });
   logs.subscribe(cloudwatch);
   cloudwatch.start();
-  stops.add(() => Promise.resolve(cloudwatch.stop()));
+  stops.add(() => cloudwatch.stop());
   return cloudwatch;
 };
 

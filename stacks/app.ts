@@ -16,4 +16,5 @@ new ShopStack(app, context('stackName') ?? 'ServerlessShop', {
   },
   emfBridge: context('emfBridge') === 'true',
   dashboard: context('dashboard') === 'api' ? 'api' : 'resource',
+  alertEmail: context('alertEmail'),
 });

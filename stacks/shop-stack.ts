@@ -25,7 +25,15 @@ export interface ShopStackProps extends StackProps {
   emfBridge?: boolean;
   /** How the dashboard is made: a CloudFormation resource, or PutDashboard through a custom resource (LocalStack). */
   dashboard?: 'resource' | 'api';
+  /** An email address subscribed to the alerts topic (CDK context `alertEmail`); none by default. */
+  alertEmail?: string;
 }
+
+/** Where each service keeps its data: for the AWS CLI, and for seeding a deployed stack (npm run seed:deployed). */
+const tableOutputs = (stack: Stack, services: Record<string, { table: { tableName: string } }>) => {
+  for (const [name, service] of Object.entries(services))
+    new CfnOutput(stack, `${name}TableName`, { value: service.table.tableName });
+};
 
 /** Serverless Shop: five services, one saga, one API. The single source of truth for every target. */
 export class ShopStack extends Stack {
@@ -90,11 +98,12 @@ export class ShopStack extends Stack {
       ],
     });
 
-    new ShopObservability(this, 'Observability', { stateMachine: saga.stateMachine, dashboard: props.dashboard });
-    if (props.emfBridge)
-      new EmfBridge(this, 'EmfBridge', {
-        functions: this.node.findAll().filter((c): c is ShopFunction => c instanceof ShopFunction),
-      });
+    const functions = () => this.node.findAll().filter((c): c is ShopFunction => c instanceof ShopFunction);
+    const { dashboard, alertEmail } = props;
+    const observability = new ShopObservability(this, 'Observability', {
+      ...{ stateMachine: saga.stateMachine, dashboard, functions: functions(), alertEmail },
+    });
+    if (props.emfBridge) new EmfBridge(this, 'EmfBridge', { functions: functions() });
 
     new CfnOutput(this, 'ApiUrl', { value: api.api.url, description: 'Base URL of the shop API (stage v1)' });
     new CfnOutput(this, 'IssuerUrl', {
@@ -103,15 +112,13 @@ export class ShopStack extends Stack {
     });
     new CfnOutput(this, 'StateMachineArn', { value: saga.stateMachine.stateMachineArn });
     new CfnOutput(this, 'OrderEventsTopicArn', { value: orderEvents.topicArn });
+    const alerts = "Every alarm's state changes (an email subscription with -c alertEmail=you@example.com)";
+    new CfnOutput(this, 'AlertsTopicArn', { value: observability.alertsTopic.topicArn, description: alerts });
     new CfnOutput(this, 'ReconcileFunctionName', {
       value: reconciler.function.functionName,
       description: 'Invoke with {"olderThanSeconds":N} to start the sagas of orders PENDING for longer',
     });
-    // Where each service keeps its data: for the AWS CLI, and for seeding a deployed stack (npm run seed:deployed).
-    new CfnOutput(this, 'BillingTableName', { value: billing.table.tableName });
-    new CfnOutput(this, 'WarehouseTableName', { value: warehouse.table.tableName });
-    new CfnOutput(this, 'DeliveryTableName', { value: delivery.table.tableName });
-    new CfnOutput(this, 'OrderTableName', { value: order.table.tableName });
-    new CfnOutput(this, 'NotificationTableName', { value: notification.table.tableName });
+    const services = { Billing: billing, Warehouse: warehouse, Delivery: delivery, Order: order };
+    tableOutputs(this, { ...services, Notification: notification });
   }
 }

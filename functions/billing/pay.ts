@@ -13,6 +13,8 @@ const store = new DynamoBillingStore(documentClient, env('BILLING_TABLE'));
 export const handler = taskHandler(async (event: unknown) => {
   const { orderId, userId, amount } = parseTask(PayInput, event);
   const outcome = await store.pay(orderId, userId, amount);
+  // The decline rate's denominator: every payment that reached a decision, paid or declined.
+  metrics.addMetric('PaymentsAttempted', MetricUnit.Count, 1);
   if (outcome.kind === 'declined') {
     metrics.addMetric('PaymentsDeclined', MetricUnit.Count, 1);
     logger.info('Payment declined', { orderId, reason: outcome.reason });

@@ -57,6 +57,7 @@ export class StackModel {
       'AWS::ApiGateway::RestApi': 'Name',
       'AWS::CloudWatch::Dashboard': 'DashboardName',
       'AWS::CloudWatch::Alarm': 'AlarmName',
+      'AWS::CloudWatch::CompositeAlarm': 'AlarmName',
       'AWS::Events::Rule': 'Name',
     };
     const property = nameProperty[resource.Type];
@@ -127,6 +128,7 @@ export class StackModel {
       case 'AWS::ApiGateway::Resource.ResourceId':
         return this.ref(logicalId);
       case 'AWS::CloudWatch::Alarm.Arn':
+      case 'AWS::CloudWatch::CompositeAlarm.Arn':
         return this.arn('cloudwatch', `alarm:${name}`);
       case 'AWS::Events::Rule.Arn':
         return this.arn('events', `rule/${name}`);

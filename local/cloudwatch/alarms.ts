@@ -1,84 +1,87 @@
-import { ServiceError } from '../support/errors';
+import {
+  type AlarmStatus,
+  type AnyAlarmStatus,
+  type CompositeStatus,
+  type HistoryItem,
+  isComposite,
+  iso,
+  type StateChange,
+} from './alarm-status';
+import { evaluateRule, ruleChildren } from './composite';
+import { describeAlarms, describeHistory } from './describe';
 import { type AlarmState, evaluateAlarm } from './evaluation';
-import { invalidValue, list, optionalNumber, optionalText, optionalTime, page, type Params } from './input';
+import type { Params } from './input';
 import { evaluateQueries, pointsOf } from './query';
-import type { AlarmSpec } from './specs';
+import type { AlarmSpec, CompositeAlarmSpec } from './specs';
+
+export type { AlarmStatus, AnyAlarmStatus, CompositeStatus, HistoryItem, StateChange } from './alarm-status';
 import { MINUTE, type MetricStore } from './store';
-
-/** An alarm's state as DescribeAlarms tells it. */
-export interface AlarmStatus {
-  spec: AlarmSpec;
-  state: AlarmState;
-  reason: string;
-  reasonData?: string;
-  updated: number;
-  transitioned: number;
-  configured: number;
-}
-
-export interface HistoryItem {
-  AlarmName: string;
-  AlarmType: 'MetricAlarm';
-  Timestamp: number;
-  HistoryItemType: 'StateUpdate' | 'ConfigurationUpdate';
-  HistorySummary: string;
-  HistoryData: string;
-}
 
 /** Periods beyond EvaluationPeriods that an evaluation looks back over (CloudWatch's evaluation range). */
 const EXTRA_PERIODS = 2;
 const HISTORY_KEPT = 1000;
 
-/** MaxRecords: 1 to 100. */
-const maxRecords = (params: Params, fallback: number) => {
-  const value = optionalNumber(params, 'MaxRecords') ?? fallback;
-  if (!Number.isInteger(value) || value < 1 || value > 100)
-    throw invalidValue('The parameter MaxRecords must be a whole number from 1 to 100.');
-  return value;
+/** `Wednesday 10 November, 2021 02:45:55 UTC`, as a composite alarm's reason writes a child's change. */
+const spelled = (ms: number) => {
+  const d = new Date(ms);
+  const day = d.toLocaleDateString('en-GB', { weekday: 'long', timeZone: 'UTC' });
+  const month = d.toLocaleDateString('en-GB', { month: 'long', timeZone: 'UTC' });
+  return `${day} ${d.getUTCDate()} ${month}, ${d.getUTCFullYear()} ${d.toISOString().slice(11, 19)} UTC`;
 };
 
-const iso = (ms: number) => new Date(ms).toISOString().replace('Z', '+0000');
+const initial = (now: number) => ({
+  state: 'INSUFFICIENT_DATA' as AlarmState,
+  reason: 'Unchecked: Initial alarm creation',
+  updated: now,
+  transitioned: now,
+  configured: now,
+});
 
 /**
  * The stack's alarms, evaluated on the metric store by CloudWatch's rules (evaluation.ts), with their
- * state, reason, reason data and history. `evaluate()` runs them all; the service calls it on a timer
- * and soon after new data arrives.
+ * state, reason, reason data and history; then its composite alarms, from their children's states.
+ * `evaluate()` runs them all; the service calls it on a timer and soon after new data arrives. Each
+ * change is handed to `onChange` (the alarm actions).
  */
 export class Alarms {
   private readonly statuses = new Map<string, AlarmStatus>();
-  private readonly history: HistoryItem[] = [];
+  private readonly compositeStatuses = new Map<string, CompositeStatus>();
+  readonly history: HistoryItem[] = [];
 
   constructor(
     specs: AlarmSpec[],
     private readonly store: MetricStore,
-    private readonly onChange: (status: AlarmStatus, previous: AlarmState) => void = () => undefined,
+    private readonly onChange: (change: StateChange) => void = () => undefined,
+    composites: CompositeAlarmSpec[] = [],
   ) {
     const now = store.now();
     for (const spec of specs) {
-      this.statuses.set(spec.name, {
-        spec,
-        state: 'INSUFFICIENT_DATA',
-        reason: 'Unchecked: Initial alarm creation',
-        updated: now,
-        transitioned: now,
-        configured: now,
+      this.statuses.set(spec.name, { spec, ...initial(now) });
+      this.created(spec.name, 'MetricAlarm', now, {
+        alarmName: spec.name,
+        threshold: spec.threshold,
+        evaluationPeriods: spec.evaluationPeriods,
       });
-      this.record({
-        AlarmName: spec.name,
-        AlarmType: 'MetricAlarm',
-        Timestamp: now,
-        HistoryItemType: 'ConfigurationUpdate',
-        HistorySummary: `Alarm "${spec.name}" created`,
-        HistoryData: JSON.stringify({
-          type: 'Create',
-          version: '1.0',
-          createdAlarm: { alarmName: spec.name, threshold: spec.threshold, evaluationPeriods: spec.evaluationPeriods },
-        }),
-      });
+    }
+    for (const spec of composites) {
+      this.compositeStatuses.set(spec.name, { spec, ...initial(now), triggering: [] });
+      this.created(spec.name, 'CompositeAlarm', now, { alarmName: spec.name, alarmRule: spec.rule });
     }
   }
 
-  private record(item: HistoryItem) {
+  private created(name: string, type: HistoryItem['AlarmType'], now: number, createdAlarm: object) {
+    this.record({
+      AlarmName: name,
+      AlarmType: type,
+      Timestamp: now,
+      HistoryItemType: 'ConfigurationUpdate',
+      HistorySummary: `Alarm "${name}" created`,
+      HistoryData: JSON.stringify({ type: 'Create', version: '1.0', createdAlarm }),
+    });
+  }
+
+  /** Adds a history item (state updates, and the actions' outcomes); the oldest go past the bound. */
+  record(item: HistoryItem): void {
     this.history.push(item);
     if (this.history.length > HISTORY_KEPT * 1.25) this.history.splice(0, this.history.length - HISTORY_KEPT);
   }
@@ -103,18 +106,41 @@ export class Alarms {
     };
   }
 
-  evaluate(now = this.store.now()): void {
-    for (const status of this.statuses.values()) {
-      const { spec } = status;
-      const { start, datapoints } = this.datapoints(spec, now);
-      const result = evaluateAlarm({ ...spec, datapoints, current: status.state });
-      if (result.state === status.state) continue;
-      const previous = {
-        stateValue: status.state,
-        stateReason: status.reason,
-        ...(status.reasonData && { stateReasonData: JSON.parse(status.reasonData) as unknown }),
-      };
-      const reasonData = {
+  /** Moves an alarm to a new state: its history item, then the change handed on. */
+  private transition(status: AnyAlarmStatus, state: AlarmState, reason: string, reasonData: object, now: number) {
+    const previous = {
+      stateValue: status.state,
+      stateReason: status.reason,
+      ...(status.reasonData && { stateReasonData: JSON.parse(status.reasonData) as unknown }),
+    };
+    const before = { state: status.state, reason: status.reason };
+    Object.assign(status, { state, reason, reasonData: JSON.stringify(reasonData), updated: now, transitioned: now });
+    this.record({
+      AlarmName: status.spec.name,
+      AlarmType: isComposite(status) ? 'CompositeAlarm' : 'MetricAlarm',
+      Timestamp: now,
+      HistoryItemType: 'StateUpdate',
+      HistorySummary: `Alarm updated from ${before.state} to ${state}`,
+      HistoryData: JSON.stringify({
+        version: '1.0',
+        oldState: previous,
+        newState: { stateValue: state, stateReason: reason, stateReasonData: reasonData },
+      }),
+    });
+    // A copy: the change is acted on later (queued actions, the webhook), the status moves on.
+    this.onChange({ status: { ...status }, previous: before, at: now });
+  }
+
+  private evaluateMetricAlarm(status: AlarmStatus, now: number) {
+    const { spec } = status;
+    const { start, datapoints } = this.datapoints(spec, now);
+    const result = evaluateAlarm({ ...spec, datapoints, current: status.state });
+    if (result.state === status.state) return;
+    this.transition(
+      status,
+      result.state,
+      result.reason,
+      {
         version: '1.0',
         queryDate: iso(now),
         startDate: iso(start),
@@ -123,27 +149,54 @@ export class Alarms {
         recentDatapoints: datapoints.filter((d) => d.value !== undefined).map((d) => d.value),
         threshold: spec.threshold,
         evaluatedDatapoints: result.evaluated.map((d) => ({ timestamp: iso(d.at), value: d.value })),
-      };
-      Object.assign(status, {
-        state: result.state,
-        reason: result.reason,
-        reasonData: JSON.stringify(reasonData),
-        updated: now,
-        transitioned: now,
-      });
-      this.record({
-        AlarmName: spec.name,
-        AlarmType: 'MetricAlarm',
-        Timestamp: now,
-        HistoryItemType: 'StateUpdate',
-        HistorySummary: `Alarm updated from ${previous.stateValue} to ${result.state}`,
-        HistoryData: JSON.stringify({
-          version: '1.0',
-          oldState: previous,
-          newState: { stateValue: result.state, stateReason: result.reason, stateReasonData: reasonData },
-        }),
-      });
-      this.onChange(status, previous.stateValue);
+      },
+      now,
+    );
+  }
+
+  /** An alarm of either kind by its name or ARN, as a rule names it. */
+  find(nameOrArn: string): AnyAlarmStatus | undefined {
+    const name = nameOrArn.startsWith('arn:') ? nameOrArn.replace(/^.*?:alarm:/, '') : nameOrArn;
+    return this.statuses.get(name) ?? this.compositeStatuses.get(name);
+  }
+
+  /**
+   * A composite alarm: ALARM while its rule holds, OK while it does not; it stays INSUFFICIENT_DATA
+   * while its rule names an alarm that does not exist. The reason names the child that changed last.
+   */
+  private evaluateComposite(status: CompositeStatus, now: number): boolean {
+    const children = ruleChildren(status.spec.parsed).map((name) => ({ name, status: this.find(name) }));
+    const missing = children.find((c) => !c.status);
+    if (missing) {
+      if (status.state === 'INSUFFICIENT_DATA') return false;
+      this.transition(status, 'INSUFFICIENT_DATA', `Alarm ${missing.name} named by the rule does not exist.`, {}, now);
+      return true;
+    }
+    const state: AlarmState = evaluateRule(status.spec.parsed, (name) => this.find(name)?.state) ? 'ALARM' : 'OK';
+    if (state === status.state) return false;
+    const known = children.map((c) => c.status!);
+    const triggering = (state === 'ALARM' ? known.filter((c) => c.state === 'ALARM') : known)
+      .sort((a, b) => b.transitioned - a.transitioned)
+      .map((c) => ({ arn: c.spec.arn, state: c.state, timestamp: c.transitioned }));
+    const last = triggering[0];
+    status.triggering = triggering;
+    const reason = last
+      ? `${last.arn} transitioned to ${last.state} at ${spelled(last.timestamp)}`
+      : `The rule evaluated to ${state === 'ALARM' ? 'TRUE' : 'FALSE'}`;
+    const reasonData = {
+      triggeringAlarms: triggering.map((t) => ({ arn: t.arn, state: { value: t.state, timestamp: iso(t.timestamp) } })),
+    };
+    this.transition(status, state, reason, reasonData, now);
+    return true;
+  }
+
+  evaluate(now = this.store.now()): void {
+    for (const status of this.statuses.values()) this.evaluateMetricAlarm(status, now);
+    // Composites of composites settle in as many passes as they nest (bounded by their number).
+    for (let pass = 0; pass <= this.compositeStatuses.size; pass++) {
+      let changed = false;
+      for (const status of this.compositeStatuses.values()) changed = this.evaluateComposite(status, now) || changed;
+      if (!changed) break;
     }
   }
 
@@ -151,81 +204,15 @@ export class Alarms {
     return [...this.statuses.values()];
   }
 
-  /** DescribeAlarms: by names, name prefix or state; metric alarms only (the local cloud has no composite alarms). */
-  describe(params: Params) {
-    const names = list(params, 'AlarmNames', 100).map(String);
-    const prefix = optionalText(params, 'AlarmNamePrefix', 255);
-    const state = optionalText(params, 'StateValue');
-    if (names.length && prefix !== undefined)
-      throw new ServiceError('InvalidParameterCombination', 'AlarmNames and AlarmNamePrefix cannot be given together.');
-    if (state && !['OK', 'ALARM', 'INSUFFICIENT_DATA'].includes(state))
-      throw invalidValue('The parameter StateValue must be OK, ALARM or INSUFFICIENT_DATA.');
-    const types = list(params, 'AlarmTypes').map(String);
-    const matching = this.all.filter(
-      (s) =>
-        (!names.length || names.includes(s.spec.name)) &&
-        (prefix === undefined || s.spec.name.startsWith(prefix)) &&
-        (!state || s.state === state),
-    );
-    const wanted = types.length === 0 || types.includes('MetricAlarm') ? matching : [];
-    const { items, next } = page(wanted, maxRecords(params, 50), optionalText(params, 'NextToken'));
-    return { MetricAlarms: items.map(describeAlarm), CompositeAlarms: [], ...(next && { NextToken: next }) };
+  get composites(): CompositeStatus[] {
+    return [...this.compositeStatuses.values()];
   }
 
-  /** DescribeAlarmHistory: newest first unless ScanBy says TimestampAscending. */
+  describe(params: Params) {
+    return describeAlarms(this, params);
+  }
+
   describeHistory(params: Params) {
-    const name = optionalText(params, 'AlarmName', 255);
-    const type = optionalText(params, 'HistoryItemType');
-    const from = optionalTime(params, 'StartDate') ?? 0;
-    const to = optionalTime(params, 'EndDate') ?? Infinity;
-    const ascending = optionalText(params, 'ScanBy') === 'TimestampAscending';
-    const items = this.history.filter(
-      (h) =>
-        (!name || h.AlarmName === name) &&
-        (!type || h.HistoryItemType === type) &&
-        h.Timestamp >= from &&
-        h.Timestamp <= to,
-    );
-    if (!ascending) items.reverse();
-    const { items: shown, next } = page(items, maxRecords(params, 100), optionalText(params, 'NextToken'));
-    return {
-      AlarmHistoryItems: shown.map((h) => ({ ...h, Timestamp: new Date(h.Timestamp) })),
-      ...(next && { NextToken: next }),
-    };
+    return describeHistory(this.history, params);
   }
 }
-
-const describeAlarm = (s: AlarmStatus) => {
-  const p = s.spec.properties;
-  return {
-    AlarmName: s.spec.name,
-    AlarmArn: s.spec.arn,
-    ...(s.spec.description && { AlarmDescription: s.spec.description }),
-    AlarmConfigurationUpdatedTimestamp: new Date(s.configured),
-    ActionsEnabled: s.spec.actionsEnabled,
-    OKActions: p.OKActions ?? [],
-    AlarmActions: p.AlarmActions ?? [],
-    InsufficientDataActions: p.InsufficientDataActions ?? [],
-    StateValue: s.state,
-    StateReason: s.reason,
-    ...(s.reasonData && { StateReasonData: s.reasonData }),
-    StateUpdatedTimestamp: new Date(s.updated),
-    StateTransitionedTimestamp: new Date(s.transitioned),
-    ...(s.spec.metric && {
-      MetricName: s.spec.metric.id.name,
-      Namespace: s.spec.metric.id.namespace,
-      ...(/^p/.test(s.spec.metric.stat)
-        ? { ExtendedStatistic: s.spec.metric.stat }
-        : { Statistic: s.spec.metric.stat }),
-      Dimensions: Object.entries(s.spec.metric.id.dimensions).map(([Name, Value]) => ({ Name, Value })),
-      Period: s.spec.periodSeconds,
-      ...(s.spec.metric.unit && { Unit: s.spec.metric.unit }),
-    }),
-    ...(s.spec.queries && { Metrics: p.Metrics }),
-    EvaluationPeriods: s.spec.evaluationPeriods,
-    DatapointsToAlarm: s.spec.datapointsToAlarm,
-    Threshold: s.spec.threshold,
-    ComparisonOperator: s.spec.comparison,
-    TreatMissingData: s.spec.treatMissingData,
-  };
-};

@@ -1,15 +1,22 @@
 import type { ApiCallRecord } from '../apigateway/gateway';
 import type { InvocationRecord, LogListener, MetricRecord } from '../logs/hub';
 import type { ExecutionRecord } from '../stepfunctions/executions';
-import { Alarms, type AlarmStatus } from './alarms';
-import type { AlarmState } from './evaluation';
+import { AlarmActions } from './actions';
+import { Alarms, type StateChange } from './alarms';
 import { PrometheusMetrics } from './prometheus';
 import { apiData, Concurrency, emfData, executionData, ExecutionEvents, invocationData } from './sources';
-import type { AlarmSpec, DashboardSpec } from './specs';
+import type { AlarmSpec, CompositeAlarmSpec, DashboardSpec } from './specs';
 import { type MetricDatum, MetricStore } from './store';
+import { AlertWebhook, type WebhookOptions } from './webhook';
 
 export interface CloudWatchOptions {
   accountId: string;
+  region?: string;
+  /** The template's composite alarms, evaluated after the metric alarms. */
+  composites?: CompositeAlarmSpec[];
+  /** `--alert-webhook`: where each state change is forwarded as a Slack body. */
+  alertWebhook?: string;
+  webhook?: Omit<WebhookOptions, 'log'>;
   /** How often every alarm is evaluated (default 10 s); also soon after new data. */
   evaluateEveryMs?: number;
   log?: (message: string) => void;
@@ -26,6 +33,11 @@ export class CloudWatchService implements LogListener {
   readonly alarms: Alarms;
   readonly dashboards = new Map<string, DashboardSpec & { modified: number }>();
   readonly prometheus = new PrometheusMetrics();
+  /** The alarms' actions: SNS publishes, once `actions.publishWith` wires SNS. */
+  readonly actions: AlarmActions;
+  readonly webhook?: AlertWebhook;
+  /** The console's URL once it is served, for the links of the webhook's messages. */
+  consoleUrl?: string;
   private readonly concurrency = new Concurrency();
   private readonly executionEvents = new ExecutionEvents();
   private timer?: NodeJS.Timeout;
@@ -37,19 +49,35 @@ export class CloudWatchService implements LogListener {
     private readonly options: CloudWatchOptions,
   ) {
     this.store = new MetricStore({ now: options.now });
-    this.alarms = new Alarms(alarms, this.store, (status, previous) => this.changed(status, previous));
+    this.alarms = new Alarms(alarms, this.store, (change) => this.changed(change), options.composites);
+    this.actions = new AlarmActions({
+      accountId: options.accountId,
+      region: options.region ?? 'us-east-1',
+      record: (item) => this.alarms.record(item),
+      log: options.log,
+    });
+    if (options.alertWebhook)
+      this.webhook = new AlertWebhook(options.alertWebhook, {
+        consoleUrl: () => this.consoleUrl,
+        ...options.webhook,
+        log: options.log,
+      });
     for (const dashboard of dashboards)
       this.dashboards.set(dashboard.name, { ...dashboard, modified: this.store.now() });
-    for (const status of this.alarms.all) this.prometheus.alarm(status.spec.name, status.state);
+    for (const status of [...this.alarms.all, ...this.alarms.composites])
+      this.prometheus.alarm(status.spec.name, status.state);
   }
 
   get accountId(): string {
     return this.options.accountId;
   }
 
-  private changed(status: AlarmStatus, previous: AlarmState) {
+  private changed(change: StateChange) {
+    const { status, previous } = change;
     this.prometheus.alarm(status.spec.name, status.state);
-    this.options.log?.(`alarm ${status.spec.name}: ${previous} -> ${status.state} (${status.reason})`);
+    this.options.log?.(`alarm ${status.spec.name}: ${previous.state} -> ${status.state} (${status.reason})`);
+    this.actions.act(change);
+    this.webhook?.send(change);
   }
 
   /** Evaluates the alarms now, and then every `evaluateEveryMs`. */
@@ -59,9 +87,11 @@ export class CloudWatchService implements LogListener {
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Stops evaluating; the actions and webhook deliveries under way finish. */
+  async stop(): Promise<void> {
     clearInterval(this.timer);
     clearTimeout(this.soon);
+    await Promise.all([this.actions.settle(), this.webhook?.stop()]);
   }
 
   /** Evaluates every alarm; an alarm that cannot be evaluated is logged, never thrown at a source. */

@@ -1,4 +1,5 @@
 import type { StackModel } from '../cloudformation/model';
+import { parseAlarmRule, type RuleNode } from './composite';
 import { type Params } from './input';
 import { checkPeriod, metricOf, type MetricQuery, parseQuery } from './query';
 import { isStatistic, type MetricId } from './store';
@@ -24,6 +25,38 @@ export interface AlarmSpec {
   /** The alarm's properties as the template resolves them, for DescribeAlarms. */
   properties: Params;
 }
+
+/** A composite alarm (AWS::CloudWatch::CompositeAlarm): its rule over other alarms, parsed. */
+export interface CompositeAlarmSpec {
+  name: string;
+  arn: string;
+  description?: string;
+  actionsEnabled: boolean;
+  rule: string;
+  parsed: RuleNode;
+  /** The alarm's properties as the template resolves them (AlarmActions, OKActions, InsufficientDataActions). */
+  properties: Params;
+}
+
+/** The actions of an alarm's properties for a state: AlarmActions, OKActions or InsufficientDataActions. */
+export const actionsFor = (properties: Params, state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'): string[] => {
+  const key = state === 'ALARM' ? 'AlarmActions' : state === 'OK' ? 'OKActions' : 'InsufficientDataActions';
+  const value = properties[key];
+  return Array.isArray(value) ? value.map(String) : [];
+};
+
+export const compositeAlarmSpec = (name: string, arn: string, p: Params): CompositeAlarmSpec => {
+  if (typeof p.AlarmRule !== 'string') throw new Error('AlarmRule must be a string');
+  return {
+    name,
+    arn,
+    ...(typeof p.AlarmDescription === 'string' && { description: p.AlarmDescription }),
+    actionsEnabled: p.ActionsEnabled !== false && p.ActionsEnabled !== 'false',
+    rule: p.AlarmRule,
+    parsed: parseAlarmRule(p.AlarmRule),
+    properties: p,
+  };
+};
 
 export interface DashboardSpec {
   name: string;
@@ -88,19 +121,29 @@ export const alarmSpec = (name: string, arn: string, p: Params): AlarmSpec => {
   };
 };
 
-/** The template's metric alarms, resolved; each one the local cloud cannot evaluate is named in `skipped`. */
-export const alarmSpecs = (model: StackModel): { alarms: AlarmSpec[]; skipped: string[] } => {
-  const alarms: AlarmSpec[] = [];
+/**
+ * The template's metric and composite alarms, resolved; each one the local cloud cannot evaluate is
+ * named in `skipped`.
+ */
+export const alarmSpecs = (
+  model: StackModel,
+): { alarms: AlarmSpec[]; composites: CompositeAlarmSpec[]; skipped: string[] } => {
   const skipped: string[] = [];
-  for (const [logicalId, resource] of model.ofType('AWS::CloudWatch::Alarm')) {
-    try {
-      const properties = model.resolve(resource.Properties ?? {}) as Params;
-      alarms.push(alarmSpec(model.physicalName(logicalId), String(model.getAtt(logicalId, 'Arn')), properties));
-    } catch (error) {
-      skipped.push(`${logicalId}: ${(error as Error).message}`);
-    }
-  }
-  return { alarms, skipped };
+  const read = <T>(type: string, spec: (name: string, arn: string, p: Params) => T): T[] =>
+    model.ofType(type).flatMap(([logicalId, resource]) => {
+      try {
+        const properties = model.resolve(resource.Properties ?? {}) as Params;
+        return [spec(model.physicalName(logicalId), String(model.getAtt(logicalId, 'Arn')), properties)];
+      } catch (error) {
+        skipped.push(`${logicalId}: ${(error as Error).message}`);
+        return [];
+      }
+    });
+  return {
+    alarms: read('AWS::CloudWatch::Alarm', alarmSpec),
+    composites: read('AWS::CloudWatch::CompositeAlarm', compositeAlarmSpec),
+    skipped,
+  };
 };
 
 /** The template's dashboards, their bodies resolved (CDK writes them as Fn::Join): the resource, or the PutDashboard custom resource. */

@@ -1,8 +1,12 @@
 import { CustomResource, Duration, Stack } from 'aws-cdk-lib';
 import {
   Alarm,
+  AlarmRule,
+  AlarmState,
+  AlarmStatusWidget,
   type CfnDashboard,
   ComparisonOperator,
+  CompositeAlarm,
   Dashboard,
   GraphWidget,
   MathExpression,
@@ -10,9 +14,12 @@ import {
   SingleValueWidget,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterPattern, SubscriptionFilter } from 'aws-cdk-lib/aws-logs';
 import { LambdaDestination } from 'aws-cdk-lib/aws-logs-destinations';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ShopFunction } from './shop-function';
@@ -46,11 +53,43 @@ const sagaFailureRateOf = (stateMachine: StateMachine) =>
     period: PERIOD,
   });
 
+/** 1 for each 5-minute period in which orders were created and none completed (two such periods: 10 minutes stalled). */
+const ordersStalled = () =>
+  new MathExpression({
+    expression: 'IF(created > 0 AND FILL(completed, 0) == 0, 1, 0)',
+    usingMetrics: { created: business('OrdersCreated', 'order'), completed: business('OrdersCompleted', 'order') },
+    label: 'Orders created, none completed',
+    period: PERIOD,
+  });
+
+/** The share of payment attempts that were declined, in percent. */
+const paymentDeclineRate = () =>
+  new MathExpression({
+    expression: 'IF(attempted > 0, 100 * FILL(declined, 0) / attempted, 0)',
+    usingMetrics: {
+      attempted: business('PaymentsAttempted', 'billing'),
+      declined: business('PaymentsDeclined', 'billing'),
+    },
+    label: 'Payment decline rate (%)',
+    period: PERIOD,
+  });
+
+/** A construct id from a function's path in the stack (`Billing/Pay` → `BillingPay`). */
+const idOf = (fn: ShopFunction) => fn.node.path.split('/').slice(1).join('');
+
 /** The dashboard and alarms for the business metrics of ARCHITECTURE §7. */
 export class ShopObservability extends Construct {
   readonly dashboard: Dashboard;
   readonly compensationFailuresAlarm: Alarm;
   readonly sagaFailureRateAlarm: Alarm;
+  /** Where every alarm's state changes go (AlarmActions and OKActions); an email subscription when `alertEmail` is given. */
+  readonly alertsTopic: Topic;
+  /** The business alarms beyond the two above, by name. */
+  readonly businessAlarms: Record<'ordersStalled' | 'paymentDeclineRate' | 'sagaP99Duration', Alarm>;
+  /** One alarm on AWS/Lambda Errors per function. */
+  readonly lambdaErrorAlarms: Alarm[];
+  /** "Shop unhealthy": ALARM when any other alarm is. */
+  readonly shopUnhealthy: CompositeAlarm;
 
   constructor(
     scope: Construct,
@@ -62,11 +101,20 @@ export class ShopObservability extends Construct {
        * by a custom resource, for targets whose CloudFormation has no dashboard provider (LocalStack).
        */
       dashboard?: 'resource' | 'api';
+      /** The functions whose AWS/Lambda Errors each get an alarm. */
+      functions?: ShopFunction[];
+      /** An email address subscribed to the alerts topic (CDK context `alertEmail`); none by default. */
+      alertEmail?: string;
     },
   ) {
     super(scope, id);
     const { stateMachine } = props;
     const sagaFailureRate = sagaFailureRateOf(stateMachine);
+    this.alertsTopic = new Topic(this, 'Alerts', {
+      topicName: `${Stack.of(this).stackName}-alerts`,
+      displayName: 'Serverless Shop alerts',
+    });
+    if (props.alertEmail) this.alertsTopic.addSubscription(new EmailSubscription(props.alertEmail));
 
     this.compensationFailuresAlarm = new Alarm(this, 'CompensationFailures', {
       alarmDescription: 'An order could not be compensated and needs a person (status COMPENSATION_FAILED).',
@@ -84,9 +132,24 @@ export class ShopObservability extends Construct {
       evaluationPeriods: 3,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
+    this.businessAlarms = this.businessAlarmsOf();
+    this.lambdaErrorAlarms = (props.functions ?? []).map((fn) => this.lambdaErrorsAlarm(fn));
+    const children: Alarm[] = [
+      this.compensationFailuresAlarm,
+      this.sagaFailureRateAlarm,
+      ...Object.values(this.businessAlarms),
+      ...this.lambdaErrorAlarms,
+    ];
+    this.shopUnhealthy = this.withActions(children);
 
-    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: 'ServerlessShop' });
-    this.dashboard.addWidgets(
+    this.dashboard = this.dashboardOf(sagaFailureRate, children);
+    if (props.dashboard === 'api') this.putThroughApi();
+  }
+
+  /** The business metrics' widgets, and every alarm's status. */
+  private dashboardOf(sagaFailureRate: MathExpression, alarms: Alarm[]): Dashboard {
+    const dashboard = new Dashboard(this, 'Dashboard', { dashboardName: 'ServerlessShop' });
+    dashboard.addWidgets(
       new GraphWidget({
         title: 'Orders',
         width: 12,
@@ -128,8 +191,68 @@ export class ShopObservability extends Construct {
         left: [business('SagaDuration', 'order', 'p50'), business('SagaDuration', 'order', 'p99')],
       }),
       new SingleValueWidget({ title: 'Saga failure rate (%)', width: 12, metrics: [sagaFailureRate] }),
+      new GraphWidget({ title: 'Payment decline rate (%)', width: 12, left: [paymentDeclineRate()] }),
+      new AlarmStatusWidget({ title: 'Alarms', width: 24, alarms: [this.shopUnhealthy, ...alarms] }),
     );
-    if (props.dashboard === 'api') this.putThroughApi();
+    return dashboard;
+  }
+
+  /** One function's AWS/Lambda Errors: 5 or more in 5 minutes. */
+  private lambdaErrorsAlarm(fn: ShopFunction): Alarm {
+    return new Alarm(this, `LambdaErrors${idOf(fn)}`, {
+      alarmDescription: `Function ${idOf(fn)} failed 5 times or more in 5 minutes (AWS/Lambda Errors; typed business errors count too).`,
+      metric: fn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+      threshold: 5,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  /** The composite "shop unhealthy" over the alarms; the alerts topic as AlarmAction and OKAction of each, and of it. */
+  private withActions(children: Alarm[]): CompositeAlarm {
+    const composite = new CompositeAlarm(this, 'ShopUnhealthy', {
+      compositeAlarmName: `${Stack.of(this).stackName}-shop-unhealthy`,
+      alarmDescription: 'The shop is unhealthy: at least one of its alarms is in ALARM.',
+      alarmRule: AlarmRule.anyOf(...children.map((alarm) => AlarmRule.fromAlarm(alarm, AlarmState.ALARM))),
+    });
+    const action = new SnsAction(this.alertsTopic);
+    for (const alarm of [...children, composite]) {
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+    }
+    return composite;
+  }
+
+  /** Orders stalled (10 minutes), payment-decline rate and saga p99 duration. */
+  private businessAlarmsOf(): ShopObservability['businessAlarms'] {
+    return {
+      ordersStalled: new Alarm(this, 'OrdersStalled', {
+        alarmDescription: 'Orders were created but none completed for 10 minutes (two 5-minute periods).',
+        metric: ordersStalled(),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 2,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      paymentDeclineRate: new Alarm(this, 'PaymentDeclineRate', {
+        alarmDescription: 'More than 25% of payment attempts were declined, in 2 of the last 3 periods of 5 minutes.',
+        metric: paymentDeclineRate(),
+        threshold: 25,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      sagaP99Duration: new Alarm(this, 'SagaP99Duration', {
+        alarmDescription: "The saga's p99 duration was over 30 seconds for 15 minutes.",
+        metric: business('SagaDuration', 'order', 'p99'),
+        threshold: 30,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    };
   }
 
   /** Replaces the dashboard resource by a custom resource that puts the very same body with PutDashboard. */

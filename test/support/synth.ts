@@ -17,6 +17,7 @@ export const synthShop = (
     identity?: ShopStackProps['identity'];
     emfBridge?: boolean;
     dashboard?: ShopStackProps['dashboard'];
+    alertEmail?: string;
   } = {},
 ): Template => {
   const app = new App({
@@ -27,6 +28,7 @@ export const synthShop = (
     identity: options.identity ?? TEST_IDENTITY,
     emfBridge: options.emfBridge,
     dashboard: options.dashboard,
+    alertEmail: options.alertEmail,
   });
   return Template.fromStack(stack);
 };

@@ -1,6 +1,8 @@
 import { useServices } from './aws';
 import { href, useRoute } from './hooks';
+import { parseWindow } from './model/window';
 import { AlarmsView } from './views/alarms';
+import { AlertsView } from './views/alerts';
 import { DashboardView } from './views/dashboard/dashboard';
 import { ExecutionPage } from './views/execution/page';
 import { ExecutionsView } from './views/executions';
@@ -14,6 +16,7 @@ const NAV: [string, string][] = [
   ['executions', 'Executions'],
   ['dashboard', 'Dashboard'],
   ['alarms', 'Alarms'],
+  ['alerts', 'Alerts'],
   ['traces', 'Traces'],
   ['logs', 'Logs'],
   ['faults', 'Faults'],
@@ -21,11 +24,13 @@ const NAV: [string, string][] = [
 
 const Page = ({ route }: { route: string[] }) => {
   const [section = 'executions', arg, more] = route;
-  if (section === 'executions' && arg) return <ExecutionPage key={arg} executionArn={arg} />;
-  if (section === 'executions') return <ExecutionsView />;
+  const window = parseWindow(arg);
+  if (section === 'executions' && arg && !window) return <ExecutionPage key={arg} executionArn={arg} />;
+  if (section === 'executions') return <ExecutionsView key={arg ?? ''} window={window} />;
   if (section === 'start') return <StartView fromArn={arg} />;
-  if (section === 'dashboard') return <DashboardView />;
+  if (section === 'dashboard') return <DashboardView key={arg ?? ''} window={window} />;
   if (section === 'alarms') return <AlarmsView />;
+  if (section === 'alerts') return <AlertsView />;
   if (section === 'faults') return <FaultsView />;
   if (section === 'traces' && arg === 'order' && more) return <TracePage key={more} orderId={more} />;
   if (section === 'traces' && arg) return <TracePage key={arg} traceId={arg} />;
@@ -38,7 +43,7 @@ const Page = ({ route }: { route: string[] }) => {
   );
 };
 
-/** The console: a header, the navigation (Executions, Dashboard, Alarms, Faults) and the page the hash route names. */
+/** The console: a header, the navigation (Executions, Dashboard, Alarms, Alerts, Faults) and the page the hash route names. */
 export const App = () => {
   const route = useRoute();
   const { config } = useServices();

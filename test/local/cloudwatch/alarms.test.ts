@@ -95,8 +95,8 @@ describe("the stack's alarms over the store", () => {
     let now = T0 + 30_000;
     const store = new MetricStore({ now: () => now });
     const changes: string[] = [];
-    const alarms = new Alarms([compensationFailures], store, (status, previous) =>
-      changes.push(`${previous}->${status.state}`),
+    const alarms = new Alarms([compensationFailures], store, ({ status, previous }) =>
+      changes.push(`${previous.state}->${status.state}`),
     );
     alarms.evaluate();
     now += 60_000;

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StackModel } from '../../../local/cloudformation/model';
 import type { CfnTemplate } from '../../../local/cloudformation/template';
+import { ruleChildren } from '../../../local/cloudwatch/composite';
 import { alarmSpecs, dashboardSpecs } from '../../../local/cloudwatch/specs';
 import { synthShop } from '../../support/synth';
 
@@ -42,11 +43,21 @@ const sourcesOf = (dir: string): string =>
 
 describe('specs from the template', () => {
   const model = modelOf();
-  const { alarms, skipped } = alarmSpecs(model);
+  const { alarms, composites, skipped } = alarmSpecs(model);
   const stateMachineArn = model.ref(model.ofType('AWS::StepFunctions::StateMachine')[0]![0]);
 
-  test('both alarms, as the stack defines them', () => {
-    const byMetric = Object.fromEntries(alarms.map((a) => [a.metric?.id.name ?? 'math', a]));
+  test("the stack's alarms as it defines them: all evaluated locally, the composite's rule naming each of the others", () => {
+    const byName = (part: string) => alarms.find((a) => a.name.includes(part));
+    const byMetric = { CompensationFailures: byName('CompensationFailures'), math: byName('SagaFailureRate') };
+    const lambdaErrors = alarms.filter((a) => a.metric?.id.namespace === 'AWS/Lambda');
+    const functionNames = model.ofType('AWS::Lambda::Function').map(([id]) => model.physicalName(id));
+
+    expect(lambdaErrors.map((a) => a.metric!.id.dimensions.FunctionName).sort()).toEqual(functionNames.sort());
+    expect(byName('SagaP99Duration')?.metric?.stat).toBe('p99');
+    expect(byName('OrdersStalled')?.queries?.find((q) => q.returnData)?.expression).toContain('AND');
+    expect(composites).toHaveLength(1);
+    expect(composites[0]!.name).toBe('ServerlessShop-shop-unhealthy');
+    expect(ruleChildren(composites[0]!.parsed)).toEqual(alarms.map((a) => a.arn));
 
     expect(skipped).toEqual([]);
     expect(byMetric.CompensationFailures).toMatchObject({

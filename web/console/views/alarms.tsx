@@ -24,6 +24,8 @@ export const useAlarms = () => {
         updated?: Date;
         description?: string;
         metric?: MetricAlarm;
+        rule?: string;
+        arn?: string;
       }[] = [];
       let NextToken: string | undefined;
       do {
@@ -38,6 +40,8 @@ export const useAlarms = () => {
             updated: alarm.StateUpdatedTimestamp,
             description: alarm.AlarmDescription,
             metric: 'MetricName' in alarm || 'Metrics' in alarm ? alarm : undefined,
+            rule: 'AlarmRule' in alarm ? alarm.AlarmRule : undefined,
+            arn: alarm.AlarmArn,
           });
         }
         NextToken = page.NextToken;
@@ -65,12 +69,20 @@ const condition = (alarm: MetricAlarm | undefined): string => {
   return `${what} ${operator} ${alarm.Threshold} for ${alarm.DatapointsToAlarm ?? alarm.EvaluationPeriods} of ${alarm.EvaluationPeriods} datapoints of ${period / 60} min; missing data: ${alarm.TreatMissingData ?? 'missing'}`;
 };
 
+/** A composite's rule with its children's ARNs shortened to their names. */
+const shortRule = (rule: string) => rule.replace(/"?arn:aws[^:]*:cloudwatch:[^:]*:\d*:alarm:([^")\s]+)"?/g, '$1');
+
 const AlarmHistory = ({ name }: { name: string }) => {
   const { cloudwatch } = useServices();
   const history = usePolling(
     () =>
       cloudwatch.send(
-        new DescribeAlarmHistoryCommand({ AlarmName: name, MaxRecords: 20, ScanBy: 'TimestampDescending' }),
+        new DescribeAlarmHistoryCommand({
+          AlarmName: name,
+          AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+          MaxRecords: 20,
+          ScanBy: 'TimestampDescending',
+        }),
       ),
     [name],
     { intervalMs: REFRESH_MS },
@@ -126,7 +138,7 @@ export const AlarmsView = () => {
                 <StatusBadge status={alarm.state} />
               </td>
               <td>{formatTime(alarm.updated)}</td>
-              <td class="small">{condition(alarm.metric)}</td>
+              <td class="small">{alarm.rule ? `composite: ${shortRule(alarm.rule)}` : condition(alarm.metric)}</td>
               <td class="small reason">{alarm.reason}</td>
             </tr>,
             open === alarm.name && (
@@ -150,12 +162,13 @@ export const AlarmsView = () => {
   );
 };
 
-/** The alarms' states in a strip, as the dashboard shows them above its widgets. */
-export const AlarmStrip = () => {
+/** The alarms' states in a strip, as the dashboard shows them above its widgets (or an alarm widget, its alarms by ARN). */
+export const AlarmStrip = ({ arns }: { arns?: string[] }) => {
   const alarms = useAlarms();
+  const shown = (alarms.data ?? []).filter((alarm) => !arns || arns.includes(alarm.arn ?? ''));
   return (
-    <div class="alarm-strip" role="list" aria-label="Alarm status">
-      {(alarms.data ?? []).map((alarm) => (
+    <div class="alarm-strip" role="list" aria-label={arns ? 'Alarm widget' : 'Alarm status'}>
+      {shown.map((alarm) => (
         <a
           key={alarm.name}
           role="listitem"

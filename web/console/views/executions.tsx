@@ -4,6 +4,7 @@ import { useServices } from '../aws';
 import { ErrorNote, Panel, StatusBadge } from '../components/common';
 import { formatDuration, formatTime } from '../components/format';
 import { href, usePolling } from '../hooks';
+import type { TimeWindow } from '../model/window';
 
 const STATUSES: (ExecutionStatus | '')[] = [
   '',
@@ -90,7 +91,36 @@ const Pager = ({
   </nav>
 );
 
-export const ExecutionsView = () => {
+/** The executions that ran in a window (ListExecutions has no time filter: newest first, read until older than it). */
+const inWindow = async (
+  sfn: ReturnType<typeof useServices>['sfn'],
+  query: { stateMachineArn: string; statusFilter?: ExecutionStatus },
+  window: TimeWindow,
+): Promise<{ executions?: ExecutionListItem[]; nextToken?: string }> => {
+  const executions: ExecutionListItem[] = [];
+  let nextToken: string | undefined;
+  for (let page = 0; page < 10; page++) {
+    const answer = await sfn.send(new ListExecutionsCommand({ ...query, maxResults: 100, nextToken }));
+    for (const e of answer.executions ?? []) {
+      const started = e.startDate?.getTime() ?? 0;
+      const stopped = e.stopDate?.getTime() ?? Date.now();
+      if (started <= window.end && stopped >= window.start) executions.push(e);
+    }
+    nextToken = answer.nextToken;
+    const oldest = answer.executions?.at(-1)?.startDate?.getTime() ?? 0;
+    if (!nextToken || oldest < window.start - 24 * 3600_000) break;
+  }
+  return { executions };
+};
+
+const WindowNote = ({ window }: { window: TimeWindow }) => (
+  <p class="muted small" data-window={`${window.start}..${window.end}`}>
+    Running between {new Date(window.start).toLocaleString()} and {new Date(window.end).toLocaleString()} ·{' '}
+    <a href={href('executions')}>all executions</a>
+  </p>
+);
+
+export const ExecutionsView = ({ window }: { window?: TimeWindow }) => {
   const { sfn, config } = useServices();
   const [status, setStatus] = useState<ExecutionStatus | ''>('');
   // The tokens of the pages before this one, and this one's (undefined: the first page).
@@ -98,14 +128,16 @@ export const ExecutionsView = () => {
   const token = tokens.at(-1);
   const page = usePolling(
     () =>
-      sfn.send(
-        new ListExecutionsCommand({
-          stateMachineArn: config.stateMachineArn,
-          maxResults: PAGE_SIZE,
-          nextToken: token,
-          ...(status && { statusFilter: status }),
-        }),
-      ),
+      window
+        ? inWindow(sfn, { stateMachineArn: config.stateMachineArn, ...(status && { statusFilter: status }) }, window)
+        : sfn.send(
+            new ListExecutionsCommand({
+              stateMachineArn: config.stateMachineArn,
+              maxResults: PAGE_SIZE,
+              nextToken: token,
+              ...(status && { statusFilter: status }),
+            }),
+          ),
     [status, token, config.stateMachineArn],
     { intervalMs: REFRESH_MS },
   );
@@ -132,6 +164,7 @@ export const ExecutionsView = () => {
       <p class="muted small">
         State machine <code>{config.stateMachineArn}</code>
       </p>
+      {window && <WindowNote window={window} />}
       <ErrorNote error={page.error} />
       <table class="table" aria-label="Executions">
         <thead>

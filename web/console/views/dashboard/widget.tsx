@@ -5,10 +5,13 @@ import { usePolling } from '../../hooks';
 import { alignResults, latestValue, type MetricResult, total, type Widget, widgetQueries } from '../../model/dashboard';
 import { SERIES_COLOURS, TimeSeriesChart } from './chart';
 import { Markdown } from './markdown';
+import { AlarmStrip } from '../alarms';
 
 export interface TimeRange {
   label: string;
   ms: number;
+  /** A fixed end (an alert's window); the range ends now when absent. */
+  end?: number;
 }
 
 /** One GetMetricData call for a widget's queries over the range (paged), oldest first. */
@@ -56,12 +59,12 @@ const MetricWidget = ({ widget, range, refreshMs }: { widget: Widget; range: Tim
   const period = queries.find((q) => q.ReturnData)?.MetricStat?.Period ?? queries[0]?.Period ?? 60;
   const data = usePolling(
     async () => {
-      const end = Date.now();
+      const end = range.end ?? Date.now();
       const start = end - range.ms;
       const results = await fetchResults(cloudwatch, queries, start, end);
       return { results, chart: alignResults(results, start, end, period) };
     },
-    [range.ms, JSON.stringify(widget.properties)],
+    [range.ms, range.end, JSON.stringify(widget.properties)],
     { intervalMs: refreshMs },
   );
   const view = widget.properties.view ?? 'timeSeries';
@@ -122,7 +125,8 @@ export const WidgetView = ({ widget, range, refreshMs }: { widget: Widget; range
     {widget.properties.title && <h3>{widget.properties.title}</h3>}
     {widget.type === 'metric' && <MetricWidget widget={widget} range={range} refreshMs={refreshMs} />}
     {widget.type === 'text' && <Markdown text={widget.properties.markdown ?? ''} />}
-    {widget.type !== 'metric' && widget.type !== 'text' && (
+    {widget.type === 'alarm' && <AlarmStrip arns={widget.properties.alarms ?? []} />}
+    {widget.type !== 'metric' && widget.type !== 'text' && widget.type !== 'alarm' && (
       <p class="muted">Widgets of type {widget.type} are not drawn by this console.</p>
     )}
   </section>
