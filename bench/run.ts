@@ -173,10 +173,10 @@ const tracingCost = () => {
   return measureTracing(
     localEndpoints satisfies StartCloud,
     {
-      rounds: QUICK ? 1 : Math.max(ROUNDS, 4),
-      latencyOrders: QUICK ? 10 : 100,
+      rounds: QUICK ? 1 : Number(args.rounds ?? 4),
+      latencyOrders: QUICK ? 10 : Number(args.orders ?? 100),
       concurrency: 8,
-      throughputOrders: QUICK ? 16 : 160,
+      throughputOrders: QUICK ? 16 : Number(args.orders ?? 100) * 2,
     },
     log,
   );
