@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { apiGatewayEdge } from './apigateway/api';
 import { chaosEdge } from './chaos/api';
-import { Chaos } from './chaos/faults';
+import { chaosOf } from './chaos/cloud-chaos';
 import { StackModel } from './cloudformation/model';
 import type { CfnTemplate } from './cloudformation/template';
 import { cloudwatchEdge } from './cloudwatch/api';
@@ -41,7 +41,7 @@ import { serveWeb, startWebBuild, type WebBuild, webConfig } from './web/site';
 import { startTraces, xrayEdge } from './xray/traces';
 
 export type { CloudOptions } from './options';
-export { checkTemplate } from './start';
+export { checkTemplate } from './check-template';
 
 export interface LocalCloud {
   /** The template it runs, as read at its start. */
@@ -190,21 +190,6 @@ const startParts = async (context: Context, realm: Realm, logs: LogHub) => {
     xray,
   };
 };
-
-/** The local cloud's own faults: each one logged, and counted as `LocalCloud/FaultsInjected`. */
-const chaosOf = (log: (message: string) => void, logs: LogHub) =>
-  new Chaos((rule, call) => {
-    log(
-      `chaos: ${rule.effect}${rule.error ? ` ${rule.error.code}` : ''} injected into ${call.service} ${call.functionNames?.[2] ?? call.operation} (rule ${rule.id.slice(0, 8)}, ${rule.injected} so far)`,
-    );
-    logs.metric({
-      function: 'local',
-      timestamp: Date.now(),
-      namespace: 'LocalCloud',
-      dimensions: { Service: call.service, Effect: rule.effect },
-      values: { FaultsInjected: 1 },
-    });
-  });
 
 /** The shop page and the console, with their config read from what the cloud runs; answers their URL. */
 const serveWebPages = async (

@@ -25,7 +25,6 @@ import { SnsService } from './sns/service';
 import { subscriptionSpecs, topicSpecs } from './sns/specs';
 import { ExecutionChanges } from './stepfunctions/changes';
 import { dynamodbActions } from './stepfunctions/integrations';
-import { machineOf } from './stepfunctions/machines';
 import { StepFunctionsService } from './stepfunctions/service';
 import { stateMachineSpecs } from './stepfunctions/specs';
 import type { TraceSink } from './xray/spans';
@@ -124,7 +123,11 @@ export const startFunctions = (context: Context, issuer: string, logs: LogHub) =
       // As Lambda's runtime provides the AWS SDK v3 on its NODE_PATH, to bundles that leave it out.
       NODE_PATH: RUNTIME_MODULES,
       // The functions' OpenTelemetry exports its spans to the edge (OTLP/HTTP), not to X-Ray's endpoint.
-      ...(tracing && { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${options.ports.edge}/v1/traces` }),
+      ...(tracing && {
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${options.ports.edge}/v1/traces`,
+        // Workers are not frozen between invocations: spans are exported after the response.
+        OTEL_LAMBDA_EXPORT_AFTER_RESPONSE: 'true',
+      }),
     },
     onOutput: (output) => logs.output(output),
     onReport: (report) => logs.report(report),
@@ -278,25 +281,4 @@ export const seed = async ({ options, model, template }: Context, realm: Realm):
     return model.physicalName(logicalId);
   };
   return options.seed(tableFor, realm);
-};
-
-/**
- * Whether a template can run here, checked without starting anything: its model, functions, state
- * machines (each validated), APIs, alarms and dashboards are read as a start reads them; throws what a
- * start would.
- */
-export const checkTemplate = (
-  templateText: string,
-  options: Pick<CloudOptions, 'templatePath' | 'stackName' | 'region' | 'accountId'>,
-): void => {
-  const template = JSON.parse(templateText) as CfnTemplate;
-  const model = new StackModel(template, {
-    region: options.region ?? 'us-east-1',
-    accountId: options.accountId ?? '000000000000',
-    stackName: options.stackName,
-  });
-  functionSpecs(model, dirname(options.templatePath));
-  for (const spec of stateMachineSpecs(model)) machineOf(spec);
-  restApiSpecs(model);
-  alarmSpecs(model);
 };
