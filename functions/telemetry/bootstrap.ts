@@ -49,10 +49,30 @@ provider.register({ propagator });
 const fromTraceHeader = () =>
   propagator.extract(ROOT_CONTEXT, { [AWSXRAY_TRACE_ID_HEADER]: env._X_AMZN_TRACE_ID }, defaultTextMapGetter);
 
+/**
+ * Lambda freezes an environment once its invocation returns, so instrumentation-aws-lambda flushes the
+ * spans before the response. A runtime that keeps environments running between invocations (the local
+ * cloud's worker threads, `OTEL_LAMBDA_EXPORT_AFTER_RESPONSE=true`) lets the batch go after the response,
+ * as a collector extension does on Lambda: the caller does not wait for the export.
+ */
+const exportAfterResponse = env.OTEL_LAMBDA_EXPORT_AFTER_RESPONSE === 'true';
+const lambdaProvider = exportAfterResponse
+  ? {
+      getTracer: provider.getTracer.bind(provider),
+      forceFlush: () => {
+        void provider.forceFlush();
+        return Promise.resolve();
+      },
+    }
+  : provider;
+
 registerInstrumentations({
   tracerProvider: provider,
+  instrumentations: [new AwsInstrumentation({ suppressInternalInstrumentation: true })],
+});
+registerInstrumentations({
+  tracerProvider: lambdaProvider,
   instrumentations: [
-    new AwsInstrumentation({ suppressInternalInstrumentation: true }),
     new BundledLambdaInstrumentation({
       eventContextExtractor: fromTraceHeader,
       requestHook: (span: Span, { context }) => span.setAttribute('aws.request_id', context.awsRequestId),
