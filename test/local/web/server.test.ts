@@ -142,12 +142,9 @@ describe('the web build', () => {
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  test('bundles each app present with Preact JSX, minified, with its CSS and source map, well under a second', async () => {
-    // The first build also starts esbuild's service process; the local cloud's build runs while the JVM starts.
-    await buildWebFiles(join(root, 'web'));
-    const started = performance.now();
+  // How long the build takes is a benchmark's figure (the start-up's webBuildMs), not this test's.
+  test('bundles each app present with Preact JSX, minified, with its CSS and source map', async () => {
     const built = await buildWebFiles(join(root, 'web'));
-    expect(performance.now() - started).toBeLessThan(1000);
     expect([...built.keys()].sort()).toEqual(['index.html', 'main.css', 'main.css.map', 'main.js', 'main.js.map']);
     const js = Buffer.from(built.get('main.js')!).toString();
     expect(js).toContain('hello');
