@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Chaos, type Injected, InjectedError } from '../chaos/faults';
 import { shortName } from '../cloudformation/template';
 import { ExecutionEnvironment } from './environment';
+import { InitClock } from './init-clock';
 import type { InvokeOptions, InvokeResult, LambdaErrorPayload, RuntimeHooks } from './invocation';
 import { FunctionPool, WorkerBudget } from './pool';
 import type { FunctionSpec } from './specs';
@@ -67,6 +68,8 @@ export class LambdaRuntime {
   private readonly byKey = new Map<string, FunctionSpec>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly budget: WorkerBudget;
+  /** The init limit, counted on each initializing environment's share of the cores. */
+  private readonly initClock = new InitClock();
   private stopping = false;
 
   constructor(
@@ -220,7 +223,7 @@ export class LambdaRuntime {
   ): Promise<Outcome> {
     // As on Lambda, the function's timeout starts once its environment is initialized; the init has a limit of its own.
     const initStarted = performance.now();
-    if (!(await env.initialized(INIT_TIMEOUT_MS))) {
+    if (!(await this.initClock.within(env, INIT_TIMEOUT_MS))) {
       await env.terminate();
       pool.discard(env);
       return {
