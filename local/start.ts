@@ -133,9 +133,8 @@ export const startFunctions = (context: Context, issuer: string, logs: LogHub) =
     onReport: (report) => logs.report(report),
     chaos,
     // Active tracing: each invoke is a span of its caller's trace, and the function's span its child.
-    // (Read at each record: the sink may be set on the context after the functions start.)
     tracing,
-    traces: { record: (spans) => (tracing ? context.traces?.record(spans) : undefined) },
+    traces: traceSink(context),
   });
   stops.add(() => runtime.stop());
   // Hot reload builds go with the cloud's other state (a fresh folder at each start).
