@@ -37,34 +37,34 @@ const resource = resourceFromAttributes({
 });
 
 const propagator = new AWSXRayPropagator();
-// Spans are batched and sent at the end of each invocation (instrumentation-aws-lambda flushes the
-// provider before the invocation returns: a frozen environment would hold them otherwise).
-const provider = new NodeTracerProvider({
-  resource,
-  spanProcessors: [new BatchSpanProcessor(exporter, { maxExportBatchSize: 512, scheduledDelayMillis: 1000 })],
-});
-provider.register({ propagator });
-
-/** The function span's parent: the Lambda service's span, from the invocation's X-Ray trace header. */
-const fromTraceHeader = () =>
-  propagator.extract(ROOT_CONTEXT, { [AWSXRAY_TRACE_ID_HEADER]: env._X_AMZN_TRACE_ID }, defaultTextMapGetter);
 
 /**
  * Lambda freezes an environment once its invocation returns, so instrumentation-aws-lambda flushes the
  * spans before the response. A runtime that keeps environments running between invocations (the local
- * cloud's worker threads, `OTEL_LAMBDA_EXPORT_AFTER_RESPONSE=true`) lets the batch go after the response,
- * as a collector extension does on Lambda: the caller does not wait for the export.
+ * cloud's worker threads, `OTEL_LAMBDA_EXPORT_AFTER_RESPONSE=true`) lets them go in batches instead, as a
+ * collector extension does on Lambda: each batch holds a second of invocations, the caller waits for
+ * none of them, and the last one goes at the Shutdown phase (SIGTERM).
  */
 const exportAfterResponse = env.OTEL_LAMBDA_EXPORT_AFTER_RESPONSE === 'true';
+const provider = new NodeTracerProvider({
+  resource,
+  spanProcessors: [
+    new BatchSpanProcessor(exporter, {
+      maxExportBatchSize: 512,
+      // OpenTelemetry's own variable, when it is set.
+      scheduledDelayMillis: Number(env.OTEL_BSP_SCHEDULE_DELAY) || (exportAfterResponse ? 1000 : 5000),
+    }),
+  ],
+});
+provider.register({ propagator });
 const lambdaProvider = exportAfterResponse
-  ? {
-      getTracer: provider.getTracer.bind(provider),
-      forceFlush: () => {
-        void provider.forceFlush();
-        return Promise.resolve();
-      },
-    }
+  ? { getTracer: provider.getTracer.bind(provider), forceFlush: () => Promise.resolve() }
   : provider;
+if (exportAfterResponse) process.on('SIGTERM', () => provider.forceFlush());
+
+/** The function span's parent: the Lambda service's span, from the invocation's X-Ray trace header. */
+const fromTraceHeader = () =>
+  propagator.extract(ROOT_CONTEXT, { [AWSXRAY_TRACE_ID_HEADER]: env._X_AMZN_TRACE_ID }, defaultTextMapGetter);
 
 registerInstrumentations({
   tracerProvider: provider,

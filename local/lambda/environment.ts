@@ -6,12 +6,15 @@ import type { LambdaErrorPayload, RuntimeHooks } from './invocation';
 import { preloadsOf, withoutPreloads } from './preload';
 
 const WORKER_PATH = join(__dirname, 'worker.cjs');
+/** Lambda's Shutdown phase with an internal extension: what the environment may still do before it is stopped. */
+export const SHUTDOWN_GRACE_MS = 500;
 
 type WorkerMessage =
   | { type: 'ready' }
   | { type: 'log'; stream: 'stdout' | 'stderr'; requestId?: string; text: string }
   | { type: 'result'; requestId: string; payload?: unknown; error?: LambdaErrorPayload; memoryMb?: number }
-  | { type: 'init-error'; error: LambdaErrorPayload };
+  | { type: 'init-error'; error: LambdaErrorPayload }
+  | { type: 'shutdown-done' };
 
 /** A warm execution environment: one worker thread that runs one invocation at a time. */
 export class ExecutionEnvironment {
@@ -26,6 +29,7 @@ export class ExecutionEnvironment {
   readonly logStreamName = `${new Date().toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${randomUUID().replace(/-/g, '')}`;
   idleTimer?: NodeJS.Timeout;
   dead = false;
+  private shutDown?: () => void;
   /** Settles when the worker has loaded the function (or failed to, or died). */
   private readonly ready: Promise<void>;
   private markReady!: () => void;
@@ -99,6 +103,8 @@ export class ExecutionEnvironment {
         text: message.text,
         logStream: this.logStreamName,
       });
+    } else if (message.type === 'shutdown-done') {
+      this.shutDown?.();
     } else if (message.type === 'init-error') {
       this.initError = message.error;
     } else if (message.type === 'result' && this.pending?.requestId === message.requestId) {
@@ -136,9 +142,31 @@ export class ExecutionEnvironment {
     });
   }
 
+  /** Stops the worker at once: a timeout or a crash, where Lambda kills the environment. */
   terminate(): Promise<number> {
     this.dead = true;
     clearTimeout(this.idleTimer);
     return this.worker.terminate();
+  }
+
+  /**
+   * Lambda's Shutdown phase (an idle environment reclaimed, the runtime stopping): the worker runs its
+   * SIGTERM listeners (the OpenTelemetry bootstrap sends the spans it still holds) for at most
+   * SHUTDOWN_GRACE_MS, then it is stopped.
+   */
+  async shutdown(): Promise<number> {
+    const live = !this.dead && !this.pending;
+    this.dead = true;
+    clearTimeout(this.idleTimer);
+    if (live && (await this.initialized(0))) {
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.shutDown = resolve;
+        timer = setTimeout(resolve, SHUTDOWN_GRACE_MS);
+        this.worker.postMessage({ type: 'shutdown' });
+      });
+      clearTimeout(timer);
+    }
+    return this.terminate();
   }
 }

@@ -121,7 +121,7 @@ export class FunctionPool {
     const next = this.waiting.shift();
     if (next && env.fn.entry !== this.fn.entry) {
       // Old code (see replace): the worker ends, and its place in the budget goes straight to a fresh one on the new code.
-      void env.terminate();
+      void env.shutdown();
       this.all.delete(env);
       return next({ env: this.fresh(), cold: true });
     }
@@ -137,7 +137,7 @@ export class FunctionPool {
 
   /** Ends a worker (idle too long, or its place is needed elsewhere); `serve` passes its place on to a waiting pool. */
   evict(env: ExecutionEnvironment, serve = true): void {
-    void env.terminate();
+    void env.shutdown();
     this.discard(env, serve);
   }
 
@@ -157,7 +157,7 @@ export class FunctionPool {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.all].map((env) => env.terminate()));
+    await Promise.all([...this.all].map((env) => env.shutdown()));
     this.all.clear();
     this.idle.length = 0;
   }

@@ -46,7 +46,13 @@ try {
 }
 parentPort.postMessage({ type: 'ready' });
 
-parentPort.on('message', async ({ requestId, event, deadline, traceHeader }) => {
+// Lambda's Shutdown phase: the SIGTERM listeners (as a runtime with an extension gets SIGTERM) finish first.
+const shutdown = async () => {
+  await Promise.allSettled(process.listeners('SIGTERM').map((listener) => listener('SIGTERM')));
+  parentPort.postMessage({ type: 'shutdown-done' });
+};
+
+const invoke = async ({ requestId, event, deadline, traceHeader }) => {
   currentRequestId = requestId;
   // As Lambda's runtime does, the invocation's X-Ray trace header is in the environment while it runs.
   if (traceHeader) process.env._X_AMZN_TRACE_ID = traceHeader;
@@ -80,4 +86,6 @@ parentPort.on('message', async ({ requestId, event, deadline, traceHeader }) => 
   // REPORT's Max Memory Used: this worker's V8 heap (workers share one process's memory).
   message.memoryMb = require('node:v8').getHeapStatistics().total_heap_size / 1048576;
   parentPort.postMessage(message);
-});
+};
+
+parentPort.on('message', (message) => (message.type === 'shutdown' ? shutdown() : invoke(message)));

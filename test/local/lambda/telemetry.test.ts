@@ -44,6 +44,17 @@ const api = async <T>(token: string | undefined, method: string, path: string, b
   return { status: response.status, body: (await response.json()) as T };
 };
 
+/** The runtime's environment, as Lambda's (the SDK on NODE_PATH), exporting to the test's receiver. */
+const baseEnvironment = () => ({
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  AWS_ENDPOINT_URL: cloud.edge,
+  NODE_PATH: join(ROOT, 'node_modules'),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url,
+  POWERTOOLS_METRICS_DISABLED: 'true',
+});
+
 beforeAll(async () => {
   // The cloud synthesizes cdk.out when the sources are newer, so the bundles are the current ones.
   cloud = await startCloudProcess('telemetry');
@@ -58,15 +69,7 @@ beforeAll(async () => {
   const onSagaFailed = functions.find((fn) => fn.logicalId.includes('SagaFailures'))!;
   ordersTable = onSagaFailed.environment.ORDERS_TABLE!;
   runtime = new LambdaRuntime([onSagaFailed], {
-    baseEnvironment: {
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL: cloud.edge,
-      NODE_PATH: join(ROOT, 'node_modules'),
-      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: receiver.url,
-      POWERTOOLS_METRICS_DISABLED: 'true',
-    },
+    baseEnvironment: baseEnvironment(),
     traces: { record: (spans) => recorded.push(...spans) },
   });
 }, 400_000);
@@ -159,12 +162,40 @@ test('a DynamoDB call and an SNS publish from a real bundle are CLIENT spans und
   expect(receiver.refused).toEqual([]);
 }, 180_000);
 
+test('exported after the response (the local runtime), the spans wait for their batch, and the last batch goes at the Shutdown phase', async () => {
+  const [fn] = runtime.functions;
+  // A batch delay far beyond the test: only the Shutdown phase (SIGTERM to the bootstrap) can send these spans.
+  const local = new LambdaRuntime([fn!], {
+    baseEnvironment: {
+      ...baseEnvironment(),
+      OTEL_LAMBDA_EXPORT_AFTER_RESPONSE: 'true',
+      OTEL_BSP_SCHEDULE_DELAY: '600000',
+    },
+  });
+  const event = { 'detail-type': 'Step Functions Execution Status Change', source: 'aws.states', detail: {} };
+  const header = 'Root=1-5759e988-00000000000000000000aaaa;Parent=53995c3f42cd8ad8;Sampled=1';
+  const mine = () => receiver.spans.filter((span) => span.traceId === '5759e98800000000000000000000aaaa');
+  try {
+    const result = await local.invoke(fn!.name, event, { traceHeader: header });
+    expect(result.requestId).toBeDefined();
+    // The invocation answered without waiting for its export.
+    expect(mine()).toEqual([]);
+  } finally {
+    await local.stop(0);
+  }
+  expect(mine()).toEqual(
+    expect.arrayContaining([match.objectContaining({ scope: '@opentelemetry/instrumentation-aws-lambda' })]),
+  );
+}, 120_000);
+
 test("in the cloud itself, the functions' spans reach the edge's X-Ray: the order is found by its annotation, with its DynamoDB calls", async () => {
   const started = new Date(Date.now() - 1000);
   const orderId = await endedOrder('bob');
   const xray = new XRayClient(edgeConfig(cloud));
   try {
-    const summaries = await eventually(async () => {
+    // The functions send their spans in batches after they answer (a second of invocations each), so
+    // the trace fills in as they come: read until the order's table has been called in it.
+    const documents = await eventually(async () => {
       const { TraceSummaries } = await xray.send(
         new GetTraceSummariesCommand({
           StartTime: started,
@@ -172,12 +203,14 @@ test("in the cloud itself, the functions' spans reach the edge's X-Ray: the orde
           FilterExpression: `annotation.orderId = "${orderId}"`,
         }),
       );
-      return TraceSummaries?.length ? TraceSummaries : undefined;
-    }, `a trace annotated with order ${orderId}`);
-    const { Traces } = await xray.send(new BatchGetTracesCommand({ TraceIds: summaries.map((t) => t.Id!) }));
-    const documents = (Traces ?? []).flatMap((trace) =>
-      (trace.Segments ?? []).map((segment) => JSON.parse(segment.Document!) as SegmentDocument),
-    );
+      if (!TraceSummaries?.length) return undefined;
+      const { Traces } = await xray.send(new BatchGetTracesCommand({ TraceIds: TraceSummaries.map((t) => t.Id!) }));
+      const docs = (Traces ?? []).flatMap((trace) =>
+        (trace.Segments ?? []).map((segment) => JSON.parse(segment.Document!) as SegmentDocument),
+      );
+      const called = docs.flatMap((doc) => subsegmentsOf(doc)).some((sub) => sub.aws?.table_name === ordersTable);
+      return called ? docs : undefined;
+    }, `a trace annotated with order ${orderId}, with a call to ${ordersTable}`);
     const functions = documents.filter((doc) => doc.origin === 'AWS::Lambda::Function');
     expect(functions.some((doc) => doc.annotations?.orderId === orderId)).toBe(true);
     const calls = functions.flatMap((doc) => subsegmentsOf(doc));
