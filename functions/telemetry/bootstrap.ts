@@ -60,6 +60,8 @@ provider.register({ propagator });
 const lambdaProvider = exportAfterResponse
   ? { getTracer: provider.getTracer.bind(provider), forceFlush: () => Promise.resolve() }
   : provider;
+// The local runtime awaits what its SIGTERM listeners return (see local/lambda/worker.cjs).
+// eslint-disable-next-line @typescript-eslint/no-misused-promises
 if (exportAfterResponse) process.on('SIGTERM', () => provider.forceFlush());
 
 /** The function span's parent: the Lambda service's span, from the invocation's X-Ray trace header. */
