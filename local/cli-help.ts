@@ -27,6 +27,10 @@ Usage: npm start -- [options]
                       default 1); 0.01 makes a 60 s backoff 0.6 s, for soak tests and demos
   --no-tracing        no traces: the functions load no OpenTelemetry and get no trace header, and
                       no service emits spans or adds a header (a caller's passes through them)
+  --trace-sampling <rate>
+                      the Default sampling rule's fixed rate, 0 to 1 (env SHOP_TRACE_SAMPLING):
+                      X-Ray's own is the first request each second and 5% of the rest; 1 traces
+                      every request (or aws xray update-sampling-rule, kept with the data)
   --otlp-endpoint <url>   forward every span to an OTLP/HTTP receiver (env SHOP_OTLP_ENDPOINT)
   --zipkin-endpoint <url> forward every span to Zipkin, http://localhost:9411/api/v2/spans (env SHOP_ZIPKIN_ENDPOINT)
   --alert-webhook <url>

@@ -30,6 +30,7 @@ const { values: args } = parseArgs({
     synth: { type: 'boolean', default: false },
     'no-watch': { type: 'boolean', default: false },
     'no-tracing': { type: 'boolean', default: false },
+    'trace-sampling': { type: 'string' },
     verbose: { type: 'boolean', default: false },
     'otlp-endpoint': { type: 'string' },
     'zipkin-endpoint': { type: 'string' },
@@ -56,6 +57,16 @@ const retryScale = (): number => {
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0 || value > 1)
     fail(`${raw} is not a retry interval scale between 0 and 1 (SHOP_RETRY_INTERVAL_SCALE)`);
+  return value;
+};
+
+/** The Default sampling rule's fixed rate, when given (X-Ray's own, 0.05, otherwise). */
+const traceSampling = (): number | undefined => {
+  const raw = args['trace-sampling'] ?? process.env.SHOP_TRACE_SAMPLING;
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 1)
+    fail(`${raw} is not a sampling rate between 0 and 1 (--trace-sampling, SHOP_TRACE_SAMPLING)`);
   return value;
 };
 
@@ -94,6 +105,7 @@ const cloudOptions = async (
     verbose: args.verbose,
     retryIntervalScale: retryScale(),
     tracing: !args['no-tracing'],
+    ...(traceSampling() !== undefined && { traceSampling: traceSampling() }),
     ...traceEndpoints(args, fail),
     alertWebhook: alertWebhook(),
     ...(!args['no-seed'] && { seed: (await import('./demo-seed')).seedThroughEdge(ports.edge) }),

@@ -38,6 +38,7 @@ import { stepFunctionsEdge } from './stepfunctions/api';
 import { changesEdge } from './stepfunctions/changes';
 import type { StepFunctionsService } from './stepfunctions/service';
 import { serveWeb, startWebBuild, type WebBuild, webConfig } from './web/site';
+import { samplingRuleSpecs } from './xray/sampling';
 import { startTraces, xrayEdge } from './xray/traces';
 
 export type { CloudOptions } from './options';
@@ -158,6 +159,7 @@ const startParts = async (context: Context, realm: Realm, logs: LogHub) => {
   for (const pending of [storage, client]) pending.catch(() => undefined);
   const issuer = await startIdentity(context, realm);
   const xray = (context.traces = startTraces(context));
+  for (const rule of samplingRuleSpecs(context.model)) xray.sampling.define(rule);
   // Closed after the functions stop: running executions reach DynamoDB through the edge.
   const fronts: { edge?: Server } = {};
   stops.add(async () => fronts.edge && close(fronts.edge));

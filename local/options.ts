@@ -36,6 +36,11 @@ export interface CloudOptions {
    * no spans and add no trace headers. Default true.
    */
   tracing?: boolean;
+  /**
+   * The Default sampling rule's fixed rate, 0 to 1 (`--trace-sampling`): X-Ray's 0.05 (with its one
+   * request a second) when absent; 1 traces every request.
+   */
+  traceSampling?: number;
   /** Every span recorded is forwarded to this OTLP/HTTP receiver (`--otlp-endpoint`, `…/v1/traces`). */
   otlpEndpoint?: string;
   /** Every span recorded is forwarded to this Zipkin span API (`--zipkin-endpoint`, `…/api/v2/spans`). */

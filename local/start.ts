@@ -56,7 +56,12 @@ export interface Context {
  * services start); none with `--no-tracing` (headers only pass through).
  */
 export const traceSink = (context: Context): TraceSink | undefined =>
-  context.options.tracing === false ? undefined : { record: (spans) => context.traces?.record(spans) };
+  context.options.tracing === false
+    ? undefined
+    : {
+        record: (spans) => context.traces?.record(spans),
+        sample: (request) => context.traces?.sample?.(request) ?? true,
+      };
 
 /** The node_modules folder the AWS SDK v3 comes from (this project's). */
 const RUNTIME_MODULES = join(dirname(require.resolve('@aws-sdk/client-dynamodb/package.json')), '..', '..');

@@ -1,4 +1,5 @@
 import type { HttpRequest, HttpResponse } from '../http/messages';
+import type { SamplingRequest } from '../xray/sampling';
 import { formatTraceHeader, parseTraceHeader, type TraceSink } from '../xray/spans';
 import { type ActiveSpan, lambdaInvokeAttributes, serviceResource, Tracer } from '../xray/tracer';
 import type { Invoke } from './authorizer';
@@ -42,11 +43,21 @@ const headerOf = (request: HttpRequest): string | undefined => {
   return Array.isArray(value) ? value[0] : value;
 };
 
+/** What X-Ray's sampling rules match a stage's request on (the stage's segment: its name, type and ARN). */
+const samplingRequest = (tracing: StageTracing, name: string, request: HttpRequest): SamplingRequest => ({
+  serviceName: name,
+  serviceType: 'AWS::ApiGateway::Stage',
+  resourceArn: String(tracing.tracer.resource['cloud.resource_id']),
+  httpMethod: request.method,
+  urlPath: request.path,
+  ...(typeof request.headers.host === 'string' && { host: request.headers.host }),
+});
+
 export const startStageSpan = (tracing: StageTracing, name: string, request: HttpRequest): ActiveSpan =>
   tracing.tracer.start(name, {
     kind: 'SERVER',
     parent: parseTraceHeader(headerOf(request)),
-    root: tracing.active,
+    root: tracing.active && samplingRequest(tracing, name, request),
     attributes: {
       'http.request.method': request.method,
       'url.path': request.path,

@@ -136,7 +136,10 @@ export class LambdaRuntime {
     const start = Date.now();
     const asked = performance.now();
     // Active tracing: the invoke is a span of the caller's trace (or of a new one), the function's parent.
-    const trace = this.options.tracing === false ? undefined : invocationTrace(options.traceHeader);
+    const trace =
+      this.options.tracing === false
+        ? undefined
+        : invocationTrace(options.traceHeader, (request) => this.options.traces?.sample?.(request) ?? true, fn);
     let outcome: Outcome | undefined;
     let fault: Injected | undefined;
     let cold = false;

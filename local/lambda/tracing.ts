@@ -7,6 +7,7 @@ import {
   type Span,
   type TraceContext,
 } from '../xray/spans';
+import type { SamplingRequest } from '../xray/sampling';
 import type { LambdaErrorPayload } from './invocation';
 import type { FunctionSpec } from './specs';
 
@@ -28,10 +29,17 @@ export interface InvocationTrace {
 
 /**
  * Where an invocation goes in a trace: under the caller's header, or in a new trace when none came
- * (as Lambda's active tracing starts one, sampled).
+ * (as Lambda's active tracing starts one, sampled as the rules say).
  */
-export const invocationTrace = (incoming: string | undefined): InvocationTrace => {
-  const caller = parseTraceHeader(incoming) ?? { traceId: newTraceId(), sampled: true };
+export const invocationTrace = (
+  incoming: string | undefined,
+  sample: (request: SamplingRequest) => boolean,
+  fn: Pick<FunctionSpec, 'name' | 'arn'>,
+): InvocationTrace => {
+  const caller = parseTraceHeader(incoming) ?? {
+    traceId: newTraceId(),
+    sampled: sample({ serviceName: fn.name, serviceType: 'AWS::Lambda::Function', resourceArn: fn.arn }),
+  };
   const spanId = newSpanId();
   return { caller, spanId, header: formatTraceHeader({ traceId: caller.traceId, spanId, sampled: caller.sampled }) };
 };

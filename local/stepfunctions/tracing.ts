@@ -17,6 +17,8 @@ import type { StateMachineSpec } from './specs';
 export type TraceFields = Pick<ExecutionRecord, 'traceHeader' | 'trace'>;
 
 const DYNAMODB = /^arn:aws:states:::dynamodb:([a-zA-Z]+)$/;
+/** A state machine as X-Ray's sampling rules name its type. */
+const SERVICE_TYPE = 'AWS::StepFunctions::StateMachine';
 
 /** The error of a failed Task call, as Step Functions names it (`Lambda.Unknown`, `States.TaskFailed` …). */
 const errorOf = (error: unknown) => ({ name: (error as Error).name, message: (error as Error).message });
@@ -41,6 +43,9 @@ export class StepFunctionsTracing {
     const caller = parseTraceHeader(traceHeader) ?? parseTraceHeader(earlier);
     const kept = traceHeader !== undefined && caller ? { traceHeader } : {};
     if (!this.tracer.enabled || (caller && !caller.sampled) || (!caller && !spec.tracingEnabled)) return kept;
+    // A trace that begins here: the sampling rules decide, and one left out goes on unsampled.
+    if (!caller && !this.tracer.sample({ serviceName: spec.name, serviceType: SERVICE_TYPE, resourceArn: spec.arn }))
+      return { traceHeader: formatTraceHeader({ traceId: newTraceId(), sampled: false }) };
     const own = { traceId: caller?.traceId ?? newTraceId(), spanId: newSpanId(), sampled: true };
     return { ...kept, trace: formatTraceHeader(own) };
   }

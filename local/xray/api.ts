@@ -5,10 +5,12 @@ import { ServiceError } from '../support/errors';
 import { type JsonBody, parseJsonBody } from '../support/json-body';
 import { spansOfRequest } from './otlp';
 import { decodeTraceRequest } from './otlp-proto';
+import { SAMPLING_OPERATIONS, samplingOperation } from './sampling-api';
 import type { XRayService } from './service';
 
 // The local X-Ray on the edge: OTLP/HTTP's trace receiver (`POST /v1/traces`, JSON or protobuf), and
-// X-Ray's REST-JSON read API (`POST /TraceSummaries`, `/Traces`, `/ServiceGraph`, `/TraceGraph`).
+// X-Ray's REST-JSON read API (`POST /TraceSummaries`, `/Traces`, `/ServiceGraph`, `/TraceGraph`), and
+// its sampling rules (`/GetSamplingRules`, `/CreateSamplingRule`, …; see sampling-api.ts).
 
 const OTLP_PATH = '/v1/traces';
 const OPERATIONS = new Set(['/TraceSummaries', '/Traces', '/ServiceGraph', '/TraceGraph']);
@@ -44,6 +46,7 @@ const traceIds = (body: JsonBody): string[] => {
 };
 
 const operation = (service: XRayService, path: string, body: JsonBody): object => {
+  if (SAMPLING_OPERATIONS.has(path)) return samplingOperation(service.sampling, path, body);
   switch (path) {
     case '/TraceSummaries':
       return service.traceSummaries({
@@ -131,7 +134,8 @@ export const xrayEdge = (service: XRayService | undefined): LocalService =>
   service
     ? {
         name: 'xray',
-        recognises: (request) => request.path === OTLP_PATH || OPERATIONS.has(request.path),
+        recognises: (request) =>
+          request.path === OTLP_PATH || OPERATIONS.has(request.path) || SAMPLING_OPERATIONS.has(request.path),
         handle: (request) =>
           request.path === OTLP_PATH ? receiveOtlp(service, request) : answerXRay(service, request),
         health: () => 'running',

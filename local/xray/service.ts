@@ -5,6 +5,7 @@ import { evaluateFilter } from './filter';
 import { parseFilter } from './filter-parse';
 import { serviceGraph } from './graph';
 import { type TraceView, viewOf } from './segments';
+import { type SamplingOptions, type SamplingRequest, SamplingRules } from './sampling';
 import type { Span, TraceSink } from './spans';
 import { otelTraceId } from './spans';
 import { type StoredTrace, TraceStore, type TraceStoreOptions } from './store';
@@ -29,14 +30,22 @@ const storedId = (id: string): string | undefined => (/^[0-9a-f]{32}$/i.test(id)
  */
 export class XRayService implements TraceSink {
   readonly store: TraceStore;
+  /** The sampling rules that decide, where a trace begins, whether it is recorded. */
+  readonly sampling: SamplingRules;
   private readonly views = new WeakMap<StoredTrace, { spans: number; view: TraceView }>();
 
   constructor(
     storeOptions: TraceStoreOptions = {},
     private readonly forwarders: SpanForwarder[] = [],
     private readonly accountId = '000000000000',
+    sampling: SamplingOptions = {},
   ) {
     this.store = new TraceStore(storeOptions);
+    this.sampling = new SamplingRules({ accountId, ...sampling });
+  }
+
+  sample(request: SamplingRequest): boolean {
+    return this.sampling.sample(request);
   }
 
   record(spans: readonly Span[]): void {

@@ -1,3 +1,4 @@
+import type { SamplingRequest } from './sampling';
 import { randomBytes } from 'node:crypto';
 
 // The local cloud's one model of a span: what the functions send by OTLP and what the emulated services
@@ -39,6 +40,8 @@ export interface Span {
 /** Where finished spans go: the local X-Ray store, and from it any exporter. */
 export interface TraceSink {
   record(spans: readonly Span[]): void;
+  /** Where a trace begins: whether the sampling rules trace this request (none: every request is traced). */
+  sample?(request: SamplingRequest): boolean;
 }
 
 /** A position in a trace: the trace, the span that is the parent of what comes next, and the sampling decision. */

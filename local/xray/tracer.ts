@@ -1,3 +1,4 @@
+import type { SamplingRequest } from './sampling';
 import {
   type Attributes,
   formatTraceHeader,
@@ -12,7 +13,8 @@ import {
 
 // The emulated services' own tracer: a span is a few fields in memory until it ends, then one record
 // call to the sink (the local X-Ray store batches its writes). Sampling follows X-Ray's header: a
-// parent with `Sampled=0` is passed on as it came, and nothing is recorded under it.
+// parent with `Sampled=0` is passed on as it came, and nothing is recorded under it. Where a trace
+// begins, the sampling rules decide (sampling.ts); a trace they leave out goes on with `Sampled=0`.
 
 /** The `cloud.platform` of each emitting service, as OpenTelemetry's semantic conventions name them. */
 export type CloudPlatform = 'aws_api_gateway' | 'aws_step_functions' | 'aws_sns' | 'aws_eventbridge';
@@ -36,8 +38,11 @@ export interface SpanStart {
   kind: SpanKind;
   /** The caller's position in its trace (from its header); none: a new trace when `root`, else nothing is traced. */
   parent?: TraceContext;
-  /** Start a new trace when there is no parent (a resource with active tracing); default false. */
-  root?: boolean;
+  /**
+   * Start a new trace when there is no parent (a resource with active tracing); default false. The
+   * request, when given, is the sampling rules' to decide on; `true` traces it regardless.
+   */
+  root?: boolean | SamplingRequest;
   attributes?: Attributes;
   /** Epoch ms; now when absent. */
   start?: number;
@@ -132,8 +137,15 @@ export class Tracer {
     return this.sink !== undefined;
   }
 
+  /** Whether a trace that begins here, at this request, is recorded (the sampling rules; none: yes). */
+  sample(request: SamplingRequest): boolean {
+    return this.sink?.sample?.(request) ?? true;
+  }
+
   start(name: string, { kind, parent, root = false, attributes, start, spanId, resource }: SpanStart): ActiveSpan {
     if (!this.sink || (parent && !parent.sampled) || (!parent && !root)) return passThrough(parent);
+    if (!parent && typeof root === 'object' && !this.sample(root))
+      return passThrough({ traceId: newTraceId(), sampled: false });
     return new RecordingSpan(this.sink, {
       traceId: parent?.traceId ?? newTraceId(),
       spanId: spanId ?? newSpanId(),

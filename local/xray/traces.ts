@@ -7,17 +7,25 @@ export { xrayEdge } from './api';
 
 /** What the local X-Ray is started with (a part of the cloud's Context, see start.ts). */
 export interface TracesContext {
-  options: { dataDir?: string; tracing?: boolean; otlpEndpoint?: string; zipkinEndpoint?: string };
+  options: {
+    dataDir?: string;
+    tracing?: boolean;
+    otlpEndpoint?: string;
+    zipkinEndpoint?: string;
+    traceSampling?: number;
+  };
   accountId: string;
+  region: string;
   log: (message: string) => void;
   stops: Stops;
 }
 
 /**
  * The local X-Ray of a starting cloud: its spans kept under the data directory (`xray/spans.jsonl`;
- * in memory only with `--in-memory`), forwarded to `--otlp-endpoint` and `--zipkin-endpoint`.
+ * in memory only with `--in-memory`), forwarded to `--otlp-endpoint` and `--zipkin-endpoint`; its
+ * sampling rules beside them, the Default rule's rate from `--trace-sampling`.
  */
-export const startTraces = ({ options, accountId, log, stops }: TracesContext): XRayService => {
+export const startTraces = ({ options, accountId, region, log, stops }: TracesContext): XRayService => {
   const forwarders: SpanForwarder[] = [];
   if (options.otlpEndpoint) forwarders.push(otlpForwarder(options.otlpEndpoint, log));
   if (options.zipkinEndpoint) forwarders.push(zipkinForwarder(options.zipkinEndpoint, log));
@@ -25,6 +33,11 @@ export const startTraces = ({ options, accountId, log, stops }: TracesContext): 
     { ...(options.dataDir && { dir: join(options.dataDir, 'xray') }), log },
     forwarders,
     accountId,
+    {
+      region,
+      ...(options.dataDir && { file: join(options.dataDir, 'xray', 'sampling-rules.json') }),
+      ...(options.traceSampling !== undefined && { defaultRate: options.traceSampling }),
+    },
   );
   stops.add(() => service.stop());
   return service;

@@ -79,7 +79,12 @@ test('only the known types go without a LocalStack provider, and each says what 
   const types = new Set(Object.values(variants).flatMap((t) => Object.values(t.Resources).map((r) => r.Type)));
   const withoutProvider = [...types].filter((type) => !freeTier.supported[type] && !isCustom(type)).sort();
   expect(withoutProvider).toEqual(
-    ['AWS::ApiGateway::Authorizer', 'AWS::CDK::Metadata', 'AWS::CloudWatch::Dashboard'].filter((t) => types.has(t)),
+    [
+      'AWS::ApiGateway::Authorizer',
+      'AWS::CDK::Metadata',
+      'AWS::CloudWatch::Dashboard',
+      'AWS::XRay::SamplingRule',
+    ].filter((t) => types.has(t)),
   );
   for (const type of withoutProvider) expect(freeTier.withoutProvider[type]?.length).toBeGreaterThan(40);
 });

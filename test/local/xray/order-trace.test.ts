@@ -1,5 +1,11 @@
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { BatchGetTracesCommand, XRayClient } from '@aws-sdk/client-xray';
+import {
+  BatchGetTracesCommand,
+  GetSamplingRulesCommand,
+  GetTraceSummariesCommand,
+  UpdateSamplingRuleCommand,
+  XRayClient,
+} from '@aws-sdk/client-xray';
 import type { SegmentDocument } from '../../../local/xray/segments';
 import { randomUUID } from 'node:crypto';
 import { type CloudProcess, startCloudProcess, stopCloudProcess } from '../../support/cloud-process';
@@ -109,4 +115,79 @@ test('an order placed with a trace header runs its saga in that trace', async ()
   // Each Task state is a subsegment of the execution, the Lambda invokes under its attempts.
   expect(flatten(saga).map((doc) => doc.name)).toEqual(expect.arrayContaining(['Attempt 1']));
   expect(docs.every((doc) => doc.trace_id === xrayTraceId(caller.traceId))).toBe(true);
+}, 240_000);
+
+/** An order of a product of its own, placed without a trace header: the stage decides by the sampling rules. */
+const placeOrder = async (alice: string, admin: string) => {
+  const sku = `SA-${randomUUID().slice(0, 8).toUpperCase()}`;
+  await api(admin, 'PUT', `/products/${sku}`, { name: `Sampled ${sku}`, price: 100, stock: 5 });
+  const slot = (await api<{ slotId: string; remaining: number }[]>(undefined, 'GET', '/delivery/slots')).body.find(
+    (s) => s.remaining > 5,
+  )!;
+  const created = await api<{ orderId: string }>(
+    alice,
+    'POST',
+    '/orders',
+    { items: [{ sku, quantity: 1 }], delivery: { slotId: slot.slotId, address: '2 Sample Road' } },
+    { 'idempotency-key': randomUUID() },
+  );
+  expect(created.status).toBe(201);
+  await eventually(
+    async () => {
+      const { body } = await api<{ status: string }>(alice, 'GET', `/orders/${created.body.orderId}`);
+      return TERMINAL.includes(body.status) ? body : undefined;
+    },
+    `order ${created.body.orderId} to end`,
+    90_000,
+  );
+  return { orderId: created.body.orderId, header: parseTraceHeader(created.headers.get('x-amzn-trace-id') ?? '')! };
+};
+
+test('an order the sampling rules leave out runs unsampled end to end: no service and no function records a span of it', async () => {
+  const admin = await tokenFor(cloud, 'admin');
+  const alice = await tokenFor(cloud, 'alice');
+  // The stack's rule for placing an order sits before X-Ray's Default rule.
+  const { SamplingRuleRecords = [] } = await xray.send(new GetSamplingRulesCommand({}));
+  const names = SamplingRuleRecords.map((r) => r.SamplingRule!.RuleName!);
+  expect(names).toEqual(['ServerlessShop-orders', 'Default']);
+  const setRules = (ReservoirSize: number, FixedRate: number) =>
+    Promise.all(
+      names.map((RuleName) =>
+        xray.send(new UpdateSamplingRuleCommand({ SamplingRuleUpdate: { RuleName, ReservoirSize, FixedRate } })),
+      ),
+    );
+  await setRules(0, 0);
+  let left: Awaited<ReturnType<typeof placeOrder>>;
+  try {
+    left = await placeOrder(alice, admin);
+    expect(left.header.sampled).toBe(false);
+  } finally {
+    await setRules(0, 1);
+  }
+  // An order traced after it, by the same functions: once its trace holds their spans, any of the first
+  // order's would have arrived before them (each function's spans go in order, a batch a second).
+  const traced = await placeOrder(alice, admin);
+  expect(traced.header.sampled).toBe(true);
+  await eventually(
+    async () => {
+      const { Traces = [] } = await xray.send(
+        new BatchGetTracesCommand({ TraceIds: [xrayTraceId(traced.header.traceId)] }),
+      );
+      const origins = (Traces[0]?.Segments ?? []).map((s) => (JSON.parse(s.Document!) as SegmentDocument).origin);
+      return origins.filter((origin) => origin === 'AWS::Lambda::Function').length >= 5 ? origins : undefined;
+    },
+    'the traced order’s function segments',
+    30_000,
+  );
+  const { Traces = [] } = await xray.send(new BatchGetTracesCommand({ TraceIds: [xrayTraceId(left.header.traceId)] }));
+  expect(Traces).toEqual([]);
+  const { TraceSummaries = [] } = await xray.send(
+    new GetTraceSummariesCommand({
+      StartTime: new Date(Date.now() - 300_000),
+      EndTime: new Date(Date.now() + 1000),
+      FilterExpression: `annotation.orderId = "${left.orderId}"`,
+    }),
+  );
+  expect(TraceSummaries).toEqual([]);
+  await setRules(1, 0.05);
 }, 240_000);

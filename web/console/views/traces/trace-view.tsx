@@ -81,7 +81,9 @@ export const OrderTrace = ({
         !summaries.error && (
           <p class="muted" role="status">
             No trace yet for order <code>{orderId}</code> (GetTraceSummaries with <code>{orderFilter(orderId)}</code>{' '}
-            found none); looking again every {LIVE_MS / 1000} s.
+            found none); looking again every {LIVE_MS / 1000} s. An order the sampling rules left out has none (X-Ray
+            traces the first order each second and 5% of the rest): to trace every one, start the cloud with{' '}
+            <code>--trace-sampling 1</code> or raise the rules’ rate (<code>aws xray update-sampling-rule</code>).
           </p>
         )
       )}
