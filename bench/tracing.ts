@@ -3,9 +3,10 @@ import { median, round1 } from './lib/stats';
 import { latencyFigures, runOrders, throughputOf } from './saga';
 
 /**
- * What tracing costs: the same sagas on two clouds of the same run, one traced (the default: the
- * functions' OpenTelemetry, the runtime's and the services' spans) and one with `--no-tracing`, round
- * by round in turn (on first, then off first) so that drift falls on both alike.
+ * What tracing costs: the same sagas on clouds of the same run, one traced as by default (the functions'
+ * OpenTelemetry, the runtime's and the services' spans, for the requests X-Ray's sampling rules pick),
+ * one with `--no-tracing`, and one tracing every request (`--trace-sampling 1`), round by round in
+ * turn (each first in its turn) so that drift falls on all alike.
  */
 export interface TracingFigure {
   rounds: number;
@@ -13,8 +14,12 @@ export interface TracingFigure {
   concurrency: number;
   on: { p50: number; p99: number; perSecond: number };
   off: { p50: number; p99: number; perSecond: number };
-  /** Percent more saga p50 latency, and percent less throughput, with tracing on. */
+  /** Every request traced (`--trace-sampling 1`). */
+  every: { p50: number; p99: number; perSecond: number };
+  /** Percent more saga p50 latency, and percent less throughput, with tracing on (the default rules). */
   overhead: { p50Percent: number; throughputPercent: number };
+  /** The same, tracing every request. */
+  everyOverhead: { p50Percent: number; throughputPercent: number };
 }
 
 export type StartCloud = (name: string, args: string[]) => Promise<{ endpoints: Endpoints; stop: () => Promise<void> }>;
@@ -52,6 +57,7 @@ const measure = async (side: Side, latencyOrders: number, concurrency: number, t
   side.perSecond.push(throughputOf(concurrency, placed, timings).perSecond);
 };
 
+type Figures = ReturnType<typeof figures>;
 const figures = (side: Side) => ({ p50: median(side.p50), p99: median(side.p99), perSecond: median(side.perSecond) });
 
 export const measureTracing = async (
@@ -65,32 +71,36 @@ export const measureTracing = async (
   log: (line: string) => void,
 ): Promise<TracingFigure> => {
   const orders = rounds * (latencyOrders + throughputOrders) + 50;
-  let on: Side | undefined;
-  let off: Side | undefined;
+  const sides: Partial<Record<'on' | 'off' | 'every', Side>> = {};
   try {
-    on = await open(start, 'bench-traced', [], orders);
-    off = await open(start, 'bench-untraced', ['--no-tracing'], orders);
+    sides.on = await open(start, 'bench-traced', [], orders);
+    sides.off = await open(start, 'bench-untraced', ['--no-tracing'], orders);
+    sides.every = await open(start, 'bench-every', ['--trace-sampling', '1'], orders);
+    const all = [sides.on, sides.off, sides.every];
     for (let round = 0; round < rounds; round++) {
-      const order = round % 2 === 0 ? [on, off] : [off, on];
+      const order = [...all.slice(round % 3), ...all.slice(0, round % 3)];
       for (const side of order) await measure(side, latencyOrders, concurrency, throughputOrders);
+      const line = (name: string, side: Side) => `${name} p50 ${side.p50.at(-1)} ms, ${side.perSecond.at(-1)}/s`;
       log(
-        `  tracing round ${round + 1}: on p50 ${on.p50.at(-1)} ms, ${on.perSecond.at(-1)}/s; off p50 ${off.p50.at(-1)} ms, ${off.perSecond.at(-1)}/s`,
+        `  tracing round ${round + 1}: ${line('on', sides.on)}; ${line('off', sides.off)}; ${line('every', sides.every)}`,
       );
     }
-    const [traced, untraced] = [figures(on), figures(off)];
+    const [traced, untraced, every] = all.map(figures) as [Figures, Figures, Figures];
+    const overhead = (side: Figures) => ({
+      p50Percent: round1((side.p50 / untraced.p50 - 1) * 100),
+      throughputPercent: round1((1 - side.perSecond / untraced.perSecond) * 100),
+    });
     return {
       rounds,
       latencyOrders,
       concurrency,
       on: traced,
       off: untraced,
-      overhead: {
-        p50Percent: round1((traced.p50 / untraced.p50 - 1) * 100),
-        throughputPercent: round1((1 - traced.perSecond / untraced.perSecond) * 100),
-      },
+      every,
+      overhead: overhead(traced),
+      everyOverhead: overhead(every),
     };
   } finally {
-    await close(on);
-    await close(off);
+    for (const side of Object.values(sides)) await close(side);
   }
 };

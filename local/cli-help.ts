@@ -28,9 +28,10 @@ Usage: npm start -- [options]
   --no-tracing        no traces: the functions load no OpenTelemetry and get no trace header, and
                       no service emits spans or adds a header (a caller's passes through them)
   --trace-sampling <rate>
-                      the Default sampling rule's fixed rate, 0 to 1 (env SHOP_TRACE_SAMPLING):
-                      X-Ray's own is the first request each second and 5% of the rest; 1 traces
-                      every request (or aws xray update-sampling-rule, kept with the data)
+                      every sampling rule's fixed rate, 0 to 1 (env SHOP_TRACE_SAMPLING): by
+                      default X-Ray's rules trace the first request each second (the first order
+                      too) and 5% of the rest; 1 traces every request (or aws xray
+                      update-sampling-rule, kept with the data)
   --otlp-endpoint <url>   forward every span to an OTLP/HTTP receiver (env SHOP_OTLP_ENDPOINT)
   --zipkin-endpoint <url> forward every span to Zipkin, http://localhost:9411/api/v2/spans (env SHOP_ZIPKIN_ENDPOINT)
   --alert-webhook <url>

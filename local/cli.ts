@@ -60,7 +60,7 @@ const retryScale = (): number => {
   return value;
 };
 
-/** The Default sampling rule's fixed rate, when given (X-Ray's own, 0.05, otherwise). */
+/** Every sampling rule's fixed rate, when given (the rules' own otherwise). */
 const traceSampling = (): number | undefined => {
   const raw = args['trace-sampling'] ?? process.env.SHOP_TRACE_SAMPLING;
   if (raw === undefined || raw === '') return undefined;

@@ -37,8 +37,8 @@ export interface CloudOptions {
    */
   tracing?: boolean;
   /**
-   * The Default sampling rule's fixed rate, 0 to 1 (`--trace-sampling`): X-Ray's 0.05 (with its one
-   * request a second) when absent; 1 traces every request.
+   * Every sampling rule's fixed rate, 0 to 1 (`--trace-sampling`): as the rules say when absent (X-Ray's
+   * Default: one request a second, then 0.05); 1 traces every request.
    */
   traceSampling?: number;
   /** Every span recorded is forwarded to this OTLP/HTTP receiver (`--otlp-endpoint`, `…/v1/traces`). */

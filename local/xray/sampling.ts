@@ -92,8 +92,8 @@ export interface SamplingOptions {
   file?: string;
   accountId?: string;
   region?: string;
-  /** The Default rule's fixed rate at start (`--trace-sampling`), over what the file holds. */
-  defaultRate?: number;
+  /** Every rule's fixed rate (`--trace-sampling`), over what the file and the template hold. */
+  rate?: number;
   random?: () => number;
   now?: () => number;
 }
@@ -110,7 +110,7 @@ export class SamplingRules {
     this.now = options.now ?? Date.now;
     for (const record of this.load()) this.records.set(record.SamplingRule.RuleName, record);
     if (!this.records.has(DEFAULT_RULE)) this.records.set(DEFAULT_RULE, this.record(this.defaultRule()));
-    if (options.defaultRate !== undefined) this.records.get(DEFAULT_RULE)!.SamplingRule.FixedRate = options.defaultRate;
+    for (const record of this.records.values()) this.override(record.SamplingRule);
   }
 
   arn(name: string): string {
@@ -157,7 +157,12 @@ export class SamplingRules {
     const record = this.records.get(rule.RuleName);
     if (record) Object.assign(record.SamplingRule, rule);
     else this.records.set(rule.RuleName, this.record({ ...rule, RuleARN: this.arn(rule.RuleName) }));
+    this.override(this.records.get(rule.RuleName)!.SamplingRule);
     this.save();
+  }
+
+  private override(rule: SamplingRule): void {
+    if (this.options.rate !== undefined) rule.FixedRate = this.options.rate;
   }
 
   update(record: SamplingRuleRecord, changes: Partial<SamplingRule>): SamplingRuleRecord {

@@ -23,7 +23,7 @@ export interface TracesContext {
 /**
  * The local X-Ray of a starting cloud: its spans kept under the data directory (`xray/spans.jsonl`;
  * in memory only with `--in-memory`), forwarded to `--otlp-endpoint` and `--zipkin-endpoint`; its
- * sampling rules beside them, the Default rule's rate from `--trace-sampling`.
+ * sampling rules beside them, every rule's rate from `--trace-sampling`.
  */
 export const startTraces = ({ options, accountId, region, log, stops }: TracesContext): XRayService => {
   const forwarders: SpanForwarder[] = [];
@@ -36,7 +36,7 @@ export const startTraces = ({ options, accountId, region, log, stops }: TracesCo
     {
       region,
       ...(options.dataDir && { file: join(options.dataDir, 'xray', 'sampling-rules.json') }),
-      ...(options.traceSampling !== undefined && { defaultRate: options.traceSampling }),
+      ...(options.traceSampling !== undefined && { rate: options.traceSampling }),
     },
   );
   stops.add(() => service.stop());

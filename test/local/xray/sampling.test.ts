@@ -100,8 +100,10 @@ test('the rules are kept across a restart; the stack’s rules are put back as t
       ['stack-orders', 0.25],
       ['Default', 1],
     ]);
-    // --trace-sampling sets the Default rule's rate over what was kept.
-    expect(new SamplingRules({ file, defaultRate: 0 }).find('Default', undefined).SamplingRule.FixedRate).toBe(0);
+    // --trace-sampling sets every rule's rate over what was kept and what the template says.
+    const overridden = new SamplingRules({ file, rate: 0 });
+    overridden.define({ ...ordersRule, RuleName: 'stack-orders', FixedRate: 0.25 });
+    expect(overridden.list().map((r) => r.SamplingRule.FixedRate)).toEqual([0, 0, 0]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
