@@ -2,15 +2,23 @@ import type { ExecutionEnvironment } from './environment';
 import type { FunctionSpec } from './specs';
 
 /**
+ * An idle worker this long is spare: under a full budget, another function's scale-out may end it. One
+ * idle for less is likely wanted again at once, and a cold start costs far more than waiting for a
+ * warm worker of one's own (hundreds of ms against tens).
+ */
+export const SPARE_AFTER_MS = 1000;
+
+/**
  * How many workers the whole runtime may have alive: a worker thread holds a V8 heap and its own
  * copy of the SDK, so an unbounded scale-out exhausts memory and CPU before it helps. When the cap
- * is reached, the longest-idle worker of any function is ended to make room, and when none is idle,
- * the invocation waits for one to free up.
+ * is reached, the longest-idle worker of any function is ended to make room for a function that has
+ * no worker at all, or for one that scales out when that worker is spare (SPARE_AFTER_MS); otherwise
+ * the invocation waits for a worker to free up.
  */
 export class WorkerBudget {
   private live = 0;
-  /** Idle workers of every pool, oldest first. */
-  private readonly idle: { env: ExecutionEnvironment; pool: FunctionPool }[] = [];
+  /** Idle workers of every pool, oldest first, with when each went idle. */
+  private readonly idle: { env: ExecutionEnvironment; pool: FunctionPool; since: number }[] = [];
   /** Pools with invocations waiting for a worker they could not start. */
   private readonly starving: FunctionPool[] = [];
 
@@ -20,11 +28,15 @@ export class WorkerBudget {
     return this.live;
   }
 
-  /** A place for a new worker: a free one, or one an idle worker of any function gives up. */
-  take(): boolean {
+  /**
+   * A place for a new worker: a free one, or one an idle worker of any function gives up (any idle
+   * worker for a function that has none, `first`; a spare one for a function that scales out).
+   */
+  take(first: boolean): boolean {
     if (this.live >= this.max) {
-      const oldest = this.idle.shift();
-      if (!oldest) return false;
+      const oldest = this.idle[0];
+      if (!oldest || (!first && performance.now() - oldest.since < SPARE_AFTER_MS)) return false;
+      this.idle.shift();
       // Its place passes straight to the caller.
       oldest.pool.evict(oldest.env, false);
     }
@@ -48,7 +60,7 @@ export class WorkerBudget {
   }
 
   idled(env: ExecutionEnvironment, pool: FunctionPool): void {
-    this.idle.push({ env, pool });
+    this.idle.push({ env, pool, since: performance.now() });
   }
 
   unidled(env: ExecutionEnvironment): void {
@@ -81,8 +93,11 @@ export class FunctionPool {
       this.wake(env);
       return Promise.resolve({ env, cold: false });
     }
-    if (this.all.size < this.limit && this.budget.take()) return Promise.resolve({ env: this.fresh(), cold: true });
-    if (this.all.size < this.limit) this.budget.starve(this);
+    const first = this.all.size === 0;
+    if (this.all.size < this.limit && this.budget.take(first))
+      return Promise.resolve({ env: this.fresh(), cold: true });
+    // A function with no worker waits for the next place that frees up; one with workers, for its own.
+    if (first) this.budget.starve(this);
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 
@@ -101,10 +116,11 @@ export class FunctionPool {
   serveWaiter(): void {
     const next = this.waiting.shift();
     if (!next) return;
-    if (this.budget.take()) return next({ env: this.fresh(), cold: true });
+    const first = this.all.size === 0;
+    if (this.budget.take(first)) return next({ env: this.fresh(), cold: true });
     this.waiting.unshift(next);
-    // Still waiting: the next place that comes free is this pool's turn.
-    this.budget.starve(this);
+    // Still waiting: with no worker of its own, the next place that comes free is this pool's turn.
+    if (first) this.budget.starve(this);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SPARE_AFTER_MS } from '../../../local/lambda/pool';
 import { LambdaRuntime } from '../../../local/lambda/runtime';
 import type { FunctionSpec } from '../../../local/lambda/specs';
 
@@ -93,4 +94,25 @@ test('new code under a full budget: an invocation waiting for the function is st
 
   expect(answers).toEqual(['f', 'g', 'f, new code']);
   expect(runtime.stats().workers).toBeLessThanOrEqual(1);
+});
+
+test('under a full budget, a function that scales out waits for its own worker rather than end one another function just used; a spare one it may end', async () => {
+  const cold: string[] = [];
+  const runtime = new LambdaRuntime(['x', 'y'].map(slow), {
+    maxWorkers: 2,
+    defaultConcurrency: 2,
+    onReport: (report) => report.coldStart && cold.push(report.fn.name),
+  });
+  runtimes.push(runtime);
+  await runtime.invoke('y', {}); // y's worker, idle from now on
+  // Two at once for x: the first starts a worker in the free place; the second waits for it, and y's stays.
+  await Promise.all([runtime.invoke('x', {}), runtime.invoke('x', {})]);
+  await runtime.invoke('y', {});
+  expect(cold).toEqual(['y', 'x']);
+
+  // y's worker idle beyond SPARE_AFTER_MS is spare: x scales out into its place.
+  await new Promise((resolve) => setTimeout(resolve, SPARE_AFTER_MS + 100));
+  await Promise.all([runtime.invoke('x', {}), runtime.invoke('x', {})]);
+  expect(cold).toEqual(['y', 'x', 'x']);
+  expect(runtime.stats().workers).toBe(2);
 });
