@@ -8,7 +8,7 @@ import {
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { SegmentDocument } from '../../../local/xray/segments';
-import { childOf, SpanKind, SpanStatusCode, startXRayEdge, tracerOf } from './support';
+import { childOf, SpanKind, SpanStatusCode, startXRayEdge, tracerOf, xrayClientOf } from './support';
 
 // The local X-Ray on a real edge: spans made by OpenTelemetry's SDK, sent as OTLP/HTTP with
 // OpenTelemetry's own serializers (the bytes its OTLP exporters send: JSON, protobuf), read back with the
@@ -21,11 +21,7 @@ const now = () => Date.now() / 1000;
 
 beforeAll(async () => {
   edge = await startXRayEdge();
-  xray = new XRayClient({
-    endpoint: edge.base,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-  });
+  xray = xrayClientOf(edge);
 });
 afterAll(async () => {
   xray.destroy();

@@ -51,6 +51,17 @@ const api = async <T>(token: string | undefined, method: string, path: string, b
   return { status: response.status, headers: response.headers, body: (await response.json()) as T };
 };
 
+/** Waits for the order's saga to end (the order in a terminal status). */
+const orderEnded = (token: string, orderId: string) =>
+  eventually(
+    async () => {
+      const { body } = await api<{ status: string }>(token, 'GET', `/orders/${orderId}`);
+      return TERMINAL.includes(body.status) ? body : undefined;
+    },
+    `order ${orderId} to end`,
+    90_000,
+  );
+
 test('an order placed with a trace header runs its saga in that trace', async () => {
   const admin = await tokenFor(cloud, 'admin');
   const alice = await tokenFor(cloud, 'alice');
@@ -80,14 +91,7 @@ test('an order placed with a trace header runs its saga in that trace', async ()
   // The handler's own position (the stage's integration span, or its SDK call's span), not the client's.
   expect(started?.spanId).toBeDefined();
   expect(started?.spanId).not.toBe(caller.spanId);
-  await eventually(
-    async () => {
-      const { body } = await api<{ status: string }>(alice, 'GET', `/orders/${created.body.orderId}`);
-      return TERMINAL.includes(body.status) ? body : undefined;
-    },
-    `order ${created.body.orderId} to end`,
-    90_000,
-  );
+  await orderEnded(alice, created.body.orderId);
 
   // Every part of the order's way is in its trace: segments by origin, DynamoDB as an AWS call or a table.
   const expected = [
@@ -132,14 +136,7 @@ const placeOrder = async (alice: string, admin: string) => {
     { 'idempotency-key': randomUUID() },
   );
   expect(created.status).toBe(201);
-  await eventually(
-    async () => {
-      const { body } = await api<{ status: string }>(alice, 'GET', `/orders/${created.body.orderId}`);
-      return TERMINAL.includes(body.status) ? body : undefined;
-    },
-    `order ${created.body.orderId} to end`,
-    90_000,
-  );
+  await orderEnded(alice, created.body.orderId);
   return { orderId: created.body.orderId, header: parseTraceHeader(created.headers.get('x-amzn-trace-id') ?? '')! };
 };
 

@@ -13,7 +13,7 @@ import { XRayService } from '../../../local/xray/service';
 import { Tracer } from '../../../local/xray/tracer';
 import { parseTraceHeader } from '../../../local/xray/spans';
 import { match } from '../../support/matchers';
-import { startXRayEdge } from './support';
+import { startXRayEdge, xrayClientOf } from './support';
 
 // X-Ray's sampling rules: the rule of lowest priority that matches decides, by its reservoir each second
 // and then its fixed rate; the Default rule is X-Ray's (1 a second, 5%). Read and written with the AWS
@@ -129,11 +129,7 @@ describe('the sampling rule API on the edge', () => {
 
   beforeAll(async () => {
     edge = await startXRayEdge(new XRayService());
-    xray = new XRayClient({
-      endpoint: edge.base,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-    });
+    xray = xrayClientOf(edge);
   });
   afterAll(async () => {
     xray.destroy();

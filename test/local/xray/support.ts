@@ -1,3 +1,4 @@
+import { XRayClient } from '@aws-sdk/client-xray';
 import {
   type Attributes,
   ROOT_CONTEXT,
@@ -25,6 +26,10 @@ export const startXRayEdge = async (service = new XRayService()) => {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { service, server, base, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 };
+
+/** The AWS SDK's X-Ray client, pointed at an edge of `startXRayEdge`. */
+export const xrayClientOf = (edge: { base: string }) =>
+  new XRayClient({ endpoint: edge.base, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
 
 /** A tracer of one service (its resource), whose finished spans go through `exporter` (or are collected). */
 export const tracerOf = (resource: Attributes, onEnd: SimpleSpanProcessor | ReadableSpan[]) => {
