@@ -143,13 +143,14 @@ const measureFloor = async (endpoint: string, world: { skus: string[]; slots: st
 const localEndpoints = async (
   name = 'bench',
   extraArgs: string[] = [],
+  env: Record<string, string> = {},
 ): Promise<{
   endpoints: Endpoints;
   stop: () => Promise<void>;
   pids: { cloud: number; jvm: number };
   dynamodb: string;
 }> => {
-  const cloud = await startCloudProcess(name, extraArgs);
+  const cloud = await startCloudProcess(name, extraArgs, { env });
   const outputs = (await (await fetch(`${cloud.edge}/_local/outputs`)).json()) as Record<string, string>;
   const startup = (await (await fetch(`${cloud.edge}/_local/startup`)).json()) as Record<string, number | string>;
   return {
@@ -177,6 +178,8 @@ const tracingCost = () => {
       latencyOrders: QUICK ? 10 : Number(args.orders ?? 100),
       concurrency: 8,
       throughputOrders: QUICK ? 16 : Number(args.orders ?? 100) * 2,
+      // DynamoDB Local's JIT and each function's environments warmed at the concurrency measured.
+      warmOrders: QUICK ? 32 : 100,
     },
     log,
   );

@@ -60,6 +60,16 @@ const retryScale = (): number => {
   return value;
 };
 
+/** How long a warm Lambda environment is kept idle, when given (SHOP_LAMBDA_IDLE_TIMEOUT, seconds). */
+const lambdaIdleTimeoutMs = (): number | undefined => {
+  const raw = process.env.SHOP_LAMBDA_IDLE_TIMEOUT;
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 3600)
+    fail(`${raw} is not a whole number of seconds from 1 to 3600 (SHOP_LAMBDA_IDLE_TIMEOUT)`);
+  return value * 1000;
+};
+
 /** Every sampling rule's fixed rate, when given (the rules' own otherwise). */
 const traceSampling = (): number | undefined => {
   const raw = args['trace-sampling'] ?? process.env.SHOP_TRACE_SAMPLING;
@@ -90,6 +100,8 @@ const cloudOptions = async (
     issuer: args['issuer-url'] ? 0 : await port(args['issuer-port'], 'SHOP_ISSUER_PORT', 8080),
     web: await port(args['web-port'], 'SHOP_WEB_PORT', 8000),
   };
+  const sampling = traceSampling();
+  const idleTimeoutMs = lambdaIdleTimeoutMs();
   return {
     templatePath,
     stackName,
@@ -105,7 +117,8 @@ const cloudOptions = async (
     verbose: args.verbose,
     retryIntervalScale: retryScale(),
     tracing: !args['no-tracing'],
-    ...(traceSampling() !== undefined && { traceSampling: traceSampling() }),
+    ...(sampling !== undefined && { traceSampling: sampling }),
+    ...(idleTimeoutMs !== undefined && { lambdaIdleTimeoutMs: idleTimeoutMs }),
     ...traceEndpoints(args, fail),
     alertWebhook: alertWebhook(),
     ...(!args['no-seed'] && { seed: (await import('./demo-seed')).seedThroughEdge(ports.edge) }),

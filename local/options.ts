@@ -41,6 +41,8 @@ export interface CloudOptions {
    * Default: one request a second, then 0.05); 1 traces every request.
    */
   traceSampling?: number;
+  /** How long a warm Lambda environment is kept idle before it is ended (`SHOP_LAMBDA_IDLE_TIMEOUT`; 60 s). */
+  lambdaIdleTimeoutMs?: number;
   /** Every span recorded is forwarded to this OTLP/HTTP receiver (`--otlp-endpoint`, `…/v1/traces`). */
   otlpEndpoint?: string;
   /** Every span recorded is forwarded to this Zipkin span API (`--zipkin-endpoint`, `…/api/v2/spans`). */

@@ -136,6 +136,7 @@ export const startFunctions = (context: Context, issuer: string, logs: LogHub) =
     },
     onOutput: (output) => logs.output(output),
     onReport: (report) => logs.report(report),
+    ...(options.lambdaIdleTimeoutMs !== undefined && { idleTimeoutMs: options.lambdaIdleTimeoutMs }),
     chaos,
     // Active tracing: each invoke is a span of its caller's trace, and the function's span its child.
     tracing,

@@ -32,7 +32,7 @@ export interface CloudProcess {
 export const startCloudProcess = async (
   name: string,
   extraArgs: string[] = [],
-  options: { dataDir?: string; nodeArgs?: string[]; root?: string; watch?: boolean } = {},
+  options: { dataDir?: string; nodeArgs?: string[]; root?: string; watch?: boolean; env?: Record<string, string> } = {},
 ): Promise<CloudProcess> => {
   const logFile = join(tmpdir(), `shop-${name}-cloud-${process.pid}.log`);
   const log = createWriteStream(logFile, { flags: logsStarted.has(logFile) ? 'a' : 'w' });
@@ -63,6 +63,7 @@ export const startCloudProcess = async (
       env: {
         ...Object.fromEntries(Object.entries(process.env).filter(([variable]) => !variable.startsWith('AWS_'))),
         NO_COLOR: '1',
+        ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group, so that stopping it reaches everything the cloud started.
