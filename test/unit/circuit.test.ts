@@ -1,0 +1,219 @@
+import {
+  CircuitBreaker,
+  type CircuitChange,
+  CircuitOpen,
+  type CircuitRecord,
+  type CircuitSettings,
+  type CircuitStore,
+  type CircuitTransition,
+} from '../../functions/order/circuit';
+
+/** The store's contract in memory: conditional changes on the version, as DynamoDB makes them. */
+class MemoryCircuitStore implements CircuitStore {
+  readonly records = new Map<string, CircuitRecord>();
+  reads = 0;
+  writes = 0;
+  down = false;
+
+  private check() {
+    if (this.down) throw Object.assign(new Error('connect ECONNREFUSED'), { name: 'TimeoutError' });
+  }
+
+  read(circuit: string) {
+    this.check();
+    this.reads++;
+    return Promise.resolve(this.copy(circuit));
+  }
+
+  addFailure(circuit: string, now: number) {
+    this.check();
+    this.writes++;
+    const record = this.records.get(circuit) ?? {
+      circuit,
+      state: 'CLOSED' as const,
+      failures: 0,
+      probeSuccesses: 0,
+      changedAt: now,
+      version: 0,
+    };
+    this.records.set(circuit, { ...record, failures: record.failures + 1 });
+    return Promise.resolve(this.copy(circuit)!);
+  }
+
+  resetFailures(circuit: string) {
+    this.check();
+    this.writes++;
+    const record = this.records.get(circuit);
+    if (record) record.failures = 0;
+    return Promise.resolve(this.copy(circuit));
+  }
+
+  change(circuit: string, version: number, to: CircuitChange) {
+    this.check();
+    const current = this.records.get(circuit);
+    if ((current?.version ?? 0) !== version) return Promise.resolve({ won: false, record: this.copy(circuit) });
+    this.writes++;
+    this.records.set(circuit, { circuit, ...to, version: version + 1 });
+    return Promise.resolve({ won: true, record: this.copy(circuit) });
+  }
+
+  private copy(circuit: string) {
+    const record = this.records.get(circuit);
+    return record && structuredClone(record);
+  }
+}
+
+const SETTINGS: CircuitSettings = {
+  failureThreshold: 3,
+  openMs: 10_000,
+  probeSuccesses: 2,
+  cacheMs: 1_000,
+  probeLeaseMs: 5_000,
+};
+
+const infra = () => Object.assign(new Error('Task timed out after 10.00 seconds'), { name: 'Sandbox.Timedout' });
+const declined = () => Object.assign(new Error('insufficient funds'), { name: 'PaymentDeclined' });
+const classify = (error: unknown) => ((error as Error).name === 'PaymentDeclined' ? 'answer' : 'failure') as const;
+
+const setup = (settings = SETTINGS) => {
+  const store = new MemoryCircuitStore();
+  const clock = { now: 1_000_000 };
+  const transitions: CircuitTransition[] = [];
+  const unavailable: string[] = [];
+  const rejected: string[] = [];
+  const breaker = () =>
+    new CircuitBreaker(
+      store,
+      settings,
+      {
+        onTransition: (t) => void transitions.push(t),
+        onStoreUnavailable: (circuit) => void unavailable.push(circuit),
+        onRejected: (circuit) => void rejected.push(circuit),
+      },
+      () => clock.now,
+    );
+  return { store, clock, transitions, unavailable, rejected, breaker };
+};
+
+const fail = (breaker: CircuitBreaker, error = infra) =>
+  breaker.call('DeliveryBook', () => Promise.reject(error()), classify).catch((e: unknown) => e as Error);
+const succeed = (breaker: CircuitBreaker) => breaker.call('DeliveryBook', () => Promise.resolve('ok'), classify);
+
+test('a closed circuit opens after N consecutive infrastructure failures, then refuses at once', async () => {
+  const { breaker, store, transitions, rejected } = setup();
+  const b = breaker();
+  for (let i = 0; i < 3; i++) expect((await fail(b)).name).toBe('Sandbox.Timedout');
+  expect(store.records.get('DeliveryBook')).toMatchObject({ state: 'OPEN', failures: 3 });
+  expect(transitions).toEqual([expect.objectContaining({ circuit: 'DeliveryBook', from: 'CLOSED', to: 'OPEN' })]);
+
+  let called = false;
+  const refused = await b
+    .call('DeliveryBook', () => Promise.resolve((called = true)), classify)
+    .catch((e: unknown) => e as Error);
+  expect(refused).toBeInstanceOf(CircuitOpen);
+  expect(refused.name).toBe('CircuitOpen');
+  expect(called).toBe(false);
+  expect(rejected).toEqual(['DeliveryBook']);
+});
+
+test('business answers never count, and a success resets the failures: only consecutive failures open it', async () => {
+  const { breaker, store } = setup();
+  const b = breaker();
+  for (let i = 0; i < 10; i++) expect((await fail(b, declined)).name).toBe('PaymentDeclined');
+  expect(store.records.get('DeliveryBook')).toBeUndefined();
+  await fail(b);
+  await fail(b);
+  await succeed(b);
+  await fail(b);
+  await fail(b);
+  expect(store.records.get('DeliveryBook')).toMatchObject({ state: 'CLOSED', failures: 2 });
+});
+
+test('the healthy path reads the store at most once per cache period, and writes nothing', async () => {
+  const { breaker, store, clock } = setup();
+  const b = breaker();
+  for (let i = 0; i < 20; i++) await succeed(b);
+  expect(store.reads).toBe(1);
+  clock.now += 1_000;
+  for (let i = 0; i < 20; i++) await succeed(b);
+  expect(store.reads).toBe(2);
+  expect(store.writes).toBe(0);
+});
+
+test('after T one caller probes; K probe successes close it again', async () => {
+  const { breaker, store, clock, transitions } = setup();
+  const b = breaker();
+  for (let i = 0; i < 3; i++) await fail(b);
+  clock.now += 9_999;
+  expect(await fail(b)).toBeInstanceOf(CircuitOpen);
+  clock.now += 2;
+  expect(await succeed(b)).toBe('ok');
+  expect(store.records.get('DeliveryBook')).toMatchObject({ state: 'HALF_OPEN', probeSuccesses: 1 });
+  expect(store.records.get('DeliveryBook')!.probe).toBeUndefined();
+  expect(await succeed(b)).toBe('ok');
+  expect(store.records.get('DeliveryBook')).toMatchObject({ state: 'CLOSED', failures: 0 });
+  expect(transitions.map((t) => `${t.from}→${t.to}`)).toEqual(['CLOSED→OPEN', 'OPEN→HALF_OPEN', 'HALF_OPEN→CLOSED']);
+});
+
+test('a failed probe opens the circuit for another T', async () => {
+  const { breaker, store, clock, transitions } = setup();
+  const b = breaker();
+  for (let i = 0; i < 3; i++) await fail(b);
+  clock.now += 10_000;
+  expect((await fail(b)).name).toBe('Sandbox.Timedout');
+  expect(store.records.get('DeliveryBook')).toMatchObject({ state: 'OPEN', openedAt: clock.now });
+  expect(await fail(b)).toBeInstanceOf(CircuitOpen);
+  expect(transitions.map((t) => t.to)).toEqual(['OPEN', 'HALF_OPEN', 'OPEN']);
+});
+
+test('in half-open, of 50 concurrent callers in 10 containers, exactly one probes', async () => {
+  const { breaker, clock } = setup();
+  const containers = Array.from({ length: 10 }, breaker);
+  for (let i = 0; i < 3; i++) await fail(containers[0]!);
+  clock.now += 10_000;
+  let probes = 0;
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const calls = Array.from({ length: 50 }, (_, i) =>
+    containers[i % 10]!.call(
+      'DeliveryBook',
+      async () => {
+        probes++;
+        await held;
+        return 'ok';
+      },
+      classify,
+    ).catch((e: unknown) => e as Error),
+  );
+  await new Promise((resolve) => setImmediate(resolve));
+  release();
+  const outcomes = await Promise.all(calls);
+  expect(probes).toBe(1);
+  expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
+  expect(outcomes.filter((o) => o instanceof CircuitOpen)).toHaveLength(49);
+});
+
+test('a prober that never settles loses its lease: another caller probes after it', async () => {
+  const { breaker, store, clock } = setup();
+  const b = breaker();
+  for (let i = 0; i < 3; i++) await fail(b);
+  clock.now += 10_000;
+  void b.call('DeliveryBook', () => new Promise<never>(() => undefined), classify);
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(store.records.get('DeliveryBook')!.probe).toBeDefined();
+  const other = breaker();
+  expect(await fail(other)).toBeInstanceOf(CircuitOpen);
+  clock.now += 5_001;
+  expect(await succeed(other)).toBe('ok');
+  expect(store.records.get('DeliveryBook')).toMatchObject({ state: 'HALF_OPEN', probeSuccesses: 1 });
+});
+
+test('when the store cannot be reached, calls go through (fail open) and the breaker says so', async () => {
+  const { breaker, store, unavailable } = setup();
+  store.down = true;
+  const b = breaker();
+  expect(await succeed(b)).toBe('ok');
+  expect((await fail(b)).name).toBe('Sandbox.Timedout');
+  expect(unavailable.length).toBeGreaterThanOrEqual(2);
+  expect(unavailable.every((circuit) => circuit === 'DeliveryBook')).toBe(true);
+});
