@@ -1,6 +1,6 @@
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { CircuitBreaker, CircuitOpen, type CircuitTransition } from '../../functions/order/circuit';
+import { CircuitBreaker, CircuitOpen, type CircuitTransition, type Classify } from '../../functions/order/circuit';
 import { DynamoCircuitStore } from '../../functions/order/circuit-store';
 import { documentClient } from '../../functions/shared/clients';
 
@@ -15,7 +15,7 @@ const breaker = () =>
   new CircuitBreaker(store, SETTINGS, { onTransition: (t) => void transitions.push(t) }, () => clock.now);
 
 const timeout = () => Object.assign(new Error('Task timed out'), { name: 'Sandbox.Timedout' });
-const classify = (error: unknown) => ((error as Error).name === 'DeliveryUnavailable' ? 'answer' : 'failure') as const;
+const classify: Classify = (error) => ((error as Error).name === 'DeliveryUnavailable' ? 'answer' : 'failure');
 
 beforeAll(() =>
   dynamodb.send(

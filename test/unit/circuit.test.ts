@@ -6,6 +6,7 @@ import {
   type CircuitSettings,
   type CircuitStore,
   type CircuitTransition,
+  type Classify,
 } from '../../functions/order/circuit';
 
 /** The store's contract in memory: conditional changes on the version, as DynamoDB makes them. */
@@ -73,7 +74,7 @@ const SETTINGS: CircuitSettings = {
 
 const infra = () => Object.assign(new Error('Task timed out after 10.00 seconds'), { name: 'Sandbox.Timedout' });
 const declined = () => Object.assign(new Error('insufficient funds'), { name: 'PaymentDeclined' });
-const classify = (error: unknown) => ((error as Error).name === 'PaymentDeclined' ? 'answer' : 'failure') as const;
+const classify: Classify = (error) => ((error as Error).name === 'PaymentDeclined' ? 'answer' : 'failure');
 
 const setup = (settings = SETTINGS) => {
   const store = new MemoryCircuitStore();
@@ -109,9 +110,9 @@ test('a closed circuit opens after N consecutive infrastructure failures, then r
   let called = false;
   const refused = await b
     .call('DeliveryBook', () => Promise.resolve((called = true)), classify)
-    .catch((e: unknown) => e as Error);
+    .catch((e: unknown) => e);
   expect(refused).toBeInstanceOf(CircuitOpen);
-  expect(refused.name).toBe('CircuitOpen');
+  expect((refused as Error).name).toBe('CircuitOpen');
   expect(called).toBe(false);
   expect(rejected).toEqual(['DeliveryBook']);
 });

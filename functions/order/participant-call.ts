@@ -1,0 +1,57 @@
+import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { CircuitBreaker, Classify } from './circuit';
+
+// The saga's call of a participant's action through the action's circuit. The participant's own errors
+// keep their names (PaymentDeclined, OutOfStock, DeliveryUnavailable route the saga's Catch clauses as
+// before); only infrastructure failures count against the circuit.
+
+/** The participants' business answers: they mean the service works, so they never open a circuit. */
+export const BUSINESS_ERRORS: ReadonlySet<string> = new Set(['PaymentDeclined', 'OutOfStock', 'DeliveryUnavailable']);
+
+/** A participant's error, as Lambda reported it, raised again under its own name. */
+export class ParticipantError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+/**
+ * Timeouts (`Sandbox.Timedout`), crashes (`Runtime.*`), throttles (`TooManyRequestsException`), 5xx
+ * (`ServiceException`, `ServiceUnavailable`) and a network that fails all count; a business answer
+ * does not.
+ */
+export const classify: Classify = (error) =>
+  error instanceof Error && BUSINESS_ERRORS.has(error.name) ? 'answer' : 'failure';
+
+interface LambdaErrorPayload {
+  errorType?: string;
+  errorMessage?: string;
+}
+
+const decode = (payload: Uint8Array | undefined): unknown => {
+  const text = payload ? new TextDecoder().decode(payload) : '';
+  return text ? (JSON.parse(text) as unknown) : null;
+};
+
+/** Invokes the participant as Step Functions' `lambda:invoke` would, and answers its result. */
+export const invokeParticipant = async (lambda: LambdaClient, functionName: string, input: unknown) => {
+  const response = await lambda.send(
+    new InvokeCommand({ FunctionName: functionName, Payload: new TextEncoder().encode(JSON.stringify(input)) }),
+  );
+  const payload = decode(response.Payload);
+  if (response.FunctionError) {
+    const { errorType, errorMessage } = (payload ?? {}) as LambdaErrorPayload;
+    throw new ParticipantError(errorType ?? 'Lambda.Unknown', errorMessage ?? response.FunctionError);
+  }
+  return payload;
+};
+
+/** A participant's action through its circuit: refused with CircuitOpen while the circuit is open. */
+export const callThroughCircuit = (
+  breaker: CircuitBreaker,
+  lambda: LambdaClient,
+  circuit: string,
+  functionName: string,
+  input: unknown,
+): Promise<unknown> => breaker.call(circuit, () => invokeParticipant(lambda, functionName, input), classify);
