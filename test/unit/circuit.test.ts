@@ -7,7 +7,9 @@ import {
   type CircuitStore,
   type CircuitTransition,
   type Classify,
+  DEFAULT_CIRCUIT_SETTINGS,
 } from '../../functions/order/circuit';
+import { circuitSettings } from '../../functions/order/circuit-settings';
 
 /** The store's contract in memory: conditional changes on the version, as DynamoDB makes them. */
 class MemoryCircuitStore implements CircuitStore {
@@ -217,4 +219,19 @@ test('when the store cannot be reached, calls go through (fail open) and the bre
   expect((await fail(b)).name).toBe('Sandbox.Timedout');
   expect(unavailable.length).toBeGreaterThanOrEqual(2);
   expect(unavailable.every((circuit) => circuit === 'DeliveryBook')).toBe(true);
+});
+
+describe('settings from the environment', () => {
+  test('defaults, and the variables given, in their units', () => {
+    expect(circuitSettings({})).toEqual(DEFAULT_CIRCUIT_SETTINGS);
+    expect(
+      circuitSettings({ CIRCUIT_FAILURE_THRESHOLD: '2', CIRCUIT_OPEN_SECONDS: '5', CIRCUIT_CACHE_MS: '0' }),
+    ).toEqual({ ...DEFAULT_CIRCUIT_SETTINGS, failureThreshold: 2, openMs: 5_000, cacheMs: 0 });
+  });
+
+  test('a value out of range or not whole is refused, naming the variable', () => {
+    expect(() => circuitSettings({ CIRCUIT_FAILURE_THRESHOLD: '0' })).toThrow(/CIRCUIT_FAILURE_THRESHOLD .* 1 to 100/);
+    expect(() => circuitSettings({ CIRCUIT_OPEN_SECONDS: '1.5' })).toThrow(/CIRCUIT_OPEN_SECONDS/);
+    expect(() => circuitSettings({ CIRCUIT_PROBE_SUCCESSES: 'many' })).toThrow(/CIRCUIT_PROBE_SUCCESSES/);
+  });
 });
