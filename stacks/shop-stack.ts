@@ -2,6 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { EmfBridge, ShopObservability } from './constructs/observability';
+import { ParticipantCircuits } from './constructs/circuits';
 import { OrderReconciler } from './constructs/order-reconciler';
 import { OrderSaga } from './constructs/order-saga';
 import { SagaFailures } from './constructs/saga-failures';
@@ -51,14 +52,16 @@ export class ShopStack extends Stack {
     const notification = new NotificationService(this, 'Notification', { identity, orderEvents });
     const order = new OrderService(this, 'Order', { identity, quote: warehouse.quote });
 
+    // Pay, reserve and book go through their circuits; the undo steps go straight to their service.
+    const circuits = new ParticipantCircuits(this, 'Circuits', {
+      participants: { BillingPay: billing.pay, WarehouseReserve: warehouse.reserve, DeliveryBook: delivery.book },
+    });
     const saga = new OrderSaga(this, 'OrderSaga', {
       orderEvents,
       functions: {
-        BillingPayFunctionArn: billing.pay,
+        OrderCallParticipantFunctionArn: circuits.callParticipant,
         BillingRefundFunctionArn: billing.refund,
-        WarehouseReserveFunctionArn: warehouse.reserve,
         WarehouseReleaseFunctionArn: warehouse.release,
-        DeliveryBookFunctionArn: delivery.book,
         DeliveryCancelFunctionArn: delivery.cancel,
         OrderUpdateStatusFunctionArn: order.updateStatus,
         OrderBeginCompensationFunctionArn: order.beginCompensation,
@@ -118,7 +121,7 @@ export class ShopStack extends Stack {
       value: reconciler.function.functionName,
       description: 'Invoke with {"olderThanSeconds":N} to start the sagas of orders PENDING for longer',
     });
-    const services = { Billing: billing, Warehouse: warehouse, Delivery: delivery, Order: order };
+    const services = { Billing: billing, Warehouse: warehouse, Delivery: delivery, Order: order, Circuit: circuits };
     tableOutputs(this, { ...services, Notification: notification });
   }
 }

@@ -3,7 +3,7 @@ import { keyOf } from '#shared/dynamo';
 import { isConditionFailure } from '#shared/errors';
 import type { CircuitChange, CircuitRecord, CircuitStore } from './circuit';
 
-const circuitKey = keyOf('CIRCUIT');
+const circuitOf = keyOf('CIRCUIT');
 const FIELDS = ['circuit', 'state', 'failures', 'openedAt', 'probe', 'probeSuccesses', 'changedAt', 'version'] as const;
 
 const toRecord = (item: Record<string, unknown> | undefined): CircuitRecord | undefined => {
@@ -17,14 +17,20 @@ const toRecord = (item: Record<string, unknown> | undefined): CircuitRecord | un
  * count while failures happen): a healthy call reads, through the breaker's cache.
  */
 export class DynamoCircuitStore implements CircuitStore {
+  /** `namespace` keeps apart the circuits of callers that share a table (each test's saga harness). */
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly namespace = '',
   ) {}
+
+  private key(circuit: string) {
+    return circuitOf(`${this.namespace}${circuit}`);
+  }
 
   async read(circuit: string): Promise<CircuitRecord | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: circuitKey(circuit), ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: this.key(circuit), ConsistentRead: true }),
     );
     return toRecord(Item);
   }
@@ -33,7 +39,7 @@ export class DynamoCircuitStore implements CircuitStore {
     const { Attributes } = await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: circuitKey(circuit),
+        Key: this.key(circuit),
         UpdateExpression:
           'ADD failures :one SET circuit = :circuit, #state = if_not_exists(#state, :closed), ' +
           'probeSuccesses = if_not_exists(probeSuccesses, :zero), changedAt = if_not_exists(changedAt, :now), ' +
@@ -51,7 +57,7 @@ export class DynamoCircuitStore implements CircuitStore {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: circuitKey(circuit),
+          Key: this.key(circuit),
           UpdateExpression: 'SET failures = :zero',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: { ':zero': 0 },
@@ -75,7 +81,7 @@ export class DynamoCircuitStore implements CircuitStore {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...circuitKey(circuit), ...record },
+          Item: { ...this.key(circuit), ...record },
           ...(version === 0
             ? {
                 ConditionExpression: 'attribute_not_exists(pk) OR version = :zero',

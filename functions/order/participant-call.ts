@@ -1,5 +1,9 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { taskHandler } from '#shared/handler';
+import { parseTask } from '#shared/schemas';
+import * as z from '#shared/zod';
 import type { CircuitBreaker, Classify } from './circuit';
+import { type Circuit, CIRCUITS } from './circuit-names';
 
 // The saga's call of a participant's action through the action's circuit. The participant's own errors
 // keep their names (PaymentDeclined, OutOfStock, DeliveryUnavailable route the saga's Catch clauses as
@@ -47,11 +51,26 @@ export const invokeParticipant = async (lambda: LambdaClient, functionName: stri
   return payload;
 };
 
-/** A participant's action through its circuit: refused with CircuitOpen while the circuit is open. */
-export const callThroughCircuit = (
+/** How a participant is invoked: Lambda's Invoke in the function; in-process in the saga's tests. */
+export type InvokeParticipant = (functionName: string, input: unknown) => Promise<unknown>;
+
+export const lambdaInvoker =
+  (lambda: LambdaClient): InvokeParticipant =>
+  (functionName, input) =>
+    invokeParticipant(lambda, functionName, input);
+
+export const CallInput = z.object({
+  circuit: z.enum(Object.keys(CIRCUITS) as [Circuit, ...Circuit[]]),
+  input: z.unknown(),
+});
+
+/** Saga step: a participant's action through its circuit; CircuitOpen while the circuit is open. */
+export const makeCallParticipant = (
   breaker: CircuitBreaker,
-  lambda: LambdaClient,
-  circuit: string,
-  functionName: string,
-  input: unknown,
-): Promise<unknown> => breaker.call(circuit, () => invokeParticipant(lambda, functionName, input), classify);
+  invoke: InvokeParticipant,
+  functions: Record<Circuit, string>,
+) =>
+  taskHandler(async (event: unknown) => {
+    const { circuit, input } = parseTask(CallInput, event);
+    return breaker.call(circuit, () => invoke(functions[circuit], input), classify);
+  });

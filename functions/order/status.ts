@@ -18,6 +18,8 @@ export const FAILURE_REASONS = [
   'PAYMENT_DECLINED',
   'OUT_OF_STOCK',
   'DELIVERY_UNAVAILABLE',
+  // A participant's circuit was open: the service was failing, so the saga did not wait for it.
+  'SERVICE_UNAVAILABLE',
   'COMPENSATION_FAILED',
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];

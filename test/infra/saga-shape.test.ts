@@ -84,7 +84,7 @@ test('each failure assigns its reason and the compensation to start from, and th
     const { reason, undoFrom } = (catcher.Assign ?? {}) as { reason?: string; undoFrom?: string };
     expect([name, reason]).toEqual([
       name,
-      expect.stringMatching(/^(PAYMENT_DECLINED|OUT_OF_STOCK|DELIVERY_UNAVAILABLE)$/),
+      expect.stringMatching(/^(PAYMENT_DECLINED|OUT_OF_STOCK|DELIVERY_UNAVAILABLE|SERVICE_UNAVAILABLE)$/),
     ]);
     expect(COMPENSATIONS).toContain(undoFrom);
     expect([name, routes[undoFrom ?? ''] ?? choice.Default]).toEqual([name, undoFrom]);

@@ -101,7 +101,7 @@ test('every route but the public ones uses the TOKEN authorizer', () => {
 
 test('every function runs Node 22 on arm64 with Powertools settings', () => {
   const functions = resourcesOfType(cfn, 'AWS::Lambda::Function');
-  expect(functions).toHaveLength(22); // 21 handlers (19 of the services, the reconciler, the saga-failure rule's target) and the authorizer
+  expect(functions).toHaveLength(23); // 22 handlers (19 of the services, the reconciler, the saga-failure rule's target, the circuit-breaking step) and the authorizer
   for (const [, fn] of functions) {
     expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
     expect(fnProps(fn).Environment?.Variables).toMatchObject({
@@ -113,18 +113,19 @@ test('every function runs Node 22 on arm64 with Powertools settings', () => {
 
 test('each service has its own on-demand table, and the same variable always names the same table', () => {
   const tables = resourcesOfType(cfn, 'AWS::DynamoDB::Table');
-  expect(tables).toHaveLength(6); // billing, warehouse, delivery, notification, orders, idempotency
+  expect(tables).toHaveLength(7); // billing, warehouse, delivery, notification, orders, idempotency, circuits
   for (const [, table] of tables) expect(table.Properties!.BillingMode).toBe('PAY_PER_REQUEST');
   const bindings = tableBindings(cfn);
   expect([...bindings.keys()].sort()).toEqual([
     'BILLING_TABLE',
+    'CIRCUIT_TABLE',
     'DELIVERY_TABLE',
     'IDEMPOTENCY_TABLE',
     'NOTIFICATIONS_TABLE',
     'ORDERS_TABLE',
     'WAREHOUSE_TABLE',
   ]);
-  expect(new Set(bindings.values()).size).toBe(6);
+  expect(new Set(bindings.values()).size).toBe(7);
   template.hasResourceProperties('AWS::DynamoDB::Table', {
     GlobalSecondaryIndexes: [
       Match.objectLike({

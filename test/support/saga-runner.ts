@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { type Chaos, type FaultRuleInput, type Injected, InjectedError } from '../../local/chaos/faults';
 import { localChaos } from './chaos';
 import { StackModel } from '../../local/cloudformation/model';
-import { type CfnTemplate, propertiesOf, shortName } from '../../local/cloudformation/template';
+import {
+  type CfnTemplate,
+  type FunctionEnvironment,
+  propertiesOf,
+  shortName,
+} from '../../local/cloudformation/template';
 import { AsyncInvocations } from '../../local/lambda/async';
 import { FunctionNotFound } from '../../local/lambda/runtime';
 import { SnsService } from '../../local/sns/service';
@@ -15,6 +20,12 @@ import { StepFunctionsService } from '../../local/stepfunctions/service';
 import { type StateMachineSpec, stateMachineSpecs } from '../../local/stepfunctions/specs';
 import { STATUS_CHANGE_DETAIL_TYPE, STATUS_CHANGE_SOURCE } from '../../local/stepfunctions/status-events';
 import { type AnyHandler, fakeContext, lambdaError } from './lambda';
+import { randomUUID } from 'node:crypto';
+import { CircuitBreaker } from '../../functions/order/circuit';
+import { type Circuit, CIRCUITS } from '../../functions/order/circuit-names';
+import { DynamoCircuitStore } from '../../functions/order/circuit-store';
+import { makeCallParticipant, ParticipantError } from '../../functions/order/participant-call';
+import { documentClient } from '../../functions/shared/clients';
 
 export interface SagaBindings {
   /** Handler for each function substitution variable of the ASL (`BillingPayFunctionArn` …). */
@@ -146,10 +157,14 @@ export class SagaHarness {
     const sns = new SnsService(topicSpecs(model), subscriptionSpecs(model), this.queue);
     this.subscribers = bindings.subscribers(sns);
     const events = new EventsService(ruleSpecs(model), this.queue, { region: 'us-east-1', accountId: '000000000000' });
+    const functions: Record<string, AnyHandler> = {
+      ...bindings.functions,
+      OrderCallParticipantFunctionArn: this.callParticipant(bindings),
+    };
     const targets: IntegrationTargets = {
       invokeLambda: async (arn, payload) => {
         const variable = variableOf.get(arn) ?? arn;
-        const handler = bindings.functions[variable];
+        const handler = functions[variable];
         if (!handler) throw new FunctionNotFound(`Function not found: ${arn}`);
         this.calls[variable] = (this.calls[variable] ?? 0) + 1;
         const logicalId = logicalIdOf(model, arn) ?? arn;
@@ -164,6 +179,46 @@ export class SagaHarness {
       onStatusChange: (record, detail) =>
         events.put(events.event(STATUS_CHANGE_SOURCE, STATUS_CHANGE_DETAIL_TYPE, { ...detail }, [record.executionArn])),
     });
+  }
+
+  /**
+   * The circuit-breaking step, calling the participants' in-process handlers (bound by
+   * `<function>FunctionArn`, `BillingPayFunctionArn` …) with the chaos rules applied, as the local
+   * runtime would. Its circuits are this harness's own, so one test's failures do not open another's.
+   */
+  private callParticipant(bindings: SagaBindings): AnyHandler {
+    const { model } = stack();
+    const step = model.ofType('AWS::Lambda::Function').find(([id]) => shortName(id) === 'CircuitsCallParticipant')!;
+    const environment = model.resolve(propertiesOf<FunctionEnvironment>(step[1]).Environment?.Variables) as Record<
+      string,
+      string
+    >;
+    const participants = Object.fromEntries(
+      Object.entries(CIRCUITS).map(([circuit, variable]) => [circuit, environment[variable]!]),
+    ) as Record<Circuit, string>;
+    const breaker = new CircuitBreaker(
+      new DynamoCircuitStore(documentClient, process.env.CIRCUIT_TABLE!, `${randomUUID()}/`),
+    );
+    return makeCallParticipant(
+      breaker,
+      async (arn, input) => {
+        const logicalId = logicalIdOf(model, arn) ?? arn;
+        const variable = `${shortName(logicalId)}FunctionArn`;
+        const handler = bindings.functions[variable];
+        if (!handler) throw new FunctionNotFound(`Function not found: ${arn}`);
+        this.calls[variable] = (this.calls[variable] ?? 0) + 1;
+        const outcome = await invokeWithChaos(
+          this.chaos,
+          [variable, logicalId, shortName(logicalId), arn],
+          handler,
+          input,
+        );
+        if (!outcome.functionError) return outcome.payload;
+        const { errorType, errorMessage } = outcome.payload as { errorType: string; errorMessage: string };
+        throw new ParticipantError(errorType, errorMessage);
+      },
+      participants,
+    );
   }
 
   async start(input: { orderId: string }): Promise<SagaRun> {

@@ -10,6 +10,8 @@ import {
   ReserveInput,
   SagaInput,
 } from '../../functions/shared/contracts';
+import type { Circuit } from '../../functions/order/circuit-names';
+import { CallInput } from '../../functions/order/participant-call';
 import { type Order, orderIdFor } from '../../functions/order/domain';
 import { outcomeOf, publishRequest } from '../../functions/order/order-events';
 import { sagaInput } from '../../functions/order/ports';
@@ -104,10 +106,15 @@ describe('the state machine between the contracts', () => {
     cause: '{}',
     compensations: {},
   };
+  // Pay, reserve and book go through the circuit-breaking step, which hands `input` to the circuit's function.
+  const CALL_PARTICIPANT = '${OrderCallParticipantFunctionArn}';
+  const circuitInputs: Record<Circuit, z.ZodMiniType> = {
+    BillingPay: PayInput,
+    WarehouseReserve: ReserveInput,
+    DeliveryBook: BookInput,
+  };
   const stepInputs: Record<string, z.ZodMiniType> = {
-    '${BillingPayFunctionArn}': PayInput,
-    '${WarehouseReserveFunctionArn}': ReserveInput,
-    '${DeliveryBookFunctionArn}': BookInput,
+    [CALL_PARTICIPANT]: CallInput,
     '${BillingRefundFunctionArn}': CompensationInput,
     '${WarehouseReleaseFunctionArn}': CompensationInput,
     '${DeliveryCancelFunctionArn}': CompensationInput,
@@ -120,7 +127,15 @@ describe('the state machine between the contracts', () => {
       const { FunctionName = '', Payload } = state.Arguments ?? {};
       const payload = await resolve(Payload, input, afterFailure);
       expect({ name, ...stepInputs[FunctionName]!.safeParse(payload) }).toMatchObject({ name, success: true });
+      if (FunctionName !== CALL_PARTICIPANT) continue;
+      const { circuit, input: participantInput } = CallInput.parse(payload);
+      expect({ name, ...circuitInputs[circuit].safeParse(participantInput) }).toMatchObject({ name, success: true });
     }
+    expect(steps.filter(([, state]) => state.Arguments?.FunctionName === CALL_PARTICIPANT).map(([n]) => n)).toEqual([
+      'ProcessPayment',
+      'ReserveItems',
+      'BookDelivery',
+    ]);
   });
 
   test('each Notify state publishes an order event the notification service accepts', async () => {

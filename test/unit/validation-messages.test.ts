@@ -189,7 +189,7 @@ describe('saga steps', () => {
     ).rejects.toThrow(
       new Error(
         'Invalid task input: status: Invalid option: expected one of "PENDING"|"PAYMENT_COMPLETED"|"ITEMS_RESERVED"|"DELIVERY_BOOKED"|"COMPLETED"|"CANCELLED"|"COMPENSATION_FAILED"; ' +
-          'reason: Invalid option: expected one of "PAYMENT_DECLINED"|"OUT_OF_STOCK"|"DELIVERY_UNAVAILABLE"|"COMPENSATION_FAILED"',
+          'reason: Invalid option: expected one of "PAYMENT_DECLINED"|"OUT_OF_STOCK"|"DELIVERY_UNAVAILABLE"|"SERVICE_UNAVAILABLE"|"COMPENSATION_FAILED"',
       ),
     );
   });

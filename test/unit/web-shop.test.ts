@@ -179,7 +179,13 @@ describe('the session', () => {
 
 describe('reasons in words', () => {
   test('every failure reason the API names has a title and an explanation', () => {
-    for (const reason of ['PAYMENT_DECLINED', 'OUT_OF_STOCK', 'DELIVERY_UNAVAILABLE', 'COMPENSATION_FAILED'] as const) {
+    for (const reason of [
+      'PAYMENT_DECLINED',
+      'OUT_OF_STOCK',
+      'DELIVERY_UNAVAILABLE',
+      'SERVICE_UNAVAILABLE',
+      'COMPENSATION_FAILED',
+    ] as const) {
       expect(REASONS[reason].title).not.toBe('');
       expect(REASONS[reason].detail.length).toBeGreaterThan(20);
     }

@@ -46,6 +46,11 @@ export const REASONS: Record<FailureReason, { title: string; detail: string }> =
     detail:
       'The delivery slot you chose filled up before it could be booked. The items were released and your payment refunded.',
   },
+  SERVICE_UNAVAILABLE: {
+    title: 'Service unavailable',
+    detail:
+      'Part of the shop was not answering, so your order was stopped at once rather than kept waiting. Anything already done was undone and your payment refunded. Please try again in a minute.',
+  },
   COMPENSATION_FAILED: {
     title: 'Cancellation incomplete',
     detail:
