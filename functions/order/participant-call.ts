@@ -1,4 +1,5 @@
-import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from '@aws-sdk/client-lambda';
+import { logger } from '#shared/observability';
 import { taskHandler } from '#shared/handler';
 import { parseTask } from '#shared/schemas';
 import * as z from '#shared/zod';
@@ -11,6 +12,9 @@ import { type Circuit, CIRCUITS } from './circuit-names';
 
 /** The participants' business answers: they mean the service works, so they never open a circuit. */
 export const BUSINESS_ERRORS: ReadonlySet<string> = new Set(['PaymentDeclined', 'OutOfStock', 'DeliveryUnavailable']);
+
+/** The log line that names the participant's invocation (`participant.functionName`, `participant.requestId`). */
+export const PARTICIPANT_INVOKED = 'Participant invoked';
 
 /** A participant's error, as Lambda reported it, raised again under its own name. */
 export class ParticipantError extends Error {
@@ -40,9 +44,21 @@ const decode = (payload: Uint8Array | undefined): unknown => {
 
 /** Invokes the participant as Step Functions' `lambda:invoke` would, and answers its result. */
 export const invokeParticipant = async (lambda: LambdaClient, functionName: string, input: unknown) => {
-  const response = await lambda.send(
-    new InvokeCommand({ FunctionName: functionName, Payload: new TextEncoder().encode(JSON.stringify(input)) }),
-  );
+  let response: InvokeCommandOutput;
+  try {
+    response = await lambda.send(
+      new InvokeCommand({ FunctionName: functionName, Payload: new TextEncoder().encode(JSON.stringify(input)) }),
+    );
+  } catch (error) {
+    const requestId = (error as { $metadata?: { requestId?: string } }).$metadata?.requestId;
+    logger.warn(PARTICIPANT_INVOKED, { participant: { functionName, requestId, error: (error as Error).name } });
+    throw error;
+  }
+  // The participant's invocation, by its request id: the console follows it from the step to its lines.
+  const { requestId } = response.$metadata;
+  logger.info(PARTICIPANT_INVOKED, {
+    participant: { functionName, requestId, ...(response.FunctionError && { functionError: response.FunctionError }) },
+  });
   const payload = decode(response.Payload);
   if (response.FunctionError) {
     const { errorType, errorMessage } = (payload ?? {}) as LambdaErrorPayload;

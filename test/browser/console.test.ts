@@ -331,12 +331,14 @@ browserTest(
     expect(
       await flow.locator('li[data-step]').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-step'))),
     ).toEqual(['Input', 'Arguments', 'Result', 'Output']);
+    // The step calls BillingPay through its circuit: the circuit-breaking step, with the payment's input.
     const args = json(await flow.getByLabel('Arguments', { exact: true }).textContent()) as {
       FunctionName: string;
-      Payload: { orderId: string };
+      Payload: { circuit: string; input: { orderId: string } };
     };
-    expect(args.FunctionName).toContain('BillingPay');
-    expect(args.Payload.orderId).toBe(orderId);
+    expect(args.FunctionName).toContain('CallParticipant');
+    expect(args.Payload.circuit).toBe('BillingPay');
+    expect(args.Payload.input.orderId).toBe(orderId);
     expect(json(await flow.getByLabel('Result', { exact: true }).textContent())).toEqual(json(result));
     expect(json(await flow.getByLabel('Output', { exact: true }).textContent())).toEqual(json(output));
     await screenshot(page, 'step-data-flow', page.getByRole('tablist', { name: 'Views' }));

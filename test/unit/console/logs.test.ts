@@ -5,6 +5,7 @@ import {
   type LogLine,
   logGroupOf,
   mergeLines,
+  participantOf,
   requestIdOf,
   stepLogQueries,
 } from '../../../web/console/model/logs';
@@ -86,4 +87,21 @@ test.each([
   ['plain', 'INFO'],
 ])('the level of %j is %s', (message, level) => {
   expect(levelOf(message)).toBe(level);
+});
+
+test("a step's invocation of another function is found by its Participant invoked line", () => {
+  const line = (message: string) => ({ eventId: message.slice(0, 8), timestamp: 1, message });
+  const invoked = JSON.stringify({
+    level: 'INFO',
+    message: 'Participant invoked',
+    participant: {
+      functionName: 'arn:aws:lambda:us-east-1:000000000000:function:ServerlessShop-BillingPay1234',
+      requestId: 'r-42',
+    },
+  });
+  expect(
+    participantOf([line('START RequestId: r-1 Version: $LATEST'), line(`2026-12-02T23:00:00Z\tr-1\tINFO\t${invoked}`)]),
+  ).toEqual({ logGroupName: '/aws/lambda/ServerlessShop-BillingPay1234', requestId: 'r-42' });
+  expect(participantOf([line('START RequestId: r-1'), line('{"message":"Participant invoked"}')])).toBeUndefined();
+  expect(participantOf([line('"Participant invoked" but not JSON {')])).toBeUndefined();
 });

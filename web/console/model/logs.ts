@@ -28,6 +28,32 @@ export const functionOf = (state: AslState | undefined): string | undefined => {
   return m ? m[1] : target.split(':')[0];
 };
 
+/** A function's name, from its ARN (or the name itself). */
+const functionNameOf = (nameOrArn: string): string =>
+  /^arn:aws[\w-]*:lambda:[^:]*:[^:]*:function:([^:]+)/.exec(nameOrArn)?.[1] ?? nameOrArn;
+
+/**
+ * The function a step's invocation invoked in turn, from its "Participant invoked" log line (the
+ * circuit-breaking step's: functions/order/participant-call.ts): its log group and request id.
+ */
+export const participantOf = (lines: readonly LogLine[]): { logGroupName: string; requestId: string } | undefined => {
+  for (const line of lines) {
+    if (!line.message.includes('"Participant invoked"')) continue;
+    try {
+      const entry = JSON.parse(line.message.slice(line.message.indexOf('{'))) as {
+        message?: unknown;
+        participant?: { functionName?: unknown; requestId?: unknown };
+      };
+      const { functionName, requestId } = entry.participant ?? {};
+      if (entry.message === 'Participant invoked' && typeof functionName === 'string' && typeof requestId === 'string')
+        return { logGroupName: logGroupOf(functionNameOf(functionName)), requestId };
+    } catch {
+      // Not a JSON line.
+    }
+  }
+  return undefined;
+};
+
 /** A function's log group, as Lambda names it. */
 export const logGroupOf = (functionName: string): string => `/aws/lambda/${functionName}`;
 
