@@ -3,7 +3,7 @@ import { documentClient } from '#shared/clients';
 import { env } from '#shared/config';
 import { CircuitBreaker } from './circuit';
 import { type Circuit, CIRCUITS } from './circuit-names';
-import { circuitHooks, circuitSettings } from './circuit-settings';
+import { circuitHooks, circuitSettings, stateMetric } from './circuit-settings';
 import { DynamoCircuitStore } from './circuit-store';
 import { lambdaInvoker, makeCallParticipant } from './participant-call';
 
@@ -17,4 +17,4 @@ const functions = Object.fromEntries(
 ) as Record<Circuit, string>;
 
 /** Saga step: a participant's action (pay, reserve, book) through its circuit. */
-export const handler = makeCallParticipant(breaker, lambdaInvoker(new LambdaClient({})), functions);
+export const handler = makeCallParticipant(breaker, lambdaInvoker(new LambdaClient({})), functions, stateMetric);

@@ -32,7 +32,7 @@ export const circuitSettings = (environment: Record<string, string | undefined>)
 /** The state as a number for the dashboard's line and the alarm: 0 closed, 1 half-open, 2 open. */
 export const STATE_VALUE: Record<CircuitState, number> = { CLOSED: 0, HALF_OPEN: 1, OPEN: 2 };
 
-const stateMetric = (circuit: string, state: CircuitState) => {
+export const stateMetric = (circuit: string, state: CircuitState) => {
   const single = metrics.singleMetric();
   single.addDimension('Circuit', circuit);
   single.addMetric('CircuitState', MetricUnit.Count, STATE_VALUE[state]);
@@ -53,7 +53,6 @@ export const circuitHooks: CircuitHooks = {
   onRejected: (circuit) => {
     logger.info('Call refused: the circuit is open', { circuit });
     countFor('CircuitRejected', circuit);
-    stateMetric(circuit, 'OPEN');
   },
   onStoreUnavailable: (circuit, error) => {
     logger.error('Circuit store unavailable: the call goes through (fail open)', { circuit, error: error as Error });

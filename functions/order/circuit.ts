@@ -147,6 +147,11 @@ export class CircuitBreaker {
     }
   }
 
+  /** The state this container last saw the circuit in (none before its first call). */
+  known(circuit: string): CircuitState | undefined {
+    return this.cache.get(circuit)?.record.state;
+  }
+
   /** The circuit's state as this container knows it (from the cache when fresh). */
   async state(circuit: string): Promise<CircuitRecord | undefined> {
     const cached = this.cache.get(circuit);

@@ -3,7 +3,7 @@ import { logger } from '#shared/observability';
 import { taskHandler } from '#shared/handler';
 import { parseTask } from '#shared/schemas';
 import * as z from '#shared/zod';
-import type { CircuitBreaker, Classify } from './circuit';
+import type { CircuitBreaker, CircuitState, Classify } from './circuit';
 import { type Circuit, CIRCUITS } from './circuit-names';
 
 // The saga's call of a participant's action through the action's circuit. The participant's own errors
@@ -85,8 +85,15 @@ export const makeCallParticipant = (
   breaker: CircuitBreaker,
   invoke: InvokeParticipant,
   functions: Record<Circuit, string>,
+  /** After each call, the state the circuit was seen in (a metric: the dashboard's line, the alarm's data). */
+  report?: (circuit: Circuit, state: CircuitState) => void,
 ) =>
   taskHandler(async (event: unknown) => {
     const { circuit, input } = parseTask(CallInput, event);
-    return breaker.call(circuit, () => invoke(functions[circuit], input), classify);
+    try {
+      return await breaker.call(circuit, () => invoke(functions[circuit], input), classify);
+    } finally {
+      const state = breaker.known(circuit);
+      if (state) report?.(circuit, state);
+    }
   });

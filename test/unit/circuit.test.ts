@@ -107,6 +107,7 @@ test('a closed circuit opens after N consecutive infrastructure failures, then r
   const b = breaker();
   for (let i = 0; i < 3; i++) expect((await fail(b)).name).toBe('Sandbox.Timedout');
   expect(store.records.get('DeliveryBook')).toMatchObject({ state: 'OPEN', failures: 3 });
+  expect([b.known('DeliveryBook'), breaker().known('DeliveryBook')]).toEqual(['OPEN', undefined]);
   expect(transitions).toEqual([expect.objectContaining({ circuit: 'DeliveryBook', from: 'CLOSED', to: 'OPEN' })]);
 
   let called = false;
