@@ -3,6 +3,7 @@ import { FAULT_EFFECTS } from '../chaos/faults';
 import type { FaultTarget, LocalService } from '../http/local-service';
 import { type HttpResponse, json } from '../http/messages';
 import type { LambdaQueue } from './async';
+import { handleFunctionConfiguration } from './configuration';
 import type { LambdaRuntime } from './runtime';
 import { randomUUID } from 'node:crypto';
 
@@ -62,13 +63,33 @@ export const handleLambdaInvoke = async (
 export const LAMBDA_FAULTS: FaultTarget = { service: 'lambda', effects: FAULT_EFFECTS };
 
 const INVOKE = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
+const CONFIGURATION = /^\/2015-03-31\/functions\/([^/]+)\/configuration$/;
 
-/** Lambda on the edge: Invoke (REST JSON). */
+const isConfiguration = (method: string, path: string) =>
+  (method === 'GET' || method === 'PUT') && CONFIGURATION.test(path);
+
+/** The function a configuration request names, or Lambda's 404. */
+const configurationOf = (runtime: LambdaRuntime, method: string, path: string, body: Buffer): HttpResponse => {
+  let name = '';
+  try {
+    name = decodeURIComponent(CONFIGURATION.exec(path)![1]!);
+  } catch {
+    // Not a name any function has: the 404 below.
+  }
+  const fn = runtime.find(name);
+  if (!fn) return userError(404, 'ResourceNotFoundException', `Function not found: ${name.slice(0, 200)}`);
+  return handleFunctionConfiguration(runtime, method, fn, body);
+};
+
+/** Lambda on the edge (REST JSON): Invoke, and Get/UpdateFunctionConfiguration (configuration.ts). */
 export const lambdaEdge = (runtime: LambdaRuntime, queue: LambdaQueue): LocalService => ({
   name: 'lambda',
-  recognises: (request) => request.method === 'POST' && INVOKE.test(request.path),
+  recognises: (request) =>
+    (request.method === 'POST' && INVOKE.test(request.path)) || isConfiguration(request.method, request.path),
   handle: async (request) =>
-    handleLambdaInvoke(runtime, queue, request.req, INVOKE.exec(request.path)![1]!, await request.body()),
+    isConfiguration(request.method, request.path)
+      ? configurationOf(runtime, request.method, request.path, await request.body())
+      : handleLambdaInvoke(runtime, queue, request.req, INVOKE.exec(request.path)![1]!, await request.body()),
   health: () => 'running',
   faults: LAMBDA_FAULTS,
 });

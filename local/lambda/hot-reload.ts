@@ -70,7 +70,7 @@ export interface Reload {
  * Hot reload of the functions' code, as `sam sync --watch` does it against the cloud: a changed
  * source file rebuilds, with esbuild, only the bundles that include it (each bundle's inputs come from
  * its source map, then from esbuild's metafile), with the options the template's esbuild metadata
- * gives. A bundle that builds is deployed to the runtime at once (see LambdaRuntime.replaceCode); one
+ * gives. A bundle that builds is deployed to the runtime at once (see LambdaRuntime.update); one
  * that fails prints esbuild's errors and the old code keeps serving.
  */
 export class HotReload {
@@ -194,7 +194,7 @@ export class HotReload {
   }
 
   /**
-   * The new bundle in `dir` serves the function's next invocations (see LambdaRuntime.replaceCode). An
+   * The new bundle in `dir` serves the function's next invocations (see LambdaRuntime.update). An
    * earlier build stays while an environment runs it, or has yet to load it (a cold start under way): it
    * is removed once none does, at this deploy or a later one.
    */
@@ -202,7 +202,7 @@ export class HotReload {
     // esbuild's metafile paths are relative to the working directory.
     this.inputsOf().set(fn.name, ownSources(inputs));
     carryPreloads(this.runtime.find(fn.name) ?? fn, dir);
-    this.runtime.replaceCode(fn.name, join(dir, 'index.js'));
+    this.runtime.update(fn.name, { entry: join(dir, 'index.js') });
     const inUse = this.runtime.entriesInUse(fn.name);
     const kept = (this.published.get(fn.name) ?? []).filter((old) => {
       if (inUse.has(join(old, 'index.js'))) return true;

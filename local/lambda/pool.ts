@@ -124,8 +124,8 @@ export class FunctionPool {
   }
 
   /**
-   * The function's code changed: fresh environments load the new code; idle ones end now, and busy ones
-   * end when their invocation finishes (see release).
+   * The function's code or configuration changed: fresh environments load the new one; idle ones end
+   * now, and busy ones end when their invocation finishes (see release).
    */
   replace(fn: FunctionSpec): void {
     this.fn = fn;
@@ -135,13 +135,13 @@ export class FunctionPool {
   release(env: ExecutionEnvironment): void {
     if (env.dead) return this.discard(env);
     const next = this.waiting.shift();
-    if (next && env.fn.entry !== this.fn.entry) {
-      // Old code (see replace): the worker ends, and its place in the budget goes straight to a fresh one on the new code.
+    if (next && env.fn !== this.fn) {
+      // Old code or configuration (see replace): the worker ends, and its place goes straight to a fresh one.
       void env.shutdown();
       this.all.delete(env);
       return next({ env: this.fresh(), cold: true });
     }
-    if (env.fn.entry !== this.fn.entry) return this.evict(env);
+    if (env.fn !== this.fn) return this.evict(env);
     if (next) return next({ env, cold: false });
     // Another function waits for a place: this worker gives up its own.
     if (this.budget.anyoneStarving) return this.evict(env);

@@ -53,6 +53,9 @@ type Outcome = {
 /** The names a function answers to in fault rules: its name, logical id (with and without CDK's hash) and ARN. */
 const functionNames = (fn: FunctionSpec): string[] => [fn.name, fn.logicalId, shortName(fn.logicalId), fn.arn];
 
+/** What an update may change. */
+export type FunctionUpdate = 'entry' | 'environment' | 'timeoutSeconds' | 'memorySize';
+
 export class FunctionNotFound extends Error {
   override readonly name = 'ResourceNotFoundException';
 }
@@ -80,7 +83,7 @@ export class LambdaRuntime {
     for (const fn of functions) {
       for (const key of [fn.name, fn.arn, fn.logicalId]) this.byKey.set(key, fn);
       const limit = fn.reservedConcurrency ?? options.defaultConcurrency ?? DEFAULT_CONCURRENCY;
-      // A fresh environment runs the function's code as it is now (see replaceCode).
+      // A fresh environment runs the function's code as it is now (see update).
       const spawn = (current: FunctionSpec) =>
         new ExecutionEnvironment(current, options.baseEnvironment ?? {}, options, (env) =>
           this.pools.get(fn.name)?.discard(env),
@@ -98,13 +101,14 @@ export class LambdaRuntime {
   }
 
   /**
-   * New code for a function, as `UpdateFunctionCode` deploys it: the next invocation runs it in a fresh
-   * environment; idle environments end now, and busy ones finish their invocation on the old code, then end.
+   * New code (`UpdateFunctionCode`) or configuration (`UpdateFunctionConfiguration`: environment, timeout,
+   * memory) for a function: the next invocation runs it in a fresh environment; idle environments end
+   * now, and busy ones finish their invocation as they were, then end.
    */
-  replaceCode(nameOrArn: string, entry: string): FunctionSpec {
+  update(nameOrArn: string, change: Partial<Pick<FunctionSpec, FunctionUpdate>>): FunctionSpec {
     const old = this.find(nameOrArn);
     if (!old) throw new FunctionNotFound(`Function not found: ${nameOrArn}`);
-    const fn: FunctionSpec = { ...old, entry };
+    const fn: FunctionSpec = { ...old, ...change };
     this.functions[this.functions.indexOf(old)] = fn;
     for (const key of [fn.name, fn.arn, fn.logicalId]) this.byKey.set(key, fn);
     this.pools.get(fn.name)!.replace(fn);

@@ -82,7 +82,7 @@ test('new code under a full budget: an invocation waiting for the function is st
   const newEntry = join(dir, 'f-new.js');
   writeFileSync(newEntry, `exports.handler = async () => 'f, new code';`);
 
-  runtime.replaceCode('f', newEntry);
+  runtime.update('f', { entry: newEntry });
   const answers = await Promise.all(
     [busy, forG, forF].map((call) =>
       Promise.race([
