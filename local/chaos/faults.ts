@@ -20,6 +20,8 @@ export interface Call {
   operation: string;
   /** The names a function answers to. */
   functionNames?: readonly string[];
+  /** The tables a DynamoDB call reads or writes. */
+  tables?: readonly string[];
 }
 
 export type Injected = Pick<FaultRule, 'id' | 'effect' | 'error' | 'latencyMs'>;
@@ -49,6 +51,11 @@ export const faultRule = (input: FaultRuleInput, targets: FaultTargets): FaultRu
   )
     throw invalid('function names a Lambda function (service lambda)');
   if (
+    input.table !== undefined &&
+    (input.service !== 'dynamodb' || typeof input.table !== 'string' || !/^[\w.-]{3,255}$/.test(input.table))
+  )
+    throw invalid('table names a DynamoDB table (service dynamodb)');
+  if (
     input.operation !== undefined &&
     (typeof input.operation !== 'string' || !/^[A-Za-z]{1,64}$/.test(input.operation))
   )
@@ -76,6 +83,7 @@ export const faultRule = (input: FaultRuleInput, targets: FaultTargets): FaultRu
     service: input.service,
     ...(input.operation !== undefined && { operation: input.operation }),
     ...(input.function !== undefined && { function: input.function }),
+    ...(input.table !== undefined && { table: input.table }),
     ...(typeof input.region === 'string' && { region: input.region }),
     effect,
     ...(error && { error }),
@@ -140,6 +148,11 @@ export class Chaos {
     return this.rules.length > 0;
   }
 
+  /** Whether a rule names a table: DynamoDB then reads each request's tables before it draws. */
+  get byTable(): boolean {
+    return this.rules.some((rule) => rule.table !== undefined);
+  }
+
   /** The fault that fires on this call, if one does (the first matching rule that fires). */
   draw(call: Call): Injected | undefined {
     if (this.rules.length === 0) return undefined;
@@ -147,6 +160,7 @@ export class Chaos {
       if (rule.service !== call.service || rule.remaining === 0) continue;
       if (rule.operation !== undefined && rule.operation !== call.operation) continue;
       if (rule.function !== undefined && !call.functionNames?.includes(rule.function)) continue;
+      if (rule.table !== undefined && !call.tables?.includes(rule.table)) continue;
       if (rule.probability < 1 && this.random() >= rule.probability) continue;
       if (rule.remaining !== undefined) rule.remaining--;
       rule.injected++;

@@ -24,6 +24,8 @@ export interface FaultRule {
   operation?: string;
   /** For `lambda`: the function, by name, logical id, logical id without CDK's hash, or ARN. */
   function?: string;
+  /** For `dynamodb`: the table, by name; a call fires it when it reads or writes that table. */
+  table?: string;
   region?: string;
   effect: FaultEffect;
   error?: { code: string; statusCode?: number; message?: string };

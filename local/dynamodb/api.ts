@@ -20,7 +20,8 @@ const sendError = (res: ServerResponse, code: string, message: string, status?: 
 export const dynamoDbForwarder = (endpoint: string, onError: (error: Error) => void, chaos?: Chaos) => {
   const upstream = new URL(endpoint);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const forward = (req: IncomingMessage, res: ServerResponse, answerLost = false) => {
+  /** Sends the request on (its body as read, or streamed), and its answer back, unless the answer is to be lost. */
+  const forward = (req: IncomingMessage, res: ServerResponse, answerLost = false, body?: Buffer) => {
     const call = httpRequest(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent },
       (answer) => {
@@ -37,13 +38,16 @@ export const dynamoDbForwarder = (endpoint: string, onError: (error: Error) => v
       onError(error);
       if (!res.headersSent) sendError(res, 'ServiceUnavailableException', 'DynamoDB Local is not answering', 503);
     });
-    req.pipe(call);
+    if (body) call.end(body);
+    else req.pipe(call);
   };
   const withFaults = async (chaos: Chaos, operation: string, req: IncomingMessage, res: ServerResponse) => {
+    // A rule for one table: the request is read first, to know the tables it touches.
+    const body = chaos.byTable ? await readBody(req) : undefined;
     try {
-      const fault = await chaos.apply({ service: 'dynamodb', operation });
+      const fault = await chaos.apply({ service: 'dynamodb', operation, ...(body && { tables: tablesOf(body) }) });
       if (fault?.effect === 'crash') return req.socket.destroy();
-      forward(req, res, fault?.effect === 'timeout');
+      forward(req, res, fault?.effect === 'timeout', body);
     } catch (error) {
       if (!(error instanceof InjectedError)) throw error;
       sendError(res, error.code, error.message, error.fault.error?.statusCode);
@@ -59,6 +63,37 @@ export const dynamoDbForwarder = (endpoint: string, onError: (error: Error) => v
   /** Calls forwarded, by operation: how many DynamoDB calls the functions make. */
   forwarder.calls = new Map<string, number>();
   return forwarder;
+};
+
+const readBody = async (req: IncomingMessage): Promise<Buffer> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+};
+
+/** The tables a request names: `TableName`, `RequestItems`' keys, each transact item's table. */
+export const tablesOf = (body: Buffer): string[] => {
+  let request: {
+    TableName?: unknown;
+    RequestItems?: unknown;
+    TransactItems?: Record<string, { TableName?: unknown } | undefined>[];
+  };
+  try {
+    request = JSON.parse(body.toString('utf8')) as typeof request;
+  } catch {
+    return [];
+  }
+  if (typeof request !== 'object' || request === null) return [];
+  const names = [
+    request.TableName,
+    ...(typeof request.RequestItems === 'object' && request.RequestItems !== null
+      ? Object.keys(request.RequestItems)
+      : []),
+    ...(Array.isArray(request.TransactItems)
+      ? request.TransactItems.flatMap((item) => Object.values(item ?? {}).map((action) => action?.TableName))
+      : []),
+  ];
+  return [...new Set(names.filter((name): name is string => typeof name === 'string'))];
 };
 
 export const DYNAMODB_FAULTS: FaultTarget = { service: 'dynamodb', effects: FAULT_EFFECTS };

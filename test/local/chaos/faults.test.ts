@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { handleChaosRequest } from '../../../local/chaos/api';
+import { tablesOf } from '../../../local/dynamodb/api';
 import type { Chaos, FaultRule } from '../../../local/chaos/faults';
 import { localChaos } from '../../support/chaos';
 import { LambdaRuntime } from '../../../local/lambda/runtime';
@@ -77,6 +78,28 @@ describe('rules', () => {
     expect([junk.status, errorType(junk)]).toEqual([400, 'SerializationException']);
     expect(cleared).toEqual([]);
   });
+});
+
+test('a rule for a table fires on the calls that read or write it, batches and transactions too', () => {
+  const chaos = localChaos();
+  chaos.set([{ service: 'dynamodb', table: 'Shop-Circuits', error: { code: 'ServiceUnavailable', statusCode: 503 } }]);
+  const call = (operation: string, request: unknown) =>
+    chaos.draw({ service: 'dynamodb', operation, tables: tablesOf(Buffer.from(JSON.stringify(request))) })?.effect;
+
+  const draws = [
+    call('GetItem', { TableName: 'Shop-Circuits', Key: {} }),
+    call('GetItem', { TableName: 'Shop-Orders', Key: {} }),
+    call('BatchGetItem', { RequestItems: { 'Shop-Orders': {}, 'Shop-Circuits': {} } }),
+    call('TransactWriteItems', {
+      TransactItems: [{ Put: { TableName: 'Shop-Orders' } }, { Update: { TableName: 'Shop-Circuits' } }],
+    }),
+    call('TransactWriteItems', { TransactItems: [{ Put: { TableName: 'Shop-Orders' } }] }),
+  ];
+
+  expect(chaos.byTable).toBe(true);
+  expect(draws).toEqual(['error', undefined, 'error', 'error', undefined]);
+  expect(tablesOf(Buffer.from('{not json'))).toEqual([]);
+  expect(() => chaos.set([{ service: 'lambda', table: 'Shop-Circuits' }])).toThrow(/table names a DynamoDB table/);
 });
 
 describe('faults in the Lambda runtime', () => {
