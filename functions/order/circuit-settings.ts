@@ -54,6 +54,10 @@ export const circuitHooks: CircuitHooks = {
     logger.info('Call refused: the circuit is open', { circuit });
     countFor('CircuitRejected', circuit);
   },
+  onProbe: (circuit) => {
+    logger.info('Circuit probe: this call tests whether the participant is back', { circuit });
+    countFor('CircuitProbes', circuit);
+  },
   onStoreUnavailable: (circuit, error) => {
     logger.error('Circuit store unavailable: the call goes through (fail open)', { circuit, error: error as Error });
     countFor('CircuitStoreUnavailable', circuit);

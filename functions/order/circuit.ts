@@ -106,6 +106,8 @@ export interface CircuitHooks {
   onStoreUnavailable?: (circuit: string, error: unknown) => void;
   /** A call was refused while the circuit is open (or another caller probes). */
   onRejected?: (circuit: string) => void;
+  /** This call was elected the probe of a half-open circuit: it tests whether the participant is back. */
+  onProbe?: (circuit: string) => void;
 }
 
 /** A caller's outcome for the circuit: an infrastructure failure counts, a business answer does not. */
@@ -190,6 +192,7 @@ export class CircuitBreaker {
     });
     if (elected === 'unavailable') return false;
     if (!elected) return this.reject(circuit, retryAt);
+    this.hooks.onProbe?.(circuit);
     return true;
   }
 

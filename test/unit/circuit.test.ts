@@ -84,6 +84,7 @@ const setup = (settings = SETTINGS) => {
   const transitions: CircuitTransition[] = [];
   const unavailable: string[] = [];
   const rejected: string[] = [];
+  const probed: string[] = [];
   const breaker = () =>
     new CircuitBreaker(
       store,
@@ -92,10 +93,11 @@ const setup = (settings = SETTINGS) => {
         onTransition: (t) => void transitions.push(t),
         onStoreUnavailable: (circuit) => void unavailable.push(circuit),
         onRejected: (circuit) => void rejected.push(circuit),
+        onProbe: (circuit) => void probed.push(circuit),
       },
       () => clock.now,
     );
-  return { store, clock, transitions, unavailable, rejected, breaker };
+  return { store, clock, transitions, unavailable, rejected, probed, breaker };
 };
 
 const fail = (breaker: CircuitBreaker, error = infra) =>
@@ -171,7 +173,7 @@ test('a failed probe opens the circuit for another T', async () => {
 });
 
 test('in half-open, of 50 concurrent callers in 10 containers, exactly one probes', async () => {
-  const { breaker, clock } = setup();
+  const { breaker, clock, probed } = setup();
   const containers = Array.from({ length: 10 }, breaker);
   for (let i = 0; i < 3; i++) await fail(containers[0]!);
   clock.now += 10_000;
@@ -193,6 +195,7 @@ test('in half-open, of 50 concurrent callers in 10 containers, exactly one probe
   release();
   const outcomes = await Promise.all(calls);
   expect(probes).toBe(1);
+  expect(probed).toEqual(['DeliveryBook']);
   expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
   expect(outcomes.filter((o) => o instanceof CircuitOpen)).toHaveLength(49);
 });

@@ -1,0 +1,253 @@
+import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  GetFunctionConfigurationCommand,
+  LambdaClient,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
+import {
+  DescribeStateMachineCommand,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FaultRule } from '../../local/chaos/rules';
+import type { Violation } from '../support/invariants';
+import { edgeConfig } from './support';
+import { type PlannedOrder, ReliabilityShop } from './shop';
+
+/**
+ * The saga's circuit breakers on a whole local cloud, driven as an operator would: the thresholds set
+ * with `update-function-configuration`, faults from the chaos API, what happened read back from the
+ * orders, the execution history, CloudWatch Logs and metrics, and the circuits table.
+ *
+ * Delivery's book action fails: after N failed attempts its circuit opens, and the next order is
+ * compensated at its first attempt, without calling Delivery. With the fault gone, after T one prober
+ * (held a few seconds, so that others arrive while it probes) closes the circuit, and of 50 concurrent
+ * orders no other call probes. With the circuits table failing, the saga goes on (fail open) and says so.
+ */
+jest.setTimeout(600_000);
+
+const N = 3;
+const T_SECONDS = 3;
+const shop = new ReliabilityShop('circuit', mkdtempSync(join(tmpdir(), 'shop-circuit-')), [
+  '--retry-interval-scale',
+  '0.2',
+]);
+afterAll(() => shop.stop());
+
+let callParticipant: string;
+let sku: string;
+let slots: string[];
+let placed = 0;
+
+const client = <C>(make: new (config: ReturnType<typeof edgeConfig>) => C) => new make(edgeConfig(shop.urls));
+
+beforeAll(async () => {
+  await shop.start();
+  const sfn = client(SFNClient);
+  const saga = await sfn.send(
+    new DescribeStateMachineCommand({ stateMachineArn: (await shop.outputsOf()).StateMachineArn! }),
+  );
+  sfn.destroy();
+  callParticipant = /arn:aws:lambda:[^"]+CallParticipant[^"]*/.exec(saga.definition!)![0];
+  // The circuit's thresholds, as an operator tunes them on AWS: N failures, open for T, closed by one probe.
+  const lambda = client(LambdaClient);
+  const { Environment } = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: callParticipant }));
+  await lambda.send(
+    new UpdateFunctionConfigurationCommand({
+      FunctionName: callParticipant,
+      Environment: {
+        Variables: {
+          ...Environment!.Variables,
+          CIRCUIT_FAILURE_THRESHOLD: String(N),
+          CIRCUIT_OPEN_SECONDS: String(T_SECONDS),
+          CIRCUIT_PROBE_SUCCESSES: '1',
+        },
+      },
+    }),
+  );
+  lambda.destroy();
+  sku = await shop.product(1, 1_000_000);
+  await shop.deposit('alice', 1_000_000);
+  slots = (await shop.slots()).filter((slot) => slot.remaining >= 20).map((slot) => slot.slotId);
+});
+
+/** An order of alice's that would complete, unlike any other (its quantity), in a slot with room. */
+const nextOrder = (): PlannedOrder => {
+  placed++;
+  return {
+    user: 'alice',
+    items: [{ sku, quantity: placed }],
+    slotId: slots[placed % slots.length]!,
+    key: `circuit-${placed}-${Date.now()}`,
+  };
+};
+
+/** Places an order and waits for its end: its id, status, reason and execution. */
+const order = async () => {
+  const planned = nextOrder();
+  const created = await shop.api<{ orderId: string }>(
+    'alice',
+    'POST',
+    '/orders',
+    { items: planned.items, delivery: { slotId: planned.slotId, address: '1 Circuit Road' } },
+    { 'idempotency-key': planned.key },
+  );
+  if (created.status !== 201) throw new Error(`POST /orders answered ${created.status}`);
+  for (;;) {
+    const { body } = await shop.api<{ status: string; failureReason?: string }>(
+      'alice',
+      'GET',
+      `/orders/${created.body.orderId}`,
+    );
+    if (body.status === 'COMPLETED' || body.status === 'CANCELLED' || body.status === 'COMPENSATION_FAILED')
+      return { orderId: created.body.orderId, ...body };
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+};
+
+const chaos = async (method: string, body?: unknown): Promise<FaultRule[]> =>
+  (await (
+    await fetch(`${shop.urls.edge}/_local/chaos/faults`, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+  ).json()) as FaultRule[];
+
+/** An order's saga execution: named after the order. */
+const executionOf = async (orderId: string) =>
+  `${(await shop.outputsOf()).StateMachineArn!.replace(':stateMachine:', ':execution:')}:${orderId}`;
+
+/** The circuit's record in its table. */
+const circuitRecord = async (circuit: string) => {
+  const documents = DynamoDBDocumentClient.from(client(DynamoDBClient));
+  try {
+    const { CircuitTableName } = await shop.outputsOf();
+    const { Item } = await documents.send(
+      new GetCommand({
+        TableName: CircuitTableName,
+        Key: { pk: `CIRCUIT#${circuit}`, sk: 'CIRCUIT' },
+        ConsistentRead: true,
+      }),
+    );
+    return Item as { state: string; openedAt?: number } | undefined;
+  } finally {
+    documents.destroy();
+  }
+};
+
+/** The call-participant step's log lines with this message, as `aws logs filter-log-events` finds them. */
+const stepLines = async (message: string) => {
+  const logs = client(CloudWatchLogsClient);
+  try {
+    const name = callParticipant.split(':').pop()!;
+    const { events = [] } = await logs.send(
+      new FilterLogEventsCommand({
+        logGroupName: `/aws/lambda/${name}`,
+        filterPattern: `{ $.message = "${message}" }`,
+        limit: 10_000,
+      }),
+    );
+    return events.map((event) => JSON.parse(event.message!) as Record<string, unknown>);
+  } finally {
+    logs.destroy();
+  }
+};
+
+const transitions = async (circuit: string) =>
+  (await stepLines('Circuit state changed'))
+    .filter((line) => line.circuit === circuit)
+    .map((line) => `${String(line.from)}→${String(line.to)}`);
+
+const bookings = async (executionArn: string): Promise<HistoryEvent[]> => {
+  const sfn = client(SFNClient);
+  try {
+    const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+    const entered = events.find(
+      (event) => event.type === 'TaskStateEntered' && event.stateEnteredEventDetails?.name === 'BookDelivery',
+    );
+    return events.filter((event) => event.type === 'TaskScheduled' && event.previousEventId === entered?.id);
+  } finally {
+    sfn.destroy();
+  }
+};
+
+const report = (violations: Violation[]) => violations.map((v) => `${v.rule} ${v.subject}: ${v.message}`);
+
+test('Delivery down: after N failed attempts the circuit opens, and the next order is compensated at its first attempt without calling Delivery', async () => {
+  const baseline = await shop.invariants().snapshot();
+  const [fault] = await chaos('POST', [
+    { service: 'lambda', function: 'DeliveryBook', error: { code: 'Lambda.ServiceException', statusCode: 503 } },
+  ]);
+
+  // Its first N attempts fail, the N-th opens the circuit, and its last attempt is refused.
+  const first = await order();
+  const openedAfter = (await chaos('GET')).find((rule) => rule.id === fault!.id)!.injected;
+  const next = await order();
+  const injected = (await chaos('GET')).find((rule) => rule.id === fault!.id)!.injected;
+  const scheduled = await bookings(await executionOf(next.orderId));
+
+  expect([first.status, first.failureReason]).toEqual(['CANCELLED', 'SERVICE_UNAVAILABLE']);
+  expect(openedAfter).toBe(N);
+  expect([next.status, next.failureReason]).toEqual(['CANCELLED', 'SERVICE_UNAVAILABLE']);
+  // One attempt, and Delivery was not called: no fault was drawn for it.
+  expect(scheduled).toHaveLength(1);
+  expect(injected).toBe(N);
+  expect(await circuitRecord('DeliveryBook')).toMatchObject({ state: 'OPEN' });
+  expect(await transitions('DeliveryBook')).toEqual(['CLOSED→OPEN']);
+  expect((await stepLines('Call refused: the circuit is open')).length).toBeGreaterThanOrEqual(2);
+  // Compensated: the payment refunded, the stock released, one notification each.
+  expect(report(await shop.settle(baseline))).toEqual([]);
+});
+
+test('the fault cleared: after T a single prober closes the circuit, and of 50 concurrent orders no other call probes', async () => {
+  const baseline = await shop.invariants().snapshot();
+  // The probe's call to Delivery is held 6 s (within the step's 9 s), so that other orders reach their book step while it probes.
+  await chaos('POST', [{ service: 'lambda', function: 'DeliveryBook', effect: 'latency', latencyMs: 6000, times: 1 }]);
+  const { openedAt } = (await circuitRecord('DeliveryBook'))!;
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, openedAt! + T_SECONDS * 1000 - Date.now())));
+
+  const orders = await Promise.all(Array.from({ length: 50 }, order));
+  const [held] = await chaos('GET');
+
+  const outcomes = orders.map((o) => [o.status, o.failureReason].filter(Boolean).join(' '));
+  expect(outcomes.filter((o) => o !== 'COMPLETED' && o !== 'CANCELLED SERVICE_UNAVAILABLE')).toEqual([]);
+  expect(outcomes).toContain('COMPLETED');
+  expect(held!.injected).toBe(1);
+  expect((await stepLines('Circuit probe: this call tests whether the participant is back')).length).toBe(1);
+  expect(await transitions('DeliveryBook')).toEqual(['CLOSED→OPEN', 'OPEN→HALF_OPEN', 'HALF_OPEN→CLOSED']);
+  expect(await circuitRecord('DeliveryBook')).toMatchObject({ state: 'CLOSED' });
+  expect(report(await shop.settle(baseline))).toEqual([]);
+});
+
+test('the circuits table failing: the saga goes on (fail open), and says so in a log line and a metric', async () => {
+  const { CircuitTableName } = await shop.outputsOf();
+  await chaos('POST', [
+    { service: 'dynamodb', table: CircuitTableName, error: { code: 'InternalServerError', statusCode: 500 } },
+  ]);
+  // Past the breaker's cache period, its next call reads the table.
+  await new Promise((resolve) => setTimeout(resolve, 2_500));
+
+  const done = await order();
+  await chaos('DELETE', []);
+
+  expect(done.status).toBe('COMPLETED');
+  const unavailable = await stepLines('Circuit store unavailable: the call goes through (fail open)');
+  expect(unavailable.map((line) => line.circuit)).toEqual(
+    expect.arrayContaining(['BillingPay', 'WarehouseReserve', 'DeliveryBook']),
+  );
+  const cloudwatch = client(CloudWatchClient);
+  const { Metrics = [] } = await cloudwatch.send(
+    new ListMetricsCommand({ Namespace: 'ServerlessShop', MetricName: 'CircuitStoreUnavailable' }),
+  );
+  cloudwatch.destroy();
+  expect(Metrics.flatMap((metric) => metric.Dimensions ?? []).map((d) => `${d.Name}=${d.Value}`)).toEqual(
+    expect.arrayContaining(['Circuit=BillingPay', 'Circuit=DeliveryBook']),
+  );
+});
