@@ -16,6 +16,7 @@ import { close, listen } from './http/listening';
 import type { LocalService } from './http/local-service';
 import type { DynamoDbLocal } from './dynamodb/process';
 import { Realm, readRealm } from './issuer/realm';
+import { eventsEdge } from './events/api';
 import { lambdaEdge } from './lambda/api';
 import type { HotReload } from './lambda/hot-reload';
 import type { LambdaRuntime } from './lambda/runtime';
@@ -81,7 +82,7 @@ const registry = (parts: Started, control: Omit<Parameters<typeof controlEdge>[0
     apiGatewayEdge(parts.apis),
     snsEdge(parts.sns),
     xrayEdge(parts.xray),
-    { name: 'events', health: () => 'running' },
+    eventsEdge(parts.events, parts.chaos),
     chaosEdge(parts.chaos),
     changesEdge(parts.changes),
     controlEdge({ ...control, services: () => services }),

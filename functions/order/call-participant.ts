@@ -1,20 +1,22 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { documentClient } from '#shared/clients';
 import { env } from '#shared/config';
 import { CircuitBreaker } from './circuit';
 import { type Circuit, CIRCUITS } from './circuit-names';
+import { eventBridgeAnnouncer } from './circuit-events';
 import { circuitHooks, circuitSettings, stateMetric } from './circuit-settings';
 import { DynamoCircuitStore } from './circuit-store';
 import { lambdaInvoker, makeCallParticipant } from './participant-call';
 
-const breaker = new CircuitBreaker(
-  new DynamoCircuitStore(documentClient, env('CIRCUIT_TABLE')),
-  circuitSettings(process.env),
-  circuitHooks,
-);
 const functions = Object.fromEntries(
   Object.entries(CIRCUITS).map(([circuit, variable]) => [circuit, env(variable)]),
 ) as Record<Circuit, string>;
+const breaker = new CircuitBreaker(
+  new DynamoCircuitStore(documentClient, env('CIRCUIT_TABLE')),
+  circuitSettings(process.env),
+  circuitHooks(eventBridgeAnnouncer(new EventBridgeClient({}), functions)),
+);
 
 /** Saga step: a participant's action (pay, reserve, book) through its circuit. */
 export const handler = makeCallParticipant(breaker, lambdaInvoker(new LambdaClient({})), functions, stateMetric);

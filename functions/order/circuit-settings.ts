@@ -1,5 +1,6 @@
 import { type CircuitHooks, type CircuitSettings, type CircuitState, DEFAULT_CIRCUIT_SETTINGS } from './circuit';
 import { logger, metrics, MetricUnit } from '#shared/observability';
+import type { Announce } from './circuit-events';
 
 // The breaker's settings from the function's environment, and what it tells the world: a metric and a
 // log line at each transition, when it refuses a call, and when it cannot reach its store.
@@ -44,11 +45,15 @@ const countFor = (name: string, circuit: string) => {
   single.addMetric(name, MetricUnit.Count, 1);
 };
 
-export const circuitHooks: CircuitHooks = {
-  onTransition: (transition) => {
+/** What the breaker tells: each transition is also announced (an EventBridge event); a failed announcement is logged. */
+export const circuitHooks = (announce: Announce): CircuitHooks => ({
+  onTransition: async (transition) => {
     logger.warn('Circuit state changed', { ...transition });
     stateMetric(transition.circuit, transition.to);
     countFor('CircuitTransitions', transition.circuit);
+    await announce(transition).catch((error: unknown) =>
+      logger.error('Circuit state change not announced', { circuit: transition.circuit, error: error as Error }),
+    );
   },
   onRejected: (circuit) => {
     logger.info('Call refused: the circuit is open', { circuit });
@@ -62,4 +67,4 @@ export const circuitHooks: CircuitHooks = {
     logger.error('Circuit store unavailable: the call goes through (fail open)', { circuit, error: error as Error });
     countFor('CircuitStoreUnavailable', circuit);
   },
-};
+});

@@ -47,7 +47,7 @@ export class EventsService {
   constructor(
     readonly rules: RuleSpec[],
     private readonly queue: LambdaQueue,
-    private readonly account: { region: string; accountId: string },
+    readonly account: { region: string; accountId: string },
     private readonly log: (message: string) => void = () => undefined,
     /** How long a minute of a schedule lasts (60 000 ms, less in tests). */
     private readonly minuteMs = 60_000,

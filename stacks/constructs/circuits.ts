@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { CIRCUITS, type Circuit } from '../../functions/order/circuit-names';
@@ -41,5 +42,7 @@ export class ParticipantCircuits extends Construct {
       },
     }).bindTable(this.table, 'CIRCUIT_TABLE', 'readWrite');
     for (const participant of Object.values(props.participants)) participant.grantInvoke(this.callParticipant);
+    // Each transition is an event on the default bus (functions/order/circuit-events.ts).
+    EventBus.fromEventBusName(this, 'DefaultBus', 'default').grantPutEventsTo(this.callParticipant);
   }
 }

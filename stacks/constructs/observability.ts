@@ -22,7 +22,10 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { CIRCUITS, type Circuit } from '../../functions/order/circuit-names';
 import { ShopFunction } from './shop-function';
+
+const CIRCUIT_NAMES = Object.keys(CIRCUITS) as Circuit[];
 
 const NAMESPACE = 'ServerlessShop';
 const PERIOD = Duration.minutes(5);
@@ -74,6 +77,26 @@ const paymentDeclineRate = () =>
     period: PERIOD,
   });
 
+/** A circuit's state as its calls report it (0 closed, 1 half-open, 2 open), the worst in each minute. */
+const circuitState = (circuit: Circuit) =>
+  new Metric({
+    namespace: NAMESPACE,
+    metricName: 'CircuitState',
+    dimensionsMap: { Circuit: circuit, service: 'order' },
+    statistic: 'Maximum',
+    period: Duration.minutes(1),
+    label: circuit,
+  });
+
+/** The worst state of all the circuits, minute by minute. */
+const worstCircuitState = () =>
+  new MathExpression({
+    expression: `MAX([${CIRCUIT_NAMES.map((_, i) => `c${i}`).join(', ')}])`,
+    usingMetrics: Object.fromEntries(CIRCUIT_NAMES.map((circuit, i) => [`c${i}`, circuitState(circuit)])),
+    label: 'Worst circuit state',
+    period: Duration.minutes(1),
+  });
+
 /** A construct id from a function's path in the stack (`Billing/Pay` → `BillingPay`). */
 const idOf = (fn: ShopFunction) => fn.node.path.split('/').slice(1).join('');
 
@@ -85,7 +108,7 @@ export class ShopObservability extends Construct {
   /** Where every alarm's state changes go (AlarmActions and OKActions); an email subscription when `alertEmail` is given. */
   readonly alertsTopic: Topic;
   /** The business alarms beyond the two above, by name. */
-  readonly businessAlarms: Record<'ordersStalled' | 'paymentDeclineRate' | 'sagaP99Duration', Alarm>;
+  readonly businessAlarms: Record<'ordersStalled' | 'paymentDeclineRate' | 'sagaP99Duration' | 'circuitOpen', Alarm>;
   /** One alarm on AWS/Lambda Errors per function. */
   readonly lambdaErrorAlarms: Alarm[];
   /** "Shop unhealthy": ALARM when any other alarm is. */
@@ -192,6 +215,21 @@ export class ShopObservability extends Construct {
       }),
       new SingleValueWidget({ title: 'Saga failure rate (%)', width: 12, metrics: [sagaFailureRate] }),
       new GraphWidget({ title: 'Payment decline rate (%)', width: 12, left: [paymentDeclineRate()] }),
+      new GraphWidget({
+        title: 'Circuits (0 closed, 1 half-open, 2 open)',
+        width: 12,
+        left: CIRCUIT_NAMES.map(circuitState),
+        leftYAxis: { min: 0, max: 2 },
+      }),
+      new GraphWidget({
+        title: 'Circuit refusals and transitions',
+        width: 12,
+        left: [
+          search('CircuitRejected', 'Circuit', 'CircuitRejected'),
+          search('CircuitTransitions', 'Circuit', 'CircuitTransitions'),
+          search('CircuitStoreUnavailable', 'Circuit', 'CircuitStoreUnavailable'),
+        ],
+      }),
       new AlarmStatusWidget({ title: 'Alarms', width: 24, alarms: [this.shopUnhealthy, ...alarms] }),
     );
     return dashboard;
@@ -224,7 +262,7 @@ export class ShopObservability extends Construct {
     return composite;
   }
 
-  /** Orders stalled (10 minutes), payment-decline rate and saga p99 duration. */
+  /** Orders stalled (10 minutes), payment-decline rate, saga p99 duration, and a circuit open. */
   private businessAlarmsOf(): ShopObservability['businessAlarms'] {
     return {
       ordersStalled: new Alarm(this, 'OrdersStalled', {
@@ -243,6 +281,16 @@ export class ShopObservability extends Construct {
         evaluationPeriods: 3,
         datapointsToAlarm: 2,
         treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+      // Calls report the state they saw; with no calls the alarm keeps its state, as the circuit keeps its own.
+      circuitOpen: new Alarm(this, 'CircuitOpen', {
+        alarmDescription:
+          "A participant's circuit is open: the saga refuses its calls, and orders are cancelled (SERVICE_UNAVAILABLE).",
+        metric: worstCircuitState(),
+        threshold: 2,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.IGNORE,
       }),
       sagaP99Duration: new Alarm(this, 'SagaP99Duration', {
         alarmDescription: "The saga's p99 duration was over 30 seconds for 15 minutes.",

@@ -137,6 +137,32 @@ test("saga p99 duration: SagaDuration's p99 as an extended statistic, over 30 s 
   expect(props.Statistic).toBeUndefined();
 });
 
+test('a circuit open: the worst CircuitState of the three circuits, each minute, at 2 (open); no calls keep its state', () => {
+  const props = alarm('CircuitOpen');
+  expect(math(props)).toEqual({
+    expression: 'MAX([c0, c1, c2])',
+    stats: {
+      c0: { name: 'CircuitState', period: 60, stat: 'Maximum' },
+      c1: { name: 'CircuitState', period: 60, stat: 'Maximum' },
+      c2: { name: 'CircuitState', period: 60, stat: 'Maximum' },
+    },
+  });
+  const circuits = props
+    .Metrics!.filter((m) => m.MetricStat)
+    .map((m) => (m.MetricStat!.Metric as { Dimensions?: { Name: string; Value: string }[] }).Dimensions);
+  expect(circuits.map((dimensions) => dimensions?.find((d) => d.Name === 'Circuit')?.Value)).toEqual([
+    'BillingPay',
+    'WarehouseReserve',
+    'DeliveryBook',
+  ]);
+  expect(props).toMatchObject({
+    Threshold: 2,
+    ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    EvaluationPeriods: 1,
+    TreatMissingData: 'ignore',
+  });
+});
+
 test('Lambda errors: one alarm on AWS/Lambda Errors per function, by FunctionName', () => {
   const functions = resourcesOfType(cfn, 'AWS::Lambda::Function').map(([id]) => id);
   const errors = alarms.filter(([, p]) => p.Namespace === 'AWS/Lambda').map(([, p]) => p);

@@ -247,6 +247,21 @@ test("a rule on the saga's own FAILED, TIMED_OUT and ABORTED status changes runs
   expect(actions).toContain('sns:Publish');
 });
 
+test('the circuit-breaking step may invoke the three participants and put its events on the default bus', () => {
+  const [stepId, step] = resourcesOfType(cfn, 'AWS::Lambda::Function').find(([id]) => id.includes('CallParticipant'))!;
+  const role = fnProps(step).Role?.['Fn::GetAtt'][0];
+  const statements = resourcesOfType(cfn, 'AWS::IAM::Policy')
+    .filter(([, p]) => policyProps(p).Roles?.some((r) => r.Ref === role))
+    .flatMap(([, p]) => policyProps(p).PolicyDocument?.Statement ?? []);
+  const putEvents = statements.filter((st) => [st.Action].flat().includes('events:PutEvents'));
+  expect(stepId).toMatch(/^Circuits/);
+  expect(putEvents).toHaveLength(1);
+  expect(JSON.stringify(putEvents[0]!.Resource)).toContain(':event-bus/default');
+  const invokes = statements.filter((st) => [st.Action].flat().includes('lambda:InvokeFunction'));
+  const targets = JSON.stringify(invokes.map((st) => st.Resource));
+  for (const participant of ['BillingPay', 'WarehouseReserve', 'DeliveryBook']) expect(targets).toContain(participant);
+});
+
 test('the dashboard and the alarms of the business metrics exist', () => {
   template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
   template.hasResourceProperties('AWS::CloudWatch::Alarm', {

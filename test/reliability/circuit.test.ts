@@ -223,6 +223,8 @@ test('the fault cleared: after T a single prober closes the circuit, and of 50 c
   expect((await stepLines('Circuit probe: this call tests whether the participant is back')).length).toBe(1);
   expect(await transitions('DeliveryBook')).toEqual(['CLOSED→OPEN', 'OPEN→HALF_OPEN', 'HALF_OPEN→CLOSED']);
   expect(await circuitRecord('DeliveryBook')).toMatchObject({ state: 'CLOSED' });
+  // Each transition was put on EventBridge's default bus, none refused.
+  expect(await stepLines('Circuit state change not announced')).toEqual([]);
   expect(report(await shop.settle(baseline))).toEqual([]);
 });
 
