@@ -1,3 +1,4 @@
+import type { CircuitsFigure } from './circuits';
 import type { EngineFigure } from './engine';
 import type { ReloadFigure } from './reload';
 import type { StartupFigure } from './startup';
@@ -50,4 +51,6 @@ export interface BenchResult {
   functions?: FunctionFigure[];
   /** Saga p50 and throughput with tracing on and off (`--no-tracing`), and what tracing costs. */
   tracing?: TracingFigure;
+  /** The circuit breakers' healthy path: circuit-table reads and writes per step, and the time a step adds. */
+  circuits?: CircuitsFigure;
 }

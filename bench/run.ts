@@ -7,6 +7,8 @@
  *   npm run bench                       # a local cloud of its own, in memory
  *   npm run bench -- --quick            # smoke-sized (CI): every figure, few orders, one round
  *   npm run bench -- --target localstack|aws   # saga latency and throughput against a deployment
+ *   npm run bench -- --tracing-only     # what tracing costs, alone (bench/tracing.ts)
+ *   npm run bench -- --circuits-only    # the circuit breakers' healthy path, alone (bench/circuits.ts)
  */
 import '../local/support/node-version-warning.cjs';
 import { join, resolve } from 'node:path';
@@ -18,6 +20,7 @@ import type { InvocationRecord } from '../local/logs/hub';
 import { readTarget } from '../scripts/targets';
 import { startCloudProcess, stopCloudProcess } from '../test/support/cloud-process';
 import { breakdown } from './breakdown';
+import { cacheMsOf, measureCircuits } from './circuits';
 import { Floor, type Tables } from './floor';
 import { bundleSizes, invokeTimes } from './functions';
 import { BenchClient, ChangeFollower, type Endpoints, type User } from './lib/client';
@@ -40,6 +43,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string' },
     orders: { type: 'string' },
     'tracing-only': { type: 'boolean', default: false },
+    'circuits-only': { type: 'boolean', default: false },
   },
 });
 const QUICK = args.quick;
@@ -185,6 +189,30 @@ const tracingCost = () => {
   );
 };
 
+/** The circuit breakers' healthy path, on a cloud of this run that traces every request (see bench/circuits.ts). */
+const circuitsCost = () => {
+  log('circuit breakers, healthy path…');
+  const orders = QUICK ? 20 : Number(args.orders ?? 100);
+  return measureCircuits(
+    localEndpoints satisfies StartCloud,
+    {
+      levels: [
+        { concurrency: 1, orders },
+        { concurrency: 8, orders: orders * 2 },
+      ],
+      warmOrders: QUICK ? 32 : 100,
+      cacheMs: cacheMsOf(JSON.parse(readFileSync(TEMPLATE, 'utf8')) as CfnTemplate),
+    },
+    log,
+  );
+};
+
+/** The table on stderr, the JSON document on stdout. */
+const report = (result: BenchResult) => {
+  process.stderr.write(`${renderTable(result)}\n`);
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+};
+
 const main = async () => {
   const result: BenchResult = {
     benchmark: 'serverless-shop',
@@ -194,9 +222,10 @@ const main = async () => {
     machine: machine(),
   };
   if (!args.target) {
-    result.tracing = await tracingCost();
-    if (args['tracing-only']) {
-      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    if (!args['circuits-only']) result.tracing = await tracingCost();
+    if (!args['tracing-only']) result.circuits = await circuitsCost();
+    if (args['tracing-only'] || args['circuits-only']) {
+      report(result);
       return;
     }
     log('start-up…');
@@ -260,8 +289,7 @@ const main = async () => {
     client.destroy();
     await local?.stop();
   }
-  process.stderr.write(`${renderTable(result)}\n`);
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  report(result);
 };
 
 const mergeFunctions = (bundles: { function: string; bytes: number }[], invokes: ReturnType<typeof invokeTimes>) =>

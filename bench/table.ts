@@ -100,7 +100,7 @@ const sagaTables = (result: BenchResult): string[] => {
     floorLevels[i]?.p50,
     result.overhead?.throughput[i]?.sagaPerFloor,
   ]);
-  parts.push(table('throughput (completed sagas per second)', head, rows));
+  if (rows.length > 0) parts.push(table('throughput (completed sagas per second)', head, rows));
   return parts;
 };
 
@@ -141,6 +141,72 @@ const costTables = (result: BenchResult): string[] => {
   return parts;
 };
 
+/** The circuit breakers' healthy path: what a pay, reserve or book step reads, writes and adds. */
+const circuitTables = (result: BenchResult): string[] => {
+  const c = result.circuits;
+  if (!c) return [];
+  const head = [
+    'concurrency',
+    'circuit',
+    'steps',
+    'reads/step',
+    'max reads',
+    'writes/step',
+    'added p50',
+    'added p95',
+    'of which invoke hop p50',
+  ];
+  const rows = c.levels.flatMap((level) =>
+    level.circuits.map((s) => [
+      level.concurrency,
+      s.circuit,
+      s.steps,
+      s.readsPerStep,
+      s.maxReadsInAStep,
+      s.writesPerStep,
+      s.addedMs.p50,
+      s.addedMs.p95,
+      s.invokeHopMs.p50,
+    ]),
+  );
+  const parts = [
+    table(`circuit breakers, healthy path (ms; cache ${c.cacheMs} ms, every request traced)`, head, rows),
+    table(
+      'circuit bench: coverage (traced = run, spans = edge calls) and the cache (reads ≥ cache ms apart)',
+      [
+        'concurrency',
+        'sagas',
+        'errors',
+        'steps traced / run',
+        'DynamoDB spans / edge calls',
+        'environments',
+        'min gap between reads (ms)',
+        'a read (ms, p50)',
+      ],
+      c.levels.map((level) => [
+        level.concurrency,
+        level.sagas,
+        level.errors,
+        `${level.stepsTraced} / ${level.stepsRun}`,
+        `${level.dynamodbSpans} / ${level.dynamodbCalls}`,
+        level.environments,
+        level.minReadGapMs,
+        level.circuits[0]?.readMs,
+      ]),
+    ),
+  ];
+  const share = c.sagaShare;
+  if (share)
+    parts.push(
+      table(
+        "the three steps' share of a saga (concurrency 1)",
+        ['added per saga (ms, median)', 'saga p50 (ms)', 'share (%)'],
+        [[share.addedMs, share.sagaP50Ms, share.percent]],
+      ),
+    );
+  return parts;
+};
+
 export const renderTable = (result: BenchResult): string => {
   const m = result.machine;
   return [
@@ -149,5 +215,6 @@ export const renderTable = (result: BenchResult): string => {
     ...devLoopTables(result),
     ...sagaTables(result),
     ...costTables(result),
+    ...circuitTables(result),
   ].join('\n');
 };

@@ -36,7 +36,8 @@ export interface PlacedOrder {
   requestId?: string;
 }
 
-const sdkConfig = (endpoints: Endpoints) => ({
+/** The SDK's configuration for a target: the edge's endpoint and dummy credentials, locally. */
+export const sdkConfig = (endpoints: Endpoints) => ({
   region: process.env.AWS_REGION ?? 'us-east-1',
   ...(endpoints.edge && { endpoint: endpoints.edge, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } }),
 });
