@@ -174,6 +174,34 @@ browserTest(
   120_000,
 );
 
+browserTest(
+  'the Circuits page: each participant action’s circuit, as its calls last reported it, closed after a completed order',
+  async () => {
+    const orderId = await shop.placeOrder('alice', await shop.product(100));
+    await shop.orderEnds('alice', orderId, 'COMPLETED');
+    const page = await open('circuits');
+    const table = page.getByRole('table', { name: 'Circuits' });
+
+    const circuits = await until('the three circuits to be listed', async () => {
+      const rows = await table
+        .locator('tr[data-circuit]')
+        .evaluateAll((trs) =>
+          trs.map(
+            (tr) =>
+              `${tr.getAttribute('data-circuit')} ${tr.querySelector('[data-status]')?.getAttribute('data-status')}`,
+          ),
+        )
+        .catch(() => []);
+      return rows.length === 3 ? rows : undefined;
+    });
+
+    expect(circuits).toEqual(['BillingPay CLOSED', 'DeliveryBook CLOSED', 'WarehouseReserve CLOSED']);
+    expect(await page.getByRole('link', { name: 'CircuitOpen alarm' }).getAttribute('href')).toBe('#/alarms');
+    await screenshot(page, 'circuits');
+  },
+  120_000,
+);
+
 const compensationAlarm = (page: Page) =>
   page.getByRole('table', { name: 'Alarms' }).locator('tr[data-alarm*="CompensationFailures"]');
 let stuckOrderId = '';

@@ -3,6 +3,7 @@ import { href, useRoute } from './hooks';
 import { parseWindow } from './model/window';
 import { AlarmsView } from './views/alarms';
 import { AlertsView } from './views/alerts';
+import { CircuitsView } from './views/circuits';
 import { DashboardView } from './views/dashboard/dashboard';
 import { ExecutionPage } from './views/execution/page';
 import { ExecutionsView } from './views/executions';
@@ -17,6 +18,7 @@ const NAV: [string, string][] = [
   ['dashboard', 'Dashboard'],
   ['alarms', 'Alarms'],
   ['alerts', 'Alerts'],
+  ['circuits', 'Circuits'],
   ['traces', 'Traces'],
   ['logs', 'Logs'],
   ['faults', 'Faults'],
@@ -31,6 +33,7 @@ const Page = ({ route }: { route: string[] }) => {
   if (section === 'dashboard') return <DashboardView key={arg ?? ''} window={window} />;
   if (section === 'alarms') return <AlarmsView />;
   if (section === 'alerts') return <AlertsView />;
+  if (section === 'circuits') return <CircuitsView />;
   if (section === 'faults') return <FaultsView />;
   if (section === 'traces' && arg === 'order' && more) return <TracePage key={more} orderId={more} />;
   if (section === 'traces' && arg) return <TracePage key={arg} traceId={arg} />;
@@ -43,7 +46,7 @@ const Page = ({ route }: { route: string[] }) => {
   );
 };
 
-/** The console: a header, the navigation (Executions, Dashboard, Alarms, Alerts, Faults) and the page the hash route names. */
+/** The console: a header, the navigation (Executions, Dashboard, Alarms, Alerts, Circuits, Traces, Logs, Faults) and the page the hash route names. */
 export const App = () => {
   const route = useRoute();
   const { config } = useServices();
