@@ -33,6 +33,8 @@ const run = (): Promise<NewmanRunSummary> =>
         envVar: [
           { key: 'baseUrl', value: target.api.replace(/\/$/, '') },
           { key: 'issuerUrl', value: target.issuer.replace(/\/$/, '') },
+          // The local cloud's chaos API, for folder 8 (a participant down); a deployment has none here.
+          { key: 'chaosUrl', value: cloud ? `${cloud.edge}/_local/chaos/faults` : '' },
         ],
         reporters: [],
         timeoutRequest: 30_000,
@@ -41,7 +43,7 @@ const run = (): Promise<NewmanRunSummary> =>
     );
   });
 
-test('the Postman collection passes: sign-in, browsing, an order, idempotency, every failure path, notifications', async () => {
+test('the Postman collection passes: sign-in, browsing, an order, idempotency, every failure path, notifications, a participant down', async () => {
   const summary = await run();
   const failures = summary.run.failures.map((f) => `${f.source?.name ?? '?'}: ${f.error.name} ${f.error.message}`);
   expect(failures).toEqual([]);
@@ -51,4 +53,7 @@ test('the Postman collection passes: sign-in, browsing, an order, idempotency, e
   expect(assertions.total).toBeGreaterThanOrEqual(60);
   const executed = new Set(summary.run.executions.map((e) => e.item.name));
   expect(executed.size).toBeGreaterThanOrEqual(35);
+  // Folder 8 ran, on the local cloud's chaos API, and asserted the SERVICE_UNAVAILABLE path.
+  const asserted = summary.run.executions.flatMap((e) => (e.assertions ?? []).map((a) => a.assertion));
+  if (cloud) expect(asserted).toContain('the order ends CANCELLED (SERVICE_UNAVAILABLE)');
 }, 240_000);
