@@ -121,6 +121,10 @@ export class ShopStack extends Stack {
       value: reconciler.function.functionName,
       description: 'Invoke with {"olderThanSeconds":N} to start the sagas of orders PENDING for longer',
     });
+    new CfnOutput(this, 'CircuitFunctionName', {
+      value: circuits.callParticipant.functionName,
+      description: "The circuit breakers' step: its CIRCUIT_* variables set N, T and K",
+    });
     const services = { Billing: billing, Warehouse: warehouse, Delivery: delivery, Order: order, Circuit: circuits };
     tableOutputs(this, { ...services, Notification: notification });
   }
