@@ -253,3 +253,27 @@ test('the circuits table failing: the saga goes on (fail open), and says so in a
     expect.arrayContaining(['Circuit=BillingPay', 'Circuit=DeliveryBook']),
   );
 });
+
+test('a probe whose answer is lost: the circuit opens again, and the booking the probe made is undone once', async () => {
+  const baseline = await shop.invariants().snapshot();
+  await chaos('POST', [
+    { service: 'lambda', function: 'DeliveryBook', error: { code: 'Lambda.ServiceException', statusCode: 503 } },
+  ]);
+  expect((await order()).failureReason).toBe('SERVICE_UNAVAILABLE');
+  // Delivery books the place, and its answer never comes: the probe times out.
+  await chaos('POST', [{ service: 'lambda', function: 'DeliveryBook', effect: 'timeout', times: 1 }]);
+  const { openedAt } = (await circuitRecord('DeliveryBook'))!;
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, openedAt! + T_SECONDS * 1000 - Date.now())));
+
+  const probed = await order();
+  const [lost] = await chaos('GET');
+  await chaos('DELETE', []);
+
+  expect(lost!.injected).toBe(1);
+  expect([probed.status, probed.failureReason]).toEqual(['CANCELLED', 'SERVICE_UNAVAILABLE']);
+  expect((await transitions('DeliveryBook')).slice(-3)).toEqual(['CLOSED→OPEN', 'OPEN→HALF_OPEN', 'HALF_OPEN→OPEN']);
+  const { body } = await shop.api<{ history: { status: string }[] }>('alice', 'GET', `/orders/${probed.orderId}`);
+  expect(body.history.map((h) => h.status)).toEqual(expect.arrayContaining(['DELIVERY_CANCELLED', 'ITEMS_RELEASED']));
+  // The place the probe took is given back, the payment refunded: nothing lost, nothing twice.
+  expect(report(await shop.settle(baseline))).toEqual([]);
+});
