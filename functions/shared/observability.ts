@@ -3,7 +3,25 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
 /** One logger and one metrics instance per function, shared by its modules. */
 export const logger = new Logger();
-export const metrics = new Metrics({ namespace: 'ServerlessShop' });
+
+const NO_METRICS = /^No application metrics to publish/;
+/**
+ * Where Powertools' metrics write their own notes: our logger, as structured lines. Its note that an
+ * invocation published no application metric is no warning here (a read, or a step that emits only
+ * single metrics, has none), so it goes to debug rather than stderr, where it read as an ERROR line.
+ */
+const metricsNotes = {
+  debug: (...content: unknown[]) => logger.debug(content.map(String).join(' ')),
+  info: (...content: unknown[]) => logger.info(content.map(String).join(' ')),
+  warn: (...content: unknown[]) => {
+    const message = content.map(String).join(' ');
+    if (NO_METRICS.test(message)) logger.debug(message);
+    else logger.warn(message);
+  },
+  error: (...content: unknown[]) => logger.error(content.map(String).join(' ')),
+};
+
+export const metrics = new Metrics({ namespace: 'ServerlessShop', logger: metricsNotes });
 export { MetricUnit };
 
 /** Emits a metric with one extra dimension, in its own EMF blob so dimensions do not leak. */
