@@ -1,14 +1,14 @@
 // Loaded before the handler (`NODE_OPTIONS=--require /var/task/otel-bootstrap.js`), as the ADOT Lambda layer
 // loads its wrapper: OpenTelemetry is set up, then Lambda's runtime requires the handler, which
 // instrumentation-aws-lambda wraps, and the SDK v3 (left to the runtime, so loaded by `require`) is
-// instrumented by instrumentation-aws-sdk. The handler's code does not change.
+// instrumented by instrumentation-aws-sdk (in sampled traces: aws-sdk-sampled.ts). The handler's code does not change.
 import { defaultTextMapGetter, ROOT_CONTEXT, type Span } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { AwsInstrumentation } from '@opentelemetry/instrumentation-aws-sdk';
 import { AWSXRAY_TRACE_ID_HEADER, AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NodeTracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace-node';
+import { SampledAwsInstrumentation } from './aws-sdk-sampled';
 import { BundledLambdaInstrumentation } from './bundled-handler';
 import { isXrayEndpoint, SigV4OtlpExporter } from './sigv4-exporter';
 
@@ -70,7 +70,7 @@ const fromTraceHeader = () =>
 
 registerInstrumentations({
   tracerProvider: provider,
-  instrumentations: [new AwsInstrumentation({ suppressInternalInstrumentation: true })],
+  instrumentations: [new SampledAwsInstrumentation({ suppressInternalInstrumentation: true })],
 });
 registerInstrumentations({
   tracerProvider: lambdaProvider,

@@ -1,6 +1,9 @@
+import { context, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { createHash } from 'node:crypto';
+import { SampledAwsInstrumentation } from '../../functions/telemetry/aws-sdk-sampled';
 import { withConfigurableExports } from '../../functions/telemetry/bundled-handler';
 import { isXrayEndpoint, SigV4OtlpExporter, signedHeaders } from '../../functions/telemetry/sigv4-exporter';
 import { startOtlpReceiver } from '../support/otlp-receiver';
@@ -83,4 +86,42 @@ test("a bundled handler's exports (esbuild's getters, not configurable) become a
   expect(Object.getOwnPropertyDescriptor(copy, 'handler')).toMatchObject({ configurable: true, writable: true });
   const plain = { handler };
   expect(withConfigurableExports(plain)).toBe(plain);
+});
+
+describe('instrumentation-aws-sdk in sampled traces only', () => {
+  const provider = new BasicTracerProvider();
+  const contextManager = new AsyncLocalStorageContextManager().enable();
+  beforeAll(() => context.setGlobalContextManager(contextManager));
+  afterAll(() => context.disable());
+  const instrumentation = new SampledAwsInstrumentation();
+  instrumentation.setTracerProvider(provider);
+  // The stack's resolve, as the instrumentation patches it: the SDK's own handler answers.
+  type Resolve = (this: unknown, handler: unknown, executionContext: unknown) => (command: unknown) => Promise<unknown>;
+  const patch = (
+    instrumentation as unknown as { _getV3MiddlewareStackResolvePatch: (v: string, o: Resolve) => Resolve }
+  )._getV3MiddlewareStackResolvePatch;
+  const answered: unknown[] = [];
+  const resolve = patch(
+    '3.0.0',
+    () => (command) => (answered.push(command), Promise.resolve({ output: { $metadata: {} } })),
+  );
+  const handler = resolve.call({}, undefined, { clientName: 'DynamoDBClient', commandName: 'GetItemCommand' });
+  const within = (traceFlags: number) =>
+    context.with(
+      trace.setSpanContext(ROOT_CONTEXT, {
+        traceId: '5759e988bd862e3fe1be46a994272793',
+        spanId: '53995c3f42cd8ad8',
+        traceFlags,
+      }),
+      () => handler({ input: { TableName: 'Orders' } }),
+    );
+
+  test('a call in a trace that is not sampled goes straight to the SDK: no span is started', async () => {
+    const startSpan = jest.spyOn(instrumentation['tracer'], 'startSpan');
+    await within(TraceFlags.NONE);
+    expect(startSpan).not.toHaveBeenCalled();
+    await within(TraceFlags.SAMPLED);
+    expect(startSpan).toHaveBeenCalledTimes(1);
+    expect(answered).toHaveLength(2);
+  });
 });
