@@ -167,7 +167,10 @@ export class CircuitBreaker {
     if (record) this.cache.set(record.circuit, { record, readAt: this.now() });
   }
 
-  /** Whether the call may go, and as the probe (true) or not; throws CircuitOpen when it may not. */
+  /**
+   * Whether the call may go, and as the probe (true) or not; throws CircuitOpen when it may not. A lost
+   * election decides again on the winner's record: the circuit may have closed meanwhile.
+   */
   private async admit(circuit: string): Promise<boolean> {
     let record: CircuitRecord | undefined;
     try {
@@ -176,24 +179,28 @@ export class CircuitBreaker {
       this.hooks.onStoreUnavailable?.(circuit, error);
       return false;
     }
-    if (!record || record.state === 'CLOSED') return false;
-    const now = this.now();
-    const retryAt = (record.openedAt ?? record.changedAt) + this.settings.openMs;
-    const probeHeld = record.state === 'HALF_OPEN' && record.probe !== undefined && record.probe.until > now;
-    if ((record.state === 'OPEN' && now < retryAt) || probeHeld) return this.reject(circuit, retryAt);
-    const probe = { id: this.id, until: now + this.settings.probeLeaseMs };
-    const elected = await this.change(record, {
-      state: 'HALF_OPEN',
-      failures: record.failures,
-      probeSuccesses: record.state === 'HALF_OPEN' ? record.probeSuccesses : 0,
-      changedAt: record.state === 'HALF_OPEN' ? record.changedAt : now,
-      ...(record.openedAt !== undefined && { openedAt: record.openedAt }),
-      probe,
-    });
-    if (elected === 'unavailable') return false;
-    if (!elected) return this.reject(circuit, retryAt);
-    this.hooks.onProbe?.(circuit);
-    return true;
+    for (let election = 0; ; election++) {
+      if (!record || record.state === 'CLOSED') return false;
+      const now = this.now();
+      const retryAt = (record.openedAt ?? record.changedAt) + this.settings.openMs;
+      const probe = record.state === 'HALF_OPEN' && record.probe && record.probe.until > now ? record.probe : undefined;
+      if (probe) return this.reject(circuit, probe.until);
+      if ((record.state === 'OPEN' && now < retryAt) || election === 2) return this.reject(circuit, retryAt);
+      const elected = await this.change(record, {
+        state: 'HALF_OPEN',
+        failures: record.failures,
+        probeSuccesses: record.state === 'HALF_OPEN' ? record.probeSuccesses : 0,
+        changedAt: record.state === 'HALF_OPEN' ? record.changedAt : now,
+        ...(record.openedAt !== undefined && { openedAt: record.openedAt }),
+        probe: { id: this.id, until: now + this.settings.probeLeaseMs },
+      });
+      if (elected === 'unavailable') return false;
+      if (elected) {
+        this.hooks.onProbe?.(circuit);
+        return true;
+      }
+      record = this.cache.get(circuit)?.record;
+    }
   }
 
   private reject(circuit: string, retryAt: number): never {

@@ -161,6 +161,21 @@ test('after T one caller probes; K probe successes close it again', async () => 
   expect(transitions.map((t) => `${t.from}→${t.to}`)).toEqual(['CLOSED→OPEN', 'OPEN→HALF_OPEN', 'HALF_OPEN→CLOSED']);
 });
 
+test('a container whose cache still says open, after another closed the circuit, loses the election and calls: it refuses nothing', async () => {
+  const { breaker, store, clock } = setup({ ...SETTINGS, cacheMs: 60_000 });
+  const [a, b] = [breaker(), breaker()];
+  for (let i = 0; i < 3; i++) await fail(a);
+  expect(await fail(b)).toBeInstanceOf(CircuitOpen);
+  clock.now += 10_000;
+  await succeed(a);
+  await succeed(a);
+  expect(store.records.get('DeliveryBook')).toMatchObject({ state: 'CLOSED' });
+
+  expect(b.known('DeliveryBook')).toBe('OPEN');
+  expect(await succeed(b)).toBe('ok');
+  expect(b.known('DeliveryBook')).toBe('CLOSED');
+});
+
 test('a failed probe opens the circuit for another T', async () => {
   const { breaker, store, clock, transitions } = setup();
   const b = breaker();
