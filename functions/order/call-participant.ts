@@ -15,8 +15,19 @@ const functions = Object.fromEntries(
 const breaker = new CircuitBreaker(
   new DynamoCircuitStore(documentClient, env('CIRCUIT_TABLE')),
   circuitSettings(process.env),
-  circuitHooks(eventBridgeAnnouncer(new EventBridgeClient({}), functions)),
+  // An announcement is tried once, briefly: the call it follows waits for it.
+  circuitHooks(
+    eventBridgeAnnouncer(
+      new EventBridgeClient({ maxAttempts: 1, requestHandler: { requestTimeout: 1000 } }),
+      functions,
+    ),
+  ),
 );
 
 /** Saga step: a participant's action (pay, reserve, book) through its circuit. */
-export const handler = makeCallParticipant(breaker, lambdaInvoker(new LambdaClient({})), functions, stateMetric);
+export const handler = makeCallParticipant(
+  breaker,
+  lambdaInvoker(new LambdaClient({ maxAttempts: 1 })),
+  functions,
+  stateMetric,
+);

@@ -44,6 +44,7 @@ export const dynamoDbForwarder = (endpoint: string, onError: (error: Error) => v
   const withFaults = async (chaos: Chaos, operation: string, req: IncomingMessage, res: ServerResponse) => {
     // A rule for one table: the request is read first, to know the tables it touches.
     const body = chaos.byTable ? await readBody(req) : undefined;
+    if (chaos.byTable && !body) return sendError(res, 'ValidationException', 'Request size exceeded 16 MB', 413);
     try {
       const fault = await chaos.apply({ service: 'dynamodb', operation, ...(body && { tables: tablesOf(body) }) });
       if (fault?.effect === 'crash') return req.socket.destroy();
@@ -65,9 +66,17 @@ export const dynamoDbForwarder = (endpoint: string, onError: (error: Error) => v
   return forwarder;
 };
 
-const readBody = async (req: IncomingMessage): Promise<Buffer> => {
+/** DynamoDB's limit on a request: a longer body is refused, not buffered. */
+const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
+const readBody = async (req: IncomingMessage): Promise<Buffer | undefined> => {
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_REQUEST_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks);
 };
 

@@ -54,7 +54,12 @@ const putEntry = (events: EventsService, entry: Entry): ResultEntry => {
   if (typeof detail !== 'object' || detail === null || Array.isArray(detail))
     return entryError('MalformedDetail', 'Detail is malformed.');
   const event = events.event(Source, DetailType, detail as Record<string, unknown>, Resources ?? []);
-  if (typeof Time === 'number' && Number.isFinite(Time)) event.time = new Date(Time * 1000).toISOString();
+  if (Time !== undefined) {
+    // Epoch seconds, as the SDK sends a Date; one a Date cannot hold is refused.
+    const at = typeof Time === 'number' ? new Date(Time * 1000) : new Date(NaN);
+    if (Number.isNaN(at.getTime())) return entryError('InvalidArgument', 'Time is a timestamp.');
+    event.time = at.toISOString();
+  }
   events.put(event, typeof TraceHeader === 'string' ? TraceHeader : undefined);
   return { EventId: event.id };
 };

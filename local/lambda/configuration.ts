@@ -88,6 +88,8 @@ const changeOf = (body: Record<string, unknown>, fn: FunctionSpec): Change | Htt
     change.memorySize = body.MemorySize as number;
   }
   if (body.Environment !== undefined) {
+    if (typeof body.Environment !== 'object' || body.Environment === null || Array.isArray(body.Environment))
+      return invalid('Environment is an object: { "Variables": { "NAME": "value" } }');
     const { Variables: variables = {} } = (body.Environment ?? {}) as { Variables?: unknown };
     if (typeof variables !== 'object' || variables === null || Array.isArray(variables))
       return invalid('Environment.Variables must be a map of names to strings');

@@ -241,7 +241,8 @@ export class LambdaRuntime {
       };
     }
     const initMs = performance.now() - initStarted;
-    const timeoutMs = fn.timeoutSeconds * 1000;
+    // The environment's own configuration: a call queued across an update runs with the new one.
+    const timeoutMs = env.fn.timeoutSeconds * 1000;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<Outcome>((resolve) => {
       timer = setTimeout(
@@ -250,7 +251,7 @@ export class LambdaRuntime {
             timedOut: true,
             error: {
               errorType: 'Sandbox.Timedout',
-              errorMessage: `RequestId: ${requestId} Error: Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`,
+              errorMessage: `RequestId: ${requestId} Error: Task timed out after ${env.fn.timeoutSeconds.toFixed(2)} seconds`,
             },
           }),
         timeoutMs,

@@ -117,6 +117,15 @@ test('more than 10 entries, another operation, or a fault from the chaos API fai
     body: '{}',
   });
 
+  const farOff = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, {
+    method: 'POST',
+    headers: { 'x-amz-target': 'AWSEvents.PutEvents', 'content-type': 'application/x-amz-json-1.1' },
+    body: JSON.stringify({ Entries: [{ ...entry('OPEN'), Time: 1e20 }] }),
+  });
+
+  expect(((await farOff.json()) as { Entries: { ErrorCode?: string }[] }).Entries[0]!.ErrorCode).toBe(
+    'InvalidArgument',
+  );
   expect(tooMany).toBe('ValidationException');
   expect(faulted).toBe('InternalException');
   expect([unknown.status, ((await unknown.json()) as { __type: string }).__type]).toEqual([

@@ -97,6 +97,7 @@ test.each([
   ],
   ['a variable that is not a string', { Environment: { Variables: { N: 5 } } }, 'InvalidParameterValueException'],
   ['a timeout over 900 s', { Timeout: 901 }, 'InvalidParameterValueException'],
+  ['an environment that is not an object', { Environment: 'oops' }, 'InvalidParameterValueException'],
   ['what the local runtime does not honour', { Handler: 'other.handler' }, 'InvalidParameterValueException'],
   ['a stale revision', { Timeout: 4, RevisionId: 'stale' }, 'PreconditionFailedException'],
 ])('%s is refused, and nothing changes', async (_case, change, type) => {
