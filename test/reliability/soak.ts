@@ -37,6 +37,7 @@ export interface SoakReport {
 
 /** The saga's steps and compensations, by the function names fault rules match. */
 const SAGA_FUNCTIONS = [
+  'CircuitsCallParticipant',
   'BillingPay',
   'WarehouseReserve',
   'DeliveryBook',
