@@ -20,9 +20,13 @@ const KINDS: Record<Span['kind'], SpanKind> = {
 };
 const STATUS = { UNSET: SpanStatusCode.UNSET, OK: SpanStatusCode.OK, ERROR: SpanStatusCode.ERROR };
 
+/**
+ * A time in whole microseconds: backends count in them (Zipkin's `timestamp` is an integer, and the
+ * Zipkin exporter does not round it: a fraction of a microsecond got its whole batch refused, 400).
+ */
 const hrTime = (ms: number): HrTime => {
   const seconds = Math.floor(ms / 1000);
-  return [seconds, Math.min(999_999_999, Math.round((ms - seconds * 1000) * 1e6))];
+  return [seconds, Math.min(999_999_000, Math.round((ms - seconds * 1000) * 1e3) * 1e3)];
 };
 
 /** One Resource per distinct set of resource attributes, as an SDK has one per process. */

@@ -34,6 +34,18 @@ test('a span becomes a ReadableSpan with its resource, parent, times, kind and s
   expect(readable.events[0]).toMatchObject({ name: 'exception', time: [1_700_000_000, 124_000_000] });
 });
 
+test('times are whole microseconds, as backends count them (Zipkin refuses a fraction)', () => {
+  const readable = readableSpan({
+    ...spans(1)[0]!,
+    start: 1_700_000_000_000 + 123.4567,
+    end: 1_700_000_000_000 + 124.0004,
+  });
+
+  expect(readable.startTime).toEqual([1_700_000_000, 123_457_000]);
+  expect(readable.endTime).toEqual([1_700_000_000, 124_000_000]);
+  expect(readable.duration[1] % 1000).toBe(0);
+});
+
 test('spans go in batches; past the queue’s bound they are dropped, said once', async () => {
   const exporter = new InMemorySpanExporter();
   const logged: string[] = [];

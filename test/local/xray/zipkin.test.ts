@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { formatTraceHeader, newSpanId, newTraceId } from '../../../local/xray/spans';
+import { tokenFor } from '../../reliability/support';
 import { type CloudProcess, startCloudProcess, stopCloudProcess } from '../../support/cloud-process';
 import { startZipkin, stopZipkin, type Zipkin } from '../../support/zipkin';
 import { eventually } from '../../e2e/support';
@@ -12,7 +15,7 @@ let cloud: CloudProcess;
 
 beforeAll(async () => {
   zipkin = await startZipkin();
-  cloud = await startCloudProcess('xray-zipkin', ['--no-seed', '--zipkin-endpoint', `${zipkin.url}/api/v2/spans`]);
+  cloud = await startCloudProcess('xray-zipkin', ['--zipkin-endpoint', `${zipkin.url}/api/v2/spans`]);
 }, 400_000);
 
 afterAll(async () => {
@@ -58,3 +61,66 @@ test('spans recorded by the cloud reach Zipkin, and the trace is found through i
   const listed = (await (await fetch(`${zipkin.url}/api/v2/services`)).json()) as string[];
   expect(listed).toEqual(expect.arrayContaining(['createorder', 'order-saga']));
 }, 60_000);
+
+const api = async <T>(token: string | undefined, method: string, path: string, body?: unknown, headers = {}) => {
+  const response = await fetch(`${cloud.api}${path}`, {
+    method,
+    headers: {
+      ...headers,
+      ...(token && { authorization: `Bearer ${token}` }),
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as T };
+};
+
+test("an order placed through the API: Zipkin finds its trace by the order id, with the spans of every function on the order's way", async () => {
+  const admin = await tokenFor(cloud, 'admin');
+  const alice = await tokenFor(cloud, 'alice');
+  const sku = `ZK-${randomUUID().slice(0, 8).toUpperCase()}`;
+  await api(admin, 'PUT', `/products/${sku}`, { name: `Zipkin ${sku}`, price: 100, stock: 5 });
+  await api(alice, 'POST', '/billing/account/deposit', { amount: 1000 });
+  const slot = (await api<{ slotId: string; remaining: number }[]>(undefined, 'GET', '/delivery/slots')).body.find(
+    (s) => s.remaining > 5,
+  )!;
+  const caller = { traceId: newTraceId(), spanId: newSpanId(), sampled: true };
+
+  const created = await api<{ orderId: string }>(
+    alice,
+    'POST',
+    '/orders',
+    { items: [{ sku, quantity: 1 }], delivery: { slotId: slot.slotId, address: '1 Zipkin Road' } },
+    { 'idempotency-key': randomUUID(), 'x-amzn-trace-id': formatTraceHeader(caller) },
+  );
+  expect(created.status).toBe(201);
+  const { orderId } = created.body;
+  await eventually(
+    async () => {
+      const { body } = await api<{ status: string }>(alice, 'GET', `/orders/${orderId}`);
+      return body.status === 'COMPLETED' ? body : undefined;
+    },
+    `order ${orderId} to complete`,
+    90_000,
+  );
+
+  // Found by the order id (the functions' orderId attribute, a tag in Zipkin), every step's function in it.
+  const functions = ['ordercreateorder', 'billingpay', 'warehousereserve', 'deliverybook', 'orderupdatestatus'];
+  const spans = await eventually(
+    async () => {
+      const query = new URLSearchParams({ annotationQuery: `orderId=${orderId}`, lookback: '3600000', limit: '5' });
+      const traces = (await (await fetch(`${zipkin.url}/api/v2/traces?${query}`)).json()) as ZipkinSpan[][];
+      const trace = traces.find((t) => t[0]?.traceId === caller.traceId);
+      const services = new Set((trace ?? []).map((s) => s.localEndpoint?.serviceName ?? ''));
+      return trace && functions.every((fn) => [...services].some((service) => service.includes(fn)))
+        ? trace
+        : undefined;
+    },
+    `the order ${orderId}'s trace in Zipkin, with ${functions.join(', ')}`,
+    60_000,
+  );
+  expect(spans.every((s) => s.traceId === caller.traceId)).toBe(true);
+  expect(spans.some((s) => s.tags?.orderId === orderId)).toBe(true);
+  // The functions' SDK calls are in it too (Zipkin lowercases names).
+  expect(spans.some((s) => /^dynamodb\./i.test(s.name))).toBe(true);
+}, 240_000);
