@@ -4,6 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CloudOptions, LocalCloud } from './cloud';
 import { type DynamoDbLocal, JavaMissing, startDynamoDbLocalFor } from './dynamodb/process';
+import { lambdaSettings } from './lambda/settings';
 import { freePort } from './support/ports';
 import { ensureTemplate, synthesize } from './synth';
 import { startDevLoop } from './dev-loop';
@@ -60,15 +61,6 @@ const retryScale = (): number => {
   return value;
 };
 
-/** How long a warm Lambda environment is kept idle, when given (SHOP_LAMBDA_IDLE_TIMEOUT, seconds). */
-const lambdaIdleTimeoutMs = (): number | undefined => {
-  const raw = process.env.SHOP_LAMBDA_IDLE_TIMEOUT;
-  if (raw === undefined || raw === '') return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 3600)
-    fail(`${raw} is not a whole number of seconds from 1 to 3600 (SHOP_LAMBDA_IDLE_TIMEOUT)`);
-  return value * 1000;
-};
 
 /** Every sampling rule's fixed rate, when given (the rules' own otherwise). */
 const traceSampling = (): number | undefined => {
@@ -101,7 +93,6 @@ const cloudOptions = async (
     web: await port(args['web-port'], 'SHOP_WEB_PORT', 8000),
   };
   const sampling = traceSampling();
-  const idleTimeoutMs = lambdaIdleTimeoutMs();
   return {
     templatePath,
     stackName,
@@ -118,7 +109,7 @@ const cloudOptions = async (
     retryIntervalScale: retryScale(),
     tracing: !args['no-tracing'],
     ...(sampling !== undefined && { traceSampling: sampling }),
-    ...(idleTimeoutMs !== undefined && { lambdaIdleTimeoutMs: idleTimeoutMs }),
+    ...lambdaSettings(process.env, fail),
     ...traceEndpoints(args, fail),
     alertWebhook: alertWebhook(),
     ...(!args['no-seed'] && { seed: (await import('./demo-seed')).seedThroughEdge(ports.edge) }),

@@ -43,6 +43,8 @@ export interface CloudOptions {
   traceSampling?: number;
   /** How long a warm Lambda environment is kept idle before it is ended (`SHOP_LAMBDA_IDLE_TIMEOUT`; 60 s). */
   lambdaIdleTimeoutMs?: number;
+  /** How many Lambda environments all functions may have together (`SHOP_LAMBDA_MAX_WORKERS`; 24). */
+  lambdaMaxWorkers?: number;
   /** Every span recorded is forwarded to this OTLP/HTTP receiver (`--otlp-endpoint`, `…/v1/traces`). */
   otlpEndpoint?: string;
   /** Every span recorded is forwarded to this Zipkin span API (`--zipkin-endpoint`, `…/api/v2/spans`). */

@@ -137,6 +137,7 @@ export const startFunctions = (context: Context, issuer: string, logs: LogHub) =
     onOutput: (output) => logs.output(output),
     onReport: (report) => logs.report(report),
     ...(options.lambdaIdleTimeoutMs !== undefined && { idleTimeoutMs: options.lambdaIdleTimeoutMs }),
+    ...(options.lambdaMaxWorkers !== undefined && { maxWorkers: options.lambdaMaxWorkers }),
     chaos,
     // Active tracing: each invoke is a span of its caller's trace, and the function's span its child.
     tracing,
