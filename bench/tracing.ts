@@ -69,6 +69,14 @@ const coldStartsOf = async (edge: string): Promise<number> => {
 };
 
 /**
+ * Environments a cloud may keep together. At concurrency 8 a saga keeps a dozen functions busy, several
+ * of them in 2–4 environments: past the default 24 the runtime ends warm environments to start others,
+ * and each round had 5–19 cold starts on either side, which a traced cold start makes costlier. With
+ * room for all of them (about 40 MB a worker), a round measures warm invocations, as on Lambda.
+ */
+const BENCH_WORKERS = 48;
+
+/**
  * A cloud, warmed at the concurrency it is measured at: the rounds then measure a steady state, each
  * function with the warm environments it scales to, as on Lambda after its first minute of traffic.
  * What a cold start costs is the start-up figure's part; the cold starts a round still has are counted.
@@ -82,8 +90,12 @@ const open = async (
   warmOrders: number,
 ): Promise<Side> => {
   // The other clouds' rounds take minutes: this cloud keeps its environments meanwhile, as Lambda keeps
-  // an idle environment for minutes (the local runtime's default, 60 s, would start them cold again).
-  const { endpoints, stop, pids } = await start(name, args, { SHOP_LAMBDA_IDLE_TIMEOUT: '900' });
+  // an idle environment for minutes (the local runtime's default, 60 s, would start them cold again),
+  // and room for every environment its traffic scales to.
+  const { endpoints, stop, pids } = await start(name, args, {
+    SHOP_LAMBDA_IDLE_TIMEOUT: '900',
+    SHOP_LAMBDA_MAX_WORKERS: String(BENCH_WORKERS),
+  });
   const client = new BenchClient(endpoints);
   const follower = new ChangeFollower(endpoints.edge!);
   await follower.start();
