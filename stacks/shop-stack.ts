@@ -37,6 +37,12 @@ const tableOutputs = (stack: Stack, services: Record<string, { table: { tableNam
 };
 
 /** Serverless Shop: five services, one saga, one API. The single source of truth for every target. */
+/** The stack's outputs: a value each, and what it is for. */
+const outputs = (stack: Stack, values: Record<string, [string, string?]>) => {
+  for (const [id, [value, description]] of Object.entries(values))
+    new CfnOutput(stack, id, { value, ...(description && { description }) });
+};
+
 export class ShopStack extends Stack {
   constructor(scope: Construct, id: string, props: ShopStackProps) {
     super(scope, id, props);
@@ -108,22 +114,18 @@ export class ShopStack extends Stack {
     });
     if (props.emfBridge) new EmfBridge(this, 'EmfBridge', { functions: functions() });
 
-    new CfnOutput(this, 'ApiUrl', { value: api.api.url, description: 'Base URL of the shop API (stage v1)' });
-    new CfnOutput(this, 'IssuerUrl', {
-      value: identity.issuerUrl,
-      description: 'OpenID Connect issuer the API trusts',
-    });
-    new CfnOutput(this, 'StateMachineArn', { value: saga.stateMachine.stateMachineArn });
-    new CfnOutput(this, 'OrderEventsTopicArn', { value: orderEvents.topicArn });
     const alerts = "Every alarm's state changes (an email subscription with -c alertEmail=you@example.com)";
-    new CfnOutput(this, 'AlertsTopicArn', { value: observability.alertsTopic.topicArn, description: alerts });
-    new CfnOutput(this, 'ReconcileFunctionName', {
-      value: reconciler.function.functionName,
-      description: 'Invoke with {"olderThanSeconds":N} to start the sagas of orders PENDING for longer',
-    });
-    new CfnOutput(this, 'CircuitFunctionName', {
-      value: circuits.callParticipant.functionName,
-      description: "The circuit breakers' step: its CIRCUIT_* variables set N, T and K",
+    outputs(this, {
+      ApiUrl: [api.api.url, 'Base URL of the shop API (stage v1)'],
+      IssuerUrl: [identity.issuerUrl, 'OpenID Connect issuer the API trusts'],
+      StateMachineArn: [saga.stateMachine.stateMachineArn],
+      OrderEventsTopicArn: [orderEvents.topicArn],
+      AlertsTopicArn: [observability.alertsTopic.topicArn, alerts],
+      ReconcileFunctionName: [
+        reconciler.function.functionName,
+        'Invoke with {"olderThanSeconds":N} to start the sagas of orders PENDING for longer',
+      ],
+      CircuitFunctionName: [circuits.callParticipant.functionName, "The circuit breakers' step: N, T and K"],
     });
     const services = { Billing: billing, Warehouse: warehouse, Delivery: delivery, Order: order, Circuit: circuits };
     tableOutputs(this, { ...services, Notification: notification });
