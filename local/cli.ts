@@ -61,7 +61,6 @@ const retryScale = (): number => {
   return value;
 };
 
-
 /** Every sampling rule's fixed rate, when given (the rules' own otherwise). */
 const traceSampling = (): number | undefined => {
   const raw = args['trace-sampling'] ?? process.env.SHOP_TRACE_SAMPLING;
