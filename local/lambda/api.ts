@@ -1,14 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { FAULT_EFFECTS } from '../chaos/faults';
 import type { FaultTarget, LocalService } from '../http/local-service';
-import { type HttpResponse, json } from '../http/messages';
+import type { HttpResponse } from '../http/messages';
 import type { LambdaQueue } from './async';
+import { functionOf, isAnswer, userError } from './answers';
 import { handleFunctionConfiguration } from './configuration';
 import type { LambdaRuntime } from './runtime';
 import { randomUUID } from 'node:crypto';
-
-const userError = (status: number, type: string, message: string): HttpResponse =>
-  json(status, { Type: 'User', message }, { 'x-amzn-errortype': type });
 
 /**
  * Lambda's Invoke API (`POST /2015-03-31/functions/{name}/invocations`, REST JSON): RequestResponse
@@ -22,18 +20,8 @@ export const handleLambdaInvoke = async (
   name: string,
   body: Buffer,
 ): Promise<HttpResponse> => {
-  let functionName: string;
-  try {
-    functionName = decodeURIComponent(name);
-  } catch {
-    return userError(
-      400,
-      'ValidationException',
-      "1 validation error detected: Value at 'functionName' failed to satisfy constraint: Member must be a function name or ARN",
-    );
-  }
-  const fn = runtime.find(functionName);
-  if (!fn) return userError(404, 'ResourceNotFoundException', `Function not found: ${functionName.slice(0, 200)}`);
+  const fn = functionOf(runtime, name);
+  if (isAnswer(fn)) return fn;
   let event: unknown;
   try {
     event = body.length ? JSON.parse(body.toString('utf8')) : {};
@@ -68,17 +56,10 @@ const CONFIGURATION = /^\/2015-03-31\/functions\/([^/]+)\/configuration$/;
 const isConfiguration = (method: string, path: string) =>
   (method === 'GET' || method === 'PUT') && CONFIGURATION.test(path);
 
-/** The function a configuration request names, or Lambda's 404. */
+/** A configuration request: the function its path names, then Get or Update. */
 const configurationOf = (runtime: LambdaRuntime, method: string, path: string, body: Buffer): HttpResponse => {
-  let name = '';
-  try {
-    name = decodeURIComponent(CONFIGURATION.exec(path)![1]!);
-  } catch {
-    // Not a name any function has: the 404 below.
-  }
-  const fn = runtime.find(name);
-  if (!fn) return userError(404, 'ResourceNotFoundException', `Function not found: ${name.slice(0, 200)}`);
-  return handleFunctionConfiguration(runtime, method, fn, body);
+  const fn = functionOf(runtime, CONFIGURATION.exec(path)![1]!);
+  return isAnswer(fn) ? fn : handleFunctionConfiguration(runtime, method, fn, body);
 };
 
 /** Lambda on the edge (REST JSON): Invoke, and Get/UpdateFunctionConfiguration (configuration.ts). */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type HttpResponse, json } from '../http/messages';
+import { userError } from './answers';
 import type { FunctionUpdate, LambdaRuntime } from './runtime';
 import type { FunctionSpec } from './specs';
 
@@ -9,8 +10,7 @@ import type { FunctionSpec } from './specs';
 // with `aws lambda update-function-configuration`, and the next invocation runs with it. A restart of
 // the cloud deploys the template again, as a stack update would.
 
-const invalid = (message: string): HttpResponse =>
-  json(400, { Type: 'User', message }, { 'x-amzn-errortype': 'InvalidParameterValueException' });
+const invalid = (message: string): HttpResponse => userError(400, 'InvalidParameterValueException', message);
 
 /** What Lambda keeps for itself: these cannot be set (AWS answers the same refusal). */
 const RESERVED = new Set([
@@ -71,10 +71,10 @@ const changeOf = (body: Record<string, unknown>, fn: FunctionSpec): Change | Htt
   if (unsupported.length)
     return invalid(`The local cloud updates Environment, Timeout and MemorySize only, not ${unsupported.join(', ')}`);
   if (body.RevisionId !== undefined && body.RevisionId !== revisionOf(fn))
-    return json(
+    return userError(
       412,
-      { Type: 'User', message: 'The Revision Id provided does not match the latest Revision Id.' },
-      { 'x-amzn-errortype': 'PreconditionFailedException' },
+      'PreconditionFailedException',
+      'The Revision Id provided does not match the latest Revision Id.',
     );
   const change: Change = {};
   if (body.Timeout !== undefined) {

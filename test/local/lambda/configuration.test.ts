@@ -114,13 +114,15 @@ test.each([
   expect(await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'Settings' }))).toEqual(before);
 });
 
-test('an unknown function is a 404 and a body that is not JSON a 400, each in Lambda’s shape', async () => {
+test('an unknown function is a 404, a body that is not JSON or a name that is not one a 400, each in Lambda’s shape', async () => {
   const base = await lambda.config.endpoint!();
   const url = `${base.protocol}//${base.hostname}:${base.port}/2015-03-31/functions`;
 
   const unknown = await fetch(`${url}/nope/configuration`);
   const junk = await fetch(`${url}/Settings/configuration`, { method: 'PUT', body: '{nope' });
+  const broken = await fetch(`${url}/%E0%A4%A/configuration`);
 
   expect([unknown.status, unknown.headers.get('x-amzn-errortype')]).toEqual([404, 'ResourceNotFoundException']);
   expect([junk.status, junk.headers.get('x-amzn-errortype')]).toEqual([400, 'InvalidParameterValueException']);
+  expect([broken.status, broken.headers.get('x-amzn-errortype')]).toEqual([400, 'ValidationException']);
 });
