@@ -12,13 +12,12 @@ import { type CloudProcess, startCloudProcess, stopCloudProcess } from '../../su
 import { eventually } from '../../e2e/support';
 import { edgeConfig, tokenFor } from '../../reliability/support';
 import { formatTraceHeader, newSpanId, newTraceId, parseTraceHeader, xrayTraceId } from '../../../local/xray/spans';
+import { orderEnded, shopApi } from './support';
 
 // The trace header on a running local cloud, through the real functions: a client's X-Amzn-Trace-Id
 // reaches the order handler through API Gateway, and the handler's StartExecution (the AWS SDK sends
 // its _X_AMZN_TRACE_ID) starts the saga in that trace; X-Ray's BatchGetTraces on the edge then holds
 // that one trace with segments of API Gateway, Lambda, Step Functions, DynamoDB and SNS.
-
-const TERMINAL = ['COMPLETED', 'CANCELLED', 'COMPENSATION_FAILED'];
 
 let cloud: CloudProcess;
 let sfn: SFNClient;
@@ -38,29 +37,7 @@ afterAll(async () => {
   await stopCloudProcess(cloud?.child);
 }, 60_000);
 
-const api = async <T>(token: string | undefined, method: string, path: string, body?: unknown, headers = {}) => {
-  const response = await fetch(`${cloud.api}${path}`, {
-    method,
-    headers: {
-      ...headers,
-      ...(token && { authorization: `Bearer ${token}` }),
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as T };
-};
-
-/** Waits for the order's saga to end (the order in a terminal status). */
-const orderEnded = (token: string, orderId: string) =>
-  eventually(
-    async () => {
-      const { body } = await api<{ status: string }>(token, 'GET', `/orders/${orderId}`);
-      return TERMINAL.includes(body.status) ? body : undefined;
-    },
-    `order ${orderId} to end`,
-    90_000,
-  );
+const api = shopApi(() => cloud.api);
 
 test('an order placed with a trace header runs its saga in that trace', async () => {
   const admin = await tokenFor(cloud, 'admin');
@@ -91,7 +68,7 @@ test('an order placed with a trace header runs its saga in that trace', async ()
   // The handler's own position (the stage's integration span, or its SDK call's span), not the client's.
   expect(started?.spanId).toBeDefined();
   expect(started?.spanId).not.toBe(caller.spanId);
-  await orderEnded(alice, created.body.orderId);
+  await orderEnded(api, alice, created.body.orderId);
 
   // Every part of the order's way is in its trace: segments by origin, DynamoDB as an AWS call or a table.
   const expected = [
@@ -136,7 +113,7 @@ const placeOrder = async (alice: string, admin: string) => {
     { 'idempotency-key': randomUUID() },
   );
   expect(created.status).toBe(201);
-  await orderEnded(alice, created.body.orderId);
+  await orderEnded(api, alice, created.body.orderId);
   return { orderId: created.body.orderId, header: parseTraceHeader(created.headers.get('x-amzn-trace-id') ?? '')! };
 };
 

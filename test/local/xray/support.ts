@@ -16,6 +16,7 @@ import { createEdge } from '../../../local/http/edge';
 import { xrayEdge } from '../../../local/xray/api';
 import { XRayService } from '../../../local/xray/service';
 import type { Span } from '../../../local/xray/spans';
+import { eventually } from '../../e2e/support';
 
 /** The local X-Ray alone on an edge, as the local cloud serves it. */
 export const startXRayEdge = async (service = new XRayService()) => {
@@ -103,3 +104,32 @@ export const orderTraceRequest = (orderId: string): { traceId: string; body: str
     services,
   };
 };
+
+/** The shop's API of a running cloud (its base URL read at each call), as a client calls it. */
+export const shopApi =
+  (base: () => string) =>
+  async <T>(token: string | undefined, method: string, path: string, body?: unknown, headers = {}) => {
+    const response = await fetch(`${base()}${path}`, {
+      method,
+      headers: {
+        ...headers,
+        ...(token && { authorization: `Bearer ${token}` }),
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, headers: response.headers, body: (await response.json()) as T };
+  };
+
+const TERMINAL = ['COMPLETED', 'CANCELLED', 'COMPENSATION_FAILED'];
+
+/** Waits for the order's saga to end (the order in a terminal status); answers the order. */
+export const orderEnded = (api: ReturnType<typeof shopApi>, token: string, orderId: string) =>
+  eventually(
+    async () => {
+      const { body } = await api<{ status: string }>(token, 'GET', `/orders/${orderId}`);
+      return TERMINAL.includes(body.status) ? body : undefined;
+    },
+    `order ${orderId} to end`,
+    90_000,
+  );

@@ -4,7 +4,7 @@ import { tokenFor } from '../../reliability/support';
 import { type CloudProcess, startCloudProcess, stopCloudProcess } from '../../support/cloud-process';
 import { startZipkin, stopZipkin, type Zipkin } from '../../support/zipkin';
 import { eventually } from '../../e2e/support';
-import { orderTraceRequest } from './support';
+import { orderEnded, orderTraceRequest, shopApi } from './support';
 
 // A real Zipkin server (its exec jar from Maven Central, on the machine's Java) receives the local
 // cloud's spans through --zipkin-endpoint (OpenTelemetry's Zipkin exporter), and the trace is found
@@ -62,18 +62,7 @@ test('spans recorded by the cloud reach Zipkin, and the trace is found through i
   expect(listed).toEqual(expect.arrayContaining(['createorder', 'order-saga']));
 }, 60_000);
 
-const api = async <T>(token: string | undefined, method: string, path: string, body?: unknown, headers = {}) => {
-  const response = await fetch(`${cloud.api}${path}`, {
-    method,
-    headers: {
-      ...headers,
-      ...(token && { authorization: `Bearer ${token}` }),
-      ...(body !== undefined && { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as T };
-};
+const api = shopApi(() => cloud.api);
 
 test("an order placed through the API: Zipkin finds its trace by the order id, with the spans of every function on the order's way", async () => {
   const admin = await tokenFor(cloud, 'admin');
@@ -95,14 +84,7 @@ test("an order placed through the API: Zipkin finds its trace by the order id, w
   );
   expect(created.status).toBe(201);
   const { orderId } = created.body;
-  await eventually(
-    async () => {
-      const { body } = await api<{ status: string }>(alice, 'GET', `/orders/${orderId}`);
-      return body.status === 'COMPLETED' ? body : undefined;
-    },
-    `order ${orderId} to complete`,
-    90_000,
-  );
+  expect((await orderEnded(api, alice, orderId)).status).toBe('COMPLETED');
 
   // Found by the order id (the functions' orderId attribute, a tag in Zipkin), every step's function in it.
   const functions = ['ordercreateorder', 'billingpay', 'warehousereserve', 'deliverybook', 'orderupdatestatus'];
