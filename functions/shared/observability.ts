@@ -10,15 +10,16 @@ const NO_METRICS = /^No application metrics to publish/;
  * invocation published no application metric is no warning here (a read, or a step that emits only
  * single metrics, has none), so it goes to debug rather than stderr, where it read as an ERROR line.
  */
+const text = (content: unknown[]) => content.map(String).join(' ');
 const metricsNotes = {
-  debug: (...content: unknown[]) => logger.debug(content.map(String).join(' ')),
-  info: (...content: unknown[]) => logger.info(content.map(String).join(' ')),
+  debug: (...content: unknown[]) => logger.debug(text(content)),
+  info: (...content: unknown[]) => logger.info(text(content)),
   warn: (...content: unknown[]) => {
-    const message = content.map(String).join(' ');
+    const message = text(content);
     if (NO_METRICS.test(message)) logger.debug(message);
     else logger.warn(message);
   },
-  error: (...content: unknown[]) => logger.error(content.map(String).join(' ')),
+  error: (...content: unknown[]) => logger.error(text(content)),
 };
 
 export const metrics = new Metrics({ namespace: 'ServerlessShop', logger: metricsNotes });

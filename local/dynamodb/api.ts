@@ -43,8 +43,9 @@ export const dynamoDbForwarder = (endpoint: string, onError: (error: Error) => v
   };
   const withFaults = async (chaos: Chaos, operation: string, req: IncomingMessage, res: ServerResponse) => {
     // A rule for one table: the request is read first, to know the tables it touches.
-    const body = chaos.byTable ? await readBody(req) : undefined;
-    if (chaos.byTable && !body) return sendError(res, 'ValidationException', 'Request size exceeded 16 MB', 413);
+    const byTable = chaos.byTable;
+    const body = byTable ? await readBody(req) : undefined;
+    if (byTable && !body) return sendError(res, 'ValidationException', 'Request size exceeded 16 MB', 413);
     try {
       const fault = await chaos.apply({ service: 'dynamodb', operation, ...(body && { tables: tablesOf(body) }) });
       if (fault?.effect === 'crash') return req.socket.destroy();
