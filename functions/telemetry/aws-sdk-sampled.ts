@@ -1,14 +1,18 @@
 import { context, trace, TraceFlags } from '@opentelemetry/api';
 import { AwsInstrumentation, type AwsSdkInstrumentationConfig } from '@opentelemetry/instrumentation-aws-sdk';
+import { invocationSampled } from './sampling';
 
 type Handler = (command: unknown) => Promise<unknown>;
 type Resolve = (this: unknown, handler: unknown, executionContext: unknown) => Handler;
 type ResolvePatch = (moduleVersion: string | undefined, original: Resolve) => Resolve;
 
-/** Whether the active trace is one that is not sampled: a span of it would record nothing. */
+/**
+ * Whether the active trace is one that is not sampled: a span of it would record nothing. With no active
+ * trace, the invocation's: one that is not sampled runs its handler with no context (bundled-handler.ts).
+ */
 const notSampled = () => {
   const active = trace.getSpanContext(context.active());
-  return active !== undefined && (active.traceFlags & TraceFlags.SAMPLED) === 0;
+  return active ? (active.traceFlags & TraceFlags.SAMPLED) === 0 : invocationSampled() === false;
 };
 
 /**
@@ -17,7 +21,7 @@ const notSampled = () => {
  * 50 µs of CPU a call, measured, on a call that costs 350–400 µs. In a trace that is not sampled the
  * span records nothing, so the call goes straight to the SDK's own handler; the trace still reaches the
  * service, in the X-Amzn-Trace-Id header the SDK adds from the invocation's `_X_AMZN_TRACE_ID` (as it
- * does without OpenTelemetry). A call with no active trace, or in a sampled one, is instrumented as before.
+ * does without OpenTelemetry). A call in a sampled trace, or with no trace at all, is instrumented as before.
  */
 export class SampledAwsInstrumentation extends AwsInstrumentation {
   constructor(config: AwsSdkInstrumentationConfig = {}) {

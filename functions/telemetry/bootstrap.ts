@@ -1,15 +1,24 @@
 // Loaded before the handler (`NODE_OPTIONS=--require /var/task/otel-bootstrap.js`), as the ADOT Lambda layer
 // loads its wrapper: OpenTelemetry is set up, then Lambda's runtime requires the handler, which
 // instrumentation-aws-lambda wraps, and the SDK v3 (left to the runtime, so loaded by `require`) is
-// instrumented by instrumentation-aws-sdk (in sampled traces: aws-sdk-sampled.ts). The handler's code does not change.
+// instrumented by instrumentation-aws-sdk. Both work in sampled traces only (bundled-handler.ts,
+// aws-sdk-sampled.ts): nothing is recorded in the others, and what the instrumentation would do for
+// them anyway was most of what tracing cost. The handler's code does not change.
 import { defaultTextMapGetter, ROOT_CONTEXT, type Span } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { AWSXRAY_TRACE_ID_HEADER, AWSXRayPropagator } from '@opentelemetry/propagator-aws-xray';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, NodeTracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace-node';
+import {
+  BatchSpanProcessor,
+  NodeTracerProvider,
+  ParentBasedSampler,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-node';
 import { SampledAwsInstrumentation } from './aws-sdk-sampled';
-import { BundledLambdaInstrumentation } from './bundled-handler';
+import { SampledLambdaInstrumentation } from './bundled-handler';
+import { InvocationSampler } from './sampling';
 import { isXrayEndpoint, SigV4OtlpExporter } from './sigv4-exporter';
 
 const env = process.env;
@@ -48,6 +57,8 @@ const propagator = new AWSXRayPropagator();
 const exportAfterResponse = env.OTEL_LAMBDA_EXPORT_AFTER_RESPONSE === 'true';
 const provider = new NodeTracerProvider({
   resource,
+  // A span follows its parent's decision, X-Ray's; one with no parent, the invocation's.
+  sampler: new ParentBasedSampler({ root: new InvocationSampler() }),
   spanProcessors: [
     new BatchSpanProcessor(exporter, {
       maxExportBatchSize: 512,
@@ -56,7 +67,9 @@ const provider = new NodeTracerProvider({
     }),
   ],
 });
-provider.register({ propagator });
+// The context manager `register` would make, kept: an invocation that is not sampled disables it.
+const contextManager = new AsyncLocalStorageContextManager();
+provider.register({ propagator, contextManager });
 const lambdaProvider = exportAfterResponse
   ? { getTracer: provider.getTracer.bind(provider), forceFlush: () => Promise.resolve() }
   : provider;
@@ -75,9 +88,12 @@ registerInstrumentations({
 registerInstrumentations({
   tracerProvider: lambdaProvider,
   instrumentations: [
-    new BundledLambdaInstrumentation({
-      eventContextExtractor: fromTraceHeader,
-      requestHook: (span: Span, { context }) => span.setAttribute('aws.request_id', context.awsRequestId),
-    }),
+    new SampledLambdaInstrumentation(
+      {
+        eventContextExtractor: fromTraceHeader,
+        requestHook: (span: Span, { context }) => span.setAttribute('aws.request_id', context.awsRequestId),
+      },
+      contextManager,
+    ),
   ],
 });
