@@ -63,7 +63,7 @@ export interface CircuitSettings {
   probeSuccesses: number;
   /** How long a read of the store is reused (ms). */
   cacheMs: number;
-  /** How long a prober holds its lease (ms): past it, another caller may probe. */
+  /** How long a prober holds its lease at least (ms): past it, another caller may probe. */
   probeLeaseMs: number;
 }
 
@@ -135,9 +135,13 @@ export class CircuitBreaker {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Calls `fn` through the circuit: refused with CircuitOpen while it is open. */
-  async call<T>(circuit: string, fn: () => Promise<T>, classify: Classify): Promise<T> {
-    const probing = await this.admit(circuit);
+  /**
+   * Calls `fn` through the circuit: refused with CircuitOpen while it is open. `holdsMs`, the longest
+   * the caller can hold a probe (its call's deadline and the settling after it), lengthens the lease
+   * to cover it, so that a live prober is never joined by a second one.
+   */
+  async call<T>(circuit: string, fn: () => Promise<T>, classify: Classify, holdsMs = 0): Promise<T> {
+    const probing = await this.admit(circuit, Math.max(this.settings.probeLeaseMs, holdsMs));
     let outcome: 'success' | 'failure' = 'success';
     try {
       return await fn();
@@ -171,7 +175,7 @@ export class CircuitBreaker {
    * Whether the call may go, and as the probe (true) or not; throws CircuitOpen when it may not. A lost
    * election decides again on the winner's record: the circuit may have closed meanwhile.
    */
-  private async admit(circuit: string): Promise<boolean> {
+  private async admit(circuit: string, leaseMs: number): Promise<boolean> {
     let record: CircuitRecord | undefined;
     try {
       record = await this.state(circuit);
@@ -192,7 +196,7 @@ export class CircuitBreaker {
         probeSuccesses: record.state === 'HALF_OPEN' ? record.probeSuccesses : 0,
         changedAt: record.state === 'HALF_OPEN' ? record.changedAt : now,
         ...(record.openedAt !== undefined && { openedAt: record.openedAt }),
-        probe: { id: this.id, until: now + this.settings.probeLeaseMs },
+        probe: { id: this.id, until: now + leaseMs },
       });
       if (elected === 'unavailable') return false;
       if (elected) {

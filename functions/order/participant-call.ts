@@ -16,6 +16,20 @@ export const BUSINESS_ERRORS: ReadonlySet<string> = new Set(['PaymentDeclined', 
 /** The log line that names the participant's invocation (`participant.functionName`, `participant.requestId`). */
 export const PARTICIPANT_INVOKED = 'Participant invoked';
 
+/**
+ * What the step keeps of its own time for the circuit's bookkeeping once its call has given up: the
+ * conditional write of the outcome, and a transition's announcement (tried once, for at most 1 s).
+ */
+export const SETTLE_MARGIN_MS = 1_500;
+
+/** The participant did not answer before the step's own deadline: counted as a failure, like a timeout. */
+export class ParticipantTimeout extends Error {
+  override readonly name = 'ParticipantTimeout';
+  constructor(functionName: string, waitedMs: number) {
+    super(`${functionName} did not answer within ${waitedMs} ms, the time the step had left`);
+  }
+}
+
 /** A participant's error, as Lambda reported it, raised again under its own name. */
 export class ParticipantError extends Error {
   constructor(name: string, message: string) {
@@ -25,9 +39,9 @@ export class ParticipantError extends Error {
 }
 
 /**
- * Timeouts (`Sandbox.Timedout`), crashes (`Runtime.*`), throttles (`TooManyRequestsException`), 5xx
- * (`ServiceException`, `ServiceUnavailable`) and a network that fails all count; a business answer
- * does not.
+ * Timeouts (`Sandbox.Timedout`, or the step's own deadline: `ParticipantTimeout`), crashes (`Runtime.*`),
+ * throttles (`TooManyRequestsException`), 5xx (`ServiceException`, `ServiceUnavailable`) and a network
+ * that fails all count; a business answer does not.
  */
 export const classify: Classify = (error) =>
   error instanceof Error && BUSINESS_ERRORS.has(error.name) ? 'answer' : 'failure';
@@ -43,11 +57,17 @@ const decode = (payload: Uint8Array | undefined): unknown => {
 };
 
 /** Invokes the participant as Step Functions' `lambda:invoke` would, and answers its result. */
-export const invokeParticipant = async (lambda: LambdaClient, functionName: string, input: unknown) => {
+export const invokeParticipant = async (
+  lambda: LambdaClient,
+  functionName: string,
+  input: unknown,
+  signal?: AbortSignal,
+) => {
   let response: InvokeCommandOutput;
   try {
     response = await lambda.send(
       new InvokeCommand({ FunctionName: functionName, Payload: new TextEncoder().encode(JSON.stringify(input)) }),
+      { abortSignal: signal },
     );
   } catch (error) {
     const requestId = (error as { $metadata?: { requestId?: string } }).$metadata?.requestId;
@@ -67,13 +87,44 @@ export const invokeParticipant = async (lambda: LambdaClient, functionName: stri
   return payload;
 };
 
-/** How a participant is invoked: Lambda's Invoke in the function; in-process in the saga's tests. */
-export type InvokeParticipant = (functionName: string, input: unknown) => Promise<unknown>;
+/**
+ * How a participant is invoked: Lambda's Invoke in the function; in-process in the saga's tests. The
+ * signal aborts the call when the step's time runs out.
+ */
+export type InvokeParticipant = (functionName: string, input: unknown, signal: AbortSignal) => Promise<unknown>;
 
 export const lambdaInvoker =
   (lambda: LambdaClient): InvokeParticipant =>
-  (functionName, input) =>
-    invokeParticipant(lambda, functionName, input);
+  (functionName, input, signal) =>
+    invokeParticipant(lambda, functionName, input, signal);
+
+/**
+ * The call, given up with ParticipantTimeout after `ms`. Without this deadline, a participant slower
+ * than the step (queued, a cold start, its own timeout) would outlast the step's function: Lambda would
+ * end it before the circuit heard of the failure, and a probe would hold its lease to the end.
+ */
+export const withDeadline = async <T>(
+  functionName: string,
+  ms: number,
+  call: (signal: AbortSignal) => Promise<T>,
+): Promise<T> => {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => {
+        controller.abort();
+        reject(new ParticipantTimeout(functionName, ms));
+      },
+      Math.max(0, ms),
+    );
+  });
+  try {
+    return await Promise.race([call(controller.signal), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
 
 export const CallInput = z.object({
   circuit: z.enum(Object.keys(CIRCUITS) as [Circuit, ...Circuit[]]),
@@ -88,10 +139,18 @@ export const makeCallParticipant = (
   /** After each call, the state the circuit was seen in (a metric: the dashboard's line, the alarm's data). */
   report?: (circuit: Circuit, state: CircuitState) => void,
 ) =>
-  taskHandler(async (event: unknown) => {
+  taskHandler(async (event: unknown, context) => {
     const { circuit, input } = parseTask(CallInput, event);
+    const functionName = functions[circuit];
+    const remaining = context.getRemainingTimeInMillis();
+    const budget = remaining - SETTLE_MARGIN_MS;
     try {
-      return await breaker.call(circuit, () => invoke(functions[circuit], input), classify);
+      return await breaker.call(
+        circuit,
+        () => withDeadline(functionName, budget, (signal) => invoke(functionName, input, signal)),
+        classify,
+        remaining,
+      );
     } finally {
       const state = breaker.known(circuit);
       if (state) report?.(circuit, state);

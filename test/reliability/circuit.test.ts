@@ -3,6 +3,7 @@ import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cl
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   GetFunctionConfigurationCommand,
+  InvokeCommand,
   LambdaClient,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
@@ -43,6 +44,8 @@ const shop = new ReliabilityShop('circuit', mkdtempSync(join(tmpdir(), 'shop-cir
 afterAll(() => shop.stop());
 
 let callParticipant: string;
+/** Delivery's book function, as the step names it. */
+let deliveryBook: string;
 let sku: string;
 let slots: string[];
 let placed = 0;
@@ -60,6 +63,7 @@ beforeAll(async () => {
   // The circuit's thresholds, as an operator tunes them on AWS: N failures, open for T, closed by one probe.
   const lambda = client(LambdaClient);
   const { Environment } = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: callParticipant }));
+  deliveryBook = Environment!.Variables!.DELIVERY_BOOK_FUNCTION!;
   await lambda.send(
     new UpdateFunctionConfigurationCommand({
       FunctionName: callParticipant,
@@ -216,10 +220,19 @@ test('Delivery down: after N failed attempts the circuit opens, and the next ord
 
 test('the fault cleared: after T a single prober closes the circuit, and of 50 concurrent orders no other call probes', async () => {
   const baseline = await shop.invariants().snapshot();
-  // The probe's call to Delivery is held 4 s (well within the step's 9 s), so that other orders reach their book step while it probes.
-  await chaos('POST', [{ service: 'lambda', function: 'DeliveryBook', effect: 'latency', latencyMs: 4000, times: 1 }]);
+  await chaos('POST', []);
   const { openedAt } = (await circuitRecord('DeliveryBook'))!;
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, openedAt! + T_SECONDS * 1000 - Date.now())));
+  // Delivery's book has not run yet: the first test's fault stood in front of it. A call it refuses (no
+  // booking) warms it, so that the probe waits for the 4 s below, not also for a cold start under 50 orders' load.
+  const lambda = client(LambdaClient);
+  const warmed = await lambda.send(
+    new InvokeCommand({ FunctionName: deliveryBook, Payload: new TextEncoder().encode('{}') }),
+  );
+  lambda.destroy();
+  expect(warmed.FunctionError).toBe('Unhandled');
+  // The probe's call to Delivery is held 4 s (well within the step's 9 s), so that other orders reach their book step while it probes.
+  await chaos('POST', [{ service: 'lambda', function: 'DeliveryBook', effect: 'latency', latencyMs: 4000, times: 1 }]);
 
   const orders = await Promise.all(Array.from({ length: 50 }, order));
   const [held] = await chaos('GET');

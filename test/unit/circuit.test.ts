@@ -1,70 +1,13 @@
 import {
   CircuitBreaker,
-  type CircuitChange,
   CircuitOpen,
-  type CircuitRecord,
   type CircuitSettings,
-  type CircuitStore,
   type CircuitTransition,
   type Classify,
   DEFAULT_CIRCUIT_SETTINGS,
 } from '../../functions/order/circuit';
 import { circuitSettings } from '../../functions/order/circuit-settings';
-
-/** The store's contract in memory: conditional changes on the version, as DynamoDB makes them. */
-class MemoryCircuitStore implements CircuitStore {
-  readonly records = new Map<string, CircuitRecord>();
-  reads = 0;
-  writes = 0;
-  down = false;
-
-  private check() {
-    if (this.down) throw Object.assign(new Error('connect ECONNREFUSED'), { name: 'TimeoutError' });
-  }
-
-  read(circuit: string) {
-    this.check();
-    this.reads++;
-    return Promise.resolve(this.copy(circuit));
-  }
-
-  addFailure(circuit: string, now: number) {
-    this.check();
-    this.writes++;
-    const record = this.records.get(circuit) ?? {
-      circuit,
-      state: 'CLOSED' as const,
-      failures: 0,
-      probeSuccesses: 0,
-      changedAt: now,
-      version: 0,
-    };
-    this.records.set(circuit, { ...record, failures: record.failures + 1 });
-    return Promise.resolve(this.copy(circuit)!);
-  }
-
-  resetFailures(circuit: string) {
-    this.check();
-    this.writes++;
-    const record = this.records.get(circuit);
-    if (record) record.failures = 0;
-    return Promise.resolve(this.copy(circuit));
-  }
-
-  change(circuit: string, version: number, to: CircuitChange) {
-    this.check();
-    const current = this.records.get(circuit);
-    if ((current?.version ?? 0) !== version) return Promise.resolve({ won: false, record: this.copy(circuit) });
-    this.writes++;
-    this.records.set(circuit, { circuit, ...to, version: version + 1 });
-    return Promise.resolve({ won: true, record: this.copy(circuit) });
-  }
-
-  private copy(circuit: string) {
-    const record = this.records.get(circuit);
-    return record && structuredClone(record);
-  }
-}
+import { MemoryCircuitStore } from '../support/memory-circuit-store';
 
 const SETTINGS: CircuitSettings = {
   failureThreshold: 3,
@@ -228,6 +171,21 @@ test('a prober that never settles loses its lease: another caller probes after i
   clock.now += 5_001;
   expect(await succeed(other)).toBe('ok');
   expect(store.records.get('DeliveryBook')).toMatchObject({ state: 'HALF_OPEN', probeSuccesses: 1 });
+});
+
+test('a prober that can take longer than the lease holds it for as long as it can take', async () => {
+  const { breaker, store, clock } = setup();
+  const b = breaker();
+  for (let i = 0; i < 3; i++) await fail(b);
+  clock.now += 10_000;
+  // The lease is 5 s; this caller may hold its probe for 8 s (its deadline and the settling after it).
+  void b.call('DeliveryBook', () => new Promise<never>(() => undefined), classify, 8_000);
+  await new Promise((resolve) => setImmediate(resolve));
+  const other = breaker();
+  clock.now += 7_999;
+  expect(await fail(other)).toBeInstanceOf(CircuitOpen);
+  clock.now += 2;
+  expect(await succeed(other)).toBe('ok');
 });
 
 test('when the store cannot be reached, calls go through (fail open) and the breaker says so', async () => {
