@@ -15,13 +15,14 @@ export CDK_DISABLE_CLI_TELEMETRY=true
 fail() { echo "✖ $*" >&2; exit 1; }
 
 # LocalStack: EMF bridge on (its CloudWatch Logs does not extract EMF), the dashboard put through the
-# API (its CloudFormation has no dashboard provider); tokens are issued to the host
+# API (its CloudFormation has no dashboard provider), alarms on one metric only and no X-Ray sampling
+# rule (what MiniStack, the free drop-in, refuses: test/infra/localstack-free-tier.json); tokens are issued to the host
 # as http://localhost:8080/realms/shop (Keycloak's fixed hostname), while the functions, in their
 # own containers on the compose network, fetch the JWKS from http://keycloak:8080.
 context_for() {
   case "$1" in
     localstack)
-      echo "-c emfBridge=true -c dashboard=api" \
+      echo "-c emfBridge=true -c dashboard=api -c alarms=single-metric -c samplingRule=false" \
         "-c issuerUrl=${SHOP_ISSUER_URL:-http://localhost:8080/realms/shop}" \
         "-c jwksUri=${SHOP_JWKS_URI:-http://keycloak:8080/realms/shop/protocol/openid-connect/certs}"
       ;;

@@ -17,4 +17,6 @@ new ShopStack(app, context('stackName') ?? 'ServerlessShop', {
   emfBridge: context('emfBridge') === 'true',
   dashboard: context('dashboard') === 'api' ? 'api' : 'resource',
   alertEmail: context('alertEmail'),
+  alarms: context('alarms') === 'single-metric' ? 'single-metric' : 'all',
+  samplingRule: context('samplingRule') !== 'false',
 });

@@ -28,6 +28,13 @@ export interface ShopStackProps extends StackProps {
   dashboard?: 'resource' | 'api';
   /** An email address subscribed to the alerts topic (CDK context `alertEmail`); none by default. */
   alertEmail?: string;
+  /**
+   * `all` (the default), or `single-metric`: only the alarms on one metric, for targets whose
+   * CloudFormation refuses metric-math and composite alarms (MiniStack; test/infra/localstack-free-tier.json).
+   */
+  alarms?: 'all' | 'single-metric';
+  /** Whether placing an order gets an X-Ray sampling rule of its own: true by default; MiniStack refuses the type. */
+  samplingRule?: boolean;
 }
 
 /** Where each service keeps its data: for the AWS CLI, and for seeding a deployed stack (npm run seed:deployed). */
@@ -94,6 +101,7 @@ export class ShopStack extends Stack {
 
     const api = new ShopApi(this, 'ShopApi', {
       authorizerFunction: authorizer,
+      samplingRule: props.samplingRule,
       routes: [
         { method: 'GET', path: '/products', handler: warehouse.listProducts, public: true },
         { method: 'PUT', path: '/products/{sku}', handler: warehouse.putProduct },
@@ -108,9 +116,9 @@ export class ShopStack extends Stack {
     });
 
     const functions = () => this.node.findAll().filter((c): c is ShopFunction => c instanceof ShopFunction);
-    const { dashboard, alertEmail } = props;
+    const { dashboard, alertEmail, alarms } = props;
     const observability = new ShopObservability(this, 'Observability', {
-      ...{ stateMachine: saga.stateMachine, dashboard, functions: functions(), alertEmail },
+      ...{ stateMachine: saga.stateMachine, dashboard, functions: functions(), alertEmail, alarms },
     });
     if (props.emfBridge) new EmfBridge(this, 'EmfBridge', { functions: functions() });
 

@@ -1,4 +1,4 @@
-// Loaded before the handler (`NODE_OPTIONS=--require /var/task/otel-bootstrap.js`), as the ADOT Lambda layer
+// Loaded before the handler (`NODE_OPTIONS=--require ./otel-bootstrap.js`), as the ADOT Lambda layer
 // loads its wrapper: OpenTelemetry is set up, then Lambda's runtime requires the handler, which
 // instrumentation-aws-lambda wraps, and the SDK v3 (left to the runtime, so loaded by `require`) is
 // instrumented by instrumentation-aws-sdk. Both work in sampled traces only (bundled-handler.ts,

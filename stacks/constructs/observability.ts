@@ -104,15 +104,18 @@ const idOf = (fn: ShopFunction) => fn.node.path.split('/').slice(1).join('');
 export class ShopObservability extends Construct {
   readonly dashboard: Dashboard;
   readonly compensationFailuresAlarm: Alarm;
-  readonly sagaFailureRateAlarm: Alarm;
+  /** None with `alarms: 'single-metric'`: it is metric math. */
+  readonly sagaFailureRateAlarm?: Alarm;
   /** Where every alarm's state changes go (AlarmActions and OKActions); an email subscription when `alertEmail` is given. */
   readonly alertsTopic: Topic;
-  /** The business alarms beyond the two above, by name. */
-  readonly businessAlarms: Record<'ordersStalled' | 'paymentDeclineRate' | 'sagaP99Duration' | 'circuitOpen', Alarm>;
+  /** The business alarms beyond the two above, by name; only `sagaP99Duration` with `alarms: 'single-metric'`. */
+  readonly businessAlarms: Partial<
+    Record<'ordersStalled' | 'paymentDeclineRate' | 'sagaP99Duration' | 'circuitOpen', Alarm>
+  >;
   /** One alarm on AWS/Lambda Errors per function. */
   readonly lambdaErrorAlarms: Alarm[];
-  /** "Shop unhealthy": ALARM when any other alarm is. */
-  readonly shopUnhealthy: CompositeAlarm;
+  /** "Shop unhealthy": ALARM when any other alarm is; none with `alarms: 'single-metric'`. */
+  readonly shopUnhealthy?: CompositeAlarm;
 
   constructor(
     scope: Construct,
@@ -128,6 +131,12 @@ export class ShopObservability extends Construct {
       functions?: ShopFunction[];
       /** An email address subscribed to the alerts topic (CDK context `alertEmail`); none by default. */
       alertEmail?: string;
+      /**
+       * `all` (the default): every alarm. `single-metric`: only the alarms on one metric, for targets whose
+       * CloudFormation refuses metric-math and composite alarms (MiniStack): the saga failure rate, orders
+       * stalled, payment decline rate and circuit open alarms, and "shop unhealthy", are left out.
+       */
+      alarms?: 'all' | 'single-metric';
     },
   ) {
     super(scope, id);
@@ -147,23 +156,25 @@ export class ShopObservability extends Construct {
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    this.sagaFailureRateAlarm = new Alarm(this, 'SagaFailureRate', {
-      alarmDescription: 'More than 5% of saga executions failed, timed out or were aborted over 15 minutes.',
-      metric: sagaFailureRate,
-      threshold: 5,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    this.businessAlarms = this.businessAlarmsOf();
+    const math = props.alarms !== 'single-metric';
+    if (math)
+      this.sagaFailureRateAlarm = new Alarm(this, 'SagaFailureRate', {
+        alarmDescription: 'More than 5% of saga executions failed, timed out or were aborted over 15 minutes.',
+        metric: sagaFailureRate,
+        threshold: 5,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    this.businessAlarms = this.businessAlarmsOf(math);
     this.lambdaErrorAlarms = (props.functions ?? []).map((fn) => this.lambdaErrorsAlarm(fn));
     const children: Alarm[] = [
       this.compensationFailuresAlarm,
-      this.sagaFailureRateAlarm,
+      ...(this.sagaFailureRateAlarm ? [this.sagaFailureRateAlarm] : []),
       ...Object.values(this.businessAlarms),
       ...this.lambdaErrorAlarms,
     ];
-    this.shopUnhealthy = this.withActions(children);
+    this.shopUnhealthy = this.withActions(children, math);
 
     this.dashboard = this.dashboardOf(sagaFailureRate, children);
     if (props.dashboard === 'api') this.putThroughApi();
@@ -230,7 +241,11 @@ export class ShopObservability extends Construct {
           search('CircuitStoreUnavailable', 'Circuit', 'CircuitStoreUnavailable'),
         ],
       }),
-      new AlarmStatusWidget({ title: 'Alarms', width: 24, alarms: [this.shopUnhealthy, ...alarms] }),
+      new AlarmStatusWidget({
+        title: 'Alarms',
+        width: 24,
+        alarms: [...(this.shopUnhealthy ? [this.shopUnhealthy] : []), ...alarms],
+      }),
     );
     return dashboard;
   }
@@ -247,51 +262,62 @@ export class ShopObservability extends Construct {
     });
   }
 
-  /** The composite "shop unhealthy" over the alarms; the alerts topic as AlarmAction and OKAction of each, and of it. */
-  private withActions(children: Alarm[]): CompositeAlarm {
-    const composite = new CompositeAlarm(this, 'ShopUnhealthy', {
-      compositeAlarmName: `${Stack.of(this).stackName}-shop-unhealthy`,
-      alarmDescription: 'The shop is unhealthy: at least one of its alarms is in ALARM.',
-      alarmRule: AlarmRule.anyOf(...children.map((alarm) => AlarmRule.fromAlarm(alarm, AlarmState.ALARM))),
-    });
+  /**
+   * The composite "shop unhealthy" over the alarms (when `composite`); the alerts topic as AlarmAction
+   * and OKAction of each, and of it.
+   */
+  private withActions(children: Alarm[], composite: boolean): CompositeAlarm | undefined {
+    const unhealthy = composite
+      ? new CompositeAlarm(this, 'ShopUnhealthy', {
+          compositeAlarmName: `${Stack.of(this).stackName}-shop-unhealthy`,
+          alarmDescription: 'The shop is unhealthy: at least one of its alarms is in ALARM.',
+          alarmRule: AlarmRule.anyOf(...children.map((alarm) => AlarmRule.fromAlarm(alarm, AlarmState.ALARM))),
+        })
+      : undefined;
     const action = new SnsAction(this.alertsTopic);
-    for (const alarm of [...children, composite]) {
+    for (const alarm of [...children, ...(unhealthy ? [unhealthy] : [])]) {
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);
     }
-    return composite;
+    return unhealthy;
   }
 
-  /** Orders stalled (10 minutes), payment-decline rate, saga p99 duration, and a circuit open. */
-  private businessAlarmsOf(): ShopObservability['businessAlarms'] {
+  /** Orders stalled (10 minutes), payment-decline rate and a circuit open (metric math, when `math`); saga p99 duration. */
+  private businessAlarmsOf(math: boolean): ShopObservability['businessAlarms'] {
+    const rates = math
+      ? {
+          ordersStalled: new Alarm(this, 'OrdersStalled', {
+            alarmDescription: 'Orders were created but none completed for 10 minutes (two 5-minute periods).',
+            metric: ordersStalled(),
+            threshold: 1,
+            comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            evaluationPeriods: 2,
+            treatMissingData: TreatMissingData.NOT_BREACHING,
+          }),
+          paymentDeclineRate: new Alarm(this, 'PaymentDeclineRate', {
+            alarmDescription:
+              'More than 25% of payment attempts were declined, in 2 of the last 3 periods of 5 minutes.',
+            metric: paymentDeclineRate(),
+            threshold: 25,
+            comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+            evaluationPeriods: 3,
+            datapointsToAlarm: 2,
+            treatMissingData: TreatMissingData.NOT_BREACHING,
+          }),
+          // Calls report the state they saw; with no calls the alarm keeps its state, as the circuit keeps its own.
+          circuitOpen: new Alarm(this, 'CircuitOpen', {
+            alarmDescription:
+              "A participant's circuit is open: the saga refuses its calls, and orders are cancelled (SERVICE_UNAVAILABLE).",
+            metric: worstCircuitState(),
+            threshold: 2,
+            comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            evaluationPeriods: 1,
+            treatMissingData: TreatMissingData.IGNORE,
+          }),
+        }
+      : {};
     return {
-      ordersStalled: new Alarm(this, 'OrdersStalled', {
-        alarmDescription: 'Orders were created but none completed for 10 minutes (two 5-minute periods).',
-        metric: ordersStalled(),
-        threshold: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 2,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      paymentDeclineRate: new Alarm(this, 'PaymentDeclineRate', {
-        alarmDescription: 'More than 25% of payment attempts were declined, in 2 of the last 3 periods of 5 minutes.',
-        metric: paymentDeclineRate(),
-        threshold: 25,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 2,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      // Calls report the state they saw; with no calls the alarm keeps its state, as the circuit keeps its own.
-      circuitOpen: new Alarm(this, 'CircuitOpen', {
-        alarmDescription:
-          "A participant's circuit is open: the saga refuses its calls, and orders are cancelled (SERVICE_UNAVAILABLE).",
-        metric: worstCircuitState(),
-        threshold: 2,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.IGNORE,
-      }),
+      ...rates,
       sagaP99Duration: new Alarm(this, 'SagaP99Duration', {
         alarmDescription: "The saga's p99 duration was over 30 seconds for 15 minutes.",
         metric: business('SagaDuration', 'order', 'p99'),

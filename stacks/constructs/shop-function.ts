@@ -21,9 +21,11 @@ const BOOTSTRAP_SOURCE = join(FUNCTIONS_DIR, 'telemetry', 'bootstrap.ts');
 
 /**
  * Node's options on Lambda: source maps, and the OpenTelemetry bootstrap required before the handler, as
- * the ADOT layer's wrapper does it (Lambda's runtime reads NODE_OPTIONS; the task root is /var/task).
+ * the ADOT layer's wrapper does it (Lambda's runtime reads NODE_OPTIONS). The path is relative to the
+ * runtime's working directory, the function's code: /var/task on Lambda and LocalStack, a folder of its
+ * own where MiniStack runs the function as a local process (an absolute /var/task there stops Node at once).
  */
-export const FUNCTION_NODE_OPTIONS = `--enable-source-maps --require /var/task/${TELEMETRY_BOOTSTRAP}`;
+export const FUNCTION_NODE_OPTIONS = `--enable-source-maps --require ./${TELEMETRY_BOOTSTRAP}`;
 
 let bootstrapBuild: string | undefined;
 /**

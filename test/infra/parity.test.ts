@@ -14,6 +14,8 @@ const variants = {
   localstack: synthShop({
     emfBridge: true,
     dashboard: 'api',
+    alarms: 'single-metric',
+    samplingRule: false,
     identity: {
       issuerUrl: 'http://localhost:8080/realms/shop',
       audience: 'shop-api',
@@ -28,6 +30,7 @@ interface FreeTier {
   supported: Record<string, { properties: string[]; ignoredProperties?: Record<string, string> }>;
   withoutProvider: Record<string, string>;
   customResources: string;
+  refusedByMiniStack: { types: Record<string, string>; properties: Record<string, string> };
 }
 const isCustom = (type: string) => type.startsWith('Custom::');
 const freeTier = JSON.parse(readFileSync(join(__dirname, 'localstack-free-tier.json'), 'utf8')) as FreeTier;
@@ -73,6 +76,40 @@ describe.each(Object.entries(variants))('the %s template', (_name, template) => 
     }
     expect(unsupported).toEqual([]);
   });
+});
+
+test('the LocalStack variant has nothing MiniStack refuses; the AWS template keeps all of it', () => {
+  const refused = (template: CfnTemplate) =>
+    Object.entries(template.Resources).flatMap(([logicalId, resource]) => [
+      ...(resource.Type in freeTier.refusedByMiniStack.types ? [`${logicalId}: ${resource.Type}`] : []),
+      ...Object.keys(resource.Properties ?? {})
+        .filter((property) => `${resource.Type}.${property}` in freeTier.refusedByMiniStack.properties)
+        .map((property) => `${logicalId}: ${resource.Type}.${property}`),
+    ]);
+  expect(refused(variants.localstack)).toEqual([]);
+  const kept = refused(variants.aws);
+  for (const what of [
+    ...Object.keys(freeTier.refusedByMiniStack.types),
+    ...Object.keys(freeTier.refusedByMiniStack.properties),
+  ])
+    expect(kept.some((line) => line.endsWith(`: ${what}`))).toBe(true);
+  // The alarms both keep: compensation failures, the saga's p99 duration, each function's errors; every one on the alerts topic.
+  const alarms = Object.values(variants.localstack.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+  expect(alarms.length).toBeGreaterThan(2);
+  for (const alarm of alarms) expect(alarm.Properties?.AlarmActions).toHaveLength(1);
+  // The dashboard names no alarm the variant does not have.
+  const body = JSON.stringify(
+    Object.values(variants.localstack.Resources).find((r) => r.Type === 'Custom::Dashboard')!.Properties?.DashboardBody,
+  );
+  const named = [...body.matchAll(/"Fn::GetAtt":\["(\w+)","Arn"\]/g)].map((m) => m[1]!);
+  expect(named.length).toBe(alarms.length);
+  for (const id of named) expect(variants.localstack.Resources[id]?.Type).toBe('AWS::CloudWatch::Alarm');
+});
+
+test('deploy.sh deploys the LocalStack variant these tests check', () => {
+  const script = readFileSync(join(ROOT, 'scripts', 'deploy.sh'), 'utf8');
+  for (const flag of ['emfBridge=true', 'dashboard=api', 'alarms=single-metric', 'samplingRule=false'])
+    expect(script).toContain(`-c ${flag}`);
 });
 
 test('only the known types go without a LocalStack provider, and each says what happens instead', () => {

@@ -44,7 +44,7 @@ test('every function has active tracing, loads the OpenTelemetry bootstrap befor
     const variables = props.Environment?.Variables ?? {};
     expect([logicalId, variables.NODE_OPTIONS]).toEqual([
       logicalId,
-      '--enable-source-maps --require /var/task/otel-bootstrap.js',
+      '--enable-source-maps --require ./otel-bootstrap.js',
     ]);
     // No endpoint in the template: the bootstrap sends to X-Ray's in the function's region (signed).
     expect(variables.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT).toBeUndefined();

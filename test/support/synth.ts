@@ -12,23 +12,13 @@ export const TEST_IDENTITY = { issuerUrl: 'http://localhost:8080/realms/shop', a
  * same, only the asset hashes differ.
  */
 export const synthShop = (
-  options: {
-    bundle?: boolean;
-    identity?: ShopStackProps['identity'];
-    emfBridge?: boolean;
-    dashboard?: ShopStackProps['dashboard'];
-    alertEmail?: string;
-  } = {},
+  options: Partial<ShopStackProps> & { bundle?: boolean } = {},
 ): Template => {
   const app = new App({
     outdir: mkdtempSync(join(tmpdir(), 'shop-synth-')),
     context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] },
   });
-  const stack = new ShopStack(app, 'ServerlessShop', {
-    identity: options.identity ?? TEST_IDENTITY,
-    emfBridge: options.emfBridge,
-    dashboard: options.dashboard,
-    alertEmail: options.alertEmail,
-  });
+  const { bundle: _bundle, ...props } = options;
+  const stack = new ShopStack(app, 'ServerlessShop', { ...props, identity: options.identity ?? TEST_IDENTITY });
   return Template.fromStack(stack);
 };
