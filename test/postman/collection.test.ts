@@ -1,8 +1,5 @@
-import { join } from 'node:path';
-import newman, { type NewmanRunSummary } from 'newman';
 import { startCloudProcess, stopCloudProcess, type CloudProcess } from '../support/cloud-process';
-
-const COLLECTION = join(__dirname, '..', '..', 'postman', 'serverless-shop.postman_collection.json');
+import { collectionFailures, runCollection } from './run-collection';
 
 /**
  * The Postman collection, run by newman: the whole user story with its assertions. It gets a local
@@ -25,28 +22,11 @@ beforeAll(async () => {
 
 afterAll(() => stopCloudProcess(cloud?.child), 30_000);
 
-const run = (): Promise<NewmanRunSummary> =>
-  new Promise((resolve, reject) => {
-    newman.run(
-      {
-        collection: COLLECTION,
-        envVar: [
-          { key: 'baseUrl', value: target.api.replace(/\/$/, '') },
-          { key: 'issuerUrl', value: target.issuer.replace(/\/$/, '') },
-          // The local cloud's chaos API, for folder 8 (a participant down); a deployment has none here.
-          { key: 'chaosUrl', value: cloud ? `${cloud.edge}/_local/chaos/faults` : '' },
-        ],
-        reporters: [],
-        timeoutRequest: 30_000,
-      },
-      (error, summary) => (error ? reject(error) : resolve(summary)),
-    );
-  });
+const run = () => runCollection({ ...target, chaosUrl: cloud ? `${cloud.edge}/_local/chaos/faults` : '' });
 
 test('the Postman collection passes: sign-in, browsing, an order, idempotency, every failure path, notifications, a participant down', async () => {
   const summary = await run();
-  const failures = summary.run.failures.map((f) => `${f.source?.name ?? '?'}: ${f.error.name} ${f.error.message}`);
-  expect(failures).toEqual([]);
+  expect(collectionFailures(summary)).toEqual([]);
   const { assertions, requests } = summary.run.stats;
   // Every request ran and asserted something: a collection that silently skipped would fail here.
   expect(requests.failed).toBe(0);
