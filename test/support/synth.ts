@@ -11,9 +11,7 @@ export const TEST_IDENTITY = { issuerUrl: 'http://localhost:8080/realms/shop', a
  * Synthesizes the stack in-process. Bundling is skipped unless asked for: the template is the
  * same, only the asset hashes differ.
  */
-export const synthShop = (
-  options: Partial<ShopStackProps> & { bundle?: boolean } = {},
-): Template => {
+export const synthShop = (options: Partial<ShopStackProps> & { bundle?: boolean } = {}): Template => {
   const app = new App({
     outdir: mkdtempSync(join(tmpdir(), 'shop-synth-')),
     context: options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] },

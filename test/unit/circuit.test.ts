@@ -174,7 +174,7 @@ test('a prober that never settles loses its lease: another caller probes after i
 });
 
 test('a prober that can take longer than the lease holds it for as long as it can take', async () => {
-  const { breaker, store, clock } = setup();
+  const { breaker, clock } = setup();
   const b = breaker();
   for (let i = 0; i < 3; i++) await fail(b);
   clock.now += 10_000;
