@@ -15,10 +15,12 @@ const functions = Object.fromEntries(
 const breaker = new CircuitBreaker(
   new DynamoCircuitStore(documentClient, env('CIRCUIT_TABLE')),
   circuitSettings(process.env),
-  // An announcement is tried once, briefly: the call it follows waits for it.
+  // An announcement is tried twice at most, briefly: the call it follows waits for it (SETTLE_MARGIN_MS
+  // covers both). The second try is for a transient failure, such as a kept-alive connection the far end
+  // closed as it was reused (ECONNRESET), which one try alone would turn into a lost announcement.
   circuitHooks(
     eventBridgeAnnouncer(
-      new EventBridgeClient({ maxAttempts: 1, requestHandler: { requestTimeout: 1000 } }),
+      new EventBridgeClient({ maxAttempts: 2, requestHandler: { requestTimeout: 1000 } }),
       functions,
     ),
   ),

@@ -18,9 +18,9 @@ export const PARTICIPANT_INVOKED = 'Participant invoked';
 
 /**
  * What the step keeps of its own time for the circuit's bookkeeping once its call has given up: the
- * conditional write of the outcome, and a transition's announcement (tried once, for at most 1 s).
+ * conditional write of the outcome, and a transition's announcement (two tries of at most 1 s each).
  */
-export const SETTLE_MARGIN_MS = 1_500;
+export const SETTLE_MARGIN_MS = 2_500;
 
 /** The participant did not answer before the step's own deadline: counted as a failure, like a timeout. */
 export class ParticipantTimeout extends Error {
